@@ -1,0 +1,307 @@
+package dev.kiln.ndarray;
+
+import dev.kiln.KilnException;
+
+/**
+ * A dense, row-major n-dimensional array: a {@link Shape}, a {@link DType}, a {@link Device} and a backing Java array.
+ * Shape, dtype and device never change; the contents may (in-place updates, {@link #copyTo(NDArray)}), which is what
+ * optimizers and parameters need. {@link #reshape(Shape)} returns a view sharing the contents, as MXNet's does.
+ */
+public final class NDArray {
+    private final Shape shape;
+    private final DType dtype;
+    private final Device device;
+    private final Object data;
+
+    private NDArray(Shape shape, DType dtype, Device device, Object data) {
+        this.shape = shape;
+        this.dtype = dtype;
+        this.device = device;
+        this.data = data;
+    }
+
+    /**
+     * Wraps a backing array without copying it. The array must be the type {@link Storage} uses for the dtype and
+     * hold exactly {@code shape.size()} elements.
+     */
+    public static NDArray wrap(Shape shape, DType dtype, Device device, Object data) {
+        if (!shape.isKnown()) {
+            throw new KilnException("cannot create an array of partial shape " + shape);
+        }
+        Storage.checkMatches(dtype, data);
+        int n = Storage.length(data);
+        if (n != shape.size()) {
+            throw new KilnException("backing array has " + n + " elements but shape " + shape + " needs " + shape.size());
+        }
+        return new NDArray(shape, dtype, device, data);
+    }
+
+    /** Wraps a float32 array on the CPU without copying. */
+    public static NDArray wrap(Shape shape, float[] data) {
+        return wrap(shape, DType.FLOAT32, Device.cpu(), data);
+    }
+
+    /** A zero-filled array. */
+    public static NDArray zeros(Shape shape, DType dtype, Device device) {
+        return new NDArray(shape, dtype, device, Storage.allocate(dtype, shape.size()));
+    }
+
+    /** A zero-filled float32 array on the CPU. */
+    public static NDArray zeros(int... dims) {
+        return zeros(Shape.of(dims), DType.FLOAT32, Device.cpu());
+    }
+
+    /** An array filled with {@code value} (rounded to the dtype). */
+    public static NDArray full(Shape shape, double value, DType dtype, Device device) {
+        NDArray a = zeros(shape, dtype, device);
+        a.fill(value);
+        return a;
+    }
+
+    /** A float32 CPU array of ones. */
+    public static NDArray ones(int... dims) {
+        return full(Shape.of(dims), 1, DType.FLOAT32, Device.cpu());
+    }
+
+    /** A 0-d float32 array holding {@code value}. */
+    public static NDArray scalar(double value) {
+        return full(Shape.scalar(), value, DType.FLOAT32, Device.cpu());
+    }
+
+    /** A float32 CPU array of the given shape holding a copy of {@code values}. */
+    public static NDArray of(Shape shape, float... values) {
+        return wrap(shape, DType.FLOAT32, Device.cpu(), values.clone());
+    }
+
+    /** A CPU array of the given shape and dtype holding {@code values} rounded to that dtype. */
+    public static NDArray of(Shape shape, DType dtype, double... values) {
+        if (values.length != shape.size()) {
+            throw new KilnException(values.length + " values given for shape " + shape);
+        }
+        Object d = Storage.allocate(dtype, values.length);
+        for (int i = 0; i < values.length; i++) {
+            Storage.set(dtype, d, i, values[i]);
+        }
+        return new NDArray(shape, dtype, Device.cpu(), d);
+    }
+
+    /**
+     * Copies a Java array of any rank ({@code float[][]}, {@code int[]}, {@code double[][][]}, {@code boolean[]},
+     * ...) into a CPU array; the dtype follows the Java element type and nested arrays must be rectangular.
+     */
+    public static NDArray from(Object javaArray) {
+        return JavaArrays.toNDArray(javaArray);
+    }
+
+    /** Copies this array into a nested Java array of its rank and natural element type. */
+    public Object toJavaArray() {
+        return JavaArrays.fromNDArray(this);
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public int rank() {
+        return shape.rank();
+    }
+
+    public int size() {
+        return shape.size();
+    }
+
+    /**
+     * The live backing array (see {@link Storage} for its type per dtype). Kernels read and write it directly;
+     * writing changes this array and every view of it.
+     */
+    public Object data() {
+        return data;
+    }
+
+    /** The live float32 backing array; fails for other dtypes. */
+    public float[] floatData() {
+        requireDType(DType.FLOAT32);
+        return (float[]) data;
+    }
+
+    /** The live float64 backing array; fails for other dtypes. */
+    public double[] doubleData() {
+        requireDType(DType.FLOAT64);
+        return (double[]) data;
+    }
+
+    /** Element {@code flat} (row-major index) as a double. */
+    public double getDouble(int flat) {
+        return Storage.get(dtype, data, flat);
+    }
+
+    /** Element at an n-d index as a double. */
+    public double getDouble(int... index) {
+        return Storage.get(dtype, data, flatIndex(index));
+    }
+
+    /** Writes element {@code flat}, rounding {@code value} to this dtype. */
+    public void setDouble(int flat, double value) {
+        Storage.set(dtype, data, flat, value);
+    }
+
+    /** Row-major flat index of an n-d index, bounds-checked. */
+    public int flatIndex(int... index) {
+        if (index.length != shape.rank()) {
+            throw new KilnException("index of rank " + index.length + " for array of shape " + shape);
+        }
+        int flat = 0;
+        for (int i = 0; i < index.length; i++) {
+            int d = shape.get(i);
+            if (index[i] < 0 || index[i] >= d) {
+                throw new KilnException("index " + java.util.Arrays.toString(index) + " is out of bounds for shape " + shape);
+            }
+            flat = flat * d + index[i];
+        }
+        return flat;
+    }
+
+    /** Sets every element to {@code value} (rounded to this dtype). */
+    public NDArray fill(double value) {
+        switch (data) {
+            case float[] a -> java.util.Arrays.fill(a, (float) value);
+            case double[] a -> java.util.Arrays.fill(a, value);
+            default -> {
+                int n = size();
+                for (int i = 0; i < n; i++) {
+                    Storage.set(dtype, data, i, value);
+                }
+            }
+        }
+        return this;
+    }
+
+    /** The single value of a one-element array, as MXNet's {@code asscalar()}. */
+    public double asScalar() {
+        if (size() != 1) {
+            throw new KilnException("asScalar needs an array of one element, got shape " + shape);
+        }
+        return getDouble(0);
+    }
+
+    /** The single value as a float. */
+    public float asFloat() {
+        return (float) asScalar();
+    }
+
+    /** The single value as a long (exact for int64). */
+    public long asLong() {
+        if (size() != 1) {
+            throw new KilnException("asLong needs an array of one element, got shape " + shape);
+        }
+        return Storage.getLong(dtype, data, 0);
+    }
+
+    /** A copy of the contents as float32 values. */
+    public float[] toFloatArray() {
+        return (float[]) Storage.convert(dtype, data, DType.FLOAT32);
+    }
+
+    /** A copy of the contents as float64 values. */
+    public double[] toDoubleArray() {
+        return (double[]) Storage.convert(dtype, data, DType.FLOAT64);
+    }
+
+    /** A copy of the contents as int32 values (floats truncate). */
+    public int[] toIntArray() {
+        return (int[]) Storage.convert(dtype, data, DType.INT32);
+    }
+
+    /** A copy of the contents as int64 values (floats truncate). */
+    public long[] toLongArray() {
+        return (long[]) Storage.convert(dtype, data, DType.INT64);
+    }
+
+    /** A copy of the contents as booleans ({@code != 0}). */
+    public boolean[] toBooleanArray() {
+        int n = size();
+        boolean[] out = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = getDouble(i) != 0;
+        }
+        return out;
+    }
+
+    /** A deep copy on the same device. */
+    public NDArray copy() {
+        return new NDArray(shape, dtype, device, Storage.copyOf(data));
+    }
+
+    /** A copy converted to {@code target} with MXNet's casting rules (a plain copy when the dtype is the same). */
+    public NDArray astype(DType target) {
+        return new NDArray(shape, target, device, Storage.convert(dtype, data, target));
+    }
+
+    /** A copy of this array on {@code target} (MXNet's {@code copyto(ctx)} / {@code as_in_context}). */
+    public NDArray copyTo(Device target) {
+        return new NDArray(shape, dtype, target, Storage.copyOf(data));
+    }
+
+    /** This array if it already lives on {@code target}, else a copy there. */
+    public NDArray asInDevice(Device target) {
+        return device.equals(target) ? this : copyTo(target);
+    }
+
+    /**
+     * Copies this array's contents into {@code target}, which must have the same shape; values are cast to the
+     * target's dtype. Works across devices.
+     */
+    public NDArray copyTo(NDArray target) {
+        if (!target.shape.equals(shape)) {
+            throw new KilnException("copyTo: source shape " + shape + " does not match target shape " + target.shape);
+        }
+        if (target.data == data) {
+            return target;
+        }
+        if (target.dtype == dtype) {
+            System.arraycopy(data, 0, target.data, 0, size());
+        } else {
+            Object converted = Storage.convert(dtype, data, target.dtype);
+            System.arraycopy(converted, 0, target.data, 0, size());
+        }
+        return target;
+    }
+
+    /** A view of the same contents with a new shape of the same size, with MXNet's reshape codes. */
+    public NDArray reshape(int... spec) {
+        return reshape(shape.reshape(spec));
+    }
+
+    /** A view of the same contents with a new shape of the same size. */
+    public NDArray reshape(Shape newShape) {
+        if (newShape.sizeLong() != shape.sizeLong()) {
+            throw new KilnException("reshape: cannot view " + shape + " as " + newShape);
+        }
+        return new NDArray(newShape, dtype, device, data);
+    }
+
+    /** True if both arrays share the same backing storage. */
+    public boolean sharesStorageWith(NDArray other) {
+        return data == other.data;
+    }
+
+    private void requireDType(DType t) {
+        if (dtype != t) {
+            throw new KilnException("expected a " + t + " array, got " + dtype + " of shape " + shape);
+        }
+    }
+
+    /** MXNet-style: the values (summarised when large), then {@code <NDArray 2x3 @cpu(0)>}. */
+    @Override
+    public String toString() {
+        return NDArrayFormat.format(this);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.kiln.op;
+
+import dev.kiln.KilnException;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The attribute values of one op application, checked against the op's {@link AttrSpec}s: unknown names and
+ * unparsable values are rejected naming the op and attribute, defaults are filled in, and the names the caller gave
+ * are remembered (symbol JSON writes only those, as MXNet does).
+ */
+public final class Attrs {
+    private final String opName;
+    private final Map<String, Object> values;
+    private final Set<String> explicit;
+
+    private Attrs(String opName, Map<String, Object> values, Set<String> explicit) {
+        this.opName = opName;
+        this.values = values;
+        this.explicit = explicit;
+    }
+
+    /** Checks and completes {@code raw} (Java values or MXNet strings) against the op's declared attributes. */
+    static Attrs parse(OpDef op, Map<String, ?> raw) {
+        Map<String, AttrSpec<?>> specs = new LinkedHashMap<>();
+        for (AttrSpec<?> s : op.attrSpecs()) {
+            specs.put(s.name(), s);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        Set<String> explicit = new LinkedHashSet<>();
+        for (Map.Entry<String, ?> e : raw.entrySet()) {
+            String name = e.getKey();
+            AttrSpec<?> spec = specs.get(name);
+            if (spec == null) {
+                if (name.startsWith("__") && name.endsWith("__")) {
+                    continue; // MXNet's graph annotations (__shape__, __lr_mult__, ...) are not op attributes
+                }
+                throw new KilnException("op '" + op.name() + "' has no attribute '" + name + "'; its attributes are "
+                        + specs.keySet());
+            }
+            Object v = e.getValue();
+            if (v == null || "None".equals(v)) {
+                if (spec.required()) {
+                    throw new KilnException("op '" + op.name() + "': attribute '" + name + "' is required, got None");
+                }
+                values.put(name, null);
+            } else {
+                try {
+                    values.put(name, spec.type().coerce(v));
+                } catch (KilnException ex) {
+                    throw new KilnException("op '" + op.name() + "': bad value for attribute '" + name + "': "
+                            + ex.getMessage(), ex);
+                }
+            }
+            explicit.add(name);
+        }
+        for (AttrSpec<?> s : specs.values()) {
+            if (!values.containsKey(s.name())) {
+                if (s.required()) {
+                    throw new KilnException("op '" + op.name() + "': attribute '" + s.name() + "' (" + s.type().name()
+                            + ") is required: " + s.doc());
+                }
+                values.put(s.name(), s.defaultValue());
+            }
+        }
+        return new Attrs(op.name(), Collections.unmodifiableMap(values), Collections.unmodifiableSet(explicit));
+    }
+
+    /** The value of {@code spec}, or {@code null} for an optional attribute left at {@code None}. */
+    public <T> T get(AttrSpec<T> spec) {
+        if (!values.containsKey(spec.name())) {
+            throw new KilnException("op '" + opName + "' does not declare attribute '" + spec.name() + "'");
+        }
+        return spec.type().javaType().cast(values.get(spec.name()));
+    }
+
+    /** True if the caller gave {@code spec} a value (rather than taking the default). */
+    public boolean isExplicit(AttrSpec<?> spec) {
+        return explicit.contains(spec.name());
+    }
+
+    /** All values by name, defaults included. */
+    public Map<String, Object> values() {
+        return values;
+    }
+
+    /** The explicitly given attributes in MXNet's string form, in declaration order. */
+    public Map<String, String> toMXNetStrings(OpDef op) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (AttrSpec<?> s : op.attrSpecs()) {
+            if (explicit.contains(s.name())) {
+                out.put(s.name(), s.format(values.get(s.name())));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Attrs a && opName.equals(a.opName) && values.equals(a.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return opName.hashCode() * 31 + values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+}

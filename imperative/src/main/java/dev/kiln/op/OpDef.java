@@ -1,0 +1,151 @@
+package dev.kiln.op;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The single definition of an op: MXNet's name and aliases, typed attributes with MXNet's defaults, input and output
+ * names, shape and dtype inference, and the reference CPU kernel. Eager execution ({@link Ops}), symbolic tracing,
+ * autograd and the compiler all read this one definition; later layers attach their rules to it (gradient, lowering)
+ * rather than keeping lists of their own. Users register their own ops by subclassing and calling
+ * {@link OpRegistry#register(OpDef)}.
+ */
+public abstract class OpDef {
+    private final String name;
+    private final OpFamily family;
+    private final List<String> aliases;
+    private final List<String> inputs;
+    private final List<AttrSpec<?>> attrSpecs;
+
+    /**
+     * @param name     MXNet's op name, e.g. {@code FullyConnected}
+     * @param family   the family it is listed under
+     * @param inputs   input names in MXNet's order, e.g. {@code data, weight, bias}
+     * @param attrs    declared attributes
+     * @param aliases  other names MXNet accepts, e.g. {@code broadcast_add}, {@code _plus}
+     */
+    protected OpDef(String name, OpFamily family, List<String> inputs, List<AttrSpec<?>> attrs, String... aliases) {
+        this.name = name;
+        this.family = family;
+        this.inputs = List.copyOf(inputs);
+        this.attrSpecs = List.copyOf(attrs);
+        this.aliases = List.of(aliases);
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    public final OpFamily family() {
+        return family;
+    }
+
+    public final List<String> aliases() {
+        return aliases;
+    }
+
+    public final List<AttrSpec<?>> attrSpecs() {
+        return attrSpecs;
+    }
+
+    /** A one-line description for documentation and the generated surface. */
+    public String doc() {
+        return name;
+    }
+
+    /** Input names for these attributes; variadic ops (Concat, add_n) override to use {@code num_args}. */
+    public List<String> inputNames(Attrs attrs) {
+        return inputs;
+    }
+
+    /** The declared input names (for variadic ops, the pattern). */
+    public final List<String> declaredInputs() {
+        return inputs;
+    }
+
+    /** Indices of inputs that are auxiliary states the op updates in place (BatchNorm's moving statistics). */
+    public List<Integer> auxInputIndices(Attrs attrs) {
+        return List.of();
+    }
+
+    /** Inputs that may be omitted (e.g. {@code bias} when {@code no_bias=True}): the input names actually used. */
+    public int numInputs(Attrs attrs) {
+        return inputNames(attrs).size();
+    }
+
+    /** Number of outputs (split's {@code num_outputs}, BatchNorm with {@code output_mean_var}). */
+    public int numOutputs(Attrs attrs) {
+        return 1;
+    }
+
+    /** Output names, MXNet style: {@code output}, or {@code output0, output1, ...}. */
+    public List<String> outputNames(Attrs attrs) {
+        int n = numOutputs(attrs);
+        if (n == 1) {
+            return List.of("output");
+        }
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add("output" + i);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Checks and completes attributes given as Java values or MXNet strings. */
+    public final Attrs attrs(Map<String, ?> raw) {
+        return Attrs.parse(this, raw);
+    }
+
+    /** All defaults. */
+    public final Attrs defaultAttrs() {
+        return Attrs.parse(this, Map.of());
+    }
+
+    /**
+     * Output shapes from input shapes. Implementations check the inputs and throw {@link #error} messages naming the
+     * argument, attribute and shapes involved.
+     */
+    public abstract List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes);
+
+    /** Output dtypes from input dtypes; by default every input must share one dtype, which the outputs take. */
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        DType t = inputTypes.isEmpty() ? DType.FLOAT32 : inputTypes.get(0);
+        for (int i = 1; i < inputTypes.size(); i++) {
+            if (inputTypes.get(i) != t) {
+                List<String> names = inputNames(attrs);
+                throw error("input '" + names.get(i) + "' has dtype " + inputTypes.get(i) + " but '" + names.get(0)
+                        + "' has " + t + "; cast one of them");
+            }
+        }
+        List<DType> out = new ArrayList<>();
+        for (int i = 0; i < numOutputs(attrs); i++) {
+            out.add(t);
+        }
+        return out;
+    }
+
+    /** The reference CPU kernel: computes the outputs of one application. */
+    public abstract List<NDArray> compute(Invocation call);
+
+    /** True if gradients flow through this op (autograd reads it). */
+    public boolean isDifferentiable() {
+        return true;
+    }
+
+    /** An error that starts with this op's name. */
+    public final KilnException error(String message) {
+        return new KilnException("op '" + name + "': " + message);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

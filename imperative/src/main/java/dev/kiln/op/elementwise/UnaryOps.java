@@ -1,0 +1,14 @@
+package dev.kiln.op.elementwise;
+
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpLibrary;
+
+import java.util.List;
+
+/** The UnaryOps family of built-in ops. */
+public final class UnaryOps implements OpLibrary {
+    @Override
+    public List<OpDef> ops() {
+        return List.of();
+    }
+}
