@@ -1,0 +1,124 @@
+package dev.kiln.op.surface;
+
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.OpDef;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Writes the typed methods of one op: inputs as {@code T} parameters (a {@code List<T>} for variadic ops), required
+ * attributes as typed parameters, and an overload taking the optional attributes as a map.
+ */
+final class OpMethodWriter {
+    private OpMethodWriter() {
+    }
+
+    static void write(SourceText src, OpDef op, String method) {
+        boolean variadic = SurfaceGenerator.isVariadic(op);
+        boolean multi = SurfaceGenerator.overrides(op, "numOutputs");
+        Set<String> used = new HashSet<>();
+        List<String> params = new ArrayList<>();
+        List<String> inputArgs = new ArrayList<>();
+        if (variadic) {
+            params.add("java.util.List<T> inputs");
+            used.add("inputs");
+        } else {
+            for (String in : op.declaredInputs()) {
+                String p = unique(SurfaceGenerator.javaName(in), used);
+                params.add("T " + p);
+                inputArgs.add(p);
+            }
+        }
+        List<String> puts = new ArrayList<>();
+        List<String> attrDocs = new ArrayList<>();
+        boolean hasOptional = false;
+        for (AttrSpec<?> s : op.attrSpecs()) {
+            if (variadic && s.name().equals("num_args")) {
+                continue;
+            }
+            if (s.required()) {
+                String p = unique(SurfaceGenerator.javaName(s.name()), used);
+                params.add(javaType(s) + " " + p);
+                puts.add("attrs.put(\"" + s.name() + "\", " + p + ");");
+                attrDocs.add(" * @param " + p + " " + SourceText.doc(s.doc()) + " ({@code " + s.name() + "})");
+            } else {
+                hasOptional = true;
+            }
+        }
+        String ret = multi ? "java.util.List<T>" : "T";
+        String call = multi ? "apply" : "applyOne";
+        String inputs = variadic ? "inputs" : "SurfaceSupport.<T>inputs(" + String.join(", ", inputArgs) + ")";
+        String numArgs = variadic ? "attrs.put(\"num_args\", inputs.size());" : null;
+
+        writeDoc(src, op, attrDocs, false);
+        src.line("    default " + ret + " " + method + "(" + String.join(", ", params) + ") {");
+        body(src, op, puts, numArgs, call, inputs, "java.util.Map.of()");
+        src.line("    }").line();
+        if (hasOptional) {
+            List<String> withOptions = new ArrayList<>(params);
+            String opt = unique("options", used);
+            withOptions.add("java.util.Map<String, ?> " + opt);
+            writeDoc(src, op, attrDocs, true);
+            src.line("    default " + ret + " " + method + "(" + String.join(", ", withOptions) + ") {");
+            body(src, op, puts, numArgs, call, inputs, opt);
+            src.line("    }").line();
+        }
+    }
+
+    private static void body(SourceText src, OpDef op, List<String> puts, String numArgs, String call, String inputs,
+                             String options) {
+        src.line("        java.util.Map<String, Object> attrs = new java.util.LinkedHashMap<>(" + options + ");");
+        for (String p : puts) {
+            src.line("        " + p);
+        }
+        if (numArgs != null) {
+            src.line("        " + numArgs);
+        }
+        src.line("        return " + call + "(\"" + op.name() + "\", attrs, " + inputs + ");");
+    }
+
+    private static void writeDoc(SourceText src, OpDef op, List<String> attrDocs, boolean withOptions) {
+        src.line("    /**");
+        src.line("     * " + SourceText.doc(op.doc()) + " (op {@code " + op.name() + "}"
+                + (op.aliases().isEmpty() ? "" : ", also " + SourceText.doc(String.join(", ", op.aliases()))) + ").");
+        if (withOptions) {
+            StringBuilder opts = new StringBuilder();
+            for (AttrSpec<?> s : op.attrSpecs()) {
+                if (!s.required() && !s.name().equals("num_args")) {
+                    opts.append(opts.length() == 0 ? "" : ", ").append(s.name()).append('=')
+                            .append(SourceText.doc(s.format(s.defaultValue())));
+                }
+            }
+            src.line("     * Optional attributes by MXNet name, with their defaults: " + opts + ".");
+        }
+        for (String d : attrDocs) {
+            src.line("    " + d);
+        }
+        src.line("     */");
+    }
+
+    private static String javaType(AttrSpec<?> s) {
+        Class<?> c = s.type().javaType();
+        if (c == Integer.class) {
+            return "int";
+        } else if (c == Double.class) {
+            return "double";
+        } else if (c == Boolean.class) {
+            return "boolean";
+        } else if (c == Long.class) {
+            return "long";
+        }
+        return c.getCanonicalName();
+    }
+
+    private static String unique(String name, Set<String> used) {
+        String n = name;
+        while (!used.add(n)) {
+            n = n + "Arg";
+        }
+        return n;
+    }
+}
