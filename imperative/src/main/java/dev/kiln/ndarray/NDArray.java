@@ -275,6 +275,36 @@ public final class NDArray {
         return target;
     }
 
+    /** {@code this += other} (broadcasting {@code other}), through the {@code add} op; returns this array. */
+    public NDArray addInPlace(NDArray other) {
+        return dev.kiln.op.Ops.into(this, "broadcast_add", java.util.Map.of(), this, other);
+    }
+
+    /** {@code this -= other} (broadcasting {@code other}); returns this array. */
+    public NDArray subInPlace(NDArray other) {
+        return dev.kiln.op.Ops.into(this, "broadcast_sub", java.util.Map.of(), this, other);
+    }
+
+    /** {@code this *= other} (broadcasting {@code other}); returns this array. */
+    public NDArray mulInPlace(NDArray other) {
+        return dev.kiln.op.Ops.into(this, "broadcast_mul", java.util.Map.of(), this, other);
+    }
+
+    /** {@code this /= other} (broadcasting {@code other}); returns this array. */
+    public NDArray divInPlace(NDArray other) {
+        return dev.kiln.op.Ops.into(this, "broadcast_div", java.util.Map.of(), this, other);
+    }
+
+    /** {@code this += scalar}; returns this array. */
+    public NDArray addInPlace(double scalar) {
+        return dev.kiln.op.Ops.into(this, "_plus_scalar", java.util.Map.of("scalar", scalar), this);
+    }
+
+    /** {@code this *= scalar}; returns this array. */
+    public NDArray mulInPlace(double scalar) {
+        return dev.kiln.op.Ops.into(this, "_mul_scalar", java.util.Map.of("scalar", scalar), this);
+    }
+
     /** A view of the same contents with a new shape of the same size, with MXNet's reshape codes. */
     public NDArray reshape(int... spec) {
         return reshape(shape.reshape(spec));

@@ -31,7 +31,7 @@ public final class OpRegistry {
         static final OpRegistry INSTANCE = loadDefault();
     }
 
-    private final Map<String, OpDef> byName = new LinkedHashMap<>();
+    private final Map<String, OpDef> byName = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, OpDef> canonical = new LinkedHashMap<>();
 
     private OpRegistry() {
@@ -77,8 +77,8 @@ public final class OpRegistry {
         canonical.put(op.name(), op);
     }
 
-    /** The op registered under {@code name} (MXNet name or alias). */
-    public synchronized OpDef get(String name) {
+    /** The op registered under {@code name} (MXNet name or alias); lock-free, safe from any thread. */
+    public OpDef get(String name) {
         OpDef op = byName.get(name);
         if (op == null) {
             throw new KilnException("unknown op '" + name + "'" + suggestion(name));
@@ -87,7 +87,7 @@ public final class OpRegistry {
     }
 
     /** True if {@code name} is a registered name or alias. */
-    public synchronized boolean contains(String name) {
+    public boolean contains(String name) {
         return byName.containsKey(name);
     }
 

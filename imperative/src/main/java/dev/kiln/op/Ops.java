@@ -59,6 +59,19 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * Applies a one-output op and writes the result into {@code out} (MXNet's {@code out=} argument): the result
+     * must have {@code out}'s shape; values are cast to {@code out}'s dtype. Returns {@code out}.
+     */
+    public static NDArray into(NDArray out, String name, Map<String, ?> attrs, NDArray... inputs) {
+        NDArray result = call(name, attrs, inputs);
+        if (!result.shape().equals(out.shape())) {
+            throw OpRegistry.global().get(name).error("result of shape " + result.shape()
+                    + " cannot be written into an array of shape " + out.shape());
+        }
+        return result.copyTo(out);
+    }
+
     /** Builds an attribute map from alternating names and values: {@code attrs("axis", 1, "keepdims", true)}. */
     public static Map<String, Object> attrs(Object... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
