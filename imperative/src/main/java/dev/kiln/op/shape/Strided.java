@@ -105,7 +105,7 @@ final class Strided {
         }
         int len = d[k - 1];
         int stride = s[k - 1];
-        if (stride != 1) {
+        if (stride != 1 && stride != 0) {
             for (int j = 0; j < k - 1; j++) {
                 if (s[j] == 1) {
                     gatherTiled(src, offset, d, s, k, j, dst);
