@@ -7,8 +7,8 @@ import dev.kiln.parallel.Parallel;
  * data type). Windows follow MXNet's CPU kernels: a window starts at {@code o * stride - pad}; max pooling takes the
  * largest element inside the data (padding never wins; NaN never compares greater; an all-padding window gives the
  * dtype's lowest finite value); avg divides each element by the window size clipped to the padded extent, or to the
- * data when {@code count_include_pad} is false; lp sums {@code |x|^p} without the absolute value, as MXNet does, and
- * takes the p-th root. 3-D avg/sum windows of size zero give NaN, as in MXNet.
+ * data when {@code count_include_pad} is false; lp takes the p-th root of the summed p-th powers (of x itself, not
+ * |x|, as in MXNet). 3-D avg/sum windows of size zero give NaN, as in MXNet.
  */
 final class PoolKernels {
     /** Output elements per task below which planes run on the calling thread. */
