@@ -14,8 +14,13 @@ final class PoolKernels {
     /** Output elements per task below which planes run on the calling thread. */
     private static final int GRAIN_ELEMENTS = 1 << 14;
 
-    /** What a pooling kernel needs besides the data. */
-    record Spec(Window window, boolean max, boolean average, int p, boolean countIncludePad, boolean nanOnEmpty) {
+    /**
+     * What a pooling kernel needs besides the data.
+     *
+     * @param lowest the value max pooling starts from: the output dtype's lowest finite value
+     */
+    record Spec(Window window, boolean max, boolean average, int p, boolean countIncludePad, boolean nanOnEmpty,
+                double lowest) {
     }
 
     private PoolKernels() {
@@ -57,7 +62,7 @@ final class PoolKernels {
                             int x0 = Math.max(xs, 0);
                             int x1 = Math.min(xe, im[2]);
                             if (spec.max()) {
-                                float m = -Float.MAX_VALUE;
+                                float m = (float) spec.lowest();
                                 for (int z = z0; z < z1; z++) {
                                     for (int yy = y0; yy < y1; yy++) {
                                         int row = xb + (z * im[1] + yy) * im[2];
@@ -132,7 +137,7 @@ final class PoolKernels {
                             int x0 = Math.max(xs, 0);
                             int x1 = Math.min(xe, im[2]);
                             if (spec.max()) {
-                                double m = -Double.MAX_VALUE;
+                                double m = spec.lowest();
                                 for (int z = z0; z < z1; z++) {
                                     for (int yy = y0; yy < y1; yy++) {
                                         int row = xb + (z * im[1] + yy) * im[2];
