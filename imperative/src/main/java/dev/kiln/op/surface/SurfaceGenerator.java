@@ -71,6 +71,24 @@ public final class SurfaceGenerator {
         return Character.toUpperCase(n.charAt(0)) + n.substring(1) + "F";
     }
 
+    /**
+     * The MXNet name a user would type for this op: the canonical name, unless it is internal ({@code _copy}) or a
+     * legacy capitalised name ({@code SliceChannel}) and a plain lower-case alias exists ({@code identity},
+     * {@code split}). A {@code _contrib_} prefix is dropped.
+     */
+    static String surfaceName(OpDef op) {
+        String name = op.name();
+        if (Character.isLowerCase(name.charAt(0))) {
+            return name;
+        }
+        for (String alias : op.aliases()) {
+            if (Character.isLowerCase(alias.charAt(0)) && !alias.equals(name.toLowerCase(Locale.ROOT))) {
+                return alias;
+            }
+        }
+        return name.replaceFirst("^_contrib_", "");
+    }
+
     /** {@code FullyConnected} to {@code fullyConnected}, {@code _random_uniform} to {@code randomUniform}. */
     static String javaName(String opName) {
         String n = opName.replaceFirst("^_+", "");
@@ -102,7 +120,7 @@ public final class SurfaceGenerator {
                 + " family. Do not edit. */");
         src.line("public interface " + iface + "<T> extends OpBackend<T> {");
         for (OpDef op : ops) {
-            String method = javaName(op.name());
+            String method = javaName(surfaceName(op));
             String prev = taken.putIfAbsent(method, op.name());
             if (prev != null) {
                 throw new IllegalStateException("ops '" + prev + "' and '" + op.name() + "' both map to method "
