@@ -134,6 +134,18 @@ public final class Npy {
      * declared size) it grows only as bytes actually arrive.
      */
     static NDArray decode(InputStream in, long length, boolean trusted, String source) throws IOException {
+        try {
+            return decodeChecked(in, length, trusted, source);
+        } catch (KilnException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a defect in the checks above must still surface as a file error, not as a stray exception type
+            throw fail(source, "malformed .npy data (" + e + ")");
+        }
+    }
+
+    private static NDArray decodeChecked(InputStream in, long length, boolean trusted, String source)
+            throws IOException {
         byte[] prefix = in.readNBytes(8);
         if (prefix.length < 8) {
             throw fail(source, "truncated: " + prefix.length + " bytes, too short for a .npy header");

@@ -206,7 +206,7 @@ record NpyHeader(DType dtype, ByteOrder order, boolean fortran, Shape shape) {
 
         private long integer() throws BadHeader {
             int start = pos;
-            while (pos < s.length() && Character.isDigit(s.charAt(pos)) && pos - start < 19) {
+            while (pos < s.length() && Character.isDigit(s.charAt(pos)) && pos - start < 18) {
                 pos++;
             }
             if (pos == start) {
