@@ -90,6 +90,13 @@ class BinaryOpsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
+    void broadcastingOpMatchesReferenceInFloat16(Row r) {
+        NDArray y = Ops.call(r.function, arr(DType.FLOAT16, Shape.of(8), A), arr(DType.FLOAT16, Shape.of(8), B));
+        assertThat(y).hasDType(DType.FLOAT16).isCloseTo(r.expected, 5e-4, 0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
     void sameShapeOpSharesTheMath(Row r) {
         BinaryOp broadcasting = (BinaryOp) OpRegistry.global().get(r.function);
         List<BinaryOp> sameShape = OpRegistry.global().ops().stream()
