@@ -186,4 +186,18 @@ class NormalizationTest {
         assertThatThrownBy(() -> Ops.call("LRN", Map.of("nsize", 3), NDArray.zeros(3, 2, 2)))
                 .isInstanceOf(KilnException.class).hasMessageContaining("4-D");
     }
+
+    @Test
+    void epsIsAddedToTheVarianceBeforeTheSquareRoot() {
+        // hand-worked: [1, 3] has mean 2 and variance 1; with eps = 3 the deviation is sqrt(4) = 2
+        double[] expected = {-0.5, 0.5};
+        NDArray one = NDArray.ones(1);
+        NDArray zero = NDArray.zeros(1);
+        assertThat(Ops.call("LayerNorm", Map.of("eps", 3.0), NDArray.of(Shape.of(1, 2), 1f, 3f),
+                NDArray.ones(2), NDArray.zeros(2))).isCloseTo(expected, 1e-7, 0);
+        assertThat(Ops.call("InstanceNorm", Map.of("eps", "3"), NDArray.of(Shape.of(1, 1, 2), 1f, 3f), one, zero))
+                .isCloseTo(expected, 1e-7, 0);
+        assertThat(Ops.call("GroupNorm", Map.of("eps", 3), NDArray.of(Shape.of(1, 2, 1), 1f, 3f), one, zero))
+                .isCloseTo(expected, 1e-7, 0);
+    }
 }
