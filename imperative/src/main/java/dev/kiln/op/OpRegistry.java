@@ -25,7 +25,8 @@ public final class OpRegistry {
             "dev.kiln.op.indexing.IndexingOps",
             "dev.kiln.op.nn.NNOps",
             "dev.kiln.op.conv.ConvOps",
-            "dev.kiln.op.creation.CreationOps");
+            "dev.kiln.op.creation.CreationOps",
+            "dev.kiln.random.RandomOps");
 
     private static final class Holder {
         static final OpRegistry INSTANCE = loadDefault();
