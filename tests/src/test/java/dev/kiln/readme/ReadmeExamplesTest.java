@@ -1,0 +1,56 @@
+package dev.kiln.readme;
+
+import dev.kiln.io.Npy;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.creation.NDArrays;
+import dev.kiln.random.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static dev.kiln.op.surface.ND.nd;
+import static dev.kiln.testing.NDArrayAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's examples, kept compiling and correct. */
+class ReadmeExamplesTest {
+
+    @Test
+    void firstExampleComputesADenseLayer() {
+        NDArray x = NDArray.from(new float[][] {{1, 2, 3}, {4, 5, 6}});
+        NDArray w = NDArray.ones(4, 3);
+        NDArray b = NDArray.zeros(4);
+        NDArray y = nd.fullyConnected(x, w, b, 4);
+        assertThat(y).hasShape(2, 4).isCloseTo(new double[] {6, 6, 6, 6, 15, 15, 15, 15}, 0, 0);
+        assertThat(y.toString()).isEqualTo("\n[[ 6.  6.  6.  6.]\n [15. 15. 15. 15.]]\n<NDArray 2x4 @cpu(0)>");
+    }
+
+    @Test
+    void tourRunsAsWritten(@TempDir Path dir) {
+        Random.seed(42);
+        NDArray a = Random.uniform(-1, 1, 2, 3);
+        NDArray b = NDArrays.arange(0, 6, 1).reshape(2, 3);
+        NDArray c = nd.broadcastAdd(nd.relu(a), b);
+        NDArray s = nd.sum(c, Map.of("axis", 1, "keepdims", true));
+        NDArray h = c.astype(DType.FLOAT16);
+        NDArray r = NDArray.from(new int[][] {{1, 2}, {3, 4}});
+        Npy.write(dir.resolve("c.npy"), c);
+        NDArray before = c.copy();
+        c.addInPlace(b);
+
+        assertThat(s).hasShape(2, 1);
+        assertThat(h).hasDType(DType.FLOAT16);
+        assertThat(r).hasDType(DType.INT32);
+        assertThat(Npy.read(dir.resolve("c.npy"))).isEqualTo(before);
+        double[] expected = before.toDoubleArray();
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] += i;
+        }
+        assertThat(c).isCloseTo(expected, 1e-6, 0);
+        Random.seed(42);
+        assertThat(Random.uniform(-1, 1, 2, 3)).isEqualTo(a);
+    }
+}
