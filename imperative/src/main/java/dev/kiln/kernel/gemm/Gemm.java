@@ -20,6 +20,15 @@ public final class Gemm {
     static final long PARALLEL_MIN_WORK = 1L << 18;
     /** Depth of one packed block in both single-precision paths; equal blocking keeps their results identical. */
     static final int SGEMM_KC = 256;
+    /**
+     * The depth block both single-precision paths use for a depth of {@code k}: at most {@link #SGEMM_KC}, and as
+     * even as possible (784 splits as 4 x 196, not 3 x 256 + 16, whose short last block would cost a full C update).
+     */
+    static int depthBlock(int k) {
+        int blocks = (k + SGEMM_KC - 1) / SGEMM_KC;
+        return (k + blocks - 1) / blocks;
+    }
+
     /** Rows of the vector register block, which also decides when a product is computed transposed. */
     private static final int SGEMM_MR = 6;
 

@@ -83,8 +83,8 @@ final class VectorSgemm {
         int k = g.k();
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
                 packB(g, pc, kc, jc, nc, ws.packB);
                 // beta applies once, on the first depth block; later blocks accumulate into C
                 float beta = pc == 0 ? g.beta() : 1f;
