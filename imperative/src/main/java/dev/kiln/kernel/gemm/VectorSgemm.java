@@ -66,7 +66,7 @@ final class VectorSgemm {
             long t0 = System.nanoTime();
             for (int i = 0; i < 100; i++) {
                 microKernel(32, pa, 0, pb, 0, tile);
-                storeFull(tile, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
+                storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
             }
             if (System.nanoTime() - t0 < 500_000L) {
                 break;
@@ -127,8 +127,8 @@ final class VectorSgemm {
                 int mr = Math.min(MR, mc - ir);
                 microKernel(kc, ws.packA, ir * kc, ws.packB, jr * kc, ws.tile);
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
-                if (mr == MR && nr == NR && cs == 1) {
-                    storeFull(ws.tile, c, cAt, rs, beta);
+                if (nr == NR && cs == 1) {
+                    storeRows(ws.tile, mr, c, cAt, rs, beta);
                 } else {
                     storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
                 }
@@ -180,9 +180,12 @@ final class VectorSgemm {
         c53.intoArray(tile, 5 * NR + 3 * L);
     }
 
-    /** C block (6 x NR, unit column stride) = tile + beta * C; C is not read when beta is 0 (BLAS semantics). */
-    private static void storeFull(float[] tile, float[] c, int cAt, int rs, float beta) {
-        for (int r = 0; r < MR; r++) {
+    /**
+     * The first {@code rows} rows of a C block of full width and unit column stride become tile + beta * C; C is not
+     * read when beta is 0 (BLAS semantics).
+     */
+    private static void storeRows(float[] tile, int rows, float[] c, int cAt, int rs, float beta) {
+        for (int r = 0; r < rows; r++) {
             int row = cAt + r * rs;
             for (int v = 0; v < NR; v += L) {
                 FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
