@@ -31,6 +31,7 @@ final class VectorSgemm {
         final float[] packA = new float[MC * KC];
         final float[] packB = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        final int[] gatherIndex = new int[NR];
     }
 
     /** Give up waiting for the compiler after this long and use the vector kernel anyway. */
@@ -85,7 +86,7 @@ final class VectorSgemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
                 int kc = Math.min(kb, k - pc);
-                packB(g, pc, kc, jc, nc, ws.packB);
+                packB(g, pc, kc, jc, nc, ws);
                 // beta applies once, on the first depth block; later blocks accumulate into C
                 float beta = pc == 0 ? g.beta() : 1f;
                 for (int ic = 0; ic < m; ic += MC) {
@@ -97,18 +98,40 @@ final class VectorSgemm {
         }
     }
 
-    /** Packs op(B) like {@link FloatPacking#packB}, copying full panels of an untransposed B with vector moves. */
-    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, float[] dst) {
-        int full = g.transB() ? 0 : nc / NR * NR;
+    /**
+     * Packs op(B) like {@link FloatPacking#packB}, moving full panels with vectors: rows of an untransposed B are
+     * copied, and a transposed B is gathered one depth step (one element from each of NR stored rows) at a time.
+     */
+    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws) {
+        int full = nc / NR * NR;
         float[] b = g.b();
-        for (int jr = 0; jr < full; jr += NR) {
-            int src = g.bOff() + pc * g.ldb() + jc + jr;
-            int d = jr * kc;
-            for (int p = 0; p < kc; p++, src += g.ldb(), d += NR) {
-                FloatVector.fromArray(S, b, src).intoArray(dst, d);
-                FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
-                FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
-                FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, d + 3 * L);
+        float[] dst = ws.packB;
+        int ldb = g.ldb();
+        if (g.transB()) {
+            int[] rows = ws.gatherIndex;
+            for (int i = 0; i < NR; i++) {
+                rows[i] = i * ldb;
+            }
+            for (int jr = 0; jr < full; jr += NR) {
+                int src = g.bOff() + (jc + jr) * ldb + pc;
+                int d = jr * kc;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, rows, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + p, rows, L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + p, rows, 2 * L).intoArray(dst, d + 2 * L);
+                    FloatVector.fromArray(S, b, src + p, rows, 3 * L).intoArray(dst, d + 3 * L);
+                }
+            }
+        } else {
+            for (int jr = 0; jr < full; jr += NR) {
+                int src = g.bOff() + pc * ldb + jc + jr;
+                int d = jr * kc;
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
+                    FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, d + 3 * L);
+                }
             }
         }
         if (full < nc) {
