@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 public final class Gemm {
     /** Products with fewer multiply-adds than this run on one thread: a hand-off costs more than it saves. */
-    static final long PARALLEL_MIN_WORK = 1L << 18;
+    static final long PARALLEL_MIN_WORK = 1L << 20;
     /** Products with at least this many multiply-adds wake parked helper threads. */
     static final long WAKE_MIN_WORK = 1L << 21;
     /** Depth of one packed block in both single-precision paths; equal blocking keeps their results identical. */
