@@ -11,9 +11,11 @@ import java.util.function.Consumer;
  * Leading dimensions are the row strides of the arrays as stored.
  *
  * <p>Single precision runs a packed, cache- and register-blocked kernel on the Vector API when
- * {@link VectorSupport#isAvailable()} (else {@link #sgemmScalar}); large products are split across Kiln's threads by
- * whole register blocks, so results do not depend on the thread count. As in BLAS, C is not read when
- * {@code beta == 0}, and A and B are not read when {@code k == 0} or {@code alpha == 0}.
+ * {@link VectorSupport#isAvailable()}; otherwise, and for the first calls while HotSpot compiles that kernel, it runs
+ * {@link #sgemmScalar}, which performs the same arithmetic and gives bitwise the same results. Large products are
+ * split across Kiln's threads by whole register blocks, so results do not depend on the thread count either. As in
+ * BLAS, C is not read when {@code beta == 0}, and A and B are not read when {@code k == 0} or {@code alpha == 0}.
+ * Negative sizes, short leading dimensions and operands that do not fit their arrays raise {@link KilnException}.
  */
 public final class Gemm {
     /** Products with fewer multiply-adds than this run on one thread: a hand-off costs more than it saves. */
