@@ -1,11 +1,44 @@
 package dev.kiln.kernel.gemm;
 
+import dev.kiln.KilnException;
+import dev.kiln.kernel.simd.VectorSupport;
+
+import java.util.function.Consumer;
+
 /**
  * General matrix multiply on row-major arrays, the kernel under dot, FullyConnected and convolution:
  * {@code C = alpha * op(A) * op(B) + beta * C} where {@code op(X)} is X or its transpose.
  * Leading dimensions are the row strides of the arrays as stored.
+ *
+ * <p>Single precision runs a packed, cache- and register-blocked kernel on the Vector API when
+ * {@link VectorSupport#isAvailable()}; otherwise, and for the first calls while HotSpot compiles that kernel, it runs
+ * {@link #sgemmScalar}, which performs the same arithmetic and gives bitwise the same results. Large products are
+ * split across Kiln's threads by whole register blocks, so results do not depend on the thread count either. As in
+ * BLAS, C is not read when {@code beta == 0}, and A and B are not read when {@code k == 0} or {@code alpha == 0}.
+ * Negative sizes, short leading dimensions and operands that do not fit their arrays raise {@link KilnException}.
  */
 public final class Gemm {
+    /** Products with fewer multiply-adds than this run on one thread: a hand-off costs more than it saves. */
+    static final long PARALLEL_MIN_WORK = 1L << 20;
+    /** Products with at least this many multiply-adds wake parked helper threads. */
+    static final long WAKE_MIN_WORK = 1L << 21;
+    /** Depth of one packed block in both single-precision paths; equal blocking keeps their results identical. */
+    static final int SGEMM_KC = 256;
+    /**
+     * The depth block both single-precision paths use for a depth of {@code k}: at most {@link #SGEMM_KC}, and as
+     * even as possible (784 splits as 4 x 196, not 3 x 256 + 16, whose short last block would cost a full C update).
+     */
+    static int depthBlock(int k) {
+        int blocks = (k + SGEMM_KC - 1) / SGEMM_KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /** Rows of the vector register block, which also decides when a product is computed transposed. */
+    private static final int SGEMM_MR = 6;
+
+    /** Which single-precision kernel runs. */
+    enum Path { AUTO, SCALAR, VECTOR }
+
     private Gemm() {
     }
 
@@ -13,46 +46,138 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * ldc;
-            if (beta == 0f) {
-                java.util.Arrays.fill(c, cRow, cRow + n, 0f);
-            } else if (beta != 1f) {
-                for (int j = 0; j < n; j++) {
-                    c[cRow + j] *= beta;
-                }
-            }
-            for (int p = 0; p < k; p++) {
-                float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                if (!transB) {
-                    int bRow = bOff + p * ldb;
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bRow + j];
-                    }
-                } else {
-                    for (int j = 0; j < n; j++) {
-                        c[cRow + j] += av * b[bOff + j * ldb + p];
-                    }
-                }
-            }
-        }
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.AUTO);
+    }
+
+    /**
+     * The scalar fallback {@link #sgemm} uses when the Vector API is absent (or not compiled yet), callable directly
+     * (tests, and comparing the two paths). Same contract and bitwise the same results as {@link #sgemm}.
+     */
+    public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.SCALAR);
     }
 
     /** Double precision, same contract as {@link #sgemm}. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double beta, double[] c, int cOff, int ldc) {
-        for (int i = 0; i < m; i++) {
-            int cRow = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[cRow + j] = beta == 0 ? 0 : c[cRow + j] * beta;
-            }
-            for (int p = 0; p < k; p++) {
-                double av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+        check(transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb, c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0) {
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * ldc;
                 for (int j = 0; j < n; j++) {
-                    c[cRow + j] += av * (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]);
+                    c[row + j] = beta == 0 ? 0 : c[row + j] * beta;
                 }
             }
+            return;
+        }
+        int parts = (long) m * n * k >= PARALLEL_MIN_WORK ? Math.min(GemmTeam.size(), m) : 1;
+        GemmTeam.run(parts, (long) m * n * k >= WAKE_MIN_WORK, p -> DoubleGemm.rows(transA, transB,
+                (int) ((long) m * p / parts), (int) ((long) m * (p + 1) / parts), n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+    }
+
+    /** {@link #sgemm} on a chosen path; {@link Path#VECTOR} needs the Vector API (tests call it directly). */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, Path path) {
+        check(transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb, c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        FloatProblem g = new FloatProblem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, 1);
+        // A narrow C wastes most of each 6 x (4 vectors) register block on padding; computing C^T instead pads far
+        // less, but stores C through a column stride, so swap only when that saves at least a third of the work.
+        // Both paths make the same choice so that their results stay identical.
+        int nr = 4 * VectorSupport.floatLanes();
+        if (3 * paddedArea(n, m, SGEMM_MR, nr) < 2 * paddedArea(m, n, SGEMM_MR, nr)) {
+            g = g.transposed();
+        }
+        boolean vector = path == Path.VECTOR
+                || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
+        if (vector) {
+            split(g, VectorSgemm.MR, VectorSgemm.NR, VectorSgemm::compute);
+        } else {
+            split(g, ScalarSgemm.MR, ScalarSgemm.NR, ScalarSgemm::compute);
+        }
+    }
+
+    private static long paddedArea(int m, int n, int mr, int nr) {
+        return (long) ((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr);
+    }
+
+    /**
+     * Splits C into one block per thread, by whole register blocks, along rows or columns, whichever an estimate of
+     * the slowest thread's time prefers: its register blocks (12 cycles per depth step) plus what it packs (each
+     * thread packs all of op(B) when rows are split, all of op(A) when columns are).
+     */
+    private static void split(FloatProblem g, int mr, int nr, Consumer<FloatProblem> kernel) {
+        int threads = (long) g.m() * g.n() * g.k() >= PARALLEL_MIN_WORK ? GemmTeam.size() : 1;
+        long tilesM = (g.m() + mr - 1) / mr;
+        long tilesN = (g.n() + nr - 1) / nr;
+        long k = g.k();
+        long byRows = ceilDiv(tilesM, threads) * tilesN * k * 12 + k * g.n() + k * g.m() / threads;
+        long byCols = tilesM * ceilDiv(tilesN, threads) * k * 12 + k * g.m() + k * g.n() / threads;
+        boolean byColumns = byCols < byRows;
+        int tiles = (int) (byColumns ? tilesN : tilesM);
+        int parts = Math.min(threads, tiles);
+        if (parts <= 1) {
+            kernel.accept(g);
+            return;
+        }
+        int unit = byColumns ? nr : mr;
+        int extent = byColumns ? g.n() : g.m();
+        GemmTeam.run(parts, (long) g.m() * g.n() * g.k() >= WAKE_MIN_WORK, p -> {
+            int from = Math.min(extent, tiles * p / parts * unit);
+            int to = Math.min(extent, tiles * (p + 1) / parts * unit);
+            if (from < to) {
+                kernel.accept(byColumns ? g.block(0, g.m(), from, to) : g.block(from, to, 0, g.n()));
+            }
+        });
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : c[row + j] * beta;
+            }
+        }
+    }
+
+    /** Rejects negative sizes, short leading dimensions and operands that do not fit their arrays. */
+    private static void check(boolean transA, boolean transB, int m, int n, int k, int aLen, int aOff, int lda,
+                              int bLen, int bOff, int ldb, int cLen, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new KilnException("gemm: negative size m=" + m + ", n=" + n + ", k=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        fits("C", m, n, cLen, cOff, ldc);
+        if (k > 0) {
+            fits("A", transA ? k : m, transA ? m : k, aLen, aOff, lda);
+            fits("B", transB ? n : k, transB ? k : n, bLen, bOff, ldb);
+        }
+    }
+
+    private static void fits(String name, int rows, int cols, int len, int off, int ld) {
+        if (ld < cols || off < 0 || (long) off + (long) (rows - 1) * ld + cols > len) {
+            throw new KilnException("gemm: " + name + " of " + rows + " x " + cols + " with offset " + off
+                    + " and leading dimension " + ld + " does not fit an array of " + len + " elements");
         }
     }
 }

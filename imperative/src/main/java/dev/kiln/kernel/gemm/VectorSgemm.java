@@ -1,0 +1,251 @@
+package dev.kiln.kernel.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM on the Vector API: the classic three-level blocking (columns of C by {@link #NC}, depth by
+ * {@link #KC}, rows by {@link #MC}) over packed panels, with a {@code 6 x 4-vector} register block (6 x 64 floats on
+ * AVX-512) as the micro-kernel. Only {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API
+ * is present, so nothing else in the kernel package loads a Vector API class.
+ */
+final class VectorSgemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the register block. */
+    static final int MR = 6;
+    /** Columns of the register block: four vectors. */
+    static final int NR = 4 * L;
+    /** Depth of one packed block: an A panel (6 x KC) stays in L1, a B panel (KC x NR) in L2. */
+    static final int KC = Gemm.SGEMM_KC;
+    /** Rows of op(A) packed at once (MC x KC floats, about 100 KB: L2). */
+    static final int MC = 96;
+    /** Widest C (in columns) for which full row panels of an untransposed A are read in place, not packed. */
+    static final int DIRECT_A_MAX_N = 4 * NR;
+    /** Columns of op(B) packed at once (KC x NC floats: L2/L3). */
+    static final int NC = ((1024 + NR - 1) / NR) * NR;
+
+    private VectorSgemm() {
+    }
+
+    /** Per-thread packing buffers and the register-block spill tile. */
+    static final class Workspace {
+        final float[] packA = new float[MC * KC];
+        final float[] packB = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+        final int[] gatherIndex = new int[NR];
+    }
+
+    /** Give up waiting for the compiler after this long and use the vector kernel anyway. */
+    private static final long WARM_UP_LIMIT_NANOS = 20_000_000_000L;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    static {
+        // Vector API code is hundreds of times slower in the interpreter and C1 than once C2 has compiled it, and
+        // C2 only sees the kernels after many calls. Exercising them on a side thread at first use gets them
+        // compiled within a fraction of a second instead of after seconds of slow GEMMs.
+        Thread warmUp = new Thread(VectorSgemm::warmUp, "kiln-gemm-warmup");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /** Set once the kernels run at compiled speed; until then {@link Gemm} uses the scalar path. */
+    private static volatile boolean warm;
+
+    /** True once the micro-kernel has been seen running compiled (or warm-up gave up waiting). */
+    static boolean isWarm() {
+        return warm;
+    }
+
+    private static void warmUp() {
+        float[] pa = new float[MR * 32];
+        float[] pb = new float[32 * NR];
+        float[] c = new float[MR * NR];
+        float[] tile = new float[MR * NR];
+        long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+        // Compiled, 100 calls of a 32-deep block take about 20 us; interpreted or in C1, milliseconds.
+        while (System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 100; i++) {
+                microKernel(32, pa, 0, 1, MR, pb, 0, tile);
+                storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
+            }
+            if (System.nanoTime() - t0 < 500_000L) {
+                break;
+            }
+        }
+        warm = true;
+    }
+
+    /** Computes the whole of {@code g} on the calling thread (k >= 1, m, n >= 1). */
+    static void compute(FloatProblem g) {
+        Workspace ws = WORKSPACE.get();
+        int m = g.m();
+        int n = g.n();
+        int k = g.k();
+        boolean directA = !g.transA() && g.alpha() == 1f && n <= DIRECT_A_MAX_N;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
+                packB(g, pc, kc, jc, nc, ws);
+                // beta applies once, on the first depth block; later blocks accumulate into C
+                float beta = pc == 0 ? g.beta() : 1f;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    // full row panels of a plain A are read in place when few column panels reuse them
+                    int direct = directA ? mc / MR * MR : 0;
+                    if (direct < mc) {
+                        FloatPacking.packA(g, ic + direct, mc - direct, pc, kc, MR, ws.packA);
+                    }
+                    macroKernel(g, ws, ic, mc, jc, nc, pc, kc, beta, direct);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B) like {@link FloatPacking#packB}, moving full panels with vectors: rows of an untransposed B are
+     * copied, and a transposed B is gathered one depth step (one element from each of NR stored rows) at a time.
+     */
+    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws) {
+        int full = nc / NR * NR;
+        float[] b = g.b();
+        float[] dst = ws.packB;
+        int ldb = g.ldb();
+        if (g.transB()) {
+            int[] rows = ws.gatherIndex;
+            for (int i = 0; i < NR; i++) {
+                rows[i] = i * ldb;
+            }
+            for (int jr = 0; jr < full; jr += NR) {
+                int src = g.bOff() + (jc + jr) * ldb + pc;
+                int d = jr * kc;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, rows, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + p, rows, L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + p, rows, 2 * L).intoArray(dst, d + 2 * L);
+                    FloatVector.fromArray(S, b, src + p, rows, 3 * L).intoArray(dst, d + 3 * L);
+                }
+            }
+        } else {
+            for (int jr = 0; jr < full; jr += NR) {
+                int src = g.bOff() + pc * ldb + jc + jr;
+                int d = jr * kc;
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
+                    FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, d + 3 * L);
+                }
+            }
+        }
+        if (full < nc) {
+            FloatPacking.packB(g, pc, kc, jc + full, nc - full, NR, dst, full * kc);
+        }
+    }
+
+    /** Row panels below {@code direct} are read from A in place, the rest from the packed buffer. */
+    private static void macroKernel(FloatProblem g, Workspace ws, int ic, int mc, int jc, int nc, int pc, int kc,
+                                    float beta, int direct) {
+        float[] c = g.c();
+        int rs = g.rowStride();
+        int cs = g.colStride();
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                if (ir < direct) {
+                    microKernel(kc, g.a(), g.aOff() + (ic + ir) * g.lda() + pc, g.lda(), 1, ws.packB, jr * kc,
+                            ws.tile);
+                } else {
+                    microKernel(kc, ws.packA, (ir - direct) * kc, 1, MR, ws.packB, jr * kc, ws.tile);
+                }
+                int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
+                if (nr == NR && cs == 1) {
+                    storeRows(ws.tile, mr, c, cAt, rs, beta);
+                } else {
+                    storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
+                }
+            }
+        }
+    }
+
+    /**
+     * The register block: tile[6 x NR] = A panel (6 x kc) times packed B panel (kc x NR), 24 accumulators. A(r, p)
+     * is {@code pa[aAt + r * ars + p * ads]}: (1, MR) for a packed panel, (lda, 1) for rows of A read in place.
+     * Kept small and free of C addressing so that C2 compiles it early and whole.
+     */
+    static void microKernel(int kc, float[] pa, int aAt, int ars, int ads, float[] pb, int bAt, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bAt + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bi + 3 * L);
+            int ai = aAt + p * ads;
+            FloatVector a = FloatVector.broadcast(S, pa[ai]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, pa[ai + 1 * ars]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, pa[ai + 2 * ars]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, pa[ai + 3 * ars]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+            a = FloatVector.broadcast(S, pa[ai + 4 * ars]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
+            a = FloatVector.broadcast(S, pa[ai + 5 * ars]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L); c12.intoArray(tile, NR + 2 * L);
+        c13.intoArray(tile, NR + 3 * L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c22.intoArray(tile, 2 * NR + 2 * L);
+        c23.intoArray(tile, 2 * NR + 3 * L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L); c32.intoArray(tile, 3 * NR + 2 * L);
+        c33.intoArray(tile, 3 * NR + 3 * L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c42.intoArray(tile, 4 * NR + 2 * L);
+        c43.intoArray(tile, 4 * NR + 3 * L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L); c52.intoArray(tile, 5 * NR + 2 * L);
+        c53.intoArray(tile, 5 * NR + 3 * L);
+    }
+
+    /**
+     * The first {@code rows} rows of a C block of full width and unit column stride become tile + beta * C; C is not
+     * read when beta is 0 (BLAS semantics).
+     */
+    private static void storeRows(float[] tile, int rows, float[] c, int cAt, int rs, float beta) {
+        for (int r = 0; r < rows; r++) {
+            int row = cAt + r * rs;
+            for (int v = 0; v < NR; v += L) {
+                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                if (beta == 0f) {
+                    t.intoArray(c, row + v);
+                } else if (beta == 1f) {
+                    t.add(FloatVector.fromArray(S, c, row + v)).intoArray(c, row + v);
+                } else {
+                    t.add(FloatVector.fromArray(S, c, row + v).mul(beta)).intoArray(c, row + v);
+                }
+            }
+        }
+    }
+
+    /** The same update for a partial or strided block, element by element with identical rounding. */
+    private static void storeEdge(float[] tile, int mr, int nr, float[] c, int cAt, int rs, int cs, float beta) {
+        for (int r = 0; r < mr; r++) {
+            int row = cAt + r * rs;
+            for (int j = 0; j < nr; j++) {
+                int at = row + j * cs;
+                float t = tile[r * NR + j];
+                c[at] = beta == 0f ? t : beta == 1f ? t + c[at] : t + c[at] * beta;
+            }
+        }
+    }
+}
