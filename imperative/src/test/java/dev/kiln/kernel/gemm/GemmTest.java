@@ -69,7 +69,10 @@ class GemmTest {
     @Test
     void vectorAndScalarPathsGiveBitwiseIdenticalResults() {
         Random rnd = new Random(9);
-        int[][] cases = {{1, 1, 1}, {5, 130, 17}, {64, 10, 128}, {130, 65, 600}, {77, 300, 257}, {300, 3, 40}};
+        // 196, 49, 40 and 20 columns end in partial panels one to four vectors wide; 784 and 128 deep with a
+        // transposed B exercise the in-register transposes and their gathered depth tails
+        int[][] cases = {{1, 1, 1}, {5, 130, 17}, {64, 10, 128}, {130, 65, 600}, {77, 300, 257}, {300, 3, 40},
+            {64, 128, 784}, {50, 196, 300}, {31, 49, 200}, {13, 40, 70}, {9, 20, 33}};
         for (int[] mnk : cases) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = t >= 2;
