@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision GEMM on the Vector API: the classic three-level blocking (columns of C by {@link #NC}, depth by
  * {@link #KC}, rows by {@link #MC}) over packed panels, with a {@code 6 x 4-vector} register block (6 x 64 floats on
- * AVX-512) as the micro-kernel. Only {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API
+ * AVX-512) as the micro-kernel, and blocks one to three vectors wide for a partial last column panel. Only {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API
  * is present, so nothing else in the kernel package loads a Vector API class.
  */
 final class VectorSgemm {
@@ -113,7 +113,9 @@ final class VectorSgemm {
 
     /**
      * Packs op(B) like {@link FloatPacking#packB}, moving full panels with vectors: rows of an untransposed B are
-     * copied, and a transposed B is gathered one depth step (one element from each of NR stored rows) at a time.
+     * copied, and a transposed B is transposed in 16 x 16 blocks ({@link VectorTranspose}) or, for a depth tail
+     * and on narrower vectors, gathered one depth step (one element from each of NR stored rows) at a time. A
+     * partial last panel is packed only as wide as the {@link NarrowKernels} block that computes it.
      */
     private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws) {
         int full = nc / NR * NR;
