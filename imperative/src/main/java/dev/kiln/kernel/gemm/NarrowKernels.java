@@ -57,7 +57,8 @@ final class NarrowKernels {
 
     /** Rows 0..5 times 2 vectors of a packed B panel (2 * L floats wide); tile rows are {@code NR} apart. */
     static void kernel2(int kc, float[] pa, int aAt, int ars, int ads, float[] pb, int bAt, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+                c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int p = 0; p < kc; p++) {
             int bi = bAt + p * 2 * L;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);
@@ -86,7 +87,9 @@ final class NarrowKernels {
 
     /** Rows 0..5 times 3 vectors of a packed B panel (3 * L floats wide); tile rows are {@code NR} apart. */
     static void kernel3(int kc, float[] pa, int aAt, int ars, int ads, float[] pb, int bAt, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00,
+                c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00,
+                c51 = c00, c52 = c00;
         for (int p = 0; p < kc; p++) {
             int bi = bAt + p * 3 * L;
             FloatVector b0 = FloatVector.fromArray(S, pb, bi);

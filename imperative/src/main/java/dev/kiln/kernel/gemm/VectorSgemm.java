@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-precision GEMM on the Vector API: the classic three-level blocking (columns of C by {@link #NC}, depth by
  * {@link #KC}, rows by {@link #MC}) over packed panels, with a {@code 6 x 4-vector} register block (6 x 64 floats on
- * AVX-512) as the micro-kernel, and blocks one to three vectors wide for a partial last column panel. Only {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API
- * is present, so nothing else in the kernel package loads a Vector API class.
+ * AVX-512) as the micro-kernel, and blocks one to three vectors wide for a partial last column panel. Only
+ * {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API is present, so nothing else in the
+ * kernel package loads a Vector API class.
  */
 final class VectorSgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -130,7 +130,8 @@ class GemmTest {
     void splitAndUnsplitRunsGiveBitwiseIdenticalResults() {
         Random rnd = new Random(5);
         // split by rows, and by columns at vector (not panel) boundaries: 784 columns split as 24 + 25 vectors
-        int[][] cases = {{190, 333, 410, 0}, {64, 784, 128, 0}, {64, 128, 784, 1}, {256, 196, 300, 0}, {512, 49, 100, 0}};
+        int[][] cases = {{190, 333, 410, 0}, {64, 784, 128, 0}, {64, 128, 784, 1}, {256, 196, 300, 0},
+            {512, 49, 100, 0}};
         for (int[] shape : cases) {
             int m = shape[0];
             int n = shape[1];
