@@ -105,7 +105,7 @@ public final class Gemm {
         boolean vector = path == Path.VECTOR
                 || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
         if (vector) {
-            split(g, VectorSgemm.MR, VectorSgemm.NR, VectorSgemm::compute);
+            split(g, VectorSgemm.MR, VectorSupport.floatLanes(), VectorSgemm::compute);
         } else {
             split(g, ScalarSgemm.MR, ScalarSgemm.NR, ScalarSgemm::compute);
         }
@@ -116,17 +116,19 @@ public final class Gemm {
     }
 
     /**
-     * Splits C into one block per thread, by whole register blocks, along rows or columns, whichever an estimate of
-     * the slowest thread's time prefers: its register blocks (12 cycles per depth step) plus what it packs (each
-     * thread packs all of op(B) when rows are split, all of op(A) when columns are).
+     * Splits C into one block per thread, by whole register rows ({@code mr}) or column units ({@code nu}: one
+     * vector on the vector path, whose narrow register blocks handle a part ending mid-panel), whichever an estimate
+     * of the slowest thread's time prefers: its register rows times column units (3 cycles per depth step) plus what
+     * it packs (each thread packs all of op(B) when rows are split, all of op(A) when columns are).
      */
-    private static void split(FloatProblem g, int mr, int nr, Consumer<FloatProblem> kernel) {
+    private static void split(FloatProblem g, int mr, int nu, Consumer<FloatProblem> kernel) {
         int threads = (long) g.m() * g.n() * g.k() >= PARALLEL_MIN_WORK ? GemmTeam.size() : 1;
         long tilesM = (g.m() + mr - 1) / mr;
-        long tilesN = (g.n() + nr - 1) / nr;
+        long tilesN = (g.n() + nu - 1) / nu;
         long k = g.k();
-        long byRows = ceilDiv(tilesM, threads) * tilesN * k * 12 + k * g.n() + k * g.m() / threads;
-        long byCols = tilesM * ceilDiv(tilesN, threads) * k * 12 + k * g.m() + k * g.n() / threads;
+        long perTile = 3L * nu / VectorSupport.floatLanes();
+        long byRows = ceilDiv(tilesM, threads) * tilesN * k * perTile + k * g.n() + k * g.m() / threads;
+        long byCols = tilesM * ceilDiv(tilesN, threads) * k * perTile + k * g.m() + k * g.n() / threads;
         boolean byColumns = byCols < byRows;
         int tiles = (int) (byColumns ? tilesN : tilesM);
         int parts = Math.min(threads, tiles);
@@ -134,7 +136,7 @@ public final class Gemm {
             kernel.accept(g);
             return;
         }
-        int unit = byColumns ? nr : mr;
+        int unit = byColumns ? nu : mr;
         int extent = byColumns ? g.n() : g.m();
         GemmTeam.run(parts, (long) g.m() * g.n() * g.k() >= WAKE_MIN_WORK, p -> {
             int from = Math.min(extent, tiles * p / parts * unit);

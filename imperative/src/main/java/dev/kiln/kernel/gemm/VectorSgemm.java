@@ -1,13 +1,15 @@
 package dev.kiln.kernel.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision GEMM on the Vector API: the classic three-level blocking (columns of C by {@link #NC}, depth by
  * {@link #KC}, rows by {@link #MC}) over packed panels, with a {@code 6 x 4-vector} register block (6 x 64 floats on
- * AVX-512) as the micro-kernel. Only {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API
- * is present, so nothing else in the kernel package loads a Vector API class.
+ * AVX-512) as the micro-kernel, and blocks one to three vectors wide for a partial last column panel. Only
+ * {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API is present, so nothing else in the
+ * kernel package loads a Vector API class.
  */
 final class VectorSgemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -70,6 +72,11 @@ final class VectorSgemm {
             for (int i = 0; i < 100; i++) {
                 microKernel(32, pa, 0, 1, MR, pb, 0, tile);
                 storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
+                storePartial(tile, MR, 1 + i % NR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
+                NarrowKernels.kernel(1 + i % 3, 32, pa, 0, 1, MR, pb, 0, tile);
+                if (L == VectorTranspose.SIDE) {
+                    VectorTranspose.transpose(pb, 0, L, c, 0, L);
+                }
             }
             if (System.nanoTime() - t0 < 500_000L) {
                 break;
@@ -107,7 +114,9 @@ final class VectorSgemm {
 
     /**
      * Packs op(B) like {@link FloatPacking#packB}, moving full panels with vectors: rows of an untransposed B are
-     * copied, and a transposed B is gathered one depth step (one element from each of NR stored rows) at a time.
+     * copied, and a transposed B is transposed in 16 x 16 blocks ({@link VectorTranspose}) or, for a depth tail
+     * and on narrower vectors, gathered one depth step (one element from each of NR stored rows) at a time. A
+     * partial last panel is packed only as wide as the {@link NarrowKernels} block that computes it.
      */
     private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws) {
         int full = nc / NR * NR;
@@ -119,10 +128,18 @@ final class VectorSgemm {
             for (int i = 0; i < NR; i++) {
                 rows[i] = i * ldb;
             }
+            // with 16 lanes, whole 16 x 16 blocks are transposed in registers and only a depth tail is gathered
+            int blocked = L == VectorTranspose.SIDE ? kc / L * L : 0;
             for (int jr = 0; jr < full; jr += NR) {
                 int src = g.bOff() + (jc + jr) * ldb + pc;
                 int d = jr * kc;
-                for (int p = 0; p < kc; p++, d += NR) {
+                for (int p = 0; p < blocked; p += L) {
+                    for (int q = 0; q < NR; q += L) {
+                        VectorTranspose.transpose(b, src + q * ldb + p, ldb, dst, d + p * NR + q, NR);
+                    }
+                }
+                d += blocked * NR;
+                for (int p = blocked; p < kc; p++, d += NR) {
                     FloatVector.fromArray(S, b, src + p, rows, 0).intoArray(dst, d);
                     FloatVector.fromArray(S, b, src + p, rows, L).intoArray(dst, d + L);
                     FloatVector.fromArray(S, b, src + p, rows, 2 * L).intoArray(dst, d + 2 * L);
@@ -142,8 +159,14 @@ final class VectorSgemm {
             }
         }
         if (full < nc) {
-            FloatPacking.packB(g, pc, kc, jc + full, nc - full, NR, dst, full * kc);
+            // the partial panel is packed only as many vectors wide as its block computes
+            FloatPacking.packB(g, pc, kc, jc + full, nc - full, vectors(nc - full) * L, dst, full * kc);
         }
+    }
+
+    /** Vectors of the register block that computes {@code nr} (at most NR) columns. */
+    private static int vectors(int nr) {
+        return (nr + L - 1) / L;
     }
 
     /** Row panels below {@code direct} are read from A in place, the rest from the packed buffer. */
@@ -154,17 +177,23 @@ final class VectorSgemm {
         int cs = g.colStride();
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
+            int vectors = vectors(nr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                if (ir < direct) {
-                    microKernel(kc, g.a(), g.aOff() + (ic + ir) * g.lda() + pc, g.lda(), 1, ws.packB, jr * kc,
-                            ws.tile);
+                float[] pa = ir < direct ? g.a() : ws.packA;
+                int aAt = ir < direct ? g.aOff() + (ic + ir) * g.lda() + pc : (ir - direct) * kc;
+                int ars = ir < direct ? g.lda() : 1;
+                int ads = ir < direct ? 1 : MR;
+                if (vectors == 4) {
+                    microKernel(kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile);
                 } else {
-                    microKernel(kc, ws.packA, (ir - direct) * kc, 1, MR, ws.packB, jr * kc, ws.tile);
+                    NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile);
                 }
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
                 if (nr == NR && cs == 1) {
                     storeRows(ws.tile, mr, c, cAt, rs, beta);
+                } else if (cs == 1) {
+                    storePartial(ws.tile, mr, nr, c, cAt, rs, beta);
                 } else {
                     storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
                 }
@@ -232,6 +261,29 @@ final class VectorSgemm {
                     t.add(FloatVector.fromArray(S, c, row + v)).intoArray(c, row + v);
                 } else {
                     t.add(FloatVector.fromArray(S, c, row + v).mul(beta)).intoArray(c, row + v);
+                }
+            }
+        }
+    }
+
+    /**
+     * The same update for the first {@code nr} columns of a block with unit column stride: whole vectors, then one
+     * masked vector; lane by lane the same arithmetic as {@link #storeEdge}.
+     */
+    private static void storePartial(float[] tile, int rows, int nr, float[] c, int cAt, int rs, float beta) {
+        int last = (nr - 1) / L * L;
+        VectorMask<Float> tail = S.indexInRange(0, nr - last);
+        for (int r = 0; r < rows; r++) {
+            int row = cAt + r * rs;
+            for (int v = 0; v <= last; v += L) {
+                VectorMask<Float> m = v == last ? tail : S.maskAll(true);
+                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                if (beta == 0f) {
+                    t.intoArray(c, row + v, m);
+                } else if (beta == 1f) {
+                    t.add(FloatVector.fromArray(S, c, row + v, m)).intoArray(c, row + v, m);
+                } else {
+                    t.add(FloatVector.fromArray(S, c, row + v, m).mul(beta)).intoArray(c, row + v, m);
                 }
             }
         }

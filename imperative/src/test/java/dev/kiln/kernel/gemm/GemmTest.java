@@ -69,7 +69,10 @@ class GemmTest {
     @Test
     void vectorAndScalarPathsGiveBitwiseIdenticalResults() {
         Random rnd = new Random(9);
-        int[][] cases = {{1, 1, 1}, {5, 130, 17}, {64, 10, 128}, {130, 65, 600}, {77, 300, 257}, {300, 3, 40}};
+        // 196, 49, 40 and 20 columns end in partial panels one to four vectors wide; 784 and 128 deep with a
+        // transposed B exercise the in-register transposes and their gathered depth tails
+        int[][] cases = {{1, 1, 1}, {5, 130, 17}, {64, 10, 128}, {130, 65, 600}, {77, 300, 257}, {300, 3, 40},
+            {64, 128, 784}, {50, 196, 300}, {31, 49, 200}, {13, 40, 70}, {9, 20, 33}};
         for (int[] mnk : cases) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = t >= 2;
@@ -126,22 +129,29 @@ class GemmTest {
     @Test
     void splitAndUnsplitRunsGiveBitwiseIdenticalResults() {
         Random rnd = new Random(5);
-        int m = 190;
-        int n = 333;
-        int k = 410;
-        float[] a = randomFloats(rnd, m * k);
-        float[] b = randomFloats(rnd, k * n);
-        float[] together = new float[m * n];
-        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, together, 0, n);
-        float[][] perChunk = new float[2][m * n];
-        // Inside a pool worker a GEMM runs unsplit; on the calling thread it may split: results must agree.
-        Parallel.forRange(2, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, perChunk[i], 0, n);
-            }
-        });
-        assertThat(Arrays.equals(together, perChunk[0])).isTrue();
-        assertThat(Arrays.equals(together, perChunk[1])).isTrue();
+        // split by rows, and by columns at vector (not panel) boundaries: 784 columns split as 24 + 25 vectors
+        int[][] cases = {{190, 333, 410, 0}, {64, 784, 128, 0}, {64, 128, 784, 1}, {256, 196, 300, 0},
+            {512, 49, 100, 0}};
+        for (int[] shape : cases) {
+            int m = shape[0];
+            int n = shape[1];
+            int k = shape[2];
+            boolean tb = shape[3] == 1;
+            float[] a = randomFloats(rnd, m * k);
+            float[] b = randomFloats(rnd, k * n);
+            float[] together = new float[m * n];
+            Gemm.Path path = VectorSupport.isAvailable() ? Gemm.Path.VECTOR : Gemm.Path.SCALAR;
+            Gemm.sgemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, 0f, together, 0, n, path);
+            float[][] perChunk = new float[2][m * n];
+            // Inside a pool worker a GEMM runs unsplit; on the calling thread it may split: results must agree.
+            Parallel.forRange(2, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    Gemm.sgemm(false, tb, m, n, k, 1f, a, 0, k, b, 0, tb ? k : n, 0f, perChunk[i], 0, n, path);
+                }
+            });
+            assertThat(Arrays.equals(together, perChunk[0])).as("%dx%dx%d", m, n, k).isTrue();
+            assertThat(Arrays.equals(together, perChunk[1])).as("%dx%dx%d", m, n, k).isTrue();
+        }
     }
 
     @Test
