@@ -1,0 +1,179 @@
+package dev.kiln.conformance;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.OpContext;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpRegistry;
+import dev.kiln.op.Ops;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs an {@link OpCase} in real MXNet and in Kiln and fails with a precise report unless every output agrees in
+ * shape, dtype and value. Also checked: auxiliary states the op updates in place (BatchNorm's moving statistics) end
+ * up equal, and Kiln leaves every other input untouched. A case marked rejected passes only if both libraries raise.
+ */
+final class Conformance {
+    private Conformance() {
+    }
+
+    /** Compares Kiln with MXNet on {@code c}; throws {@link AssertionError} describing any disagreement. */
+    static void check(OpCase c) {
+        MXNet mx = MXNet.get();
+        boolean prevMx = mx.setTraining(c.training());
+        boolean prevKiln = OpContext.setTraining(c.training());
+        try {
+            OpDef op = OpRegistry.global().get(c.op());
+            MXResult expected = runMXNet(mx, c, auxIndices(op, c));
+            List<NDArray> kilnInputs = new ArrayList<>(c.inputs().size());
+            for (NDArray x : c.inputs()) {
+                kilnInputs.add(x.copy());
+            }
+            List<NDArray> actual;
+            try {
+                actual = Ops.invoke(c.op(), c.attrs(), kilnInputs.toArray(NDArray[]::new));
+            } catch (KilnException e) {
+                if (c.rejected() && expected.error != null) {
+                    return;
+                }
+                if (expected.error != null) {
+                    throw failure(c, op, "MXNet rejects this case too; the table should mark it expectRejected():\n"
+                            + "  MXNet: " + expected.error.mxnetMessage() + "\n  Kiln: " + e.getMessage(), e);
+                }
+                throw failure(c, op, "Kiln raised an error where MXNet succeeds: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw failure(c, op, "Kiln crashed with " + e, e);
+            }
+            if (expected.error != null) {
+                throw failure(c, op, (c.rejected() ? "Kiln accepts a case MXNet rejects: "
+                        : "MXNet rejects this case (a table error, or mark it expectRejected()): ")
+                        + expected.error.mxnetMessage(), null);
+            }
+            if (c.rejected()) {
+                throw failure(c, op, "the table marks this case rejected but both MXNet and Kiln accept it", null);
+            }
+            compareOutputs(c, op, expected, actual, kilnInputs);
+        } finally {
+            mx.setTraining(prevMx);
+            OpContext.setTraining(prevKiln);
+        }
+    }
+
+    /** Runs {@code c} in MXNet only and fails unless MXNet's verdict matches the table (accepts, or rejects). */
+    static void checkMXNetAgreesWithTable(OpCase c) {
+        MXNet mx = MXNet.get();
+        boolean prev = mx.setTraining(c.training());
+        try {
+            MXResult r = runMXNet(mx, c, List.of());
+            if (r.error != null && !c.rejected()) {
+                throw new AssertionError("MXNet rejects table case " + c.describe() + ": " + r.error.mxnetMessage()
+                        + "\n" + c.inputDetails(null), r.error);
+            }
+            if (r.error == null && c.rejected()) {
+                throw new AssertionError("MXNet accepts table case " + c.describe() + " marked expectRejected()");
+            }
+        } finally {
+            mx.setTraining(prev);
+        }
+    }
+
+    private static List<Integer> auxIndices(OpDef op, OpCase c) {
+        try {
+            return op.auxInputIndices(op.attrs(c.attrs()));
+        } catch (KilnException e) {
+            return List.of();
+        }
+    }
+
+    /** MXNet's outputs and its aux inputs after the call, or the error it raised. */
+    private record MXResult(List<NDArray> outputs, List<NDArray> auxAfter, MXNetException error) {
+    }
+
+    private static MXResult runMXNet(MXNet mx, OpCase c, List<Integer> aux) {
+        List<MXArray> in = new ArrayList<>();
+        try {
+            for (NDArray x : c.inputs()) {
+                in.add(mx.array(x));
+            }
+            List<MXArray> out;
+            try {
+                out = mx.invoke(c.op(), c.attrs(), in);
+            } catch (MXNetException e) {
+                return new MXResult(List.of(), List.of(), e);
+            }
+            List<NDArray> outputs = new ArrayList<>();
+            try {
+                for (MXArray o : out) {
+                    outputs.add(o.toNDArray());
+                }
+            } finally {
+                out.forEach(MXArray::close);
+            }
+            List<NDArray> auxAfter = new ArrayList<>();
+            for (int i : aux) {
+                auxAfter.add(in.get(i).toNDArray());
+            }
+            return new MXResult(outputs, auxAfter, null);
+        } finally {
+            in.forEach(MXArray::close);
+        }
+    }
+
+    private static void compareOutputs(OpCase c, OpDef op, MXResult expected, List<NDArray> actual,
+                                       List<NDArray> kilnInputs) {
+        List<String> problems = new ArrayList<>();
+        if (actual.size() != expected.outputs.size()) {
+            problems.add("Kiln returns " + actual.size() + " outputs, MXNet " + expected.outputs.size());
+        }
+        for (int i = 0; i < Math.min(actual.size(), expected.outputs.size()); i++) {
+            Optional<String> d = ArrayComparison.compare(actual.get(i), expected.outputs.get(i), c.tolerance());
+            int index = i;
+            d.ifPresent(s -> problems.add("output " + index + ": " + s + valuesIfSmall(actual.get(index),
+                    expected.outputs.get(index))));
+        }
+        List<Integer> aux = auxIndices(op, c);
+        List<String> names = inputNames(op, c);
+        for (int j = 0; j < kilnInputs.size(); j++) {
+            int auxPos = aux.indexOf(j);
+            String name = j < names.size() ? names.get(j) : "input" + j;
+            if (auxPos >= 0) {
+                Optional<String> d = ArrayComparison.compare(kilnInputs.get(j), expected.auxAfter.get(auxPos),
+                        c.tolerance());
+                d.ifPresent(s -> problems.add("auxiliary state '" + name + "' after the call: " + s));
+            } else {
+                Optional<String> d = ArrayComparison.compare(kilnInputs.get(j), c.inputs().get(j), Tolerance.EXACT);
+                d.ifPresent(s -> problems.add("Kiln modified its input '" + name + "': " + s));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw failure(c, op, String.join("\n", problems), null);
+        }
+    }
+
+    private static String valuesIfSmall(NDArray kiln, NDArray mxnet) {
+        if (mxnet.size() > 24 || kiln.size() > 24) {
+            return "";
+        }
+        return "\n    Kiln:  " + java.util.Arrays.toString(kiln.toDoubleArray())
+                + "\n    MXNet: " + java.util.Arrays.toString(mxnet.toDoubleArray());
+    }
+
+    private static List<String> inputNames(OpDef op, OpCase c) {
+        try {
+            Attrs a = op.attrs(c.attrs());
+            return op.inputNames(a);
+        } catch (KilnException e) {
+            return op.declaredInputs();
+        }
+    }
+
+    private static AssertionError failure(OpCase c, OpDef op, String problem, Throwable cause) {
+        String msg = "Kiln disagrees with MXNet 1.9 on " + c.describe() + "\n  attrs: " + c.attrs() + "\n"
+                + c.inputDetails(inputNames(op, c)) + "\n" + problem;
+        return new AssertionError(msg, cause);
+    }
+}

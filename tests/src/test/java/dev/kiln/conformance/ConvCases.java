@@ -1,0 +1,122 @@
+package dev.kiln.conformance;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.kiln.conformance.CaseSpec.fixed;
+import static dev.kiln.conformance.CaseSpec.random;
+
+/** Case table entries for spatial ops: Convolution, Deconvolution, Pooling and UpSampling in 1, 2 and 3 dimensions. */
+final class ConvCases {
+    private ConvCases() {
+    }
+
+    private static int[] fill(CaseRandom r, int n, int lo, int hi) {
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.intIn(lo, hi);
+        }
+        return v;
+    }
+
+    static List<CaseSpec> specs() {
+        List<CaseSpec> specs = new ArrayList<>();
+        specs.add(random("Convolution", 12, r -> {
+            int nd = r.pick(1, 2, 2, 2, 3);
+            int groups = r.pick(1, 1, 2);
+            int cin = groups * r.intIn(1, 3);
+            int cout = groups * r.intIn(1, 3);
+            int[] kernel = fill(r, nd, 1, 3);
+            int[] stride = fill(r, nd, 1, 2);
+            int[] dilate = fill(r, nd, 1, 2);
+            int[] pad = fill(r, nd, 0, 1);
+            int[] spatial = new int[nd];
+            for (int i = 0; i < nd; i++) {
+                spatial[i] = (kernel[i] - 1) * dilate[i] + 1 + r.intIn(0, nd == 3 ? 2 : 4);
+            }
+            int[] dims = new int[nd + 2];
+            dims[0] = r.intIn(1, 2);
+            dims[1] = cin;
+            System.arraycopy(spatial, 0, dims, 2, nd);
+            int[] w = new int[nd + 2];
+            w[0] = cout;
+            w[1] = cin / groups;
+            System.arraycopy(kernel, 0, w, 2, nd);
+            boolean noBias = r.bool();
+            DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
+            List<NDArray> in = new ArrayList<>(List.of(r.array(Shape.of(dims), t, -1, 1),
+                    r.array(Shape.of(w), t, -1, 1)));
+            if (!noBias) {
+                in.add(r.array(Shape.of(cout), t, -1, 1));
+            }
+            return OpCase.of("Convolution", in).attr("kernel", kernel).attr("stride", stride).attr("dilate", dilate)
+                    .attr("pad", pad).attr("num_filter", cout).attr("num_group", groups).attr("no_bias", noBias);
+        }));
+        specs.add(fixed("Convolution with wrong weight shape", OpCase.of("Convolution", NDArray.zeros(1, 2, 5, 5),
+                NDArray.zeros(3, 1, 3, 3)).attr("kernel", "(3, 3)").attr("num_filter", 3).attr("no_bias", true)
+                .expectRejected()));
+        specs.add(random("Deconvolution", 8, r -> {
+            int nd = r.pick(1, 2, 2);
+            int groups = r.pick(1, 1, 2);
+            int cin = groups * r.intIn(1, 2);
+            int cout = groups * r.intIn(1, 2);
+            int[] kernel = fill(r, nd, 1, 3);
+            int[] stride = fill(r, nd, 1, 2);
+            int[] pad = new int[nd];
+            int[] adj = new int[nd];
+            for (int i = 0; i < nd; i++) {
+                pad[i] = r.intIn(0, (kernel[i] - 1) / 2);
+                adj[i] = stride[i] > 1 ? r.intIn(0, stride[i] - 1) : 0;
+            }
+            int[] dims = new int[nd + 2];
+            dims[0] = r.intIn(1, 2);
+            dims[1] = cin;
+            for (int i = 0; i < nd; i++) {
+                dims[i + 2] = r.intIn(1, 4);
+            }
+            int[] w = new int[nd + 2];
+            w[0] = cin;
+            w[1] = cout / groups;
+            System.arraycopy(kernel, 0, w, 2, nd);
+            boolean noBias = r.bool();
+            List<NDArray> in = new ArrayList<>(List.of(r.array(Shape.of(dims), DType.FLOAT32, -1, 1),
+                    r.array(Shape.of(w), DType.FLOAT32, -1, 1)));
+            if (!noBias) {
+                in.add(r.array(Shape.of(cout), DType.FLOAT32, -1, 1));
+            }
+            return OpCase.of("Deconvolution", in).attr("kernel", kernel).attr("stride", stride).attr("pad", pad)
+                    .attr("adj", adj).attr("num_filter", cout).attr("num_group", groups).attr("no_bias", noBias);
+        }));
+        specs.add(random("Pooling", 12, r -> {
+            int nd = r.pick(1, 2, 2, 3);
+            String type = r.pick("max", "avg", "sum");
+            int[] kernel = fill(r, nd, 1, 3);
+            int[] stride = fill(r, nd, 1, 2);
+            int[] pad = new int[nd];
+            int[] dims = new int[nd + 2];
+            dims[0] = r.intIn(1, 2);
+            dims[1] = r.intIn(1, 3);
+            for (int i = 0; i < nd; i++) {
+                pad[i] = r.intIn(0, kernel[i] / 2);
+                dims[i + 2] = kernel[i] + r.intIn(0, 4);
+            }
+            OpCase c = OpCase.of("Pooling", r.floats(Shape.of(dims))).attr("kernel", kernel)
+                    .attr("pool_type", type).attr("stride", stride).attr("pad", pad)
+                    .attr("pooling_convention", r.pick("valid", "full"));
+            return type.equals("avg") ? c.attr("count_include_pad", r.bool()) : c;
+        }));
+        specs.add(random("Pooling global", 4, r -> OpCase.of("Pooling", r.floats(Shape.of(r.intIn(1, 2),
+                r.intIn(1, 3), r.intIn(1, 4), r.intIn(1, 4)))).attr("global_pool", true)
+                .attr("pool_type", r.pick("max", "avg", "sum")).attr("kernel", "(1, 1)")));
+        specs.add(random("Pooling lp", 3, r -> OpCase.of("Pooling", r.floats(Shape.of(1, 2, 4, 4)))
+                .attr("pool_type", "lp").attr("p_value", r.pick(1, 2)).attr("kernel", "(2, 2)")
+                .attr("stride", "(2, 2)")));
+        specs.add(random("UpSampling nearest", 3, r -> OpCase.of("UpSampling", r.floats(Shape.of(1, 2, r.intIn(1, 3),
+                r.intIn(1, 3)))).attr("scale", r.intIn(1, 3)).attr("sample_type", "nearest").attr("num_args", 1)));
+        return specs;
+    }
+}

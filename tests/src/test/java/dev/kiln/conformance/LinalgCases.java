@@ -1,0 +1,100 @@
+package dev.kiln.conformance;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.kiln.conformance.CaseSpec.fixed;
+import static dev.kiln.conformance.CaseSpec.random;
+
+/** Case table entries for matrix products: dot, batch_dot, FullyConnected, linalg_gemm and linalg_gemm2. */
+final class LinalgCases {
+    private LinalgCases() {
+    }
+
+    private static NDArray mat(CaseRandom r, DType t, int... dims) {
+        return r.array(Shape.of(dims), t, -1, 1);
+    }
+
+    static List<CaseSpec> specs() {
+        List<CaseSpec> specs = new ArrayList<>();
+        specs.add(random("dot 2-D", 8, r -> {
+            DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
+            int m = r.intIn(1, 7);
+            int k = r.intIn(1, 12);
+            int n = r.intIn(1, 7);
+            boolean ta = r.bool();
+            boolean tb = r.bool();
+            return OpCase.of("dot", ta ? mat(r, t, k, m) : mat(r, t, m, k), tb ? mat(r, t, n, k) : mat(r, t, k, n))
+                    .attr("transpose_a", ta).attr("transpose_b", tb);
+        }));
+        specs.add(random("dot 1-D", 3, r -> {
+            int k = r.intIn(1, 10);
+            return OpCase.of("dot", mat(r, DType.FLOAT32, k), mat(r, DType.FLOAT32, k));
+        }));
+        specs.add(random("dot N-D", 4, r -> {
+            int k = r.intIn(1, 6);
+            return OpCase.of("dot", mat(r, DType.FLOAT32, r.intIn(1, 3), r.intIn(1, 3), k),
+                    mat(r, DType.FLOAT32, k, r.intIn(1, 3), r.intIn(1, 3)));
+        }));
+        specs.add(random("dot matrix-vector", 2, r -> {
+            int k = r.intIn(1, 6);
+            return OpCase.of("dot", mat(r, DType.FLOAT32, r.intIn(1, 4), k), mat(r, DType.FLOAT32, k));
+        }));
+        specs.add(fixed("dot inner dims mismatch", OpCase.of("dot", NDArray.zeros(2, 3), NDArray.zeros(4, 2))
+                .expectRejected()));
+        specs.add(random("batch_dot", 8, r -> {
+            DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
+            int b = r.intIn(1, 4);
+            int m = r.intIn(1, 5);
+            int k = r.intIn(1, 8);
+            int n = r.intIn(1, 5);
+            boolean ta = r.bool();
+            boolean tb = r.bool();
+            return OpCase.of("batch_dot", ta ? mat(r, t, b, k, m) : mat(r, t, b, m, k),
+                    tb ? mat(r, t, b, n, k) : mat(r, t, b, k, n)).attr("transpose_a", ta).attr("transpose_b", tb);
+        }));
+        specs.add(random("FullyConnected", 10, r -> {
+            DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
+            boolean flatten = r.bool();
+            boolean noBias = r.bool();
+            int hidden = r.intIn(1, 8);
+            Shape x = r.shape(2, 4, 1, 4);
+            int in = flatten ? x.size() / x.get(0) : x.get(x.rank() - 1);
+            List<NDArray> inputs = new ArrayList<>(List.of(r.array(x, t, -1, 1), mat(r, t, hidden, in)));
+            if (!noBias) {
+                inputs.add(mat(r, t, hidden));
+            }
+            return OpCase.of("FullyConnected", inputs).attr("num_hidden", hidden).attr("no_bias", noBias)
+                    .attr("flatten", flatten);
+        }));
+        specs.add(fixed("FullyConnected weight shape mismatch", OpCase.of("FullyConnected", NDArray.zeros(2, 3),
+                NDArray.zeros(4, 5), NDArray.zeros(4)).attr("num_hidden", 4).expectRejected()));
+        specs.add(random("linalg_gemm2", 6, r -> {
+            int b = r.intIn(1, 3);
+            int m = r.intIn(1, 5);
+            int k = r.intIn(1, 6);
+            int n = r.intIn(1, 5);
+            boolean ta = r.bool();
+            boolean tb = r.bool();
+            return OpCase.of("linalg_gemm2", ta ? mat(r, DType.FLOAT32, b, k, m) : mat(r, DType.FLOAT32, b, m, k),
+                    tb ? mat(r, DType.FLOAT32, b, n, k) : mat(r, DType.FLOAT32, b, k, n))
+                    .attr("transpose_a", ta).attr("transpose_b", tb).attr("alpha", r.pick("1.0", "0.5", "-2"));
+        }));
+        specs.add(random("linalg_gemm", 6, r -> {
+            int m = r.intIn(1, 5);
+            int k = r.intIn(1, 6);
+            int n = r.intIn(1, 5);
+            boolean ta = r.bool();
+            boolean tb = r.bool();
+            return OpCase.of("linalg_gemm", ta ? mat(r, DType.FLOAT32, k, m) : mat(r, DType.FLOAT32, m, k),
+                    tb ? mat(r, DType.FLOAT32, n, k) : mat(r, DType.FLOAT32, k, n), mat(r, DType.FLOAT32, m, n))
+                    .attr("transpose_a", ta).attr("transpose_b", tb).attr("alpha", r.pick("1.0", "0.5"))
+                    .attr("beta", r.pick("1.0", "0.0", "-1.5"));
+        }));
+        return specs;
+    }
+}

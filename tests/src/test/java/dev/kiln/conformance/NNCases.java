@@ -1,0 +1,100 @@
+package dev.kiln.conformance;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.kiln.conformance.CaseSpec.random;
+
+/** Case table entries for neural-network ops: softmax family, normalisations, dropout, losses and outputs. */
+final class NNCases {
+    private NNCases() {
+    }
+
+    static List<CaseSpec> specs() {
+        List<CaseSpec> specs = new ArrayList<>();
+        for (String op : List.of("softmax", "log_softmax", "softmin")) {
+            specs.add(random(op, 6, r -> {
+                Shape s = r.shape(1, 4, 1, 5);
+                DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
+                OpCase c = OpCase.of(op, r.array(s, t, -3, 3)).attr("axis", r.axis(s.rank()));
+                return r.bool() ? c : c.attr("temperature", r.pick("0.5", "2.0"));
+            }));
+        }
+        specs.add(random("softmax with length", 3, r -> {
+            int b = r.intIn(1, 3);
+            int n = r.intIn(1, 5);
+            return OpCase.of("softmax", r.floats(Shape.of(b, n)), r.array(Shape.of(b), DType.INT32, 1, n))
+                    .attr("axis", -1).attr("use_length", true);
+        }));
+        specs.add(random("SoftmaxActivation", 4, r -> OpCase.of("SoftmaxActivation", r.floats(r.shape(3, 4, 1, 4)))
+                .attr("mode", r.pick("instance", "channel"))));
+        specs.add(random("SoftmaxOutput", 3, r -> {
+            int b = r.intIn(1, 4);
+            int n = r.intIn(2, 5);
+            return OpCase.of("SoftmaxOutput", r.floats(Shape.of(b, n)), r.array(Shape.of(b), DType.FLOAT32, 0, n - 1));
+        }));
+        specs.add(random("Dropout in predict mode", 3, r -> OpCase.of("Dropout", r.floats(r.shape()))
+                .attr("p", r.pick("0.5", "0.1"))));
+        specs.add(random("Dropout p=0 in training", 2, r -> OpCase.of("Dropout", r.floats(r.shape()))
+                .attr("p", "0").inTraining()));
+        specs.add(random("BatchNorm inference", 6, r -> batchNorm(r, false)));
+        specs.add(random("BatchNorm training", 6, r -> batchNorm(r, true)));
+        specs.add(random("LayerNorm", 6, r -> {
+            Shape s = r.shape(1, 4, 1, 5);
+            int axis = r.axis(s.rank());
+            int c = s.get(s.normalizeAxis(axis));
+            return OpCase.of("LayerNorm", r.floats(s), r.floats(Shape.of(c)), r.floats(Shape.of(c)))
+                    .attr("axis", axis).attr("eps", r.pick("1e-05", "0.001")).attr("output_mean_var", r.bool());
+        }));
+        specs.add(random("InstanceNorm", 4, r -> {
+            Shape s = r.shape(3, 4, 1, 4);
+            return OpCase.of("InstanceNorm", r.floats(s), r.floats(Shape.of(s.get(1))), r.floats(Shape.of(s.get(1))))
+                    .attr("eps", "0.001");
+        }));
+        specs.add(random("GroupNorm", 4, r -> {
+            int groups = r.intIn(1, 3);
+            Shape s = Shape.of(r.intIn(1, 2), groups * r.intIn(1, 2), r.intIn(1, 4), r.intIn(1, 4));
+            return OpCase.of("GroupNorm", r.floats(s), r.floats(Shape.of(groups)), r.floats(Shape.of(groups)))
+                    .attr("num_groups", groups).attr("eps", "1e-05");
+        }));
+        specs.add(random("L2Normalization", 6, r -> OpCase.of("L2Normalization", r.floats(r.shape(3, 4, 1, 4)))
+                .attr("mode", r.pick("instance", "channel", "spatial")).attr("eps", "1e-10")));
+        specs.add(random("LRN", 4, r -> OpCase.of("LRN", r.floats(Shape.of(r.intIn(1, 2), r.intIn(1, 6),
+                r.intIn(1, 3), r.intIn(1, 3)))).attr("nsize", r.pick(1, 3, 5)).attr("alpha", "0.0001")
+                .attr("beta", "0.75").attr("knorm", r.pick("2", "1"))));
+        specs.add(random("softmax_cross_entropy", 3, r -> {
+            int b = r.intIn(1, 4);
+            int n = r.intIn(2, 5);
+            return OpCase.of("softmax_cross_entropy", r.floats(Shape.of(b, n)),
+                    r.array(Shape.of(b), DType.FLOAT32, 0, n - 1));
+        }));
+        for (String op : List.of("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput")) {
+            specs.add(random(op, 2, r -> {
+                Shape s = Shape.of(r.intIn(1, 3), r.intIn(1, 4));
+                return OpCase.of(op, r.floats(s), r.floats(s));
+            }));
+        }
+        specs.add(random("MakeLoss", 2, r -> OpCase.of(r.pick("MakeLoss", "make_loss"), r.floats(r.shape()))));
+        return specs;
+    }
+
+    private static OpCase batchNorm(CaseRandom r, boolean training) {
+        Shape s = r.shape(2, 4, 1, 4);
+        int axis = r.pick(1, 1, -1);
+        int c = s.get(s.normalizeAxis(axis));
+        Shape cs = Shape.of(c);
+        NDArray gamma = r.array(cs, DType.FLOAT32, 0.5, 1.5);
+        NDArray beta = r.floats(cs);
+        NDArray mean = r.array(cs, DType.FLOAT32, -0.5, 0.5);
+        NDArray var = r.array(cs, DType.FLOAT32, 0.5, 2);
+        OpCase op = OpCase.of("BatchNorm", r.floats(s), gamma, beta, mean, var).attr("axis", axis)
+                .attr("eps", r.pick("0.001", "1e-05")).attr("momentum", r.pick("0.9", "0.5"))
+                .attr("fix_gamma", r.bool()).attr("use_global_stats", r.intIn(0, 3) == 0)
+                .attr("output_mean_var", r.bool());
+        return training ? op.inTraining() : op;
+    }
+}
