@@ -73,8 +73,9 @@ final class ArrayComparison {
         }
         double diff = Math.abs(k[worst] - m[worst]);
         return Optional.of(count + " of " + k.length + " elements differ beyond " + tol + " (" + mxnet.dtype()
-                + "); worst at " + index(mxnet.shape(), worst) + ": Kiln " + k[worst] + ", MXNet " + m[worst]
-                + ", |diff| " + diff + " > allowed " + (tol.atol() + tol.rtol() * Math.abs(m[worst])));
+                + "); worst at " + index(mxnet.shape(), worst) + ": Kiln " + format(k[worst], mxnet.dtype()) + ", MXNet "
+                + format(m[worst], mxnet.dtype()) + ", |diff| " + (float) diff + " > allowed "
+                + (float) (tol.atol() + tol.rtol() * Math.abs(m[worst])));
     }
 
     /** How far {@code k} is beyond the allowed distance from {@code m}; positive means a mismatch. */
@@ -89,6 +90,24 @@ final class ArrayComparison {
             return Double.POSITIVE_INFINITY;
         }
         return Math.abs(k - m) - (tol.atol() + tol.rtol() * Math.abs(m));
+    }
+
+    /** A value as its dtype prints it: float32 and narrower with float precision, integers without a fraction. */
+    static String format(double v, DType t) {
+        return switch (t) {
+            case FLOAT64 -> Double.toString(v);
+            case FLOAT32, FLOAT16, BFLOAT16 -> Float.toString((float) v);
+            default -> Long.toString((long) v);
+        };
+    }
+
+    /** Every value of a small array in its dtype's print form. */
+    static String values(NDArray a) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < a.size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(format(a.getDouble(i), a.dtype()));
+        }
+        return sb.append(']').toString();
     }
 
     /** The n-d index of flat element {@code flat}, in Python's tuple form. */

@@ -23,11 +23,15 @@ final class Conformance {
 
     /** Compares Kiln with MXNet on {@code c}; throws {@link AssertionError} describing any disagreement. */
     static void check(OpCase c) {
+        check(c, OpRegistry.global().get(c.op()));
+    }
+
+    /** Compares {@code op}, a Kiln definition, with MXNet's op named {@code c.op()}. */
+    static void check(OpCase c, OpDef op) {
         MXNet mx = MXNet.get();
         boolean prevMx = mx.setTraining(c.training());
         boolean prevKiln = OpContext.setTraining(c.training());
         try {
-            OpDef op = OpRegistry.global().get(c.op());
             MXResult expected = runMXNet(mx, c, auxIndices(op, c));
             List<NDArray> kilnInputs = new ArrayList<>(c.inputs().size());
             for (NDArray x : c.inputs()) {
@@ -35,7 +39,7 @@ final class Conformance {
             }
             List<NDArray> actual;
             try {
-                actual = Ops.invoke(c.op(), c.attrs(), kilnInputs.toArray(NDArray[]::new));
+                actual = Ops.invoke(op, op.attrs(c.attrs()), kilnInputs);
             } catch (KilnException e) {
                 if (c.rejected() && expected.error != null) {
                     return;
@@ -127,12 +131,12 @@ final class Conformance {
                                        List<NDArray> kilnInputs) {
         List<String> problems = new ArrayList<>();
         if (actual.size() != expected.outputs.size()) {
-            problems.add("Kiln returns " + actual.size() + " outputs, MXNet " + expected.outputs.size());
+            problems.add("  Kiln returns " + actual.size() + " outputs, MXNet " + expected.outputs.size());
         }
         for (int i = 0; i < Math.min(actual.size(), expected.outputs.size()); i++) {
             Optional<String> d = ArrayComparison.compare(actual.get(i), expected.outputs.get(i), c.tolerance());
             int index = i;
-            d.ifPresent(s -> problems.add("output " + index + ": " + s + valuesIfSmall(actual.get(index),
+            d.ifPresent(s -> problems.add("  output " + index + ": " + s + valuesIfSmall(actual.get(index),
                     expected.outputs.get(index))));
         }
         List<Integer> aux = auxIndices(op, c);
@@ -143,10 +147,10 @@ final class Conformance {
             if (auxPos >= 0) {
                 Optional<String> d = ArrayComparison.compare(kilnInputs.get(j), expected.auxAfter.get(auxPos),
                         c.tolerance());
-                d.ifPresent(s -> problems.add("auxiliary state '" + name + "' after the call: " + s));
+                d.ifPresent(s -> problems.add("  auxiliary state '" + name + "' after the call: " + s));
             } else {
                 Optional<String> d = ArrayComparison.compare(kilnInputs.get(j), c.inputs().get(j), Tolerance.EXACT);
-                d.ifPresent(s -> problems.add("Kiln modified its input '" + name + "': " + s));
+                d.ifPresent(s -> problems.add("  Kiln modified its input '" + name + "': " + s));
             }
         }
         if (!problems.isEmpty()) {
@@ -158,8 +162,7 @@ final class Conformance {
         if (mxnet.size() > 24 || kiln.size() > 24) {
             return "";
         }
-        return "\n    Kiln:  " + java.util.Arrays.toString(kiln.toDoubleArray())
-                + "\n    MXNet: " + java.util.Arrays.toString(mxnet.toDoubleArray());
+        return "\n    Kiln:  " + ArrayComparison.values(kiln) + "\n    MXNet: " + ArrayComparison.values(mxnet);
     }
 
     private static List<String> inputNames(OpDef op, OpCase c) {

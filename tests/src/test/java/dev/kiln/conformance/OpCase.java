@@ -98,7 +98,7 @@ record OpCase(String op, Map<String, String> attrs, List<NDArray> inputs, Tolera
             NDArray x = inputs.get(i);
             String name = names != null && i < names.size() ? names.get(i) : "input" + i;
             lines.add("  " + name + ": " + x.shape() + " " + x.dtype() + (x.size() <= 48 ? " "
-                    + Arrays.toString(x.toDoubleArray()) : ""));
+                    + ArrayComparison.values(x) : ""));
         }
         return String.join("\n", lines);
     }
