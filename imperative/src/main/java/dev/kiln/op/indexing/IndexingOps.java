@@ -5,10 +5,25 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 
-/** The IndexingOps family of built-in ops. */
+/**
+ * The INDEXING family: selection by index ({@code take}, {@code pick}, {@code gather_nd}, {@code scatter_nd},
+ * {@code Embedding}, {@code one_hot}), by condition or bound ({@code where}, {@code clip}) and by sequence length
+ * ({@code SequenceMask}, {@code SequenceLast}, {@code SequenceReverse}).
+ */
 public final class IndexingOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
-        return List.of();
+        return List.of(
+                new TakeOp(),
+                new PickOp(),
+                new GatherNdOp(),
+                new ScatterNdOp(),
+                new OneHotOp(),
+                new WhereOp(),
+                new ClipOp(),
+                new SequenceMaskOp(),
+                new SequenceLastOp(),
+                new SequenceReverseOp(),
+                new EmbeddingOp());
     }
 }

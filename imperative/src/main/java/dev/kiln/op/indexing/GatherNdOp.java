@@ -1,0 +1,89 @@
+package dev.kiln.op.indexing;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code gather_nd}: {@code indices} of shape {@code (M, Y...)} address the first {@code M} axes of
+ * {@code data}; the output has shape {@code Y... + data.shape[M:]}. Negative indices count from the end of their
+ * axis; anything outside {@code [-size, size-1]} is an error, as in MXNet.
+ */
+public final class GatherNdOp extends OpDef {
+
+    public GatherNdOp() {
+        super("gather_nd", OpFamily.INDEXING, List.of("data", "indices"), List.of(), "_npi_gather_nd",
+                "_npx_gather_nd");
+    }
+
+    @Override
+    public String doc() {
+        return "gathers elements or slices addressed by index tuples";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+        return List.of(in.get(0));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape data = in.get(0);
+        Shape idx = in.get(1);
+        if (idx.rank() < 2) {
+            throw error("input 'indices' must have rank >= 2 (M index tuples along axis 0), got shape " + idx);
+        }
+        if (idx.get(0) > data.rank()) {
+            throw error("input 'indices' of shape " + idx + " addresses " + idx.get(0) + " axes but 'data' of shape "
+                    + data + " has only " + data.rank());
+        }
+        return List.of(idx.slice(1, idx.rank()).concat(data.slice(idx.get(0), data.rank())));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray data = call.input(0);
+        NDArray indices = call.input(1);
+        Shape ds = data.shape();
+        int m = indices.shape().get(0);
+        int n = m == 0 ? 0 : indices.size() / m;
+        int k = ds.sizeOf(m, ds.rank());
+        int[] offsets = new int[n];
+        int stride = k;
+        for (int j = m - 1; j >= 0; j--) {
+            int size = ds.get(j);
+            for (int i = 0; i < n; i++) {
+                double v = indices.getDouble(j * n + i);
+                if (v < -size || v > size - 1 || Double.isNaN(v)) {
+                    throw error("input 'indices' holds index " + IndexMode.format(v) + ", out of bounds for axis " + j
+                            + " of size " + size + " in 'data' of shape " + ds);
+                }
+                offsets[i] += stride * (int) ((long) (v + size) % size);
+            }
+            stride *= size;
+        }
+        NDArray out = call.newOutput(0);
+        if (m == 0) {
+            int rows = out.size() / Math.max(1, k);
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(data.data(), 0, out.data(), i * k, k);
+            }
+            return List.of(out);
+        }
+        Object src = data.data();
+        Object dst = out.data();
+        Parallel.forRange(n, Math.max(1, (1 << 14) / Math.max(1, k)), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                System.arraycopy(src, offsets[i], dst, i * k, k);
+            }
+        });
+        return List.of(out);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.kiln.op.indexing;
+
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Invocation;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code SequenceLast}: for each batch entry, the slice at its last valid time step
+ * ({@code sequence_length - 1}, or the final step without {@code use_sequence_length}); output shape
+ * {@code (batch,) + data.shape[2:]}. Lengths must lie in {@code [1, time]}.
+ */
+public final class SequenceLastOp extends SequenceOp {
+
+    public SequenceLastOp() {
+        super("SequenceLast", attrs(), true);
+    }
+
+    @Override
+    public String doc() {
+        return "the last valid time step of each sequence";
+    }
+
+    @Override
+    protected Shape outputShape(Shape data, int axis) {
+        return Shape.of(data.get(1 - axis)).concat(data.slice(2, data.rank()));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray data = call.input(0);
+        int axis = call.attr(AXIS);
+        int[] g = geometry(data.shape(), axis);
+        int time = g[0];
+        int batch = g[1];
+        int rest = g[2];
+        NDArray out = call.newOutput(0);
+        if (batch == 0 || rest == 0) {
+            return List.of(out);
+        }
+        int[] len = lengths(call.inputs(), call.attrs(), batch, time, 1, time, data.shape());
+        for (int b = 0; b < batch; b++) {
+            int s = len[b] - 1;
+            int start = (axis == 0 ? s * batch + b : b * time + s) * rest;
+            System.arraycopy(data.data(), start, out.data(), b * rest, rest);
+        }
+        return List.of(out);
+    }
+}

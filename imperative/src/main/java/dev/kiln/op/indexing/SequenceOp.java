@@ -1,0 +1,101 @@
+package dev.kiln.op.indexing;
+
+import dev.kiln.ndarray.Casting;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Common ground of MXNet's {@code SequenceMask}, {@code SequenceLast} and {@code SequenceReverse}: {@code data} of
+ * rank >= 2 laid out {@code (time, batch, ...)} for {@code axis=0} or {@code (batch, time, ...)} for {@code axis=1},
+ * and, only when {@code use_sequence_length=True}, a second input {@code sequence_length} of shape {@code (batch,)}
+ * (any dtype; values truncate toward zero).
+ */
+public abstract class SequenceOp extends OpDef {
+    public static final AttrSpec<Boolean> USE_SEQUENCE_LENGTH = AttrSpec.of("use_sequence_length", AttrType.BOOL,
+            false, "take a second input sequence_length giving each batch entry's length");
+    public static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, 0,
+            "the sequence (time) axis: 0 or 1");
+
+    private final boolean axisOneAllowed;
+
+    protected SequenceOp(String name, List<AttrSpec<?>> attrs, boolean axisOneAllowed, String... aliases) {
+        super(name, OpFamily.INDEXING, List.of("data", "sequence_length"), attrs, aliases);
+        this.axisOneAllowed = axisOneAllowed;
+    }
+
+    @Override
+    public List<String> inputNames(Attrs attrs) {
+        return attrs.get(USE_SEQUENCE_LENGTH) ? List.of("data", "sequence_length") : List.of("data");
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+        return List.of(in.get(0));
+    }
+
+    /** The output shape for checked data of shape {@code data} with time axis {@code axis}. */
+    protected abstract Shape outputShape(Shape data, int axis);
+
+    @Override
+    public final List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape data = in.get(0);
+        int axis = attrs.get(AXIS);
+        if (axis != 0 && (axis != 1 || !axisOneAllowed)) {
+            throw error("attribute 'axis' = " + axis + " is not supported; use " + (axisOneAllowed ? "0 or 1" : "0"));
+        }
+        if (data.rank() < 2) {
+            throw error("input 'data' must have rank >= 2 (time and batch axes), got shape " + data);
+        }
+        if (attrs.get(USE_SEQUENCE_LENGTH)) {
+            Shape expected = Shape.of(data.get(1 - axis));
+            if (!in.get(1).equals(expected)) {
+                throw error("input 'sequence_length' has shape " + in.get(1) + " but 'data' of shape " + data
+                        + " with axis=" + axis + " needs " + expected);
+            }
+        }
+        return List.of(outputShape(data, axis));
+    }
+
+    /** Geometry of {@code data}: {@code [time, batch, rest]}. */
+    protected static int[] geometry(Shape data, int axis) {
+        return new int[] {data.get(axis), data.get(1 - axis), data.sizeOf(2, data.rank())};
+    }
+
+    /**
+     * The length of every batch entry: from {@code sequence_length} when given, else {@code time}. Each must lie in
+     * {@code [min, max]}, else the error names the entry, its value and the data shape.
+     */
+    protected int[] lengths(List<NDArray> inputs, Attrs attrs, int batch, int time, int min, int max, Shape data) {
+        int[] out = new int[batch];
+        boolean given = attrs.get(USE_SEQUENCE_LENGTH);
+        for (int b = 0; b < batch; b++) {
+            double v = given ? inputs.get(1).getDouble(b) : time;
+            long len = Casting.doubleToInt64(v);
+            if (len < min || len > max) {
+                throw error("input 'sequence_length' holds " + IndexMode.format(v) + " at batch entry " + b
+                        + ", out of range [" + min + ", " + max + "] for 'data' of shape " + data + " (axis="
+                        + attrs.get(AXIS) + ")");
+            }
+            out[b] = (int) len;
+        }
+        return out;
+    }
+
+    /** The shared attributes with {@code between} in the middle, in MXNet's declaration order. */
+    protected static List<AttrSpec<?>> attrs(AttrSpec<?>... between) {
+        List<AttrSpec<?>> out = new ArrayList<>();
+        out.add(USE_SEQUENCE_LENGTH);
+        out.addAll(List.of(between));
+        out.add(AXIS);
+        return out;
+    }
+}

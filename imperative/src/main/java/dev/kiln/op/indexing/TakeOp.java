@@ -1,0 +1,81 @@
+package dev.kiln.op.indexing;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code take}: slices of {@code a} along {@code axis} at the positions in {@code indices}; the output shape
+ * is {@code a.shape[:axis] + indices.shape + a.shape[axis+1:]}. Out-of-range indices follow {@code mode}, which
+ * defaults to {@code clip} as in MXNet.
+ */
+public final class TakeOp extends OpDef {
+    public static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, 0,
+            "axis of a to take from, in [-r, r-1]");
+    public static final AttrSpec<String> MODE = AttrSpec.of("mode", AttrType.oneOf("raise", "wrap", "clip"), "clip",
+            "out-of-range indices: clip to the ends, wrap around, or raise an error");
+
+    public TakeOp() {
+        super("take", OpFamily.INDEXING, List.of("a", "indices"), List.of(AXIS, MODE), "_npi_take");
+    }
+
+    @Override
+    public String doc() {
+        return "slices of an array along an axis at given indices";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+        return List.of(in.get(0));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape a = in.get(0);
+        int axis = axis(attrs, a);
+        return List.of(a.slice(0, axis).concat(in.get(1)).concat(a.slice(axis + 1, a.rank())));
+    }
+
+    private int axis(Attrs attrs, Shape a) {
+        int axis = attrs.get(AXIS);
+        int r = a.rank();
+        if (axis < -r || axis >= r) {
+            throw error("attribute 'axis' = " + axis + " is out of range [-" + r + ", " + (r - 1) + "] for input 'a' "
+                    + "of shape " + a);
+        }
+        return axis < 0 ? axis + r : axis;
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray a = call.input(0);
+        NDArray indices = call.input(1);
+        Shape s = a.shape();
+        int axis = axis(call.attrs(), s);
+        int[] idx = IndexMode.of(call.attr(MODE)).resolveAll(this, "indices", indices, s.get(axis), axis, s);
+        NDArray out = call.newOutput(0);
+        int outer = s.sizeOf(0, axis);
+        int dim = s.get(axis);
+        int inner = s.sizeOf(axis + 1, s.rank());
+        int n = idx.length;
+        Object src = a.data();
+        Object dst = out.data();
+        Parallel.forRange(outer * n, Math.max(1, (1 << 14) / Math.max(1, inner)), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int o = row / n;
+                int i = row % n;
+                System.arraycopy(src, (o * dim + idx[i]) * inner, dst, row * inner, inner);
+            }
+        });
+        return List.of(out);
+    }
+}

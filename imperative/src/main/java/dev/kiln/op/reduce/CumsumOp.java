@@ -1,0 +1,112 @@
+package dev.kiln.op.reduce;
+
+import dev.kiln.ndarray.Casting;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.ndarray.Storage;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code _np_cumsum} (alias {@code cumsum}): running sums along {@code axis}, or over the flattened array
+ * (shape {@code (size,)}) when axis is None. The output dtype is {@code dtype} if given, else the input's (bool
+ * becomes int64). An integer output casts each input element to it before adding, as MXNet does; a floating output
+ * accumulates in double and rounds each running sum.
+ */
+public final class CumsumOp extends OpDef {
+    public static final AttrSpec<Integer> AXIS = AttrSpec.optional("axis", AttrType.INT,
+            "axis of the running sum; None uses the flattened array");
+    public static final AttrSpec<DType> DTYPE = AttrSpec.optional("dtype",
+            DTypeChoice.of(DType.FLOAT16, DType.FLOAT32, DType.FLOAT64, DType.INT8, DType.INT32, DType.INT64),
+            "dtype of the output and accumulator; None keeps the input dtype");
+
+    public CumsumOp() {
+        super("_np_cumsum", OpFamily.REDUCE, List.of("a"), List.of(AXIS, DTYPE), "cumsum");
+    }
+
+    @Override
+    public String doc() {
+        return "cumulative sum along an axis";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+        DType d = attrs.get(DTYPE);
+        if (d != null) {
+            return List.of(d);
+        }
+        return List.of(in.get(0) == DType.BOOL ? DType.INT64 : in.get(0));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape s = in.get(0);
+        Integer axis = attrs.get(AXIS);
+        if (axis == null) {
+            return List.of(Shape.of(s.size()));
+        }
+        if (axis < -s.rank() || axis >= s.rank()) {
+            throw error("attribute 'axis' = " + axis + " is out of range for input 'a' of shape " + s);
+        }
+        return List.of(s);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray in = call.input(0);
+        NDArray out = call.newOutput(0);
+        Shape s = in.shape();
+        Integer axis = call.attr(AXIS);
+        int middle;
+        int inner;
+        if (axis == null) {
+            middle = s.size();
+            inner = 1;
+        } else {
+            int a = axis < 0 ? axis + s.rank() : axis;
+            middle = s.get(a);
+            inner = s.sizeOf(a + 1, s.rank());
+        }
+        if (middle == 0 || s.size() == 0) {
+            return List.of(out);
+        }
+        int lanes = s.size() / middle;
+        DType it = in.dtype();
+        DType ot = out.dtype();
+        Object id = in.data();
+        Object od = out.data();
+        int stride = inner;
+        int m = middle;
+        Parallel.forRange(lanes, Math.max(1, (1 << 14) / middle), (from, to) -> {
+            for (int l = from; l < to; l++) {
+                int base = (l / stride) * m * stride + l % stride;
+                if (ot.isIntegral()) {
+                    long acc = 0;
+                    for (int j = 0; j < m; j++) {
+                        int p = base + j * stride;
+                        long v = it.isIntegral() ? Storage.getLong(it, id, p)
+                                : (long) Casting.roundTo(ot, Storage.get(it, id, p));
+                        acc = LaneReducer.wrap(ot, acc + v);
+                        Storage.setLong(ot, od, p, acc);
+                    }
+                } else {
+                    double acc = 0;
+                    for (int j = 0; j < m; j++) {
+                        int p = base + j * stride;
+                        acc += Storage.get(it, id, p);
+                        Storage.set(ot, od, p, acc);
+                    }
+                }
+            }
+        });
+        return List.of(out);
+    }
+}
