@@ -1,0 +1,171 @@
+package dev.kiln.kernel.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM on the Vector API: the classic three-level blocking (columns of C by {@link #NC}, depth by
+ * {@link #KC}, rows by {@link #MC}) over packed panels, with a {@code 6 x 4-vector} register block (6 x 64 floats on
+ * AVX-512) as the micro-kernel. Only {@link Gemm} calls it, and only after {@code VectorSupport} said the Vector API
+ * is present, so nothing else in the kernel package loads a Vector API class.
+ */
+final class VectorSgemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Rows of the register block. */
+    static final int MR = 6;
+    /** Columns of the register block: four vectors. */
+    static final int NR = 4 * L;
+    /** Depth of one packed block: an A panel (6 x KC) stays in L1, a B panel (KC x NR) in L2. */
+    static final int KC = 256;
+    /** Rows of op(A) packed at once (MC x KC floats, about 100 KB: L2). */
+    static final int MC = 96;
+    /** Columns of op(B) packed at once (KC x NC floats: L2/L3). */
+    static final int NC = ((1024 + NR - 1) / NR) * NR;
+
+    private VectorSgemm() {
+    }
+
+    /** Per-thread packing buffers and the register-block spill tile. */
+    static final class Workspace {
+        final float[] packA = new float[MC * KC];
+        final float[] packB = new float[KC * NC];
+        final float[] tile = new float[MR * NR];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** Computes the whole of {@code g} on the calling thread (k >= 1, m, n >= 1). */
+    static void compute(FloatProblem g) {
+        Workspace ws = WORKSPACE.get();
+        int m = g.m();
+        int n = g.n();
+        int k = g.k();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(g, pc, kc, jc, nc, ws.packB);
+                // beta applies once, on the first depth block; later blocks accumulate into C
+                float beta = pc == 0 ? g.beta() : 1f;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    FloatPacking.packA(g, ic, mc, pc, kc, MR, ws.packA);
+                    macroKernel(g, ws, ic, mc, jc, nc, kc, beta);
+                }
+            }
+        }
+    }
+
+    /** Packs op(B) like {@link FloatPacking#packB}, copying full panels of an untransposed B with vector moves. */
+    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, float[] dst) {
+        int full = g.transB() ? 0 : nc / NR * NR;
+        float[] b = g.b();
+        for (int jr = 0; jr < full; jr += NR) {
+            int src = g.bOff() + pc * g.ldb() + jc + jr;
+            int d = jr * kc;
+            for (int p = 0; p < kc; p++, src += g.ldb(), d += NR) {
+                FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
+                FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, d + 3 * L);
+            }
+        }
+        if (full < nc) {
+            FloatPacking.packB(g, pc, kc, jc + full, nc - full, NR, dst, full * kc);
+        }
+    }
+
+    private static void macroKernel(FloatProblem g, Workspace ws, int ic, int mc, int jc, int nc, int kc,
+                                    float beta) {
+        float[] c = g.c();
+        int rs = g.rowStride();
+        int cs = g.colStride();
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                microKernel(kc, ws.packA, ir * kc, ws.packB, jr * kc, ws.tile);
+                int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
+                if (mr == MR && nr == NR && cs == 1) {
+                    storeFull(ws.tile, c, cAt, rs, beta);
+                } else {
+                    storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
+                }
+            }
+        }
+    }
+
+    /**
+     * The register block: tile[6 x NR] = packed A panel (6 x kc) times packed B panel (kc x NR), 24 accumulators.
+     * Kept small and free of C addressing so that C2 compiles it early and whole.
+     */
+    static void microKernel(int kc, float[] pa, int aAt, float[] pb, int bAt, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        for (int p = 0; p < kc; p++) {
+            int bi = bAt + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, pb, bi + 3 * L);
+            int ai = aAt + p * MR;
+            FloatVector a = FloatVector.broadcast(S, pa[ai]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+            a = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
+            a = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L); c12.intoArray(tile, NR + 2 * L);
+        c13.intoArray(tile, NR + 3 * L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c22.intoArray(tile, 2 * NR + 2 * L);
+        c23.intoArray(tile, 2 * NR + 3 * L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L); c32.intoArray(tile, 3 * NR + 2 * L);
+        c33.intoArray(tile, 3 * NR + 3 * L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c42.intoArray(tile, 4 * NR + 2 * L);
+        c43.intoArray(tile, 4 * NR + 3 * L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L); c52.intoArray(tile, 5 * NR + 2 * L);
+        c53.intoArray(tile, 5 * NR + 3 * L);
+    }
+
+    /** C block (6 x NR, unit column stride) = tile + beta * C; C is not read when beta is 0 (BLAS semantics). */
+    private static void storeFull(float[] tile, float[] c, int cAt, int rs, float beta) {
+        for (int r = 0; r < MR; r++) {
+            int row = cAt + r * rs;
+            for (int v = 0; v < NR; v += L) {
+                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                if (beta == 0f) {
+                    t.intoArray(c, row + v);
+                } else if (beta == 1f) {
+                    t.add(FloatVector.fromArray(S, c, row + v)).intoArray(c, row + v);
+                } else {
+                    t.add(FloatVector.fromArray(S, c, row + v).mul(beta)).intoArray(c, row + v);
+                }
+            }
+        }
+    }
+
+    /** The same update for a partial or strided block, element by element with identical rounding. */
+    private static void storeEdge(float[] tile, int mr, int nr, float[] c, int cAt, int rs, int cs, float beta) {
+        for (int r = 0; r < mr; r++) {
+            int row = cAt + r * rs;
+            for (int j = 0; j < nr; j++) {
+                int at = row + j * cs;
+                float t = tile[r * NR + j];
+                c[at] = beta == 0f ? t : beta == 1f ? t + c[at] : t + c[at] * beta;
+            }
+        }
+    }
+}

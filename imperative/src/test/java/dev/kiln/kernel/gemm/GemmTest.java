@@ -1,0 +1,219 @@
+package dev.kiln.kernel.gemm;
+
+import dev.kiln.KilnException;
+import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.parallel.Parallel;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+class GemmTest {
+    private static final int[] SIZES = {0, 1, 2, 5, 17, 63, 64, 65, 130};
+
+    /** Which single-precision entry point a case runs. */
+    private enum Path { VECTOR, SCALAR }
+
+    @Test
+    void vectorApiIsAvailableUnderTheBuildsJvmOptions() {
+        assertThat(VectorSupport.isAvailable()).as(VectorSupport.describe()).isTrue();
+        assertThat(VectorSupport.floatLanes()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void sgemmMatchesDoubleReferenceOverAllSmallShapesAndTransposes() {
+        checkAllShapes(Path.VECTOR);
+    }
+
+    @Test
+    void scalarFallbackMatchesDoubleReferenceOverAllSmallShapesAndTransposes() {
+        checkAllShapes(Path.SCALAR);
+    }
+
+    private static void checkAllShapes(Path path) {
+        Random rnd = new Random(42);
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : SIZES) {
+                    for (int t = 0; t < 4; t++) {
+                        float alpha = (t & 1) == 0 ? 1f : -0.75f;
+                        float beta = new float[] {0f, 1f, 0.5f}[(m + n + k + t) % 3];
+                        check(path, rnd, t >= 2, (t & 1) == 1, m, n, k, alpha, beta, (m + k + t) % 3, (n + t) % 4);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void sgemmCrossesEveryBlockBoundaryWithOffsetsAndPaddedLeadingDimensions() {
+        Random rnd = new Random(7);
+        check(Path.VECTOR, rnd, false, false, 200, 1100, 600, 1.5f, 0.25f, 3, 5);
+        check(Path.VECTOR, rnd, true, true, 131, 257, 513, 1f, 0f, 1, 2);
+        check(Path.VECTOR, rnd, false, true, 97, 64, 300, -2f, 1f, 0, 0);
+        check(Path.SCALAR, rnd, true, false, 150, 700, 300, 0.5f, 2f, 2, 1);
+    }
+
+    @Test
+    void skinnyOutputsComputedAsTransposedProductAreCorrect() {
+        Random rnd = new Random(3);
+        check(Path.VECTOR, rnd, false, false, 64, 10, 128, 1f, 0f, 0, 0);
+        check(Path.VECTOR, rnd, true, true, 300, 3, 70, 2f, 0.5f, 1, 3);
+        check(Path.VECTOR, rnd, false, true, 1, 500, 40, 1f, 1f, 2, 0);
+    }
+
+    @Test
+    void dgemmMatchesReferenceAcrossShapesAndTransposes() {
+        Random rnd = new Random(11);
+        int[] sizes = {0, 1, 3, 17, 65, 130, 300};
+        for (int m : sizes) {
+            for (int n : sizes) {
+                for (int k : new int[] {0, 1, 65, 270}) {
+                    for (int t = 0; t < 4; t++) {
+                        checkDouble(rnd, t >= 2, (t & 1) == 1, m, n, k, t == 3 ? 0.5 : 1, t == 1 ? 0 : 0.25);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void betaZeroNeverReadsCAndZeroDepthOnlyScalesC() {
+        float[] a = {1, 2, 3, 4};
+        float[] b = {1, 0, 0, 1};
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        Gemm.sgemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+        assertThat(c).containsExactly(1, 2, 3, 4);
+
+        float[] d = {1, 2, 3, 4};
+        Gemm.sgemm(false, false, 2, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 3f, d, 0, 2);
+        assertThat(d).containsExactly(3, 6, 9, 12);
+
+        float[] s = {Float.NaN, 5};
+        Gemm.sgemmScalar(false, false, 1, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, 0f, s, 0, 2);
+        assertThat(s).containsExactly(0, 0);
+    }
+
+    @Test
+    void splitAndUnsplitRunsGiveBitwiseIdenticalResults() {
+        Random rnd = new Random(5);
+        int m = 190;
+        int n = 333;
+        int k = 410;
+        float[] a = randomFloats(rnd, m * k);
+        float[] b = randomFloats(rnd, k * n);
+        float[] together = new float[m * n];
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, together, 0, n);
+        float[][] perChunk = new float[2][m * n];
+        // Inside a pool worker a GEMM runs unsplit; on the calling thread it may split: results must agree.
+        Parallel.forRange(2, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, perChunk[i], 0, n);
+            }
+        });
+        assertThat(Arrays.equals(together, perChunk[0])).isTrue();
+        assertThat(Arrays.equals(together, perChunk[1])).isTrue();
+    }
+
+    @Test
+    void operandsThatDoNotFitTheirArraysAreRejected() {
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 2, 2, 1f, new float[3], 0, 2, new float[4], 0, 2,
+                0f, new float[4], 0, 2))
+                .isInstanceOf(KilnException.class).hasMessageContaining("A of 2 x 2");
+        assertThatThrownBy(() -> Gemm.sgemm(false, false, 2, 3, 2, 1f, new float[4], 0, 2, new float[6], 0, 3,
+                0f, new float[6], 0, 2))
+                .isInstanceOf(KilnException.class).hasMessageContaining("leading dimension 2");
+        assertThatThrownBy(() -> Gemm.dgemm(false, false, -1, 2, 2, 1, new double[4], 0, 2, new double[4], 0, 2,
+                0, new double[4], 0, 2))
+                .isInstanceOf(KilnException.class).hasMessageContaining("negative size");
+    }
+
+    private static void check(Path path, Random rnd, boolean ta, boolean tb, int m, int n, int k,
+                              float alpha, float beta, int pad, int off) {
+        int aRows = ta ? k : m;
+        int aCols = ta ? m : k;
+        int bRows = tb ? n : k;
+        int bCols = tb ? k : n;
+        int lda = aCols + pad;
+        int ldb = bCols + pad;
+        int ldc = n + pad;
+        float[] a = randomFloats(rnd, off + Math.max(0, aRows * lda));
+        float[] b = randomFloats(rnd, off + Math.max(0, bRows * ldb));
+        float[] c = randomFloats(rnd, off + Math.max(0, m * ldc));
+        float[] c0 = c.clone();
+        if (path == Path.VECTOR) {
+            Gemm.sgemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc);
+        } else {
+            Gemm.sgemmScalar(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc);
+        }
+        for (int idx = 0; idx < c.length; idx++) {
+            int rel = idx - off;
+            boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+            if (!inside) {
+                if (c[idx] != c0[idx]) {
+                    fail("%s %dx%dx%d ta=%s tb=%s wrote outside C at %d", path, m, n, k, ta, tb, idx);
+                }
+                continue;
+            }
+            int i = rel / ldc;
+            int j = rel % ldc;
+            double sum = 0;
+            double mag = 0;
+            for (int p = 0; p < k; p++) {
+                double av = ta ? a[off + p * lda + i] : a[off + i * lda + p];
+                double bv = tb ? b[off + j * ldb + p] : b[off + p * ldb + j];
+                sum += av * bv;
+                mag += Math.abs(av * bv);
+            }
+            double expected = alpha * sum + beta * c0[idx];
+            double tol = 1e-6 + 4e-7 * (k + 2) * (Math.abs(alpha) * mag + Math.abs(beta * c0[idx]));
+            if (Math.abs(c[idx] - expected) > tol) {
+                fail("%s %dx%dx%d ta=%s tb=%s alpha=%s beta=%s: C(%d,%d)=%s, expected %s", path, m, n, k, ta, tb,
+                        alpha, beta, i, j, c[idx], expected);
+            }
+        }
+    }
+
+    private static void checkDouble(Random rnd, boolean ta, boolean tb, int m, int n, int k, double alpha,
+                                    double beta) {
+        int lda = (ta ? m : k) + 1;
+        int ldb = (tb ? k : n) + 2;
+        int ldc = n + 1;
+        double[] a = randomDoubles(rnd, 1 + (ta ? k : m) * lda);
+        double[] b = randomDoubles(rnd, 1 + (tb ? n : k) * ldb);
+        double[] c = randomDoubles(rnd, 1 + m * ldc);
+        double[] c0 = c.clone();
+        Gemm.dgemm(ta, tb, m, n, k, alpha, a, 1, lda, b, 1, ldb, beta, c, 1, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int p = 0; p < k; p++) {
+                    sum += (ta ? a[1 + p * lda + i] : a[1 + i * lda + p]) * (tb ? b[1 + j * ldb + p] : b[1 + p * ldb + j]);
+                }
+                double expected = alpha * sum + beta * c0[1 + i * ldc + j];
+                assertThat(c[1 + i * ldc + j]).as("dgemm %dx%dx%d ta=%s tb=%s at (%d,%d)", m, n, k, ta, tb, i, j)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12 * (k + 1)));
+            }
+        }
+    }
+
+    private static float[] randomFloats(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+
+    private static double[] randomDoubles(Random rnd, int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextDouble() * 2 - 1;
+        }
+        return x;
+    }
+}
