@@ -1,0 +1,180 @@
+package dev.kiln.op.shape;
+
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.IntTuple;
+import dev.kiln.op.Invocation;
+
+import java.util.List;
+
+/** Ops that reorder axes or elements along axes: {@code transpose}, {@code SwapAxis} and {@code reverse}. */
+final class Permuting {
+    private Permuting() {
+    }
+
+    /** Output axis {@code i} is input axis {@code perm[i]}: a strided read of the input. */
+    static NDArray permute(Invocation call, int[] perm) {
+        NDArray x = call.input(0);
+        NDArray out = call.newOutput(0);
+        int[] inStrides = x.shape().strides();
+        int[] strides = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            strides[i] = inStrides[perm[i]];
+        }
+        Strided.gather(x.data(), 0, out.shape().dims(), strides, out.data());
+        return out;
+    }
+
+    static Shape permuted(Shape in, int[] perm) {
+        int[] d = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            d[i] = in.get(perm[i]);
+        }
+        return Shape.of(d);
+    }
+
+    /** {@code transpose}: permutes axes by {@code axes}; empty {@code axes} reverses them. */
+    static final class Transpose extends ShapeOp {
+        static final AttrSpec<IntTuple> AXES = AttrSpec.of("axes", AttrType.TUPLE, IntTuple.of(),
+                "the new order of the axes; empty reverses them");
+
+        Transpose() {
+            super("transpose", DATA, List.of(AXES));
+        }
+
+        @Override
+        public String doc() {
+            return "Permutes the axes of the input.";
+        }
+
+        int[] perm(Attrs attrs, Shape in) {
+            int r = in.rank();
+            IntTuple axes = attrs.get(AXES);
+            int[] p = new int[r];
+            if (axes.isEmpty()) {
+                for (int i = 0; i < r; i++) {
+                    p[i] = r - 1 - i;
+                }
+                return p;
+            }
+            if (axes.size() != r) {
+                throw error("attribute axes=" + axes + " has " + axes.size() + " entries but input shape " + in
+                        + " has rank " + r);
+            }
+            boolean[] seen = new boolean[r];
+            for (int i = 0; i < r; i++) {
+                p[i] = axis(axes.get(i), r, "axes", in);
+                if (seen[p[i]]) {
+                    throw error("attribute axes=" + axes + " is not a permutation: axis " + p[i] + " repeats");
+                }
+                seen[p[i]] = true;
+            }
+            return p;
+        }
+
+        @Override
+        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            requireKnown(in);
+            return List.of(permuted(in.get(0), perm(attrs, in.get(0))));
+        }
+
+        @Override
+        public List<NDArray> compute(Invocation call) {
+            return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
+        }
+    }
+
+    /** {@code SwapAxis} (alias {@code swapaxes}): exchanges axes {@code dim1} and {@code dim2}. */
+    static final class SwapAxis extends ShapeOp {
+        static final AttrSpec<Integer> DIM1 = AttrSpec.of("dim1", AttrType.INT, 0, "the first axis to swap");
+        static final AttrSpec<Integer> DIM2 = AttrSpec.of("dim2", AttrType.INT, 0, "the second axis to swap");
+
+        SwapAxis() {
+            super("SwapAxis", DATA, List.of(DIM1, DIM2), "swapaxes");
+        }
+
+        @Override
+        public String doc() {
+            return "Interchanges two axes of the input.";
+        }
+
+        int[] perm(Attrs attrs, Shape in) {
+            int r = in.rank();
+            int a = axis(attrs.get(DIM1), r, "dim1", in);
+            int b = axis(attrs.get(DIM2), r, "dim2", in);
+            int[] p = new int[r];
+            for (int i = 0; i < r; i++) {
+                p[i] = i;
+            }
+            p[a] = b;
+            p[b] = a;
+            return p;
+        }
+
+        @Override
+        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            requireKnown(in);
+            return List.of(permuted(in.get(0), perm(attrs, in.get(0))));
+        }
+
+        @Override
+        public List<NDArray> compute(Invocation call) {
+            return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
+        }
+    }
+
+    /**
+     * {@code reverse} (alias {@code flip}): reverses the order of elements along each axis in {@code axis}. As in
+     * MXNet, an axis named twice is reversed twice.
+     */
+    static final class Reverse extends ShapeOp {
+        static final AttrSpec<IntTuple> AXIS = AttrSpec.required("axis", AttrType.TUPLE, "the axes to reverse");
+
+        Reverse() {
+            super("reverse", DATA, List.of(AXIS), "flip");
+        }
+
+        @Override
+        public String doc() {
+            return "Reverses the order of elements along the given axes.";
+        }
+
+        boolean[] flipped(Attrs attrs, Shape in) {
+            IntTuple axes = attrs.get(AXIS);
+            boolean[] flip = new boolean[in.rank()];
+            for (int i = 0; i < axes.size(); i++) {
+                int a = axis(axes.get(i), in.rank(), "axis", in);
+                flip[a] = !flip[a];
+            }
+            return flip;
+        }
+
+        @Override
+        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            requireKnown(in);
+            flipped(attrs, in.get(0));
+            return List.of(in.get(0));
+        }
+
+        @Override
+        public List<NDArray> compute(Invocation call) {
+            NDArray x = call.input(0);
+            NDArray out = call.newOutput(0);
+            boolean[] flip = flipped(call.attrs(), x.shape());
+            int[] dims = x.shape().dims();
+            int[] strides = x.shape().strides();
+            int offset = 0;
+            for (int i = 0; i < dims.length; i++) {
+                if (flip[i] && dims[i] > 0) {
+                    offset += (dims[i] - 1) * strides[i];
+                    strides[i] = -strides[i];
+                }
+            }
+            Strided.gather(x.data(), offset, dims, strides, out.data());
+            return List.of(out);
+        }
+    }
+}

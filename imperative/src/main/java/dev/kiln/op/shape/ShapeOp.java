@@ -1,0 +1,48 @@
+package dev.kiln.op.shape;
+
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.ndarray.Storage;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.List;
+
+/**
+ * Base of the shape family: ops that move or relabel elements without computing on them. It holds the checks these ops
+ * share (axis normalisation with errors naming the op, attribute and shape) and the copy that reshaping ops use.
+ */
+abstract class ShapeOp extends OpDef {
+    /** The single input most ops here take, named as MXNet names it. */
+    static final List<String> DATA = List.of("data");
+
+    ShapeOp(String name, List<String> inputs, List<AttrSpec<?>> attrs, String... aliases) {
+        super(name, OpFamily.SHAPE, inputs, attrs, aliases);
+    }
+
+    /** Maps {@code axis} (negative counts from the end) onto {@code [0, rank)} or fails naming the attribute. */
+    final int axis(int axis, int rank, String attr, Shape shape) {
+        int a = axis < 0 ? axis + rank : axis;
+        if (a < 0 || a >= rank) {
+            throw error("attribute " + attr + "=" + axis + " is out of range for input shape " + shape + " (valid axes "
+                    + (rank == 0 ? "none" : "-" + rank + ".." + (rank - 1)) + ")");
+        }
+        return a;
+    }
+
+    /** Fails unless every input shape is fully known (eager execution always passes known shapes). */
+    final void requireKnown(List<Shape> shapes) {
+        for (int i = 0; i < shapes.size(); i++) {
+            if (!shapes.get(i).isKnown()) {
+                throw error("input " + i + " has unknown shape " + shapes.get(i));
+            }
+        }
+    }
+
+    /** A copy of input 0's elements relabelled with output 0's shape (reshape-like ops keep row-major order). */
+    static List<NDArray> relabel(Invocation call) {
+        return List.of(call.wrapOutput(0, Storage.copyOf(call.input(0).data())));
+    }
+}
