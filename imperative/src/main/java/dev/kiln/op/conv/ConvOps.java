@@ -5,10 +5,10 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 
-/** The ConvOps family of built-in ops. */
+/** The spatial ops: Convolution, Deconvolution, Pooling, UpSampling and BilinearResize2D. */
 public final class ConvOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
-        return List.of();
+        return List.of(new ConvolutionOp(), new DeconvolutionOp());
     }
 }
