@@ -98,6 +98,10 @@ final class MXNet {
     /** Uploads a copy of a Kiln array (any device's contents; MXNet keeps it on its CPU). */
     synchronized MXArray array(NDArray a) {
         Shape shape = a.shape();
+        if (shape.rank() == 0 || shape.size() == 0) {
+            // MXNet 1.x's legacy (non-NumPy) shape mode reads ndim 0 and dim 0 as "unknown"
+            throw new IllegalArgumentException("MXNet's legacy shape mode cannot hold an array of shape " + shape);
+        }
         PointerByReference out = new PointerByReference();
         check(api.MXNDArrayCreateEx(shape.dims(), shape.rank(), CPU, 0, 0, a.dtype().flag(), out),
                 "MXNDArrayCreateEx(" + shape + ", " + a.dtype() + ")");
