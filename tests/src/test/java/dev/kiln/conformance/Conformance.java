@@ -21,6 +21,15 @@ final class Conformance {
     private Conformance() {
     }
 
+    /** Runs op {@code op} with MXNet-form string attributes on {@code inputs} in both libraries and compares. */
+    static void check(String op, java.util.Map<String, String> attrs, NDArray... inputs) {
+        OpCase c = OpCase.of(op, inputs);
+        for (java.util.Map.Entry<String, String> e : attrs.entrySet()) {
+            c = c.attr(e.getKey(), e.getValue());
+        }
+        check(c);
+    }
+
     /** Compares Kiln with MXNet on {@code c}; throws {@link AssertionError} describing any disagreement. */
     static void check(OpCase c) {
         check(c, OpRegistry.global().get(c.op()));

@@ -53,6 +53,9 @@ class OpConformanceTest {
                 nodes.add(container);
             }
         }
+        MXNet mx = MXNet.get();
+        System.out.println((compareWithKiln ? "Comparing Kiln with " : "Checking the table against ") + "MXNet " + mx.version() + " from " + mx.libraryPath() + ", loaded in " + mx.loadMillis()
+                + " ms");
         if (!absent.isEmpty()) {
             System.out.println("Table ops Kiln does not register (their cases are left out): " + absent);
         }
