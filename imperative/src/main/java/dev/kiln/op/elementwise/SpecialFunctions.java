@@ -108,12 +108,14 @@ public final class SpecialFunctions {
             if (x == Math.floor(x)) {
                 return Double.NaN;
             }
-            double g = gamma(1.0 - x);
+            // reflection: gamma(x) = pi / (sin(pi x) gamma(1 - x)), with gamma(1 - x) = -x gamma(-x) when x < -1
+            // so that the result stays finite down to the subnormal range
             double s = sinPi(x);
+            double g = x < -1.0 ? gamma(-x) : gamma(1.0 - x);
             if (Double.isInfinite(g)) {
                 return Math.copySign(0.0, s);
             }
-            return Math.PI / s / g;
+            return x < -1.0 ? Math.PI / s / -x / g : Math.PI / s / g;
         }
         if (x > 171.7) {
             return Double.POSITIVE_INFINITY;

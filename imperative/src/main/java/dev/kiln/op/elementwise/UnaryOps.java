@@ -5,10 +5,183 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 
-/** The UnaryOps family of built-in ops. */
+/**
+ * Kiln's elementwise unary ops with MXNet 1.x names and semantics: the output keeps the input's dtype (so
+ * {@code logical_not} of float32 is float32 1/0), except {@code isnan}, {@code isinf} and {@code isfinite}, which
+ * give bool as MXNet's NumPy ops do. Rounding follows MXNet: {@code round} is half away from zero, {@code rint} takes
+ * the lower neighbour on ties (rint(2.5) = 2, rint(-2.5) = -3), {@code fix} rounds toward zero.
+ */
 public final class UnaryOps implements OpLibrary {
+    private static final double PI = Math.PI;
+
+    private static final List<OpDef> OPS = List.of(
+            // sign and rounding
+            UnaryOp.of("negative", "Numerical negative, elementwise", x -> -x)
+                    .onIntegers(x -> -x)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = -a[i];
+                        }
+                    }),
+            UnaryOp.of("abs", "Absolute value, elementwise", Math::abs)
+                    .onIntegers(Math::abs)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = Math.abs(a[i]);
+                        }
+                    }),
+            UnaryOp.of("sign", "Sign (-1, 0 or 1), elementwise; NaN gives 0 as in MXNet", UnaryOps::sign)
+                    .onIntegers(Long::signum)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            float x = a[i];
+                            o[i] = x > 0f ? 1f : x < 0f ? -1f : 0f;
+                        }
+                    }),
+            UnaryOp.of("round", "Rounds to the nearest integer, halves away from zero", UnaryOps::roundHalfAway)
+                    .onIntegers(x -> x),
+            UnaryOp.of("rint", "Rounds to the nearest integer, halves to the lower neighbour (MXNet's rint)",
+                            UnaryOps::rint)
+                    .onIntegers(x -> x),
+            UnaryOp.of("ceil", "Ceiling, elementwise", Math::ceil)
+                    .onIntegers(x -> x)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = (float) Math.ceil(a[i]);
+                        }
+                    }),
+            UnaryOp.of("floor", "Floor, elementwise", Math::floor)
+                    .onIntegers(x -> x)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = (float) Math.floor(a[i]);
+                        }
+                    }),
+            UnaryOp.of("trunc", "Truncates toward zero, elementwise", UnaryOps::trunc).onIntegers(x -> x),
+            UnaryOp.of("fix", "Rounds toward zero (the neighbour of smaller magnitude), elementwise", UnaryOps::fix)
+                    .onIntegers(x -> x),
+            // powers and roots
+            UnaryOp.of("square", "Square, elementwise", x -> x * x)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = a[i] * a[i];
+                        }
+                    }),
+            UnaryOp.of("sqrt", "Square root, elementwise", Math::sqrt)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = (float) Math.sqrt(a[i]);
+                        }
+                    }),
+            UnaryOp.of("rsqrt", "Reciprocal square root, elementwise", x -> 1.0 / Math.sqrt(x))
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = 1f / (float) Math.sqrt(a[i]);
+                        }
+                    }),
+            UnaryOp.of("cbrt", "Cube root, elementwise", Math::cbrt),
+            UnaryOp.of("rcbrt", "Reciprocal cube root, elementwise", x -> 1.0 / Math.cbrt(x)),
+            UnaryOp.of("reciprocal", "Reciprocal 1/x, elementwise", x -> 1.0 / x)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = 1f / a[i];
+                        }
+                    }),
+            // exponentials and logarithms
+            UnaryOp.of("exp", "Exponential, elementwise", Math::exp),
+            UnaryOp.of("expm1", "exp(x) - 1, accurate near zero", Math::expm1),
+            UnaryOp.of("log", "Natural logarithm, elementwise", Math::log),
+            UnaryOp.of("log1p", "log(1 + x), accurate near zero", Math::log1p),
+            UnaryOp.of("log2", "Base-2 logarithm, elementwise", SpecialFunctions::log2),
+            UnaryOp.of("log10", "Base-10 logarithm, elementwise", Math::log10),
+            // trigonometric and hyperbolic
+            UnaryOp.of("sin", "Sine, elementwise", Math::sin),
+            UnaryOp.of("cos", "Cosine, elementwise", Math::cos),
+            UnaryOp.of("tan", "Tangent, elementwise", Math::tan),
+            UnaryOp.of("arcsin", "Inverse sine, elementwise", Math::asin),
+            UnaryOp.of("arccos", "Inverse cosine, elementwise", Math::acos),
+            UnaryOp.of("arctan", "Inverse tangent, elementwise", Math::atan),
+            UnaryOp.of("sinh", "Hyperbolic sine, elementwise", Math::sinh),
+            UnaryOp.of("cosh", "Hyperbolic cosine, elementwise", Math::cosh),
+            UnaryOp.of("tanh", "Hyperbolic tangent, elementwise", Math::tanh),
+            UnaryOp.of("arcsinh", "Inverse hyperbolic sine, elementwise", SpecialFunctions::asinh),
+            UnaryOp.of("arccosh", "Inverse hyperbolic cosine, elementwise", SpecialFunctions::acosh),
+            UnaryOp.of("arctanh", "Inverse hyperbolic tangent, elementwise", SpecialFunctions::atanh),
+            UnaryOp.of("degrees", "Converts radians to degrees, elementwise", x -> 180.0 / PI * x),
+            UnaryOp.of("radians", "Converts degrees to radians, elementwise", x -> PI / 180.0 * x),
+            // special functions
+            UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf"),
+            UnaryOp.of("erfinv", "Inverse Gauss error function, elementwise", SpecialFunctions::erfinv, "_npx_erfinv"),
+            UnaryOp.of("gamma", "Gamma function, elementwise", SpecialFunctions::gamma, "_npx_gamma"),
+            UnaryOp.of("gammaln", "Log of the absolute gamma function, elementwise", SpecialFunctions::lgamma,
+                    "_npx_gammaln"),
+            // activations
+            UnaryOp.of("sigmoid", "Logistic sigmoid 1 / (1 + exp(-x)), elementwise", x -> 1.0 / (1.0 + Math.exp(-x))),
+            new HardSigmoidOp(),
+            UnaryOp.of("softsign", "x / (1 + |x|), elementwise", x -> x / (1.0 + Math.abs(x)))
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = a[i] / (1f + Math.abs(a[i]));
+                        }
+                    }),
+            UnaryOp.of("relu", "Rectified linear unit max(x, 0), elementwise; NaN stays NaN", UnaryOps::relu)
+                    .onIntegers(x -> Math.max(x, 0))
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = Math.max(a[i], 0f);
+                        }
+                    }),
+            // logic and classification
+            UnaryOp.of("logical_not", "1 where the element is zero, else 0, in the input's dtype",
+                            x -> x != 0.0 ? 0.0 : 1.0)
+                    .onIntegers(x -> x != 0 ? 0 : 1)
+                    .float32((a, o, from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = a[i] != 0f ? 0f : 1f;
+                        }
+                    }),
+            new PredicateOp("isnan", "True where the element is NaN", Double::isNaN, "_npi_isnan"),
+            new PredicateOp("isinf", "True where the element is positive or negative infinity", Double::isInfinite,
+                    "_npi_isinf"),
+            new PredicateOp("isfinite", "True where the element is neither NaN nor infinite", Double::isFinite,
+                    "_npi_isfinite"));
+
     @Override
     public List<OpDef> ops() {
-        return List.of();
+        return OPS;
+    }
+
+    static double sign(double x) {
+        return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : 0.0;
+    }
+
+    /** C's {@code round}: the nearest integer, halves away from zero; exact for every double. */
+    static double roundHalfAway(double x) {
+        double ax = Math.abs(x);
+        double t = Math.floor(ax);
+        double r = ax - t >= 0.5 ? t + 1.0 : t;
+        return Math.copySign(r, x);
+    }
+
+    /** MXNet's {@code rint}: the nearer of floor and ceil, floor on ties. */
+    static double rint(double x) {
+        double f = Math.floor(x);
+        double c = Math.ceil(x);
+        return x - f <= c - x ? f : c;
+    }
+
+    /** MXNet's {@code fix}: of floor and ceil, the one of smaller magnitude. */
+    static double fix(double x) {
+        double f = Math.floor(x);
+        double c = Math.ceil(x);
+        return Math.abs(f) < Math.abs(c) ? f : c;
+    }
+
+    static double trunc(double x) {
+        return x < 0.0 ? Math.ceil(x) : Math.floor(x);
+    }
+
+    static double relu(double x) {
+        return Double.isNaN(x) || x > 0.0 ? x : 0.0;
     }
 }

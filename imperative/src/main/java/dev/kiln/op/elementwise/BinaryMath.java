@@ -1,0 +1,95 @@
+package dev.kiln.op.elementwise;
+
+/**
+ * The math of one binary elementwise function, shared by its broadcasting, same-shape and scalar ops (e.g.
+ * {@code broadcast_add}, {@code elemwise_add} and {@code _plus_scalar} all use {@link Arithmetic#ADD}), so a gradient
+ * rule attaches to one place. Floating dtypes use {@link #apply(double, double)}; integer and bool dtypes use
+ * {@link #applyExact(long, long)} where MXNet computes natively in the integer type, else
+ * {@link #applyToIntegers(double, double)} cast back with MXNet's rules. Cheap functions override the float32 and
+ * float64 loops with plain counted loops HotSpot vectorises; the defaults call {@link #apply(double, double)}.
+ */
+public abstract class BinaryMath {
+    private final String name;
+    private final boolean exactOnIntegers;
+
+    /**
+     * @param name            the NumPy-style name, e.g. {@code add}
+     * @param exactOnIntegers true if integer dtypes use {@link #applyExact(long, long)}
+     */
+    protected BinaryMath(String name, boolean exactOnIntegers) {
+        this.name = name;
+        this.exactOnIntegers = exactOnIntegers;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    /** True if integer dtypes compute natively (wrapping like C++) with {@link #applyExact(long, long)}. */
+    public final boolean exactOnIntegers() {
+        return exactOnIntegers;
+    }
+
+    /** The function on floating values. */
+    public abstract double apply(double a, double b);
+
+    /**
+     * The function on integer values, for math that MXNet computes in the integer type; throws
+     * {@link ArithmeticException} for integer division by zero.
+     */
+    public long applyExact(long a, long b) {
+        throw new IllegalStateException(name + " has no exact integer form");
+    }
+
+    /** The function on integer values computed through floating point (MXNet's float32 {@code powf} for ints). */
+    public double applyToIntegers(double a, double b) {
+        return apply(a, b);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** {@code out[oo+i] = f(a[ao+i], b[bo+i])} for {@code i} in {@code [0, n)}. */
+    public void vv(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) apply(a[ao + i], b[bo + i]);
+        }
+    }
+
+    /** {@code out[oo+i] = f(a[ao+i], b)}. */
+    public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) apply(a[ao + i], b);
+        }
+    }
+
+    /** {@code out[oo+i] = f(a, b[bo+i])}. */
+    public void sv(float a, float[] b, int bo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = (float) apply(a, b[bo + i]);
+        }
+    }
+
+    /** {@code out[oo+i] = f(a[ao+i], b[bo+i])} in float64. */
+    public void vv(double[] a, int ao, double[] b, int bo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = apply(a[ao + i], b[bo + i]);
+        }
+    }
+
+    /** {@code out[oo+i] = f(a[ao+i], b)} in float64. */
+    public void vs(double[] a, int ao, double b, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = apply(a[ao + i], b);
+        }
+    }
+
+    /** {@code out[oo+i] = f(a, b[bo+i])} in float64. */
+    public void sv(double a, double[] b, int bo, double[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = apply(a, b[bo + i]);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kiln.op.elementwise;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.List;
+
+/**
+ * A binary elementwise op on two arrays of one dtype ({@code lhs}, {@code rhs}), with a {@link BinaryMath}. MXNet has
+ * two kinds per function, and so does Kiln: the {@code broadcast_*} ops broadcast NumPy-style, while the legacy
+ * same-shape ops ({@code elemwise_add} alias {@code _plus}, {@code _mod}, {@code _equal}, ...) require equal shapes.
+ * Both kinds share the function's one {@link BinaryMath}. The output keeps the inputs' dtype.
+ */
+public final class BinaryOp extends OpDef {
+    private final BinaryMath math;
+    private final boolean broadcasting;
+    private final String broadcastingName;
+
+    private BinaryOp(String name, BinaryMath math, boolean broadcasting, String broadcastingName,
+                     String... aliases) {
+        super(name, OpFamily.BINARY, List.of("lhs", "rhs"), List.of(), aliases);
+        this.math = math;
+        this.broadcasting = broadcasting;
+        this.broadcastingName = broadcastingName;
+    }
+
+    /** A NumPy-broadcasting op, e.g. {@code broadcast_add}. */
+    static BinaryOp broadcasting(String name, BinaryMath math, String... aliases) {
+        return new BinaryOp(name, math, true, name, aliases);
+    }
+
+    /** A same-shape op, e.g. {@code elemwise_add}, whose broadcasting counterpart is {@code broadcasting}. */
+    static BinaryOp sameShape(String name, BinaryOp broadcasting, String... aliases) {
+        return new BinaryOp(name, broadcasting.math, false, broadcasting.name(), aliases);
+    }
+
+    /** The function this op computes. */
+    public BinaryMath math() {
+        return math;
+    }
+
+    /** True for the {@code broadcast_*} kind, false for the same-shape kind. */
+    public boolean isBroadcasting() {
+        return broadcasting;
+    }
+
+    @Override
+    public String doc() {
+        return (broadcasting ? "Elementwise " + math.name() + " with NumPy broadcasting"
+                : "Elementwise " + math.name() + " of two arrays of the same shape");
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        Shape l = inputShapes.get(0);
+        Shape r = inputShapes.get(1);
+        if (!l.isRankKnown() || !r.isRankKnown()) {
+            return List.of(l.isRankKnown() ? l : r);
+        }
+        if (broadcasting) {
+            try {
+                return List.of(Shape.broadcast(l, r));
+            } catch (KilnException e) {
+                throw error("cannot broadcast lhs of shape " + l + " with rhs of shape " + r + ": " + e.getMessage());
+            }
+        }
+        if (l.isKnown() && r.isKnown()) {
+            if (!l.equals(r)) {
+                throw error("lhs has shape " + l + " but rhs has shape " + r + "; this op needs equal shapes "
+                        + "(" + broadcastingName + " broadcasts)");
+            }
+            return List.of(l);
+        }
+        return List.of(mergePartial(l, r));
+    }
+
+    private Shape mergePartial(Shape l, Shape r) {
+        if (l.rank() != r.rank()) {
+            throw error("lhs has shape " + l + " but rhs has shape " + r + "; this op needs equal shapes");
+        }
+        int[] a = l.dims();
+        int[] b = r.dims();
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == Shape.UNKNOWN) {
+                a[i] = b[i];
+            } else if (b[i] != Shape.UNKNOWN && a[i] != b[i]) {
+                throw error("lhs has shape " + l + " but rhs has shape " + r + "; this op needs equal shapes");
+            }
+        }
+        return Shape.partial(a);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray out = call.newOutput(0);
+        BinaryKernels.compute(this, math, call.input(0), call.input(1), out);
+        return List.of(out);
+    }
+}

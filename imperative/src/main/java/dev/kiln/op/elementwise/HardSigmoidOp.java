@@ -1,0 +1,62 @@
+package dev.kiln.op.elementwise;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code hard_sigmoid}: {@code clip(alpha * x + beta, 0, 1)}, NaN staying NaN. Floating dtypes only, as in
+ * MXNet; like MXNet (whose attributes are C {@code float}s) alpha and beta are rounded to float32 first.
+ */
+public final class HardSigmoidOp extends OpDef {
+    public static final AttrSpec<Double> ALPHA = AttrSpec.of("alpha", AttrType.FLOAT, 0.2, "Slope of hard sigmoid");
+    public static final AttrSpec<Double> BETA = AttrSpec.of("beta", AttrType.FLOAT, 0.5, "Bias of hard sigmoid.");
+
+    HardSigmoidOp() {
+        super("hard_sigmoid", OpFamily.ELEMENTWISE, List.of("data"), List.of(ALPHA, BETA));
+    }
+
+    @Override
+    public String doc() {
+        return "Computes hard sigmoid: max(0, min(1, alpha * x + beta)) elementwise";
+    }
+
+    /** The op's math on one value. */
+    public static double apply(double x, double alpha, double beta) {
+        double r = (float) alpha * x + (float) beta;
+        r = 1.0 < r ? 1.0 : r;
+        return 0.0 > r ? 0.0 : r;
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        DType t = inputTypes.get(0);
+        if (!t.isFloating()) {
+            throw error("input 'data' has dtype " + t + "; hard_sigmoid supports float16, bfloat16, float32 and "
+                    + "float64");
+        }
+        return List.of(t);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        double alpha = call.attr(ALPHA);
+        double beta = call.attr(BETA);
+        NDArray out = call.newOutput(0);
+        UnaryOp.map(x -> apply(x, alpha, beta), null, null, call.input(0), out);
+        return List.of(out);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.kiln.op.elementwise;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.ndarray.Storage;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * An elementwise op of one input whose output has the input's shape and dtype, as MXNet's legacy unary ops. Its math
+ * is one float64 function; floating dtypes round its result to their precision, integer dtypes cast it with MXNet's
+ * rules ({@link dev.kiln.ndarray.Casting}) unless the op computes natively on integers (negative, sign, relu, ...).
+ * Cheap ops add a float32 loop HotSpot vectorises; it must agree with the float64 function.
+ */
+public class UnaryOp extends OpDef {
+    /** Elements per parallel chunk. */
+    static final int GRAIN = 16384;
+
+    /** A float32 loop {@code out[i] = f(in[i])} over {@code [from, to)}, written so HotSpot can vectorise it. */
+    @FunctionalInterface
+    public interface FloatLoop {
+        void run(float[] in, float[] out, int from, int to);
+    }
+
+    private final String doc;
+    private final DoubleUnaryOperator math;
+    private final LongUnaryOperator integerMath;
+    private final FloatLoop floatLoop;
+
+    UnaryOp(String name, String doc, DoubleUnaryOperator math, LongUnaryOperator integerMath, FloatLoop floatLoop,
+            String... aliases) {
+        super(name, OpFamily.ELEMENTWISE, List.of("data"), List.of(), aliases);
+        this.doc = doc;
+        this.math = math;
+        this.integerMath = integerMath;
+        this.floatLoop = floatLoop;
+    }
+
+    /** An op computing {@code math} in float64 for every dtype. */
+    static UnaryOp of(String name, String doc, DoubleUnaryOperator math, String... aliases) {
+        return new UnaryOp(name, doc, math, null, null, aliases);
+    }
+
+    /** This op, computing exactly on integer dtypes with {@code f} (wrapping like C++ integer arithmetic). */
+    UnaryOp onIntegers(LongUnaryOperator f) {
+        return new UnaryOp(name(), doc, math, f, floatLoop, aliases().toArray(String[]::new));
+    }
+
+    /** This op, with a vectorisable float32 loop for the same math. */
+    UnaryOp float32(FloatLoop loop) {
+        return new UnaryOp(name(), doc, math, integerMath, loop, aliases().toArray(String[]::new));
+    }
+
+    @Override
+    public String doc() {
+        return doc;
+    }
+
+    /** The op's math on one float64 value. */
+    public double apply(double x) {
+        return math.applyAsDouble(x);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray in = call.input(0);
+        NDArray out = call.newOutput(0);
+        map(math, integerMath, floatLoop, in, out);
+        return List.of(out);
+    }
+
+    /** {@code out = f(in)} elementwise for arrays of one dtype and size, choosing the dtype's fastest path. */
+    static void map(DoubleUnaryOperator f, LongUnaryOperator onIntegers, FloatLoop floatLoop, NDArray in, NDArray out) {
+        int n = in.size();
+        DType t = in.dtype();
+        switch (t) {
+            case FLOAT32 -> {
+                float[] a = (float[]) in.data();
+                float[] o = (float[]) out.data();
+                if (floatLoop != null) {
+                    Parallel.forRange(n, GRAIN, (from, to) -> floatLoop.run(a, o, from, to));
+                } else {
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            o[i] = (float) f.applyAsDouble(a[i]);
+                        }
+                    });
+                }
+            }
+            case FLOAT64 -> {
+                double[] a = (double[]) in.data();
+                double[] o = (double[]) out.data();
+                Parallel.forRange(n, GRAIN, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        o[i] = f.applyAsDouble(a[i]);
+                    }
+                });
+            }
+            default -> {
+                Object a = in.data();
+                Object o = out.data();
+                if (t.isIntegral() && onIntegers != null) {
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            Storage.setLong(t, o, i, onIntegers.applyAsLong(Storage.getLong(t, a, i)));
+                        }
+                    });
+                } else {
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            Storage.set(t, o, i, f.applyAsDouble(Storage.get(t, a, i)));
+                        }
+                    });
+                }
+            }
+        }
+    }
+}
