@@ -56,9 +56,13 @@ public final class GatherNdOp extends OpDef {
         int n = m == 0 ? 0 : indices.size() / m;
         int k = ds.sizeOf(m, ds.rank());
         int[] offsets = new int[n];
-        int stride = k;
-        for (int j = m - 1; j >= 0; j--) {
+        int[] strides = new int[m];
+        for (int j = m - 1, stride = k; j >= 0; stride *= ds.get(j), j--) {
+            strides[j] = stride;
+        }
+        for (int j = 0; j < m; j++) {
             int size = ds.get(j);
+            int stride = strides[j];
             for (int i = 0; i < n; i++) {
                 double v = indices.getDouble(j * n + i);
                 if (v < -size || v > size - 1 || Double.isNaN(v)) {
@@ -67,7 +71,6 @@ public final class GatherNdOp extends OpDef {
                 }
                 offsets[i] += stride * (int) ((long) (v + size) % size);
             }
-            stride *= size;
         }
         NDArray out = call.newOutput(0);
         if (m == 0) {

@@ -71,9 +71,13 @@ public final class ScatterNdOp extends OpDef {
         int n = m == 0 ? 0 : indices.size() / m;
         int k = os.sizeOf(m, os.rank());
         int[] offsets = new int[n];
-        int stride = k;
-        for (int j = m - 1; j >= 0; j--) {
+        int[] strides = new int[m];
+        for (int j = m - 1, stride = k; j >= 0; stride *= os.get(j), j--) {
+            strides[j] = stride;
+        }
+        for (int j = 0; j < m; j++) {
             int size = os.get(j);
+            int stride = strides[j];
             for (int i = 0; i < n; i++) {
                 double v = indices.getDouble(j * n + i);
                 if (!(v >= 0 && v <= size - 1)) {
@@ -82,7 +86,6 @@ public final class ScatterNdOp extends OpDef {
                 }
                 offsets[i] += stride * (int) v;
             }
-            stride *= size;
         }
         NDArray out = call.newOutput(0);
         if (m == 0) {
