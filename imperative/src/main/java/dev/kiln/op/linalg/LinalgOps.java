@@ -5,10 +5,10 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 
-/** The LinalgOps family of built-in ops. */
+/** The linear-algebra ops: dot, batch_dot, matmul, FullyConnected and linalg_gemm2, all on {@code Gemm}. */
 public final class LinalgOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
-        return List.of();
+        return List.of(new DotOp(), new BatchDotOp(), new MatmulOp(), new FullyConnectedOp(), new Gemm2Op());
     }
 }

@@ -1,0 +1,131 @@
+package dev.kiln.op.linalg;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code dot}: the sum product over the last axis of {@code lhs} and the first axis of {@code rhs}, so
+ * (n, m, k) x (k, r, s) gives (n, m, r, s). An N-d input is read as a matrix: {@code lhs} as (rows = all but its last
+ * axis, its last axis), or with {@code transpose_a} as (its first axis, all the rest) transposed; {@code rhs} as
+ * (its first axis, all the rest), or with {@code transpose_b} as (all but its last axis, its last axis) transposed.
+ * Two vectors give their inner product with shape (1,).
+ */
+final class DotOp extends OpDef {
+    static final AttrSpec<Boolean> TRANSPOSE_A = AttrSpec.of("transpose_a", AttrType.BOOL, false,
+            "If true then transpose the first input before dot.");
+    static final AttrSpec<Boolean> TRANSPOSE_B = AttrSpec.of("transpose_b", AttrType.BOOL, false,
+            "If true then transpose the second input before dot.");
+    static final AttrSpec<String> FORWARD_STYPE = AttrSpec.optional("forward_stype", AttrType.STRING,
+            "The desired storage type of the forward output (Kiln arrays are dense; accepted and ignored).");
+
+    DotOp() {
+        super("dot", OpFamily.LINALG, List.of("lhs", "rhs"), List.of(TRANSPOSE_A, TRANSPOSE_B, FORWARD_STYPE));
+    }
+
+    @Override
+    public String doc() {
+        return "Dot product of two arrays: sum over the last axis of lhs and the first axis of rhs.";
+    }
+
+    /** The 2-D reading of the inputs: op(lhs) is m x k, op(rhs) is k x n; lhs stored (ma, na), rhs (mb, nb). */
+    private record Plan(int m, int n, int k, int ma, int na, int mb, int nb, boolean vectors) {
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        return MatrixProducts.floatingTypes(this, attrs, inputTypes);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape l = in.get(0);
+        Shape r = in.get(1);
+        boolean ta = attrs.get(TRANSPOSE_A);
+        boolean tb = attrs.get(TRANSPOSE_B);
+        plan(l, r, ta, tb);
+        if (l.rank() == 1 && r.rank() == 1) {
+            return List.of(Shape.of(1));
+        }
+        // lhs keeps all but its contracted axis (the first when transposed), rhs likewise (the last when transposed)
+        Shape keepL = l.rank() <= 1 ? Shape.scalar() : ta ? l.slice(1, l.rank()) : l.slice(0, l.rank() - 1);
+        Shape keepR = r.rank() <= 1 ? Shape.scalar() : tb ? r.slice(0, r.rank() - 1) : r.slice(1, r.rank());
+        return List.of(keepL.concat(keepR));
+    }
+
+    private Plan plan(Shape l, Shape r, boolean ta, boolean tb) {
+        if (l.rank() == 0 || r.rank() == 0) {
+            throw error("inputs must have at least one dimension, got lhs " + l + " and rhs " + r);
+        }
+        if (l.rank() == 1 && r.rank() == 1) {
+            if (ta || tb) {
+                throw error("cannot transpose vectors: lhs " + l + ", rhs " + r + " with transpose_a=" + pyBool(ta)
+                        + ", transpose_b=" + pyBool(tb));
+            }
+            checkContraction(l, r, ta, tb, l.get(0), r.get(0));
+            return new Plan(1, 1, l.get(0), 1, l.get(0), r.get(0), 1, true);
+        }
+        int ma;
+        int na;
+        if (ta) {
+            ma = l.get(0);
+            na = l.sizeOf(1, l.rank());
+        } else {
+            na = l.get(-1);
+            ma = l.sizeOf(0, l.rank() - 1);
+        }
+        int mb;
+        int nb;
+        if (tb) {
+            nb = r.get(-1);
+            mb = r.sizeOf(0, r.rank() - 1);
+        } else {
+            mb = r.get(0);
+            nb = r.sizeOf(1, r.rank());
+        }
+        int kl = ta ? ma : na;
+        int kr = tb ? nb : mb;
+        checkContraction(l, r, ta, tb, kl, kr);
+        return new Plan(ta ? na : ma, tb ? mb : nb, Math.min(kl, kr), ma, na, mb, nb, false);
+    }
+
+    private void checkContraction(Shape l, Shape r, boolean ta, boolean tb, int kl, int kr) {
+        // MXNet skips the check when either side is empty; the product is then all zeros
+        if (kl != kr && kl != 0 && kr != 0) {
+            throw error("shape mismatch: lhs " + l + " x rhs " + r + " (transpose_a=" + pyBool(ta) + ", transpose_b="
+                    + pyBool(tb) + "): lhs contributes " + kl + " elements to each sum, rhs " + kr);
+        }
+    }
+
+    private static String pyBool(boolean b) {
+        return b ? "True" : "False";
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray lhs = call.input(0);
+        NDArray rhs = call.input(1);
+        boolean ta = call.attr(TRANSPOSE_A);
+        boolean tb = call.attr(TRANSPOSE_B);
+        Plan p = plan(lhs.shape(), rhs.shape(), ta, tb);
+        Shape outShape = call.outputShapes().get(0);
+        Object c = MatrixProducts.newResult(call.outputTypes().get(0), outShape.size());
+        if (outShape.size() > 0) {
+            // an empty lhs or rhs leaves k = 0: the GEMM then only writes zeros
+            int k = lhs.size() == 0 || rhs.size() == 0 ? 0 : p.k();
+            MatrixProducts.gemmBatch(ta && !p.vectors(), tb && !p.vectors(), p.m(), p.n(), k, 1.0,
+                    MatrixProducts.computeData(lhs), new int[] {0}, Math.max(1, p.na()),
+                    MatrixProducts.computeData(rhs), new int[] {0}, Math.max(1, p.nb()),
+                    0.0, c, new int[] {0}, Math.max(1, p.n()));
+        }
+        return List.of(MatrixProducts.output(call, 0, c));
+    }
+}

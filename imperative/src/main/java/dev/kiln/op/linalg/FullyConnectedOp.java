@@ -1,0 +1,106 @@
+package dev.kiln.op.linalg;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code FullyConnected}: {@code out = data * weight^T + bias} with weight (num_hidden, in). With
+ * {@code flatten=True} data (b, d1, d2, ...) is read as (b, d1*d2*...) and the output is (b, num_hidden); with
+ * {@code flatten=False} the product applies to the last axis and the output keeps the leading axes. The bias may be
+ * (num_hidden,) or (num_hidden, 1), and is absent with {@code no_bias=True}.
+ */
+final class FullyConnectedOp extends OpDef {
+    static final AttrSpec<Integer> NUM_HIDDEN = AttrSpec.required("num_hidden", AttrType.INT,
+            "Number of hidden nodes of the output.");
+    static final AttrSpec<Boolean> NO_BIAS = AttrSpec.of("no_bias", AttrType.BOOL, false,
+            "Whether to disable bias parameter.");
+    static final AttrSpec<Boolean> FLATTEN = AttrSpec.of("flatten", AttrType.BOOL, true,
+            "Whether to collapse all but the first axis of the input data tensor.");
+
+    FullyConnectedOp() {
+        super("FullyConnected", OpFamily.LINALG, List.of("data", "weight", "bias"),
+                List.of(NUM_HIDDEN, NO_BIAS, FLATTEN));
+    }
+
+    @Override
+    public String doc() {
+        return "Applies a linear transformation: out = data * weight^T + bias.";
+    }
+
+    @Override
+    public List<String> inputNames(Attrs attrs) {
+        return attrs.get(NO_BIAS) ? List.of("data", "weight") : List.of("data", "weight", "bias");
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        return MatrixProducts.floatingTypes(this, attrs, inputTypes);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        int hidden = attrs.get(NUM_HIDDEN);
+        boolean flatten = attrs.get(FLATTEN);
+        if (hidden < 1) {
+            throw error("attribute 'num_hidden' must be positive, got " + hidden);
+        }
+        Shape data = in.get(0);
+        if (data.rank() == 0) {
+            throw error("input 'data' must have at least one dimension, got shape " + data);
+        }
+        int inputs = flatten ? data.sizeOf(1, data.rank()) : data.get(-1);
+        Shape weight = in.get(1);
+        if (!weight.equals(Shape.of(hidden, inputs))) {
+            throw error("input 'weight' has shape " + weight + " but data " + data + " with num_hidden=" + hidden
+                    + ", flatten=" + (flatten ? "True" : "False") + " needs (num_hidden, " + inputs + ") = "
+                    + Shape.of(hidden, inputs));
+        }
+        if (!attrs.get(NO_BIAS)) {
+            Shape bias = in.get(2);
+            if (!bias.equals(Shape.of(hidden)) && !bias.equals(Shape.of(hidden, 1))) {
+                throw error("input 'bias' has shape " + bias + " but num_hidden=" + hidden + " needs ("
+                        + hidden + ",) or (" + hidden + ", 1)");
+            }
+        }
+        Shape out = flatten ? Shape.of(data.get(0), hidden) : data.with(-1, hidden);
+        return List.of(out);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        int hidden = call.attr(NUM_HIDDEN);
+        NDArray data = call.input(0);
+        NDArray weight = call.input(1);
+        Shape out = call.outputShapes().get(0);
+        int rows = out.size() / hidden;
+        int inputs = weight.shape().get(1);
+        Object c = MatrixProducts.newResult(call.outputTypes().get(0), out.size());
+        boolean bias = !call.attr(NO_BIAS);
+        if (bias) {
+            fillRows(c, MatrixProducts.computeData(call.input(2)), rows, hidden);
+        }
+        if (out.size() > 0) {
+            MatrixProducts.gemmBatch(false, true, rows, hidden, rows == 0 || data.size() == 0 ? 0 : inputs, 1.0,
+                    MatrixProducts.computeData(data), new int[] {0}, Math.max(1, inputs),
+                    MatrixProducts.computeData(weight), new int[] {0}, Math.max(1, inputs),
+                    bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
+        }
+        return List.of(MatrixProducts.output(call, 0, c));
+    }
+
+    /** Every row of the (rows, hidden) result starts as the bias. */
+    private static void fillRows(Object c, Object bias, int rows, int hidden) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(bias, 0, c, r * hidden, hidden);
+        }
+    }
+}
