@@ -9,6 +9,7 @@ import java.util.List;
 public final class ConvOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
-        return List.of(new ConvolutionOp(), new DeconvolutionOp());
+        return List.of(new ConvolutionOp(), new DeconvolutionOp(), new PoolingOp(), new UpSamplingOp(),
+                new BilinearResize2DOp());
     }
 }

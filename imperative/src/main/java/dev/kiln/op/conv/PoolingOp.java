@@ -1,0 +1,68 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * MXNet's {@code Pooling}: max, avg, sum or lp pooling over 1, 2 or 3 spatial axes, or over the whole extent with
+ * {@code global_pool}. Output sizes per axis: {@code valid} is {@code 1 + (x + 2p - k) / s} (floor), {@code full} is
+ * {@code 1 + ceil((x + 2p - k) / s)}, {@code same} (1-D only, no pad) is {@code ceil(x / s)}. See
+ * {@link PoolKernels} for how windows meet the padding.
+ */
+final class PoolingOp extends OpDef {
+
+    PoolingOp() {
+        super("Pooling", OpFamily.NN, List.of("data"), List.of(PoolParams.KERNEL, PoolParams.POOL_TYPE,
+                PoolParams.GLOBAL_POOL, PoolParams.CUDNN_OFF, PoolParams.CONVENTION, PoolParams.STRIDE, PoolParams.PAD,
+                PoolParams.P_VALUE, PoolParams.COUNT_INCLUDE_PAD, PoolParams.LAYOUT), "_npx_pooling");
+    }
+
+    @Override
+    public String doc() {
+        return "max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows, or global pooling";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
+        return super.inferTypes(attrs, inputTypes);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape data = in.get(0);
+        PoolParams p = PoolParams.parse(this, attrs, data);
+        int[] d = p.layout().toChannelFirst(data.dims());
+        for (int i = 0; i < p.rank(); i++) {
+            d[i + 2] = p.outputSize(i, d[i + 2]);
+        }
+        return List.of(Shape.of(p.layout().fromChannelFirst(d)));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        PoolParams p = PoolParams.parse(this, call.attrs(), call.input(0).shape());
+        NDArray x = p.layout().toChannelFirst(FloatingKernels.widen(call.input(0)));
+        int[] xd = x.shape().dims();
+        int[] outCF = p.layout().toChannelFirst(call.outputShapes().get(0).dims());
+        int[] ones = new int[p.rank()];
+        Arrays.fill(ones, 1);
+        Window win = Window.of(Arrays.copyOfRange(xd, 2, xd.length), Arrays.copyOfRange(outCF, 2, outCF.length),
+                p.kernel(), p.stride(), ones, p.pad());
+        PoolKernels.Spec spec = new PoolKernels.Spec(win, p.type().equals("max"), p.type().equals("avg"), p.p(),
+                p.countIncludePad(), p.rank() == 3);
+        int planes = xd[0] * xd[1];
+        Object y = x.data() instanceof double[] dd ? PoolKernels.pool(dd, planes, spec)
+                : PoolKernels.pool((float[]) x.data(), planes, spec);
+        NDArray out = NDArray.wrap(Shape.of(outCF), x.dtype(), call.device(), y);
+        return List.of(FloatingKernels.narrow(p.layout().fromChannelFirst(out), call.outputTypes().get(0)));
+    }
+}
