@@ -1,0 +1,143 @@
+package dev.kiln.io;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.NDArray;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * NumPy's {@code .npz} format: a zip archive of {@code .npy} entries, one per key ({@code weight.npy} holds key
+ * {@code weight}), stored or deflated. Maps keep the archive's order. Entry names that would escape the archive
+ * (absolute, {@code ..}, backslashes) are rejected, and decompression is bounded: an entry may not inflate beyond its
+ * declared size, nor claim more than deflate can produce from its compressed bytes.
+ */
+public final class Npz {
+    /** Deflate cannot expand data by more than about 1032:1; a larger declared ratio marks a damaged entry. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+
+    private Npz() {
+    }
+
+    /** Reads every array of an {@code .npz} file, keyed by entry name without {@code .npy}, in archive order. */
+    public static Map<String, NDArray> read(Path file) {
+        long fileSize;
+        try {
+            fileSize = Files.size(file);
+        } catch (IOException e) {
+            throw new KilnException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory()) {
+                    continue;
+                }
+                String name = e.getName();
+                String source = file + " entry '" + name + "'";
+                String key = keyOf(name, source);
+                if (out.containsKey(key)) {
+                    throw Npy.fail(source, "key '" + key + "' appears twice");
+                }
+                long size = e.getSize();
+                long compressed = e.getCompressedSize();
+                if (compressed > fileSize) {
+                    throw Npy.fail(source, "declares " + compressed + " compressed bytes in a " + fileSize
+                            + "-byte file");
+                }
+                if (size >= 0 && compressed >= 0 && size > compressed * MAX_DEFLATE_RATIO + 65536) {
+                    throw Npy.fail(source, "declares " + size + " bytes from " + compressed
+                            + " compressed bytes, more than deflate can produce");
+                }
+                try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
+                    out.put(key, Npy.decode(in, size, false, source));
+                }
+            }
+        } catch (KilnException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new KilnException("cannot read " + file + ": not a readable .npz (zip) archive: " + e.getMessage(),
+                    e);
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Writes the arrays as a stored (uncompressed) {@code .npz}, like {@code numpy.savez}. */
+    public static void write(Path file, Map<String, NDArray> arrays) {
+        write(file, arrays, false);
+    }
+
+    /**
+     * Writes the arrays as an {@code .npz}, deflated like {@code numpy.savez_compressed} when {@code compressed},
+     * atomically (a temporary file renamed into place).
+     */
+    public static void write(Path file, Map<String, NDArray> arrays, boolean compressed) {
+        for (String key : arrays.keySet()) {
+            keyOf(key + ".npy", "key '" + key + "'");
+            if (arrays.get(key) == null) {
+                throw new KilnException("cannot write " + file + ": array for key '" + key + "' is null");
+            }
+        }
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, NDArray> a : arrays.entrySet()) {
+                ZipEntry e = new ZipEntry(a.getKey() + ".npy");
+                if (compressed) {
+                    e.setMethod(ZipEntry.DEFLATED);
+                } else {
+                    e.setMethod(ZipEntry.STORED);
+                    long size = Npy.encodedLength(a.getValue());
+                    e.setSize(size);
+                    e.setCompressedSize(size);
+                    e.setCrc(crcOf(a.getValue()));
+                }
+                zip.putNextEntry(e);
+                Npy.writeTo(zip, a.getValue());
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    private static long crcOf(NDArray array) throws IOException {
+        CRC32 crc = new CRC32();
+        try (CheckedOutputStream sink = new CheckedOutputStream(OutputStream.nullOutputStream(), crc)) {
+            Npy.writeTo(sink, array);
+        }
+        return crc.getValue();
+    }
+
+    /** The key of an entry name, after checking that the name stays inside the archive. */
+    private static String keyOf(String name, String source) {
+        if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0
+                || (name.length() > 1 && name.charAt(1) == ':')) {
+            throw new KilnException("bad .npz entry name in " + source + ": absolute paths, backslashes and drive "
+                    + "letters are not allowed");
+        }
+        for (String part : name.split("/", -1)) {
+            if (part.equals("..") || part.equals(".") || part.isEmpty()) {
+                throw new KilnException("bad .npz entry name in " + source + ": '" + name
+                        + "' has an empty, '.' or '..' path element");
+            }
+        }
+        if (!name.endsWith(".npy") || name.length() == 4) {
+            throw new KilnException("bad .npz entry name in " + source + ": '" + name + "' is not a <key>.npy entry");
+        }
+        return name.substring(0, name.length() - 4);
+    }
+}
