@@ -24,6 +24,7 @@ final class CaseTable {
         all.addAll(NNCases.specs());
         all.addAll(ConvCases.specs());
         all.addAll(CreationCases.specs());
+        all.addAll(EdgeCases.specs());
         return all;
     }
 }

@@ -1,0 +1,127 @@
+package dev.kiln.conformance;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.kiln.conformance.CaseSpec.fixed;
+import static dev.kiln.conformance.CaseSpec.random;
+
+/**
+ * Case table entries for MXNet's edge-case behaviour across families: NaN and infinities, division and modulo by
+ * zero, integer wrap-around, float16 rounding, and arrays large enough to take Kiln's multi-threaded paths.
+ */
+final class EdgeCases {
+    private static final float NAN = Float.NaN;
+    private static final float INF = Float.POSITIVE_INFINITY;
+
+    private EdgeCases() {
+    }
+
+    /** NaN, both infinities, signed zeros and ordinary values. */
+    private static NDArray special() {
+        return NDArray.of(Shape.of(2, 5), NAN, INF, -INF, 0f, -0f, 1.5f, -2.5f, 0.5f, -1e-3f, 3f);
+    }
+
+    private static NDArray ints(DType t, double... v) {
+        return NDArray.of(Shape.of(v.length), t, v);
+    }
+
+    static List<CaseSpec> specs() {
+        List<CaseSpec> specs = new ArrayList<>();
+        for (String op : List.of("relu", "sigmoid", "tanh", "abs", "sign", "square", "sqrt", "log", "exp", "floor",
+                "ceil", "round", "rint", "trunc", "fix", "negative", "reciprocal", "softsign", "logical_not", "erf",
+                "log1p", "expm1", "rsqrt", "cbrt", "arctan", "gamma", "gammaln")) {
+            specs.add(fixed(op + " on NaN, infinities and signed zeros", OpCase.of(op, special())));
+        }
+        specs.add(fixed("clip passes NaN", OpCase.of("clip", special()).attr("a_min", "-1").attr("a_max", "1")));
+        specs.add(fixed("Activation relu on NaN", OpCase.of("Activation", special()).attr("act_type", "relu")));
+        specs.add(fixed("LeakyReLU on NaN", OpCase.of("LeakyReLU", special()).attr("act_type", "leaky")));
+        for (String op : List.of("broadcast_maximum", "broadcast_minimum", "broadcast_add", "broadcast_mul",
+                "broadcast_greater", "broadcast_equal", "broadcast_hypot", "broadcast_power")) {
+            specs.add(fixed(op + " with NaN and infinities", OpCase.of(op, special(),
+                    NDArray.of(Shape.of(1, 5), 1f, NAN, -INF, 0f, 2f))));
+        }
+        for (String op : List.of("max", "min", "sum", "prod", "mean", "argmax", "argmin", "norm")) {
+            specs.add(fixed(op + " over NaN and infinities", OpCase.of(op, special()).attr("axis", 1)));
+        }
+        for (String op : List.of("softmax", "log_softmax")) {
+            specs.add(fixed(op + " of infinite logits", OpCase.of(op, NDArray.of(Shape.of(3, 3), -INF, 0, 1, INF,
+                    0, 1, -INF, -INF, 0))));
+        }
+        specs.add(fixed("float division by zero", OpCase.of("broadcast_div", NDArray.of(Shape.of(4), 1, -1, 0, 2),
+                NDArray.of(Shape.of(4), 0, 0, 0, -0f))));
+        specs.add(fixed("float modulo by zero", OpCase.of("broadcast_mod", NDArray.of(Shape.of(4), 1, -1, 0, 2.5f),
+                NDArray.of(Shape.of(4), 0, 0, 0, -0f))));
+        specs.add(fixed("_mod_scalar by zero", OpCase.of("_mod_scalar", NDArray.of(Shape.of(3), 1, -1.5f, 0))
+                .attr("scalar", "0")));
+        specs.add(fixed("_rdiv_scalar of zeros", OpCase.of("_rdiv_scalar", NDArray.of(Shape.of(3), 0, -0f, 2))
+                .attr("scalar", "1")));
+        specs.add(fixed("int32 modulo of negatives", OpCase.of("broadcast_mod", ints(DType.INT32, -7, 7, -7, 7, 0),
+                ints(DType.INT32, 3, -3, -3, 3, 5))));
+        specs.add(fixed("int32 division truncates", OpCase.of("broadcast_div", ints(DType.INT32, -7, 7, -7, 7, 0),
+                ints(DType.INT32, 2, -2, -2, 2, 3))));
+        specs.add(fixed("int32 power with zero and one", OpCase.of("broadcast_power", ints(DType.INT32, 0, 1, 2, 3, -2),
+                ints(DType.INT32, 0, 5, 10, 3, 3))));
+        specs.add(fixed("uint8 addition wraps", OpCase.of("broadcast_add", ints(DType.UINT8, 200, 255, 3),
+                ints(DType.UINT8, 100, 1, 4))));
+        specs.add(fixed("int8 multiplication wraps", OpCase.of("broadcast_mul", ints(DType.INT8, 100, -128, 7),
+                ints(DType.INT8, 3, 2, -9))));
+        specs.add(fixed("int32 addition wraps", OpCase.of("broadcast_add",
+                ints(DType.INT32, Integer.MAX_VALUE, Integer.MIN_VALUE), ints(DType.INT32, 1, -1))));
+        specs.add(fixed("int8 sum wraps", OpCase.of("sum", NDArray.of(Shape.of(2, 3), DType.INT8, 100, 100, 100,
+                -100, -100, -100)).attr("axis", 1)));
+        specs.add(fixed("uint8 negative wraps", OpCase.of("negative", ints(DType.UINT8, 0, 1, 200))));
+        specs.add(fixed("int32 abs of the minimum", OpCase.of("abs", ints(DType.INT32, Integer.MIN_VALUE, -3))));
+        specs.add(fixed("Cast float32 to float16 rounds to nearest even", OpCase.of("Cast", NDArray.of(Shape.of(6),
+                1.0009765625f + 0.00048828125f, 1.0009765625f * 3 / 3 + 0.0004882812f, 65504f, 65520f, 1e-8f, -2.5e-8f))
+                .attr("dtype", "float16")));
+        specs.add(fixed("Cast float32 to int32 truncates", OpCase.of("Cast", NDArray.of(Shape.of(6), -2.7f, -0.5f,
+                0.5f, 2.7f, 1e9f, -1e9f)).attr("dtype", "int32")));
+        specs.add(fixed("Cast int64 to int32 wraps", OpCase.of("Cast", ints(DType.INT64, 1L << 33, (1L << 31) + 5, -1))
+                .attr("dtype", "int32")));
+        specs.add(fixed("Cast to bool", OpCase.of("Cast", NDArray.of(Shape.of(5), 0f, -0f, 0.1f, -3f, NAN))
+                .attr("dtype", "bool")));
+        specs.add(random("float16 elementwise", 6, r -> {
+            Shape[] pair = r.broadcastPair(r.shape());
+            return OpCase.of(r.pick("broadcast_add", "broadcast_mul", "broadcast_div", "broadcast_sub"),
+                    r.array(pair[0], DType.FLOAT16, -3, 3), r.array(pair[1], DType.FLOAT16, 0.5, 3));
+        }));
+        specs.add(random("float16 unary", 6, r -> OpCase.of(r.pick("exp", "tanh", "sigmoid", "sqrt", "log"),
+                r.array(r.shape(), DType.FLOAT16, 0.1, 3))));
+        specs.addAll(large());
+        return specs;
+    }
+
+    /** Arrays big enough that Kiln splits the work across threads: results must not depend on the split. */
+    private static List<CaseSpec> large() {
+        List<CaseSpec> specs = new ArrayList<>();
+        specs.add(random("large elementwise", 2, r -> OpCase.of(r.pick("exp", "tanh", "relu", "sigmoid"),
+                r.floats(Shape.of(64, 1031)))));
+        specs.add(random("large broadcast", 2, r -> OpCase.of(r.pick("broadcast_add", "broadcast_mul"),
+                r.floats(Shape.of(97, 1, 513)), r.floats(Shape.of(1, 7, 513)))));
+        specs.add(random("large sum", 2, r -> OpCase.of(r.pick("sum", "mean", "max"),
+                r.array(Shape.of(123, 517), DType.FLOAT32, -1, 1)).attr("axis", r.pick(0, 1))));
+        specs.add(random("large dot", 2, r -> OpCase.of("dot", r.array(Shape.of(67, 129), DType.FLOAT32, -1, 1),
+                r.array(Shape.of(129, 71), DType.FLOAT32, -1, 1)).attr("transpose_b", false)));
+        specs.add(random("large FullyConnected", 2, r -> OpCase.of("FullyConnected",
+                r.array(Shape.of(33, 200), DType.FLOAT32, -1, 1), r.array(Shape.of(65, 200), DType.FLOAT32, -1, 1),
+                r.array(Shape.of(65), DType.FLOAT32, -1, 1)).attr("num_hidden", 65)));
+        specs.add(random("large Convolution", 2, r -> OpCase.of("Convolution",
+                r.array(Shape.of(2, 8, 20, 20), DType.FLOAT32, -1, 1), r.array(Shape.of(16, 8, 3, 3), DType.FLOAT32,
+                        -1, 1), r.array(Shape.of(16), DType.FLOAT32, -1, 1)).attr("kernel", "(3, 3)")
+                .attr("num_filter", 16).attr("pad", "(1, 1)")));
+        specs.add(random("large Pooling", 2, r -> OpCase.of("Pooling", r.floats(Shape.of(2, 16, 24, 24)))
+                .attr("kernel", "(3, 3)").attr("stride", "(2, 2)").attr("pool_type", r.pick("max", "avg"))));
+        specs.add(random("large softmax", 2, r -> OpCase.of("softmax", r.floats(Shape.of(64, 1000)))));
+        specs.add(random("large transpose", 2, r -> OpCase.of("transpose", r.floats(Shape.of(31, 65, 33)))
+                .attr("axes", "(2, 0, 1)")));
+        specs.add(fixed("large take", OpCase.of("take", NDArray.zeros(Shape.of(500, 64), DType.FLOAT32, Device.cpu())
+                .fill(1.5), NDArray.of(Shape.of(300), DType.INT32, new double[300]))));
+        return specs;
+    }
+}
