@@ -117,6 +117,21 @@ final class ConvCases {
                 .attr("stride", "(2, 2)")));
         specs.add(random("UpSampling nearest", 3, r -> OpCase.of("UpSampling", r.floats(Shape.of(1, 2, r.intIn(1, 3),
                 r.intIn(1, 3)))).attr("scale", r.intIn(1, 3)).attr("sample_type", "nearest").attr("num_args", 1)));
+        specs.add(random("_contrib_BilinearResize2D size", 6, r -> {
+            OpCase c = OpCase.of("_contrib_BilinearResize2D", r.floats(Shape.of(r.intIn(1, 2), r.intIn(1, 2),
+                    r.intIn(1, 5), r.intIn(1, 5)))).attr("align_corners", r.bool());
+            return r.bool() ? c.attr("height", r.intIn(1, 7)).attr("width", r.intIn(1, 7))
+                    : c.attr("scale_height", r.pick("2", "0.5", "1.5")).attr("scale_width", r.pick("2", "3"));
+        }));
+        specs.add(random("_contrib_BilinearResize2D modes", 6, r -> {
+            String mode = r.pick("odd_scale", "to_even_down", "to_even_up", "to_odd_down", "to_odd_up");
+            OpCase c = OpCase.of("_contrib_BilinearResize2D", r.floats(Shape.of(1, 2, r.intIn(2, 5), r.intIn(2, 5))))
+                    .attr("mode", mode).attr("align_corners", r.bool());
+            return mode.equals("odd_scale") ? c.attr("scale_height", "2").attr("scale_width", "2") : c;
+        }));
+        specs.add(random("_contrib_BilinearResize2D like", 3, r -> OpCase.of("_contrib_BilinearResize2D",
+                r.floats(Shape.of(1, 2, r.intIn(1, 4), r.intIn(1, 4))), r.floats(Shape.of(1, 1, r.intIn(1, 6),
+                        r.intIn(1, 6)))).attr("mode", "like").attr("align_corners", r.bool())));
         return specs;
     }
 }

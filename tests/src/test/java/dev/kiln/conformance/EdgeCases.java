@@ -38,6 +38,9 @@ final class EdgeCases {
                 "log1p", "expm1", "rsqrt", "cbrt", "arctan", "gamma", "gammaln")) {
             specs.add(fixed(op + " on NaN, infinities and signed zeros", OpCase.of(op, special())));
         }
+        for (String op : List.of("_npi_isnan", "_npi_isinf", "_npi_isfinite")) {
+            specs.add(fixed(op, OpCase.of(op, special())));
+        }
         specs.add(fixed("clip passes NaN", OpCase.of("clip", special()).attr("a_min", "-1").attr("a_max", "1")));
         specs.add(fixed("Activation relu on NaN", OpCase.of("Activation", special()).attr("act_type", "relu")));
         specs.add(fixed("LeakyReLU on NaN", OpCase.of("LeakyReLU", special()).attr("act_type", "leaky")));

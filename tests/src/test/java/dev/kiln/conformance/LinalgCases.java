@@ -73,6 +73,13 @@ final class LinalgCases {
         }));
         specs.add(fixed("FullyConnected weight shape mismatch", OpCase.of("FullyConnected", NDArray.zeros(2, 3),
                 NDArray.zeros(4, 5), NDArray.zeros(4)).attr("num_hidden", 4).expectRejected()));
+        specs.add(random("_npi_matmul", 6, r -> {
+            int k = r.intIn(1, 6);
+            int batch = r.intIn(1, 3);
+            boolean broadcastLeft = r.bool();
+            return OpCase.of("_npi_matmul", mat(r, DType.FLOAT32, broadcastLeft ? 1 : batch, r.intIn(1, 4), k),
+                    mat(r, DType.FLOAT32, batch, k, r.intIn(1, 4)));
+        }));
         specs.add(random("linalg_gemm2", 6, r -> {
             int b = r.intIn(1, 3);
             int m = r.intIn(1, 5);

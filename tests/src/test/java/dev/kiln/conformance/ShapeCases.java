@@ -91,6 +91,18 @@ final class ShapeCases {
             return OpCase.of(r.pick("split", "SliceChannel"), any(r, full)).attr("num_outputs", n)
                     .attr("axis", axis).attr("squeeze_axis", squeeze);
         }));
+        specs.add(random("_split_v2", 6, r -> {
+            Shape s = r.shape(1, 3, 2, 6);
+            int axis = r.axis(s.rank());
+            int n = s.get(s.normalizeAxis(axis));
+            OpCase c = OpCase.of("_split_v2", any(r, s)).attr("axis", axis);
+            if (r.bool()) {
+                int k = r.pick(1, n);
+                return c.attr("indices", "()").attr("sections", k).attr("squeeze_axis", n == k && r.bool());
+            }
+            int cut = r.intIn(1, n - 1);
+            return c.attr("indices", OpCase.tuple(0, cut)).attr("squeeze_axis", false);
+        }));
         specs.add(fixed("split into unequal parts", OpCase.of("split", NDArray.zeros(2, 5)).attr("num_outputs", 2)
                 .attr("axis", 1).expectRejected()));
         specs.add(fixed("slice with steps and None", OpCase.of("slice", NDArray.zeros(4, 5, 6).fill(1))
