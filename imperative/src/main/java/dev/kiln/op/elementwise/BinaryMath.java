@@ -5,8 +5,8 @@ package dev.kiln.op.elementwise;
  * {@code broadcast_add}, {@code elemwise_add} and {@code _plus_scalar} all use {@link Arithmetic#ADD}), so a gradient
  * rule attaches to one place. Floating dtypes use {@link #apply(double, double)}; integer and bool dtypes use
  * {@link #applyExact(long, long)} where MXNet computes natively in the integer type, else
- * {@link #applyToIntegers(double, double)} cast back with MXNet's rules. Cheap functions override the float32 and
- * float64 loops with plain counted loops HotSpot vectorises; the defaults call {@link #apply(double, double)}.
+ * {@link #applyToIntegers(double, double)} cast back with MXNet's rules. Cheap functions override the float32 loops
+ * with plain counted loops HotSpot vectorises; the default loops call {@link #apply(double, double)}.
  */
 public abstract class BinaryMath {
     private final String name;

@@ -56,7 +56,7 @@ public final class HardSigmoidOp extends OpDef {
         double alpha = call.attr(ALPHA);
         double beta = call.attr(BETA);
         NDArray out = call.newOutput(0);
-        UnaryOp.map(x -> apply(x, alpha, beta), null, null, call.input(0), out);
+        UnaryOp.map(x -> apply(x, alpha, beta), null, null, UnaryOp.GRAIN, call.input(0), out);
         return List.of(out);
     }
 }

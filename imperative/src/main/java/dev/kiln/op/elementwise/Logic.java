@@ -46,6 +46,13 @@ public final class Logic {
                 out[oo + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
             }
         }
+
+        @Override
+        public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i] == b ? 1f : 0f;
+            }
+        }
     };
 
     public static final BinaryMath NOT_EQUAL = new Comparison("not_equal") {
@@ -63,6 +70,13 @@ public final class Logic {
         public void vv(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 out[oo + i] = a[ao + i] != b[bo + i] ? 1f : 0f;
+            }
+        }
+
+        @Override
+        public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i] != b ? 1f : 0f;
             }
         }
     };
@@ -84,6 +98,13 @@ public final class Logic {
                 out[oo + i] = a[ao + i] > b[bo + i] ? 1f : 0f;
             }
         }
+
+        @Override
+        public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i] > b ? 1f : 0f;
+            }
+        }
     };
 
     public static final BinaryMath GREATER_EQUAL = new Comparison("greater_equal") {
@@ -101,6 +122,13 @@ public final class Logic {
         public void vv(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 out[oo + i] = a[ao + i] >= b[bo + i] ? 1f : 0f;
+            }
+        }
+
+        @Override
+        public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i] >= b ? 1f : 0f;
             }
         }
     };
@@ -122,6 +150,13 @@ public final class Logic {
                 out[oo + i] = a[ao + i] < b[bo + i] ? 1f : 0f;
             }
         }
+
+        @Override
+        public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i] < b ? 1f : 0f;
+            }
+        }
     };
 
     public static final BinaryMath LESSER_EQUAL = new Comparison("lesser_equal") {
@@ -139,6 +174,13 @@ public final class Logic {
         public void vv(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 out[oo + i] = a[ao + i] <= b[bo + i] ? 1f : 0f;
+            }
+        }
+
+        @Override
+        public void vs(float[] a, int ao, float b, float[] out, int oo, int n) {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = a[ao + i] <= b ? 1f : 0f;
             }
         }
     };

@@ -23,6 +23,8 @@ import java.util.function.LongUnaryOperator;
 public class UnaryOp extends OpDef {
     /** Elements per parallel chunk. */
     static final int GRAIN = 16384;
+    /** Elements per parallel chunk for functions costing hundreds of nanoseconds (erfinv, gamma). */
+    static final int COSTLY_GRAIN = 512;
 
     /** A float32 loop {@code out[i] = f(in[i])} over {@code [from, to)}, written so HotSpot can vectorise it. */
     @FunctionalInterface
@@ -34,29 +36,36 @@ public class UnaryOp extends OpDef {
     private final DoubleUnaryOperator math;
     private final LongUnaryOperator integerMath;
     private final FloatLoop floatLoop;
+    private final int grain;
 
-    UnaryOp(String name, String doc, DoubleUnaryOperator math, LongUnaryOperator integerMath, FloatLoop floatLoop,
-            String... aliases) {
+    private UnaryOp(String name, String doc, DoubleUnaryOperator math, LongUnaryOperator integerMath,
+                    FloatLoop floatLoop, int grain, String... aliases) {
         super(name, OpFamily.ELEMENTWISE, List.of("data"), List.of(), aliases);
         this.doc = doc;
         this.math = math;
         this.integerMath = integerMath;
         this.floatLoop = floatLoop;
+        this.grain = grain;
     }
 
     /** An op computing {@code math} in float64 for every dtype. */
     static UnaryOp of(String name, String doc, DoubleUnaryOperator math, String... aliases) {
-        return new UnaryOp(name, doc, math, null, null, aliases);
+        return new UnaryOp(name, doc, math, null, null, GRAIN, aliases);
     }
 
     /** This op, computing exactly on integer dtypes with {@code f} (wrapping like C++ integer arithmetic). */
     UnaryOp onIntegers(LongUnaryOperator f) {
-        return new UnaryOp(name(), doc, math, f, floatLoop, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, f, floatLoop, grain, aliases().toArray(String[]::new));
     }
 
     /** This op, with a vectorisable float32 loop for the same math. */
     UnaryOp float32(FloatLoop loop) {
-        return new UnaryOp(name(), doc, math, integerMath, loop, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, integerMath, loop, grain, aliases().toArray(String[]::new));
+    }
+
+    /** This op, split into smaller parallel chunks because each element is expensive. */
+    UnaryOp costly() {
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, aliases().toArray(String[]::new));
     }
 
     @Override
@@ -78,12 +87,13 @@ public class UnaryOp extends OpDef {
     public List<NDArray> compute(Invocation call) {
         NDArray in = call.input(0);
         NDArray out = call.newOutput(0);
-        map(math, integerMath, floatLoop, in, out);
+        map(math, integerMath, floatLoop, grain, in, out);
         return List.of(out);
     }
 
     /** {@code out = f(in)} elementwise for arrays of one dtype and size, choosing the dtype's fastest path. */
-    static void map(DoubleUnaryOperator f, LongUnaryOperator onIntegers, FloatLoop floatLoop, NDArray in, NDArray out) {
+    static void map(DoubleUnaryOperator f, LongUnaryOperator onIntegers, FloatLoop floatLoop, int grain, NDArray in,
+                    NDArray out) {
         int n = in.size();
         DType t = in.dtype();
         switch (t) {
@@ -91,9 +101,9 @@ public class UnaryOp extends OpDef {
                 float[] a = (float[]) in.data();
                 float[] o = (float[]) out.data();
                 if (floatLoop != null) {
-                    Parallel.forRange(n, GRAIN, (from, to) -> floatLoop.run(a, o, from, to));
+                    Parallel.forRange(n, grain, (from, to) -> floatLoop.run(a, o, from, to));
                 } else {
-                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                    Parallel.forRange(n, grain, (from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = (float) f.applyAsDouble(a[i]);
                         }
@@ -103,7 +113,7 @@ public class UnaryOp extends OpDef {
             case FLOAT64 -> {
                 double[] a = (double[]) in.data();
                 double[] o = (double[]) out.data();
-                Parallel.forRange(n, GRAIN, (from, to) -> {
+                Parallel.forRange(n, grain, (from, to) -> {
                     for (int i = from; i < to; i++) {
                         o[i] = f.applyAsDouble(a[i]);
                     }
@@ -113,13 +123,13 @@ public class UnaryOp extends OpDef {
                 Object a = in.data();
                 Object o = out.data();
                 if (t.isIntegral() && onIntegers != null) {
-                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                    Parallel.forRange(n, grain, (from, to) -> {
                         for (int i = from; i < to; i++) {
                             Storage.setLong(t, o, i, onIntegers.applyAsLong(Storage.getLong(t, a, i)));
                         }
                     });
                 } else {
-                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                    Parallel.forRange(n, grain, (from, to) -> {
                         for (int i = from; i < to; i++) {
                             Storage.set(t, o, i, f.applyAsDouble(Storage.get(t, a, i)));
                         }

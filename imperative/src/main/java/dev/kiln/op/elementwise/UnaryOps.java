@@ -110,11 +110,11 @@ public final class UnaryOps implements OpLibrary {
             UnaryOp.of("degrees", "Converts radians to degrees, elementwise", x -> 180.0 / PI * x),
             UnaryOp.of("radians", "Converts degrees to radians, elementwise", x -> PI / 180.0 * x),
             // special functions
-            UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf"),
-            UnaryOp.of("erfinv", "Inverse Gauss error function, elementwise", SpecialFunctions::erfinv, "_npx_erfinv"),
-            UnaryOp.of("gamma", "Gamma function, elementwise", SpecialFunctions::gamma, "_npx_gamma"),
+            UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf").costly(),
+            UnaryOp.of("erfinv", "Inverse Gauss error function, elementwise", SpecialFunctions::erfinv, "_npx_erfinv").costly(),
+            UnaryOp.of("gamma", "Gamma function, elementwise", SpecialFunctions::gamma, "_npx_gamma").costly(),
             UnaryOp.of("gammaln", "Log of the absolute gamma function, elementwise", SpecialFunctions::lgamma,
-                    "_npx_gammaln"),
+                    "_npx_gammaln").costly(),
             // activations
             UnaryOp.of("sigmoid", "Logistic sigmoid 1 / (1 + exp(-x)), elementwise", x -> 1.0 / (1.0 + Math.exp(-x))),
             new HardSigmoidOp(),

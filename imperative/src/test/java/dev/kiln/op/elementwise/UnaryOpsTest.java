@@ -147,6 +147,19 @@ class UnaryOpsTest {
         assertThat(y).hasShape(r.x.length).hasDType(DType.FLOAT32).isCloseTo(r.expected, 3e-7, 1e-7);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rows")
+    void float16MatchesReferenceToHalfPrecision(Row r) {
+        double[] expected = r.expected.clone();
+        for (int i = 0; i < expected.length; i++) {
+            if (Math.abs(expected[i]) > 65504) {
+                expected[i] = Math.copySign(INF, expected[i]); // beyond float16's largest finite value
+            }
+        }
+        NDArray y = Ops.call(r.op, NDArray.of(Shape.of(r.x.length), DType.FLOAT16, r.x));
+        assertThat(y).hasDType(DType.FLOAT16).isCloseTo(expected, 5e-4, 1e-4);
+    }
+
     @Test
     void everyUnaryOpHasAReferenceRow() {
         Set<String> covered = rows().stream().map(Row::op).collect(Collectors.toSet());
@@ -283,6 +296,20 @@ class UnaryOpsTest {
         assertThat(Ops.call("exp", NDArray.zeros(Shape.of(0, 3), DType.FLOAT32, dev.kiln.ndarray.Device.cpu())))
                 .hasShape(0, 3);
         assertThat(Ops.call("square", NDArray.scalar(3)).asScalar()).isEqualTo(9.0);
+    }
+
+    @Test
+    void costlyOpsSplitIntoChunksWithoutChangingResults() {
+        int n = 5000;
+        double[] x = new double[n];
+        double[] expected = new double[n];
+        double[] in = {0.3, -0.3, 0.91};
+        double[] out = {0.2724627147267543, -0.2724627147267543, 1.1988272177415733}; // mpmath erfinv
+        for (int i = 0; i < n; i++) {
+            x[i] = in[i % 3];
+            expected[i] = out[i % 3];
+        }
+        assertThat(Ops.call("erfinv", NDArray.of(Shape.of(n), DType.FLOAT64, x))).isCloseTo(expected, 1e-15, 0);
     }
 
     @Test
