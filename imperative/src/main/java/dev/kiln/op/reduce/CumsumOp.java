@@ -28,6 +28,9 @@ public final class CumsumOp extends OpDef {
             DTypeChoice.of(DType.FLOAT16, DType.FLOAT32, DType.FLOAT64, DType.INT8, DType.INT32, DType.INT64),
             "dtype of the output and accumulator; None keeps the input dtype");
 
+    /** Neighbouring lanes summed together, so each row of the running sum is read contiguously. */
+    private static final int TILE = 256;
+
     public CumsumOp() {
         super("_np_cumsum", OpFamily.REDUCE, List.of("a"), List.of(AXIS, DTYPE), "cumsum");
     }
@@ -78,31 +81,42 @@ public final class CumsumOp extends OpDef {
         if (middle == 0 || s.size() == 0) {
             return List.of(out);
         }
-        int lanes = s.size() / middle;
+        int outer = s.size() / middle / inner;
+        int width = Math.min(inner, TILE);
+        int perOuter = (inner + width - 1) / width;
         DType it = in.dtype();
         DType ot = out.dtype();
         Object id = in.data();
         Object od = out.data();
-        int stride = inner;
         int m = middle;
-        Parallel.forRange(lanes, Math.max(1, (1 << 14) / middle), (from, to) -> {
-            for (int l = from; l < to; l++) {
-                int base = (l / stride) * m * stride + l % stride;
-                if (ot.isIntegral()) {
-                    long acc = 0;
-                    for (int j = 0; j < m; j++) {
-                        int p = base + j * stride;
-                        long v = it.isIntegral() ? Storage.getLong(it, id, p)
-                                : (long) Casting.roundTo(ot, Storage.get(it, id, p));
-                        acc = LaneReducer.wrap(ot, acc + v);
-                        Storage.setLong(ot, od, p, acc);
-                    }
-                } else {
-                    double acc = 0;
-                    for (int j = 0; j < m; j++) {
-                        int p = base + j * stride;
-                        acc += Storage.get(it, id, p);
-                        Storage.set(ot, od, p, acc);
+        Parallel.forRange(outer * perOuter, Math.max(1, (1 << 14) / (m * width)), (from, to) -> {
+            double[] acc = new double[width];
+            long[] lacc = new long[width];
+            for (int tile = from; tile < to; tile++) {
+                int o = tile / perOuter;
+                int c0 = tile % perOuter * width;
+                int w = Math.min(width, inner - c0);
+                java.util.Arrays.fill(acc, 0);
+                java.util.Arrays.fill(lacc, 0);
+                for (int j = 0; j < m; j++) {
+                    int row = (o * m + j) * inner + c0;
+                    if (id instanceof float[] a && od instanceof float[] b) {
+                        for (int k = 0; k < w; k++) {
+                            acc[k] += a[row + k];
+                            b[row + k] = (float) acc[k];
+                        }
+                    } else if (ot.isIntegral()) {
+                        for (int k = 0; k < w; k++) {
+                            long v = it.isIntegral() ? Storage.getLong(it, id, row + k)
+                                    : (long) Casting.roundTo(ot, Storage.get(it, id, row + k));
+                            lacc[k] = LaneReducer.wrap(ot, lacc[k] + v);
+                            Storage.setLong(ot, od, row + k, lacc[k]);
+                        }
+                    } else {
+                        for (int k = 0; k < w; k++) {
+                            acc[k] += Storage.get(it, id, row + k);
+                            Storage.set(ot, od, row + k, acc[k]);
+                        }
                     }
                 }
             }

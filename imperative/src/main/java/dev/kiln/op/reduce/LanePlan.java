@@ -168,6 +168,66 @@ public final class LanePlan {
         }
     }
 
+    /**
+     * Lanes are processed in tiles of up to {@code width} neighbours: in the strided layout neighbouring lanes sit
+     * side by side in memory, so reading them together touches each cache line once. Elsewhere a tile is one lane.
+     */
+    public int tileCount(int width) {
+        if (layout != Layout.STRIDED) {
+            return outputs;
+        }
+        return outputs / stride * ((stride + width - 1) / width);
+    }
+
+    /** The first lane of tile {@code tile}. */
+    public int tileStart(int tile, int width) {
+        if (layout != Layout.STRIDED) {
+            return tile;
+        }
+        int perGroup = (stride + width - 1) / width;
+        return tile / perGroup * stride + tile % perGroup * width;
+    }
+
+    /** The number of lanes in the tile starting at lane {@code o}. */
+    public int tileWidth(int o, int width) {
+        return layout != Layout.STRIDED ? 1 : Math.min(width, stride - o % stride);
+    }
+
+    /** Copies elements {@code [r0, r0 + n)} of the {@code w} lanes from lane {@code o} into {@code bufs[0..w)}. */
+    public void gatherTile(DType t, Object data, int o, int w, int r0, int n, double[][] bufs) {
+        if (w == 1) {
+            gather(t, data, base(o), r0, n, bufs[0]);
+            return;
+        }
+        int base = base(o);
+        switch (data) {
+            case float[] a -> {
+                for (int i = 0; i < n; i++) {
+                    int row = base + (r0 + i) * stride;
+                    for (int k = 0; k < w; k++) {
+                        bufs[k][i] = a[row + k];
+                    }
+                }
+            }
+            case double[] a -> {
+                for (int i = 0; i < n; i++) {
+                    int row = base + (r0 + i) * stride;
+                    for (int k = 0; k < w; k++) {
+                        bufs[k][i] = a[row + k];
+                    }
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    int row = base + (r0 + i) * stride;
+                    for (int k = 0; k < w; k++) {
+                        bufs[k][i] = Storage.get(t, data, row + k);
+                    }
+                }
+            }
+        }
+    }
+
     /** Copies lane elements {@code [r0, r0 + n)} of the lane at {@code base} into {@code buf} as exact longs. */
     public void gatherLong(DType t, Object data, int base, int r0, int n, long[] buf) {
         for (int i = 0; i < n; i++) {

@@ -15,6 +15,8 @@ public final class LaneReducer {
     /** Lane elements reduced per block. */
     static final int BLOCK = 2048;
     private static final int GRAIN = 1 << 14;
+    /** Neighbouring lanes gathered together in the strided layout. */
+    private static final int TILE = 16;
 
     /** The integer reductions of {@link #reduceIntegral}. */
     public enum IntKind { SUM, MEAN, PROD, MAX, MIN }
@@ -39,18 +41,27 @@ public final class LaneReducer {
         Object id = in.data();
         int blocks = (len + BLOCK - 1) / BLOCK;
         if (outs >= Parallel.threads() || blocks == 1) {
-            Parallel.forRange(outs, Math.max(1, GRAIN / len), (from, to) -> {
-                double[] buf = new double[Math.min(len, BLOCK)];
-                double[] partials = new double[blocks];
-                for (int o = from; o < to; o++) {
-                    int base = plan.base(o);
+            int tiles = plan.tileCount(TILE);
+            int maxWidth = plan.tileWidth(0, TILE);
+            int grain = (int) Math.max(1, GRAIN / ((long) len * maxWidth));
+            Parallel.forRange(tiles, grain, (from, to) -> {
+                double[][] bufs = new double[maxWidth][Math.min(len, BLOCK)];
+                double[][] partials = new double[bufs.length][blocks];
+                for (int tile = from; tile < to; tile++) {
+                    int o = plan.tileStart(tile, TILE);
+                    int w = plan.tileWidth(o, TILE);
                     for (int b = 0; b < blocks; b++) {
                         int r0 = b * BLOCK;
                         int n = Math.min(BLOCK, len - r0);
-                        plan.gather(it, id, base, r0, n, buf);
-                        partials[b] = math.block(buf, n);
+                        plan.gatherTile(it, id, o, w, r0, n, bufs);
+                        for (int k = 0; k < w; k++) {
+                            partials[k][b] = math.block(bufs[k], n);
+                        }
                     }
-                    Storage.set(ot, od, o, math.finish(blocks == 1 ? partials[0] : math.combine(partials, blocks), len));
+                    for (int k = 0; k < w; k++) {
+                        double v = blocks == 1 ? partials[k][0] : math.combine(partials[k], blocks);
+                        Storage.set(ot, od, o + k, math.finish(v, len));
+                    }
                 }
             });
             return;

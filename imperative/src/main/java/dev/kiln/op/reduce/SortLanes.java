@@ -9,7 +9,8 @@ import dev.kiln.op.OpDef;
  * The lanes {@code sort}, {@code argsort} and {@code topk} order: an array seen as {@code (outer, length, inner)}
  * around the sort axis (or one lane over the flattened array when the axis is None). Ordering is a stable merge sort
  * (ties keep their original order in both directions, as MXNet's GPU sort does; its CPU {@code std::sort} leaves
- * tie order unspecified), and NaN sorts above every number: last when ascending, first when descending.
+ * tie order unspecified), and NaN sorts above every number: last when ascending, first when descending. Dtypes whose
+ * values fit 32-bit keys sort packed (key, position) longs; float64 and int64 use a stable merge sort.
  *
  * @param outer  product of the dims before the axis
  * @param length the size of the axis
@@ -47,11 +48,47 @@ record SortLanes(int outer, int length, int inner) {
         final double[] values;
         final long[] longs;
 
+        final long[] keys;
+
         Scratch(int n, DType t) {
             idx = new int[n];
-            tmp = new int[n];
-            values = t == DType.INT64 ? null : new double[n];
+            boolean packed = packs(t);
+            tmp = packed ? null : new int[n];
+            values = packed || t == DType.INT64 ? null : new double[n];
             longs = t == DType.INT64 ? new long[n] : null;
+            keys = packed ? new long[n] : null;
+        }
+    }
+
+    /** True if every value of {@code t} maps to a 32-bit sort key, so a lane sorts as packed (key, position) longs. */
+    private static boolean packs(DType t) {
+        return t != DType.FLOAT64 && t != DType.INT64;
+    }
+
+    /**
+     * A 32-bit key whose signed order is the sort order: integers as themselves, floats by their bits flipped so
+     * that negatives order correctly, -0.0 as 0.0 and every NaN above +infinity.
+     */
+    private static int key(DType t, Object data, int p) {
+        if (t.isIntegral()) {
+            return (int) Storage.getLong(t, data, p);
+        }
+        float f = t == DType.FLOAT32 ? ((float[]) data)[p] : (float) Storage.get(t, data, p);
+        int bits = Float.floatToIntBits(f == 0 ? 0f : f);
+        return bits < 0 ? bits ^ 0x7fffffff : bits;
+    }
+
+    /** Sorts packed keys: value key in the high half (complemented for descending), position in the low half. */
+    private void orderPacked(DType t, Object data, int base, boolean ascend, Scratch scratch) {
+        int n = length;
+        long[] keys = scratch.keys;
+        for (int j = 0; j < n; j++) {
+            int k = key(t, data, base + j * inner);
+            keys[j] = ((long) (ascend ? k : ~k) << 32) | j;
+        }
+        java.util.Arrays.sort(keys, 0, n);
+        for (int j = 0; j < n; j++) {
+            scratch.idx[j] = (int) keys[j];
         }
     }
 
@@ -59,6 +96,10 @@ record SortLanes(int outer, int length, int inner) {
     void order(DType t, Object data, int lane, boolean ascend, Scratch scratch) {
         int n = length;
         int base = base(lane, n);
+        if (scratch.keys != null) {
+            orderPacked(t, data, base, ascend, scratch);
+            return;
+        }
         for (int j = 0; j < n; j++) {
             int p = base + j * inner;
             if (scratch.longs != null) {

@@ -128,6 +128,23 @@ class NormArgCumsumTest {
     }
 
     @Test
+    void cumsumOverWideRowsMatchesClosedForm() {
+        int rows = 5;
+        int cols = 600;
+        float[] v = new float[rows * cols];
+        double[] expected = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                v[r * cols + c] = c + r;
+                expected[r * cols + c] = (r + 1) * c + r * (r + 1) / 2.0; // sum over r' <= r of (c + r')
+            }
+        }
+        assertThat(Ops.call("cumsum", attrs("axis", 0), NDArray.of(Shape.of(rows, cols), v))).isCloseTo(expected, 0, 0);
+        assertThat(Ops.call("cumsum", attrs("axis", 0), NDArray.of(Shape.of(rows, cols), v).astype(DType.INT32)))
+                .hasDType(DType.INT32).isCloseTo(expected, 0, 0);
+    }
+
+    @Test
     void cumsumOfEmptyIsEmpty() {
         NDArray e = NDArray.zeros(Shape.of(0, 3), DType.FLOAT32, Device.cpu());
         assertThat(Ops.call("cumsum", attrs("axis", 0), e)).hasShape(0, 3);

@@ -55,6 +55,26 @@ class SortOpsTest {
     }
 
     @Test
+    void float64TakesTheMergeSortPathWithTheSameOrder() {
+        NDArray d = x().astype(DType.FLOAT64);
+        assertThat(Ops.call("argsort", attrs("axis", 1, "is_ascend", false), d)).isCloseTo(new double[] {1, 2, 1, 0, 2,
+                0, 2, 1, 0, 1, 0, 2, 2, 1, 0, 2, 0, 2, 1, 0, 1, 0, 2, 1}, 0, 0);
+        assertThat(Ops.call("argsort", attrs("axis", 1), d)).isCloseTo(new double[] {0, 1, 0, 2, 2, 0, 2, 1, 1, 2, 1,
+                0, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2}, 0, 0);
+        NDArray v = NDArray.of(Shape.of(5), DType.FLOAT64, 2, Double.NaN, -1, Double.POSITIVE_INFINITY, -0.0);
+        assertThat(Ops.call("sort", v)).isCloseTo(new double[] {-1, -0.0, 2, Double.POSITIVE_INFINITY, Double.NaN}, 0,
+                0);
+        assertThat(Ops.call("argsort", attrs("is_ascend", false), v)).isCloseTo(new double[] {1, 3, 0, 4, 2}, 0, 0);
+    }
+
+    @Test
+    void signedZerosTieAndKeepTheirOrder() {
+        NDArray v = NDArray.of(Shape.of(3), 0f, -0f, -1f);
+        assertThat(Ops.call("argsort", v)).isCloseTo(new double[] {2, 0, 1}, 0, 0);
+        assertThat(Ops.call("argsort", v.astype(DType.FLOAT64))).isCloseTo(new double[] {2, 0, 1}, 0, 0);
+    }
+
+    @Test
     void integerSortIsExact() {
         NDArray i = NDArray.from(new long[] {(1L << 60) + 1, 1L << 60, -4});
         assertThat(Ops.call("argsort", attrs("dtype", "int32"), i)).isCloseTo(new double[] {2, 1, 0}, 0, 0);
