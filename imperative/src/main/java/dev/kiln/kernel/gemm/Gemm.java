@@ -18,6 +18,22 @@ import java.util.function.Consumer;
 public final class Gemm {
     /** Products with fewer multiply-adds than this run on one thread: a hand-off costs more than it saves. */
     static final long PARALLEL_MIN_WORK = 1L << 18;
+    /** Depth of one packed block in both single-precision paths; equal blocking keeps their results identical. */
+    static final int SGEMM_KC = 256;
+    /**
+     * The depth block both single-precision paths use for a depth of {@code k}: at most {@link #SGEMM_KC}, and as
+     * even as possible (784 splits as 4 x 196, not 3 x 256 + 16, whose short last block would cost a full C update).
+     */
+    static int depthBlock(int k) {
+        int blocks = (k + SGEMM_KC - 1) / SGEMM_KC;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /** Rows of the vector register block, which also decides when a product is computed transposed. */
+    private static final int SGEMM_MR = 6;
+
+    /** Which single-precision kernel runs. */
+    enum Path { AUTO, SCALAR, VECTOR }
 
     private Gemm() {
     }
@@ -26,18 +42,17 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                VectorSupport.isAvailable());
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.AUTO);
     }
 
     /**
-     * The scalar fallback {@link #sgemm} uses when the Vector API is absent, callable directly (tests, and comparing
-     * the two paths). Same contract as {@link #sgemm}.
+     * The scalar fallback {@link #sgemm} uses when the Vector API is absent (or not compiled yet), callable directly
+     * (tests, and comparing the two paths). Same contract and bitwise the same results as {@link #sgemm}.
      */
     public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
-        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, false);
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.SCALAR);
     }
 
     /** Double precision, same contract as {@link #sgemm}. */
@@ -62,9 +77,10 @@ public final class Gemm {
                 (int) ((long) m * (p + 1) / parts), n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
     }
 
-    private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc, boolean vector) {
+    /** {@link #sgemm} on a chosen path; {@link Path#VECTOR} needs the Vector API (tests call it directly). */
+    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc, Path path) {
         check(transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb, c.length, cOff, ldc);
         if (m == 0 || n == 0) {
             return;
@@ -75,15 +91,17 @@ public final class Gemm {
         }
         FloatProblem g = new FloatProblem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                 beta, c, cOff, ldc, 1);
+        // A narrow C wastes most of each 6 x (4 vectors) register block on padding; computing C^T instead pads far
+        // less, but stores C through a column stride, so swap only when that saves at least a third of the work.
+        // Both paths make the same choice so that their results stay identical.
+        int nr = 4 * VectorSupport.floatLanes();
+        if (3 * paddedArea(n, m, SGEMM_MR, nr) < 2 * paddedArea(m, n, SGEMM_MR, nr)) {
+            g = g.transposed();
+        }
+        boolean vector = path == Path.VECTOR
+                || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
         if (vector) {
-            int mr = VectorSgemm.MR;
-            int nr = VectorSgemm.NR;
-            // A narrow C wastes most of each 6 x 64 register block on padding; computing C^T instead pads far less,
-            // but stores C through a column stride, so swap only when that saves at least a third of the work.
-            if (3 * paddedArea(n, m, mr, nr) < 2 * paddedArea(m, n, mr, nr)) {
-                g = g.transposed();
-            }
-            split(g, mr, nr, VectorSgemm::compute);
+            split(g, VectorSgemm.MR, VectorSgemm.NR, VectorSgemm::compute);
         } else {
             split(g, ScalarSgemm.MR, ScalarSgemm.NR, ScalarSgemm::compute);
         }

@@ -3,15 +3,17 @@ package dev.kiln.kernel.gemm;
 import java.util.Arrays;
 
 /**
- * Single-precision GEMM without the Vector API, for JVMs started without {@code jdk.incubator.vector}: op(B) is
- * packed block by block into row-major rows, and each row of C is accumulated with simple counted loops that
- * HotSpot's auto-vectoriser can handle. Correct for every shape, several times slower than {@link VectorSgemm}.
+ * Single-precision GEMM without the Vector API, for JVMs started without {@code jdk.incubator.vector} and for the
+ * first calls while the vector kernel is still being compiled: op(B) is packed block by block into row-major rows,
+ * and each row of C is accumulated with simple counted loops that HotSpot's auto-vectoriser can handle. It performs
+ * exactly the vector kernel's arithmetic (alpha folded into A, one fused multiply-add per term in depth order, the
+ * depth blocks of {@link Gemm#depthBlock}, the same C update), so both paths give bitwise identical results.
  */
 final class ScalarSgemm {
     /** Rows and columns of the split unit; any value works, these keep parts cache-sized. */
     static final int MR = 4;
     static final int NR = 64;
-    private static final int KC = 256;
+    private static final int KC = Gemm.SGEMM_KC;
     private static final int NC = 512;
 
     private static final ThreadLocal<float[][]> WORKSPACE =
@@ -29,8 +31,8 @@ final class ScalarSgemm {
         float alpha = g.alpha();
         for (int jc = 0; jc < g.n(); jc += NC) {
             int nc = Math.min(NC, g.n() - jc);
-            for (int pc = 0; pc < g.k(); pc += KC) {
-                int kc = Math.min(KC, g.k() - pc);
+            for (int pc = 0, kb = Gemm.depthBlock(g.k()); pc < g.k(); pc += kb) {
+                int kc = Math.min(kb, g.k() - pc);
                 packRows(g, pc, kc, jc, nc, packB);
                 float beta = pc == 0 ? g.beta() : 1f;
                 for (int i = 0; i < g.m(); i++) {
@@ -39,7 +41,7 @@ final class ScalarSgemm {
                         float av = alpha * g.opA(i, pc + p);
                         int off = p * nc;
                         for (int j = 0; j < nc; j++) {
-                            acc[j] += av * packB[off + j];
+                            acc[j] = Math.fma(av, packB[off + j], acc[j]);
                         }
                     }
                     int row = g.cOff() + i * g.rowStride() + jc * g.colStride();

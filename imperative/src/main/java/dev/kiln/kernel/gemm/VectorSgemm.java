@@ -17,7 +17,7 @@ final class VectorSgemm {
     /** Columns of the register block: four vectors. */
     static final int NR = 4 * L;
     /** Depth of one packed block: an A panel (6 x KC) stays in L1, a B panel (KC x NR) in L2. */
-    static final int KC = 256;
+    static final int KC = Gemm.SGEMM_KC;
     /** Rows of op(A) packed at once (MC x KC floats, about 100 KB: L2). */
     static final int MC = 96;
     /** Columns of op(B) packed at once (KC x NC floats: L2/L3). */
@@ -33,7 +33,47 @@ final class VectorSgemm {
         final float[] tile = new float[MR * NR];
     }
 
+    /** Give up waiting for the compiler after this long and use the vector kernel anyway. */
+    private static final long WARM_UP_LIMIT_NANOS = 20_000_000_000L;
+
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    static {
+        // Vector API code is hundreds of times slower in the interpreter and C1 than once C2 has compiled it, and
+        // C2 only sees the kernels after many calls. Exercising them on a side thread at first use gets them
+        // compiled within a fraction of a second instead of after seconds of slow GEMMs.
+        Thread warmUp = new Thread(VectorSgemm::warmUp, "kiln-gemm-warmup");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /** Set once the kernels run at compiled speed; until then {@link Gemm} uses the scalar path. */
+    private static volatile boolean warm;
+
+    /** True once the micro-kernel has been seen running compiled (or warm-up gave up waiting). */
+    static boolean isWarm() {
+        return warm;
+    }
+
+    private static void warmUp() {
+        float[] pa = new float[MR * 32];
+        float[] pb = new float[32 * NR];
+        float[] c = new float[MR * NR];
+        float[] tile = new float[MR * NR];
+        long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+        // Compiled, 100 calls of a 32-deep block take about 20 us; interpreted or in C1, milliseconds.
+        while (System.nanoTime() < deadline) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 100; i++) {
+                microKernel(32, pa, 0, pb, 0, tile);
+                storeFull(tile, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
+            }
+            if (System.nanoTime() - t0 < 500_000L) {
+                break;
+            }
+        }
+        warm = true;
+    }
 
     /** Computes the whole of {@code g} on the calling thread (k >= 1, m, n >= 1). */
     static void compute(FloatProblem g) {
@@ -43,8 +83,8 @@ final class VectorSgemm {
         int k = g.k();
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
                 packB(g, pc, kc, jc, nc, ws.packB);
                 // beta applies once, on the first depth block; later blocks accumulate into C
                 float beta = pc == 0 ? g.beta() : 1f;

@@ -67,6 +67,30 @@ class GemmTest {
     }
 
     @Test
+    void vectorAndScalarPathsGiveBitwiseIdenticalResults() {
+        Random rnd = new Random(9);
+        int[][] cases = {{1, 1, 1}, {5, 130, 17}, {64, 10, 128}, {130, 65, 600}, {77, 300, 257}, {300, 3, 40}};
+        for (int[] mnk : cases) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = t >= 2;
+                boolean tb = (t & 1) == 1;
+                int m = mnk[0];
+                int n = mnk[1];
+                int k = mnk[2];
+                float[] a = randomFloats(rnd, m * k);
+                float[] b = randomFloats(rnd, k * n);
+                float[] c1 = randomFloats(rnd, m * n);
+                float[] c2 = c1.clone();
+                float beta = t == 1 ? 0f : 0.3f;
+                Gemm.sgemm(ta, tb, m, n, k, 0.7f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c1, 0, n,
+                        Gemm.Path.VECTOR);
+                Gemm.sgemmScalar(ta, tb, m, n, k, 0.7f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c2, 0, n);
+                assertThat(Arrays.equals(c1, c2)).as("%dx%dx%d ta=%s tb=%s", m, n, k, ta, tb).isTrue();
+            }
+        }
+    }
+
+    @Test
     void dgemmMatchesReferenceAcrossShapesAndTransposes() {
         Random rnd = new Random(11);
         int[] sizes = {0, 1, 3, 17, 65, 130, 300};
@@ -146,7 +170,7 @@ class GemmTest {
         float[] c = randomFloats(rnd, off + Math.max(0, m * ldc));
         float[] c0 = c.clone();
         if (path == Path.VECTOR) {
-            Gemm.sgemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc);
+            Gemm.sgemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc, Gemm.Path.VECTOR);
         } else {
             Gemm.sgemmScalar(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc);
         }
