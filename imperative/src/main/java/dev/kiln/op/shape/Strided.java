@@ -10,6 +10,8 @@ import dev.kiln.parallel.Parallel;
 final class Strided {
     /** Elements per parallel chunk. */
     private static final int GRAIN = 1 << 15;
+    /** Side of the square tiles a transposing copy moves at a time. */
+    private static final int TILE = 32;
 
     private Strided() {
     }
@@ -103,6 +105,14 @@ final class Strided {
         }
         int len = d[k - 1];
         int stride = s[k - 1];
+        if (stride != 1 && stride != 0) {
+            for (int j = 0; j < k - 1; j++) {
+                if (s[j] == 1) {
+                    gatherTiled(src, offset, d, s, k, j, dst);
+                    return;
+                }
+            }
+        }
         int rows = (int) (total / len);
         int outer = k - 1;
         Parallel.forRange(rows, Math.max(1, GRAIN / len), (from, to) -> {
@@ -124,6 +134,48 @@ final class Strided {
                     }
                     base -= s[a] * d[a];
                     idx[a] = 0;
+                }
+            }
+        });
+    }
+
+    /**
+     * A coalesced view whose innermost axis is strided but whose axis {@code j} walks the source contiguously (a
+     * transpose): copies square tiles of axes {@code j} and {@code k-1} so that reads and writes both stay in cache.
+     */
+    private static void gatherTiled(Object src, int offset, int[] d, int[] s, int k, int j, Object dst) {
+        int[] os = stridesOf(java.util.Arrays.copyOf(d, k));
+        int nj = d[j];
+        int ni = d[k - 1];
+        int si = s[k - 1];
+        int osj = os[j];
+        int tilesJ = (nj + TILE - 1) / TILE;
+        int others = 1;
+        for (int a = 0; a < k - 1; a++) {
+            if (a != j) {
+                others *= d[a];
+            }
+        }
+        Parallel.forRange(others * tilesJ, Math.max(1, GRAIN / (TILE * ni)), (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int rem = t / tilesJ;
+                int j0 = (t % tilesJ) * TILE;
+                int j1 = Math.min(nj, j0 + TILE);
+                int inBase = offset;
+                int outBase = 0;
+                for (int a = k - 2; a >= 0; a--) {
+                    if (a != j) {
+                        int idx = rem % d[a];
+                        rem /= d[a];
+                        inBase += idx * s[a];
+                        outBase += idx * os[a];
+                    }
+                }
+                for (int i0 = 0; i0 < ni; i0 += TILE) {
+                    int i1 = Math.min(ni, i0 + TILE);
+                    for (int i = i0; i < i1; i++) {
+                        copyRow(src, inBase + j0 + i * si, 1, dst, outBase + j0 * osj + i, osj, j1 - j0);
+                    }
                 }
             }
         });

@@ -58,6 +58,49 @@ class PermutingTest {
         }
     }
 
+    /** Reference transpose by explicit index arithmetic, one element at a time. */
+    private static double[] naiveTranspose(int[] dims, int[] axes) {
+        int n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        int r = dims.length;
+        int[] inStrides = new int[r];
+        for (int i = r - 1, acc = 1; i >= 0; acc *= dims[i], i--) {
+            inStrides[i] = acc;
+        }
+        int[] outDims = new int[r];
+        for (int i = 0; i < r; i++) {
+            outDims[i] = dims[axes[i]];
+        }
+        double[] out = new double[n];
+        for (int flat = 0; flat < n; flat++) {
+            int rem = flat;
+            int src = 0;
+            for (int i = r - 1; i >= 0; i--) {
+                src += (rem % outDims[i]) * inStrides[axes[i]];
+                rem /= outDims[i];
+            }
+            out[flat] = src;
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} by {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "3 5 70     | 0 2 1",
+            "70 5 3     | 2 1 0",
+            "2 33 3 40  | 2 0 3 1",
+            "4 3 37 29  | 0 2 3 1",
+            "4 3 37 29  | 0 3 1 2",
+            "65 1 33    | 2 1 0"})
+    void largerPermutationsMatchAnElementwiseReference(String shape, String axes) {
+        int[] dims = java.util.Arrays.stream(shape.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
+        int[] perm = java.util.Arrays.stream(axes.trim().split(" +")).mapToInt(Integer::parseInt).toArray();
+        NDArray y = call("transpose", attrs("axes", perm), arange(DType.INT32, dims));
+        assertThat(y).hasDType(DType.INT32).isCloseTo(naiveTranspose(dims, perm), 0, 0);
+    }
+
     @Test
     void transposeRejectsWrongLengthAndRepeatedAxes() {
         fails("transpose", attrs("axes", "(1, 0)"), arange(2, 3, 4)).hasMessageContaining("op 'transpose'")
