@@ -1,5 +1,6 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
@@ -110,7 +111,7 @@ record ConvParams(int[] kernel, int[] stride, int[] dilate, int[] pad, int numFi
     }
 
     /** Checks that {@code data} has {@code rank() + 2} axes and returns its dims channels-second. */
-    int[] dataChannelFirst(OpDef op, dev.kiln.ndarray.Shape data) {
+    int[] dataChannelFirst(OpDef op, Shape data) {
         if (data.rank() != rank() + 2) {
             throw op.error("data must be " + (rank() + 2) + "-D (batch, channel and " + rank()
                     + " spatial axes in layout " + layout + ") for kernel=" + IntTuple.of(kernel) + ", got shape "
@@ -125,8 +126,8 @@ record ConvParams(int[] kernel, int[] stride, int[] dilate, int[] pad, int numFi
     }
 
     /** Checks an input against the shape MXNet derives for it. */
-    static void expectShape(OpDef op, String input, dev.kiln.ndarray.Shape actual, int[] expected, String why) {
-        dev.kiln.ndarray.Shape e = dev.kiln.ndarray.Shape.of(expected);
+    static void expectShape(OpDef op, String input, Shape actual, int[] expected, String why) {
+        Shape e = Shape.of(expected);
         if (!actual.equals(e)) {
             throw op.error(input + " has shape " + actual + " but expected " + e + " " + why);
         }

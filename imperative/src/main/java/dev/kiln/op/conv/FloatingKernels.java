@@ -15,7 +15,7 @@ final class FloatingKernels {
     private FloatingKernels() {
     }
 
-    /** Checks that every input is floating; returns the dtype the kernel computes in. */
+    /** Checks that every input is floating, naming the first that is not. */
     static void requireFloating(OpDef op, List<String> names, List<DType> types) {
         for (int i = 0; i < types.size(); i++) {
             if (!types.get(i).isFloating()) {

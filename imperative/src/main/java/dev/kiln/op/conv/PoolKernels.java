@@ -7,15 +7,20 @@ import dev.kiln.parallel.Parallel;
  * data type). Windows follow MXNet's CPU kernels: a window starts at {@code o * stride - pad}; max pooling takes the
  * largest element inside the data (padding never wins; NaN never compares greater; an all-padding window gives the
  * dtype's lowest finite value); avg divides each element by the window size clipped to the padded extent, or to the
- * data when {@code count_include_pad} is false; lp sums {@code |x|^p} without the absolute value, as MXNet does, and
- * takes the p-th root. 3-D avg/sum windows of size zero give NaN, as in MXNet.
+ * data when {@code count_include_pad} is false; lp takes the p-th root of the summed p-th powers (of x itself, not
+ * |x|, as in MXNet). 3-D avg/sum windows of size zero give NaN, as in MXNet.
  */
 final class PoolKernels {
     /** Output elements per task below which planes run on the calling thread. */
     private static final int GRAIN_ELEMENTS = 1 << 14;
 
-    /** What a pooling kernel needs besides the data. */
-    record Spec(Window window, boolean max, boolean average, int p, boolean countIncludePad, boolean nanOnEmpty) {
+    /**
+     * What a pooling kernel needs besides the data.
+     *
+     * @param lowest the value max pooling starts from: the output dtype's lowest finite value
+     */
+    record Spec(Window window, boolean max, boolean average, int p, boolean countIncludePad, boolean nanOnEmpty,
+                double lowest) {
     }
 
     private PoolKernels() {
@@ -57,7 +62,7 @@ final class PoolKernels {
                             int x0 = Math.max(xs, 0);
                             int x1 = Math.min(xe, im[2]);
                             if (spec.max()) {
-                                float m = -Float.MAX_VALUE;
+                                float m = (float) spec.lowest();
                                 for (int z = z0; z < z1; z++) {
                                     for (int yy = y0; yy < y1; yy++) {
                                         int row = xb + (z * im[1] + yy) * im[2];
@@ -132,7 +137,7 @@ final class PoolKernels {
                             int x0 = Math.max(xs, 0);
                             int x1 = Math.min(xe, im[2]);
                             if (spec.max()) {
-                                double m = -Double.MAX_VALUE;
+                                double m = spec.lowest();
                                 for (int z = z0; z < z1; z++) {
                                     for (int yy = y0; yy < y1; yy++) {
                                         int row = xb + (z * im[1] + yy) * im[2];

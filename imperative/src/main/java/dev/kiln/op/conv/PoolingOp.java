@@ -1,5 +1,6 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.ndarray.Casting;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -47,6 +48,16 @@ final class PoolingOp extends OpDef {
         return List.of(Shape.of(p.layout().fromChannelFirst(d)));
     }
 
+    /** The lowest finite value of a floating dtype, where MXNet's max pooling starts. */
+    private static double lowest(DType t) {
+        return switch (t) {
+            case FLOAT64 -> -Double.MAX_VALUE;
+            case FLOAT16 -> -65504.0;
+            case BFLOAT16 -> -Casting.bfloat16ToFloat((short) 0x7F7F);
+            default -> -Float.MAX_VALUE;
+        };
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         PoolParams p = PoolParams.parse(this, call.attrs(), call.input(0).shape());
@@ -58,7 +69,7 @@ final class PoolingOp extends OpDef {
         Window win = Window.of(Arrays.copyOfRange(xd, 2, xd.length), Arrays.copyOfRange(outCF, 2, outCF.length),
                 p.kernel(), p.stride(), ones, p.pad());
         PoolKernels.Spec spec = new PoolKernels.Spec(win, p.type().equals("max"), p.type().equals("avg"), p.p(),
-                p.countIncludePad(), p.rank() == 3);
+                p.countIncludePad(), p.rank() == 3, lowest(call.outputTypes().get(0)));
         int planes = xd[0] * xd[1];
         Object y = x.data() instanceof double[] dd ? PoolKernels.pool(dd, planes, spec)
                 : PoolKernels.pool((float[]) x.data(), planes, spec);

@@ -110,6 +110,23 @@ class ConvolutionTest {
     }
 
     @Test
+    void eachBatchElementIsComputedAloneWhateverTheSplitAcrossThreads() {
+        int[] xd = {6, 8, 12, 12};
+        double[] x = DirectConv.values(DirectConv.prod(xd, 0), 51);
+        NDArray w = NDArray.of(Shape.of(16, 8, 3, 3), DType.FLOAT32, DirectConv.values(16 * 8 * 9, 52));
+        Map<String, Object> attrs = Ops.attrs("kernel", "(3, 3)", "pad", "(1, 1)", "num_filter", 16, "no_bias", true);
+        float[] batch = Ops.call("Convolution", attrs, arr(DType.FLOAT32, xd, x), w).toFloatArray();
+        int in = 8 * 12 * 12;
+        int out = 16 * 12 * 12;
+        for (int n = 0; n < xd[0]; n++) {
+            double[] one = java.util.Arrays.copyOfRange(x, n * in, (n + 1) * in);
+            float[] alone = Ops.call("Convolution", attrs, arr(DType.FLOAT32, new int[] {1, 8, 12, 12}, one), w)
+                    .toFloatArray();
+            assertThat(java.util.Arrays.copyOfRange(batch, n * out, (n + 1) * out)).containsExactly(alone);
+        }
+    }
+
+    @Test
     void float16DataComputesInFloat32AndReturnsFloat16() {
         NDArray x = NDArray.of(Shape.of(1, 1, 3, 3), 1, 2, 3, 4, 5, 6, 7, 8, 9).astype(DType.FLOAT16);
         NDArray w = NDArray.ones(1, 1, 2, 2).astype(DType.FLOAT16);

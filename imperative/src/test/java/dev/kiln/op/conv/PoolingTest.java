@@ -145,6 +145,17 @@ class PoolingTest {
     }
 
     @Test
+    void allPaddingMaxWindowGivesTheLowestFiniteValueOfEachDtype() {
+        NDArray x = NDArray.of(Shape.of(1, 1, 1), DType.FLOAT64, 7);
+        assertThat(pool(x, "kernel", "(1,)", "pad", "(1,)")).isCloseTo(new double[] {-Double.MAX_VALUE, 7,
+            -Double.MAX_VALUE}, 0, 0);
+        assertThat(pool(x.astype(DType.FLOAT16), "kernel", "(1,)", "pad", "(1,)"))
+                .isCloseTo(new double[] {-65504, 7, -65504}, 0, 0);
+        assertThat(pool(x.astype(DType.BFLOAT16), "kernel", "(1,)", "pad", "(1,)"))
+                .isCloseTo(new double[] {-3.3895313892515355e38, 7, -3.3895313892515355e38}, 0, 0);
+    }
+
+    @Test
     void maxPoolingSkipsNaN() {
         NDArray x = NDArray.of(Shape.of(1, 1, 3), Float.NaN, 2, Float.NaN);
         assertThat(pool(x, "kernel", "(2,)")).isCloseTo(new double[] {2, 2}, 0, 0);
