@@ -88,7 +88,7 @@ public final class Npz {
      */
     public static void write(Path file, Map<String, NDArray> arrays, boolean compressed) {
         for (String key : arrays.keySet()) {
-            keyOf(key + ".npy", "key '" + key + "'");
+            keyOf(key + ".npy", "key '" + key + "' for " + file);
             if (arrays.get(key) == null) {
                 throw new KilnException("cannot write " + file + ": array for key '" + key + "' is null");
             }

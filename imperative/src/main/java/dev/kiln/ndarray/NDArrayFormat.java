@@ -13,7 +13,8 @@ import java.util.function.IntFunction;
  * {@value #PRECISION} fractional digits, each the shortest that identifies the value in its dtype, aligned on the
  * decimal point, switching to scientific notation when the magnitudes call for it; lines wrapped at
  * {@value #LINE_WIDTH} characters; arrays over {@value #THRESHOLD} elements summarised with {@code ...}, keeping
- * {@value #EDGE_ITEMS} items at each edge.
+ * {@value #EDGE_ITEMS} items at each edge. Where NumPy 2 differs from 1.x (float16 switches to scientific notation
+ * from 1e3 in NumPy 2.3+), Kiln prints what MXNet 1.x, which used NumPy 1.x, printed.
  */
 final class NDArrayFormat {
     static final int THRESHOLD = 1000;
@@ -236,7 +237,9 @@ final class NDArrayFormat {
             }
             String sign = signBit(v) ? "-" : "";
             if (scientific) {
-                String[] p = scientificParts(roundScientific(Math.abs(v), a.dtype()));
+                // NumPy's second pass asks for 'digits' digits: shorter values get more digits of their exact value
+                String[] p = scientificParts(new BigDecimal(Math.abs(v))
+                        .round(new MathContext(digits + 1, RoundingMode.HALF_EVEN)));
                 String exp = p[2].substring(0, 1) + "0".repeat(Math.max(0, expSize - (p[2].length() - 1)))
                         + p[2].substring(1);
                 return pad(sign + p[0], padLeft) + "." + p[1] + "0".repeat(digits - p[1].length()) + "e" + exp;
@@ -273,6 +276,10 @@ final class NDArrayFormat {
         /** The shortest digits, cut to {@value #PRECISION} fractional digits when longer. */
         private static BigDecimal roundPositional(double v, DType t) {
             BigDecimal d = shortest(v, t);
+            if (d.scale() < 0) {
+                // the shortest digits stop before the units place: positional notation prints the integer exactly
+                return new BigDecimal(v);
+            }
             if (d.scale() > PRECISION) {
                 d = new BigDecimal(v).setScale(PRECISION, RoundingMode.HALF_EVEN).stripTrailingZeros();
             }

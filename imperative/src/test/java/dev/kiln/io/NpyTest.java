@@ -129,6 +129,19 @@ class NpyTest {
         }
     }
 
+    @Test
+    void failedWriteLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path p = dir.resolve("keep.npy");
+        Npy.write(p, NDArray.ones(2));
+        NDArray broken = NDArray.wrap(Shape.of(2), DType.FLOAT32, dev.kiln.ndarray.Device.cpu(), new float[2]);
+        assertThatThrownBy(() -> Npy.write(dir.resolve("missing/dir/x.npy"), broken))
+                .isExactlyInstanceOf(KilnException.class).hasMessageContaining("x.npy");
+        assertThat(Npy.read(p)).isCloseTo(new double[] {1, 1}, 0, 0);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("keep.npy");
+        }
+    }
+
     // ---- damaged and hostile inputs ----
 
     private static byte[] npy(String dict, byte[] data) {

@@ -57,6 +57,21 @@ class NDArrayFormatTest {
     }
 
     @Test
+    void scientificColumnsExtendShortValuesWithTheirExactDigits() {
+        // the column has 7 digits; -657.1716 (shortest float32 digits) prints as -6.5717157e+02, not ...160e+02
+        assertThat(str(f32(Shape.of(3), -657.1716, 2.9491026, -0.003967985)))
+                .isEqualTo("[-6.5717157e+02  2.9491026e+00 -3.9679850e-03]");
+        assertThat(str(NDArray.of(Shape.of(3), DType.FLOAT16, -7.3984375, 13.390625, -2.0265579223632812e-06)))
+                .isEqualTo("[-7.398e+00  1.339e+01 -2.027e-06]");
+    }
+
+    @Test
+    void largeFloat16ValuesPrintTheirExactIntegerAsNumpyOneDid() {
+        // numpy 1.x switches to scientific only from 1e8 for every float type (numpy >= 2.3 uses 1e3 for float16)
+        assertThat(str(NDArray.of(Shape.of(3), DType.FLOAT16, 54976, 9488, INF))).isEqualTo("[54976.  9488.    inf]");
+    }
+
+    @Test
     void float16UsesItsOwnShortestDigits() {
         assertThat(str(NDArray.of(Shape.of(3), DType.FLOAT16, 0.1, 0.2, 1000))).isEqualTo("[1.e-01 2.e-01 1.e+03]");
     }

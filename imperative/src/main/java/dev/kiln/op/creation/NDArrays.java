@@ -8,9 +8,7 @@ import dev.kiln.op.OpDef;
 import dev.kiln.op.Ops;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * User-facing array factories in the style of {@code mx.nd.zeros}, {@code mx.nd.arange}, {@code mx.nd.eye}. Each one
@@ -104,9 +102,7 @@ public final class NDArrays {
     }
 
     private static NDArray run(OpDef op, Object... namesAndValues) {
-        Map<String, Object> attrs = new LinkedHashMap<>(Ops.attrs(namesAndValues));
-        List<NDArray> out = Ops.invoke(op, op.attrs(attrs), List.of());
-        return out.get(0);
+        return Ops.invoke(op, op.attrs(Ops.attrs(namesAndValues)), List.of()).get(0);
     }
 
     /** The creation ops, in registration order. */
