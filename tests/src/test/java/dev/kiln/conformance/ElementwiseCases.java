@@ -83,6 +83,8 @@ final class ElementwiseCases {
             NDArray x = from.isFloating() ? r.array(r.shape(), from, -5, 5) : r.values(r.shape(), from);
             return OpCase.of(r.pick("Cast", "cast"), x).attr("dtype", to.mxnetName());
         }));
+        specs.add(random("Cast to and from bfloat16", 3, r -> OpCase.of("Cast", r.array(r.shape(), F32, -5, 5))
+                .attr("dtype", "bfloat16")));
         specs.add(random("Cast to uint8", 3, r -> OpCase.of("Cast", r.array(r.shape(), F32, 0, 250))
                 .attr("dtype", "uint8")));
         return specs;
@@ -102,7 +104,7 @@ final class ElementwiseCases {
         for (String f : concat(ARITH, COMPARE)) {
             specs.add(random("broadcast_" + f, 6, r -> {
                 Shape[] pair = r.broadcastPair(r.shape());
-                DType t = r.pick(F32, F32, F64, F16, DType.INT32, DType.INT64);
+                DType t = r.pick(F32, F32, F64, F16, DType.INT32, DType.INT64, DType.INT8, DType.UINT8);
                 if (f.equals("hypot") && t.isIntegral()) {
                     t = F32;
                 }

@@ -20,7 +20,7 @@ final class ReduceCases {
         for (String op : List.of("sum", "mean", "prod", "max", "min", "nansum", "nanprod")) {
             specs.add(random(op, 8, r -> {
                 Shape s = r.shape(1, 4, 1, 5);
-                DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64, DType.INT32);
+                DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64);
                 double lo = op.contains("prod") ? 0.5 : -2;
                 double hi = op.contains("prod") ? 1.5 : 2;
                 NDArray x = t.isFloating() ? r.array(s, t, lo, hi) : r.array(s, t, op.contains("prod") ? -2 : -5,
