@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  *
  * <p>The cache is {@code -Dkiln.mxnet.cache=DIR} if given, else {@code $XDG_CACHE_HOME/kiln/mxnet-native} (by default
  * {@code ~/.cache/kiln/mxnet-native}); each build of the jar gets its own subdirectory, filled through a temporary
- * directory and an atomic rename so that concurrent test JVMs never see a half-written copy.
+ * directory and an atomic rename so that concurrent test JVMs never see a half-written copy. If the cache cannot be
+ * written, the copy goes under {@code java.io.tmpdir} instead.
  */
 final class MXNetNativeLibrary {
     private static final String RESOURCE_DIR = "native/lib/";
@@ -42,9 +43,19 @@ final class MXNetNativeLibrary {
                 libraries.add(name.trim());
             }
         }
-        Path dir = cacheRoot().resolve(version + "-" + classifier);
+        String name = version + "-" + classifier;
+        Path dir = cacheRoot().resolve(name);
         if (!isComplete(dir, libraries)) {
-            unpack(dir, libraries);
+            try {
+                unpack(dir, libraries);
+            } catch (UncheckedIOException e) {
+                // an unwritable cache (read-only home on a CI runner): fall back to the temporary directory
+                dir = Path.of(System.getProperty("java.io.tmpdir"), "kiln-mxnet-native-" + System.getProperty(
+                        "user.name"), name);
+                if (!isComplete(dir, libraries)) {
+                    unpack(dir, libraries);
+                }
+            }
         }
         return dir.resolve(MAIN_LIBRARY);
     }
