@@ -7,6 +7,8 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.OpDef;
 import dev.kiln.parallel.Parallel;
 
+import java.util.Arrays;
+
 /**
  * Runs a {@link BinaryMath} over two arrays of one dtype with NumPy broadcasting. Output dims of size 1 are dropped and
  * neighbouring dims that broadcast the same way are merged, so the work becomes rows of one contiguous inner run in
@@ -58,7 +60,7 @@ final class BinaryKernels {
                         f.sv(x[ao], y, bo, o, oo, n);
                     } else {
                         float v = (float) f.apply(x[ao], y[bo]);
-                        java.util.Arrays.fill(o, oo, oo + n, v);
+                        Arrays.fill(o, oo, oo + n, v);
                     }
                 };
             }
@@ -74,7 +76,7 @@ final class BinaryKernels {
                     } else if (bFull) {
                         f.sv(x[ao], y, bo, o, oo, n);
                     } else {
-                        java.util.Arrays.fill(o, oo, oo + n, f.apply(x[ao], y[bo]));
+                        Arrays.fill(o, oo, oo + n, f.apply(x[ao], y[bo]));
                     }
                 };
             }
@@ -154,14 +156,14 @@ final class BinaryKernels {
                 }
             }
             int outer = m - 1;
-            return new Layout(java.util.Arrays.copyOf(sizes, outer), java.util.Arrays.copyOf(sa, outer),
-                    java.util.Arrays.copyOf(sb, outer), sizes[outer], ka[outer], kb[outer]);
+            return new Layout(Arrays.copyOf(sizes, outer), Arrays.copyOf(sa, outer),
+                    Arrays.copyOf(sb, outer), sizes[outer], ka[outer], kb[outer]);
         }
 
         private static int[] padded(Shape s, int r) {
             int[] d = s.dims();
             int[] p = new int[r];
-            java.util.Arrays.fill(p, 1);
+            Arrays.fill(p, 1);
             System.arraycopy(d, 0, p, r - d.length, d.length);
             return p;
         }
