@@ -3,6 +3,7 @@ package dev.kiln.op.indexing;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.ndarray.Storage;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
@@ -71,17 +72,35 @@ public final class WhereOp extends OpDef {
             }
             return List.of(out);
         }
+        DType ct = cond.dtype();
+        Object cd = cond.data();
         Parallel.forRange(n, 1 << 15, (from, to) -> {
-            if (od instanceof float[] o && cond.data() instanceof float[] c) {
-                float[] a = (float[]) xd;
-                float[] b = (float[]) yd;
-                for (int i = from; i < to; i++) {
-                    o[i] = c[i] != 0 ? a[i] : b[i];
+            switch (od) {
+                case float[] o -> {
+                    float[] a = (float[]) xd;
+                    float[] b = (float[]) yd;
+                    if (cd instanceof float[] c) {
+                        for (int i = from; i < to; i++) {
+                            o[i] = c[i] != 0 ? a[i] : b[i];
+                        }
+                    } else {
+                        for (int i = from; i < to; i++) {
+                            o[i] = Storage.get(ct, cd, i) != 0 ? a[i] : b[i];
+                        }
+                    }
                 }
-                return;
-            }
-            for (int i = from; i < to; i++) {
-                System.arraycopy(cond.getDouble(i) != 0 ? xd : yd, i, od, i, 1);
+                case double[] o -> {
+                    double[] a = (double[]) xd;
+                    double[] b = (double[]) yd;
+                    for (int i = from; i < to; i++) {
+                        o[i] = Storage.get(ct, cd, i) != 0 ? a[i] : b[i];
+                    }
+                }
+                default -> {
+                    for (int i = from; i < to; i++) {
+                        System.arraycopy(Storage.get(ct, cd, i) != 0 ? xd : yd, i, od, i, 1);
+                    }
+                }
             }
         });
         return List.of(out);

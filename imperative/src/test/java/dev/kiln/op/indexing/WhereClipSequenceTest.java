@@ -22,6 +22,11 @@ class WhereClipSequenceTest {
         NDArray x = NDArray.of(Shape.of(2, 2), 1, 2, 3, 4);
         NDArray y = NDArray.of(Shape.of(2, 2), -1, -2, -3, -4);
         assertThat(Ops.call("where", c, x, y)).isCloseTo(new double[] {1, -2, 3, 4}, 0, 0);
+        NDArray ci = NDArray.from(new int[][] {{0, 3}, {1, 0}});
+        assertThat(Ops.call("where", ci, x.astype(DType.FLOAT64), y.astype(DType.FLOAT64))).hasDType(DType.FLOAT64)
+                .isCloseTo(new double[] {-1, 2, 3, -4}, 0, 0);
+        assertThat(Ops.call("where", ci, x.astype(DType.INT32), y.astype(DType.INT32))).hasDType(DType.INT32)
+                .isCloseTo(new double[] {-1, 2, 3, -4}, 0, 0);
     }
 
     @Test
