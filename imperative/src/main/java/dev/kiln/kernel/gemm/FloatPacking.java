@@ -60,12 +60,13 @@ final class FloatPacking {
                 Arrays.fill(dst, base, base + nr * kc, 0f);
             }
             if (g.transB()) {
-                // op(B)(p, j) = b[j * ldb + p]: read each stored row once, scatter into the panel's column
-                for (int col = 0; col < cols; col++) {
-                    int src = g.bOff() + (j0 + jr + col) * ldb + p0;
-                    int d = base + col;
-                    for (int p = 0; p < kc; p++) {
-                        dst[d + p * nr] = b[src + p];
+                // op(B)(p, j) = b[j * ldb + p]: write the panel in order, reading the same depth from `cols` stored
+                // rows; each row's cache line then serves the next depth steps from L1
+                int src = g.bOff() + (j0 + jr) * ldb + p0;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * nr;
+                    for (int col = 0; col < cols; col++) {
+                        dst[d + col] = b[src + col * ldb + p];
                     }
                 }
             } else {

@@ -112,15 +112,19 @@ public final class Gemm {
     }
 
     /**
-     * Splits C into one block per thread along the dimension with more register blocks (columns when possible: the
-     * threads then share no packed B), and computes the blocks in parallel.
+     * Splits C into one block per thread, by whole register blocks, along rows or columns, whichever an estimate of
+     * the slowest thread's time prefers: its register blocks (12 cycles per depth step) plus what it packs (each
+     * thread packs all of op(B) when rows are split, all of op(A) when columns are).
      */
     private static void split(FloatProblem g, int mr, int nr, Consumer<FloatProblem> kernel) {
         int threads = (long) g.m() * g.n() * g.k() >= PARALLEL_MIN_WORK ? GemmTeam.size() : 1;
-        int tilesM = (g.m() + mr - 1) / mr;
-        int tilesN = (g.n() + nr - 1) / nr;
-        boolean byColumns = tilesN >= threads && (tilesN >= tilesM || tilesM < threads);
-        int tiles = byColumns ? tilesN : tilesM;
+        long tilesM = (g.m() + mr - 1) / mr;
+        long tilesN = (g.n() + nr - 1) / nr;
+        long k = g.k();
+        long byRows = ceilDiv(tilesM, threads) * tilesN * k * 12 + k * g.n() + k * g.m() / threads;
+        long byCols = tilesM * ceilDiv(tilesN, threads) * k * 12 + k * g.m() + k * g.n() / threads;
+        boolean byColumns = byCols < byRows;
+        int tiles = (int) (byColumns ? tilesN : tilesM);
         int parts = Math.min(threads, tiles);
         if (parts <= 1) {
             kernel.accept(g);
@@ -135,6 +139,10 @@ public final class Gemm {
                 kernel.accept(byColumns ? g.block(0, g.m(), from, to) : g.block(from, to, 0, g.n()));
             }
         });
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {

@@ -64,10 +64,15 @@ final class ScalarSgemm {
             return;
         }
         float[] b = g.b();
-        for (int j = 0; j < nc; j++) {
-            int src = g.bOff() + (j0 + j) * g.ldb() + p0;
+        // strips of 64 columns: writes run in order, and the 64 stored rows being read stay in L1
+        for (int j1 = 0; j1 < nc; j1 += 64) {
+            int width = Math.min(64, nc - j1);
+            int src = g.bOff() + (j0 + j1) * g.ldb() + p0;
             for (int p = 0; p < kc; p++) {
-                dst[p * nc + j] = b[src + p];
+                int d = p * nc + j1;
+                for (int j = 0; j < width; j++) {
+                    dst[d + j] = b[src + j * g.ldb() + p];
+                }
             }
         }
     }

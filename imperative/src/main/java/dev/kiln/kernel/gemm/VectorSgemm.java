@@ -31,6 +31,7 @@ final class VectorSgemm {
         final float[] packA = new float[MC * KC];
         final float[] packB = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        final int[] gatherIndex = new int[NR];
     }
 
     /** Give up waiting for the compiler after this long and use the vector kernel anyway. */
@@ -66,7 +67,7 @@ final class VectorSgemm {
             long t0 = System.nanoTime();
             for (int i = 0; i < 100; i++) {
                 microKernel(32, pa, 0, pb, 0, tile);
-                storeFull(tile, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
+                storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
             }
             if (System.nanoTime() - t0 < 500_000L) {
                 break;
@@ -85,7 +86,7 @@ final class VectorSgemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
                 int kc = Math.min(kb, k - pc);
-                packB(g, pc, kc, jc, nc, ws.packB);
+                packB(g, pc, kc, jc, nc, ws);
                 // beta applies once, on the first depth block; later blocks accumulate into C
                 float beta = pc == 0 ? g.beta() : 1f;
                 for (int ic = 0; ic < m; ic += MC) {
@@ -97,18 +98,40 @@ final class VectorSgemm {
         }
     }
 
-    /** Packs op(B) like {@link FloatPacking#packB}, copying full panels of an untransposed B with vector moves. */
-    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, float[] dst) {
-        int full = g.transB() ? 0 : nc / NR * NR;
+    /**
+     * Packs op(B) like {@link FloatPacking#packB}, moving full panels with vectors: rows of an untransposed B are
+     * copied, and a transposed B is gathered one depth step (one element from each of NR stored rows) at a time.
+     */
+    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws) {
+        int full = nc / NR * NR;
         float[] b = g.b();
-        for (int jr = 0; jr < full; jr += NR) {
-            int src = g.bOff() + pc * g.ldb() + jc + jr;
-            int d = jr * kc;
-            for (int p = 0; p < kc; p++, src += g.ldb(), d += NR) {
-                FloatVector.fromArray(S, b, src).intoArray(dst, d);
-                FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
-                FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
-                FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, d + 3 * L);
+        float[] dst = ws.packB;
+        int ldb = g.ldb();
+        if (g.transB()) {
+            int[] rows = ws.gatherIndex;
+            for (int i = 0; i < NR; i++) {
+                rows[i] = i * ldb;
+            }
+            for (int jr = 0; jr < full; jr += NR) {
+                int src = g.bOff() + (jc + jr) * ldb + pc;
+                int d = jr * kc;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, rows, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + p, rows, L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + p, rows, 2 * L).intoArray(dst, d + 2 * L);
+                    FloatVector.fromArray(S, b, src + p, rows, 3 * L).intoArray(dst, d + 3 * L);
+                }
+            }
+        } else {
+            for (int jr = 0; jr < full; jr += NR) {
+                int src = g.bOff() + pc * ldb + jc + jr;
+                int d = jr * kc;
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
+                    FloatVector.fromArray(S, b, src + 3 * L).intoArray(dst, d + 3 * L);
+                }
             }
         }
         if (full < nc) {
@@ -127,8 +150,8 @@ final class VectorSgemm {
                 int mr = Math.min(MR, mc - ir);
                 microKernel(kc, ws.packA, ir * kc, ws.packB, jr * kc, ws.tile);
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
-                if (mr == MR && nr == NR && cs == 1) {
-                    storeFull(ws.tile, c, cAt, rs, beta);
+                if (nr == NR && cs == 1) {
+                    storeRows(ws.tile, mr, c, cAt, rs, beta);
                 } else {
                     storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
                 }
@@ -180,9 +203,12 @@ final class VectorSgemm {
         c53.intoArray(tile, 5 * NR + 3 * L);
     }
 
-    /** C block (6 x NR, unit column stride) = tile + beta * C; C is not read when beta is 0 (BLAS semantics). */
-    private static void storeFull(float[] tile, float[] c, int cAt, int rs, float beta) {
-        for (int r = 0; r < MR; r++) {
+    /**
+     * The first {@code rows} rows of a C block of full width and unit column stride become tile + beta * C; C is not
+     * read when beta is 0 (BLAS semantics).
+     */
+    private static void storeRows(float[] tile, int rows, float[] c, int cAt, int rs, float beta) {
+        for (int r = 0; r < rows; r++) {
             int row = cAt + r * rs;
             for (int v = 0; v < NR; v += L) {
                 FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
