@@ -1,0 +1,56 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code Activation}: relu, sigmoid, tanh, softrelu ({@code log(1 + exp(x))}, exactly {@code x} above 20)
+ * or softsign ({@code x / (1 + |x|)}), element-wise on floating-point data.
+ */
+final class ActivationOp extends NNOp {
+    static final AttrSpec<String> ACT_TYPE = AttrSpec.required("act_type",
+            AttrType.oneOf("relu", "sigmoid", "tanh", "softrelu", "softsign"), "the activation function to apply");
+
+    ActivationOp() {
+        super("Activation", List.of("data"), List.of(ACT_TYPE), "_npx_activation");
+    }
+
+    @Override
+    public String doc() {
+        return "Applies an activation function (relu, sigmoid, tanh, softrelu, softsign) element-wise.";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        return List.of(requireFloating(attrs, inputTypes, 0));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray out = call.newOutput(0);
+        NDArray x = call.input(0);
+        switch (call.attr(ACT_TYPE)) {
+            case "relu" -> Elementwise.map(x, out, a -> a > 0 || a != a ? a : 0f, a -> a > 0 || a != a ? a : 0);
+            case "sigmoid" -> Elementwise.map(x, out, a -> 1f / (1f + (float) Math.exp(-a)),
+                    a -> 1 / (1 + Math.exp(-a)));
+            case "tanh" -> Elementwise.map(x, out, a -> (float) Math.tanh(a), Math::tanh);
+            case "softrelu" -> Elementwise.map(x, out, a -> a > 20f ? a : (float) Math.log1p((float) Math.exp(a)),
+                    a -> a > 20 ? a : Math.log1p(Math.exp(a)));
+            case "softsign" -> Elementwise.map(x, out, a -> a / (1f + Math.abs(a)), a -> a / (1 + Math.abs(a)));
+            default -> throw error("unknown act_type " + call.attr(ACT_TYPE));
+        }
+        return List.of(out);
+    }
+}

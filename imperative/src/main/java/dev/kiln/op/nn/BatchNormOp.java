@@ -1,0 +1,191 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpContext;
+import dev.kiln.parallel.Parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MXNet's {@code BatchNorm} over the channel axis {@code axis}. In training mode (and unless
+ * {@code use_global_stats}) it normalises with the batch mean and biased (1/N) variance of each channel and updates
+ * the auxiliary states in place: {@code moving = momentum * moving + (1 - momentum) * batch}. Otherwise it uses
+ * {@code moving_mean} and {@code moving_var}. With {@code fix_gamma}, gamma is taken as 1. With
+ * {@code output_mean_var} the op also returns the mean and the inverse standard deviation
+ * {@code 1/sqrt(var + eps)} it used (MXNet's output named "var"). For float16 data the parameters and statistics
+ * are float32, as in MXNet.
+ */
+final class BatchNormOp extends NNOp {
+    static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-3, "added to the variance");
+    static final AttrSpec<Double> MOMENTUM = AttrSpec.of("momentum", AttrType.FLOAT, 0.9,
+            "momentum of the moving averages");
+    static final AttrSpec<Boolean> FIX_GAMMA = AttrSpec.of("fix_gamma", AttrType.BOOL, true, "treat gamma as 1");
+    static final AttrSpec<Boolean> USE_GLOBAL_STATS = AttrSpec.of("use_global_stats", AttrType.BOOL, false,
+            "normalise with the moving statistics even in training");
+    static final AttrSpec<Boolean> OUTPUT_MEAN_VAR = AttrSpec.of("output_mean_var", AttrType.BOOL, false,
+            "also output the mean and the inverse standard deviation");
+    static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, 1, "the channel axis");
+    static final AttrSpec<Boolean> CUDNN_OFF = AttrSpec.of("cudnn_off", AttrType.BOOL, false,
+            "accepted for compatibility; ignored on the CPU");
+    static final AttrSpec<Double> MIN_CALIB_RANGE = AttrSpec.optional("min_calib_range", AttrType.FLOAT,
+            "quantisation calibration minimum; accepted and ignored");
+    static final AttrSpec<Double> MAX_CALIB_RANGE = AttrSpec.optional("max_calib_range", AttrType.FLOAT,
+            "quantisation calibration maximum; accepted and ignored");
+
+    BatchNormOp() {
+        super("BatchNorm", List.of("data", "gamma", "beta", "moving_mean", "moving_var"),
+                List.of(EPS, MOMENTUM, FIX_GAMMA, USE_GLOBAL_STATS, OUTPUT_MEAN_VAR, AXIS, CUDNN_OFF,
+                        MIN_CALIB_RANGE, MAX_CALIB_RANGE), "_npx_batch_norm");
+    }
+
+    @Override
+    public String doc() {
+        return "Batch normalisation over a channel axis, updating moving statistics in training.";
+    }
+
+    @Override
+    public List<Integer> auxInputIndices(Attrs attrs) {
+        return List.of(3, 4);
+    }
+
+    @Override
+    public int numOutputs(Attrs attrs) {
+        return attrs.get(OUTPUT_MEAN_VAR) ? 3 : 1;
+    }
+
+    @Override
+    public List<String> outputNames(Attrs attrs) {
+        return attrs.get(OUTPUT_MEAN_VAR) ? List.of("output", "mean", "var") : List.of("output");
+    }
+
+    /** The dtype of gamma, beta and the statistics: float32 for 16-bit data, else the data's. */
+    static DType paramType(DType data) {
+        return data == DType.FLOAT16 || data == DType.BFLOAT16 ? DType.FLOAT32 : data;
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        DType data = requireFloating(attrs, inputTypes, 0);
+        DType param = paramType(data);
+        for (int i = 1; i < 5; i++) {
+            requireDType(attrs, inputTypes, i, param, "parameters and statistics of " + data + " data are " + param);
+        }
+        List<DType> out = new ArrayList<>(List.of(data));
+        if (attrs.get(OUTPUT_MEAN_VAR)) {
+            out.add(param);
+            out.add(param);
+        }
+        return out;
+    }
+
+    private int axis(Attrs attrs, Shape data) {
+        int a = attrs.get(AXIS);
+        int norm = a < 0 ? a + data.rank() : a;
+        if (norm < 0 || norm >= data.rank()) {
+            throw error("attribute 'axis' " + a + " is out of range for 'data' of shape " + data);
+        }
+        return norm;
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        Shape data = inputShapes.get(0);
+        int axis = axis(attrs, data);
+        Shape channels = Shape.of(data.get(axis));
+        for (int i = 1; i < 5; i++) {
+            requireShape(attrs, inputShapes, i, channels, "one value per channel: axis " + axis + " of 'data' "
+                    + data);
+        }
+        return attrs.get(OUTPUT_MEAN_VAR) ? List.of(data, channels, channels) : List.of(data);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray x = call.input(0);
+        NDArray movingMean = call.input(3);
+        NDArray movingVar = call.input(4);
+        Rows layout = Rows.along(x.shape(), axis(call.attrs(), x.shape()));
+        int channels = layout.length();
+        double eps = call.attr(EPS);
+        double momentum = asFloat(call.attr(MOMENTUM));
+        boolean batchStats = OpContext.isTraining() && !call.attr(USE_GLOBAL_STATS);
+        double[] gamma = call.attr(FIX_GAMMA) ? null : Rows.all(call.input(1));
+        double[] beta = Rows.all(call.input(2));
+        double[] mean = Rows.all(movingMean);
+        double[] var = Rows.all(movingVar);
+        double[] invStd = new double[channels];
+        NDArray out = call.newOutput(0);
+        int perChannel = layout.outer() * layout.inner();
+        Parallel.forRange(channels, Math.max(1, 16384 / Math.max(1, perChannel)), (from, to) -> {
+            double[] buf = new double[perChannel];
+            for (int c = from; c < to; c++) {
+                gatherChannel(x, layout, c, buf);
+                if (batchStats) {
+                    double sum = 0;
+                    for (double v : buf) {
+                        sum += v;
+                    }
+                    mean[c] = sum / perChannel;
+                    double sq = 0;
+                    for (double v : buf) {
+                        double d = v - mean[c];
+                        sq += d * d;
+                    }
+                    var[c] = sq / perChannel;
+                    invStd[c] = sq == 0 && eps == 0 ? 0 : 1 / Math.sqrt(var[c] + eps);
+                } else {
+                    invStd[c] = 1 / Math.sqrt(var[c] + eps);
+                }
+                double scale = invStd[c] * (gamma == null ? 1 : gamma[c]);
+                double m = mean[c];
+                double b = beta[c];
+                for (int j = 0; j < perChannel; j++) {
+                    buf[j] = (buf[j] - m) * scale + b;
+                }
+                scatterChannel(buf, out, layout, c);
+            }
+        });
+        if (batchStats) {
+            updateMoving(movingMean, mean, momentum);
+            updateMoving(movingVar, var, momentum);
+        }
+        if (!call.attr(OUTPUT_MEAN_VAR)) {
+            return List.of(out);
+        }
+        NDArray meanOut = call.newOutput(1);
+        NDArray invStdOut = call.newOutput(2);
+        Rows.scatter(mean, 0, meanOut, 0, 1, channels);
+        Rows.scatter(invStd, 0, invStdOut, 0, 1, channels);
+        return List.of(out, meanOut, invStdOut);
+    }
+
+    /** {@code moving = momentum * moving + (1 - momentum) * batch}, in place. */
+    private static void updateMoving(NDArray moving, double[] batch, double momentum) {
+        for (int c = 0; c < batch.length; c++) {
+            moving.setDouble(c, moving.getDouble(c) * momentum + batch[c] * (1 - momentum));
+        }
+    }
+
+    private static void gatherChannel(NDArray x, Rows layout, int c, double[] buf) {
+        int inner = layout.inner();
+        int block = layout.length() * inner;
+        for (int o = 0; o < layout.outer(); o++) {
+            Rows.gather(x, o * block + c * inner, 1, inner, buf, o * inner);
+        }
+    }
+
+    private static void scatterChannel(double[] buf, NDArray out, Rows layout, int c) {
+        int inner = layout.inner();
+        int block = layout.length() * inner;
+        for (int o = 0; o < layout.outer(); o++) {
+            Rows.scatter(buf, o * inner, out, o * block + c * inner, 1, inner);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.Broadcast;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.ndarray.Storage;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.IntTuple;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpContext;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code Dropout}: in training mode (or always, with {@code mode='always'}) each element is kept with
+ * probability {@code 1 - p} and scaled by {@code 1 / (1 - p)}, else zeroed; {@code axes} shares one draw along the
+ * given axes (variational dropout). Otherwise the op is the identity. MXNet's hidden mask output is not returned.
+ */
+final class DropoutOp extends NNOp {
+    static final AttrSpec<Double> P = AttrSpec.of("p", AttrType.FLOAT, 0.5,
+            "fraction of the input dropped in training");
+    static final AttrSpec<String> MODE = AttrSpec.of("mode", AttrType.oneOf("training", "always"), "training",
+            "drop only in training mode, or always");
+    static final AttrSpec<IntTuple> AXES = AttrSpec.of("axes", AttrType.TUPLE, IntTuple.of(),
+            "axes along which one random draw is shared");
+    static final AttrSpec<Boolean> CUDNN_OFF = AttrSpec.of("cudnn_off", AttrType.BOOL, false,
+            "accepted for compatibility; ignored on the CPU");
+
+    DropoutOp() {
+        super("Dropout", List.of("data"), List.of(P, MODE, AXES, CUDNN_OFF), "_npx_dropout");
+    }
+
+    @Override
+    public String doc() {
+        return "Randomly zeroes elements with probability p in training, scaling the rest by 1/(1-p).";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        return List.of(requireFloating(attrs, inputTypes, 0));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        double p = attrs.get(P);
+        if (!(p >= 0 && p <= 1)) {
+            throw error("attribute 'p' must be in [0, 1], got " + p);
+        }
+        maskShape(attrs, inputShapes.get(0));
+        return List.of(inputShapes.get(0));
+    }
+
+    /** The shape of the random mask: the data shape with every axis in {@code axes} set to 1. */
+    private Shape maskShape(Attrs attrs, Shape data) {
+        IntTuple axes = attrs.get(AXES);
+        int[] dims = data.dims();
+        for (int i = 0; i < axes.size(); i++) {
+            int a = axes.get(i);
+            int norm = a < 0 ? a + dims.length : a;
+            if (norm < 0 || norm >= dims.length) {
+                throw error("attribute 'axes' " + axes + " has axis " + a + " out of range for data of shape " + data);
+            }
+            dims[norm] = 1;
+        }
+        return Shape.of(dims);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray x = call.input(0);
+        float pkeep = 1.0f - (float) (double) call.attr(P);
+        boolean active = pkeep < 1 && (OpContext.isTraining() || call.attr(MODE).equals("always"));
+        NDArray out = call.newOutput(0);
+        if (!active) {
+            x.copyTo(out);
+            return List.of(out);
+        }
+        Shape maskShape = maskShape(call.attrs(), x.shape());
+        double scale = pkeep > 0 ? 1.0f / pkeep : 0;
+        double[] mask = new double[maskShape.size()];
+        NNRandom.uniform(mask.length, (i, u) -> mask[i] = u < pkeep ? scale : 0);
+        int[] map = maskShape.equals(x.shape()) ? null : Broadcast.indexMap(maskShape, x.shape());
+        applyMask(x, out, mask, map);
+        return List.of(out);
+    }
+
+    private static void applyMask(NDArray x, NDArray out, double[] mask, int[] map) {
+        int n = x.size();
+        Object src = x.data();
+        Object dst = out.data();
+        Parallel.forRange(n, Elementwise.GRAIN, (from, to) -> {
+            if (src instanceof float[] a && dst instanceof float[] b) {
+                for (int i = from; i < to; i++) {
+                    b[i] = a[i] * (float) mask[map == null ? i : map[i]];
+                }
+            } else if (src instanceof double[] a && dst instanceof double[] b) {
+                for (int i = from; i < to; i++) {
+                    b[i] = a[i] * mask[map == null ? i : map[i]];
+                }
+            } else {
+                DType t = x.dtype();
+                for (int i = from; i < to; i++) {
+                    Storage.set(t, dst, i, Storage.get(t, src, i) * mask[map == null ? i : map[i]]);
+                }
+            }
+        });
+    }
+}

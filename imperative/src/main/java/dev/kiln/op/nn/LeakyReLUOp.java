@@ -1,0 +1,183 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.Broadcast;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.ndarray.Storage;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpContext;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code LeakyReLU} family: leaky ({@code x > 0 ? x : slope*x}), prelu (the slope is the learned input
+ * {@code gamma}, broadcast over the channel axis), rrelu (a uniform random slope in {@code [lower_bound,
+ * upper_bound)} per element in training, their mean otherwise; a second output {@code mask} holds the slopes),
+ * elu ({@code slope*(exp(x)-1)} below 0), selu and gelu ({@code 0.5*x*(1+erf(x/sqrt(2)))}, the exact erf form).
+ */
+final class LeakyReLUOp extends NNOp {
+    static final AttrSpec<String> ACT_TYPE = AttrSpec.of("act_type",
+            AttrType.oneOf("leaky", "prelu", "rrelu", "elu", "selu", "gelu"), "leaky", "the activation function");
+    static final AttrSpec<Double> SLOPE = AttrSpec.of("slope", AttrType.FLOAT, 0.25,
+            "slope below zero for leaky, scale for elu");
+    static final AttrSpec<Double> LOWER = AttrSpec.of("lower_bound", AttrType.FLOAT, 0.125,
+            "lower bound of rrelu's random slope");
+    static final AttrSpec<Double> UPPER = AttrSpec.of("upper_bound", AttrType.FLOAT, 0.334,
+            "upper bound of rrelu's random slope");
+
+    private static final double SELU_ALPHA = (float) 1.6732632423543772848170429916717;
+    private static final double SELU_LAMBDA = (float) 1.0507009873554804934193349852946;
+    private static final double SQRT_2 = (float) 1.4142135623730950488016887242096;
+
+    LeakyReLUOp() {
+        super("LeakyReLU", List.of("data", "gamma"), List.of(ACT_TYPE, SLOPE, LOWER, UPPER), "_npx_leaky_relu");
+    }
+
+    @Override
+    public String doc() {
+        return "Leaky, parametric, randomized, exponential, scaled-exponential and Gaussian-error linear units.";
+    }
+
+    private static boolean isPrelu(Attrs attrs) {
+        return attrs.get(ACT_TYPE).equals("prelu");
+    }
+
+    private static boolean isRrelu(Attrs attrs) {
+        return attrs.get(ACT_TYPE).equals("rrelu");
+    }
+
+    @Override
+    public List<String> inputNames(Attrs attrs) {
+        return isPrelu(attrs) ? List.of("data", "gamma") : List.of("data");
+    }
+
+    @Override
+    public int numOutputs(Attrs attrs) {
+        return isRrelu(attrs) ? 2 : 1;
+    }
+
+    @Override
+    public List<String> outputNames(Attrs attrs) {
+        return isRrelu(attrs) ? List.of("output", "mask") : List.of("output");
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        DType t = requireFloating(attrs, inputTypes, 0);
+        if (isPrelu(attrs) && inputTypes.get(1) != t) {
+            throw error("input 'gamma' has dtype " + inputTypes.get(1) + " but 'data' has " + t
+                    + "; they must match");
+        }
+        return repeat(t, numOutputs(attrs));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        Shape data = inputShapes.get(0);
+        if (isPrelu(attrs)) {
+            gammaShape(inputShapes.get(1), data);
+        }
+        return repeat(data, numOutputs(attrs));
+    }
+
+    /**
+     * Where gamma's dims sit within data's, as MXNet aligns them: from the right, gamma's dims may only land on
+     * data's axes 0 and 1 (equal or 1); every other axis of data gets 1. A (C,) gamma thus covers the channels.
+     */
+    private Shape gammaShape(Shape gamma, Shape data) {
+        int[] d = data.dims();
+        int[] g = gamma.dims();
+        int[] out = new int[d.length];
+        int s = g.length - 1;
+        for (int i = d.length - 1; i >= 0; i--) {
+            if (s >= 0 && i <= 1 && (d[i] == g[s] || g[s] == 1)) {
+                out[i] = g[s];
+                s--;
+            } else {
+                out[i] = 1;
+            }
+        }
+        if (s != -1) {
+            throw error("input 'gamma' of shape " + gamma + " cannot broadcast to 'data' of shape " + data
+                    + "; prelu needs one slope per channel, e.g. shape (" + (d.length > 1 ? d[1] : d.length == 1
+                    ? d[0] : 1) + ",), or (1,)");
+        }
+        return Shape.of(out);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray x = call.input(0);
+        NDArray out = call.newOutput(0);
+        double slope = asFloat(call.attr(SLOPE));
+        float slopeF = (float) slope;
+        switch (call.attr(ACT_TYPE)) {
+            case "leaky" -> Elementwise.map(x, out, a -> a > 0 ? a : a * slopeF, a -> a > 0 ? a : a * slope);
+            case "elu" -> Elementwise.map(x, out, a -> a > 0 ? a : slopeF * (float) Math.expm1(a),
+                    a -> a > 0 ? a : slope * Math.expm1(a));
+            case "selu" -> Elementwise.map(x, out,
+                    a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
+                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
+            case "gelu" -> Elementwise.map(x, out, a -> (float) gelu(a), LeakyReLUOp::gelu);
+            case "prelu" -> prelu(x, call.input(1), out);
+            case "rrelu" -> {
+                return rrelu(call, x, out);
+            }
+            default -> throw error("unknown act_type " + call.attr(ACT_TYPE));
+        }
+        return List.of(out);
+    }
+
+    private static double gelu(double a) {
+        return 0.5 * a * (1 + Erf.erf(a / SQRT_2));
+    }
+
+    private void prelu(NDArray x, NDArray gamma, NDArray out) {
+        Shape g = gammaShape(gamma.shape(), x.shape());
+        int[] map = Broadcast.indexMap(g, x.shape());
+        double[] slopes = Rows.all(gamma);
+        applySlopes(x, out, slopes, map);
+    }
+
+    private List<NDArray> rrelu(Invocation call, NDArray x, NDArray out) {
+        double lower = asFloat(call.attr(LOWER));
+        double upper = asFloat(call.attr(UPPER));
+        NDArray mask = call.newOutput(1);
+        int n = x.size();
+        double[] slopes = new double[n];
+        if (OpContext.isTraining()) {
+            double width = asFloat(upper - lower);
+            NNRandom.uniform(n, (i, u) -> slopes[i] = lower + u * width);
+        } else {
+            java.util.Arrays.fill(slopes, asFloat((lower + upper) / 2));
+        }
+        Rows.scatter(slopes, 0, mask, 0, 1, n);
+        applySlopes(x, out, Rows.all(mask), null);
+        return List.of(out, mask);
+    }
+
+    /** {@code out = x > 0 ? x : x * slope}, with the slope of element {@code i} at {@code slopes[map[i]]}. */
+    private static void applySlopes(NDArray x, NDArray out, double[] slopes, int[] map) {
+        Object src = x.data();
+        Object dst = out.data();
+        DType t = x.dtype();
+        Parallel.forRange(x.size(), Elementwise.GRAIN, (from, to) -> {
+            if (src instanceof float[] a && dst instanceof float[] b) {
+                for (int i = from; i < to; i++) {
+                    float v = a[i];
+                    b[i] = v > 0 ? v : v * (float) slopes[map == null ? i : map[i]];
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    double v = Storage.get(t, src, i);
+                    Storage.set(t, dst, i, v > 0 ? v : v * slopes[map == null ? i : map[i]]);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,68 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.Casting;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code smooth_l1} with {@code scalar} as sigma: {@code 0.5 * (sigma*x)^2} where {@code |x| <= 1/sigma^2},
+ * else {@code |x| - 0.5/sigma^2}. The output keeps the input dtype; for integer data sigma is first cast to it.
+ */
+final class SmoothL1Op extends NNOp {
+    static final AttrSpec<Double> SCALAR = AttrSpec.of("scalar", AttrType.FLOAT, 1.0, "sigma");
+    static final AttrSpec<Boolean> IS_INT = AttrSpec.of("is_int", AttrType.BOOL, true,
+            "whether the scalar was given as an integer");
+
+    SmoothL1Op() {
+        super("smooth_l1", List.of("data"), List.of(SCALAR, IS_INT), "_npx_smooth_l1");
+    }
+
+    @Override
+    public String doc() {
+        return "Smooth L1 loss of each element with sigma = scalar.";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        return List.of(inputTypes.get(0));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray x = call.input(0);
+        NDArray out = call.newOutput(0);
+        double sigma = Casting.roundTo(x.dtype(), call.attr(SCALAR));
+        double bsq = sigma * sigma;
+        double ibsq = 1.0 / bsq;
+        float bsqF = (float) bsq;
+        float ibsqF = 1.0f / bsqF;
+        Elementwise.map(x, out, a -> {
+            if (a > ibsqF) {
+                return a - 0.5f * ibsqF;
+            } else if (a < -ibsqF) {
+                return -a - 0.5f * ibsqF;
+            }
+            return 0.5f * a * a * bsqF;
+        }, a -> {
+            if (a > ibsq) {
+                return a - 0.5 * ibsq;
+            } else if (a < -ibsq) {
+                return -a - 0.5 * ibsq;
+            }
+            return 0.5 * a * a * bsq;
+        });
+        return List.of(out);
+    }
+}

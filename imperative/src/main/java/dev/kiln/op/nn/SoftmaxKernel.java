@@ -1,0 +1,108 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.Casting;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.parallel.Parallel;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Numerically stable softmax and log-softmax along the rows of a {@link Rows} layout: the row maximum is subtracted
+ * before exponentiating, an optional temperature divides the shifted logits, and an optional per-row length keeps
+ * only the first {@code length} elements (the rest become 0). Arithmetic follows MXNet's precision: float64 in
+ * double; float32 shifted logits in float with sums in double; float16 and bfloat16 round the shifted logits, the
+ * running sum and the result to the input dtype, as MXNet does unless {@code MXNET_SAFE_ACCUMULATION=1} (then the
+ * sum and result stay in float32).
+ */
+final class SoftmaxKernel {
+    private static final boolean SAFE_ACCUMULATION = "1".equals(System.getenv("MXNET_SAFE_ACCUMULATION"))
+            || "true".equalsIgnoreCase(System.getenv("MXNET_SAFE_ACCUMULATION"));
+
+    private SoftmaxKernel() {
+    }
+
+    /**
+     * Writes the (log-)softmax of {@code in} along {@code rows} into {@code out}.
+     *
+     * @param negate  softmin: use {@code -x}
+     * @param lengths per-row valid lengths, or null for full rows
+     * @param where   the op, for error messages
+     */
+    static void run(NDArray in, NDArray out, Rows rows, double temperature, boolean negate, boolean log,
+                    long[] lengths, NNOp where) {
+        int m = rows.length();
+        if (m == 0 || rows.count() == 0) {
+            return;
+        }
+        if (lengths != null) {
+            for (int r = 0; r < lengths.length; r++) {
+                if (lengths[r] < 0 || lengths[r] > m) {
+                    throw where.error("input 'length' holds " + lengths[r] + " at position " + r
+                            + ", outside [0, " + m + "] (the size of the softmax axis)");
+                }
+            }
+        }
+        DType t = in.dtype();
+        DoubleUnaryOperator shift = t == DType.FLOAT64 ? v -> v : v -> Casting.roundTo(t, v);
+        DoubleUnaryOperator acc = switch (t) {
+            case FLOAT64, FLOAT32 -> v -> v;
+            default -> SAFE_ACCUMULATION ? v -> (float) v : v -> Casting.roundTo(t, v);
+        };
+        boolean wide = t == DType.FLOAT64;
+        double temp = shift.applyAsDouble(temperature);
+        int stride = rows.inner();
+        Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
+            double[] buf = new double[m];
+            for (int r = from; r < to; r++) {
+                int base = rows.base(r);
+                int len = lengths == null ? m : (int) lengths[r];
+                Rows.gather(in, base, stride, m, buf, 0);
+                row(buf, len, temp, negate, log, shift, acc, wide);
+                Rows.scatter(buf, 0, out, base, stride, m);
+            }
+        });
+    }
+
+    private static void row(double[] buf, int len, double temp, boolean negate, boolean log,
+                            DoubleUnaryOperator shift, DoubleUnaryOperator acc, boolean wide) {
+        if (negate) {
+            for (int j = 0; j < len; j++) {
+                buf[j] = -buf[j];
+            }
+        }
+        double max = len > 0 ? buf[0] : 0;
+        for (int j = 1; j < len; j++) {
+            if (max < buf[j]) {
+                max = buf[j];
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            double d = shift.applyAsDouble(buf[j] - max);
+            if (temp != 1.0) {
+                d = shift.applyAsDouble(d / temp);
+            }
+            buf[j] = d;
+            sum = acc.applyAsDouble(sum + exp(d, wide));
+        }
+        if (log) {
+            double logSum = wide ? Math.log(sum) : (float) Math.log(sum);
+            for (int j = 0; j < len; j++) {
+                buf[j] = buf[j] - logSum;
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                buf[j] = acc.applyAsDouble(exp(buf[j], wide) / sum);
+            }
+        }
+        for (int j = len; j < buf.length; j++) {
+            buf[j] = 0;
+        }
+    }
+
+    /** {@code exp(d)}, rounded to float unless the data is float64 (MXNet calls expf on float data). */
+    private static double exp(double d, boolean wide) {
+        return wide ? Math.exp(d) : (float) Math.exp(d);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+
+import java.util.List;
+
+/**
+ * MXNet's {@code SoftmaxOutput} (alias {@code Softmax}): the forward pass is a softmax of {@code data}, over all
+ * dims after the first by default (data viewed as {@code (N, -1)}), over axis 1 at every position with
+ * {@code multi_output}, or over the last axis with {@code preserve_shape}. The label only shapes the backward pass,
+ * whose attributes (grad_scale, ignore_label, use_ignore, normalization, out_grad, smooth_alpha) are kept here.
+ */
+final class SoftmaxOutputOp extends NNOp {
+    static final AttrSpec<Double> GRAD_SCALE = AttrSpec.of("grad_scale", AttrType.FLOAT, 1.0,
+            "scales the gradient");
+    static final AttrSpec<Double> IGNORE_LABEL = AttrSpec.of("ignore_label", AttrType.FLOAT, -1.0,
+            "label value ignored in the gradient when use_ignore is set");
+    static final AttrSpec<Boolean> MULTI_OUTPUT = AttrSpec.of("multi_output", AttrType.BOOL, false,
+            "softmax along axis 1 at every position");
+    static final AttrSpec<Boolean> USE_IGNORE = AttrSpec.of("use_ignore", AttrType.BOOL, false,
+            "ignore labels equal to ignore_label in the gradient");
+    static final AttrSpec<Boolean> PRESERVE_SHAPE = AttrSpec.of("preserve_shape", AttrType.BOOL, false,
+            "softmax along the last axis");
+    static final AttrSpec<String> NORMALIZATION = AttrSpec.of("normalization",
+            AttrType.oneOf("null", "batch", "valid"), "null", "how the gradient is normalised");
+    static final AttrSpec<Boolean> OUT_GRAD = AttrSpec.of("out_grad", AttrType.BOOL, false,
+            "multiply the gradient by the output gradient");
+    static final AttrSpec<Double> SMOOTH_ALPHA = AttrSpec.of("smooth_alpha", AttrType.FLOAT, 0.0,
+            "label smoothing constant for the gradient, in [0, 1]");
+
+    SoftmaxOutputOp() {
+        super("SoftmaxOutput", List.of("data", "label"), List.of(GRAD_SCALE, IGNORE_LABEL, MULTI_OUTPUT, USE_IGNORE,
+                PRESERVE_SHAPE, NORMALIZATION, OUT_GRAD, SMOOTH_ALPHA), "Softmax");
+    }
+
+    @Override
+    public String doc() {
+        return "Softmax with a cross-entropy gradient against a label (forward: the softmax).";
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        DType t = requireFloating(attrs, inputTypes, 0);
+        if (inputTypes.get(1) != t) {
+            throw error("input 'label' has dtype " + inputTypes.get(1) + " but 'data' has " + t
+                    + "; MXNet requires the same dtype (cast the label)");
+        }
+        return List.of(t);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        double alpha = attrs.get(SMOOTH_ALPHA);
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw error("attribute 'smooth_alpha' must be in [0, 1], got " + alpha);
+        }
+        requireMinRank(attrs, inputShapes, 0, 1, "softmax needs a batch axis");
+        Shape data = inputShapes.get(0);
+        Shape label = inputShapes.get(1);
+        if (attrs.get(MULTI_OUTPUT)) {
+            requireMinRank(attrs, inputShapes, 0, 2, "multi_output takes the softmax along axis 1");
+        }
+        if (label.equals(data)) {
+            return List.of(data);
+        }
+        if (attrs.get(MULTI_OUTPUT)) {
+            int n = data.get(0);
+            Shape flat = data.get(1) == 0 ? Shape.of(n, 0) : Shape.of(n, data.size() / Math.max(1, n) / data.get(1));
+            Shape dropped = data.remove(1);
+            Shape kept = data.with(1, 1);
+            if (!label.equals(flat) && !label.equals(dropped) && !label.equals(kept)) {
+                throw error("input 'label' has shape " + label + "; for 'data' of shape " + data
+                        + " with multi_output it must be " + flat + ", " + dropped + ", " + kept + " or " + data);
+            }
+        } else {
+            Shape expected = data.slice(0, data.rank() - 1);
+            if (!label.equals(expected)) {
+                throw error("input 'label' has shape " + label + " but must have shape " + expected + " or " + data
+                        + " for 'data' of shape " + data);
+            }
+        }
+        return List.of(data);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray x = call.input(0);
+        NDArray out = call.newOutput(0);
+        Shape s = x.shape();
+        Rows rows;
+        if (call.attr(MULTI_OUTPUT)) {
+            rows = Rows.along(s, 1);
+        } else if (call.attr(PRESERVE_SHAPE)) {
+            rows = Rows.along(s, s.rank() - 1);
+        } else {
+            rows = new Rows(s.get(0), s.sizeOf(1, s.rank()), 1);
+        }
+        SoftmaxKernel.run(x, out, rows, 1.0, false, false, null, this);
+        return List.of(out);
+    }
+}
