@@ -106,20 +106,40 @@ final class Conformance {
     private record MXResult(List<NDArray> outputs, List<NDArray> auxAfter, MXNetException error) {
     }
 
+    /**
+     * Runs {@code c} in MXNet. A training case runs as one Gluon training step: the first input is marked as a
+     * variable, the call is recorded, and the first output is back-propagated, because MXNet 1.9 updates auxiliary
+     * states (BatchNorm's moving statistics) in the backward pass while Kiln updates them in the forward call.
+     */
     private static MXResult runMXNet(MXNet mx, OpCase c, List<Integer> aux) {
         List<MXArray> in = new ArrayList<>();
+        List<MXArray> grads = new ArrayList<>();
         try {
             for (NDArray x : c.inputs()) {
                 in.add(mx.array(x));
             }
+            boolean step = c.training() && !in.isEmpty() && c.inputs().get(0).dtype().isFloating();
+            if (step) {
+                grads.add(mx.array(NDArray.zeros(c.inputs().get(0).shape(), c.inputs().get(0).dtype(),
+                        dev.kiln.ndarray.Device.cpu())));
+                mx.markVariables(in.subList(0, 1), grads);
+            }
             List<MXArray> out;
+            boolean prevRecording = step && mx.setRecording(true);
             try {
                 out = mx.invoke(c.op(), c.attrs(), in);
             } catch (MXNetException e) {
                 return new MXResult(List.of(), List.of(), e);
+            } finally {
+                if (step) {
+                    mx.setRecording(prevRecording);
+                }
             }
             List<NDArray> outputs = new ArrayList<>();
             try {
+                if (step) {
+                    mx.backward(out.subList(0, 1));
+                }
                 for (MXArray o : out) {
                     outputs.add(o.toNDArray());
                 }
@@ -133,6 +153,7 @@ final class Conformance {
             return new MXResult(outputs, auxAfter, null);
         } finally {
             in.forEach(MXArray::close);
+            grads.forEach(MXArray::close);
         }
     }
 

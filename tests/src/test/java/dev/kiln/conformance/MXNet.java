@@ -179,6 +179,28 @@ final class MXNet {
         return prev.getValue() != 0;
     }
 
+    /** Sets MXNet's recording flag ({@code autograd.record}) and returns the previous value. */
+    synchronized boolean setRecording(boolean recording) {
+        IntByReference prev = new IntByReference();
+        check(api.MXAutogradSetIsRecording(recording ? 1 : 0, prev), "MXAutogradSetIsRecording");
+        return prev.getValue() != 0;
+    }
+
+    /** Marks {@code vars} as variables whose gradients are written into {@code grads} ({@code attach_grad}). */
+    synchronized void markVariables(List<MXArray> vars, List<MXArray> grads) {
+        Pointer[] v = vars.stream().map(MXArray::handle).toArray(Pointer[]::new);
+        Pointer[] g = grads.stream().map(MXArray::handle).toArray(Pointer[]::new);
+        int[] reqs = new int[v.length];
+        java.util.Arrays.fill(reqs, 1);
+        check(api.MXAutogradMarkVariables(v.length, v, reqs, g), "MXAutogradMarkVariables");
+    }
+
+    /** Back-propagates from {@code outputs} with head gradients of ones ({@code autograd.backward}). */
+    synchronized void backward(List<MXArray> outputs) {
+        Pointer[] o = outputs.stream().map(MXArray::handle).toArray(Pointer[]::new);
+        check(api.MXAutogradBackward(o.length, o, null, 0), "MXAutogradBackward");
+    }
+
     /** Seeds MXNet's random generators ({@code mx.random.seed}). */
     synchronized void seed(int seed) {
         check(api.MXRandomSeed(seed), "MXRandomSeed");

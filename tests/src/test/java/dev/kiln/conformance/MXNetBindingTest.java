@@ -91,6 +91,28 @@ class MXNetBindingTest {
     }
 
     @Test
+    void recordedCallsBackPropagate() {
+        NDArray a = NDArray.of(Shape.of(3), 1, 2, 3);
+        NDArray b = NDArray.of(Shape.of(3), 4, 5, 6);
+        try (MXArray x = mx.array(a); MXArray y = mx.array(b); MXArray gx = mx.array(NDArray.zeros(3))) {
+            mx.markVariables(List.of(x), List.of(gx));
+            boolean prev = mx.setRecording(true);
+            List<MXArray> out;
+            try {
+                out = mx.invoke("elemwise_mul", Map.of(), List.of(x, y));
+            } finally {
+                mx.setRecording(prev);
+            }
+            try {
+                mx.backward(out);
+            } finally {
+                out.forEach(MXArray::close);
+            }
+            assertThat(gx.toNDArray()).isCloseTo(new double[] {4, 5, 6}, 0, 0);
+        }
+    }
+
+    @Test
     void paramsFilesRoundTripThroughMXNet(@TempDir Path dir) {
         Path file = dir.resolve("x.params");
         NDArray w = NDArray.of(Shape.of(2, 2), 1, -2, 3.5f, 4);

@@ -65,6 +65,21 @@ interface MXNetCApi extends Library {
     /** {@code int MXAutogradSetIsTraining(int is_training, int *prev)}. */
     int MXAutogradSetIsTraining(int isTraining, IntByReference prev);
 
+    /** {@code int MXAutogradSetIsRecording(int is_recording, int *prev)}. */
+    int MXAutogradSetIsRecording(int isRecording, IntByReference prev);
+
+    /**
+     * {@code int MXAutogradMarkVariables(uint32_t num_var, NDArrayHandle *var_handles, uint32_t *reqs_array,
+     * NDArrayHandle *grad_handles)}; a request of 1 is {@code write}.
+     */
+    int MXAutogradMarkVariables(int numVar, Pointer[] varHandles, int[] reqs, Pointer[] gradHandles);
+
+    /**
+     * {@code int MXAutogradBackward(uint32_t num_output, NDArrayHandle *output_handles,
+     * NDArrayHandle *ograd_handles, int retain_graph)}; null head gradients mean ones.
+     */
+    int MXAutogradBackward(int numOutput, Pointer[] outputHandles, Pointer[] ogradHandles, int retainGraph);
+
     /** {@code int MXSetIsNumpyShape(int is_np_shape, int *prev)}. */
     int MXSetIsNumpyShape(int isNumpyShape, IntByReference prev);
 
