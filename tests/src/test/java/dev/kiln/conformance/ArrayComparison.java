@@ -73,7 +73,8 @@ final class ArrayComparison {
         }
         double diff = Math.abs(k[worst] - m[worst]);
         return Optional.of(count + " of " + k.length + " elements differ beyond " + tol + " (" + mxnet.dtype()
-                + "); worst at " + index(mxnet.shape(), worst) + ": Kiln " + format(k[worst], mxnet.dtype()) + ", MXNet "
+                + "); worst at " + index(mxnet.shape(), worst) + ": Kiln " + format(k[worst], mxnet.dtype())
+                + ", MXNet "
                 + format(m[worst], mxnet.dtype()) + ", |diff| " + (float) diff + " > allowed "
                 + (float) (tol.atol() + tol.rtol() * Math.abs(m[worst])));
     }

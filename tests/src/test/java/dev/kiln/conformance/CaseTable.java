@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The conformance case table: every family's entries in one list. To cover a new op, add an entry to its family's
- * class ({@link ElementwiseCases}, {@link ReduceCases}, ...); a Kiln op that disagrees with MXNet stays out of the table
- * with a one-line comment saying which behaviour differs.
+ * class ({@link ElementwiseCases}, {@link ReduceCases}, ...); a Kiln op that disagrees with MXNet stays out of the
+ * table with a one-line comment saying which behaviour differs.
  */
 final class CaseTable {
     private CaseTable() {

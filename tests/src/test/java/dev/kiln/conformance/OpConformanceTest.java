@@ -54,8 +54,8 @@ class OpConformanceTest {
             }
         }
         MXNet mx = MXNet.get();
-        System.out.println((compareWithKiln ? "Comparing Kiln with " : "Checking the table against ") + "MXNet " + mx.version() + " from " + mx.libraryPath() + ", loaded in " + mx.loadMillis()
-                + " ms");
+        System.out.println((compareWithKiln ? "Comparing Kiln with " : "Checking the table against ") + "MXNet "
+                + mx.version() + " from " + mx.libraryPath() + ", loaded in " + mx.loadMillis() + " ms");
         if (!absent.isEmpty()) {
             System.out.println("Table ops Kiln does not register (their cases are left out): " + absent);
         }
