@@ -104,8 +104,7 @@ final class LeakyReLUOp extends NNOp {
         }
         if (s != -1) {
             throw error("input 'gamma' of shape " + gamma + " cannot broadcast to 'data' of shape " + data
-                    + "; prelu needs one slope per channel, e.g. shape (" + (d.length > 1 ? d[1] : d.length == 1
-                    ? d[0] : 1) + ",), or (1,)");
+                    + "; prelu takes one slope per channel (axis 1 of 'data') or a single slope of shape (1,)");
         }
         return Shape.of(out);
     }

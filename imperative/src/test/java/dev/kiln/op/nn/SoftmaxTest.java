@@ -205,4 +205,23 @@ class SoftmaxTest {
                 .containsEntry("dtype", "float16");
         assertThat(op.defaultAttrs().get(SoftmaxOp.TEMPERATURE)).isNull();
     }
+
+    @Test
+    void largeInputSplitAcrossThreadsMatchesRowByRowResults() {
+        int rows = 3000;
+        int cols = 7;
+        float[] v = new float[rows * cols];
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * 3);
+        }
+        NDArray all = Ops.call("log_softmax", Map.of("temperature", 1.5), NDArray.of(Shape.of(rows, cols), v));
+        float[] got = all.toFloatArray();
+        for (int row = 0; row < rows; row += 97) {
+            float[] one = java.util.Arrays.copyOfRange(v, row * cols, (row + 1) * cols);
+            NDArray single = Ops.call("log_softmax", Map.of("temperature", 1.5), NDArray.of(Shape.of(1, cols), one));
+            assertThat(java.util.Arrays.copyOfRange(got, row * cols, (row + 1) * cols))
+                    .containsExactly(single.toFloatArray());
+        }
+    }
 }
