@@ -58,13 +58,15 @@ final class ElementwiseCases {
         specs.add(fixed("round halves away from zero", OpCase.of("round", halves())));
         specs.add(fixed("rint halves to even", OpCase.of("rint", halves())));
         specs.add(fixed("floor ceil trunc fix at halves", OpCase.of("fix", halves())));
-        specs.add(random("Activation", 8, r -> OpCase.of("Activation", r.floats(r.shape()))
+        specs.add(random("Activation", 8, r -> OpCase.of("Activation", r.array(r.shape(), r.pick(F32, F32, F64, F16),
+                -3, 3))
                 .attr("act_type", r.pick("relu", "sigmoid", "tanh", "softrelu", "softsign"))));
         specs.add(random("LeakyReLU", 8, r -> {
             String act = r.pick("leaky", "elu", "selu", "gelu");
             OpCase c = OpCase.of("LeakyReLU", r.floats(r.shape())).attr("act_type", act);
             return act.equals("leaky") || act.equals("elu") ? c.attr("slope", r.pick("0.25", "0.1", "1.5")) : c;
         }));
+        // no rrelu case: in predict mode MXNet 1.9 leaves LeakyReLU's second output (the mask) uninitialised
         specs.add(random("LeakyReLU prelu", 3, r -> {
             Shape s = r.shape(2, 4, 1, 4);
             return OpCase.of("LeakyReLU", r.floats(s), r.array(Shape.of(s.get(1)), F32, 0, 0.5))

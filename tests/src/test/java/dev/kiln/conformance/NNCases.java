@@ -30,6 +30,27 @@ final class NNCases {
             return OpCase.of("softmax", r.floats(Shape.of(b, n)), r.array(Shape.of(b), DType.INT32, 1, n))
                     .attr("axis", -1).attr("use_length", true);
         }));
+        specs.add(random("softmax dtype", 3, r -> {
+            Shape s = r.shape(1, 3, 1, 5);
+            // MXNet computes a float32 input in float32 and widens the result; Kiln computes in float64, so only
+            // float32 precision is common ground
+            return OpCase.of(r.pick("softmax", "log_softmax"), r.floats(s)).attr("dtype", "float64")
+                    .tol(Tolerance.FLOAT32);
+        }));
+        specs.add(random("SoftmaxOutput multi_output", 3, r -> {
+            int b = r.intIn(1, 3);
+            int n = r.intIn(2, 4);
+            int k = r.intIn(1, 3);
+            return OpCase.of("SoftmaxOutput", r.floats(Shape.of(b, n, k)), r.array(Shape.of(b, k), DType.FLOAT32, 0,
+                    n - 1)).attr("multi_output", true);
+        }));
+        specs.add(random("SoftmaxOutput preserve_shape", 3, r -> {
+            int b = r.intIn(1, 3);
+            int t = r.intIn(1, 3);
+            int n = r.intIn(2, 4);
+            return OpCase.of("SoftmaxOutput", r.floats(Shape.of(b, t, n)), r.array(Shape.of(b, t), DType.FLOAT32, 0,
+                    n - 1)).attr("preserve_shape", true);
+        }));
         specs.add(random("SoftmaxActivation", 4, r -> OpCase.of("SoftmaxActivation", r.floats(r.shape(3, 4, 1, 4)))
                 .attr("mode", r.pick("instance", "channel"))));
         specs.add(random("SoftmaxOutput", 3, r -> {
@@ -39,10 +60,19 @@ final class NNCases {
         }));
         specs.add(random("Dropout in predict mode", 3, r -> OpCase.of("Dropout", r.floats(r.shape()))
                 .attr("p", r.pick("0.5", "0.1"))));
+        specs.add(random("Dropout always with p=0", 2, r -> OpCase.of("Dropout", r.floats(r.shape()))
+                .attr("p", "0").attr("mode", "always")));
         specs.add(random("Dropout p=0 in training", 2, r -> OpCase.of("Dropout", r.floats(r.shape()))
                 .attr("p", "0").inTraining()));
         specs.add(random("BatchNorm inference", 6, r -> batchNorm(r, false)));
         specs.add(random("BatchNorm training", 6, r -> batchNorm(r, true)));
+        specs.add(random("BatchNorm float64", 3, r -> {
+            Shape s = r.shape(2, 4, 1, 4);
+            Shape cs = Shape.of(s.get(1));
+            DType t = DType.FLOAT64;
+            return OpCase.of("BatchNorm", r.array(s, t, -2, 2), r.array(cs, t, 0.5, 1.5), r.array(cs, t, -1, 1),
+                    r.array(cs, t, -0.5, 0.5), r.array(cs, t, 0.5, 2)).attr("fix_gamma", false);
+        }));
         specs.add(random("LayerNorm", 6, r -> {
             Shape s = r.shape(1, 4, 1, 5);
             int axis = r.axis(s.rank());
