@@ -114,6 +114,7 @@ final class Conformance {
     private static MXResult runMXNet(MXNet mx, OpCase c, List<Integer> aux) {
         List<MXArray> in = new ArrayList<>();
         List<MXArray> grads = new ArrayList<>();
+        boolean prevNumpyShape = mx.setNumpyShape(c.numpyShape());
         try {
             for (NDArray x : c.inputs()) {
                 in.add(mx.array(x));
@@ -154,6 +155,7 @@ final class Conformance {
         } finally {
             in.forEach(MXArray::close);
             grads.forEach(MXArray::close);
+            mx.setNumpyShape(prevNumpyShape);
         }
     }
 

@@ -99,6 +99,37 @@ final class EdgeCases {
         specs.add(random("float16 unary", 6, r -> OpCase.of(r.pick("exp", "tanh", "sigmoid", "sqrt", "log"),
                 r.array(r.shape(), DType.FLOAT16, 0.1, 3))));
         specs.addAll(large());
+        specs.addAll(empty());
+        return specs;
+    }
+
+    private static NDArray zeros(int... dims) {
+        return NDArray.zeros(Shape.of(dims), DType.FLOAT32, Device.cpu());
+    }
+
+    /** Zero-size arrays, compared with MXNet in NumPy shape mode (where a 0 dim means empty). */
+    private static List<CaseSpec> empty() {
+        List<CaseSpec> specs = new ArrayList<>();
+        for (String op : List.of("relu", "exp", "abs", "negative", "sigmoid")) {
+            specs.add(fixed(op + " of an empty array", OpCase.of(op, zeros(0, 3)).withEmptyDims()));
+        }
+        specs.add(fixed("_plus_scalar of an empty array", OpCase.of("_plus_scalar", zeros(2, 0)).attr("scalar", "1")
+                .withEmptyDims()));
+        specs.add(fixed("broadcast_add with an empty dim", OpCase.of("broadcast_add", zeros(0, 3), zeros(1, 3))
+                .withEmptyDims()));
+        specs.add(fixed("elemwise_mul of empty arrays", OpCase.of("elemwise_mul", zeros(2, 0), zeros(2, 0))
+                .withEmptyDims()));
+        specs.add(fixed("Cast of an empty array", OpCase.of("Cast", zeros(0, 2)).attr("dtype", "int32")
+                .withEmptyDims()));
+        // no reductions, dot or FullyConnected on empty arrays: MXNet 1.9 rejects sum/prod over (2, 0) or (0, 3)
+        // ("Shape size mismatch"), fails FullyConnected on a (0, 4) batch, and crashes the process in dot (2, 0) x (0, 3)
+        specs.add(fixed("Concat with an empty piece", OpCase.of("Concat", zeros(2, 0), NDArray.ones(2, 3))
+                .attr("num_args", 2).attr("dim", 1).withEmptyDims()));
+        specs.add(fixed("transpose of an empty array", OpCase.of("transpose", zeros(0, 3, 2)).withEmptyDims()));
+        specs.add(fixed("expand_dims of an empty array", OpCase.of("expand_dims", zeros(0, 3)).attr("axis", 1)
+                .withEmptyDims()));
+        specs.add(fixed("take from an empty index", OpCase.of("take", NDArray.ones(4, 3), zeros(0))
+                .withEmptyDims()));
         return specs;
     }
 

@@ -39,6 +39,7 @@ final class MXNet {
     private final Map<String, Pointer> opHandles = new HashMap<>();
     private final long loadMillis;
     private final Path libraryPath;
+    private boolean numpyShape;
 
     private interface LibC extends Library {
         int setenv(String name, String value, int overwrite);
@@ -98,7 +99,7 @@ final class MXNet {
     /** Uploads a copy of a Kiln array (any device's contents; MXNet keeps it on its CPU). */
     synchronized MXArray array(NDArray a) {
         Shape shape = a.shape();
-        if (shape.rank() == 0 || shape.size() == 0) {
+        if (!numpyShape && (shape.rank() == 0 || shape.size() == 0)) {
             // MXNet 1.x's legacy (non-NumPy) shape mode reads ndim 0 and dim 0 as "unknown"
             throw new IllegalArgumentException("MXNet's legacy shape mode cannot hold an array of shape " + shape);
         }
@@ -176,6 +177,17 @@ final class MXNet {
     synchronized boolean setTraining(boolean training) {
         IntByReference prev = new IntByReference();
         check(api.MXAutogradSetIsTraining(training ? 1 : 0, prev), "MXAutogradSetIsTraining");
+        return prev.getValue() != 0;
+    }
+
+    /**
+     * Switches MXNet's NumPy shape semantics for this thread ({@code mx.set_np_shape}): a 0 dim means empty and 0-d
+     * arrays exist. Returns the previous setting.
+     */
+    synchronized boolean setNumpyShape(boolean on) {
+        IntByReference prev = new IntByReference();
+        check(api.MXSetIsNumpyShape(on ? 1 : 0, prev), "MXSetIsNumpyShape");
+        numpyShape = on;
         return prev.getValue() != 0;
     }
 

@@ -12,11 +12,11 @@ import java.util.StringJoiner;
 
 /**
  * One op application to run in both MXNet and Kiln: the op name (MXNet's name or alias), attributes in MXNet's string
- * form, the inputs, the tolerance (null for the output dtype's default), whether it runs in training mode, and whether
- * both libraries are expected to reject it. Built fluently: {@code OpCase.of("sum", x).attr("axis", 1)}.
+ * form, the inputs, the tolerance (null for the output dtype's default), whether it runs in training mode, whether
+ * both libraries are expected to reject it, and whether MXNet runs in NumPy shape mode (for empty arrays). Built fluently: {@code OpCase.of("sum", x).attr("axis", 1)}.
  */
 record OpCase(String op, Map<String, String> attrs, List<NDArray> inputs, Tolerance tolerance, boolean training,
-              boolean rejected) {
+              boolean rejected, boolean numpyShape) {
 
     OpCase {
         attrs = Collections.unmodifiableMap(new LinkedHashMap<>(attrs));
@@ -24,11 +24,11 @@ record OpCase(String op, Map<String, String> attrs, List<NDArray> inputs, Tolera
     }
 
     static OpCase of(String op, NDArray... inputs) {
-        return new OpCase(op, Map.of(), Arrays.asList(inputs), null, false, false);
+        return new OpCase(op, Map.of(), Arrays.asList(inputs), null, false, false, false);
     }
 
     static OpCase of(String op, List<NDArray> inputs) {
-        return new OpCase(op, Map.of(), inputs, null, false, false);
+        return new OpCase(op, Map.of(), inputs, null, false, false, false);
     }
 
     /**
@@ -38,27 +38,35 @@ record OpCase(String op, Map<String, String> attrs, List<NDArray> inputs, Tolera
     OpCase attr(String name, Object value) {
         Map<String, String> m = new LinkedHashMap<>(attrs);
         m.put(name, mxnetString(value));
-        return new OpCase(op, m, inputs, tolerance, training, rejected);
+        return new OpCase(op, m, inputs, tolerance, training, rejected, numpyShape);
     }
 
     /** Compares floating outputs with {@code t} instead of the dtype's default. */
     OpCase tol(Tolerance t) {
-        return new OpCase(op, attrs, inputs, t, training, rejected);
+        return new OpCase(op, attrs, inputs, t, training, rejected, numpyShape);
     }
 
     /** Runs with MXNet's and Kiln's training flag set (BatchNorm's batch statistics, Dropout). */
     OpCase inTraining() {
-        return new OpCase(op, attrs, inputs, tolerance, true, rejected);
+        return new OpCase(op, attrs, inputs, tolerance, true, rejected, numpyShape);
     }
 
     /** Both MXNet and Kiln must raise an error for this case. */
     OpCase expectRejected() {
-        return new OpCase(op, attrs, inputs, tolerance, training, true);
+        return new OpCase(op, attrs, inputs, tolerance, training, true, numpyShape);
+    }
+
+    /**
+     * Runs MXNet in NumPy shape mode, where a 0 dim means empty rather than unknown, so zero-size inputs can be
+     * compared. Only for ops whose output shapes are the same in both modes (elementwise, axis reductions, joins).
+     */
+    OpCase withEmptyDims() {
+        return new OpCase(op, attrs, inputs, tolerance, training, rejected, true);
     }
 
     /** The same case under another op name (an alias), to check that the alias is registered and behaves alike. */
     OpCase as(String alias) {
-        return new OpCase(alias, attrs, inputs, tolerance, training, rejected);
+        return new OpCase(alias, attrs, inputs, tolerance, training, rejected, numpyShape);
     }
 
     static String mxnetString(Object value) {
@@ -88,7 +96,7 @@ record OpCase(String op, Map<String, String> attrs, List<NDArray> inputs, Tolera
             in.add(x.shape() + " " + x.dtype());
         }
         return a + (inputs.isEmpty() ? "" : " on " + in) + (training ? " [training]" : "")
-                + (rejected ? " [rejected]" : "");
+                + (rejected ? " [rejected]" : "") + (numpyShape ? " [numpy shape]" : "");
     }
 
     /** Inputs with their values (for small ones), to reproduce a failure by hand. */
