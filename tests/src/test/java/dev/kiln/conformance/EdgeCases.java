@@ -121,8 +121,8 @@ final class EdgeCases {
                 .withEmptyDims()));
         specs.add(fixed("Cast of an empty array", OpCase.of("Cast", zeros(0, 2)).attr("dtype", "int32")
                 .withEmptyDims()));
-        // no reductions, dot or FullyConnected on empty arrays: MXNet 1.9 rejects sum/prod over (2, 0) or (0, 3)
-        // ("Shape size mismatch"), fails FullyConnected on a (0, 4) batch, and crashes the process in dot (2, 0) x (0, 3)
+        // no reductions, dot or FullyConnected on empty arrays: MXNet 1.9 rejects sum/prod over (2, 0) or
+        // (0, 3) ("Shape size mismatch"), fails FullyConnected on a (0, 4) batch, and crashes in dot (2, 0) x (0, 3)
         specs.add(fixed("Concat with an empty piece", OpCase.of("Concat", zeros(2, 0), NDArray.ones(2, 3))
                 .attr("num_args", 2).attr("dim", 1).withEmptyDims()));
         specs.add(fixed("transpose of an empty array", OpCase.of("transpose", zeros(0, 3, 2)).withEmptyDims()));

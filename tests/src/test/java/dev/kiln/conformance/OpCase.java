@@ -13,7 +13,8 @@ import java.util.StringJoiner;
 /**
  * One op application to run in both MXNet and Kiln: the op name (MXNet's name or alias), attributes in MXNet's string
  * form, the inputs, the tolerance (null for the output dtype's default), whether it runs in training mode, whether
- * both libraries are expected to reject it, and whether MXNet runs in NumPy shape mode (for empty arrays). Built fluently: {@code OpCase.of("sum", x).attr("axis", 1)}.
+ * both libraries are expected to reject it, and whether MXNet runs in NumPy shape mode (for empty arrays). Built
+ * fluently: {@code OpCase.of("sum", x).attr("axis", 1)}.
  */
 record OpCase(String op, Map<String, String> attrs, List<NDArray> inputs, Tolerance tolerance, boolean training,
               boolean rejected, boolean numpyShape) {
