@@ -25,7 +25,7 @@ final class ConvCases {
 
     static List<CaseSpec> specs() {
         List<CaseSpec> specs = new ArrayList<>();
-        specs.add(random("Convolution", 12, r -> {
+        specs.add(random("Convolution", 20, r -> {
             int nd = r.pick(1, 2, 2, 2, 3);
             int groups = r.pick(1, 1, 2);
             int cin = groups * r.intIn(1, 3);
@@ -59,7 +59,7 @@ final class ConvCases {
         specs.add(fixed("Convolution with wrong weight shape", OpCase.of("Convolution", NDArray.zeros(1, 2, 5, 5),
                 NDArray.zeros(3, 1, 3, 3)).attr("kernel", "(3, 3)").attr("num_filter", 3).attr("no_bias", true)
                 .expectRejected()));
-        specs.add(random("Deconvolution", 8, r -> {
+        specs.add(random("Deconvolution", 12, r -> {
             int nd = r.pick(1, 2, 2);
             int groups = r.pick(1, 1, 2);
             int cin = groups * r.intIn(1, 2);
@@ -103,7 +103,7 @@ final class ConvCases {
                     .attr("kernel", "(3, 3)").attr("stride", "(2, 2)").attr("num_filter", 3).attr("no_bias", true)
                     .attr("target_shape", OpCase.tuple(2 * h + 1, 2 * w + 1));
         }));
-        specs.add(random("Pooling", 12, r -> {
+        specs.add(random("Pooling", 20, r -> {
             int nd = r.pick(1, 2, 2, 3);
             String type = r.pick("max", "avg", "sum");
             int[] kernel = fill(r, nd, 1, 3);
@@ -126,6 +126,20 @@ final class ConvCases {
         specs.add(fixed("Pooling same is 1-D only", OpCase.of("Pooling", NDArray.zeros(1, 1, 4, 4))
                 .attr("kernel", "(2, 2)").attr("pool_type", "max").attr("pooling_convention", "same")
                 .expectRejected()));
+        // channel-last layouts: MXNet 1.9's CPU Convolution/Deconvolution cannot run them, Pooling can
+        specs.add(random("Pooling channel-last", 6, r -> {
+            int nd = r.pick(1, 2, 3);
+            int[] kernel = fill(r, nd, 1, 2);
+            int[] dims = new int[nd + 2];
+            dims[0] = r.intIn(1, 2);
+            for (int i = 0; i < nd; i++) {
+                dims[i + 1] = kernel[i] + r.intIn(0, 3);
+            }
+            dims[nd + 1] = r.intIn(1, 3);
+            return OpCase.of("Pooling", r.floats(Shape.of(dims))).attr("kernel", kernel)
+                    .attr("pool_type", r.pick("max", "avg", "sum")).attr("stride", fill(r, nd, 1, 2))
+                    .attr("layout", new String[] {"NWC", "NHWC", "NDHWC"}[nd - 1]);
+        }));
         specs.add(random("Pooling global", 4, r -> OpCase.of("Pooling", r.floats(Shape.of(r.intIn(1, 2),
                 r.intIn(1, 3), r.intIn(1, 4), r.intIn(1, 4)))).attr("global_pool", true)
                 .attr("pool_type", r.pick("max", "avg", "sum")).attr("kernel", "(1, 1)")));
