@@ -90,6 +90,23 @@ final class IndexingCases {
             return OpCase.of("topk", r.floats(s)).attr("axis", axis).attr("k", k)
                     .attr("ret_typ", r.pick("value", "indices", "both", "mask")).attr("is_ascend", r.bool());
         }));
+        NDArray ties = NDArray.of(Shape.of(2, 5), 3, 1, 3, 2, 1, 0, 0, 5, 0, 5);
+        for (boolean asc : new boolean[] {true, false}) {
+            specs.add(fixed("argsort with ties, is_ascend=" + asc, OpCase.of("argsort", ties).attr("is_ascend", asc)));
+            specs.add(fixed("topk indices with ties, is_ascend=" + asc, OpCase.of("topk", ties).attr("k", 3)
+                    .attr("is_ascend", asc).attr("ret_typ", "both")));
+        }
+        // no sort with NaN: MXNet 1.9 returns [-1, 2, nan, 0, 3] for [2, nan, -1, 0, 3] (NaN breaks its comparison
+        // sort); Kiln sorts NaN last: [-1, 0, 2, 3, nan]
+        specs.add(fixed("topk with k=0 sorts the whole axis", OpCase.of("topk", ties).attr("k", 0)
+                .attr("ret_typ", "value")));
+        specs.add(fixed("take mode raise with an index out of range", OpCase.of("take", NDArray.ones(3, 2),
+                NDArray.of(Shape.of(2), 1, 3)).attr("mode", "raise").expectRejected()));
+        specs.add(fixed("Embedding with indices out of range", OpCase.of("Embedding",
+                NDArray.of(Shape.of(4), -1, 0, 3, 4), NDArray.of(Shape.of(4, 2), 1, 2, 3, 4, 5, 6, 7, 8))
+                .attr("input_dim", 4).attr("output_dim", 2)));
+        specs.add(fixed("one_hot with indices out of range", OpCase.of("one_hot", NDArray.of(Shape.of(4), -1, 0, 3, 4))
+                .attr("depth", 3)));
         specs.add(random("SequenceMask", 4, r -> {
             int t = r.intIn(1, 4);
             int b = r.intIn(1, 3);
