@@ -98,6 +98,7 @@ final class EdgeCases {
         }));
         specs.add(random("float16 unary", 6, r -> OpCase.of(r.pick("exp", "tanh", "sigmoid", "sqrt", "log"),
                 r.array(r.shape(), DType.FLOAT16, 0.1, 3))));
+        specs.addAll(negativeAxes());
         specs.addAll(large());
         specs.addAll(empty());
         return specs;
@@ -130,6 +131,27 @@ final class EdgeCases {
                 .withEmptyDims()));
         specs.add(fixed("take from an empty index", OpCase.of("take", NDArray.ones(4, 3), zeros(0))
                 .withEmptyDims()));
+        return specs;
+    }
+
+    /** Negative axes where the random entries use non-negative ones. */
+    private static List<CaseSpec> negativeAxes() {
+        NDArray x = NDArray.of(Shape.of(2, 1, 3), 1, -2, 3, 4, 5, -6);
+        List<CaseSpec> specs = new ArrayList<>();
+        specs.add(fixed("sum over a tuple of negative axes", OpCase.of("sum", x).attr("axis", "(-1, -3)")));
+        specs.add(fixed("norm over a negative axis tuple", OpCase.of("norm", x).attr("axis", "(-1,)")));
+        specs.add(fixed("squeeze a negative axis", OpCase.of("squeeze", x).attr("axis", "(-2,)")));
+        specs.add(fixed("SwapAxis with negative dims", OpCase.of("SwapAxis", x).attr("dim1", -1).attr("dim2", 0)));
+        // no flip(axis=(-1,)) nor broadcast_axis(axis=(-2,)): MXNet 1.9 rejects negative axes there, Kiln accepts
+        specs.add(fixed("moments over negative axes", OpCase.of("moments", x).attr("axes", "(-1,)")));
+        specs.add(fixed("slice_like on negative axes", OpCase.of("slice_like", x, NDArray.zeros(1, 1, 2))
+                .attr("axes", "(-1,)")));
+        specs.add(fixed("softmax on a negative axis", OpCase.of("softmax", x).attr("axis", -3)));
+        specs.add(fixed("LayerNorm on a negative axis", OpCase.of("LayerNorm", x, NDArray.ones(2), NDArray.zeros(2))
+                .attr("axis", -3)));
+        specs.add(fixed("stack on a negative axis", OpCase.of("stack", x, x).attr("num_args", 2).attr("axis", -1)));
+        specs.add(fixed("one_hot of float indices", OpCase.of("one_hot", NDArray.of(Shape.of(3), 0.7f, 1.2f, -0.5f))
+                .attr("depth", 3)));
         return specs;
     }
 
