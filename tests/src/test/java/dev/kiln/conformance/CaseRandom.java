@@ -7,6 +7,7 @@ import dev.kiln.ndarray.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
@@ -85,10 +86,20 @@ final class CaseRandom {
         for (int i = 0; i < rank; i++) {
             all.add(i);
         }
-        Collections.shuffle(all, new java.util.Random(rnd.nextLong()));
+        Collections.shuffle(all, new Random(rnd.nextLong()));
         List<Integer> chosen = new ArrayList<>(all.subList(0, intIn(1, rank)));
         Collections.sort(chosen);
         return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A random permutation of {@code 0 .. n-1}. */
+    int[] permutation(int n) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(i);
+        }
+        Collections.shuffle(all, new Random(rnd.nextLong()));
+        return all.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Values uniform in {@code [lo, hi)} (floats) or integers in {@code [lo, hi]}, rounded to {@code t}. */

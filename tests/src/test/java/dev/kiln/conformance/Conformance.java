@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.KilnException;
+import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpContext;
@@ -10,6 +11,7 @@ import dev.kiln.op.Ops;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,9 +24,9 @@ final class Conformance {
     }
 
     /** Runs op {@code op} with MXNet-form string attributes on {@code inputs} in both libraries and compares. */
-    static void check(String op, java.util.Map<String, String> attrs, NDArray... inputs) {
+    static void check(String op, Map<String, String> attrs, NDArray... inputs) {
         OpCase c = OpCase.of(op, inputs);
-        for (java.util.Map.Entry<String, String> e : attrs.entrySet()) {
+        for (Map.Entry<String, String> e : attrs.entrySet()) {
             c = c.attr(e.getKey(), e.getValue());
         }
         check(c);
@@ -121,8 +123,8 @@ final class Conformance {
             }
             boolean step = c.training() && !in.isEmpty() && c.inputs().get(0).dtype().isFloating();
             if (step) {
-                grads.add(mx.array(NDArray.zeros(c.inputs().get(0).shape(), c.inputs().get(0).dtype(),
-                        dev.kiln.ndarray.Device.cpu())));
+                NDArray first = c.inputs().get(0);
+                grads.add(mx.array(NDArray.zeros(first.shape(), first.dtype(), Device.cpu())));
                 mx.markVariables(in.subList(0, 1), grads);
             }
             List<MXArray> out;

@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
@@ -56,7 +57,7 @@ final class IndexingCases {
             Shape s = r.shape(2, 4, 2, 4);
             int m = r.intIn(1, s.rank());
             int k = r.intIn(1, 3);
-            NDArray idx = NDArray.zeros(Shape.of(m, k), DType.INT32, dev.kiln.ndarray.Device.cpu());
+            NDArray idx = NDArray.zeros(Shape.of(m, k), DType.INT32, Device.cpu());
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < k; j++) {
                     idx.setDouble(i * k + j, r.intIn(0, s.get(i) - 1));

@@ -14,6 +14,7 @@ import dev.kiln.ndarray.Storage;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -203,7 +204,7 @@ final class MXNet {
         Pointer[] v = vars.stream().map(MXArray::handle).toArray(Pointer[]::new);
         Pointer[] g = grads.stream().map(MXArray::handle).toArray(Pointer[]::new);
         int[] reqs = new int[v.length];
-        java.util.Arrays.fill(reqs, 1);
+        Arrays.fill(reqs, 1);
         check(api.MXAutogradMarkVariables(v.length, v, reqs, g), "MXAutogradMarkVariables");
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class MXNetBindingTest {
 
     @Test
     void int64KeepsAllBits() {
-        NDArray a = NDArray.wrap(Shape.of(2), DType.INT64, dev.kiln.ndarray.Device.cpu(),
+        NDArray a = NDArray.wrap(Shape.of(2), DType.INT64, Device.cpu(),
                 new long[] {Long.MAX_VALUE, -(1L << 53) - 1});
         try (MXArray m = mx.array(a)) {
             assertThat(m.toNDArray().toLongArray()).containsExactly(Long.MAX_VALUE, -(1L << 53) - 1);

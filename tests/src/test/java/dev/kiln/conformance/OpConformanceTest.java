@@ -7,6 +7,8 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
@@ -34,7 +36,7 @@ class OpConformanceTest {
     private static Stream<DynamicNode> containers(boolean compareWithKiln) {
         OpRegistry registry = OpRegistry.global();
         List<DynamicNode> nodes = new ArrayList<>();
-        java.util.Set<String> absent = new java.util.TreeSet<>();
+        Set<String> absent = new TreeSet<>();
         for (CaseSpec spec : CaseTable.all()) {
             List<DynamicNode> tests = new ArrayList<>();
             List<OpCase> cases = spec.cases();

@@ -41,12 +41,7 @@ final class ShapeCases {
             if (r.bool()) {
                 return c;
             }
-            List<Integer> perm = new ArrayList<>();
-            for (int i = 0; i < s.rank(); i++) {
-                perm.add(i);
-            }
-            java.util.Collections.shuffle(perm, new java.util.Random(r.intIn(0, 1000)));
-            return c.attr("axes", OpCase.tuple(perm.stream().mapToInt(Integer::intValue).toArray()));
+            return c.attr("axes", OpCase.tuple(r.permutation(s.rank())));
         }));
         specs.add(random("expand_dims", 4, r -> {
             Shape s = r.shape(1, 3, 1, 4);
