@@ -99,6 +99,7 @@ final class EdgeCases {
         specs.add(random("float16 unary", 6, r -> OpCase.of(r.pick("exp", "tanh", "sigmoid", "sqrt", "log"),
                 r.array(r.shape(), DType.FLOAT16, 0.1, 3))));
         specs.addAll(negativeAxes());
+        specs.addAll(attributeForms());
         specs.addAll(large());
         specs.addAll(empty());
         return specs;
@@ -131,6 +132,29 @@ final class EdgeCases {
                 .withEmptyDims()));
         specs.add(fixed("take from an empty index", OpCase.of("take", NDArray.ones(4, 3), zeros(0))
                 .withEmptyDims()));
+        return specs;
+    }
+
+    /** MXNet's other spellings of attribute values, which Kiln's attribute parser must read the same way. */
+    private static List<CaseSpec> attributeForms() {
+        NDArray x = NDArray.of(Shape.of(2, 3), 1, -2, 3, 4, 5, -6);
+        NDArray img = NDArray.of(Shape.of(1, 1, 3, 3), 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        List<CaseSpec> specs = new ArrayList<>();
+        specs.add(fixed("tuple without spaces", OpCase.of("sum", x).attr("axis", "(0,1)")));
+        specs.add(fixed("tuple in brackets", OpCase.of("sum", x).attr("axis", "[1]")));
+        specs.add(fixed("bare int for a tuple", OpCase.of("sum", x).attr("axis", "1")));
+        specs.add(fixed("bool as 1", OpCase.of("sum", x).attr("axis", "1").attr("keepdims", "1")));
+        specs.add(fixed("bool in lower case", OpCase.of("sum", x).attr("axis", "0").attr("keepdims", "true")));
+        specs.add(fixed("float in exponent form", OpCase.of("_mul_scalar", x).attr("scalar", "1e-05")));
+        specs.add(fixed("float with a trailing dot", OpCase.of("_plus_scalar", x).attr("scalar", "2.")));
+        specs.add(fixed("kernel as a bare int", OpCase.of("Pooling", x.reshape(1, 2, 3)).attr("kernel", "2")
+                .attr("pool_type", "max")));
+        specs.add(fixed("kernel in brackets", OpCase.of("Pooling", img).attr("kernel", "[2, 2]")
+                .attr("pool_type", "avg")));
+        specs.add(fixed("dtype attribute as a numpy name", OpCase.of("Cast", x).attr("dtype", "int8")));
+        specs.add(fixed("None for an optional axis", OpCase.of("sum", x).attr("axis", "None")));
+        specs.add(fixed("unknown attribute", OpCase.of("sum", x).attr("axes", "1").expectRejected()));
+        specs.add(fixed("unknown enum value", OpCase.of("Activation", x).attr("act_type", "swish").expectRejected()));
         return specs;
     }
 
