@@ -2,21 +2,22 @@ package dev.kiln.kernel.gemm;
 
 import dev.kiln.parallel.Parallel;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * Helper threads for splitting one GEMM across cores. A GEMM of a few hundred microseconds cannot afford to wake a
- * parked pool thread (tens of microseconds), so each helper spins for a short while after finishing a part, ready for
- * the next call, and only then parks. One caller uses the team at a time; a concurrent caller, or a caller that is
- * itself a Kiln pool worker, runs its parts inline, which gives the same result because parts never share output.
+ * parked pool thread (tens of microseconds), so each helper spins for a short while after its last job, ready for
+ * the next call, and only then parks. Parts are claimed, not assigned: the caller works through every part no helper
+ * has started, so a helper that is late (descheduled on a busy machine, or busy with another caller's job) delays
+ * nothing. Parts never share output, so who computes which part does not change the result.
  */
 final class GemmTeam {
     /** How long an idle helper keeps spinning before it parks. */
     private static final long SPIN_NANOS = 200_000L;
     private static final Helper[] HELPERS = startHelpers(Parallel.threads() - 1);
-    private static final AtomicBoolean BUSY = new AtomicBoolean();
 
     private GemmTeam() {
     }
@@ -26,38 +27,21 @@ final class GemmTeam {
         return HELPERS.length + 1;
     }
 
-    /** Runs {@code body.accept(part)} for every part in {@code [0, parts)}, the caller taking part 0. */
+    /** Runs {@code body.accept(part)} for every part in {@code [0, parts)} and returns when all are done. */
     static void run(int parts, IntConsumer body) {
         boolean nested = Parallel.chunksFor(Integer.MAX_VALUE, 1) <= 1 || Thread.currentThread() instanceof Helper;
-        if (parts <= 1 || nested || !BUSY.compareAndSet(false, true)) {
+        if (parts <= 1 || nested || HELPERS.length == 0) {
             for (int p = 0; p < parts; p++) {
                 body.accept(p);
             }
             return;
         }
-        try {
-            int handed = Math.min(parts - 1, HELPERS.length);
-            for (int h = 0; h < handed; h++) {
-                HELPERS[h].start(body, h + 1);
-            }
-            body.accept(0);
-            for (int p = handed + 1; p < parts; p++) {
-                body.accept(p);
-            }
-            Throwable failure = null;
-            for (int h = 0; h < handed; h++) {
-                Throwable t = HELPERS[h].await();
-                failure = failure == null ? t : failure;
-            }
-            if (failure instanceof RuntimeException re) {
-                throw re;
-            }
-            if (failure instanceof Error er) {
-                throw er;
-            }
-        } finally {
-            BUSY.set(false);
+        Job job = new Job(parts, body);
+        for (int h = 0; h < Math.min(parts - 1, HELPERS.length); h++) {
+            HELPERS[h].post(job);
         }
+        job.work();
+        job.awaitAll();
     }
 
     private static Helper[] startHelpers(int n) {
@@ -69,72 +53,87 @@ final class GemmTeam {
         return helpers;
     }
 
-    /** One spinning helper thread with a single-slot mailbox. */
+    /** One split GEMM: parts to claim, a count of finished parts, and the first failure. */
+    private static final class Job {
+        private final int parts;
+        private final IntConsumer body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int parts, IntConsumer body) {
+            this.parts = parts;
+            this.body = body;
+        }
+
+        /** Claims and runs parts until none is left. */
+        void work() {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                try {
+                    body.accept(p);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+
+        /** Waits for parts still running on helpers, then rethrows the first failure. */
+        void awaitAll() {
+            int spins = 0;
+            while (finished.get() < parts) {
+                if (++spins < 1 << 12) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // a helper holding a part may need this core to finish it
+                }
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error er) {
+                throw er;
+            }
+        }
+    }
+
+    /** One spinning helper thread with a single-slot mailbox; a newer job replaces one not yet picked up. */
     private static final class Helper extends Thread {
-        private volatile IntConsumer job;
-        private volatile int part;
-        private volatile boolean done = true;
+        private final AtomicReference<Job> mailbox = new AtomicReference<>();
         private volatile boolean parked;
-        private volatile Throwable failure;
 
         Helper(int index) {
             super("kiln-gemm-helper-" + index);
             setDaemon(true);
         }
 
-        void start(IntConsumer body, int p) {
-            failure = null;
-            part = p;
-            done = false;
-            job = body;
+        void post(Job job) {
+            mailbox.set(job);
             if (parked) {
                 LockSupport.unpark(this);
             }
         }
 
-        Throwable await() {
-            int spins = 0;
-            while (!done) {
-                if (++spins < 1 << 14) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the helper may have been descheduled on a busy machine
-                }
-            }
-            return failure;
-        }
-
         @Override
         public void run() {
-            while (true) {
-                IntConsumer j = waitForJob();
-                try {
-                    j.accept(part);
-                } catch (Throwable t) {
-                    failure = t;
-                }
-                job = null;
-                done = true;
-            }
-        }
-
-        private IntConsumer waitForJob() {
             long idleSince = System.nanoTime();
             while (true) {
-                IntConsumer j = job;
-                if (j != null) {
-                    return j;
-                }
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                Job job = mailbox.getAndSet(null);
+                if (job != null) {
+                    job.work();
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
-                    continue;
+                } else {
+                    parked = true;
+                    if (mailbox.get() == null) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    idleSince = System.nanoTime();
                 }
-                parked = true;
-                if (job == null) {
-                    LockSupport.park(this);
-                }
-                parked = false;
-                idleSince = System.nanoTime();
             }
         }
     }

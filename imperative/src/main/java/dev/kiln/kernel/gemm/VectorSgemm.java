@@ -20,6 +20,8 @@ final class VectorSgemm {
     static final int KC = Gemm.SGEMM_KC;
     /** Rows of op(A) packed at once (MC x KC floats, about 100 KB: L2). */
     static final int MC = 96;
+    /** Widest C (in columns) for which full row panels of an untransposed A are read in place, not packed. */
+    static final int DIRECT_A_MAX_N = 4 * NR;
     /** Columns of op(B) packed at once (KC x NC floats: L2/L3). */
     static final int NC = ((1024 + NR - 1) / NR) * NR;
 
@@ -66,7 +68,7 @@ final class VectorSgemm {
         while (System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 100; i++) {
-                microKernel(32, pa, 0, pb, 0, tile);
+                microKernel(32, pa, 0, 1, MR, pb, 0, tile);
                 storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
             }
             if (System.nanoTime() - t0 < 500_000L) {
@@ -82,6 +84,7 @@ final class VectorSgemm {
         int m = g.m();
         int n = g.n();
         int k = g.k();
+        boolean directA = !g.transA() && g.alpha() == 1f && n <= DIRECT_A_MAX_N;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
@@ -91,8 +94,12 @@ final class VectorSgemm {
                 float beta = pc == 0 ? g.beta() : 1f;
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    FloatPacking.packA(g, ic, mc, pc, kc, MR, ws.packA);
-                    macroKernel(g, ws, ic, mc, jc, nc, kc, beta);
+                    // full row panels of a plain A are read in place when few column panels reuse them
+                    int direct = directA ? mc / MR * MR : 0;
+                    if (direct < mc) {
+                        FloatPacking.packA(g, ic + direct, mc - direct, pc, kc, MR, ws.packA);
+                    }
+                    macroKernel(g, ws, ic, mc, jc, nc, pc, kc, beta, direct);
                 }
             }
         }
@@ -139,8 +146,9 @@ final class VectorSgemm {
         }
     }
 
-    private static void macroKernel(FloatProblem g, Workspace ws, int ic, int mc, int jc, int nc, int kc,
-                                    float beta) {
+    /** Row panels below {@code direct} are read from A in place, the rest from the packed buffer. */
+    private static void macroKernel(FloatProblem g, Workspace ws, int ic, int mc, int jc, int nc, int pc, int kc,
+                                    float beta, int direct) {
         float[] c = g.c();
         int rs = g.rowStride();
         int cs = g.colStride();
@@ -148,7 +156,12 @@ final class VectorSgemm {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                microKernel(kc, ws.packA, ir * kc, ws.packB, jr * kc, ws.tile);
+                if (ir < direct) {
+                    microKernel(kc, g.a(), g.aOff() + (ic + ir) * g.lda() + pc, g.lda(), 1, ws.packB, jr * kc,
+                            ws.tile);
+                } else {
+                    microKernel(kc, ws.packA, (ir - direct) * kc, 1, MR, ws.packB, jr * kc, ws.tile);
+                }
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
                 if (nr == NR && cs == 1) {
                     storeRows(ws.tile, mr, c, cAt, rs, beta);
@@ -160,10 +173,11 @@ final class VectorSgemm {
     }
 
     /**
-     * The register block: tile[6 x NR] = packed A panel (6 x kc) times packed B panel (kc x NR), 24 accumulators.
+     * The register block: tile[6 x NR] = A panel (6 x kc) times packed B panel (kc x NR), 24 accumulators. A(r, p)
+     * is {@code pa[aAt + r * ars + p * ads]}: (1, MR) for a packed panel, (lda, 1) for rows of A read in place.
      * Kept small and free of C addressing so that C2 compiles it early and whole.
      */
-    static void microKernel(int kc, float[] pa, int aAt, float[] pb, int bAt, float[] tile) {
+    static void microKernel(int kc, float[] pa, int aAt, int ars, int ads, float[] pb, int bAt, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -176,18 +190,18 @@ final class VectorSgemm {
             FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, pb, bi + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, pb, bi + 3 * L);
-            int ai = aAt + p * MR;
+            int ai = aAt + p * ads;
             FloatVector a = FloatVector.broadcast(S, pa[ai]);
             c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
-            a = FloatVector.broadcast(S, pa[ai + 1]);
+            a = FloatVector.broadcast(S, pa[ai + 1 * ars]);
             c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
-            a = FloatVector.broadcast(S, pa[ai + 2]);
+            a = FloatVector.broadcast(S, pa[ai + 2 * ars]);
             c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
-            a = FloatVector.broadcast(S, pa[ai + 3]);
+            a = FloatVector.broadcast(S, pa[ai + 3 * ars]);
             c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
-            a = FloatVector.broadcast(S, pa[ai + 4]);
+            a = FloatVector.broadcast(S, pa[ai + 4 * ars]);
             c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
-            a = FloatVector.broadcast(S, pa[ai + 5]);
+            a = FloatVector.broadcast(S, pa[ai + 5 * ars]);
             c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
         }
         c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);

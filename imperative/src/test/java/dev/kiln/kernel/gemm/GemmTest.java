@@ -82,9 +82,10 @@ class GemmTest {
                 float[] c1 = randomFloats(rnd, m * n);
                 float[] c2 = c1.clone();
                 float beta = t == 1 ? 0f : 0.3f;
-                Gemm.sgemm(ta, tb, m, n, k, 0.7f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c1, 0, n,
+                float alpha = t == 2 ? 0.7f : 1f;
+                Gemm.sgemm(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c1, 0, n,
                         Gemm.Path.VECTOR);
-                Gemm.sgemmScalar(ta, tb, m, n, k, 0.7f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c2, 0, n);
+                Gemm.sgemmScalar(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c2, 0, n);
                 assertThat(Arrays.equals(c1, c2)).as("%dx%dx%d ta=%s tb=%s", m, n, k, ta, tb).isTrue();
             }
         }
