@@ -36,6 +36,8 @@ final class ElementwiseCases {
             new Unary("arccos", -0.99, 0.99, false), new Unary("arctan", -5, 5, false),
             new Unary("sinh", -3, 3, false), new Unary("cosh", -3, 3, false), new Unary("arcsinh", -5, 5, false),
             new Unary("arccosh", 1.01, 5, false), new Unary("arctanh", -0.95, 0.95, false),
+            // degrees and radians only in float32/float16: on float64 MXNet 1.9 scales by a float32 constant
+            // (radians(199.08781890315413) = 3.474737913557651), Kiln by the exact double (3.4747379404742453)
             new Unary("degrees", -3, 3, false), new Unary("radians", -200, 200, false),
             new Unary("erf", -3, 3, false), new Unary("erfinv", -0.95, 0.95, false), new Unary("gamma", 0.2, 5, false),
             new Unary("gammaln", 0.2, 5, false), new Unary("softsign", -3, 3, false),
@@ -46,8 +48,11 @@ final class ElementwiseCases {
     static List<CaseSpec> unary() {
         List<CaseSpec> specs = new ArrayList<>();
         for (Unary u : UNARY) {
-            specs.add(random(u.op, 4, r -> {
+            specs.add(random(u.op, 6, r -> {
                 DType t = u.ints ? r.pick(F32, F64, F16, DType.INT32, DType.INT8) : r.pick(F32, F32, F64, F16);
+                if (t == F64 && (u.op.equals("degrees") || u.op.equals("radians"))) {
+                    t = F32;
+                }
                 Shape s = r.shape();
                 NDArray x = t.isIntegral() ? r.values(s, t) : r.array(s, t, u.lo, u.hi);
                 return OpCase.of(u.op, x);
@@ -104,7 +109,7 @@ final class ElementwiseCases {
     static List<CaseSpec> binary() {
         List<CaseSpec> specs = new ArrayList<>();
         for (String f : concat(ARITH, COMPARE)) {
-            specs.add(random("broadcast_" + f, 6, r -> {
+            specs.add(random("broadcast_" + f, 10, r -> {
                 Shape[] pair = r.broadcastPair(r.shape());
                 DType t = r.pick(F32, F32, F64, F16, DType.INT32, DType.INT64, DType.INT8, DType.UINT8);
                 if (f.equals("hypot") && t.isIntegral()) {
@@ -200,7 +205,7 @@ final class ElementwiseCases {
     static List<CaseSpec> scalar() {
         List<CaseSpec> specs = new ArrayList<>();
         for (String op : SCALAR_OPS) {
-            specs.add(random(op, 5, r -> {
+            specs.add(random(op, 8, r -> {
                 DType t = op.equals("_hypot_scalar") ? r.pick(F32, F64) : r.pick(F32, F32, F64, F16, DType.INT32);
                 Shape s = r.shape();
                 NDArray x;
