@@ -21,7 +21,7 @@ final class LinalgCases {
 
     static List<CaseSpec> specs() {
         List<CaseSpec> specs = new ArrayList<>();
-        specs.add(random("dot 2-D", 8, r -> {
+        specs.add(random("dot 2-D", 16, r -> {
             DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
             int m = r.intIn(1, 7);
             int k = r.intIn(1, 12);
@@ -31,11 +31,11 @@ final class LinalgCases {
             return OpCase.of("dot", ta ? mat(r, t, k, m) : mat(r, t, m, k), tb ? mat(r, t, n, k) : mat(r, t, k, n))
                     .attr("transpose_a", ta).attr("transpose_b", tb);
         }));
-        specs.add(random("dot 1-D", 3, r -> {
+        specs.add(random("dot 1-D", 6, r -> {
             int k = r.intIn(1, 10);
             return OpCase.of("dot", mat(r, DType.FLOAT32, k), mat(r, DType.FLOAT32, k));
         }));
-        specs.add(random("dot N-D", 4, r -> {
+        specs.add(random("dot N-D", 8, r -> {
             int k = r.intIn(1, 6);
             return OpCase.of("dot", mat(r, DType.FLOAT32, r.intIn(1, 3), r.intIn(1, 3), k),
                     mat(r, DType.FLOAT32, k, r.intIn(1, 3), r.intIn(1, 3)));
@@ -46,7 +46,7 @@ final class LinalgCases {
         }));
         specs.add(fixed("dot inner dims mismatch", OpCase.of("dot", NDArray.zeros(2, 3), NDArray.zeros(4, 2))
                 .expectRejected()));
-        specs.add(random("batch_dot", 8, r -> {
+        specs.add(random("batch_dot", 16, r -> {
             DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
             int b = r.intIn(1, 4);
             int m = r.intIn(1, 5);
@@ -57,7 +57,7 @@ final class LinalgCases {
             return OpCase.of("batch_dot", ta ? mat(r, t, b, k, m) : mat(r, t, b, m, k),
                     tb ? mat(r, t, b, n, k) : mat(r, t, b, k, n)).attr("transpose_a", ta).attr("transpose_b", tb);
         }));
-        specs.add(random("FullyConnected", 10, r -> {
+        specs.add(random("FullyConnected", 20, r -> {
             DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
             boolean flatten = r.bool();
             boolean noBias = r.bool();
@@ -73,14 +73,14 @@ final class LinalgCases {
         }));
         specs.add(fixed("FullyConnected weight shape mismatch", OpCase.of("FullyConnected", NDArray.zeros(2, 3),
                 NDArray.zeros(4, 5), NDArray.zeros(4)).attr("num_hidden", 4).expectRejected()));
-        specs.add(random("_npi_matmul", 6, r -> {
+        specs.add(random("_npi_matmul", 12, r -> {
             int k = r.intIn(1, 6);
             int batch = r.intIn(1, 3);
             boolean broadcastLeft = r.bool();
             return OpCase.of("_npi_matmul", mat(r, DType.FLOAT32, broadcastLeft ? 1 : batch, r.intIn(1, 4), k),
                     mat(r, DType.FLOAT32, batch, k, r.intIn(1, 4)));
         }));
-        specs.add(random("linalg_gemm2", 6, r -> {
+        specs.add(random("linalg_gemm2", 12, r -> {
             int b = r.intIn(1, 3);
             int m = r.intIn(1, 5);
             int k = r.intIn(1, 6);
@@ -91,7 +91,7 @@ final class LinalgCases {
                     tb ? mat(r, DType.FLOAT32, b, n, k) : mat(r, DType.FLOAT32, b, k, n))
                     .attr("transpose_a", ta).attr("transpose_b", tb).attr("alpha", r.pick("1.0", "0.5", "-2"));
         }));
-        specs.add(random("linalg_gemm", 6, r -> {
+        specs.add(random("linalg_gemm", 12, r -> {
             int m = r.intIn(1, 5);
             int k = r.intIn(1, 6);
             int n = r.intIn(1, 5);
