@@ -11,8 +11,8 @@ final class DoubleGemm {
     private static final int KC = 256;
     private static final int NC = 256;
 
-    private static final ThreadLocal<double[][]> WORKSPACE =
-            ThreadLocal.withInitial(() -> new double[][] {new double[KC * NC], new double[NC]});
+    /** Per thread: KC packed rows of op(B), each its own array so the row loop vectorises, and an accumulator. */
+    private static final ThreadLocal<double[][]> WORKSPACE = ThreadLocal.withInitial(() -> new double[KC + 1][NC]);
 
     private DoubleGemm() {
     }
@@ -22,23 +22,19 @@ final class DoubleGemm {
                      double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                      double beta, double[] c, int cOff, int ldc) {
         double[][] ws = WORKSPACE.get();
-        double[] packB = ws[0];
-        double[] acc = ws[1];
+        double[] acc = ws[KC];
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                pack(transB, b, bOff, ldb, pc, kc, jc, nc, packB);
+                pack(transB, b, bOff, ldb, pc, kc, jc, nc, ws);
                 double betaEff = pc == 0 ? beta : 1;
                 for (int i = i0; i < i1; i++) {
                     Arrays.fill(acc, 0, nc, 0);
                     for (int p = 0; p < kc; p++) {
                         int q = pc + p;
                         double av = alpha * (transA ? a[aOff + q * lda + i] : a[aOff + i * lda + q]);
-                        int off = p * nc;
-                        for (int j = 0; j < nc; j++) {
-                            acc[j] += av * packB[off + j];
-                        }
+                        accumulate(av, ws[p], acc, nc);
                     }
                     int row = cOff + i * ldc + jc;
                     for (int j = 0; j < nc; j++) {
@@ -50,18 +46,25 @@ final class DoubleGemm {
         }
     }
 
+    /** acc += av * row; a method of its own so that C2 compiles and vectorises it early. */
+    private static void accumulate(double av, double[] row, double[] acc, int n) {
+        for (int j = 0; j < n; j++) {
+            acc[j] += av * row[j];
+        }
+    }
+
     private static void pack(boolean transB, double[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                             double[] dst) {
+                             double[][] dst) {
         if (!transB) {
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst, p * nc, nc);
+                System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst[p], 0, nc);
             }
             return;
         }
         for (int j = 0; j < nc; j++) {
             int src = bOff + (j0 + j) * ldb + p0;
             for (int p = 0; p < kc; p++) {
-                dst[p * nc + j] = b[src + p];
+                dst[p][j] = b[src + p];
             }
         }
     }

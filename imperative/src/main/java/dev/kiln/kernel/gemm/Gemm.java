@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 public final class Gemm {
     /** Products with fewer multiply-adds than this run on one thread: a hand-off costs more than it saves. */
     static final long PARALLEL_MIN_WORK = 1L << 18;
+    /** Products with at least this many multiply-adds wake parked helper threads. */
+    static final long WAKE_MIN_WORK = 1L << 21;
     /** Depth of one packed block in both single-precision paths; equal blocking keeps their results identical. */
     static final int SGEMM_KC = 256;
     /**
@@ -73,8 +75,8 @@ public final class Gemm {
             return;
         }
         int parts = (long) m * n * k >= PARALLEL_MIN_WORK ? Math.min(GemmTeam.size(), m) : 1;
-        GemmTeam.run(parts, p -> DoubleGemm.rows(transA, transB, (int) ((long) m * p / parts),
-                (int) ((long) m * (p + 1) / parts), n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        GemmTeam.run(parts, (long) m * n * k >= WAKE_MIN_WORK, p -> DoubleGemm.rows(transA, transB,
+                (int) ((long) m * p / parts), (int) ((long) m * (p + 1) / parts), n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
     }
 
     /** {@link #sgemm} on a chosen path; {@link Path#VECTOR} needs the Vector API (tests call it directly). */
@@ -132,7 +134,7 @@ public final class Gemm {
         }
         int unit = byColumns ? nr : mr;
         int extent = byColumns ? g.n() : g.m();
-        GemmTeam.run(parts, p -> {
+        GemmTeam.run(parts, (long) g.m() * g.n() * g.k() >= WAKE_MIN_WORK, p -> {
             int from = Math.min(extent, tiles * p / parts * unit);
             int to = Math.min(extent, tiles * (p + 1) / parts * unit);
             if (from < to) {

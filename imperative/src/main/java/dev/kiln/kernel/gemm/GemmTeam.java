@@ -27,8 +27,12 @@ final class GemmTeam {
         return HELPERS.length + 1;
     }
 
-    /** Runs {@code body.accept(part)} for every part in {@code [0, parts)} and returns when all are done. */
-    static void run(int parts, IntConsumer body) {
+    /**
+     * Runs {@code body.accept(part)} for every part in {@code [0, parts)} and returns when all are done. Parked helpers
+     * are woken only for {@code large} jobs: for a small one the wake-up call costs more than a helper would save,
+     * so only helpers still spinning from a recent job take part.
+     */
+    static void run(int parts, boolean large, IntConsumer body) {
         boolean nested = Parallel.chunksFor(Integer.MAX_VALUE, 1) <= 1 || Thread.currentThread() instanceof Helper;
         if (parts <= 1 || nested || HELPERS.length == 0) {
             for (int p = 0; p < parts; p++) {
@@ -38,7 +42,7 @@ final class GemmTeam {
         }
         Job job = new Job(parts, body);
         for (int h = 0; h < Math.min(parts - 1, HELPERS.length); h++) {
-            HELPERS[h].post(job);
+            HELPERS[h].post(job, large);
         }
         job.work();
         job.awaitAll();
@@ -109,9 +113,9 @@ final class GemmTeam {
             setDaemon(true);
         }
 
-        void post(Job job) {
+        void post(Job job, boolean wake) {
             mailbox.set(job);
-            if (parked) {
+            if (wake && parked) {
                 LockSupport.unpark(this);
             }
         }

@@ -16,8 +16,8 @@ final class ScalarSgemm {
     private static final int KC = Gemm.SGEMM_KC;
     private static final int NC = 512;
 
-    private static final ThreadLocal<float[][]> WORKSPACE =
-            ThreadLocal.withInitial(() -> new float[][] {new float[KC * NC], new float[NC]});
+    /** Per thread: KC packed rows of op(B) (separate arrays, see {@link #compute}) and one accumulator row. */
+    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[KC + 1][NC]);
 
     private ScalarSgemm() {
     }
@@ -25,24 +25,19 @@ final class ScalarSgemm {
     /** Computes the whole of {@code g} on the calling thread (k >= 1, m, n >= 1). */
     static void compute(FloatProblem g) {
         float[][] ws = WORKSPACE.get();
-        float[] packB = ws[0];
-        float[] acc = ws[1];
+        float[] acc = ws[KC];
         float[] c = g.c();
         float alpha = g.alpha();
         for (int jc = 0; jc < g.n(); jc += NC) {
             int nc = Math.min(NC, g.n() - jc);
             for (int pc = 0, kb = Gemm.depthBlock(g.k()); pc < g.k(); pc += kb) {
                 int kc = Math.min(kb, g.k() - pc);
-                packRows(g, pc, kc, jc, nc, packB);
+                packRows(g, pc, kc, jc, nc, ws);
                 float beta = pc == 0 ? g.beta() : 1f;
                 for (int i = 0; i < g.m(); i++) {
                     Arrays.fill(acc, 0, nc, 0f);
                     for (int p = 0; p < kc; p++) {
-                        float av = alpha * g.opA(i, pc + p);
-                        int off = p * nc;
-                        for (int j = 0; j < nc; j++) {
-                            acc[j] = Math.fma(av, packB[off + j], acc[j]);
-                        }
+                        accumulate(alpha * g.opA(i, pc + p), ws[p], acc, nc);
                     }
                     int row = g.cOff() + i * g.rowStride() + jc * g.colStride();
                     int cs = g.colStride();
@@ -55,11 +50,21 @@ final class ScalarSgemm {
         }
     }
 
-    /** dst[p * nc + j] = op(B)(p0 + p, j0 + j). */
-    private static void packRows(FloatProblem g, int p0, int kc, int j0, int nc, float[] dst) {
+    /**
+     * acc += av * row, one fused multiply-add per element. A method of its own so that C2 compiles it early and
+     * vectorises it; the row is its own array indexed like acc, so no overlap between the two has to be ruled out.
+     */
+    private static void accumulate(float av, float[] row, float[] acc, int n) {
+        for (int j = 0; j < n; j++) {
+            acc[j] = Math.fma(av, row[j], acc[j]);
+        }
+    }
+
+    /** dst[p][j] = op(B)(p0 + p, j0 + j). */
+    private static void packRows(FloatProblem g, int p0, int kc, int j0, int nc, float[][] dst) {
         if (!g.transB()) {
             for (int p = 0; p < kc; p++) {
-                System.arraycopy(g.b(), g.bOff() + (p0 + p) * g.ldb() + j0, dst, p * nc, nc);
+                System.arraycopy(g.b(), g.bOff() + (p0 + p) * g.ldb() + j0, dst[p], 0, nc);
             }
             return;
         }
@@ -69,9 +74,9 @@ final class ScalarSgemm {
             int width = Math.min(64, nc - j1);
             int src = g.bOff() + (j0 + j1) * g.ldb() + p0;
             for (int p = 0; p < kc; p++) {
-                int d = p * nc + j1;
+                float[] row = dst[p];
                 for (int j = 0; j < width; j++) {
-                    dst[d + j] = b[src + j * g.ldb() + p];
+                    row[j1 + j] = b[src + j * g.ldb() + p];
                 }
             }
         }
