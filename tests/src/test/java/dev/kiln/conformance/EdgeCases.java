@@ -72,6 +72,20 @@ final class EdgeCases {
                 ints(DType.INT32, 2, -2, -2, 2, 3))));
         specs.add(fixed("int32 power with zero and one", OpCase.of("broadcast_power", ints(DType.INT32, 0, 1, 2, 3, -2),
                 ints(DType.INT32, 0, 5, 10, 3, 3))));
+        specs.add(fixed("int32 power with negative exponents", OpCase.of("broadcast_power",
+                ints(DType.INT32, 2, 1, -1, -2, 3), ints(DType.INT32, -1, -3, -1, -2, -1))));
+        specs.add(fixed("int32 modulo by zero", OpCase.of("broadcast_mod", ints(DType.INT32, 5, -5, 0),
+                ints(DType.INT32, 0, 0, 0))));
+        specs.add(fixed("int32 _mod_scalar by zero", OpCase.of("_mod_scalar", ints(DType.INT32, 5, -5, 0))
+                .attr("scalar", "0")));
+        specs.add(fixed("power of a negative base to a fractional exponent", OpCase.of("_power_scalar",
+                NDArray.of(Shape.of(3), -2, -0.5f, 4)).attr("scalar", "0.5")));
+        specs.add(fixed("_rpower_scalar of a negative base", OpCase.of("_rpower_scalar",
+                NDArray.of(Shape.of(4), 2, -1, 0.5f, 0)).attr("scalar", "-2")));
+        specs.add(fixed("float16 round at halves", OpCase.of("round", NDArray.of(Shape.of(6), DType.FLOAT16,
+                -2.5, -0.5, 0.5, 1.5, 2.5, 1000.5))));
+        specs.add(fixed("float64 rint at halves", OpCase.of("rint", NDArray.of(Shape.of(6), DType.FLOAT64,
+                -2.5, -0.5, 0.5, 1.5, 2.5, 4503599627370495.5))));
         specs.add(fixed("uint8 addition wraps", OpCase.of("broadcast_add", ints(DType.UINT8, 200, 255, 3),
                 ints(DType.UINT8, 100, 1, 4))));
         specs.add(fixed("int8 multiplication wraps", OpCase.of("broadcast_mul", ints(DType.INT8, 100, -128, 7),
