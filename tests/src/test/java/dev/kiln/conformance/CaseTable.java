@@ -25,6 +25,7 @@ final class CaseTable {
         all.addAll(ConvCases.specs());
         all.addAll(CreationCases.specs());
         all.addAll(EdgeCases.specs());
+        all.addAll(OptimizerCases.specs());
         return all;
     }
 }

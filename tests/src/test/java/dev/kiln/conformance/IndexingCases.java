@@ -108,6 +108,17 @@ final class IndexingCases {
                 .attr("input_dim", 4).attr("output_dim", 2)));
         specs.add(fixed("one_hot with indices out of range", OpCase.of("one_hot", NDArray.of(Shape.of(4), -1, 0, 3, 4))
                 .attr("depth", 3)));
+        specs.add(random("ravel_multi_index", 3, r -> {
+            int n = r.intIn(1, 4);
+            NDArray idx = NDArray.zeros(Shape.of(2, n), DType.FLOAT32, Device.cpu());
+            for (int i = 0; i < n; i++) {
+                idx.setDouble(i, r.intIn(0, 2));
+                idx.setDouble(n + i, r.intIn(0, 3));
+            }
+            return OpCase.of("ravel_multi_index", idx).attr("shape", "(3, 4)");
+        }));
+        specs.add(random("unravel_index", 3, r -> OpCase.of("unravel_index", r.array(Shape.of(r.intIn(1, 5)),
+                DType.FLOAT32, 0, 11)).attr("shape", "(3, 4)")));
         specs.add(random("SequenceMask", 8, r -> {
             int t = r.intIn(1, 4);
             int b = r.intIn(1, 3);

@@ -1,6 +1,7 @@
 package dev.kiln.conformance;
 
 import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
@@ -102,6 +103,42 @@ final class LinalgCases {
                     .attr("transpose_a", ta).attr("transpose_b", tb).attr("alpha", r.pick("1.0", "0.5"))
                     .attr("beta", r.pick("1.0", "0.0", "-1.5"));
         }));
+        specs.add(random("khatri_rao", 3, r -> {
+            int k = r.intIn(1, 3);
+            return OpCase.of("khatri_rao", mat(r, DType.FLOAT32, r.intIn(1, 3), k), mat(r, DType.FLOAT32,
+                    r.intIn(1, 3), k));
+        }));
+        specs.add(random("linalg_potrf and friends", 8, r -> {
+            int n = r.intIn(1, 4);
+            NDArray a = mat(r, DType.FLOAT64, n, n);
+            NDArray spd = NDArray.zeros(Shape.of(n, n), DType.FLOAT64, Device.cpu());
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double v = i == j ? n : 0;
+                    for (int k = 0; k < n; k++) {
+                        v += a.getDouble(i * n + k) * a.getDouble(j * n + k);
+                    }
+                    spd.setDouble(i * n + j, v);
+                }
+            }
+            String op = r.pick("linalg_potrf", "linalg_potri", "linalg_inverse", "linalg_det", "linalg_slogdet",
+                    "linalg_sumlogdiag", "linalg_extractdiag", "linalg_extracttrian", "linalg_syrk");
+            return OpCase.of(op, spd);
+        }));
+        specs.add(random("linalg_trmm and trsm", 4, r -> {
+            int n = r.intIn(1, 4);
+            NDArray tri = mat(r, DType.FLOAT64, n, n);
+            for (int i = 0; i < n; i++) {
+                tri.setDouble(i * n + i, 2 + r.uniform(0, 1));
+                for (int j = i + 1; j < n; j++) {
+                    tri.setDouble(i * n + j, 0);
+                }
+            }
+            return OpCase.of(r.pick("linalg_trmm", "linalg_trsm"), tri, mat(r, DType.FLOAT64, n, r.intIn(1, 3)))
+                    .attr("alpha", r.pick("1.0", "0.5"));
+        }));
+        specs.add(random("linalg_makediag", 2, r -> OpCase.of("linalg_makediag", mat(r, DType.FLOAT32, r.intIn(1, 2),
+                r.intIn(1, 4))).attr("offset", r.intIn(-1, 1))));
         return specs;
     }
 }
