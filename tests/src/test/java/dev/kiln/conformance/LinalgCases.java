@@ -20,6 +20,22 @@ final class LinalgCases {
         return r.array(Shape.of(dims), t, -1, 1);
     }
 
+    /** A symmetric positive definite float64 matrix: {@code A A^T + n I}. */
+    private static NDArray positiveDefinite(CaseRandom r, int n) {
+        NDArray a = mat(r, DType.FLOAT64, n, n);
+        NDArray spd = NDArray.zeros(Shape.of(n, n), DType.FLOAT64, Device.cpu());
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double v = i == j ? n : 0;
+                for (int k = 0; k < n; k++) {
+                    v += a.getDouble(i * n + k) * a.getDouble(j * n + k);
+                }
+                spd.setDouble(i * n + j, v);
+            }
+        }
+        return spd;
+    }
+
     static List<CaseSpec> specs() {
         List<CaseSpec> specs = new ArrayList<>();
         specs.add(random("dot 2-D", 16, r -> {
@@ -108,23 +124,10 @@ final class LinalgCases {
             return OpCase.of("khatri_rao", mat(r, DType.FLOAT32, r.intIn(1, 3), k), mat(r, DType.FLOAT32,
                     r.intIn(1, 3), k));
         }));
-        specs.add(random("linalg_potrf and friends", 8, r -> {
-            int n = r.intIn(1, 4);
-            NDArray a = mat(r, DType.FLOAT64, n, n);
-            NDArray spd = NDArray.zeros(Shape.of(n, n), DType.FLOAT64, Device.cpu());
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    double v = i == j ? n : 0;
-                    for (int k = 0; k < n; k++) {
-                        v += a.getDouble(i * n + k) * a.getDouble(j * n + k);
-                    }
-                    spd.setDouble(i * n + j, v);
-                }
-            }
-            String op = r.pick("linalg_potrf", "linalg_potri", "linalg_inverse", "linalg_det", "linalg_slogdet",
-                    "linalg_sumlogdiag", "linalg_extractdiag", "linalg_extracttrian", "linalg_syrk");
-            return OpCase.of(op, spd);
-        }));
+        for (String op : List.of("linalg_potrf", "linalg_potri", "linalg_inverse", "linalg_det", "linalg_slogdet",
+                "linalg_sumlogdiag", "linalg_extractdiag", "linalg_extracttrian", "linalg_syrk")) {
+            specs.add(random(op, 2, r -> OpCase.of(op, positiveDefinite(r, r.intIn(1, 4)))));
+        }
         specs.add(random("linalg_trmm and trsm", 4, r -> {
             int n = r.intIn(1, 4);
             NDArray tri = mat(r, DType.FLOAT64, n, n);
