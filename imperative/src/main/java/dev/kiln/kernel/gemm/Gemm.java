@@ -11,13 +11,15 @@ import java.util.function.Consumer;
  * Leading dimensions are the row strides of the arrays as stored.
  *
  * <p>Single precision runs a packed, cache- and register-blocked kernel on the Vector API when
- * {@link VectorSupport#isAvailable()} (else {@link #sgemmScalar}); large products are split across Kiln's threads by
- * whole register blocks, so results do not depend on the thread count. As in BLAS, C is not read when
- * {@code beta == 0}, and A and B are not read when {@code k == 0} or {@code alpha == 0}.
+ * {@link VectorSupport#isAvailable()}; otherwise, and for the first calls while HotSpot compiles that kernel, it runs
+ * {@link #sgemmScalar}, which performs the same arithmetic and gives bitwise the same results. Large products are
+ * split across Kiln's threads by whole register blocks, so results do not depend on the thread count either. As in
+ * BLAS, C is not read when {@code beta == 0}, and A and B are not read when {@code k == 0} or {@code alpha == 0}.
+ * Negative sizes, short leading dimensions and operands that do not fit their arrays raise {@link KilnException}.
  */
 public final class Gemm {
     /** Products with fewer multiply-adds than this run on one thread: a hand-off costs more than it saves. */
-    static final long PARALLEL_MIN_WORK = 1L << 18;
+    static final long PARALLEL_MIN_WORK = 1L << 20;
     /** Products with at least this many multiply-adds wake parked helper threads. */
     static final long WAKE_MIN_WORK = 1L << 21;
     /** Depth of one packed block in both single-precision paths; equal blocking keeps their results identical. */

@@ -17,7 +17,7 @@ import java.util.List;
  */
 final class MatrixProducts {
     /** Below this many multiply-adds per matrix, a batch is split across threads by whole matrices. */
-    private static final long SMALL_MATRIX_WORK = 1L << 18;
+    private static final long SMALL_MATRIX_WORK = 1L << 20;
 
     private MatrixProducts() {
     }

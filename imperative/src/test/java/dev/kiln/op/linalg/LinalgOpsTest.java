@@ -253,6 +253,45 @@ class LinalgOpsTest {
     }
 
     @Test
+    void dotReadsVectorsAsRowOrColumnUnderTransposes() {
+        NDArray v = NDArray.of(Shape.of(3), 1, 2, 3);
+
+        assertThat(Ops.call("dot", attrs("transpose_b", true), v, ramp(1, 0, 4, 3))).hasShape(4)
+                .isCloseTo(new double[] {8, 26, 44, 62}, 0, 0);
+        assertThat(Ops.call("dot", attrs("transpose_a", true), ramp(1, 0, 3, 2), NDArray.of(Shape.of(3), 1, -1, 2)))
+                .hasShape(2).isCloseTo(new double[] {6, 8}, 0, 0);
+    }
+
+    @Test
+    void fullyConnectedInFloat64WithoutFlattenOrBias() {
+        NDArray x = NDArray.of(Shape.of(2, 3, 2), DType.FLOAT64, 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5);
+        NDArray w = NDArray.of(Shape.of(3, 2), DType.FLOAT64, 1, 2, -1, 0.5, 0, 3);
+
+        NDArray out = Ops.call("FullyConnected", attrs("num_hidden", 3, "flatten", false, "no_bias", true), x, w);
+
+        assertThat(out).hasShape(2, 3, 3).hasDType(DType.FLOAT64).isCloseTo(new double[] {1.0, 0.25, 1.5, 4.0,
+                -0.25, 4.5, 7.0, -0.75, 7.5, 10.0, -1.25, 10.5, 13.0, -1.75, 13.5, 16.0, -2.25, 16.5}, 0, 0);
+    }
+
+    @Test
+    void matmulInFloat64WithTrailingVector() {
+        NDArray a = NDArray.of(Shape.of(2, 3, 4), DType.FLOAT64, ramp(0.25, 0, 24).toDoubleArray());
+        NDArray b = NDArray.of(Shape.of(4), DType.FLOAT64, 1, 0, -1, 2);
+
+        assertThat(Ops.call("matmul", a, b)).hasShape(2, 3).hasDType(DType.FLOAT64)
+                .isCloseTo(new double[] {1, 3, 5, 7, 9, 11}, 0, 0);
+    }
+
+    @Test
+    void batchDotInBfloat16RoundsTheFloat32Result() {
+        NDArray lhs = NDArray.of(Shape.of(1, 1, 2), DType.BFLOAT16, 1, 2);
+        NDArray rhs = NDArray.of(Shape.of(1, 2, 1), DType.BFLOAT16, 3, 4);
+
+        assertThat(Ops.call("batch_dot", lhs, rhs)).hasShape(1, 1, 1).hasDType(DType.BFLOAT16)
+                .isCloseTo(new double[] {11}, 0, 0);
+    }
+
+    @Test
     void largeProductsMatchANaiveDoubleLoopWithAndWithoutTransposes() {
         int m = 70;
         int k = 130;
