@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * MXNet's {@code LRN}, local response normalisation across channels for float32 data (N, C, H, W):
  * {@code out = x * (knorm + alpha / nsize * sum of x^2 over the nsize channels centred on c)^(-beta)}, the window
- * clipped at the first and last channel. {@code nsize} must be odd and at most C.
+ * clipped at the first and last channel (so a window wider than C, which MXNet accepts, covers every channel).
+ * {@code nsize} must be odd.
  */
 final class LRNOp extends NNOp {
     static final AttrSpec<Double> ALPHA = AttrSpec.of("alpha", AttrType.FLOAT, 1e-4, "variance scaling");
@@ -46,9 +47,6 @@ final class LRNOp extends NNOp {
         int nsize = attrs.get(NSIZE);
         if (nsize < 1 || nsize % 2 == 0) {
             throw error("attribute 'nsize' must be a positive odd number, got " + nsize);
-        }
-        if (nsize > data.get(1)) {
-            throw error("attribute 'nsize' " + nsize + " exceeds the " + data.get(1) + " channels of 'data' " + data);
         }
         return List.of(data);
     }
