@@ -17,8 +17,10 @@ final class ConvKernels {
     private static final long TARGET_COLUMNS = 1024;
     /** Most floats a float32 convolution's column buffer holds when it covers several images. */
     private static final long COLUMN_BUDGET = 1L << 21;
-    /** Column elements written per im2col chunk when the im2col is split over the threads. */
+    /** Column elements written per im2col part at least when the im2col is split over the threads. */
     private static final int IM2COL_GRAIN = 1 << 15;
+    /** Most parts an im2col is cut into; parts are claimed by whichever thread is free, so a few per thread. */
+    private static final int IM2COL_PARTS = 4 * Parallel.threads();
 
     private ConvKernels() {
     }
@@ -119,9 +121,12 @@ final class ConvKernels {
                                     int wide, boolean parallel) {
         int grid = win.gridSize();
         int pairs = nb * channels;
-        int grain = parallel ? Math.max(1, IM2COL_GRAIN / Math.max(1, win.kernelSize() * grid)) : pairs;
-        Parallel.forRange(pairs, grain, (from, to) -> {
-            int t = from;
+        int parts = parallel ? (int) Math.min(pairs, Math.max(1, (long) pairs * win.kernelSize() * grid
+                / IM2COL_GRAIN)) : 1;
+        int chunks = Math.min(parts, IM2COL_PARTS);
+        Gemm.forParts(chunks, part -> {
+            int to = (int) ((long) pairs * (part + 1) / chunks);
+            int t = (int) ((long) pairs * part / chunks);
             while (t < to) {
                 int i = t / channels;
                 int cFrom = t - i * channels;
@@ -191,8 +196,10 @@ final class ConvKernels {
                     }
                 }
                 int yOff = n * filters * image;
-                int grain = sequential ? Math.max(1, IM2COL_GRAIN / Math.max(1, win.kernelSize() * grid)) : filters;
-                Parallel.forRange(filters, grain, (cFrom, cTo) -> Im2Col.col2im(col, cFrom, cTo, win, y, yOff));
+                int parts = sequential ? (int) Math.min(Math.min(filters, IM2COL_PARTS),
+                        Math.max(1, (long) filters * win.kernelSize() * grid / IM2COL_GRAIN)) : 1;
+                Gemm.forParts(parts, part -> Im2Col.col2im(col, (int) ((long) filters * part / parts),
+                        (int) ((long) filters * (part + 1) / parts), win, y, yOff));
                 if (bias != null) {
                     addBias(y, yOff, bias, filters, image);
                 }

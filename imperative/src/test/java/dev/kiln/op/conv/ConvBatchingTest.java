@@ -99,6 +99,10 @@ class ConvBatchingTest {
                 null);
         checkConvolution(new int[] {2, 32, 40, 40}, 48, 2, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
                 null);
+        checkConvolution(new int[] {2, 8, 12, 13, 14}, 8, 1, new int[] {3, 3, 3}, new int[] {1, 1, 1},
+                new int[] {1, 1, 1}, null);
+        checkConvolution(new int[] {1, 16, 70, 50}, 16, 1, new int[] {3, 3}, new int[] {1, 2}, new int[] {0, 1},
+                null);
     }
 
     @Test
@@ -112,19 +116,25 @@ class ConvBatchingTest {
     }
 
     @Test
-    void batchedConvolutionMatchesTheDirectSum() {
-        int[] xd = {8, 6, 5, 5};
-        int[] wd = {4, 6, 3, 3};
+    void batchedAndLargeGridConvolutionsMatchTheDirectSum() {
+        checkDirect(new int[] {8, 6, 5, 5}, new int[] {1, 1}, new int[] {1, 1});
+        checkDirect(new int[] {2, 3, 40, 30}, new int[] {1, 1}, new int[] {1, 1});
+        checkDirect(new int[] {1, 3, 61, 47}, new int[] {2, 1}, new int[] {0, 1});
+    }
+
+    private static void checkDirect(int[] xd, int[] stride, int[] pad) {
+        int[] wd = {4, xd[1], 3, 3};
         double[] x = DirectConv.values(DirectConv.prod(xd, 0), 1);
         double[] w = DirectConv.values(DirectConv.prod(wd, 0), 2);
         double[] b = DirectConv.values(4, 3);
-        int[] one = {1, 1};
-        double[] expected = DirectConv.conv(x, xd, w, b, 4, 1, new int[] {3, 3}, one, one, one, new int[] {8, 4, 5, 5});
-        NDArray y = Ops.call("Convolution", Ops.attrs("kernel", "(3, 3)", "pad", "(1, 1)", "num_filter", 4),
-                NDArray.of(Shape.of(xd), DType.FLOAT32, x),
-                NDArray.of(Shape.of(wd), DType.FLOAT32, w),
+        int[] od = {xd[0], 4, (xd[2] + 2 * pad[0] - 3) / stride[0] + 1, (xd[3] + 2 * pad[1] - 3) / stride[1] + 1};
+        int[] kernel = {3, 3};
+        double[] expected = DirectConv.conv(x, xd, w, b, 4, 1, kernel, stride, new int[] {1, 1}, pad, od);
+        NDArray y = Ops.call("Convolution", Ops.attrs("kernel", kernel, "stride", stride, "pad", pad,
+                        "num_filter", 4),
+                NDArray.of(Shape.of(xd), DType.FLOAT32, x), NDArray.of(Shape.of(wd), DType.FLOAT32, w),
                 NDArray.of(Shape.of(4), DType.FLOAT32, b));
-        assertThat(y).hasShape(8, 4, 5, 5).isCloseTo(expected, 1e-5, 1e-5);
+        assertThat(y).hasShape(od).isCloseTo(expected, 1e-4, 1e-4);
     }
 
     @Test
