@@ -5,8 +5,8 @@ import dev.kiln.parallel.Parallel;
 
 /**
  * Channels-second convolution and transposed convolution as im2col/col2im plus {@link Gemm}, in float32 and float64.
- * Batch elements are independent and each is computed the same way whichever thread runs it, so results do not depend
- * on the thread count.
+ * Every output element is computed the same way however the batch is grouped into products and whichever thread runs
+ * it, so results do not depend on the thread count.
  */
 final class ConvKernels {
     /** Multiply-adds per batch element above which batch elements run in parallel. */
