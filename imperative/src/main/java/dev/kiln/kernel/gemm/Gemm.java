@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.kernel.simd.VectorSupport;
 
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * General matrix multiply on row-major arrays, the kernel under dot, FullyConnected and convolution:
@@ -40,6 +41,16 @@ public final class Gemm {
     enum Path { AUTO, SCALAR, VECTOR }
 
     private Gemm() {
+    }
+
+    /**
+     * Runs {@code body.accept(part)} for every part in {@code [0, parts)} on the threads that split large products
+     * (the caller and the helpers, which spin between products) and returns when all are done. Work between
+     * products, such as a convolution's im2col, runs there instead of on a second pool competing with spinning
+     * helpers for the cores. Parts must not share output; from inside a Kiln worker they run on the caller.
+     */
+    public static void forParts(int parts, IntConsumer body) {
+        GemmTeam.run(parts, true, body);
     }
 
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */

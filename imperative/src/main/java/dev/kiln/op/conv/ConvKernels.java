@@ -5,12 +5,22 @@ import dev.kiln.parallel.Parallel;
 
 /**
  * Channels-second convolution and transposed convolution as im2col/col2im plus {@link Gemm}, in float32 and float64.
- * Batch elements are independent and each is computed the same way whichever thread runs it, so results do not depend
- * on the thread count.
+ * Every output element is computed the same way however the batch is grouped into products and whichever thread runs
+ * it, so results do not depend on the thread count.
  */
 final class ConvKernels {
     /** Multiply-adds per batch element above which batch elements run in parallel. */
     private static final long PARALLEL_WORK = 1L << 16;
+    /** Multiply-adds per product from which {@link Gemm} splits a product over the threads itself. */
+    private static final long GEMM_PARALLEL_WORK = 1L << 20;
+    /** Columns a float32 convolution product aims for by covering several images of a small grid. */
+    private static final long TARGET_COLUMNS = 1024;
+    /** Most floats a float32 convolution's column buffer holds when it covers several images. */
+    private static final long COLUMN_BUDGET = 1L << 21;
+    /** Column elements written per im2col part at least when the im2col is split over the threads. */
+    private static final int IM2COL_GRAIN = 1 << 15;
+    /** Most parts an im2col is cut into; parts are claimed by whichever thread is free, so a few per thread. */
+    private static final int IM2COL_PARTS = 4 * Parallel.threads();
 
     private ConvKernels() {
     }
@@ -22,39 +32,109 @@ final class ConvKernels {
 
     /**
      * Convolution: {@code x} is (batch, channels, image...), {@code w} is (filters, channels / groups, kernel...),
-     * {@code bias} is (filters) or null; returns (batch, filters, grid...).
+     * {@code bias} is (filters) or null; returns (batch, filters, grid...). Images are taken a few at a time
+     * ({@link #imagesPerProduct}) so that small grids still make wide products; their column matrices sit side by
+     * side, one product per group covers them all, and its result is scattered back per image. Products large enough
+     * for {@link Gemm} to split over the threads run one after another with the im2col split over channels;
+     * smaller ones run in parallel over the image groups. Every output element is the same sum in the same order
+     * however the images are grouped, so results do not depend on the thread count.
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
                                Window win) {
         int cg = channels / groups;
         int fg = filters / groups;
-        int kk = cg * win.kernelSize();
+        int taps = win.kernelSize();
+        int kk = cg * taps;
         int grid = win.gridSize();
         int image = win.imageSize();
-        boolean pointwise = win.isPointwise();
         float[] y = new float[batch * filters * grid];
-        Parallel.forRange(batch, grain(batch, (long) filters * grid * kk), (from, to) -> {
-            float[] col = pointwise ? null : new float[channels * win.kernelSize() * grid];
-            for (int n = from; n < to; n++) {
-                int xOff = n * channels * image;
-                int yOff = n * filters * grid;
+        if (fg == 0 || grid == 0 || kk == 0) {
+            if (bias != null) {
+                for (int n = 0; n < batch; n++) {
+                    addBias(y, n * filters * grid, bias, filters, grid);
+                }
+            }
+            return y;
+        }
+        boolean pointwise = win.isPointwise();
+        int per = pointwise ? 1 : imagesPerProduct(batch, (long) channels * taps, grid);
+        int steps = (batch + per - 1) / per;
+        long work = (long) fg * per * grid * kk;
+        boolean sequential = work >= GEMM_PARALLEL_WORK || Parallel.threads() == 1;
+        Parallel.forRange(steps, sequential ? steps : grain(steps, work), (from, to) -> {
+            float[] col = pointwise ? null : new float[channels * taps * grid * Math.min(per, batch)];
+            float[] out = per > 1 ? new float[filters * grid * per] : null;
+            for (int step = from; step < to; step++) {
+                int n0 = step * per;
+                int nb = Math.min(per, batch - n0);
+                int wide = nb * grid;
                 if (!pointwise) {
-                    Im2Col.im2col(x, xOff, channels, win, col);
+                    fillColumns(x, n0, nb, channels, image, win, col, wide, sequential);
                 }
                 for (int g = 0; g < groups; g++) {
                     float[] b = pointwise ? x : col;
-                    int bOff = pointwise ? xOff + g * cg * image : g * kk * grid;
-                    if (fg > 0 && grid > 0 && kk > 0) {
+                    int bOff = pointwise ? n0 * channels * image + g * cg * image : g * kk * wide;
+                    if (nb == 1) {
                         Gemm.sgemm(false, false, fg, grid, kk, 1f, w, g * fg * kk, kk, b, bOff, grid,
-                                0f, y, yOff + g * fg * grid, grid);
+                                0f, y, n0 * filters * grid + g * fg * grid, grid);
+                    } else {
+                        Gemm.sgemm(false, false, fg, wide, kk, 1f, w, g * fg * kk, kk, b, bOff, wide,
+                                0f, out, g * fg * wide, wide);
                     }
                 }
-                if (bias != null) {
-                    addBias(y, yOff, bias, filters, grid);
+                for (int i = 0; i < nb; i++) {
+                    int yOff = (n0 + i) * filters * grid;
+                    if (nb > 1) {
+                        for (int f = 0; f < filters; f++) {
+                            System.arraycopy(out, f * wide + i * grid, y, yOff + f * grid, grid);
+                        }
+                    }
+                    if (bias != null) {
+                        addBias(y, yOff, bias, filters, grid);
+                    }
                 }
             }
         });
         return y;
+    }
+
+    /**
+     * How many images one product covers: enough for about {@link #TARGET_COLUMNS} columns, no more than the
+     * column buffer budget allows (but at least one), spread evenly over the batch.
+     */
+    static int imagesPerProduct(int batch, long rows, int grid) {
+        if (batch <= 1) {
+            return 1;
+        }
+        long byWidth = (TARGET_COLUMNS + grid - 1) / grid;
+        long byMemory = Math.max(1, COLUMN_BUDGET / Math.max(1, rows * grid));
+        int per = (int) Math.max(1, Math.min(batch, Math.min(byWidth, byMemory)));
+        int steps = (batch + per - 1) / per;
+        return (batch + steps - 1) / steps;
+    }
+
+    /**
+     * im2col of images {@code [n0, n0 + nb)} into one matrix of {@code wide} columns, image {@code i} in columns
+     * {@code [i * grid, (i + 1) * grid)}; split over (image, channel) pairs across the threads when asked.
+     */
+    private static void fillColumns(float[] x, int n0, int nb, int channels, int image, Window win, float[] col,
+                                    int wide, boolean parallel) {
+        int grid = win.gridSize();
+        int pairs = nb * channels;
+        int parts = parallel ? (int) Math.min(pairs, Math.max(1, (long) pairs * win.kernelSize() * grid
+                / IM2COL_GRAIN)) : 1;
+        int chunks = Math.min(parts, IM2COL_PARTS);
+        Gemm.forParts(chunks, part -> {
+            int to = (int) ((long) pairs * (part + 1) / chunks);
+            int t = (int) ((long) pairs * part / chunks);
+            while (t < to) {
+                int i = t / channels;
+                int cFrom = t - i * channels;
+                int cTo = Math.min(channels, cFrom + (to - t));
+                Im2Col.im2col(x, (n0 + i) * channels * image, cFrom, cTo, win, col, i * grid, wide);
+                t += cTo - cFrom;
+            }
+        });
     }
 
     /** Double-precision {@link #convolution(float[], float[], float[], int, int, int, int, Window)}. */
@@ -103,7 +183,9 @@ final class ConvKernels {
         int grid = win.gridSize();
         int image = win.imageSize();
         float[] y = new float[batch * filters * image];
-        Parallel.forRange(batch, grain(batch, (long) channels * rows * grid), (from, to) -> {
+        long work = (long) rows * grid * cg;
+        boolean sequential = work >= GEMM_PARALLEL_WORK || Parallel.threads() == 1;
+        Parallel.forRange(batch, sequential ? batch : grain(batch, (long) channels * rows * grid), (from, to) -> {
             float[] col = new float[filters * win.kernelSize() * grid];
             for (int n = from; n < to; n++) {
                 int xOff = n * channels * grid;
@@ -114,7 +196,10 @@ final class ConvKernels {
                     }
                 }
                 int yOff = n * filters * image;
-                Im2Col.col2im(col, filters, win, y, yOff);
+                int parts = sequential ? (int) Math.min(Math.min(filters, IM2COL_PARTS),
+                        Math.max(1, (long) filters * win.kernelSize() * grid / IM2COL_GRAIN)) : 1;
+                Gemm.forParts(parts, part -> Im2Col.col2im(col, (int) ((long) filters * part / parts),
+                        (int) ((long) filters * (part + 1) / parts), win, y, yOff));
                 if (bias != null) {
                     addBias(y, yOff, bias, filters, image);
                 }

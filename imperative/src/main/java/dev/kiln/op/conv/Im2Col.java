@@ -13,8 +13,12 @@ final class Im2Col {
     private Im2Col() {
     }
 
-    /** Fills {@code col} (channels * taps rows, gridSize columns) from the image at {@code x[xOff...]}. */
-    static void im2col(float[] x, int xOff, int channels, Window w, float[] col) {
+    /**
+     * Fills the rows of channels {@code [cFrom, cTo)} of a (channels * taps) x gridSize column matrix stored at
+     * {@code col[colOff...]} with row stride {@code ld} from the image at {@code x[xOff...]}. A stride wider than the
+     * grid lets several images' matrices sit side by side as one wider matrix.
+     */
+    static void im2col(float[] x, int xOff, int cFrom, int cTo, Window w, float[] col, int colOff, int ld) {
         int[] im = w.image();
         int[] gr = w.grid();
         int[] k = w.kernel();
@@ -22,8 +26,8 @@ final class Im2Col {
         int[] d = w.dilate();
         int[] p = w.pad();
         int gw = gr[2];
-        int row = 0;
-        for (int c = 0; c < channels; c++) {
+        int row = cFrom * w.kernelSize();
+        for (int c = cFrom; c < cTo; c++) {
             int chanBase = xOff + c * w.imageSize();
             for (int kd = 0; kd < k[0]; kd++) {
                 for (int kh = 0; kh < k[1]; kh++) {
@@ -31,7 +35,7 @@ final class Im2Col {
                         int shift = kw * d[2] - p[2];
                         int lo = Window.firstInside(shift, s[2], gw);
                         int hi = Window.endInside(shift, s[2], im[2], gw, lo);
-                        int dst = row * w.gridSize();
+                        int dst = colOff + row * ld;
                         for (int gz = 0; gz < gr[0]; gz++) {
                             int iz = gz * s[0] - p[0] + kd * d[0];
                             for (int gy = 0; gy < gr[1]; gy++, dst += gw) {
@@ -59,7 +63,7 @@ final class Im2Col {
         }
     }
 
-    /** Double-precision {@link #im2col(float[], int, int, Window, float[])}. */
+    /** Double-precision {@link #im2col(float[], int, int, int, Window, float[], int, int)} for one whole image. */
     static void im2col(double[] x, int xOff, int channels, Window w, double[] col) {
         int[] im = w.image();
         int[] gr = w.grid();
@@ -105,8 +109,11 @@ final class Im2Col {
         }
     }
 
-    /** Adds every column entry into its tap of the image at {@code y[yOff...]} (which the caller zeroes first). */
-    static void col2im(float[] col, int channels, Window w, float[] y, int yOff) {
+    /**
+     * Adds every column entry of the rows of channels {@code [cFrom, cTo)} into its tap of the image at
+     * {@code y[yOff...]} (which the caller zeroes first). Distinct channel ranges write distinct image planes.
+     */
+    static void col2im(float[] col, int cFrom, int cTo, Window w, float[] y, int yOff) {
         int[] im = w.image();
         int[] gr = w.grid();
         int[] k = w.kernel();
@@ -114,8 +121,8 @@ final class Im2Col {
         int[] d = w.dilate();
         int[] p = w.pad();
         int gw = gr[2];
-        int row = 0;
-        for (int c = 0; c < channels; c++) {
+        int row = cFrom * w.kernelSize();
+        for (int c = cFrom; c < cTo; c++) {
             int chanBase = yOff + c * w.imageSize();
             for (int kd = 0; kd < k[0]; kd++) {
                 for (int kh = 0; kh < k[1]; kh++) {
@@ -144,7 +151,7 @@ final class Im2Col {
         }
     }
 
-    /** Double-precision {@link #col2im(float[], int, Window, float[], int)}. */
+    /** Double-precision {@link #col2im(float[], int, int, Window, float[], int)} for all channels. */
     static void col2im(double[] col, int channels, Window w, double[] y, int yOff) {
         int[] im = w.image();
         int[] gr = w.grid();
