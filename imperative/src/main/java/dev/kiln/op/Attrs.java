@@ -26,10 +26,7 @@ public final class Attrs {
 
     /** Checks and completes {@code raw} (Java values or MXNet strings) against the op's declared attributes. */
     static Attrs parse(OpDef op, Map<String, ?> raw) {
-        Map<String, AttrSpec<?>> specs = new LinkedHashMap<>();
-        for (AttrSpec<?> s : op.attrSpecs()) {
-            specs.put(s.name(), s);
-        }
+        Map<String, AttrSpec<?>> specs = op.attrSpecsByName();
         Map<String, Object> values = new LinkedHashMap<>();
         Set<String> explicit = new LinkedHashSet<>();
         for (Map.Entry<String, ?> e : raw.entrySet()) {

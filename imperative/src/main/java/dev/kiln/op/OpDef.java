@@ -23,6 +23,7 @@ public abstract class OpDef {
     private final List<String> aliases;
     private final List<String> inputs;
     private final List<AttrSpec<?>> attrSpecs;
+    private final Map<String, AttrSpec<?>> attrSpecsByName;
 
     /**
      * @param name     MXNet's op name, e.g. {@code FullyConnected}
@@ -36,6 +37,11 @@ public abstract class OpDef {
         this.family = family;
         this.inputs = List.copyOf(inputs);
         this.attrSpecs = List.copyOf(attrs);
+        Map<String, AttrSpec<?>> byName = new java.util.LinkedHashMap<>();
+        for (AttrSpec<?> spec : this.attrSpecs) {
+            byName.put(spec.name(), spec);
+        }
+        this.attrSpecsByName = Collections.unmodifiableMap(byName);
         this.aliases = List.of(aliases);
     }
 
@@ -53,6 +59,11 @@ public abstract class OpDef {
 
     public final List<AttrSpec<?>> attrSpecs() {
         return attrSpecs;
+    }
+
+    /** The declared attributes by MXNet name, in declaration order (built once, read on every call). */
+    final Map<String, AttrSpec<?>> attrSpecsByName() {
+        return attrSpecsByName;
     }
 
     /** A one-line description for documentation and the generated surface. */
