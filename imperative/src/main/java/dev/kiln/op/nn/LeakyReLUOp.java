@@ -133,7 +133,7 @@ final class LeakyReLUOp extends NNOp {
     }
 
     private static double gelu(double a) {
-        return 0.5 * a * (1 + Erf.erf(a / SQRT_2));
+        return 0.5 * a * (1 + dev.kiln.op.elementwise.SpecialFunctions.erf(a / SQRT_2));
     }
 
     private void prelu(NDArray x, NDArray gamma, NDArray out) {
