@@ -1,6 +1,13 @@
 package dev.kiln.ndarray;
 
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.GradReq;
+import dev.kiln.autograd.Tape;
+import dev.kiln.autograd.TapeEntry;
 import dev.kiln.KilnException;
+
+import java.util.List;
+import java.util.Map;
 
 /**
  * A dense, row-major n-dimensional array: a {@link Shape}, a {@link DType}, a {@link Device} and a backing Java array.
@@ -12,6 +19,7 @@ public final class NDArray {
     private final DType dtype;
     private final Device device;
     private final Object data;
+    private TapeEntry autogradEntry;
 
     private NDArray(Shape shape, DType dtype, Device device, Object data) {
         this.shape = shape;
@@ -240,14 +248,21 @@ public final class NDArray {
         return new NDArray(shape, dtype, device, Storage.copyOf(data));
     }
 
-    /** A copy converted to {@code target} with MXNet's casting rules (a plain copy when the dtype is the same). */
+    /**
+     * A copy converted to {@code target} with MXNet's casting rules (a plain copy when the dtype is the same).
+     * Recorded by autograd as {@code Cast}.
+     */
     public NDArray astype(DType target) {
-        return new NDArray(shape, target, device, Storage.convert(dtype, data, target));
+        NDArray out = new NDArray(shape, target, device, Storage.convert(dtype, data, target));
+        return Tape.recordUnary("Cast", Map.of("dtype", target.mxnetName()), this, out);
     }
 
-    /** A copy of this array on {@code target} (MXNet's {@code copyto(ctx)} / {@code as_in_context}). */
+    /**
+     * A copy of this array on {@code target} (MXNet's {@code copyto(ctx)} / {@code as_in_context}); autograd
+     * records it as a copy, so gradients flow back to this device.
+     */
     public NDArray copyTo(Device target) {
-        return new NDArray(shape, dtype, target, Storage.copyOf(data));
+        return Tape.recordUnary("_copy", Map.of(), this, new NDArray(shape, dtype, target, Storage.copyOf(data)));
     }
 
     /** This array if it already lives on {@code target}, else a copy there. */
@@ -315,7 +330,70 @@ public final class NDArray {
         if (newShape.sizeLong() != shape.sizeLong()) {
             throw new KilnException("reshape: cannot view " + shape + " as " + newShape);
         }
-        return new NDArray(newShape, dtype, device, data);
+        NDArray view = new NDArray(newShape, dtype, device, data);
+        return Tape.recordUnary("Reshape", Map.of("shape", newShape.dims()), this, view);
+    }
+
+    // ---- autograd -------------------------------------------------------------------------------------------
+
+    /** Marks this array as a variable to take gradients for, with a zeroed {@code grad()} buffer ({@code write}). */
+    public NDArray attachGrad() {
+        return attachGrad(GradReq.WRITE);
+    }
+
+    /**
+     * Marks this array as a variable with gradient request {@code req}; any recorded history of it is dropped (it
+     * becomes a leaf), and {@code grad()} is a new zeroed buffer of its shape and dtype.
+     */
+    public NDArray attachGrad(GradReq req) {
+        NDArray buffer = req == GradReq.NULL ? null : new NDArray(shape, dtype, device, Storage.allocate(dtype,
+                size()));
+        autogradEntry = new TapeEntry.Variable(req, buffer);
+        return this;
+    }
+
+    /** The gradient buffer that backward fills; fails if {@link #attachGrad} was not called (or with null). */
+    public NDArray grad() {
+        if (autogradEntry instanceof TapeEntry.Variable v && v.grad() != null) {
+            return v.grad();
+        }
+        throw new KilnException("grad(): no gradient buffer on this array (" + shape + " " + dtype
+                + "); call attachGrad() before recording");
+    }
+
+    /** The gradient request set by {@link #attachGrad}, or {@code null} if this array is not a variable. */
+    public GradReq gradReq() {
+        return autogradEntry instanceof TapeEntry.Variable v ? v.req() : null;
+    }
+
+    /** Back-propagates from this array with a head gradient of ones, filling the variables' {@code grad()}. */
+    public void backward() {
+        Autograd.backward(List.of(this), null, false);
+    }
+
+    /** Back-propagates from this array with head gradient {@code headGrad} (same shape). */
+    public void backward(NDArray headGrad) {
+        Autograd.backward(List.of(this), headGrad == null ? null : List.of(headGrad), false);
+    }
+
+    /** As {@link #backward(NDArray)}; {@code retainGraph} keeps the recorded graph for another backward. */
+    public void backward(NDArray headGrad, boolean retainGraph) {
+        Autograd.backward(List.of(this), headGrad == null ? null : List.of(headGrad), retainGraph);
+    }
+
+    /** The same contents with no autograd history: gradients do not flow back through the result. */
+    public NDArray detach() {
+        return new NDArray(shape, dtype, device, data);
+    }
+
+    /** Autograd's note on this array (internal to autograd; {@code null} if untracked). */
+    public TapeEntry autogradEntry() {
+        return autogradEntry;
+    }
+
+    /** Sets autograd's note on this array (called by autograd only). */
+    public void autogradEntry(TapeEntry entry) {
+        this.autogradEntry = entry;
     }
 
     /** True if both arrays share the same backing storage. */

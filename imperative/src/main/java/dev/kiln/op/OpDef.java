@@ -96,6 +96,14 @@ public abstract class OpDef {
         return 1;
     }
 
+    /**
+     * Outputs a caller sees; the rest are hidden outputs kept for the gradient (Dropout's mask), as MXNet's
+     * {@code FNumVisibleOutputs}. Kernels and inference produce all {@link #numOutputs} outputs.
+     */
+    public int numVisibleOutputs(Attrs attrs) {
+        return numOutputs(attrs);
+    }
+
     /** Output names, MXNet style: {@code output}, or {@code output0, output1, ...}. */
     public List<String> outputNames(Attrs attrs) {
         int n = numOutputs(attrs);
@@ -145,9 +153,30 @@ public abstract class OpDef {
     /** The reference CPU kernel: computes the outputs of one application. */
     public abstract List<NDArray> compute(Invocation call);
 
-    /** True if gradients flow through this op (autograd reads it). */
+    /**
+     * True if gradients flow through this op, by {@link #gradient}. Ops that return false either have a zero
+     * gradient ({@link #hasZeroGradient}: argmax, comparisons' indices, BlockGrad) or none at all, and backward
+     * through them is an error.
+     */
     public boolean isDifferentiable() {
         return true;
+    }
+
+    /**
+     * For ops that are not differentiable: true if backward treats their inputs' gradient as zero (MXNet's
+     * {@code MakeZeroGradNodes}), false if backward through them is an error (random sampling).
+     */
+    public boolean hasZeroGradient() {
+        return !isDifferentiable();
+    }
+
+    /**
+     * The input gradients of one recorded application, written with other ops through {@code g} so that eager
+     * autograd (NDArrays) and the graph gradient (Symbols) share the rule. Returns one entry per input
+     * ({@link Gradient#grads}), {@code null} where an input gets no gradient (indices, auxiliary states).
+     */
+    public <T> List<T> gradient(Gradient<T> g) {
+        throw error("declares itself differentiable but has no gradient rule");
     }
 
     /** An error that starts with this op's name. */

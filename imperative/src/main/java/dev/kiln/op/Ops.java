@@ -1,6 +1,7 @@
 package dev.kiln.op;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.Tape;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
@@ -51,12 +52,17 @@ public final class Ops {
         }
         List<DType> outTypes = op.inferTypes(attrs, types);
         List<Shape> outShapes = op.inferShapes(attrs, shapes);
-        List<NDArray> out = op.compute(new Invocation(op, attrs, List.copyOf(inputs), outShapes, outTypes, device));
+        List<NDArray> in = List.copyOf(inputs);
+        List<NDArray> out = op.compute(new Invocation(op, attrs, in, outShapes, outTypes, device));
         if (out.size() != outShapes.size()) {
             throw new IllegalStateException("kernel of " + op.name() + " returned " + out.size() + " outputs, inference "
                     + "said " + outShapes.size());
         }
-        return out;
+        if (OpContext.isRecording()) {
+            out = Tape.record(op, attrs, in, out);
+        }
+        int visible = op.numVisibleOutputs(attrs);
+        return visible == out.size() ? out : out.subList(0, visible);
     }
 
     /**
@@ -64,6 +70,7 @@ public final class Ops {
      * must have {@code out}'s shape; values are cast to {@code out}'s dtype. Returns {@code out}.
      */
     public static NDArray into(NDArray out, String name, Map<String, ?> attrs, NDArray... inputs) {
+        Tape.checkInPlace(out, name);
         NDArray result = call(name, attrs, inputs);
         if (!result.shape().equals(out.shape())) {
             throw OpRegistry.global().get(name).error("result of shape " + result.shape()

@@ -63,4 +63,10 @@ public abstract class RandomOp extends OpDef {
     public boolean isDifferentiable() {
         return false;
     }
+
+    /** Sampling has no gradient at all: backward through a draw is an error, as in MXNet. */
+    @Override
+    public boolean hasZeroGradient() {
+        return false;
+    }
 }

@@ -6,6 +6,8 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.Gradient;
+import dev.kiln.op.GradientRule;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.parallel.Parallel;
@@ -37,35 +39,51 @@ public class UnaryOp extends OpDef {
     private final LongUnaryOperator integerMath;
     private final FloatLoop floatLoop;
     private final int grain;
+    private final GradientRule gradient;
 
     private UnaryOp(String name, String doc, DoubleUnaryOperator math, LongUnaryOperator integerMath,
-                    FloatLoop floatLoop, int grain, String... aliases) {
+                    FloatLoop floatLoop, int grain, GradientRule gradient, String... aliases) {
         super(name, OpFamily.ELEMENTWISE, List.of("data"), List.of(), aliases);
         this.doc = doc;
         this.math = math;
         this.integerMath = integerMath;
         this.floatLoop = floatLoop;
         this.grain = grain;
+        this.gradient = gradient;
     }
 
     /** An op computing {@code math} in float64 for every dtype. */
     static UnaryOp of(String name, String doc, DoubleUnaryOperator math, String... aliases) {
-        return new UnaryOp(name, doc, math, null, null, GRAIN, aliases);
+        return new UnaryOp(name, doc, math, null, null, GRAIN, null, aliases);
     }
 
     /** This op, computing exactly on integer dtypes with {@code f} (wrapping like C++ integer arithmetic). */
     UnaryOp onIntegers(LongUnaryOperator f) {
-        return new UnaryOp(name(), doc, math, f, floatLoop, grain, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, f, floatLoop, grain, gradient, aliases().toArray(String[]::new));
     }
 
     /** This op, with a vectorisable float32 loop for the same math. */
     UnaryOp float32(FloatLoop loop) {
-        return new UnaryOp(name(), doc, math, integerMath, loop, grain, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, integerMath, loop, grain, gradient, aliases().toArray(String[]::new));
     }
 
     /** This op, split into smaller parallel chunks because each element is expensive. */
     UnaryOp costly() {
-        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, gradient,
+                aliases().toArray(String[]::new));
+    }
+
+    /** This op, with its gradient rule (written with other ops through the context). */
+    UnaryOp gradient(GradientRule rule) {
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, rule, aliases().toArray(String[]::new));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        if (gradient == null) {
+            return super.gradient(g);
+        }
+        return GradientRule.run(gradient, g);
     }
 
     @Override

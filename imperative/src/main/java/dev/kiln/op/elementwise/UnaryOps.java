@@ -17,6 +17,7 @@ public final class UnaryOps implements OpLibrary {
     private static final List<OpDef> OPS = List.of(
             // sign and rounding
             UnaryOp.of("negative", "Numerical negative, elementwise", x -> -x)
+                    .gradient(g -> List.of(g.negative(g.outGrad(0))))
                     .onIntegers(x -> -x)
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -62,6 +63,7 @@ public final class UnaryOps implements OpLibrary {
                     .onIntegers(x -> x),
             // powers and roots
             UnaryOp.of("square", "Square, elementwise", x -> x * x)
+                    .gradient(g -> List.of(g.mul(g.outGrad(0), g.mulScalar(g.input(0), 2))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = a[i] * a[i];
@@ -88,7 +90,8 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             // exponentials and logarithms
-            UnaryOp.of("exp", "Exponential, elementwise", Math::exp),
+            UnaryOp.of("exp", "Exponential, elementwise", Math::exp)
+                    .gradient(g -> List.of(g.mul(g.outGrad(0), g.output(0)))),
             UnaryOp.of("expm1", "exp(x) - 1, accurate near zero", Math::expm1),
             UnaryOp.of("log", "Natural logarithm, elementwise", Math::log),
             UnaryOp.of("log1p", "log(1 + x), accurate near zero", Math::log1p),

@@ -1,0 +1,71 @@
+package dev.kiln.autograd;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.OpDef;
+
+import java.util.List;
+
+/**
+ * One recorded op application: the op and attributes, the arrays it read and wrote (hidden outputs included), and
+ * whether it ran in training mode. Backward frees it unless asked to retain the graph, dropping the arrays.
+ */
+public final class TapeNode {
+    private final OpDef op;
+    private final Attrs attrs;
+    private final boolean training;
+    private List<NDArray> inputs;
+    private List<NDArray> outputs;
+
+    TapeNode(OpDef op, Attrs attrs, List<NDArray> inputs, List<NDArray> outputs, boolean training) {
+        this.op = op;
+        this.attrs = attrs;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.training = training;
+    }
+
+    public OpDef op() {
+        return op;
+    }
+
+    public Attrs attrs() {
+        return attrs;
+    }
+
+    public boolean training() {
+        return training;
+    }
+
+    public boolean isFreed() {
+        return inputs == null;
+    }
+
+    List<NDArray> inputs() {
+        requireLive();
+        return inputs;
+    }
+
+    List<NDArray> outputs() {
+        requireLive();
+        return outputs;
+    }
+
+    void free() {
+        inputs = null;
+        outputs = null;
+    }
+
+    private void requireLive() {
+        if (inputs == null) {
+            throw new KilnException("backward: the graph through op '" + op.name() + "' was freed by an earlier "
+                    + "backward; pass retainGraph = true to that backward to run backward through it again");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return op.name() + (isFreed() ? " (freed)" : "");
+    }
+}

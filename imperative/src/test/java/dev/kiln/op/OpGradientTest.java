@@ -1,0 +1,64 @@
+package dev.kiln.op;
+
+import dev.kiln.op.conv.ConvGradientCases;
+import dev.kiln.op.elementwise.BinaryGradientCases;
+import dev.kiln.op.elementwise.ElementwiseGradientCases;
+import dev.kiln.op.indexing.IndexingGradientCases;
+import dev.kiln.op.linalg.LinalgGradientCases;
+import dev.kiln.op.nn.NNGradientCases;
+import dev.kiln.op.reduce.ReduceGradientCases;
+import dev.kiln.op.shape.ShapeGradientCases;
+import dev.kiln.testing.GradientCase;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every differentiable op in the registry against central differences. The list of ops comes from the registry, so an
+ * op added without a gradient case fails {@link #everyDifferentiableOpHasAGradientCase}.
+ */
+class OpGradientTest {
+
+    static List<GradientCase> allCases() {
+        List<GradientCase> all = new ArrayList<>();
+        all.addAll(ElementwiseGradientCases.cases());
+        all.addAll(BinaryGradientCases.cases());
+        all.addAll(ReduceGradientCases.cases());
+        all.addAll(LinalgGradientCases.cases());
+        all.addAll(ShapeGradientCases.cases());
+        all.addAll(IndexingGradientCases.cases());
+        all.addAll(NNGradientCases.cases());
+        all.addAll(ConvGradientCases.cases());
+        return all;
+    }
+
+    @Test
+    void everyDifferentiableOpHasAGradientCase() {
+        Set<String> covered = new TreeSet<>();
+        for (GradientCase c : allCases()) {
+            covered.add(OpRegistry.global().get(c.op()).name());
+        }
+        Set<String> missing = new TreeSet<>();
+        for (OpDef op : OpRegistry.global().ops()) {
+            if (op.isDifferentiable() && !op.name().startsWith("_backward_") && !covered.contains(op.name())
+                    && !op.family().equals(OpFamily.CUSTOM)) {
+                missing.add(op.name());
+            }
+        }
+        assertThat(missing).as("differentiable ops without a gradient case").isEmpty();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> gradientMatchesCentralDifferences() {
+        return allCases().stream().map(c -> DynamicTest.dynamicTest(c.toString(),
+                () -> c.checker().verify(c.inputs().toArray(dev.kiln.ndarray.NDArray[]::new))));
+    }
+}
