@@ -53,12 +53,20 @@ public final class Ops {
         List<DType> outTypes = op.inferTypes(attrs, types);
         List<Shape> outShapes = op.inferShapes(attrs, shapes);
         List<NDArray> in = List.copyOf(inputs);
-        List<NDArray> out = op.compute(new Invocation(op, attrs, in, outShapes, outTypes, device));
+        boolean recording = OpContext.isRecording() && OpContext.setRecording(false); // kernels may call ops
+        List<NDArray> out;
+        try {
+            out = op.compute(new Invocation(op, attrs, in, outShapes, outTypes, device));
+        } finally {
+            if (recording) {
+                OpContext.setRecording(true);
+            }
+        }
         if (out.size() != outShapes.size()) {
             throw new IllegalStateException("kernel of " + op.name() + " returned " + out.size() + " outputs, inference "
                     + "said " + outShapes.size());
         }
-        if (OpContext.isRecording()) {
+        if (recording) {
             out = Tape.record(op, attrs, in, out);
         }
         int visible = op.numVisibleOutputs(attrs);

@@ -35,6 +35,8 @@ public final class ReduceOps implements OpLibrary {
                 new CumsumOp(),
                 new SortOp(),
                 new ArgsortOp(),
-                new TopKOp());
+                new TopKOp(),
+                new SumLikeOp(),
+                new BroadcastToLikeOp());
     }
 }
