@@ -214,6 +214,13 @@ final class MXNet {
         check(api.MXAutogradBackward(o.length, o, null, 0), "MXAutogradBackward");
     }
 
+    /** Back-propagates from {@code outputs} with the given head gradients. */
+    synchronized void backward(List<MXArray> outputs, List<MXArray> headGrads) {
+        Pointer[] o = outputs.stream().map(MXArray::handle).toArray(Pointer[]::new);
+        Pointer[] g = headGrads.stream().map(MXArray::handle).toArray(Pointer[]::new);
+        check(api.MXAutogradBackward(o.length, o, g, 0), "MXAutogradBackward");
+    }
+
     /** Seeds MXNet's random generators ({@code mx.random.seed}). */
     synchronized void seed(int seed) {
         check(api.MXRandomSeed(seed), "MXRandomSeed");

@@ -33,6 +33,29 @@ class OpConformanceTest {
         return containers(false);
     }
 
+    /**
+     * Every table case Kiln can differentiate: input gradients must match MXNet's for the same head gradients.
+     * Dropout in training mode is left out (the two libraries draw different masks).
+     */
+    @TestFactory
+    Stream<DynamicNode> gradientsMatchMXNet() {
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (CaseSpec spec : CaseTable.all()) {
+            List<DynamicNode> tests = new ArrayList<>();
+            List<OpCase> cases = spec.cases();
+            for (int i = 0; i < cases.size(); i++) {
+                OpCase c = cases.get(i);
+                if (GradientConformance.applies(c) && !(c.training() && c.op().equals("Dropout"))) {
+                    tests.add(dynamicTest("#" + i + " " + c.describe(), () -> GradientConformance.check(c)));
+                }
+            }
+            if (!tests.isEmpty()) {
+                nodes.add(dynamicContainer(spec.title(), tests));
+            }
+        }
+        return nodes.stream();
+    }
+
     private static Stream<DynamicNode> containers(boolean compareWithKiln) {
         OpRegistry registry = OpRegistry.global();
         List<DynamicNode> nodes = new ArrayList<>();

@@ -1,0 +1,185 @@
+package dev.kiln.conformance;
+
+import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.OpContext;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpRegistry;
+import dev.kiln.op.Ops;
+import org.opentest4j.TestAbortedException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Gradients of an {@link OpCase} in real MXNet and in Kiln: the floating, non-auxiliary inputs are variables, the op
+ * is recorded, and backward runs from every floating output with the same seeded head gradients. Each input's
+ * gradient must agree within the case's tolerance widened tenfold (a gradient is a sum of rounded products).
+ */
+final class GradientConformance {
+    private GradientConformance() {
+    }
+
+    /** True if the case can be compared: Kiln has a gradient (or a zero one) and some input is floating. */
+    static boolean applies(OpCase c) {
+        if (c.rejected() || c.numpyShape() || !OpRegistry.global().contains(c.op())) {
+            return false;
+        }
+        OpDef op = OpRegistry.global().get(c.op());
+        if (!op.isDifferentiable() && !op.hasZeroGradient()) {
+            return false;
+        }
+        List<Integer> wrt = variables(op, c);
+        return !wrt.isEmpty();
+    }
+
+    static void check(OpCase c) {
+        OpDef op = OpRegistry.global().get(c.op());
+        List<Integer> wrt = variables(op, c);
+        java.util.Random r = new java.util.Random(c.describe().hashCode());
+        MXNet mx = MXNet.get();
+        List<NDArray> expected;
+        List<NDArray> heads = new ArrayList<>();
+        boolean prevMx = mx.setTraining(c.training());
+        try {
+            expected = runMXNet(mx, c, wrt, heads, r);
+        } finally {
+            mx.setTraining(prevMx);
+        }
+        List<NDArray> actual = runKiln(op, c, wrt, heads);
+        List<String> problems = new ArrayList<>();
+        List<String> names = op.inputNames(op.attrs(c.attrs()));
+        for (int k = 0; k < wrt.size(); k++) {
+            NDArray in = c.inputs().get(wrt.get(k));
+            Tolerance t = (c.tolerance() != null ? c.tolerance() : Tolerance.of(in.dtype())).times(10);
+            Optional<String> d = ArrayComparison.compare(actual.get(k), expected.get(k), t);
+            int idx = k;
+            d.ifPresent(s -> problems.add("  gradient of '" + names.get(wrt.get(idx)) + "': " + s
+                    + (in.size() <= 24 ? "\n    Kiln:  " + ArrayComparison.values(actual.get(idx))
+                    + "\n    MXNet: " + ArrayComparison.values(expected.get(idx)) : "")));
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("Kiln's gradient disagrees with MXNet 1.9 on " + c.describe() + "\n  attrs: "
+                    + c.attrs() + "\n" + c.inputDetails(names) + "\n" + String.join("\n", problems));
+        }
+    }
+
+    private static List<Integer> variables(OpDef op, OpCase c) {
+        List<Integer> aux;
+        try {
+            aux = op.auxInputIndices(op.attrs(c.attrs()));
+        } catch (KilnException e) {
+            return List.of();
+        }
+        List<Integer> wrt = new ArrayList<>();
+        for (int i = 0; i < c.inputs().size(); i++) {
+            NDArray x = c.inputs().get(i);
+            if (x.dtype().isFloating() && x.size() > 0 && !aux.contains(i)) {
+                wrt.add(i);
+            }
+        }
+        return wrt;
+    }
+
+    private static List<NDArray> runMXNet(MXNet mx, OpCase c, List<Integer> wrt, List<NDArray> heads,
+                                          java.util.Random r) {
+        List<MXArray> in = new ArrayList<>();
+        List<MXArray> grads = new ArrayList<>();
+        List<MXArray> out = List.of();
+        List<MXArray> headArrays = new ArrayList<>();
+        try {
+            for (NDArray x : c.inputs()) {
+                in.add(mx.array(x));
+            }
+            List<MXArray> vars = new ArrayList<>();
+            for (int i : wrt) {
+                NDArray x = c.inputs().get(i);
+                vars.add(in.get(i));
+                grads.add(mx.array(NDArray.zeros(x.shape(), x.dtype(), x.device())));
+            }
+            mx.markVariables(vars, grads);
+            boolean prevRecording = mx.setRecording(true);
+            try {
+                out = mx.invoke(c.op(), c.attrs(), in);
+            } finally {
+                mx.setRecording(prevRecording);
+            }
+            List<MXArray> floatingOuts = new ArrayList<>();
+            for (MXArray o : out) {
+                NDArray value = o.toNDArray();
+                if (value.dtype().isFloating()) {
+                    NDArray h = NDArray.zeros(value.shape(), value.dtype(), value.device());
+                    for (int j = 0; j < h.size(); j++) {
+                        h.setDouble(j, r.nextDouble() * 2 - 1);
+                    }
+                    heads.add(h);
+                    floatingOuts.add(o);
+                    headArrays.add(mx.array(h));
+                } else {
+                    heads.add(null);
+                }
+            }
+            try {
+                mx.backward(floatingOuts, headArrays);
+            } catch (MXNetException e) {
+                throw new TestAbortedException("MXNet has no gradient here: " + e.mxnetMessage());
+            }
+            List<NDArray> result = new ArrayList<>();
+            for (MXArray g : grads) {
+                result.add(g.toNDArray());
+            }
+            return result;
+        } catch (MXNetException e) {
+            throw new TestAbortedException("MXNet rejects the recorded call: " + e.mxnetMessage());
+        } finally {
+            in.forEach(MXArray::close);
+            grads.forEach(MXArray::close);
+            out.forEach(MXArray::close);
+            headArrays.forEach(MXArray::close);
+        }
+    }
+
+    private static List<NDArray> runKiln(OpDef op, OpCase c, List<Integer> wrt, List<NDArray> heads) {
+        List<NDArray> in = new ArrayList<>();
+        for (NDArray x : c.inputs()) {
+            in.add(x.copy());
+        }
+        List<NDArray> vars = new ArrayList<>();
+        for (int i : wrt) {
+            vars.add(in.get(i).attachGrad());
+        }
+        boolean prev = OpContext.setTraining(c.training());
+        List<NDArray> out;
+        try (var rec = Autograd.record(c.training())) {
+            out = Ops.invoke(op, op.attrs(c.attrs()), in);
+        } finally {
+            OpContext.setTraining(prev);
+        }
+        List<NDArray> floatingOuts = new ArrayList<>();
+        List<NDArray> floatingHeads = new ArrayList<>();
+        for (int k = 0; k < out.size() && k < heads.size(); k++) {
+            if (heads.get(k) != null) {
+                floatingOuts.add(out.get(k));
+                floatingHeads.add(heads.get(k));
+            }
+        }
+        List<NDArray> tracked = new ArrayList<>();
+        List<NDArray> trackedHeads = new ArrayList<>();
+        for (int k = 0; k < floatingOuts.size(); k++) {
+            if (floatingOuts.get(k).autogradEntry() != null) {
+                tracked.add(floatingOuts.get(k));
+                trackedHeads.add(floatingHeads.get(k));
+            }
+        }
+        if (tracked.isEmpty()) {
+            List<NDArray> zeros = new ArrayList<>();
+            for (NDArray v : vars) {
+                zeros.add(NDArray.zeros(v.shape(), v.dtype(), v.device()));
+            }
+            return zeros;
+        }
+        return Autograd.grad(tracked, vars, trackedHeads, false, false);
+    }
+}
