@@ -57,6 +57,11 @@ public final class BenchMain {
             double perOp;
             double peak;
             String unit;
+            if (name.startsWith("AutogradBench")) {
+                lines.add(String.format(Locale.ROOT, "%-26s %-34s %10.1f us/op %9.1f us (best)", name, params,
+                        1e6 / opsPerSecond, 1e6 / bestOpsPerSecond));
+                continue;
+            }
             if (name.startsWith("Elementwise")) {
                 String method = name.substring(name.indexOf('.') + 1);
                 perOp = ElementwiseBench.bytes(method, Integer.parseInt(p.getParam("size"))) / 1e9;
