@@ -6,7 +6,8 @@ package dev.kiln.op.elementwise;
  * rule attaches to one place. Floating dtypes use {@link #apply(double, double)}; integer and bool dtypes use
  * {@link #applyExact(long, long)} where MXNet computes natively in the integer type, else
  * {@link #applyToIntegers(double, double)} cast back with MXNet's rules. Cheap functions override the float32 loops
- * with plain counted loops HotSpot vectorises; the default loops call {@link #apply(double, double)}.
+ * with plain counted loops HotSpot vectorises; the default loops call {@link #apply(double, double)}. Functions with
+ * a gradient extend {@link Differentiable} and give it once, as formulas over {@link Terms}.
  */
 public abstract class BinaryMath {
     private final String name;
@@ -49,6 +50,47 @@ public abstract class BinaryMath {
     @Override
     public String toString() {
         return name;
+    }
+
+    /** True if gradients flow through this function; comparisons and logical functions have zero gradient. */
+    public boolean isDifferentiable() {
+        return false;
+    }
+
+    /**
+     * The gradient reaching {@code lhs} when {@code grad} arrives at the output: {@code grad * df/dlhs}, from the
+     * operands and the output as terms (a scalar op's scalar is a constant). Written with {@code d}'s ops so it can be
+     * differentiated again; broadcasting ops reduce it to the operand's shape afterwards.
+     */
+    public <T> Terms.Term<T> lhsGradient(Terms<T> d, Terms.Term<T> grad, Terms.Term<T> lhs, Terms.Term<T> rhs,
+                                         Terms.Term<T> out) {
+        throw new IllegalStateException(name + " has no gradient");
+    }
+
+    /** The gradient reaching {@code rhs}: {@code grad * df/drhs}, as {@link #lhsGradient}. */
+    public <T> Terms.Term<T> rhsGradient(Terms<T> d, Terms.Term<T> grad, Terms.Term<T> lhs, Terms.Term<T> rhs,
+                                         Terms.Term<T> out) {
+        throw new IllegalStateException(name + " has no gradient");
+    }
+
+    /** A function with a gradient: both partial-derivative formulas are required. */
+    public abstract static class Differentiable extends BinaryMath {
+        protected Differentiable(String name, boolean exactOnIntegers) {
+            super(name, exactOnIntegers);
+        }
+
+        @Override
+        public final boolean isDifferentiable() {
+            return true;
+        }
+
+        @Override
+        public abstract <T> Terms.Term<T> lhsGradient(Terms<T> d, Terms.Term<T> grad, Terms.Term<T> lhs,
+                                                      Terms.Term<T> rhs, Terms.Term<T> out);
+
+        @Override
+        public abstract <T> Terms.Term<T> rhsGradient(Terms<T> d, Terms.Term<T> grad, Terms.Term<T> lhs,
+                                                      Terms.Term<T> rhs, Terms.Term<T> out);
     }
 
     /** {@code out[oo+i] = f(a[ao+i], b[bo+i])} for {@code i} in {@code [0, n)}. */

@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -14,7 +15,8 @@ import java.util.List;
  * A binary elementwise op on two arrays of one dtype ({@code lhs}, {@code rhs}), with a {@link BinaryMath}. MXNet has
  * two kinds per function, and so does Kiln: the {@code broadcast_*} ops broadcast NumPy-style, while the legacy
  * same-shape ops ({@code elemwise_add} alias {@code _plus}, {@code _mod}, {@code _equal}, ...) require equal shapes.
- * Both kinds share the function's one {@link BinaryMath}. The output keeps the inputs' dtype.
+ * Both kinds share the function's one {@link BinaryMath}, its gradient included; the broadcasting kind sums each
+ * operand's gradient back to the operand's shape. The output keeps the inputs' dtype.
  */
 public final class BinaryOp extends OpDef {
     private final BinaryMath math;
@@ -100,5 +102,26 @@ public final class BinaryOp extends OpDef {
         NDArray out = call.newOutput(0);
         BinaryKernels.compute(this, math, call.input(0), call.input(1), out);
         return List.of(out);
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return math.isDifferentiable();
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Terms<T> d = new Terms<>(g);
+        Terms.Term<T> grad = d.of(g.outGrad(0));
+        Terms.Term<T> lhs = d.of(g.input(0));
+        Terms.Term<T> rhs = d.of(g.input(1));
+        Terms.Term<T> out = d.of(g.output(0));
+        T dl = g.requiresGrad(0) ? d.array(math.lhsGradient(d, grad, lhs, rhs, out)) : null;
+        T dr = g.requiresGrad(1) ? d.array(math.rhsGradient(d, grad, lhs, rhs, out)) : null;
+        if (broadcasting) {
+            dl = dl == null ? null : g.sumLike(dl, g.input(0));
+            dr = dr == null ? null : g.sumLike(dr, g.input(1));
+        }
+        return g.grads(dl, dr);
     }
 }

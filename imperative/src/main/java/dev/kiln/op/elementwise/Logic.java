@@ -2,7 +2,8 @@ package dev.kiln.op.elementwise;
 
 /**
  * Comparisons and logical functions with MXNet's legacy result: 1 or 0 in the inputs' dtype (float32 1.0/0.0 for
- * float32 inputs). NaN compares unequal to everything and counts as true in the logical functions, as in C.
+ * float32 inputs). NaN compares unequal to everything and counts as true in the logical functions, as in C. None of
+ * them is differentiable: as in MXNet, backward gives their inputs a zero gradient.
  */
 public final class Logic {
     private Logic() {

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -17,7 +18,8 @@ import java.util.List;
  * {@code f(data, scalar)}, or {@code f(scalar, data)} for the reversed ops ({@code _rminus_scalar},
  * {@code _rdiv_scalar}, ...). As in MXNet the scalar is first cast to the output dtype (2.7 becomes 2 for int32), and
  * the output keeps the input's dtype, except that an integer input with {@code is_int=False} computes in float64 and a
- * bool input computes in int64 ({@code is_int=True}) or float64.
+ * bool input computes in int64 ({@code is_int=True}) or float64. The gradient is the function's own
+ * ({@link BinaryMath#lhsGradient}, or {@link BinaryMath#rhsGradient} when reversed) with the scalar as a constant.
  */
 public final class ScalarBinaryOp extends OpDef {
     public static final AttrSpec<Double> SCALAR = AttrSpec.of("scalar", AttrType.FLOAT, 1.0, "Scalar input value");
@@ -92,5 +94,22 @@ public final class ScalarBinaryOp extends OpDef {
             BinaryKernels.compute(this, math, data, scalar, out);
         }
         return List.of(out);
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return math.isDifferentiable();
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Terms<T> d = new Terms<>(g);
+        Terms.Term<T> grad = d.of(g.outGrad(0));
+        Terms.Term<T> data = d.of(g.input(0));
+        Terms.Term<T> scalar = d.constant(g.attr(SCALAR));
+        Terms.Term<T> out = d.of(g.output(0));
+        Terms.Term<T> dx = reversed ? math.rhsGradient(d, grad, scalar, data, out)
+                : math.lhsGradient(d, grad, data, scalar, out);
+        return g.grads(d.array(dx));
     }
 }
