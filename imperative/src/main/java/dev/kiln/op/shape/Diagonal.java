@@ -5,6 +5,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -77,6 +78,34 @@ final class Diagonal extends ShapeOp {
         return List.of(Shape.of(out));
     }
 
+    /**
+     * Where diagonal {@code k} lies in an array of shape {@code matrix} (rank >= 2): the offset of its first element
+     * and, per axis of the extracted result (shape {@code diagonal}), the stride in {@code matrix}.
+     */
+    record View(int offset, int[] strides) {
+    }
+
+    View view(Attrs attrs, Shape matrix, Shape diagonal) {
+        int k = attrs.get(K);
+        int[] ax = axes(attrs, matrix);
+        int[] inStrides = matrix.strides();
+        int[] strides = new int[diagonal.rank()];
+        int o = 0;
+        for (int i = 0; i < matrix.rank(); i++) {
+            if (i != ax[0] && i != ax[1]) {
+                strides[o++] = inStrides[i];
+            }
+        }
+        strides[o] = inStrides[ax[0]] + inStrides[ax[1]];
+        int offset = k > 0 ? k * inStrides[ax[1]] : -k * inStrides[ax[0]];
+        return new View(diagonal.get(o) == 0 ? 0 : offset, strides);
+    }
+
+    /** The offset of diagonal {@code k}'s first element in an {@code n x n} matrix built from a vector. */
+    static int vectorStart(int k, int n) {
+        return Math.max(0, -k) * n + Math.max(0, k);
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
@@ -84,26 +113,17 @@ final class Diagonal extends ShapeOp {
         int k = call.attr(K);
         if (x.rank() == 1) {
             int n = out.shape().get(1);
-            int start = Math.max(0, -k) * n + Math.max(0, k);
-            Strided.copyRow(x.data(), 0, 1, out.data(), start, n + 1, x.size());
+            Strided.copyRow(x.data(), 0, 1, out.data(), vectorStart(k, n), n + 1, x.size());
             return List.of(out);
         }
-        int[] ax = axes(call.attrs(), x.shape());
-        int[] inStrides = x.shape().strides();
-        int[] dims = out.shape().dims();
-        int[] strides = new int[dims.length];
-        int o = 0;
-        for (int i = 0; i < x.rank(); i++) {
-            if (i != ax[0] && i != ax[1]) {
-                strides[o++] = inStrides[i];
-            }
-        }
-        strides[o] = inStrides[ax[0]] + inStrides[ax[1]];
-        int offset = k > 0 ? k * inStrides[ax[1]] : -k * inStrides[ax[0]];
-        if (dims[o] == 0) {
-            offset = 0;
-        }
-        Strided.gather(x.data(), offset, dims, strides, out.data());
+        View v = view(call.attrs(), x.shape(), out.shape());
+        Strided.gather(x.data(), v.offset(), out.shape().dims(), v.strides(), out.data());
         return List.of(out);
+    }
+
+    /** A vector's gradient reads diagonal k back; a diagonal's is scattered into zeros ({@link DiagonalBackward}). */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_diag", g.attrs().values(), g.outGrad(0), g.input(0)));
     }
 }

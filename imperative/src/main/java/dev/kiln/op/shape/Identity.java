@@ -7,6 +7,7 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
 /**
  * Ops whose output has the input's shape or describes it: {@code _copy} (alias {@code identity}), {@code BlockGrad}
  * (alias {@code stop_gradient}), {@code Cast} (alias {@code cast}), {@code zeros_like}, {@code ones_like},
- * {@code shape_array} and {@code size_array}.
+ * {@code shape_array} and {@code size_array}, and {@code _cast_like}, the cast that carries Cast's gradient back.
  */
 final class Identity {
     private Identity() {
@@ -47,6 +48,11 @@ final class Identity {
         @Override
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.outGrad(0));
         }
     }
 
@@ -97,6 +103,48 @@ final class Identity {
         public List<NDArray> compute(Invocation call) {
             NDArray x = call.input(0);
             return List.of(call.wrapOutput(0, Storage.convert(x.dtype(), x.data(), call.attr(DTYPE))));
+        }
+
+        /** The gradient goes back to the input's dtype, through an op so that it needs no array metadata. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_cast_like", g.outGrad(0), g.input(0)));
+        }
+    }
+
+    /**
+     * {@code _cast_like}: {@code data} cast to the dtype of {@code like}, keeping its own shape. Cast's gradient uses
+     * it to return to the input's dtype without reading the dtype in the rule.
+     */
+    static final class CastLike extends ShapeOp {
+        CastLike() {
+            super("_cast_like", List.of("data", "like"), List.of());
+        }
+
+        @Override
+        public String doc() {
+            return "Casts data to the dtype of like.";
+        }
+
+        @Override
+        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            return List.of(in.get(0));
+        }
+
+        @Override
+        public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+            return List.of(in.get(1));
+        }
+
+        @Override
+        public List<NDArray> compute(Invocation call) {
+            NDArray x = call.input(0);
+            return List.of(call.wrapOutput(0, Storage.convert(x.dtype(), x.data(), call.outputTypes().get(0))));
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_cast_like", g.outGrad(0), g.input(0)), null);
         }
     }
 

@@ -1,17 +1,23 @@
 package dev.kiln.op.shape;
 
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
-/** Ops that join several arrays into one: {@code Concat} and {@code stack}. Inputs are named {@code arg0..argN}. */
+/**
+ * Ops that join several arrays into one: {@code Concat} and {@code stack}, inputs named {@code arg0..argN}, and
+ * {@code _backward_Concat}, which cuts Concat's output gradient back into one part per input.
+ */
 final class Joining {
     private Joining() {
     }
@@ -103,6 +109,91 @@ final class Joining {
             return List.of(join(call, Strided.product(dims, 0, axis), Strided.product(dims, axis + 1, dims.length),
                     sizes));
         }
+
+        /** Each input gets its part of the output gradient; the parts' sizes come from the inputs' shapes. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            List<T> in = new ArrayList<>();
+            in.add(g.outGrad(0));
+            for (int i = 0; i < g.numInputs(); i++) {
+                in.add(g.input(i));
+            }
+            return g.grads(array(g.applyAll("_backward_Concat", g.attrs().values(), array(in))));
+        }
+    }
+
+    /**
+     * {@code _backward_Concat(out_grad, arg0, ..., argN)}: the parts of {@code out_grad} along {@code dim} with the
+     * sizes of the inputs of the Concat it undoes, one output per input. The inputs lend only their shapes.
+     */
+    static final class ConcatBackward extends ShapeOp {
+        ConcatBackward() {
+            super("_backward_Concat", List.of("out_grad", "data"), List.of(Concat.NUM_ARGS, Concat.DIM));
+        }
+
+        @Override
+        public String doc() {
+            return "Cuts Concat's output gradient into one part per input.";
+        }
+
+        @Override
+        public List<String> inputNames(Attrs attrs) {
+            List<String> names = new ArrayList<>();
+            names.add("out_grad");
+            names.addAll(argNames(numOutputs(attrs)));
+            return names;
+        }
+
+        @Override
+        public int numOutputs(Attrs attrs) {
+            int n = attrs.get(Concat.NUM_ARGS);
+            if (n < 1) {
+                throw error("attribute num_args=" + n + " must be at least 1");
+            }
+            return n;
+        }
+
+        @Override
+        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            requireKnown(in);
+            List<Shape> parts = in.subList(1, in.size());
+            Shape joined = new Concat().inferShapes(attrs, parts).get(0);
+            if (!joined.equals(in.get(0))) {
+                throw error("out_grad has shape " + in.get(0) + " but the inputs join to " + joined);
+            }
+            return List.copyOf(parts);
+        }
+
+        @Override
+        public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+            return Collections.nCopies(numOutputs(attrs), in.get(0));
+        }
+
+        @Override
+        public List<NDArray> compute(Invocation call) {
+            Shape s = call.input(0).shape();
+            int axis = axis(call.attr(Concat.DIM), s.rank(), "dim", s);
+            int n = numOutputs(call.attrs());
+            int[] bounds = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                bounds[i + 1] = bounds[i] + call.input(i + 1).shape().get(axis);
+            }
+            return Splitting.cut(call, axis, bounds);
+        }
+
+        /** Linear in out_grad: its gradient joins the gradients of the parts again. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            int n = numOutputs(g.attrs());
+            List<T> out = new ArrayList<>(n + 1);
+            List<T> parts = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                parts.add(g.outGrad(i));
+                out.add(null);
+            }
+            out.addFirst(g.apply("Concat", g.attrs().values(), array(parts)));
+            return g.grads(array(out));
+        }
     }
 
     /** {@code stack}: joins equally shaped inputs along a new axis {@code axis} of the output. */
@@ -153,6 +244,13 @@ final class Joining {
             java.util.Arrays.fill(sizes, 1);
             return List.of(join(call, Strided.product(dims, 0, axis), Strided.product(dims, axis + 1, dims.length),
                     sizes));
+        }
+
+        /** The output gradient split back along the stacking axis, which is dropped from each part. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(array(g.applyAll("SliceChannel", Map.of("num_outputs", g.attr(NUM_ARGS), "axis",
+                    g.attr(AXIS), "squeeze_axis", true), g.outGrad(0))));
         }
     }
 }

@@ -5,17 +5,19 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code Pad} (alias {@code pad}): pads the spatial axes of a 4-D or 5-D array, as MXNet 1.x does (the first two axes,
  * batch and channel, take no padding). Modes: {@code constant} fills with {@code constant_value}, {@code edge} repeats
  * the border element, {@code reflect} mirrors without repeating it (NumPy's {@code reflect}, so each pad must be
- * shorter than its axis).
+ * shorter than its axis). The gradient folds the pads back onto the elements they copy ({@link PadBackward}).
  */
 final class Padding extends ShapeOp {
     static final AttrSpec<String> MODE = AttrSpec.required("mode", AttrType.oneOf("constant", "edge", "reflect"),
@@ -148,5 +150,12 @@ final class Padding extends ShapeOp {
             }
         });
         return List.of(out);
+    }
+
+    /** constant_value is an attribute and gets no gradient; data's is the output gradient with the pads folded back. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_Pad", Map.of("mode", g.attr(MODE), "pad_width", g.attr(PAD_WIDTH)),
+                g.outGrad(0)));
     }
 }

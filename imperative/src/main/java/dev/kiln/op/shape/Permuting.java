@@ -5,12 +5,17 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
+import java.util.Map;
 
-/** Ops that reorder axes or elements along axes: {@code transpose}, {@code SwapAxis} and {@code reverse}. */
+/**
+ * Ops that reorder axes or elements along axes: {@code transpose}, {@code SwapAxis} and {@code reverse}. Each gradient
+ * is the inverse reordering of the output gradient.
+ */
 final class Permuting {
     private Permuting() {
     }
@@ -85,6 +90,22 @@ final class Permuting {
         public List<NDArray> compute(Invocation call) {
             return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
         }
+
+        /** Transposes back with the inverse permutation; the default (reversed axes) is its own inverse. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            IntTuple axes = g.attr(AXES);
+            if (axes.isEmpty()) {
+                return g.grads(g.apply("transpose", g.outGrad(0)));
+            }
+            int r = axes.size();
+            int[] inverse = new int[r];
+            for (int i = 0; i < r; i++) {
+                int a = axes.get(i);
+                inverse[a < 0 ? a + r : a] = i;
+            }
+            return g.grads(g.apply("transpose", Map.of("axes", inverse), g.outGrad(0)));
+        }
     }
 
     /** {@code SwapAxis} (alias {@code swapaxes}): exchanges axes {@code dim1} and {@code dim2}. */
@@ -123,6 +144,12 @@ final class Permuting {
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
+        }
+
+        /** Swapping the same two axes again. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("SwapAxis", g.attrs().values(), g.outGrad(0)));
         }
     }
 
@@ -175,6 +202,12 @@ final class Permuting {
             }
             Strided.gather(x.data(), offset, dims, strides, out.data());
             return List.of(out);
+        }
+
+        /** Reversing the same axes again. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("reverse", g.attrs().values(), g.outGrad(0)));
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 
@@ -13,7 +14,9 @@ import java.util.List;
 
 /**
  * Ops that duplicate elements: {@code tile}, {@code repeat}, and the broadcasts {@code broadcast_to},
- * {@code broadcast_like} and {@code broadcast_axis}. Each reads the input through a view with zero strides.
+ * {@code broadcast_like} and {@code broadcast_axis}. Each reads the input through a view with zero strides, so each
+ * gradient sums the output gradient over the copies: the broadcasts by {@code _sum_like}, tile and repeat by their
+ * backward ops ({@link RepeatBackward}).
  */
 final class Repeating {
     private Repeating() {
@@ -100,6 +103,11 @@ final class Repeating {
             Strided.gather(x.data(), 0, dims, strides, out.data());
             return List.of(out);
         }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_backward_tile", g.attrs().values(), g.outGrad(0), g.input(0)));
+        }
     }
 
     /**
@@ -171,6 +179,11 @@ final class Repeating {
             Strided.gather(x.data(), 0, dims, strides, out.data());
             return List.of(out);
         }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_backward_repeat", g.attrs().values(), g.outGrad(0), g.input(0)));
+        }
     }
 
     /** {@code broadcast_to}: broadcasts to {@code shape} of the same rank; a 0 in {@code shape} keeps that dim. */
@@ -212,6 +225,11 @@ final class Repeating {
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(broadcast(call));
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.sumLike(g.outGrad(0), g.input(0)));
         }
     }
 
@@ -272,6 +290,11 @@ final class Repeating {
         public List<NDArray> compute(Invocation call) {
             return List.of(broadcast(call));
         }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.sumLike(g.outGrad(0), g.input(0)), null);
+        }
     }
 
     /** {@code broadcast_axis} (alias {@code broadcast_axes}): gives size-1 axes {@code axis[i]} size {@code size[i]}. */
@@ -317,6 +340,11 @@ final class Repeating {
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(broadcast(call));
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.sumLike(g.outGrad(0), g.input(0)));
         }
     }
 }

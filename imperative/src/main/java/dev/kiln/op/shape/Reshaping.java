@@ -7,6 +7,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 
@@ -16,10 +17,16 @@ import java.util.List;
 
 /**
  * Ops that give the elements a new shape without moving them: {@code Reshape}, {@code reshape_like},
- * {@code Flatten}, {@code expand_dims} and {@code squeeze}. Each output is a copy in the same row-major order.
+ * {@code Flatten}, {@code expand_dims} and {@code squeeze}. Each output is a copy in the same row-major order, so
+ * each gradient is the output gradient given the input's shape back, by {@code reshape_like}.
  */
 final class Reshaping {
     private Reshaping() {
+    }
+
+    /** The output gradient reshaped like input 0: the gradient of every op here. */
+    static <T> T backToInput(Gradient<T> g) {
+        return g.apply("reshape_like", g.outGrad(0), g.input(0));
     }
 
     /** MXNet's {@code Reshape} with its special codes 0, -1, -2, -3, -4, {@code reverse}, and the legacy attributes. */
@@ -106,6 +113,11 @@ final class Reshaping {
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
         }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(backToInput(g));
+        }
     }
 
     /** {@code reshape_like}: replaces dims {@code [lhs_begin, lhs_end)} of lhs by dims {@code [rhs_begin, rhs_end)} of rhs. */
@@ -179,6 +191,11 @@ final class Reshaping {
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
         }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(backToInput(g), null);
+        }
     }
 
     /** {@code Flatten}: collapses all dims after the first, {@code (d0, d1, ..., dk)} to {@code (d0, d1*...*dk)}. */
@@ -205,6 +222,11 @@ final class Reshaping {
         @Override
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(backToInput(g));
         }
     }
 
@@ -238,6 +260,11 @@ final class Reshaping {
         @Override
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(backToInput(g));
         }
     }
 
@@ -297,6 +324,11 @@ final class Reshaping {
         @Override
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(backToInput(g));
         }
     }
 }

@@ -41,6 +41,15 @@ abstract class ShapeOp extends OpDef {
         }
     }
 
+    /**
+     * A list of rule values as the array that {@code Gradient}'s varargs take (the values are NDArrays or Symbols; the
+     * array is only passed back into the rule's context, so its erased element type does not matter).
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T[] array(List<T> values) {
+        return (T[]) values.toArray();
+    }
+
     /** A copy of input 0's elements relabelled with output 0's shape (reshape-like ops keep row-major order). */
     static List<NDArray> relabel(Invocation call) {
         return List.of(call.wrapOutput(0, Storage.copyOf(call.input(0).data())));

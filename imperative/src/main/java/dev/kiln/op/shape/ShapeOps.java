@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The shape family: data-movement ops that reshape, permute, slice, join, split, pad, repeat and broadcast arrays, and
  * the identity-like ops (copy, cast, stop-gradient, zeros/ones like, shape and size arrays). Every op works on any
- * dtype through the backing arrays.
+ * dtype through the backing arrays. The {@code _backward_*} ops are the gradients that cannot be written with the
+ * forward ops (scatters and sums over copies), each differentiable again.
  */
 public final class ShapeOps implements OpLibrary {
     @Override
@@ -42,6 +43,15 @@ public final class ShapeOps implements OpLibrary {
                 new Identity.FillLike("zeros_like", 0),
                 new Identity.FillLike("ones_like", 1),
                 new Identity.ShapeArray(),
-                new Identity.SizeArray());
+                new Identity.SizeArray(),
+                new Identity.CastLike(),
+                new Joining.ConcatBackward(),
+                new SliceBackward.OfSlice(),
+                new SliceBackward.OfSliceAxis(),
+                new SliceBackward.OfSliceLike(),
+                new RepeatBackward.OfTile(),
+                new RepeatBackward.OfRepeat(),
+                new PadBackward(),
+                new DiagonalBackward());
     }
 }

@@ -6,12 +6,16 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
 
-/** Ops that take a regular sub-array: {@code slice} (alias {@code crop}), {@code slice_axis} and {@code slice_like}. */
+/**
+ * Ops that take a regular sub-array: {@code slice} (alias {@code crop}), {@code slice_axis} and {@code slice_like}.
+ * Their gradients scatter the output gradient into zeros of the input's shape ({@link SliceBackward}).
+ */
 final class Slicing {
     private Slicing() {
     }
@@ -36,17 +40,34 @@ final class Slicing {
         NDArray read(Invocation call) {
             NDArray x = call.input(0);
             NDArray out = call.newOutput(0);
-            int[] strides = x.shape().strides();
+            int[] view = viewStrides(x.shape());
+            Strided.gather(x.data(), offset(x.shape()), count, view, out.data());
+            return out;
+        }
+
+        /** Writes {@code part} (of {@code shape()}) into the ranges of {@code whole}: the adjoint of {@link #read}. */
+        void write(NDArray part, NDArray whole) {
+            Strided.scatter(part.data(), whole.data(), offset(whole.shape()), count, viewStrides(whole.shape()));
+        }
+
+        private int offset(Shape whole) {
+            int[] strides = whole.strides();
             int offset = 0;
-            int[] view = new int[strides.length];
             for (int i = 0; i < strides.length; i++) {
                 if (count[i] > 0) {
                     offset += begin[i] * strides[i];
                 }
+            }
+            return offset;
+        }
+
+        private int[] viewStrides(Shape whole) {
+            int[] strides = whole.strides();
+            int[] view = new int[strides.length];
+            for (int i = 0; i < strides.length; i++) {
                 view[i] = step[i] * strides[i];
             }
-            Strided.gather(x.data(), offset, count, view, out.data());
-            return out;
+            return view;
         }
     }
 
@@ -146,6 +167,11 @@ final class Slicing {
         public List<NDArray> compute(Invocation call) {
             return List.of(ranges(call.attrs(), call.input(0).shape()).read(call));
         }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_backward_slice", g.attrs().values(), g.outGrad(0), g.input(0)));
+        }
     }
 
     /**
@@ -199,6 +225,11 @@ final class Slicing {
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(ranges(call.attrs(), call.input(0).shape()).read(call));
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_backward_slice_axis", g.attrs().values(), g.outGrad(0), g.input(0)));
         }
     }
 
@@ -264,6 +295,12 @@ final class Slicing {
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(ranges(call.attrs(), call.input(0).shape(), call.input(1).shape()).read(call));
+        }
+
+        /** shape_like lends only its shape and gets no gradient. */
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return g.grads(g.apply("_backward_slice_like", g.outGrad(0), g.input(0)), null);
         }
     }
 }

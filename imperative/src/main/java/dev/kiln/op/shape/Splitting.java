@@ -5,18 +5,33 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Ops that cut one array into several along an axis: {@code SliceChannel} (alias {@code split}, equal parts) and
- * {@code _split_v2} (at given indices or into sections, as NumPy's {@code array_split}).
+ * {@code _split_v2} (at given indices or into sections, as NumPy's {@code array_split}). The gradient joins the
+ * outputs' gradients again, zeros standing in for outputs that received none.
  */
 final class Splitting {
     private Splitting() {
+    }
+
+    /** The parts' gradients concatenated along {@code axis}, or stacked on it when the split squeezed it away. */
+    static <T> List<T> joinGradients(Gradient<T> g, int parts, int axis, boolean squeezed) {
+        List<T> grads = new ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            grads.add(g.outGrad(i));
+        }
+        T joined = squeezed
+                ? g.apply("stack", Map.of("num_args", parts, "axis", axis), ShapeOp.array(grads))
+                : g.apply("Concat", Map.of("num_args", parts, "dim", axis), ShapeOp.array(grads));
+        return g.grads(joined);
     }
 
     /** Output shapes for parts {@code [bounds[i], bounds[i+1])} of {@code axis}, with the axis dropped if squeezed. */
@@ -105,6 +120,11 @@ final class Splitting {
         public List<NDArray> compute(Invocation call) {
             Shape s = call.input(0).shape();
             return cut(call, axis(call.attr(AXIS), s.rank(), "axis", s), bounds(call.attrs(), s));
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return joinGradients(g, numOutputs(g.attrs()), g.attr(AXIS), g.attr(SQUEEZE_AXIS));
         }
     }
 
@@ -196,6 +216,11 @@ final class Splitting {
         public List<NDArray> compute(Invocation call) {
             Shape s = call.input(0).shape();
             return cut(call, axis(call.attr(AXIS), s.rank(), "axis", s), bounds(call.attrs(), s));
+        }
+
+        @Override
+        public <T> List<T> gradient(Gradient<T> g) {
+            return joinGradients(g, numOutputs(g.attrs()), g.attr(AXIS), g.attr(SQUEEZE_AXIS));
         }
     }
 }

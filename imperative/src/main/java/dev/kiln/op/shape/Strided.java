@@ -140,6 +140,36 @@ final class Strided {
     }
 
     /**
+     * The inverse of {@link #gather}: writes the contiguous {@code src} (row-major over {@code dims}) into the view of
+     * {@code dst} at {@code offset} with {@code strides}. The view must address each element at most once (no zero
+     * strides), which slices and diagonals guarantee, so rows may be written in parallel.
+     */
+    static void scatter(Object src, Object dst, int offset, int[] dims, int[] strides) {
+        int r = dims.length;
+        if (r == 0) {
+            copyRow(src, 0, 1, dst, offset, 1, 1);
+            return;
+        }
+        int len = dims[r - 1];
+        int stride = strides[r - 1];
+        int rows = product(dims, 0, r - 1);
+        if (len == 0 || rows == 0) {
+            return;
+        }
+        Parallel.forRange(rows, Math.max(1, GRAIN / len), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int base = offset;
+                int rem = row;
+                for (int a = r - 2; a >= 0; a--) {
+                    base += (rem % dims[a]) * strides[a];
+                    rem /= dims[a];
+                }
+                copyRow(src, row * len, 1, dst, base, stride, len);
+            }
+        });
+    }
+
+    /**
      * A coalesced view whose innermost axis is strided but whose axis {@code j} walks the source contiguously (a
      * transpose): copies square tiles of axes {@code j} and {@code k-1} so that reads and writes both stay in cache.
      */
