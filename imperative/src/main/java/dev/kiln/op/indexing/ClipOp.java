@@ -7,12 +7,14 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code clip}: values above {@code a_max} become {@code a_max}, values below {@code a_min} become
@@ -40,6 +42,20 @@ public final class ClipOp extends OpDef {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         return List.of(in.get(0));
+    }
+
+    /**
+     * The output gradient passes where {@code a_min <= x <= a_max} (bounds included, and NaN, as MXNet's
+     * {@code clip_grad}: only {@code x > a_max} and {@code x < a_min} block it), against the float32 bounds.
+     */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T x = g.input(0);
+        double lo = (float) (double) g.attr(A_MIN);
+        double hi = (float) (double) g.attr(A_MAX);
+        T notAbove = g.rminusScalar(g.apply("_greater_scalar", Map.of("scalar", hi), x), 1);
+        T notBelow = g.rminusScalar(g.apply("_lesser_scalar", Map.of("scalar", lo), x), 1);
+        return g.grads(g.mul(g.outGrad(0), g.mul(notAbove, notBelow)));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -61,6 +62,13 @@ public final class EmbeddingOp extends OpDef {
                     + outputDim + " need " + expected);
         }
         return List.of(in.get(0).concat(Shape.of(outputDim)));
+    }
+
+    /** No gradient for the indices; the weight's is the scatter-add of {@code _backward_Embedding}. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(null, g.requiresGrad(1)
+                ? g.apply("_backward_Embedding", g.attrs().values(), g.outGrad(0), g.input(0)) : null);
     }
 
     @Override

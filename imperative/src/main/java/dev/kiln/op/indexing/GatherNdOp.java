@@ -4,6 +4,7 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -47,6 +48,12 @@ public final class GatherNdOp extends OpDef {
         return List.of(idx.slice(1, idx.rank()).concat(data.slice(idx.get(0), data.rank())));
     }
 
+    /** The gradient of {@code data} scatter-adds by {@code _backward_gather_nd}; the indices get none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_gather_nd", g.outGrad(0), g.input(1), g.input(0)), null);
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray data = call.input(0);
@@ -55,23 +62,7 @@ public final class GatherNdOp extends OpDef {
         int m = indices.shape().get(0);
         int n = m == 0 ? 0 : indices.size() / m;
         int k = ds.sizeOf(m, ds.rank());
-        int[] offsets = new int[n];
-        int[] strides = new int[m];
-        for (int j = m - 1, stride = k; j >= 0; stride *= ds.get(j), j--) {
-            strides[j] = stride;
-        }
-        for (int j = 0; j < m; j++) {
-            int size = ds.get(j);
-            int stride = strides[j];
-            for (int i = 0; i < n; i++) {
-                double v = indices.getDouble(j * n + i);
-                if (v < -size || v > size - 1 || Double.isNaN(v)) {
-                    throw error("input 'indices' holds index " + IndexMode.format(v) + ", out of bounds for axis " + j
-                            + " of size " + size + " in 'data' of shape " + ds);
-                }
-                offsets[i] += stride * (int) ((long) (v + size) % size);
-            }
-        }
+        int[] offsets = offsets(this, indices, ds, k);
         NDArray out = call.newOutput(0);
         if (m == 0) {
             int rows = out.size() / Math.max(1, k);
@@ -88,5 +79,32 @@ public final class GatherNdOp extends OpDef {
             }
         });
         return List.of(out);
+    }
+
+    /**
+     * The flat offset in an array of shape {@code ds} of each index tuple in {@code indices} (shape {@code (M, N...)}),
+     * for slices of {@code k} elements; negative indices count from the end, anything else out of range is an error.
+     */
+    static int[] offsets(OpDef op, NDArray indices, Shape ds, int k) {
+        int m = indices.shape().get(0);
+        int n = m == 0 ? 0 : indices.size() / m;
+        int[] offsets = new int[n];
+        int[] strides = new int[m];
+        for (int j = m - 1, stride = k; j >= 0; stride *= ds.get(j), j--) {
+            strides[j] = stride;
+        }
+        for (int j = 0; j < m; j++) {
+            int size = ds.get(j);
+            int stride = strides[j];
+            for (int i = 0; i < n; i++) {
+                double v = indices.getDouble(j * n + i);
+                if (v < -size || v > size - 1 || Double.isNaN(v)) {
+                    throw op.error("input 'indices' holds index " + IndexMode.format(v) + ", out of bounds for axis "
+                            + j + " of size " + size + " in 'data' of shape " + ds);
+                }
+                offsets[i] += stride * (int) ((long) (v + size) % size);
+            }
+        }
+        return offsets;
     }
 }

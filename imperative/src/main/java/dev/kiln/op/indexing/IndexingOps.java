@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The INDEXING family: selection by index ({@code take}, {@code pick}, {@code gather_nd}, {@code scatter_nd},
  * {@code Embedding}, {@code one_hot}), by condition or bound ({@code where}, {@code clip}) and by sequence length
- * ({@code SequenceMask}, {@code SequenceLast}, {@code SequenceReverse}).
+ * ({@code SequenceMask}, {@code SequenceLast}, {@code SequenceReverse}), and the scatter-add gradients of the
+ * gathering ops ({@code _backward_take}, ...).
  */
 public final class IndexingOps implements OpLibrary {
     @Override
@@ -24,6 +25,11 @@ public final class IndexingOps implements OpLibrary {
                 new SequenceMaskOp(),
                 new SequenceLastOp(),
                 new SequenceReverseOp(),
-                new EmbeddingOp());
+                new EmbeddingOp(),
+                new TakeBackwardOp(),
+                new PickBackwardOp(),
+                new GatherNdBackwardOp(),
+                new EmbeddingBackwardOp(),
+                new SequenceLastBackwardOp());
     }
 }

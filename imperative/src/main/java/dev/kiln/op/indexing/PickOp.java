@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -59,6 +60,12 @@ public final class PickOp extends OpDef {
                     + " needs " + expected);
         }
         return List.of(ReduceAxes.single(this, data, axis, attrs.get(KEEPDIMS)).outShape());
+    }
+
+    /** The gradient of {@code data} scatters by {@code _backward_pick}; the index gets none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_pick", g.attrs().values(), g.outGrad(0), g.input(1), g.input(0)), null);
     }
 
     @Override

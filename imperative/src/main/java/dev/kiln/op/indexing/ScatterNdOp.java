@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
@@ -60,6 +61,15 @@ public final class ScatterNdOp extends OpDef {
                     + " need " + expected);
         }
         return List.of(out);
+    }
+
+    /**
+     * The gradient of {@code data} gathers the output gradient at the same tuples, as MXNet does; where tuples
+     * repeat, every copy gets it, though only the last write reached the output. The indices get none.
+     */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("gather_nd", g.outGrad(0), g.input(1)), null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kiln.op.indexing;
 
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -25,6 +26,15 @@ public final class SequenceLastOp extends SequenceOp {
     @Override
     protected Shape outputShape(Shape data, int axis) {
         return Shape.of(data.get(1 - axis)).concat(data.slice(2, data.rank()));
+    }
+
+    /** The output gradient placed at each last valid step by {@code _backward_SequenceLast}. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T gd = g.numInputs() == 2
+                ? g.apply("_backward_SequenceLast", g.attrs().values(), g.outGrad(0), g.input(0), g.input(1))
+                : g.apply("_backward_SequenceLast", g.attrs().values(), g.outGrad(0), g.input(0));
+        return g.numInputs() == 2 ? g.grads(gd, null) : g.grads(gd);
     }
 
     @Override

@@ -5,9 +5,12 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code SequenceMask}: a copy of {@code data} with every time step at or beyond each batch entry's
@@ -30,6 +33,14 @@ public final class SequenceMaskOp extends SequenceOp {
     @Override
     protected Shape outputShape(Shape data, int axis) {
         return data;
+    }
+
+    /** The output gradient masked with zeros like the data; {@code sequence_length} gets none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Map<String, Object> attrs = new HashMap<>(g.attrs().values());
+        attrs.put(VALUE.name(), 0.0);
+        return sequenceGradient(g, "SequenceMask", attrs);
     }
 
     @Override

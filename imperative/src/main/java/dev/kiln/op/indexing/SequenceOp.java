@@ -7,11 +7,13 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Common ground of MXNet's {@code SequenceMask}, {@code SequenceLast} and {@code SequenceReverse}: {@code data} of
@@ -75,19 +77,35 @@ public abstract class SequenceOp extends OpDef {
      * {@code [min, max]}, else the error names the entry, its value and the data shape.
      */
     protected int[] lengths(List<NDArray> inputs, Attrs attrs, int batch, int time, int min, int max, Shape data) {
+        return lengths(this, attrs.get(USE_SEQUENCE_LENGTH) ? inputs.get(1) : null, attrs.get(AXIS), batch, time, min,
+                max, data);
+    }
+
+    /** {@link #lengths} for {@code op}, from {@code given} ({@code null} without {@code use_sequence_length}). */
+    static int[] lengths(OpDef op, NDArray given, int axis, int batch, int time, int min, int max, Shape data) {
         int[] out = new int[batch];
-        boolean given = attrs.get(USE_SEQUENCE_LENGTH);
         for (int b = 0; b < batch; b++) {
-            double v = given ? inputs.get(1).getDouble(b) : time;
+            double v = given != null ? given.getDouble(b) : time;
             long len = Casting.doubleToInt64(v);
             if (len < min || len > max) {
-                throw error("input 'sequence_length' holds " + IndexMode.format(v) + " at batch entry " + b
-                        + ", out of range [" + min + ", " + max + "] for 'data' of shape " + data + " (axis="
-                        + attrs.get(AXIS) + ")");
+                throw op.error("input 'sequence_length' holds " + IndexMode.format(v) + " at batch entry " + b
+                        + ", out of range [" + min + ", " + max + "] for 'data' of shape " + data + " (axis=" + axis
+                        + ")");
             }
             out[b] = (int) len;
         }
         return out;
+    }
+
+    /**
+     * The gradient of an op that is its own gradient map ({@code op} applied to the output gradient and the
+     * lengths): {@code data} gets that, {@code sequence_length} none.
+     */
+    protected static <T> List<T> sequenceGradient(Gradient<T> g, String op, Map<String, ?> attrs) {
+        if (g.numInputs() == 2) {
+            return g.grads(g.apply(op, attrs, g.outGrad(0), g.input(1)), null);
+        }
+        return g.grads(g.apply(op, attrs, g.outGrad(0)));
     }
 
     /** The shared attributes with {@code between} in the middle, in MXNet's declaration order. */

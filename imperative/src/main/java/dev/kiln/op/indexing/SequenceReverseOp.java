@@ -2,6 +2,7 @@ package dev.kiln.op.indexing;
 
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -25,6 +26,12 @@ public final class SequenceReverseOp extends SequenceOp {
     @Override
     protected Shape outputShape(Shape data, int axis) {
         return data;
+    }
+
+    /** Reversing is its own inverse: the output gradient reversed alike; {@code sequence_length} gets none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return sequenceGradient(g, "SequenceReverse", g.attrs().values());
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -53,6 +54,12 @@ public final class TakeOp extends OpDef {
                     + "of shape " + a);
         }
         return axis < 0 ? axis + r : axis;
+    }
+
+    /** The gradient of {@code a} scatter-adds by {@code _backward_take}; the indices get none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_take", g.attrs().values(), g.outGrad(0), g.input(1), g.input(0)), null);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -50,6 +51,16 @@ public final class WhereOp extends OpDef {
                     + " or be 1-d with length x.shape[0]");
         }
         return List.of(x);
+    }
+
+    /** {@code x} gets the output gradient where the condition holds, {@code y} elsewhere; the condition gets none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T out = g.outGrad(0);
+        T zeros = g.requiresGrad(1) || g.requiresGrad(2) ? g.zerosLike(out) : null;
+        T cond = g.input(0);
+        return g.grads(null, g.requiresGrad(1) ? g.apply("where", cond, out, zeros) : null,
+                g.requiresGrad(2) ? g.apply("where", cond, zeros, out) : null);
     }
 
     @Override
