@@ -4,16 +4,18 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code batch_dot}: matrix products over the last two axes of two arrays of equal rank N >= 3 whose leading
  * N-2 (batch) axes are equal (no broadcasting): (b, m, k) x (b, k, n) gives (b, m, n), either operand optionally
- * transposed in its last two axes.
+ * transposed in its last two axes. The gradient is batch_dot again with transpose flags ({@link ProductGradient}).
  */
 final class BatchDotOp extends OpDef {
     BatchDotOp() {
@@ -80,5 +82,13 @@ final class BatchDotOp extends OpDef {
                     0.0, c, MatrixProducts.contiguous(batch, m * n), n);
         }
         return List.of(MatrixProducts.output(call, 0, c));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        List<T> d = ProductGradient.of((x, y, tx, ty) -> g.apply(name(), Map.of("transpose_a", tx, "transpose_b", ty),
+                x, y), g.outGrad(0), g.input(0), g.input(1), g.attr(DotOp.TRANSPOSE_A), g.attr(DotOp.TRANSPOSE_B),
+                g.requiresGrad(0), g.requiresGrad(1));
+        return g.grads(d.get(0), d.get(1));
     }
 }

@@ -6,18 +6,22 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code dot}: the sum product over the last axis of {@code lhs} and the first axis of {@code rhs}, so
  * (n, m, k) x (k, r, s) gives (n, m, r, s). An N-d input is read as a matrix: {@code lhs} as (rows = all but its last
  * axis, its last axis), or with {@code transpose_a} as (its first axis, all the rest) transposed; {@code rhs} as
  * (its first axis, all the rest), or with {@code transpose_b} as (all but its last axis, its last axis) transposed.
- * Two vectors give their inner product with shape (1,).
+ * Two vectors give their inner product with shape (1,). The gradient works on those 2-D readings (operands through
+ * {@code Reshape} codes, the output gradient through {@code _dot_as_matrix}) with dot and transpose flags, and
+ * {@code reshape_like} gives each gradient its operand's shape.
  */
 final class DotOp extends OpDef {
     static final AttrSpec<Boolean> TRANSPOSE_A = AttrSpec.of("transpose_a", AttrType.BOOL, false,
@@ -35,6 +39,11 @@ final class DotOp extends OpDef {
     public String doc() {
         return "Dot product of two arrays: sum over the last axis of lhs and the first axis of rhs.";
     }
+
+    /** {@code Reshape} codes for (all but the last axis, the last axis), read from the right. */
+    private static final Map<String, Object> ROWS_LAST = Map.of("shape", new int[] {-1, 0}, "reverse", true);
+    /** {@code Reshape} codes for (the first axis, all the rest). */
+    private static final Map<String, Object> FIRST_COLS = Map.of("shape", new int[] {0, -1});
 
     /** The 2-D reading of the inputs: op(lhs) is m x k, op(rhs) is k x n; lhs stored (ma, na), rhs (mb, nb). */
     private record Plan(int m, int n, int k, int ma, int na, int mb, int nb, boolean vectors) {
@@ -127,5 +136,26 @@ final class DotOp extends OpDef {
                     0.0, c, new int[] {0}, Math.max(1, p.n()));
         }
         return List.of(MatrixProducts.output(call, 0, c));
+    }
+
+    /** The (m, n) shape of the matrix product for inputs of these shapes: the output read as a matrix. */
+    Shape outputMatrix(Shape l, Shape r, boolean ta, boolean tb) {
+        Plan p = plan(l, r, ta, tb);
+        return Shape.of(p.m(), p.n());
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        boolean ta = g.attr(TRANSPOSE_A);
+        boolean tb = g.attr(TRANSPOSE_B);
+        T a = g.input(0);
+        T b = g.input(1);
+        T a2 = g.apply("Reshape", ta ? FIRST_COLS : ROWS_LAST, a);
+        T b2 = g.apply("Reshape", tb ? ROWS_LAST : FIRST_COLS, b);
+        T g2 = g.apply(DotAsMatrixOp.NAME, Map.of("transpose_a", ta, "transpose_b", tb), g.outGrad(0), a, b);
+        List<T> d = ProductGradient.of((x, y, tx, ty) -> g.apply(name(), Map.of("transpose_a", tx, "transpose_b", ty),
+                x, y), g2, a2, b2, ta, tb, g.requiresGrad(0), g.requiresGrad(1));
+        return g.grads(d.get(0) == null ? null : g.apply("reshape_like", d.get(0), a),
+                d.get(1) == null ? null : g.apply("reshape_like", d.get(1), b));
     }
 }

@@ -6,17 +6,20 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code FullyConnected}: {@code out = data * weight^T + bias} with weight (num_hidden, in). With
  * {@code flatten=True} data (b, d1, d2, ...) is read as (b, d1*d2*...) and the output is (b, num_hidden); with
  * {@code flatten=False} the product applies to the last axis and the output keeps the leading axes. The bias may be
- * (num_hidden,) or (num_hidden, 1), and is absent with {@code no_bias=True}.
+ * (num_hidden,) or (num_hidden, 1), and is absent with {@code no_bias=True}. The gradient is built from dot with
+ * transpose flags, {@code Flatten}/{@code reshape_like} for flattened data and {@code sum} for the bias.
  */
 final class FullyConnectedOp extends OpDef {
     static final AttrSpec<Integer> NUM_HIDDEN = AttrSpec.required("num_hidden", AttrType.INT,
@@ -96,6 +99,37 @@ final class FullyConnectedOp extends OpDef {
         }
         return List.of(MatrixProducts.output(call, 0, c));
     }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        boolean flatten = g.attr(FLATTEN);
+        T og = g.outGrad(0);
+        T data = g.input(0);
+        T weight = g.input(1);
+        T dData = null;
+        if (g.requiresGrad(0)) {
+            T d2 = g.apply("dot", og, weight); // (rows, hidden) x (hidden, in); dot reads og's leading axes as rows
+            dData = flatten ? g.apply("reshape_like", d2, data) : d2;
+        }
+        T dWeight = null;
+        if (g.requiresGrad(1)) {
+            T rows = flatten ? g.apply("Flatten", data) : g.apply("Reshape", ROWS_LAST, data);
+            T ogRows = flatten ? og : g.apply("Reshape", ROWS_LAST, og);
+            dWeight = g.apply("dot", Map.of("transpose_a", true), ogRows, rows);
+        }
+        if (g.attr(NO_BIAS)) {
+            return g.grads(dData, dWeight);
+        }
+        T dBias = null;
+        if (g.requiresGrad(2)) {
+            T summed = g.apply("sum", Map.of("axis", new int[] {-1}, "exclude", true), og);
+            dBias = g.apply("reshape_like", summed, g.input(2)); // the bias may be (num_hidden, 1)
+        }
+        return g.grads(dData, dWeight, dBias);
+    }
+
+    /** {@code Reshape} codes for (all but the last axis, the last axis), read from the right. */
+    private static final Map<String, Object> ROWS_LAST = Map.of("shape", new int[] {-1, 0}, "reverse", true);
 
     /** Every row of the (rows, hidden) result starts as the bias. */
     private static void fillRows(Object c, Object bias, int rows, int hidden) {

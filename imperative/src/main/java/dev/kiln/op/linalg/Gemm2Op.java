@@ -6,16 +6,19 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code linalg_gemm2}: {@code out = alpha * op(A) * op(B)} for every matrix of two arrays of equal rank
  * >= 2. The matrix rows lie on {@code axis} (default -2) and the columns on the last axis; every other axis is a batch
- * axis and must match between A and B.
+ * axis and must match between A and B. The gradient is linalg_gemm2 again, with transpose flags, the same alpha and
+ * row axis ({@link ProductGradient}).
  */
 final class Gemm2Op extends OpDef {
     static final AttrSpec<Boolean> TRANSPOSE_A = AttrSpec.of("transpose_a", AttrType.BOOL, false,
@@ -118,5 +121,15 @@ final class Gemm2Op extends OpDef {
                     0.0, c, cOffs, middle * n);
         }
         return List.of(MatrixProducts.output(call, 0, c));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        double alpha = g.attr(ALPHA);
+        int axis = g.attr(AXIS);
+        List<T> d = ProductGradient.of((x, y, tx, ty) -> g.apply(name(), Map.of("transpose_a", tx, "transpose_b", ty,
+                "alpha", alpha, "axis", axis), x, y), g.outGrad(0), g.input(0), g.input(1), g.attr(TRANSPOSE_A),
+                g.attr(TRANSPOSE_B), g.requiresGrad(0), g.requiresGrad(1));
+        return g.grads(d.get(0), d.get(1));
     }
 }

@@ -6,16 +6,19 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * NumPy's {@code matmul} (MXNet's {@code _npi_matmul}): matrix products over the last two axes with the leading
  * axes broadcast against each other; a 1-D first operand is read as a row (1, k) and a 1-D second operand as a
- * column (k, 1), and the added axis is dropped from the result, so two vectors give a 0-d array.
+ * column (k, 1), and the added axis is dropped from the result, so two vectors give a 0-d array. The gradient is
+ * {@code _backward_matmul}, itself differentiable.
  */
 final class MatmulOp extends OpDef {
     MatmulOp() {
@@ -95,5 +98,11 @@ final class MatmulOp extends OpDef {
                     0.0, c, MatrixProducts.contiguous(batch, m * n), n);
         }
         return List.of(MatrixProducts.output(call, 0, c));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        List<T> d = g.applyAll(MatmulBackwardOp.NAME, Map.of(), g.outGrad(0), g.input(0), g.input(1));
+        return g.grads(g.requiresGrad(0) ? d.get(0) : null, g.requiresGrad(1) ? d.get(1) : null);
     }
 }

@@ -5,6 +5,8 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
+import dev.kiln.op.GradientRule;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
@@ -29,19 +31,27 @@ public final class AxesReduceOp extends OpDef {
     private final LaneMath math;
     private final LaneReducer.IntKind intKind;
     private final boolean needsElements;
+    private final GradientRule rule;
 
     /**
      * @param math          the floating-point math
      * @param intKind       the exact integer reduction, or null to use {@code math} for integer inputs too
      * @param needsElements true if an empty input is an error (max, min), as in MXNet's shape check
+     * @param rule          the gradient rule ({@link ReduceGradients})
      */
     AxesReduceOp(String name, String doc, LaneMath math, LaneReducer.IntKind intKind, boolean needsElements,
-                 String... aliases) {
+                 GradientRule rule, String... aliases) {
         super(name, OpFamily.REDUCE, List.of("data"), List.of(AXIS, KEEPDIMS, EXCLUDE), aliases);
         this.doc = doc;
         this.math = math;
         this.intKind = intKind;
         this.needsElements = needsElements;
+        this.rule = rule;
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return GradientRule.run(rule, g);
     }
 
     @Override

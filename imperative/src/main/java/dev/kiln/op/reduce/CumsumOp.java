@@ -8,18 +8,21 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code _np_cumsum} (alias {@code cumsum}): running sums along {@code axis}, or over the flattened array
  * (shape {@code (size,)}) when axis is None. The output dtype is {@code dtype} if given, else the input's (bool
  * becomes int64). An integer output casts each input element to it before adding, as MXNet does; a floating output
- * accumulates in double and rounds each running sum.
+ * accumulates in double and rounds each running sum. The gradient is the running sum of the output gradient taken
+ * from the far end (reverse, cumsum, reverse), reshaped to the input when the axis is None.
  */
 public final class CumsumOp extends OpDef {
     public static final AttrSpec<Integer> AXIS = AttrSpec.optional("axis", AttrType.INT,
@@ -122,5 +125,15 @@ public final class CumsumOp extends OpDef {
             }
         });
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Integer axis = g.attr(AXIS);
+        int a = axis == null ? 0 : axis;
+        Map<String, Object> flip = Map.of("axis", new int[] {a});
+        T reversed = g.apply("reverse", flip, g.outGrad(0));
+        T sums = g.apply("reverse", flip, g.apply(name(), Map.of("axis", a), reversed));
+        return g.grads(axis == null ? g.apply("reshape_like", sums, g.input(0)) : sums);
     }
 }

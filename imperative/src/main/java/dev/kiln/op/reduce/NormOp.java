@@ -6,17 +6,21 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code norm}: the L1 ({@code ord=1}) or L2 ({@code ord=2}) norm over {@code axis} (all elements by default,
  * giving shape {@code (1,)}). With two axes it is the element-wise norm over both (Frobenius for L2), as MXNet
- * computes it. {@code out_dtype} chooses the output dtype; otherwise it is the input's.
+ * computes it. {@code out_dtype} chooses the output dtype; otherwise it is the input's. The gradient is MXNet's:
+ * {@code og * sign(x)} for L1 and {@code og * x / norm} for L2 (not finite where the norm is zero).
  */
 public final class NormOp extends OpDef {
     public static final AttrSpec<Integer> ORD = AttrSpec.of("ord", AttrType.INT, 2, "order of the norm: 1 or 2");
@@ -60,5 +64,19 @@ public final class NormOp extends OpDef {
         LaneMath math = call.attr(ORD) == 1 ? LaneMath.NORM1 : LaneMath.NORM2;
         LaneReducer.reduce(LanePlan.of(in.shape(), axes.reduced()), in, out, math);
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T x = g.input(0);
+        Map<String, Object> spread = new HashMap<>();
+        spread.put("axis", g.attr(AXIS));
+        spread.put("keepdims", g.attr(KEEPDIMS));
+        if (g.attr(ORD) == 1) {
+            T og = g.apply(BroadcastReducedLikeOp.NAME, spread, g.outGrad(0), x);
+            return g.grads(g.mul(og, g.apply("sign", x)));
+        }
+        T scale = g.apply(BroadcastReducedLikeOp.NAME, spread, g.div(g.outGrad(0), g.output(0)), x);
+        return g.grads(g.mul(x, scale));
     }
 }

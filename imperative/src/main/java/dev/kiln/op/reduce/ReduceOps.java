@@ -15,20 +15,21 @@ public final class ReduceOps implements OpLibrary {
     public List<OpDef> ops() {
         return List.of(
                 new AxesReduceOp("sum", "sum over the given axes", LaneMath.SUM, LaneReducer.IntKind.SUM, false,
-                        "sum_axis"),
-                new AxesReduceOp("mean", "mean over the given axes", LaneMath.MEAN, LaneReducer.IntKind.MEAN, false),
+                        ReduceGradients.SUM, "sum_axis"),
+                new AxesReduceOp("mean", "mean over the given axes", LaneMath.MEAN, LaneReducer.IntKind.MEAN, false,
+                        ReduceGradients.MEAN),
                 new AxesReduceOp("prod", "product over the given axes", LaneMath.PROD, LaneReducer.IntKind.PROD,
-                        false),
+                        false, ReduceGradients.PROD),
                 new AxesReduceOp("nansum", "sum over the given axes, NaN counted as zero", LaneMath.NANSUM,
-                        LaneReducer.IntKind.SUM, false),
+                        LaneReducer.IntKind.SUM, false, ReduceGradients.NANSUM),
                 new AxesReduceOp("nanprod", "product over the given axes, NaN counted as one", LaneMath.NANPROD,
-                        LaneReducer.IntKind.PROD, false),
+                        LaneReducer.IntKind.PROD, false, ReduceGradients.NANPROD),
                 new AxesReduceOp("max", "maximum over the given axes", LaneMath.MAX, LaneReducer.IntKind.MAX, true,
-                        "max_axis"),
+                        ReduceGradients.EXTREMUM, "max_axis"),
                 new AxesReduceOp("min", "minimum over the given axes", LaneMath.MIN, LaneReducer.IntKind.MIN, true,
-                        "min_axis"),
+                        ReduceGradients.EXTREMUM, "min_axis"),
                 new AxesReduceOp("logsumexp", "log of the sum of exponentials over the given axes (Kiln extension)",
-                        LaneMath.LOGSUMEXP, null, false),
+                        LaneMath.LOGSUMEXP, null, false, ReduceGradients.LOGSUMEXP),
                 new NormOp(),
                 ArgReduceOp.argmax(),
                 ArgReduceOp.argmin(),
@@ -37,6 +38,9 @@ public final class ReduceOps implements OpLibrary {
                 new ArgsortOp(),
                 new TopKOp(),
                 new SumLikeOp(),
-                new BroadcastToLikeOp());
+                new BroadcastToLikeOp(),
+                new BroadcastReducedLikeOp(),
+                AlongAxisOp.take(),
+                AlongAxisOp.scatter());
     }
 }

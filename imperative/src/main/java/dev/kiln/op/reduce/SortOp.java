@@ -5,15 +5,19 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code sort}: a sorted copy along {@code axis} (default -1; None sorts the flattened array into shape
- * {@code (size,)}), ascending unless {@code is_ascend=False}. Stable, with NaN above every number.
+ * {@code (size,)}), ascending unless {@code is_ascend=False}. Stable, with NaN above every number. The gradient goes
+ * back to where each element came from: {@code _scatter_along_axis} at the positions {@code argsort} gives.
  */
 public final class SortOp extends OpDef {
     public static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, -1,
@@ -45,5 +49,18 @@ public final class SortOp extends OpDef {
         NDArray out = call.newOutput(0);
         TopKOp.run(lanes, in, lanes.length(), call.attr(IS_ASCEND), out, null, null);
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Map<String, Object> order = new HashMap<>();
+        order.put("axis", g.attr(AXIS));
+        order.put("is_ascend", g.attr(IS_ASCEND));
+        order.put("dtype", "int64");
+        T x = g.input(0);
+        T positions = g.apply("argsort", order, x);
+        Map<String, Object> along = new HashMap<>();
+        along.put("axis", g.attr(AXIS));
+        return g.grads(g.apply(AlongAxisOp.SCATTER, along, g.outGrad(0), positions, x));
     }
 }

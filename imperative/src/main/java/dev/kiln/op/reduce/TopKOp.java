@@ -7,18 +7,22 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.parallel.Parallel;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code topk}: the {@code k} largest (or, with {@code is_ascend}, smallest) elements along {@code axis}
  * ({@code k < 1} selects all). {@code ret_typ} picks the output: {@code indices} (default, in {@code dtype}),
  * {@code value}, {@code mask} (1 at selected positions, input dtype, input shape) or {@code both} (values and
- * indices). Ties and NaN are ordered as {@link SortLanes} describes.
+ * indices). Ties and NaN are ordered as {@link SortLanes} describes. Only the values carry a gradient, scattered back
+ * to the selected positions; indices and masks are piecewise constant, so their gradient is zero (as in MXNet).
  */
 public final class TopKOp extends OpDef {
     /** Index dtypes MXNet's sort ops accept. */
@@ -114,6 +118,30 @@ public final class TopKOp extends OpDef {
                 yield List.of(first, idx);
             }
         };
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        String ret = g.attr(RET_TYP);
+        if (!(ret.equals("value") || ret.equals("both")) || !g.hasOutGrad(0)) {
+            return g.grads((T) null);
+        }
+        T x = g.input(0);
+        T positions;
+        if (ret.equals("both")) {
+            positions = g.output(1);
+        } else {
+            Map<String, Object> select = new HashMap<>();
+            select.put("axis", g.attr(AXIS));
+            select.put("k", g.attr(K));
+            select.put("is_ascend", g.attr(IS_ASCEND));
+            select.put("ret_typ", "indices");
+            select.put("dtype", "int64");
+            positions = g.apply(name(), select, x);
+        }
+        Map<String, Object> along = new HashMap<>();
+        along.put("axis", g.attr(AXIS));
+        return g.grads(g.apply(AlongAxisOp.SCATTER, along, g.outGrad(0), positions, x));
     }
 
     /** Raises an error if {@code t} cannot hold every index below {@code length} exactly. */
