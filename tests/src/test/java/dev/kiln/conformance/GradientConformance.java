@@ -31,6 +31,11 @@ final class GradientConformance {
         if (!op.isDifferentiable() && !op.hasZeroGradient()) {
             return false;
         }
+        for (NDArray x : c.inputs()) {
+            if (x.size() == 0 || x.rank() == 0) {
+                return false; // MXNet's legacy shape mode, which autograd runs in, cannot hold these
+            }
+        }
         List<Integer> wrt = variables(op, c);
         return !wrt.isEmpty();
     }
@@ -49,11 +54,21 @@ final class GradientConformance {
             mx.setTraining(prevMx);
         }
         List<NDArray> actual = runKiln(op, c, wrt, heads);
+        Tolerance coarsest = null;
+        for (NDArray h : heads) {
+            if (h != null && (coarsest == null || Tolerance.of(h.dtype()).rtol() > coarsest.rtol())) {
+                coarsest = Tolerance.of(h.dtype());
+            }
+        }
         List<String> problems = new ArrayList<>();
         List<String> names = op.inputNames(op.attrs(c.attrs()));
         for (int k = 0; k < wrt.size(); k++) {
             NDArray in = c.inputs().get(wrt.get(k));
-            Tolerance t = (c.tolerance() != null ? c.tolerance() : Tolerance.of(in.dtype())).times(10);
+            Tolerance t = c.tolerance() != null ? c.tolerance() : Tolerance.of(in.dtype());
+            if (coarsest != null && coarsest.rtol() > t.rtol()) {
+                t = coarsest; // the gradient passes through the output's precision
+            }
+            t = t.times(10);
             Optional<String> d = ArrayComparison.compare(actual.get(k), expected.get(k), t);
             int idx = k;
             d.ifPresent(s -> problems.add("  gradient of '" + names.get(wrt.get(idx)) + "': " + s
