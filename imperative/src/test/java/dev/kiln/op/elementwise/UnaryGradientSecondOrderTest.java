@@ -89,16 +89,74 @@ class UnaryGradientSecondOrderTest {
                 x -> 2 * x / ((1 - x * x) * (1 - x * x)));
     }
 
-    @Test
-    void gammalnGivesDigammaThenTrigammaAtKnownPoints() {
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+    void gammalnGivesDigammaThenTrigammaAtKnownPoints(DType t) {
         // psi(1) = -gamma, psi(2) = 1 - gamma, psi(1/2) = -gamma - 2 log 2; psi'(1) = pi^2/6, psi'(1/2) = pi^2/2
         double[] xs = {0.5, 1.0, 2.0};
         double[] psi = {-EULER_GAMMA - 2 * Math.log(2), -EULER_GAMMA, 1 - EULER_GAMMA};
         double[] psi1 = {Math.PI * Math.PI / 2, Math.PI * Math.PI / 6, Math.PI * Math.PI / 6 - 1};
-        check("gammaln", DType.FLOAT64, xs, x -> psi[x == 0.5 ? 0 : (int) x], x -> psi1[x == 0.5 ? 0 : (int) x]);
+        check("gammaln", t, xs, x -> psi[x == 0.5 ? 0 : (int) x], x -> psi1[x == 0.5 ? 0 : (int) x]);
         // gamma'' = gamma * (psi^2 + psi'); gamma(1) = gamma(2) = 1
-        check("gamma", DType.FLOAT64, new double[] {1.0, 2.0}, x -> psi[(int) x],
+        check("gamma", t, new double[] {1.0, 2.0}, x -> psi[(int) x],
                 x -> psi[(int) x] * psi[(int) x] + psi1[(int) x]);
+    }
+
+    /** f'(x) from the gradient rule, recorded if {@code createGraph} so that it can be differentiated again. */
+    private static NDArray firstDerivative(String op, NDArray x, boolean createGraph) {
+        try (Autograd.Scope ignored = Autograd.record()) {
+            NDArray y = Ops.call(op, x);
+            return Autograd.grad(List.of(y), List.of(x), null, createGraph, createGraph).get(0);
+        }
+    }
+
+    private static NDArray shifted(double[] xs, double by) {
+        double[] v = xs.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] += by;
+        }
+        NDArray a = NDArray.of(Shape.of(v.length), DType.FLOAT64, v);
+        a.attachGrad();
+        return a;
+    }
+
+    /**
+     * Every rule differentiated again against central differences of the rule itself. The ops are elementwise, so
+     * shifting all elements at once gives the whole (diagonal) second derivative. (negative, degrees and radians
+     * are left out: their derivative is a constant with no history to differentiate.)
+     */
+    @Test
+    void everyRuleHasTheDerivativeOfCentralDifferences() {
+        double[] positive = {0.3, 0.45, 0.8, 1.7};
+        double[] unit = {-0.8, -0.3, 0.2, 0.65};
+        double[] wide = {-2.2, -0.7, 0.4, 1.3};
+        double[][] domains = {positive, unit, wide};
+        String[][] opsPerDomain = {
+            {"sqrt", "rsqrt", "cbrt", "rcbrt", "reciprocal", "log", "log1p", "log2", "log10", "gamma", "gammaln"},
+            {"arcsin", "arccos", "arctanh", "erfinv", "tan"},
+            {"abs", "square", "exp", "expm1", "sin", "cos", "sinh", "cosh", "tanh", "arctan", "arcsinh", "erf",
+                "sigmoid", "softsign", "relu", "hard_sigmoid"},
+        };
+        double eps = 1e-6;
+        for (int d = 0; d < domains.length; d++) {
+            for (String op : opsPerDomain[d]) {
+                NDArray x = shifted(domains[d], 0);
+                NDArray dy = firstDerivative(op, x, true);
+                dy.backward();
+                double[] up = firstDerivative(op, shifted(domains[d], eps), false).toDoubleArray();
+                double[] down = firstDerivative(op, shifted(domains[d], -eps), false).toDoubleArray();
+                double[] expected = new double[up.length];
+                for (int i = 0; i < up.length; i++) {
+                    expected[i] = (up[i] - down[i]) / (2 * eps);
+                }
+                assertThat(x.grad()).as(op + "''").isCloseTo(expected, 1e-5, 1e-6);
+            }
+        }
+        double[] arccosh = {1.2, 1.5, 2.5};
+        NDArray x = shifted(arccosh, 0);
+        firstDerivative("arccosh", x, true).backward();
+        assertThat(x.grad()).as("arccosh''").isCloseTo(new double[] {
+            -1.2 / Math.pow(0.44, 1.5), -1.5 / Math.pow(1.25, 1.5), -2.5 / Math.pow(5.25, 1.5)}, 1e-12, 1e-12);
     }
 
     @Test
