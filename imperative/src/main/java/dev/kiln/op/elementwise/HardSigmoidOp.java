@@ -6,15 +6,18 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code hard_sigmoid}: {@code clip(alpha * x + beta, 0, 1)}, NaN staying NaN. Floating dtypes only, as in
- * MXNet; like MXNet (whose attributes are C {@code float}s) alpha and beta are rounded to float32 first.
+ * MXNet; like MXNet (whose attributes are C {@code float}s) alpha and beta are rounded to float32 first. The gradient
+ * is alpha where the output lies strictly between 0 and 1 and zero where it is clipped.
  */
 public final class HardSigmoidOp extends OpDef {
     public static final AttrSpec<Double> ALPHA = AttrSpec.of("alpha", AttrType.FLOAT, 0.2, "Slope of hard sigmoid");
@@ -49,6 +52,15 @@ public final class HardSigmoidOp extends OpDef {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T y = g.output(0);
+        T inside = g.mul(g.apply("_greater_scalar", Map.of("scalar", 0.0), y),
+                g.apply("_lesser_scalar", Map.of("scalar", 1.0), y));
+        float alpha = (float) (double) g.attr(ALPHA);
+        return g.grads(g.mul(g.outGrad(0), g.mulScalar(inside, alpha)));
     }
 
     @Override

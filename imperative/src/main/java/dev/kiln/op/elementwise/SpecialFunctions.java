@@ -2,8 +2,9 @@ package dev.kiln.op.elementwise;
 
 /**
  * Special functions Java's {@link Math} lacks, in float64: the error function and its inverse, the gamma function and
- * its logarithm, and the inverse hyperbolic functions. The ops {@code erf}, {@code erfinv}, {@code gamma},
- * {@code gammaln}, {@code arcsinh}, {@code arccosh} and {@code arctanh} use them; other families (GELU) may too.
+ * its logarithm with the derivatives digamma and trigamma, and the inverse hyperbolic functions. The ops {@code erf},
+ * {@code erfinv}, {@code gamma}, {@code gammaln}, {@code arcsinh}, {@code arccosh} and {@code arctanh} use them, and
+ * the gradients of gamma and gammaln; other families (GELU) may too.
  */
 public final class SpecialFunctions {
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955126;   // 2 / sqrt(pi)
@@ -17,6 +18,8 @@ public final class SpecialFunctions {
     private static final double ERFC_FRACTION_START = 1.2;
     /** Stirling's series is used from here on; smaller arguments are shifted up by the recurrence. */
     private static final double STIRLING_START = 15.0;
+    /** digamma and trigamma use their asymptotic series from here on, the recurrence below. */
+    private static final double POLYGAMMA_SERIES_START = 10.0;
 
     private SpecialFunctions() {
     }
@@ -163,6 +166,73 @@ public final class SpecialFunctions {
             return 0.0;
         }
         return Math.log(gamma(x));
+    }
+
+    /**
+     * The digamma function {@code psi(x) = d/dx log|gamma(x)|}, the derivative of {@code gammaln}; NaN at its poles
+     * (zero and the negative integers). The recurrence {@code psi(x) = psi(x + 1) - 1/x} shifts the argument up to
+     * where the asymptotic series converges; negative arguments use {@code psi(x) = psi(1 - x) - pi cot(pi x)}.
+     */
+    public static double digamma(double x) {
+        if (Double.isNaN(x) || x == Double.NEGATIVE_INFINITY || (x <= 0.0 && x == Math.floor(x))) {
+            return Double.NaN;
+        }
+        if (x == Double.POSITIVE_INFINITY) {
+            return x;
+        }
+        if (x < 0.0) {
+            double r = x - Math.floor(x); // cot(pi x) has period 1; r is exact
+            return digamma(1.0 - x) - Math.PI / Math.tan(Math.PI * r);
+        }
+        double shift = 0.0;
+        while (x < POLYGAMMA_SERIES_START) {
+            shift -= 1.0 / x;
+            x += 1.0;
+        }
+        double r2 = 1.0 / (x * x);
+        // psi(x) ~ log x - 1/(2x) - sum_k B_2k / (2k x^2k)
+        double s = -1.0 / 12.0;
+        s = s * r2 + 691.0 / 32760.0;
+        s = s * r2 - 1.0 / 132.0;
+        s = s * r2 + 1.0 / 240.0;
+        s = s * r2 - 1.0 / 252.0;
+        s = s * r2 + 1.0 / 120.0;
+        s = s * r2 - 1.0 / 12.0;
+        return shift + Math.log(x) - 0.5 / x + s * r2;
+    }
+
+    /**
+     * The trigamma function {@code psi'(x)}, the derivative of {@link #digamma}; NaN at zero and the negative
+     * integers. The recurrence {@code psi'(x) = psi'(x + 1) + 1/x^2} and an asymptotic series for positive
+     * arguments, the reflection {@code psi'(x) = pi^2 / sin^2(pi x) - psi'(1 - x)} for negative ones.
+     */
+    public static double trigamma(double x) {
+        if (Double.isNaN(x) || x == Double.NEGATIVE_INFINITY || (x <= 0.0 && x == Math.floor(x))) {
+            return Double.NaN;
+        }
+        if (x == Double.POSITIVE_INFINITY) {
+            return 0.0;
+        }
+        if (x < 0.0) {
+            double s = Math.PI / sinPi(x);
+            return s * s - trigamma(1.0 - x);
+        }
+        double shift = 0.0;
+        while (x < POLYGAMMA_SERIES_START) {
+            shift += 1.0 / (x * x);
+            x += 1.0;
+        }
+        double r = 1.0 / x;
+        double r2 = r * r;
+        // psi'(x) ~ 1/x + 1/(2x^2) + sum_k B_2k / x^(2k+1)
+        double s = 7.0 / 6.0;
+        s = s * r2 - 691.0 / 2730.0;
+        s = s * r2 + 5.0 / 66.0;
+        s = s * r2 - 1.0 / 30.0;
+        s = s * r2 + 1.0 / 42.0;
+        s = s * r2 - 1.0 / 30.0;
+        s = s * r2 + 1.0 / 6.0;
+        return shift + r + 0.5 * r2 + s * r2 * r;
     }
 
     /** Inverse hyperbolic sine, odd, accurate near zero and for large arguments. */

@@ -40,9 +40,11 @@ public class UnaryOp extends OpDef {
     private final FloatLoop floatLoop;
     private final int grain;
     private final GradientRule gradient;
+    private final boolean differentiable;
 
     private UnaryOp(String name, String doc, DoubleUnaryOperator math, LongUnaryOperator integerMath,
-                    FloatLoop floatLoop, int grain, GradientRule gradient, String... aliases) {
+                    FloatLoop floatLoop, int grain, GradientRule gradient, boolean differentiable,
+                    String... aliases) {
         super(name, OpFamily.ELEMENTWISE, List.of("data"), List.of(), aliases);
         this.doc = doc;
         this.math = math;
@@ -50,32 +52,50 @@ public class UnaryOp extends OpDef {
         this.floatLoop = floatLoop;
         this.grain = grain;
         this.gradient = gradient;
+        this.differentiable = differentiable;
     }
 
     /** An op computing {@code math} in float64 for every dtype. */
     static UnaryOp of(String name, String doc, DoubleUnaryOperator math, String... aliases) {
-        return new UnaryOp(name, doc, math, null, null, GRAIN, null, aliases);
+        return new UnaryOp(name, doc, math, null, null, GRAIN, null, true, aliases);
     }
 
     /** This op, computing exactly on integer dtypes with {@code f} (wrapping like C++ integer arithmetic). */
     UnaryOp onIntegers(LongUnaryOperator f) {
-        return new UnaryOp(name(), doc, math, f, floatLoop, grain, gradient, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, f, floatLoop, grain, gradient, differentiable, aliasArray());
     }
 
     /** This op, with a vectorisable float32 loop for the same math. */
     UnaryOp float32(FloatLoop loop) {
-        return new UnaryOp(name(), doc, math, integerMath, loop, grain, gradient, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, integerMath, loop, grain, gradient, differentiable, aliasArray());
     }
 
     /** This op, split into smaller parallel chunks because each element is expensive. */
     UnaryOp costly() {
-        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, gradient,
-                aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, gradient, differentiable,
+                aliasArray());
     }
 
     /** This op, with its gradient rule (written with other ops through the context). */
     UnaryOp gradient(GradientRule rule) {
-        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, rule, aliases().toArray(String[]::new));
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, rule, true, aliasArray());
+    }
+
+    /**
+     * This op, piecewise constant (rounding, sign, logical not): MXNet gives its input a zero gradient, so it is not
+     * differentiable and backward passes zeros.
+     */
+    UnaryOp zeroGradient() {
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, null, false, aliasArray());
+    }
+
+    private String[] aliasArray() {
+        return aliases().toArray(String[]::new);
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return differentiable;
     }
 
     @Override

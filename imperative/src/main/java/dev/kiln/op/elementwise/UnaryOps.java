@@ -1,15 +1,21 @@
 package dev.kiln.op.elementwise;
 
+import dev.kiln.op.Gradient;
+import dev.kiln.op.GradientRule;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpLibrary;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Kiln's elementwise unary ops with MXNet 1.x names and semantics: the output keeps the input's dtype (so
  * {@code logical_not} of float32 is float32 1/0), except {@code isnan}, {@code isinf} and {@code isfinite}, which
  * give bool as MXNet's NumPy ops do. Rounding follows MXNet: {@code round} is half away from zero, {@code rint} takes
- * the lower neighbour on ties (rint(2.5) = 2, rint(-2.5) = -3), {@code fix} rounds toward zero.
+ * the lower neighbour on ties (rint(2.5) = 2, rint(-2.5) = -3), {@code fix} rounds toward zero. Gradient rules
+ * compose differentiable ops (so second derivatives work), reusing the output where MXNet does (sigmoid, tanh, sqrt);
+ * the piecewise constant ops have MXNet's zero gradient.
  */
 public final class UnaryOps implements OpLibrary {
     private static final double PI = Math.PI;
@@ -25,6 +31,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("abs", "Absolute value, elementwise", Math::abs)
+                    .gradient(times(g -> g.apply("sign", g.input(0))))
                     .onIntegers(Math::abs)
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -32,6 +39,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("sign", "Sign (-1, 0 or 1), elementwise; NaN gives 0 as in MXNet", UnaryOps::sign)
+                    .zeroGradient()
                     .onIntegers(Long::signum)
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -40,11 +48,14 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("round", "Rounds to the nearest integer, halves away from zero", UnaryOps::roundHalfAway)
+                    .zeroGradient()
                     .onIntegers(x -> x),
             UnaryOp.of("rint", "Rounds to the nearest integer, halves to the lower neighbour (MXNet's rint)",
                             UnaryOps::rint)
+                    .zeroGradient()
                     .onIntegers(x -> x),
             UnaryOp.of("ceil", "Ceiling, elementwise", Math::ceil)
+                    .zeroGradient()
                     .onIntegers(x -> x)
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -52,14 +63,17 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("floor", "Floor, elementwise", Math::floor)
+                    .zeroGradient()
                     .onIntegers(x -> x)
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = (float) Math.floor(a[i]);
                         }
                     }),
-            UnaryOp.of("trunc", "Truncates toward zero, elementwise", UnaryOps::trunc).onIntegers(x -> x),
+            UnaryOp.of("trunc", "Truncates toward zero, elementwise", UnaryOps::trunc)
+                    .zeroGradient().onIntegers(x -> x),
             UnaryOp.of("fix", "Rounds toward zero (the neighbour of smaller magnitude), elementwise", UnaryOps::fix)
+                    .zeroGradient()
                     .onIntegers(x -> x),
             // powers and roots
             UnaryOp.of("square", "Square, elementwise", x -> x * x)
@@ -70,20 +84,25 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("sqrt", "Square root, elementwise", Math::sqrt)
+                    .gradient(over(g -> g.mulScalar(g.output(0), 2)))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = (float) Math.sqrt(a[i]);
                         }
                     }),
             UnaryOp.of("rsqrt", "Reciprocal square root, elementwise", x -> 1.0 / Math.sqrt(x))
+                    .gradient(times(g -> g.mulScalar(g.mul(g.output(0), square(g, g.output(0))), -0.5)))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = 1f / (float) Math.sqrt(a[i]);
                         }
                     }),
-            UnaryOp.of("cbrt", "Cube root, elementwise", Math::cbrt),
-            UnaryOp.of("rcbrt", "Reciprocal cube root, elementwise", x -> 1.0 / Math.cbrt(x)),
+            UnaryOp.of("cbrt", "Cube root, elementwise", Math::cbrt)
+                    .gradient(over(g -> g.mulScalar(square(g, g.output(0)), 3))),
+            UnaryOp.of("rcbrt", "Reciprocal cube root, elementwise", x -> 1.0 / Math.cbrt(x))
+                    .gradient(times(g -> g.mulScalar(square(g, square(g, g.output(0))), -1.0 / 3.0))),
             UnaryOp.of("reciprocal", "Reciprocal 1/x, elementwise", x -> 1.0 / x)
+                    .gradient(times(g -> g.negative(square(g, g.output(0)))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = 1f / a[i];
@@ -92,42 +111,75 @@ public final class UnaryOps implements OpLibrary {
             // exponentials and logarithms
             UnaryOp.of("exp", "Exponential, elementwise", Math::exp)
                     .gradient(g -> List.of(g.mul(g.outGrad(0), g.output(0)))),
-            UnaryOp.of("expm1", "exp(x) - 1, accurate near zero", Math::expm1),
-            UnaryOp.of("log", "Natural logarithm, elementwise", Math::log),
-            UnaryOp.of("log1p", "log(1 + x), accurate near zero", Math::log1p),
-            UnaryOp.of("log2", "Base-2 logarithm, elementwise", SpecialFunctions::log2),
-            UnaryOp.of("log10", "Base-10 logarithm, elementwise", Math::log10),
+            UnaryOp.of("expm1", "exp(x) - 1, accurate near zero", Math::expm1)
+                    .gradient(times(g -> g.apply("exp", g.input(0)))),
+            UnaryOp.of("log", "Natural logarithm, elementwise", Math::log)
+                    .gradient(over(g -> g.input(0))),
+            UnaryOp.of("log1p", "log(1 + x), accurate near zero", Math::log1p)
+                    .gradient(over(g -> g.plusScalar(g.input(0), 1))),
+            UnaryOp.of("log2", "Base-2 logarithm, elementwise", SpecialFunctions::log2)
+                    .gradient(over(g -> g.mulScalar(g.input(0), Math.log(2)))),
+            UnaryOp.of("log10", "Base-10 logarithm, elementwise", Math::log10)
+                    .gradient(over(g -> g.mulScalar(g.input(0), Math.log(10)))),
             // trigonometric and hyperbolic
-            UnaryOp.of("sin", "Sine, elementwise", Math::sin),
-            UnaryOp.of("cos", "Cosine, elementwise", Math::cos),
-            UnaryOp.of("tan", "Tangent, elementwise", Math::tan),
-            UnaryOp.of("arcsin", "Inverse sine, elementwise", Math::asin),
-            UnaryOp.of("arccos", "Inverse cosine, elementwise", Math::acos),
-            UnaryOp.of("arctan", "Inverse tangent, elementwise", Math::atan),
-            UnaryOp.of("sinh", "Hyperbolic sine, elementwise", Math::sinh),
-            UnaryOp.of("cosh", "Hyperbolic cosine, elementwise", Math::cosh),
-            UnaryOp.of("tanh", "Hyperbolic tangent, elementwise", Math::tanh),
-            UnaryOp.of("arcsinh", "Inverse hyperbolic sine, elementwise", SpecialFunctions::asinh),
-            UnaryOp.of("arccosh", "Inverse hyperbolic cosine, elementwise", SpecialFunctions::acosh),
-            UnaryOp.of("arctanh", "Inverse hyperbolic tangent, elementwise", SpecialFunctions::atanh),
-            UnaryOp.of("degrees", "Converts radians to degrees, elementwise", x -> 180.0 / PI * x),
-            UnaryOp.of("radians", "Converts degrees to radians, elementwise", x -> PI / 180.0 * x),
+            UnaryOp.of("sin", "Sine, elementwise", Math::sin)
+                    .gradient(times(g -> g.apply("cos", g.input(0)))),
+            UnaryOp.of("cos", "Cosine, elementwise", Math::cos)
+                    .gradient(times(g -> g.negative(g.apply("sin", g.input(0))))),
+            UnaryOp.of("tan", "Tangent, elementwise", Math::tan)
+                    .gradient(times(g -> g.plusScalar(square(g, g.output(0)), 1))),
+            UnaryOp.of("arcsin", "Inverse sine, elementwise", Math::asin)
+                    .gradient(times(g -> g.apply("rsqrt", g.rminusScalar(square(g, g.input(0)), 1)))),
+            UnaryOp.of("arccos", "Inverse cosine, elementwise", Math::acos)
+                    .gradient(times(g -> g.negative(g.apply("rsqrt", g.rminusScalar(square(g, g.input(0)), 1))))),
+            UnaryOp.of("arctan", "Inverse tangent, elementwise", Math::atan)
+                    .gradient(over(g -> g.plusScalar(square(g, g.input(0)), 1))),
+            UnaryOp.of("sinh", "Hyperbolic sine, elementwise", Math::sinh)
+                    .gradient(times(g -> g.apply("cosh", g.input(0)))),
+            UnaryOp.of("cosh", "Hyperbolic cosine, elementwise", Math::cosh)
+                    .gradient(times(g -> g.apply("sinh", g.input(0)))),
+            UnaryOp.of("tanh", "Hyperbolic tangent, elementwise", Math::tanh)
+                    .gradient(times(g -> g.rminusScalar(square(g, g.output(0)), 1))),
+            UnaryOp.of("arcsinh", "Inverse hyperbolic sine, elementwise", SpecialFunctions::asinh)
+                    .gradient(times(g -> g.apply("rsqrt", g.plusScalar(square(g, g.input(0)), 1)))),
+            UnaryOp.of("arccosh", "Inverse hyperbolic cosine, elementwise", SpecialFunctions::acosh)
+                    .gradient(times(g -> g.apply("rsqrt", g.plusScalar(square(g, g.input(0)), -1)))),
+            UnaryOp.of("arctanh", "Inverse hyperbolic tangent, elementwise", SpecialFunctions::atanh)
+                    .gradient(over(g -> g.rminusScalar(square(g, g.input(0)), 1))),
+            UnaryOp.of("degrees", "Converts radians to degrees, elementwise", x -> 180.0 / PI * x)
+                    .gradient(g -> List.of(g.mulScalar(g.outGrad(0), 180.0 / PI))),
+            UnaryOp.of("radians", "Converts degrees to radians, elementwise", x -> PI / 180.0 * x)
+                    .gradient(g -> List.of(g.mulScalar(g.outGrad(0), PI / 180.0))),
             // special functions
-            UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf").costly(),
-            UnaryOp.of("erfinv", "Inverse Gauss error function, elementwise", SpecialFunctions::erfinv, "_npx_erfinv").costly(),
-            UnaryOp.of("gamma", "Gamma function, elementwise", SpecialFunctions::gamma, "_npx_gamma").costly(),
+            UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf")
+                    .gradient(times(g -> g.mulScalar(g.apply("exp", g.negative(square(g, g.input(0)))),
+                            2.0 / Math.sqrt(PI))))
+                    .costly(),
+            UnaryOp.of("erfinv", "Inverse Gauss error function, elementwise", SpecialFunctions::erfinv,
+                            "_npx_erfinv")
+                    .gradient(times(g -> g.mulScalar(g.apply("exp", square(g, g.output(0))), Math.sqrt(PI) / 2.0)))
+                    .costly(),
+            UnaryOp.of("gamma", "Gamma function, elementwise", SpecialFunctions::gamma, "_npx_gamma")
+                    .gradient(g -> List.of(g.apply("_backward_gammaln", g.mul(g.outGrad(0), g.output(0)),
+                            g.input(0))))
+                    .costly(),
             UnaryOp.of("gammaln", "Log of the absolute gamma function, elementwise", SpecialFunctions::lgamma,
-                    "_npx_gammaln").costly(),
+                    "_npx_gammaln")
+                    .gradient(g -> List.of(g.apply("_backward_gammaln", g.outGrad(0), g.input(0))))
+                    .costly(),
             // activations
-            UnaryOp.of("sigmoid", "Logistic sigmoid 1 / (1 + exp(-x)), elementwise", x -> 1.0 / (1.0 + Math.exp(-x))),
+            UnaryOp.of("sigmoid", "Logistic sigmoid 1 / (1 + exp(-x)), elementwise", x -> 1.0 / (1.0 + Math.exp(-x)))
+                    .gradient(times(g -> g.mul(g.output(0), g.rminusScalar(g.output(0), 1)))),
             new HardSigmoidOp(),
             UnaryOp.of("softsign", "x / (1 + |x|), elementwise", x -> x / (1.0 + Math.abs(x)))
+                    .gradient(over(g -> square(g, g.plusScalar(g.apply("abs", g.input(0)), 1))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
                             o[i] = a[i] / (1f + Math.abs(a[i]));
                         }
                     }),
             UnaryOp.of("relu", "Rectified linear unit max(x, 0), elementwise; NaN stays NaN", UnaryOps::relu)
+                    .gradient(times(g -> g.apply("_greater_scalar", Map.of("scalar", 0.0), g.output(0))))
                     .onIntegers(x -> Math.max(x, 0))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -137,6 +189,7 @@ public final class UnaryOps implements OpLibrary {
             // logic and classification
             UnaryOp.of("logical_not", "1 where the element is zero, else 0, in the input's dtype",
                             x -> x != 0.0 ? 0.0 : 1.0)
+                    .zeroGradient()
                     .onIntegers(x -> x != 0 ? 0 : 1)
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -147,7 +200,23 @@ public final class UnaryOps implements OpLibrary {
             new PredicateOp("isinf", "True where the element is positive or negative infinity", Double::isInfinite,
                     "_npi_isinf"),
             new PredicateOp("isfinite", "True where the element is neither NaN nor infinite", Double::isFinite,
-                    "_npi_isfinite"));
+                    "_npi_isfinite"),
+            PolygammaBackwardOp.gammaln(),
+            PolygammaBackwardOp.digamma());
+
+    /** The rule {@code dx = dy * f'}, with the derivative {@code f'} built from the recorded input and output. */
+    private static GradientRule times(Function<Gradient<Object>, Object> derivative) {
+        return g -> List.of(g.mul(g.outGrad(0), derivative.apply(g)));
+    }
+
+    /** The rule {@code dx = dy / d} for derivatives of the form {@code 1 / d}. */
+    private static GradientRule over(Function<Gradient<Object>, Object> d) {
+        return g -> List.of(g.div(g.outGrad(0), d.apply(g)));
+    }
+
+    private static Object square(Gradient<Object> g, Object v) {
+        return g.apply("square", v);
+    }
 
     @Override
     public List<OpDef> ops() {

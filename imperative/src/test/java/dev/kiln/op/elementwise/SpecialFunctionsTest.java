@@ -121,4 +121,37 @@ class SpecialFunctionsTest {
         assertThat(SpecialFunctions.sinPi(2.5)).isEqualTo(1.0);
         assertThat(SpecialFunctions.sinPi(-0.5)).isEqualTo(-1.0);
     }
+
+    @Test
+    void digammaAndTrigammaMatchHighPrecisionReferences() {
+        double[][] rows = {
+            // x, digamma(x), trigamma(x)
+            {1e-8, -100000000.57721565, 10000000000000002.0},
+            {0.25, -4.2274535333762654, 17.197329154507111},
+            {0.5, -1.9635100260214235, 4.9348022005446793},
+            {1, -0.57721566490153286, 1.6449340668482264},
+            {3.7, 1.1671535393615114, 0.31003785767003832},
+            {9.999, 2.2516474172057353, 0.10517738667672887},
+            {10, 2.2517525890667211, 0.10516633568168575},
+            {25, 3.198742512851974, 0.040810663257225579},
+            {1000, 6.9072551956488121, 0.0010005001666666333},
+            {-0.5, 0.036489973978576521, 8.9348022005446793},
+            {-2.3, 3.3173231575618201, 14.725912160961279},
+            {-7.9, -7.5400072244194418, 103.23693140003877},
+        };
+        for (double[] r : rows) {
+            checkWithin(SpecialFunctions.digamma(r[0]), r[1], 2e-14);
+            checkWithin(SpecialFunctions.trigamma(r[0]), r[2], 2e-14);
+        }
+        assertThat(SpecialFunctions.digamma(0.0)).isNaN();
+        assertThat(SpecialFunctions.digamma(-3.0)).isNaN();
+        assertThat(SpecialFunctions.trigamma(-1.0)).isNaN();
+        assertThat(SpecialFunctions.digamma(Double.POSITIVE_INFINITY)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(SpecialFunctions.trigamma(Double.POSITIVE_INFINITY)).isEqualTo(0.0);
+    }
+
+    private static void checkWithin(double actual, double expected, double relative) {
+        double rel = actual == expected ? 0 : Math.abs(actual - expected) / Math.abs(expected);
+        assertThat(rel).as("actual %s, expected %s", actual, expected).isLessThanOrEqualTo(relative);
+    }
 }
