@@ -62,8 +62,10 @@ final class LRNOp extends NNOp {
         }));
     }
 
-    /** Receives one row across channels: the data, each channel's {@code knorm + alpha/n * window sum}, the output
-     * gradient (null in the forward call) and the row to write. */
+    /**
+     * Receives one row across channels: the data, each channel's {@code knorm + alpha/n * window sum}, the output
+     * gradient (null in the forward call) and the row to write.
+     */
     @FunctionalInterface
     interface RowKernel {
         void apply(double[] x, double[] scale, double[] outGrad, double[] result);

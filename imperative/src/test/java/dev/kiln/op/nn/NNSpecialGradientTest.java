@@ -161,4 +161,25 @@ class NNSpecialGradientTest {
         assertThat(grads("SoftmaxOutput", Map.of("multi_output", true), r.uniform(-1.0, 1.0, 2, 3, 2), x, label).get(0))
                 .isCloseTo(want, 1e-12, 1e-12);
     }
+
+    @Test
+    void rulesRunOnFloat32AsOnFloat64() {
+        NDArray x = r.uniform(-1.0, 1.0, 2, 3, 2);
+        NDArray gamma = r.uniform(0.5, 1.5, 3);
+        NDArray beta = r.uniform(-1.0, 1.0, 3);
+        NDArray head = r.uniform(-1.0, 1.0, 2, 3, 2);
+        Map<String, Object> attrs = Map.of("fix_gamma", false);
+        List<NDArray> wide = grads("BatchNorm", attrs, head, x, gamma, beta, NDArray.zeros(3).astype(DType.FLOAT64),
+                NDArray.ones(3).astype(DType.FLOAT64));
+        List<NDArray> narrow = grads("BatchNorm", attrs, head.astype(DType.FLOAT32), x.astype(DType.FLOAT32),
+                gamma.astype(DType.FLOAT32), beta.astype(DType.FLOAT32), NDArray.zeros(3), NDArray.ones(3));
+        for (int i = 0; i < 3; i++) {
+            assertThat(narrow.get(i)).hasDType(DType.FLOAT32).isCloseTo(wide.get(i).toDoubleArray(), 1e-4, 1e-5);
+        }
+        NDArray y = grads("LayerNorm", Map.of(), head.astype(DType.FLOAT32), x.astype(DType.FLOAT32),
+                NDArray.ones(2), NDArray.zeros(2)).get(0);
+        assertThat(y).hasDType(DType.FLOAT32).isCloseTo(grads("LayerNorm", Map.of(), head, x,
+                NDArray.ones(2).astype(DType.FLOAT64), NDArray.zeros(2).astype(DType.FLOAT64)).get(0).toDoubleArray(),
+                1e-4, 1e-5);
+    }
 }
