@@ -6,13 +6,16 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code Activation}: relu, sigmoid, tanh, softrelu ({@code log(1 + exp(x))}, exactly {@code x} above 20)
- * or softsign ({@code x / (1 + |x|)}), element-wise on floating-point data.
+ * or softsign ({@code x / (1 + |x|)}), element-wise on floating-point data. The gradients are composed of
+ * element-wise ops (sigmoid and tanh from the output), so they can be differentiated again.
  */
 final class ActivationOp extends NNOp {
     static final AttrSpec<String> ACT_TYPE = AttrSpec.required("act_type",
@@ -52,5 +55,26 @@ final class ActivationOp extends NNOp {
             default -> throw error("unknown act_type " + call.attr(ACT_TYPE));
         }
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T og = g.outGrad(0);
+        T x = g.input(0);
+        T y = g.output(0);
+        T slope = switch (g.attr(ACT_TYPE)) {
+            case "relu" -> positive(g, x);
+            case "sigmoid" -> g.mul(y, g.rminusScalar(y, 1));
+            case "tanh" -> g.rminusScalar(g.apply("square", y), 1);
+            case "softrelu" -> g.apply("Activation", Map.of("act_type", "sigmoid"), x);
+            case "softsign" -> g.apply("reciprocal", g.apply("square", g.plusScalar(g.apply("abs", x), 1)));
+            default -> throw error("unknown act_type " + g.attr(ACT_TYPE));
+        };
+        return g.grads(g.mul(og, slope));
+    }
+
+    /** 1 where {@code x > 0}, else 0 (NaN included): the slope of relu, a constant to the gradient. */
+    static <T> T positive(Gradient<T> g, T x) {
+        return g.apply("_greater_scalar", Map.of("scalar", 0.0), x);
     }
 }

@@ -6,12 +6,13 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
 import dev.kiln.parallel.Parallel;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code BatchNorm} over the channel axis {@code axis}. In training mode (and unless
@@ -19,8 +20,9 @@ import java.util.List;
  * the auxiliary states in place: {@code moving = momentum * moving + (1 - momentum) * batch}. Otherwise it uses
  * {@code moving_mean} and {@code moving_var}. With {@code fix_gamma}, gamma is taken as 1. With
  * {@code output_mean_var} the op also returns the mean and the inverse standard deviation
- * {@code 1/sqrt(var + eps)} it used (MXNet's output named "var"). For float16 data the parameters and statistics
- * are float32, as in MXNet.
+ * {@code 1/sqrt(var + eps)} it used (MXNet's output named "var"); without it these two stay hidden outputs kept for
+ * the gradient, as in MXNet. For float16 data the parameters and statistics are float32, as in MXNet. The gradient
+ * ({@code _backward_BatchNorm}) never touches the moving statistics: Kiln updated them in the forward call.
  */
 final class BatchNormOp extends NNOp {
     static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-3, "added to the variance");
@@ -57,12 +59,17 @@ final class BatchNormOp extends NNOp {
 
     @Override
     public int numOutputs(Attrs attrs) {
+        return 3;
+    }
+
+    @Override
+    public int numVisibleOutputs(Attrs attrs) {
         return attrs.get(OUTPUT_MEAN_VAR) ? 3 : 1;
     }
 
     @Override
     public List<String> outputNames(Attrs attrs) {
-        return attrs.get(OUTPUT_MEAN_VAR) ? List.of("output", "mean", "var") : List.of("output");
+        return List.of("output", "mean", "var");
     }
 
     /** The dtype of gamma, beta and the statistics: float32 for 16-bit data, else the data's. */
@@ -77,19 +84,14 @@ final class BatchNormOp extends NNOp {
         for (int i = 1; i < 5; i++) {
             requireDType(attrs, inputTypes, i, param, "parameters and statistics of " + data + " data are " + param);
         }
-        List<DType> out = new ArrayList<>(List.of(data));
-        if (attrs.get(OUTPUT_MEAN_VAR)) {
-            out.add(param);
-            out.add(param);
-        }
-        return out;
+        return List.of(data, param, param);
     }
 
-    private int axis(Attrs attrs, Shape data) {
+    static int axis(NNOp op, Attrs attrs, Shape data) {
         int a = attrs.get(AXIS);
         int norm = a < 0 ? a + data.rank() : a;
         if (norm < 0 || norm >= data.rank()) {
-            throw error("attribute 'axis' " + a + " is out of range for 'data' of shape " + data);
+            throw op.error("attribute 'axis' " + a + " is out of range for 'data' of shape " + data);
         }
         return norm;
     }
@@ -97,13 +99,13 @@ final class BatchNormOp extends NNOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         Shape data = inputShapes.get(0);
-        int axis = axis(attrs, data);
+        int axis = axis(this, attrs, data);
         Shape channels = Shape.of(data.get(axis));
         for (int i = 1; i < 5; i++) {
             requireShape(attrs, inputShapes, i, channels, "one value per channel: axis " + axis + " of 'data' "
                     + data);
         }
-        return attrs.get(OUTPUT_MEAN_VAR) ? List.of(data, channels, channels) : List.of(data);
+        return List.of(data, channels, channels);
     }
 
     @Override
@@ -111,7 +113,7 @@ final class BatchNormOp extends NNOp {
         NDArray x = call.input(0);
         NDArray movingMean = call.input(3);
         NDArray movingVar = call.input(4);
-        Rows layout = Rows.along(x.shape(), axis(call.attrs(), x.shape()));
+        Rows layout = Rows.along(x.shape(), axis(this, call.attrs(), x.shape()));
         int channels = layout.length();
         double eps = call.attr(EPS);
         double momentum = asFloat(call.attr(MOMENTUM));
@@ -156,9 +158,6 @@ final class BatchNormOp extends NNOp {
             updateMoving(movingMean, mean, momentum);
             updateMoving(movingVar, var, momentum);
         }
-        if (!call.attr(OUTPUT_MEAN_VAR)) {
-            return List.of(out);
-        }
         NDArray meanOut = call.newOutput(1);
         NDArray invStdOut = call.newOutput(2);
         Rows.scatter(mean, 0, meanOut, 0, 1, channels);
@@ -173,7 +172,17 @@ final class BatchNormOp extends NNOp {
         }
     }
 
-    private static void gatherChannel(NDArray x, Rows layout, int c, double[] buf) {
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        boolean batchStats = g.training() && !g.attr(USE_GLOBAL_STATS);
+        Map<String, Object> attrs = Map.of("axis", g.attr(AXIS), "fix_gamma", g.attr(FIX_GAMMA),
+                "use_global_stats", !batchStats);
+        List<T> d = g.applyAll("_backward_BatchNorm", attrs, g.outGrad(0), g.input(0), g.input(1), g.output(1),
+                g.output(2), g.outGrad(1), g.outGrad(2));
+        return g.grads(d.get(0), d.get(1), d.get(2), null, null);
+    }
+
+    static void gatherChannel(NDArray x, Rows layout, int c, double[] buf) {
         int inner = layout.inner();
         int block = layout.length() * inner;
         for (int o = 0; o < layout.outer(); o++) {
@@ -181,7 +190,7 @@ final class BatchNormOp extends NNOp {
         }
     }
 
-    private static void scatterChannel(double[] buf, NDArray out, Rows layout, int c) {
+    static void scatterChannel(double[] buf, NDArray out, Rows layout, int c) {
         int inner = layout.inner();
         int block = layout.length() * inner;
         for (int o = 0; o < layout.outer(); o++) {

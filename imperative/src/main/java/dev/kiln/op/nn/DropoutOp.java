@@ -8,6 +8,7 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
@@ -18,7 +19,9 @@ import java.util.List;
 /**
  * MXNet's {@code Dropout}: in training mode (or always, with {@code mode='always'}) each element is kept with
  * probability {@code 1 - p} and scaled by {@code 1 / (1 - p)}, else zeroed; {@code axes} shares one draw along the
- * given axes (variational dropout). Otherwise the op is the identity. MXNet's hidden mask output is not returned.
+ * given axes (variational dropout). Otherwise the op is the identity. As in MXNet, a hidden second output holds the
+ * mask ({@code 1/(1-p)} or 0, with the {@code axes} dims set to 1; all ones when nothing is dropped), so the
+ * gradient is {@code out_grad * mask}: the same draw as the forward call.
  */
 final class DropoutOp extends NNOp {
     static final AttrSpec<Double> P = AttrSpec.of("p", AttrType.FLOAT, 0.5,
@@ -40,8 +43,24 @@ final class DropoutOp extends NNOp {
     }
 
     @Override
+    public int numOutputs(Attrs attrs) {
+        return 2;
+    }
+
+    @Override
+    public int numVisibleOutputs(Attrs attrs) {
+        return 1;
+    }
+
+    @Override
+    public List<String> outputNames(Attrs attrs) {
+        return List.of("output", "mask");
+    }
+
+    @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        return List.of(requireFloating(attrs, inputTypes, 0));
+        DType t = requireFloating(attrs, inputTypes, 0);
+        return List.of(t, t);
     }
 
     @Override
@@ -50,8 +69,7 @@ final class DropoutOp extends NNOp {
         if (!(p >= 0 && p <= 1)) {
             throw error("attribute 'p' must be in [0, 1], got " + p);
         }
-        maskShape(attrs, inputShapes.get(0));
-        return List.of(inputShapes.get(0));
+        return List.of(inputShapes.get(0), maskShape(attrs, inputShapes.get(0)));
     }
 
     /** The shape of the random mask: the data shape with every axis in {@code axes} set to 1. */
@@ -72,20 +90,34 @@ final class DropoutOp extends NNOp {
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
-        float pkeep = 1.0f - (float) (double) call.attr(P);
-        boolean active = pkeep < 1 && (OpContext.isTraining() || call.attr(MODE).equals("always"));
         NDArray out = call.newOutput(0);
-        if (!active) {
+        NDArray maskOut = call.newOutput(1);
+        if (!active(call.attrs(), OpContext.isTraining())) {
             x.copyTo(out);
-            return List.of(out);
+            maskOut.fill(1);
+            return List.of(out, maskOut);
         }
-        Shape maskShape = maskShape(call.attrs(), x.shape());
+        float pkeep = 1.0f - (float) (double) call.attr(P);
+        Shape maskShape = maskOut.shape();
         double scale = pkeep > 0 ? 1.0f / pkeep : 0;
         double[] mask = new double[maskShape.size()];
         NNRandom.uniform(mask.length, (i, u) -> mask[i] = u < pkeep ? scale : 0);
         int[] map = maskShape.equals(x.shape()) ? null : Broadcast.indexMap(maskShape, x.shape());
         applyMask(x, out, mask, map);
-        return List.of(out);
+        Rows.scatter(mask, 0, maskOut, 0, 1, mask.length);
+        return List.of(out, maskOut);
+    }
+
+    /** True if a call drops elements: p above 0, and training mode or {@code mode='always'}. */
+    private static boolean active(Attrs attrs, boolean training) {
+        float pkeep = 1.0f - (float) (double) attrs.get(P);
+        return pkeep < 1 && (training || attrs.get(MODE).equals("always"));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T og = g.outGrad(0);
+        return g.grads(active(g.attrs(), g.training()) ? g.mul(og, g.output(1)) : og);
     }
 
     private static void applyMask(NDArray x, NDArray out, double[] mask, int[] map) {

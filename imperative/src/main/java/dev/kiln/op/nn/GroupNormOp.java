@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
  * MXNet 1.x's {@code GroupNorm}: data (N, C, spatial...) is split into {@code num_groups} groups of channels, each
  * (instance, group) is normalised with the biased variance, then scaled and shifted by gamma and beta of shape
  * (num_groups,) (one value per group, as in MXNet 1.x). With {@code output_mean_var} it also returns the mean and
- * {@code sqrt(var + eps)}, each of shape (N, num_groups).
+ * {@code sqrt(var + eps)}, each of shape (N, num_groups); without it they are hidden outputs kept for the gradient
+ * ({@code _backward_GroupNorm}), as in MXNet.
  */
 final class GroupNormOp extends NNOp {
     static final AttrSpec<Integer> NUM_GROUPS = AttrSpec.of("num_groups", AttrType.INT, 1, "number of groups");
@@ -33,12 +35,17 @@ final class GroupNormOp extends NNOp {
 
     @Override
     public int numOutputs(Attrs attrs) {
+        return 3;
+    }
+
+    @Override
+    public int numVisibleOutputs(Attrs attrs) {
         return attrs.get(OUTPUT_MEAN_VAR) ? 3 : 1;
     }
 
     @Override
     public List<String> outputNames(Attrs attrs) {
-        return attrs.get(OUTPUT_MEAN_VAR) ? List.of("output", "mean", "std") : List.of("output");
+        return List.of("output", "mean", "std");
     }
 
     @Override
@@ -46,7 +53,7 @@ final class GroupNormOp extends NNOp {
         DType t = requireFloating(attrs, inputTypes, 0);
         requireDType(attrs, inputTypes, 1, t, "the same as 'data'");
         requireDType(attrs, inputTypes, 2, t, "the same as 'data'");
-        return repeat(t, numOutputs(attrs));
+        return repeat(t, 3);
     }
 
     @Override
@@ -62,9 +69,6 @@ final class GroupNormOp extends NNOp {
         String why = "one value per group: num_groups=" + groups;
         requireShape(attrs, inputShapes, 1, param, why);
         requireShape(attrs, inputShapes, 2, param, why);
-        if (!attrs.get(OUTPUT_MEAN_VAR)) {
-            return List.of(data);
-        }
         Shape moments = Shape.of(data.get(0), groups);
         return List.of(data, moments, moments);
     }
@@ -73,18 +77,25 @@ final class GroupNormOp extends NNOp {
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
         NDArray out = call.newOutput(0);
-        Shape s = x.shape();
         int groups = call.attr(NUM_GROUPS);
-        Rows rows = new Rows(s.get(0) * groups, s.sizeOf(1, s.rank()) / groups, 1);
+        Rows rows = layout(this, call.attrs(), x.shape()).rows();
         RowNorm.Moments mv = RowNorm.run(x, out, rows, asFloat(call.attr(EPS)), Rows.all(call.input(1)),
                 Rows.all(call.input(2)), false, groups);
-        if (!call.attr(OUTPUT_MEAN_VAR)) {
-            return List.of(out);
-        }
         NDArray mean = call.newOutput(1);
         NDArray std = call.newOutput(2);
         Rows.scatter(mv.mean(), 0, mean, 0, 1, mean.size());
         Rows.scatter(mv.std(), 0, std, 0, 1, std.size());
         return List.of(out, mean, std);
+    }
+
+    /** One row per (instance, group), gamma per group. */
+    static RowNorm.Layout layout(NNOp op, Attrs attrs, Shape s) {
+        int groups = attrs.get(NUM_GROUPS);
+        return new RowNorm.Layout(new Rows(s.get(0) * groups, s.sizeOf(1, s.rank()) / groups, 1), false, groups);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return RowNormBackwardOp.forwardGradient(g);
     }
 }

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * MXNet's {@code InstanceNorm} (float32 only): for data (N, C, spatial...) of rank 3 or more, normalises each
  * (instance, channel) over its spatial positions with the biased variance, then applies per-channel gamma and beta.
- * The same computation runs in training and prediction.
+ * The same computation runs in training and prediction. Hidden outputs keep the mean and {@code sqrt(var + eps)}
+ * of shape (N, C) for the gradient ({@code _backward_InstanceNorm}), as MXNet keeps its mean and variance.
  */
 final class InstanceNormOp extends NNOp {
     static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-3, "added to the variance");
@@ -28,11 +30,26 @@ final class InstanceNormOp extends NNOp {
     }
 
     @Override
+    public int numOutputs(Attrs attrs) {
+        return 3;
+    }
+
+    @Override
+    public int numVisibleOutputs(Attrs attrs) {
+        return 1;
+    }
+
+    @Override
+    public List<String> outputNames(Attrs attrs) {
+        return List.of("output", "mean", "std");
+    }
+
+    @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
         DType t = requireFloat32(attrs, inputTypes, 0);
         requireDType(attrs, inputTypes, 1, t, "the same as 'data'");
         requireDType(attrs, inputTypes, 2, t, "the same as 'data'");
-        return List.of(t);
+        return repeat(t, 3);
     }
 
     @Override
@@ -43,18 +60,31 @@ final class InstanceNormOp extends NNOp {
         String why = "one value per channel: axis 1 of 'data' " + data;
         requireShape(attrs, inputShapes, 1, param, why);
         requireShape(attrs, inputShapes, 2, param, why);
-        return List.of(data);
+        Shape moments = Shape.of(data.get(0), data.get(1));
+        return List.of(data, moments, moments);
     }
 
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
         NDArray out = call.newOutput(0);
-        Shape s = x.shape();
-        int channels = s.get(1);
-        Rows rows = new Rows(s.get(0) * channels, s.sizeOf(2, s.rank()), 1);
-        RowNorm.run(x, out, rows, asFloat(call.attr(EPS)), Rows.all(call.input(1)), Rows.all(call.input(2)),
-                false, channels);
-        return List.of(out);
+        RowNorm.Layout layout = layout(this, call.attrs(), x.shape());
+        RowNorm.Moments mv = RowNorm.run(x, out, layout.rows(), asFloat(call.attr(EPS)), Rows.all(call.input(1)),
+                Rows.all(call.input(2)), false, layout.period());
+        NDArray mean = call.newOutput(1);
+        NDArray std = call.newOutput(2);
+        Rows.scatter(mv.mean(), 0, mean, 0, 1, mean.size());
+        Rows.scatter(mv.std(), 0, std, 0, 1, std.size());
+        return List.of(out, mean, std);
+    }
+
+    /** One row per (instance, channel) over the spatial positions, gamma per channel. */
+    static RowNorm.Layout layout(NNOp op, Attrs attrs, Shape s) {
+        return new RowNorm.Layout(new Rows(s.get(0) * s.get(1), s.sizeOf(2, s.rank()), 1), false, s.get(1));
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return RowNormBackwardOp.forwardGradient(g);
     }
 }

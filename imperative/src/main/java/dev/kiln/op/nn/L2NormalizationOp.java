@@ -6,15 +6,18 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code L2Normalization}: divides the data by {@code sqrt(sum(x^2) + eps)} taken per instance (all dims
  * after the first), per channel vector (across axis 1 at each spatial position) or per spatial map (over the dims
- * after axis 1 for each instance and channel). Channel and spatial modes need data of rank 3 or more.
+ * after axis 1 for each instance and channel). Channel and spatial modes need data of rank 3 or more. The gradient
+ * {@code (out_grad - y * sum(out_grad * y)) / norm} is composed of reductions, so it can be differentiated again.
  */
 final class L2NormalizationOp extends NNOp {
     static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-10, "added to the sum of squares");
@@ -73,5 +76,20 @@ final class L2NormalizationOp extends NNOp {
             }
         });
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Map<String, Object> axes = switch (g.attr(MODE)) {
+            case "instance" -> Map.of("axis", 0, "exclude", true, "keepdims", true);
+            case "channel" -> Map.of("axis", 1, "keepdims", true);
+            default -> Map.of("axis", dev.kiln.op.IntTuple.of(0, 1), "exclude", true, "keepdims", true);
+        };
+        T x = g.input(0);
+        T y = g.output(0);
+        T og = g.outGrad(0);
+        T norm = g.apply("sqrt", g.plusScalar(g.apply("sum", axes, g.apply("square", x)), asFloat(g.attr(EPS))));
+        T projection = g.mul(y, g.apply("sum", axes, g.mul(og, y)));
+        return g.grads(g.div(g.sub(og, projection), norm));
     }
 }

@@ -8,17 +8,21 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code LeakyReLU} family: leaky ({@code x > 0 ? x : slope*x}), prelu (the slope is the learned input
  * {@code gamma}, broadcast over the channel axis), rrelu (a uniform random slope in {@code [lower_bound,
- * upper_bound)} per element in training, their mean otherwise; a second output {@code mask} holds the slopes),
- * elu ({@code slope*(exp(x)-1)} below 0), selu and gelu ({@code 0.5*x*(1+erf(x/sqrt(2)))}, the exact erf form).
+ * upper_bound)} per element in training, their mean otherwise; a hidden second output {@code mask} keeps the slopes
+ * for the gradient, as in MXNet), elu ({@code slope*(exp(x)-1)} below 0), selu and gelu
+ * ({@code 0.5*x*(1+erf(x/sqrt(2)))}, the exact erf form). Gradients are composed of element-wise ops except prelu's,
+ * which {@code _backward_LeakyReLU} computes (gamma's gradient sums over the axes gamma is broadcast along).
  */
 final class LeakyReLUOp extends NNOp {
     static final AttrSpec<String> ACT_TYPE = AttrSpec.of("act_type",
@@ -62,6 +66,11 @@ final class LeakyReLUOp extends NNOp {
     }
 
     @Override
+    public int numVisibleOutputs(Attrs attrs) {
+        return 1;
+    }
+
+    @Override
     public List<String> outputNames(Attrs attrs) {
         return isRrelu(attrs) ? List.of("output", "mask") : List.of("output");
     }
@@ -80,7 +89,7 @@ final class LeakyReLUOp extends NNOp {
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         Shape data = inputShapes.get(0);
         if (isPrelu(attrs)) {
-            gammaShape(inputShapes.get(1), data);
+            gammaShape(this, inputShapes.get(1), data);
         }
         return repeat(data, numOutputs(attrs));
     }
@@ -89,7 +98,7 @@ final class LeakyReLUOp extends NNOp {
      * Where gamma's dims sit within data's, as MXNet aligns them: from the right, gamma's dims may only land on
      * data's axes 0 and 1 (equal or 1); every other axis of data gets 1. A (C,) gamma thus covers the channels.
      */
-    private Shape gammaShape(Shape gamma, Shape data) {
+    static Shape gammaShape(NNOp op, Shape gamma, Shape data) {
         int[] d = data.dims();
         int[] g = gamma.dims();
         int[] out = new int[d.length];
@@ -103,7 +112,7 @@ final class LeakyReLUOp extends NNOp {
             }
         }
         if (s != -1) {
-            throw error("input 'gamma' of shape " + gamma + " cannot broadcast to 'data' of shape " + data
+            throw op.error("input 'gamma' of shape " + gamma + " cannot broadcast to 'data' of shape " + data
                     + "; prelu takes one slope per channel (axis 1 of 'data') or a single slope of shape (1,)");
         }
         return Shape.of(out);
@@ -137,7 +146,7 @@ final class LeakyReLUOp extends NNOp {
     }
 
     private void prelu(NDArray x, NDArray gamma, NDArray out) {
-        Shape g = gammaShape(gamma.shape(), x.shape());
+        Shape g = gammaShape(this, gamma.shape(), x.shape());
         int[] map = Broadcast.indexMap(g, x.shape());
         double[] slopes = Rows.all(gamma);
         applySlopes(x, out, slopes, map);
@@ -178,5 +187,36 @@ final class LeakyReLUOp extends NNOp {
                 }
             }
         });
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T x = g.input(0);
+        T og = g.outGrad(0);
+        String act = g.attr(ACT_TYPE);
+        if (act.equals("prelu")) {
+            List<T> d = g.applyAll("_backward_LeakyReLU", Map.of(), og, x, g.input(1));
+            return g.grads(d.get(0), d.get(1));
+        }
+        if (act.equals("gelu")) {
+            // d/dx 0.5*x*(1 + erf(x/s)) = 0.5*(1 + erf(x/s)) + x*exp(-(x/s)^2)/(s*sqrt(pi)), s the forward's sqrt(2)
+            T u = g.mulScalar(x, 1 / SQRT_2);
+            T cdf = g.mulScalar(g.plusScalar(g.apply("erf", u), 1), 0.5);
+            T pdf = g.mulScalar(g.apply("exp", g.negative(g.apply("square", u))), 1 / (SQRT_2 * Math.sqrt(Math.PI)));
+            return g.grads(g.mul(og, g.add(cdf, g.mul(x, pdf))));
+        }
+        double slope = asFloat(g.attr(SLOPE));
+        T pos = ActivationOp.positive(g, x);
+        T neg = g.rminusScalar(pos, 1);
+        T below = switch (act) {
+            case "leaky" -> null;
+            case "elu" -> g.plusScalar(g.output(0), slope); // slope*exp(x) = y + slope
+            case "selu" -> g.plusScalar(g.output(0), SELU_LAMBDA * SELU_ALPHA);
+            case "rrelu" -> g.output(1); // the slopes the forward call drew (or their mean in predict mode)
+            default -> throw error("unknown act_type " + act);
+        };
+        T factor = below == null ? g.plusScalar(g.mulScalar(pos, 1 - slope), slope)
+                : g.add(act.equals("selu") ? g.mulScalar(pos, SELU_LAMBDA) : pos, g.mul(neg, below));
+        return g.grads(g.mul(og, factor));
     }
 }

@@ -12,22 +12,40 @@ import java.util.List;
 public final class NNOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
+        SoftmaxOp softmax = SoftmaxOp.softmax();
+        SoftmaxOp logSoftmax = SoftmaxOp.logSoftmax();
+        SoftmaxOp softmin = SoftmaxOp.softmin();
+        SoftmaxOutputOp softmaxOutput = new SoftmaxOutputOp();
+        LayerNormOp layerNorm = new LayerNormOp();
+        InstanceNormOp instanceNorm = new InstanceNormOp();
+        GroupNormOp groupNorm = new GroupNormOp();
         return List.of(
                 new ActivationOp(),
                 new LeakyReLUOp(),
-                SoftmaxOp.softmax(),
-                SoftmaxOp.logSoftmax(),
-                SoftmaxOp.softmin(),
+                new LeakyReLUBackwardOp(),
+                softmax,
+                logSoftmax,
+                softmin,
+                new SoftmaxBackwardOp(softmax),
+                new SoftmaxBackwardOp(logSoftmax),
+                new SoftmaxBackwardOp(softmin),
                 new SoftmaxActivationOp(),
-                new SoftmaxOutputOp(),
+                softmaxOutput,
+                new SoftmaxOutputBackwardOp(softmaxOutput),
                 new SoftmaxCrossEntropyOp(),
+                new SoftmaxCrossEntropyBackwardOp(),
                 new SmoothL1Op(),
                 new BatchNormOp(),
-                new LayerNormOp(),
-                new InstanceNormOp(),
-                new GroupNormOp(),
+                new BatchNormBackwardOp(),
+                layerNorm,
+                new RowNormBackwardOp("LayerNorm", layerNorm.attrSpecs(), LayerNormOp::layout),
+                instanceNorm,
+                new RowNormBackwardOp("InstanceNorm", instanceNorm.attrSpecs(), InstanceNormOp::layout),
+                groupNorm,
+                new RowNormBackwardOp("GroupNorm", groupNorm.attrSpecs(), GroupNormOp::layout),
                 new L2NormalizationOp(),
                 new LRNOp(),
+                new LRNBackwardOp(),
                 new DropoutOp());
     }
 }

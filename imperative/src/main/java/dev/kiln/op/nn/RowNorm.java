@@ -13,6 +13,17 @@ final class RowNorm {
     record Moments(double[] mean, double[] std) {
     }
 
+    /**
+     * How an op lays out its rows and parameters.
+     *
+     * @param perPosition true: gamma/beta index the position within a row; false: they index {@code row % period}
+     */
+    record Layout(Rows rows, boolean perPosition, int period) {
+        int paramIndex(int row, int position) {
+            return perPosition ? position : row % period;
+        }
+    }
+
     private RowNorm() {
     }
 
@@ -60,5 +71,56 @@ final class RowNorm {
             }
         });
         return new Moments(mean, std);
+    }
+
+    /**
+     * The gradients of {@link #run}: writes the data gradient into {@code dx} and returns gamma's and beta's. The
+     * statistics are those of the forward call; {@code meanGrad} and {@code stdGrad} are the gradients that reached
+     * them (the outputs of {@code output_mean_var}), zeros otherwise.
+     */
+    static double[][] backward(NDArray og, NDArray x, NDArray dx, Layout layout, double[] mean, double[] std,
+                               double[] gamma, double[] meanGrad, double[] stdGrad) {
+        Rows rows = layout.rows();
+        int m = rows.length();
+        int stride = rows.inner();
+        Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
+            double[] o = new double[m];
+            double[] v = new double[m];
+            for (int r = from; r < to; r++) {
+                int base = rows.base(r);
+                Rows.gather(og, base, stride, m, o, 0);
+                Rows.gather(x, base, stride, m, v, 0);
+                double sumDy = 0;
+                double sumDyX = 0;
+                for (int j = 0; j < m; j++) {
+                    v[j] = (v[j] - mean[r]) / std[r];
+                    double dy = o[j] * gamma[layout.paramIndex(r, j)];
+                    sumDy += dy;
+                    sumDyX += dy * v[j];
+                }
+                double viaMean = meanGrad[r] / m;
+                double viaStd = stdGrad[r] / m;
+                for (int j = 0; j < m; j++) {
+                    double dy = o[j] * gamma[layout.paramIndex(r, j)];
+                    o[j] = (dy - sumDy / m - v[j] * sumDyX / m) / std[r] + viaMean + viaStd * v[j];
+                }
+                Rows.scatter(o, 0, dx, base, stride, m);
+            }
+        });
+        double[] dGamma = new double[gamma.length];
+        double[] dBeta = new double[gamma.length];
+        double[] o = new double[m];
+        double[] v = new double[m];
+        for (int r = 0; r < rows.count(); r++) {
+            int base = rows.base(r);
+            Rows.gather(og, base, stride, m, o, 0);
+            Rows.gather(x, base, stride, m, v, 0);
+            for (int j = 0; j < m; j++) {
+                int k = layout.paramIndex(r, j);
+                dGamma[k] += o[j] * (v[j] - mean[r]) / std[r];
+                dBeta[k] += o[j];
+            }
+        }
+        return new double[][] {dGamma, dBeta};
     }
 }

@@ -7,13 +7,16 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code smooth_l1} with {@code scalar} as sigma: {@code 0.5 * (sigma*x)^2} where {@code |x| <= 1/sigma^2},
- * else {@code |x| - 0.5/sigma^2}. The output keeps the input dtype; for integer data sigma is first cast to it.
+ * else {@code |x| - 0.5/sigma^2}. The output keeps the input dtype; for integer data sigma is first cast to it. The
+ * derivative is {@code clip(sigma^2 * x, -1, 1)}, composed of ops.
  */
 final class SmoothL1Op extends NNOp {
     static final AttrSpec<Double> SCALAR = AttrSpec.of("scalar", AttrType.FLOAT, 1.0, "sigma");
@@ -64,5 +67,12 @@ final class SmoothL1Op extends NNOp {
             return 0.5 * a * a * bsq;
         });
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        double sigma = g.attr(SCALAR);
+        T slope = g.apply("clip", Map.of("a_min", -1.0, "a_max", 1.0), g.mulScalar(g.input(0), sigma * sigma));
+        return g.grads(g.mul(g.outGrad(0), slope));
     }
 }

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
 /**
  * MXNet's legacy {@code SoftmaxActivation} (float32 only): {@code instance} mode takes the softmax along the last
  * axis (MXNet flattens all leading dims), {@code channel} mode along axis 1 at every position of data of rank 3 or
- * more.
+ * more. Its gradient is softmax's, composed of ops.
  */
 final class SoftmaxActivationOp extends NNOp {
     static final AttrSpec<String> MODE = AttrSpec.of("mode", AttrType.oneOf("instance", "channel"), "instance",
@@ -51,5 +52,11 @@ final class SoftmaxActivationOp extends NNOp {
         Rows rows = call.attr(MODE).equals("channel") ? Rows.along(s, 1) : Rows.along(s, s.rank() - 1);
         SoftmaxKernel.run(x, out, rows, 1.0, false, false, null, this);
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        int axis = g.attr(MODE).equals("channel") ? 1 : -1;
+        return g.grads(SoftmaxOp.softmaxGrad(g, g.output(0), g.outGrad(0), axis));
     }
 }

@@ -4,13 +4,15 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
 
 /**
  * MXNet's {@code softmax_cross_entropy}: for 2-D {@code data} (batch, classes) and 1-D class indices {@code label},
- * the sum over the batch of {@code -log(max(softmax(data)[i, label[i]], 1e-8))}, as an array of shape (1,).
+ * the sum over the batch of {@code -log(max(softmax(data)[i, label[i]], 1e-8))}, as an array of shape (1,). Its
+ * gradient is {@code _backward_softmax_cross_entropy}; the label gets none.
  */
 final class SoftmaxCrossEntropyOp extends NNOp {
 
@@ -68,5 +70,10 @@ final class SoftmaxCrossEntropyOp extends NNOp {
         NDArray out = call.newOutput(0);
         out.setDouble(0, total);
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_softmax_cross_entropy", g.outGrad(0), g.input(0), g.input(1)), null);
     }
 }

@@ -6,14 +6,19 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * MXNet's {@code softmax}, {@code log_softmax} and {@code softmin} along one axis, optionally divided by a
  * temperature and written in another float dtype ({@code dtype}). Only {@code softmax} takes the {@code length}
  * input ({@code use_length=True}), as in MXNet: positions at or beyond a row's length are excluded and output 0.
+ * Gradients are composed from the output ({@code y * (g - sum(g * y))}, and {@code g - exp(y) * sum(g)} for
+ * log_softmax), so they can be differentiated again; the length gets none. With {@code dtype} the gradient is
+ * {@code _backward_<name>}, which writes it in the data's dtype.
  */
 final class SoftmaxOp extends NNOp {
     static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, -1, "the axis to normalise along");
@@ -116,5 +121,44 @@ final class SoftmaxOp extends NNOp {
         Rows rows = Rows.along(x.shape(), axis(call.attrs(), x.shape()));
         SoftmaxKernel.run(x, out, rows, temperature == null ? 1.0 : temperature, negate, log, lengths, this);
         return List.of(out);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        Double temperature = g.attr(TEMPERATURE);
+        double scale = (negate ? -1 : 1) / (temperature == null ? 1.0 : temperature);
+        T d;
+        if (g.attr(DTYPE) != null) {
+            d = g.apply("_backward_" + name(), g.attrs().values(), g.outGrad(0), g.output(0), g.input(0));
+        } else {
+            int axis = g.attr(AXIS);
+            d = log ? logSoftmaxGrad(g, g.output(0), g.outGrad(0), axis)
+                    : softmaxGrad(g, g.output(0), g.outGrad(0), axis);
+            d = scale == 1 ? d : g.mulScalar(d, scale);
+        }
+        return g.numInputs() == 2 ? g.grads(d, null) : g.grads(d);
+    }
+
+    /** The gradient of {@code y = softmax(x)} along {@code axis}: {@code y * (og - sum(og * y))}. */
+    static <T> T softmaxGrad(Gradient<T> g, T y, T og, int axis) {
+        return g.mul(y, g.sub(og, g.apply("sum", Map.of("axis", axis, "keepdims", true), g.mul(og, y))));
+    }
+
+    /** The gradient of {@code y = log_softmax(x)} along {@code axis}: {@code og - exp(y) * sum(og)}. */
+    static <T> T logSoftmaxGrad(Gradient<T> g, T y, T og, int axis) {
+        return g.sub(og, g.mul(g.apply("exp", y), g.apply("sum", Map.of("axis", axis, "keepdims", true), og)));
+    }
+
+    /** The row layout of the data for these attributes (shared with {@code _backward_softmax}). */
+    Rows rows(Attrs attrs, Shape data) {
+        return Rows.along(data, axis(attrs, data));
+    }
+
+    boolean isLog() {
+        return log;
+    }
+
+    boolean isNegated() {
+        return negate;
     }
 }

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.List;
  * MXNet's {@code SoftmaxOutput} (alias {@code Softmax}): the forward pass is a softmax of {@code data}, over all
  * dims after the first by default (data viewed as {@code (N, -1)}), over axis 1 at every position with
  * {@code multi_output}, or over the last axis with {@code preserve_shape}. The label only shapes the backward pass,
- * whose attributes (grad_scale, ignore_label, use_ignore, normalization, out_grad, smooth_alpha) are kept here.
+ * whose attributes (grad_scale, ignore_label, use_ignore, normalization, out_grad, smooth_alpha) are kept here. As
+ * in MXNet the gradient ({@code _backward_SoftmaxOutput}) is that of the cross-entropy loss, not of the softmax: it
+ * ignores the incoming gradient (unless {@code out_grad}), and the label gets none.
  */
 final class SoftmaxOutputOp extends NNOp {
     static final AttrSpec<Double> GRAD_SCALE = AttrSpec.of("grad_scale", AttrType.FLOAT, 1.0,
@@ -92,16 +95,23 @@ final class SoftmaxOutputOp extends NNOp {
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
         NDArray out = call.newOutput(0);
-        Shape s = x.shape();
-        Rows rows;
-        if (call.attr(MULTI_OUTPUT)) {
-            rows = Rows.along(s, 1);
-        } else if (call.attr(PRESERVE_SHAPE)) {
-            rows = Rows.along(s, s.rank() - 1);
-        } else {
-            rows = new Rows(s.get(0), s.sizeOf(1, s.rank()), 1);
-        }
-        SoftmaxKernel.run(x, out, rows, 1.0, false, false, null, this);
+        SoftmaxKernel.run(x, out, rows(call.attrs(), x.shape()), 1.0, false, false, null, this);
         return List.of(out);
+    }
+
+    /** The softmax rows: axis 1 with multi_output, the last axis with preserve_shape, else data as (N, -1). */
+    static Rows rows(Attrs attrs, Shape s) {
+        if (attrs.get(MULTI_OUTPUT)) {
+            return Rows.along(s, 1);
+        } else if (attrs.get(PRESERVE_SHAPE)) {
+            return Rows.along(s, s.rank() - 1);
+        }
+        return new Rows(s.get(0), s.sizeOf(1, s.rank()), 1);
+    }
+
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return g.grads(g.apply("_backward_SoftmaxOutput", g.attrs().values(), g.outGrad(0), g.output(0),
+                g.input(1)), null);
     }
 }

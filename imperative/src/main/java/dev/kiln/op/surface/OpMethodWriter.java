@@ -18,7 +18,7 @@ final class OpMethodWriter {
 
     static void write(SourceText src, OpDef op, String method) {
         boolean variadic = SurfaceGenerator.isVariadic(op);
-        boolean multi = SurfaceGenerator.overrides(op, "numOutputs");
+        boolean multi = SurfaceGenerator.returnsList(op);
         Set<String> used = new HashSet<>();
         List<String> params = new ArrayList<>();
         List<String> inputArgs = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.kiln.op.surface;
 
+import dev.kiln.KilnException;
 import dev.kiln.op.AttrSpec;
+import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -172,6 +174,28 @@ public final class SurfaceGenerator {
         src.line("    }");
         src.line("}");
         return src.toString();
+    }
+
+    /**
+     * True if the op's typed method returns a list: it overrides {@code numOutputs}, unless it keeps hidden outputs
+     * and shows one both at its defaults and with every boolean attribute on (Dropout's mask stays hidden, while
+     * BatchNorm's {@code output_mean_var} shows three).
+     */
+    static boolean returnsList(OpDef op) {
+        if (!overrides(op, "numVisibleOutputs")) {
+            return overrides(op, "numOutputs");
+        }
+        Map<String, Object> on = new HashMap<>();
+        for (AttrSpec<?> s : op.attrSpecs()) {
+            if (s.type() == AttrType.BOOL) {
+                on.put(s.name(), true);
+            }
+        }
+        try {
+            return op.numVisibleOutputs(op.defaultAttrs()) > 1 || op.numVisibleOutputs(op.attrs(on)) > 1;
+        } catch (KilnException e) {
+            return true;
+        }
     }
 
     /** True if the op's class overrides {@code method(Attrs)} from {@link OpDef}. */

@@ -1,0 +1,99 @@
+package dev.kiln.op.nn;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Invocation;
+import dev.kiln.parallel.Parallel;
+
+import java.util.List;
+
+/**
+ * {@code _backward_BatchNorm}: the gradients of data, gamma and beta from the output gradient and the mean and
+ * inverse standard deviation the forward call used. With batch statistics the data gradient flows through them
+ * (including gradients that reached the mean and inverse-std outputs); with moving statistics
+ * ({@code use_global_stats}, set by the rule for predict mode too) they are constants. Gamma's gradient is zero
+ * under {@code fix_gamma}, as in MXNet.
+ */
+final class BatchNormBackwardOp extends NNBackwardOp {
+
+    BatchNormBackwardOp() {
+        super("_backward_BatchNorm", List.of("out_grad", "data", "gamma", "mean", "invstd", "mean_grad",
+                "invstd_grad"), List.of(BatchNormOp.AXIS, BatchNormOp.FIX_GAMMA, BatchNormOp.USE_GLOBAL_STATS));
+    }
+
+    @Override
+    public int numOutputs(Attrs attrs) {
+        return 3;
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        return List.of(inputTypes.get(1), inputTypes.get(2), inputTypes.get(2));
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        Shape data = inputShapes.get(1);
+        Shape channels = Shape.of(data.get(BatchNormOp.axis(this, attrs, data)));
+        return List.of(data, channels, channels);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        NDArray og = call.input(0);
+        NDArray x = call.input(1);
+        Rows layout = Rows.along(x.shape(), BatchNormOp.axis(this, call.attrs(), x.shape()));
+        boolean fixGamma = call.attr(BatchNormOp.FIX_GAMMA);
+        boolean batchStats = !call.attr(BatchNormOp.USE_GLOBAL_STATS);
+        double[] gamma = Rows.all(call.input(2));
+        double[] mean = Rows.all(call.input(3));
+        double[] invStd = Rows.all(call.input(4));
+        double[] meanGrad = Rows.all(call.input(5));
+        double[] invStdGrad = Rows.all(call.input(6));
+        int channels = layout.length();
+        int n = layout.outer() * layout.inner();
+        double[] dGamma = new double[channels];
+        double[] dBeta = new double[channels];
+        NDArray dx = call.newOutput(0);
+        Parallel.forRange(channels, Math.max(1, 16384 / Math.max(1, n)), (from, to) -> {
+            double[] o = new double[n];
+            double[] v = new double[n];
+            for (int c = from; c < to; c++) {
+                BatchNormOp.gatherChannel(og, layout, c, o);
+                BatchNormOp.gatherChannel(x, layout, c, v);
+                double s = invStd[c];
+                double sumO = 0;
+                double sumOX = 0;
+                for (int j = 0; j < n; j++) {
+                    v[j] = (v[j] - mean[c]) * s; // x-hat
+                    sumO += o[j];
+                    sumOX += o[j] * v[j];
+                }
+                dBeta[c] = sumO;
+                dGamma[c] = fixGamma ? 0 : sumOX;
+                double scale = (fixGamma ? 1 : gamma[c]) * s;
+                if (batchStats && n > 0) {
+                    double meanO = sumO / n;
+                    double meanOX = sumOX / n;
+                    double viaMean = meanGrad[c] / n;
+                    double viaInvStd = invStdGrad[c] * s * s / n;
+                    for (int j = 0; j < n; j++) {
+                        o[j] = scale * (o[j] - meanO - v[j] * meanOX) + viaMean - viaInvStd * v[j];
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        o[j] *= scale;
+                    }
+                }
+                BatchNormOp.scatterChannel(o, dx, layout, c);
+            }
+        });
+        NDArray gGamma = call.newOutput(1);
+        NDArray gBeta = call.newOutput(2);
+        Rows.scatter(dGamma, 0, gGamma, 0, 1, channels);
+        Rows.scatter(dBeta, 0, gBeta, 0, 1, channels);
+        return List.of(dx, gGamma, gBeta);
+    }
+}
