@@ -20,7 +20,7 @@ import java.util.function.Function;
  * {@code ±eps}, and the resulting slope is compared with what autograd computes. A coordinate passes when
  * {@code |analytic - numeric| <= atol + rtol * max(|analytic|, |numeric|)}; the report names the worst one.
  * <p>
- * Floating inputs are converted to float64 first. The global random generator is re-seeded before every evaluation,
+ * Floating inputs are converted to float64 first ({@link #float32} for float32-only kernels). The global random generator is re-seeded before every evaluation,
  * so functions that draw random numbers (Dropout in training mode) see the same draws each time. Works on an op
  * ({@link #forOp}), or any function of NDArrays ({@link #forFunction}); a block is checked as the function of its
  * input and parameters.
@@ -35,6 +35,7 @@ public final class GradientChecker {
     private int[] wrt;
     private long seed = 42;
     private boolean training = true;
+    private DType precision = DType.FLOAT64;
 
     private GradientChecker(String name, Function<List<NDArray>, List<NDArray>> function, List<Integer> excluded) {
         this.name = name;
@@ -86,6 +87,15 @@ public final class GradientChecker {
         return this;
     }
 
+    /**
+     * Computes in float32 instead of float64, for ops whose kernels only take float32 (LRN, InstanceNorm, as in
+     * MXNet); use a larger {@link #eps} (about 1e-2) and looser tolerances then.
+     */
+    public GradientChecker float32() {
+        this.precision = DType.FLOAT32;
+        return this;
+    }
+
     /** Checks and throws {@link GradientCheckFailure} with the report if any coordinate fails. */
     public GradientReport verify(NDArray... inputs) {
         GradientReport r = check(Arrays.asList(inputs));
@@ -99,7 +109,7 @@ public final class GradientChecker {
     public GradientReport check(List<NDArray> inputs) {
         List<NDArray> x = new ArrayList<>(inputs.size());
         for (NDArray in : inputs) {
-            x.add(in.dtype().isFloating() ? in.astype(DType.FLOAT64) : in.copy());
+            x.add(in.dtype().isFloating() ? in.astype(precision) : in.copy());
         }
         int[] checked = wrt != null ? wrt : defaultWrt(x);
         List<NDArray> heads = headGradients(evaluate(x));

@@ -40,6 +40,14 @@ class OpGradientTest {
         return all;
     }
 
+    /**
+     * Ops whose MXNet gradient is not the derivative of their output, so no central-difference case can pass; each
+     * names the test that checks its gradient instead.
+     */
+    private static final java.util.Map<String, String> CHECKED_ELSEWHERE = java.util.Map.of(
+            "SoftmaxOutput", "its gradient is (softmax - one_hot(label)) by definition, ignoring the incoming "
+                    + "gradient: NNSpecialGradientTest and the MXNet conformance suite check it");
+
     @Test
     void everyDifferentiableOpHasAGradientCase() {
         Set<String> covered = new TreeSet<>();
@@ -49,6 +57,7 @@ class OpGradientTest {
         Set<String> missing = new TreeSet<>();
         for (OpDef op : OpRegistry.global().ops()) {
             if (op.isDifferentiable() && !op.name().startsWith("_backward_") && !covered.contains(op.name())
+                    && !CHECKED_ELSEWHERE.containsKey(op.name())
                     && !op.family().equals(OpFamily.CUSTOM)) {
                 missing.add(op.name());
             }

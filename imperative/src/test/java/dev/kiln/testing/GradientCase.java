@@ -27,6 +27,7 @@ public final class GradientCase {
     private double atol = 1e-6;
     private double eps = 1e-5;
     private boolean training = true;
+    private boolean float32;
 
     private GradientCase(String op, List<NDArray> inputs) {
         this.op = op;
@@ -68,6 +69,18 @@ public final class GradientCase {
         return this;
     }
 
+    /**
+     * Checks in float32, for kernels that only take float32 (as MXNet's LRN and InstanceNorm): a step of 1e-2 and
+     * tolerances of 2e-2 unless set otherwise, since float32 differences carry about 1e-5 of rounding.
+     */
+    public GradientCase float32() {
+        this.float32 = true;
+        this.eps = 1e-2;
+        this.rtol = 2e-2;
+        this.atol = 2e-3;
+        return this;
+    }
+
     /** Runs the op in predict mode (default is training mode, as under {@code Autograd.record()}). */
     public GradientCase predict() {
         this.training = false;
@@ -93,6 +106,9 @@ public final class GradientCase {
     /** The checker configured for this case. */
     public GradientChecker checker() {
         GradientChecker c = GradientChecker.forOp(op, attrs).eps(eps).tolerance(rtol, atol).training(training);
+        if (float32) {
+            c = c.float32();
+        }
         return wrt == null ? c : c.wrt(wrt);
     }
 

@@ -73,6 +73,12 @@ public final class NNGradientCases {
                 .wrt(0));
         c.add(GradientCase.of("smooth_l1", r.uniform(-3.0, 3.0, 3, 4)));
         c.add(GradientCase.of("smooth_l1", r.uniform(-1.0, 1.0, 3, 4)).attr("scalar", 2.0));
+        // float32-only kernels (as MXNet's): checked in float32 with a larger step
+        c.add(GradientCase.of("InstanceNorm", r.uniform(2, 3, 4), r.uniform(0.5, 1.5, 3), r.uniform(3))
+                .attr("eps", 1e-3).float32());
+        c.add(GradientCase.of("LRN", r.uniform(1, 5, 2, 2)).attr("nsize", 3).float32());
+        c.add(GradientCase.of("SoftmaxActivation", r.uniform(2, 4)).float32());
+        c.add(GradientCase.of("SoftmaxActivation", r.uniform(2, 3, 2)).attr("mode", "channel").float32());
         return c;
     }
 
