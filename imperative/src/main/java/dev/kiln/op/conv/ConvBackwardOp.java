@@ -8,6 +8,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -99,7 +100,7 @@ final class ConvBackwardOp extends SpatialBackwardOp {
     public <T> List<T> gradient(Gradient<T> g) {
         boolean bias = g.numInputs() == 4;
         Map<String, Object> attrs = givenAttrs(op, g.attrs());
-        Map<String, Object> noBias = new java.util.LinkedHashMap<>(attrs);
+        Map<String, Object> noBias = new LinkedHashMap<>(attrs);
         noBias.put("no_bias", true);
         T dy = g.input(0);
         T x = g.input(1);
