@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -130,6 +131,13 @@ final class BilinearResize2DOp extends OpDef {
         return v.floatValue();
     }
 
+    /** {@code data} gets its gradient from {@code _backward_contrib_BilinearResize2D(ograd, data)}; {@code like} none. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        T dx = SpatialBackwardOp.applyBackward(g, g.outGrad(0), g.input(0)).get(0);
+        return g.numInputs() == 2 ? g.grads(dx, null) : g.grads(dx);
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray x = FloatingKernels.widen(call.input(0));
@@ -142,7 +150,7 @@ final class BilinearResize2DOp extends OpDef {
     }
 
     /** Source index, neighbour step and weight of the far neighbour for each output index along one axis. */
-    private record Axis(int[] index, int[] step, float[] far) {
+    record Axis(int[] index, int[] step, float[] far) {
         static Axis of(int in, int out, boolean alignCorners) {
             float scale = out > 1 ? (alignCorners ? (float) (in - 1) / (out - 1) : (float) in / out) : 0f;
             int[] index = new int[out];

@@ -12,7 +12,7 @@ final class ConvKernels {
     /** Multiply-adds per batch element above which batch elements run in parallel. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Multiply-adds per product from which {@link Gemm} splits a product over the threads itself. */
-    private static final long GEMM_PARALLEL_WORK = 1L << 20;
+    static final long GEMM_PARALLEL_WORK = 1L << 20;
     /** Columns a float32 convolution product aims for by covering several images of a small grid. */
     private static final long TARGET_COLUMNS = 1024;
     /** Most floats a float32 convolution's column buffer holds when it covers several images. */
@@ -117,7 +117,7 @@ final class ConvKernels {
      * im2col of images {@code [n0, n0 + nb)} into one matrix of {@code wide} columns, image {@code i} in columns
      * {@code [i * grid, (i + 1) * grid)}; split over (image, channel) pairs across the threads when asked.
      */
-    private static void fillColumns(float[] x, int n0, int nb, int channels, int image, Window win, float[] col,
+    static void fillColumns(float[] x, int n0, int nb, int channels, int image, Window win, float[] col,
                                     int wide, boolean parallel) {
         int grid = win.gridSize();
         int pairs = nb * channels;

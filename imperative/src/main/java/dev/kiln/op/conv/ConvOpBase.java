@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -49,6 +50,21 @@ abstract class ConvOpBase extends OpDef {
 
     /** Runs the kernel on channels-second float32 or float64 backing arrays ({@code bias} may be null). */
     abstract Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win);
+
+    /**
+     * The data and weight gradients {@code {dx, dw}} on channels-second backing arrays: {@code dy} is the output
+     * gradient, {@code x} and {@code w} the forward data and weight, the window as {@link #window} gives it.
+     */
+    abstract Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
+                                  Window win);
+
+    /** All input gradients at once from {@code _backward_<name>(ograd, data, weight[, bias])}. */
+    @Override
+    public final <T> List<T> gradient(Gradient<T> g) {
+        return g.numInputs() == 3
+                ? SpatialBackwardOp.applyBackward(g, g.outGrad(0), g.input(0), g.input(1), g.input(2))
+                : SpatialBackwardOp.applyBackward(g, g.outGrad(0), g.input(0), g.input(1));
+    }
 
     /** Checks the optional bias against (num_filter,). */
     final void checkBias(ConvParams p, List<Shape> in) {

@@ -5,11 +5,16 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 
-/** The spatial ops: Convolution, Deconvolution, Pooling, UpSampling and BilinearResize2D. */
+/** The spatial ops: Convolution, Deconvolution, Pooling, UpSampling and BilinearResize2D, and their gradient ops. */
 public final class ConvOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
-        return List.of(new ConvolutionOp(), new DeconvolutionOp(), new PoolingOp(), new UpSamplingOp(),
-                new BilinearResize2DOp());
+        ConvolutionOp conv = new ConvolutionOp();
+        DeconvolutionOp deconv = new DeconvolutionOp();
+        PoolingOp pool = new PoolingOp();
+        UpSamplingOp up = new UpSamplingOp();
+        BilinearResize2DOp resize = new BilinearResize2DOp();
+        return List.of(conv, deconv, pool, up, resize, new ConvBackwardOp(conv), new ConvBackwardOp(deconv),
+                new PoolingBackwardOp(pool), new UpSamplingBackwardOp(up), new BilinearResize2DBackwardOp(resize));
     }
 }

@@ -73,4 +73,17 @@ final class ConvolutionOp extends ConvOpBase {
         return ConvKernels.convolution((float[]) x, (float[]) w, (float[]) bias, batch, channels, filters, groups,
                 win);
     }
+
+    /** Data gradient: the transposed convolution of {@code dy}; weight gradient: {@code dy} times im2col of data. */
+    @Override
+    Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
+                         Window win) {
+        if (dy instanceof double[] d) {
+            return new Object[] {ConvKernels.deconvolution(d, (double[]) w, null, batch, filters, channels, groups, win),
+                    ConvGradKernels.weightGrad(d, (double[]) x, batch, filters, channels, groups, win)};
+        }
+        float[] f = (float[]) dy;
+        return new Object[] {ConvKernels.deconvolution(f, (float[]) w, null, batch, filters, channels, groups, win),
+                ConvGradKernels.weightGrad(f, (float[]) x, batch, filters, channels, groups, win)};
+    }
 }

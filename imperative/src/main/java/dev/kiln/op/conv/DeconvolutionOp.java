@@ -123,4 +123,17 @@ final class DeconvolutionOp extends ConvOpBase {
         return ConvKernels.deconvolution((float[]) x, (float[]) w, (float[]) bias, batch, channels, filters, groups,
                 win);
     }
+
+    /** Data gradient: the convolution of {@code dy}; weight gradient: data times im2col of {@code dy}. */
+    @Override
+    Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
+                         Window win) {
+        if (dy instanceof double[] d) {
+            return new Object[] {ConvKernels.convolution(d, (double[]) w, null, batch, filters, channels, groups, win),
+                    ConvGradKernels.weightGrad((double[]) x, d, batch, channels, filters, groups, win)};
+        }
+        float[] f = (float[]) dy;
+        return new Object[] {ConvKernels.convolution(f, (float[]) w, null, batch, filters, channels, groups, win),
+                ConvGradKernels.weightGrad((float[]) x, f, batch, channels, filters, groups, win)};
+    }
 }

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -58,18 +59,29 @@ final class PoolingOp extends OpDef {
         };
     }
 
+    /** The kernel's view of one application: channels-second data and output dims, and the data's dtype. */
+    static PoolKernels.Spec spec(PoolParams p, int[] dataCF, int[] outCF, DType type) {
+        int[] ones = new int[p.rank()];
+        Arrays.fill(ones, 1);
+        Window win = Window.of(Arrays.copyOfRange(dataCF, 2, dataCF.length),
+                Arrays.copyOfRange(outCF, 2, outCF.length), p.kernel(), p.stride(), ones, p.pad());
+        return new PoolKernels.Spec(win, p.type().equals("max"), p.type().equals("avg"), p.p(), p.countIncludePad(),
+                p.rank() == 3, lowest(type));
+    }
+
+    /** Routes the output gradient back through {@code _backward_Pooling(ograd, data, output)}. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        return SpatialBackwardOp.applyBackward(g, g.outGrad(0), g.input(0), g.output(0));
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         PoolParams p = PoolParams.parse(this, call.attrs(), call.input(0).shape());
         NDArray x = p.layout().toChannelFirst(FloatingKernels.widen(call.input(0)));
         int[] xd = x.shape().dims();
         int[] outCF = p.layout().toChannelFirst(call.outputShapes().get(0).dims());
-        int[] ones = new int[p.rank()];
-        Arrays.fill(ones, 1);
-        Window win = Window.of(Arrays.copyOfRange(xd, 2, xd.length), Arrays.copyOfRange(outCF, 2, outCF.length),
-                p.kernel(), p.stride(), ones, p.pad());
-        PoolKernels.Spec spec = new PoolKernels.Spec(win, p.type().equals("max"), p.type().equals("avg"), p.p(),
-                p.countIncludePad(), p.rank() == 3, lowest(call.outputTypes().get(0)));
+        PoolKernels.Spec spec = spec(p, xd, outCF, call.outputTypes().get(0));
         int planes = xd[0] * xd[1];
         Object y = x.data() instanceof double[] dd ? PoolKernels.pool(dd, planes, spec)
                 : PoolKernels.pool((float[]) x.data(), planes, spec);

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -132,6 +133,30 @@ final class UpSamplingOp extends OpDef {
         return List.of(Shape.of(out));
     }
 
+    /** The depthwise deconvolution window of bilinear upsampling from data dims to the output shape. */
+    static Window bilinearWindow(Attrs attrs, int[] data, Shape out) {
+        int s = attrs.get(SCALE);
+        int k = kernel(s);
+        int p = s / 2; // ceil((s - 1) / 2) for integer s
+        return Window.of(new int[] {out.get(2), out.get(3)}, new int[] {data[2], data[3]}, new int[] {k, k},
+                new int[] {s, s}, new int[] {1, 1}, new int[] {p, p});
+    }
+
+    static boolean isBilinear(Attrs attrs) {
+        return bilinear(attrs);
+    }
+
+    /** Every input's gradient at once from {@code _backward_UpSampling(ograd, inputs...)}. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        List<T> in = new ArrayList<>(g.numInputs() + 1);
+        in.add(g.outGrad(0));
+        for (int i = 0; i < g.numInputs(); i++) {
+            in.add(g.input(i));
+        }
+        return SpatialBackwardOp.applyBackward(g, in);
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         Attrs attrs = call.attrs();
@@ -139,12 +164,8 @@ final class UpSamplingOp extends OpDef {
         NDArray x0 = FloatingKernels.widen(call.input(0));
         Object y;
         if (bilinear(attrs)) {
-            int s = attrs.get(SCALE);
-            int k = kernel(s);
-            int p = s / 2; // ceil((s - 1) / 2) for integer s
             int[] d = x0.shape().dims();
-            Window win = Window.of(new int[] {outShape.get(2), outShape.get(3)}, new int[] {d[2], d[3]},
-                    new int[] {k, k}, new int[] {s, s}, new int[] {1, 1}, new int[] {p, p});
+            Window win = bilinearWindow(attrs, d, outShape);
             Object w = FloatingKernels.widen(call.input(1)).data();
             y = x0.data() instanceof double[] xd
                     ? ConvKernels.deconvolution(xd, (double[]) w, null, d[0], d[1], d[1], d[1], win)

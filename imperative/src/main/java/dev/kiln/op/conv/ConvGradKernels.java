@@ -1,0 +1,121 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.kernel.gemm.Gemm;
+
+/**
+ * The parts of the convolution gradients that the forward kernels do not already give: the weight gradient (a grid
+ * side times the im2col of an image side, summed over the batch) and the bias gradient (a sum over batch and
+ * positions). The data gradients are the forward kernels of the transposed op ({@link ConvKernels}). Batch elements
+ * are summed in order, one product after another, so results do not depend on the thread count.
+ */
+final class ConvGradKernels {
+    private ConvGradKernels() {
+    }
+
+    /**
+     * Weight gradient: {@code a} is the grid side (batch, aCh, grid...), {@code b} the image side (batch, bCh,
+     * image...); returns (aCh, bCh / groups * taps), per group the sum over the batch of {@code a_g * im2col(b)_g^T}.
+     * Convolution passes (dY, X), Deconvolution passes (X, dY). Several images of a small grid share one product, as in
+     * the forward kernel.
+     */
+    static float[] weightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win) {
+        int ag = aCh / groups;
+        int taps = win.kernelSize();
+        int kk = bCh / groups * taps;
+        int grid = win.gridSize();
+        int image = win.imageSize();
+        float[] dw = new float[aCh * kk];
+        if (ag == 0 || kk == 0 || grid == 0 || batch == 0) {
+            return dw;
+        }
+        boolean pointwise = win.isPointwise();
+        int per = pointwise ? 1 : ConvKernels.imagesPerProduct(batch, (long) bCh * taps, grid);
+        float[] col = pointwise ? null : new float[bCh * taps * grid * per];
+        float[] gathered = per > 1 ? new float[aCh * grid * per] : null;
+        for (int n0 = 0; n0 < batch; n0 += per) {
+            int nb = Math.min(per, batch - n0);
+            int wide = nb * grid;
+            if (!pointwise) {
+                boolean parallel = (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
+                ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+            }
+            float[] am = a;
+            int aOff = n0 * aCh * grid;
+            if (nb > 1) {
+                for (int i = 0; i < nb; i++) {
+                    for (int c = 0; c < aCh; c++) {
+                        System.arraycopy(a, (n0 + i) * aCh * grid + c * grid, gathered, c * wide + i * grid, grid);
+                    }
+                }
+                am = gathered;
+                aOff = 0;
+            }
+            for (int g = 0; g < groups; g++) {
+                float[] bm = pointwise ? b : col;
+                int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
+                Gemm.sgemm(false, true, ag, kk, wide, 1f, am, aOff + g * ag * wide, wide, bm, bOff, wide,
+                        1f, dw, g * ag * kk, kk);
+            }
+        }
+        return dw;
+    }
+
+    /** Double-precision {@link #weightGrad(float[], float[], int, int, int, int, Window)}, one image per product. */
+    static double[] weightGrad(double[] a, double[] b, int batch, int aCh, int bCh, int groups, Window win) {
+        int ag = aCh / groups;
+        int taps = win.kernelSize();
+        int kk = bCh / groups * taps;
+        int grid = win.gridSize();
+        int image = win.imageSize();
+        double[] dw = new double[aCh * kk];
+        if (ag == 0 || kk == 0 || grid == 0) {
+            return dw;
+        }
+        boolean pointwise = win.isPointwise();
+        double[] col = pointwise ? null : new double[bCh * taps * grid];
+        for (int n = 0; n < batch; n++) {
+            if (!pointwise) {
+                Im2Col.im2col(b, n * bCh * image, bCh, win, col);
+            }
+            for (int g = 0; g < groups; g++) {
+                double[] bm = pointwise ? b : col;
+                int bOff = pointwise ? n * bCh * image + g * kk * image : g * kk * grid;
+                Gemm.dgemm(false, true, ag, kk, grid, 1.0, a, n * aCh * grid + g * ag * grid, grid, bm, bOff, grid,
+                        1.0, dw, g * ag * kk, kk);
+            }
+        }
+        return dw;
+    }
+
+    /** Bias gradient of (batch, filters, plane) output gradients: the sum over batch and positions per filter. */
+    static float[] biasGrad(float[] dy, int batch, int filters, int plane) {
+        float[] db = new float[filters];
+        for (int f = 0; f < filters; f++) {
+            double s = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * filters + f) * plane;
+                for (int i = 0; i < plane; i++) {
+                    s += dy[base + i];
+                }
+            }
+            db[f] = (float) s;
+        }
+        return db;
+    }
+
+    /** Double-precision {@link #biasGrad(float[], int, int, int)}. */
+    static double[] biasGrad(double[] dy, int batch, int filters, int plane) {
+        double[] db = new double[filters];
+        for (int f = 0; f < filters; f++) {
+            double s = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * filters + f) * plane;
+                for (int i = 0; i < plane; i++) {
+                    s += dy[base + i];
+                }
+            }
+            db[f] = s;
+        }
+        return db;
+    }
+}

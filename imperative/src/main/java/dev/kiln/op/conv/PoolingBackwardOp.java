@@ -1,0 +1,77 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
+import dev.kiln.op.Invocation;
+
+import java.util.List;
+
+/**
+ * {@code _backward_Pooling(ograd, data, output)}: the gradient of Pooling's data for the forward attributes, as
+ * MXNet's (the output tells max pooling which element won and lp pooling its norm). See {@link PoolGradKernels}.
+ */
+final class PoolingBackwardOp extends SpatialBackwardOp {
+    private final PoolingOp op;
+
+    PoolingBackwardOp(PoolingOp forward) {
+        super(forward, List.of("ograd", "data", "output"));
+        this.op = forward;
+    }
+
+    @Override
+    public boolean isDifferentiable() {
+        return true;
+    }
+
+    /**
+     * Avg and sum pooling's gradient is linear in {@code ograd} alone, so its own gradient is Pooling of the head
+     * gradient; max and lp have no second derivative here.
+     */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        String type = g.attr(PoolParams.POOL_TYPE);
+        if (type.equals("max") || type.equals("lp")) {
+            throw error("has no gradient for pool_type='" + type + "' (second derivatives of " + type
+                    + " pooling are not supported)");
+        }
+        return g.grads(g.apply(op.name(), givenAttrs(op, g.attrs()), g.outGrad(0)), null, null);
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape expected = op.inferShapes(attrs, List.of(in.get(1))).get(0);
+        for (int i : new int[] {0, 2}) {
+            if (in.get(i).isKnown() && expected.isKnown() && !in.get(i).equals(expected)) {
+                throw error(inputNames(attrs).get(i) + " has shape " + in.get(i) + " but Pooling of data "
+                        + in.get(1) + " gives " + expected);
+            }
+        }
+        return List.of(in.get(1));
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+        FloatingKernels.requireFloating(this, inputNames(attrs), in);
+        return super.inferTypes(attrs, in);
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        PoolParams p = PoolParams.parse(op, call.attrs(), call.input(1).shape());
+        SpatialLayout layout = p.layout();
+        NDArray dy = layout.toChannelFirst(FloatingKernels.widen(call.input(0)));
+        NDArray x = layout.toChannelFirst(FloatingKernels.widen(call.input(1)));
+        NDArray y = layout.toChannelFirst(FloatingKernels.widen(call.input(2)));
+        int[] xd = x.shape().dims();
+        PoolKernels.Spec spec = PoolingOp.spec(p, xd, y.shape().dims(), call.input(1).dtype());
+        int planes = xd[0] * xd[1];
+        Object dx = x.data() instanceof double[] xs
+                ? PoolGradKernels.backward((double[]) dy.data(), xs, (double[]) y.data(), planes, spec)
+                : PoolGradKernels.backward((float[]) dy.data(), (float[]) x.data(), (float[]) y.data(), planes, spec);
+        NDArray out = NDArray.wrap(x.shape(), x.dtype(), call.device(), dx);
+        return List.of(FloatingKernels.narrow(layout.fromChannelFirst(out), call.outputTypes().get(0)));
+    }
+}
