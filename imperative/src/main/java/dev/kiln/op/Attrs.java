@@ -17,11 +17,13 @@ public final class Attrs {
     private final String opName;
     private final Map<String, Object> values;
     private final Set<String> explicit;
+    private final Map<String, String> extras;
 
-    private Attrs(String opName, Map<String, Object> values, Set<String> explicit) {
+    private Attrs(String opName, Map<String, Object> values, Set<String> explicit, Map<String, String> extras) {
         this.opName = opName;
         this.values = values;
         this.explicit = explicit;
+        this.extras = extras;
     }
 
     /** Checks and completes {@code raw} (Java values or MXNet strings) against the op's declared attributes. */
@@ -29,12 +31,17 @@ public final class Attrs {
         Map<String, AttrSpec<?>> specs = op.attrSpecsByName();
         Map<String, Object> values = new LinkedHashMap<>();
         Set<String> explicit = new LinkedHashSet<>();
+        Map<String, String> extras = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : raw.entrySet()) {
             String name = e.getKey();
             AttrSpec<?> spec = specs.get(name);
             if (spec == null) {
                 if (name.startsWith("__") && name.endsWith("__")) {
                     continue; // MXNet's graph annotations (__shape__, __lr_mult__, ...) are not op attributes
+                }
+                if (op.acceptsExtraAttrs()) {
+                    extras.put(name, extraString(e.getValue()));
+                    continue;
                 }
                 throw new KilnException("op '" + op.name() + "' has no attribute '" + name + "'; its attributes are "
                         + specs.keySet());
@@ -64,7 +71,19 @@ public final class Attrs {
                 values.put(s.name(), s.defaultValue());
             }
         }
-        return new Attrs(op.name(), Collections.unmodifiableMap(values), Collections.unmodifiableSet(explicit));
+        return new Attrs(op.name(), Collections.unmodifiableMap(values), Collections.unmodifiableSet(explicit),
+                Collections.unmodifiableMap(extras));
+    }
+
+    /** An undeclared attribute's value as MXNet's Python front end would pass it: {@code str(value)}. */
+    private static String extraString(Object v) {
+        return switch (v) {
+            case null -> "None";
+            case Boolean b -> PythonFormat.formatBool(b);
+            case Double d -> PythonFormat.formatFloat(d);
+            case Float f -> PythonFormat.formatFloat(f);
+            default -> v.toString();
+        };
     }
 
     /** The value of {@code spec}, or {@code null} for an optional attribute left at {@code None}. */
@@ -85,7 +104,20 @@ public final class Attrs {
         return values;
     }
 
-    /** The explicitly given attributes in MXNet's string form, in declaration order. */
+    /**
+     * The undeclared attributes, as strings in the order given; only ops that {@link OpDef#acceptsExtraAttrs} have
+     * any ({@code Custom}'s keyword arguments).
+     */
+    public Map<String, String> extras() {
+        return extras;
+    }
+
+    /** The undeclared attribute {@code name} as a string, or {@code null} if it was not given. */
+    public String extra(String name) {
+        return extras.get(name);
+    }
+
+    /** The explicitly given attributes in MXNet's string form, in declaration order, then any undeclared ones. */
     public Map<String, String> toMXNetStrings(OpDef op) {
         Map<String, String> out = new LinkedHashMap<>();
         for (AttrSpec<?> s : op.attrSpecs()) {
@@ -93,21 +125,27 @@ public final class Attrs {
                 out.put(s.name(), s.format(values.get(s.name())));
             }
         }
+        out.putAll(extras);
         return out;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Attrs a && opName.equals(a.opName) && values.equals(a.values);
+        return o instanceof Attrs a && opName.equals(a.opName) && values.equals(a.values) && extras.equals(a.extras);
     }
 
     @Override
     public int hashCode() {
-        return opName.hashCode() * 31 + values.hashCode();
+        return (opName.hashCode() * 31 + values.hashCode()) * 31 + extras.hashCode();
     }
 
     @Override
     public String toString() {
-        return values.toString();
+        if (extras.isEmpty()) {
+            return values.toString();
+        }
+        Map<String, Object> all = new LinkedHashMap<>(values);
+        all.putAll(extras);
+        return all.toString();
     }
 }

@@ -117,6 +117,14 @@ public abstract class OpDef {
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * True if attributes this op does not declare are kept as strings rather than rejected ({@code Custom}, whose
+     * keyword arguments belong to the registered operator); read them with {@link Attrs#extra}.
+     */
+    public boolean acceptsExtraAttrs() {
+        return false;
+    }
+
     /** Checks and completes attributes given as Java values or MXNet strings. */
     public final Attrs attrs(Map<String, ?> raw) {
         return Attrs.parse(this, raw);

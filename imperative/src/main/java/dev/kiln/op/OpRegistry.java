@@ -26,7 +26,8 @@ public final class OpRegistry {
             "dev.kiln.op.nn.NNOps",
             "dev.kiln.op.conv.ConvOps",
             "dev.kiln.op.creation.CreationOps",
-            "dev.kiln.random.RandomOps");
+            "dev.kiln.random.RandomOps",
+            "dev.kiln.op.custom.CustomOpLibrary");
 
     private static final class Holder {
         static final OpRegistry INSTANCE = loadDefault();

@@ -17,8 +17,9 @@ final class OpMethodWriter {
     }
 
     static void write(SourceText src, OpDef op, String method) {
-        boolean variadic = SurfaceGenerator.isVariadic(op);
-        boolean multi = SurfaceGenerator.returnsList(op);
+        boolean numArgs = SurfaceGenerator.isVariadic(op);
+        boolean variadic = numArgs || op.acceptsExtraAttrs(); // Custom: inputs come from the registered prop
+        boolean multi = SurfaceGenerator.returnsList(op) || op.acceptsExtraAttrs();
         Set<String> used = new HashSet<>();
         List<String> params = new ArrayList<>();
         List<String> inputArgs = new ArrayList<>();
@@ -34,7 +35,7 @@ final class OpMethodWriter {
         }
         List<String> puts = new ArrayList<>();
         List<String> attrDocs = new ArrayList<>();
-        boolean hasOptional = false;
+        boolean hasOptional = op.acceptsExtraAttrs();
         for (AttrSpec<?> s : op.attrSpecs()) {
             if (variadic && s.name().equals("num_args")) {
                 continue;
@@ -51,11 +52,11 @@ final class OpMethodWriter {
         String ret = multi ? "java.util.List<T>" : "T";
         String call = multi ? "apply" : "applyOne";
         String inputs = variadic ? "inputs" : "SurfaceSupport.<T>inputs(" + String.join(", ", inputArgs) + ")";
-        String numArgs = variadic ? "attrs.put(\"num_args\", inputs.size());" : null;
+        String numArgsPut = numArgs ? "attrs.put(\"num_args\", inputs.size());" : null;
 
         writeDoc(src, op, attrDocs, false);
         src.line("    default " + ret + " " + method + "(" + String.join(", ", params) + ") {");
-        body(src, op, puts, numArgs, call, inputs, "java.util.Map.of()");
+        body(src, op, puts, numArgsPut, call, inputs, "java.util.Map.of()");
         src.line("    }").line();
         if (hasOptional) {
             List<String> withOptions = new ArrayList<>(params);
@@ -63,7 +64,7 @@ final class OpMethodWriter {
             withOptions.add("java.util.Map<String, ?> " + opt);
             writeDoc(src, op, attrDocs, true);
             src.line("    default " + ret + " " + method + "(" + String.join(", ", withOptions) + ") {");
-            body(src, op, puts, numArgs, call, inputs, opt);
+            body(src, op, puts, numArgsPut, call, inputs, opt);
             src.line("    }").line();
         }
     }
@@ -92,7 +93,12 @@ final class OpMethodWriter {
                             .append(SourceText.doc(s.format(s.defaultValue())));
                 }
             }
-            src.line("     * Optional attributes by MXNet name, with their defaults: " + opts + ".");
+            if (opts.length() > 0) {
+                src.line("     * Optional attributes by MXNet name, with their defaults: " + opts + ".");
+            }
+            if (op.acceptsExtraAttrs()) {
+                src.line("     * Any other attribute is passed on to the op as a string (a keyword argument).");
+            }
         }
         for (String d : attrDocs) {
             src.line("    " + d);

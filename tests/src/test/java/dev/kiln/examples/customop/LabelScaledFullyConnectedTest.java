@@ -1,0 +1,133 @@
+package dev.kiln.examples.customop;
+
+import dev.kiln.KilnException;
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.GradientChecker;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Ops;
+import dev.kiln.testing.GradientCase;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static dev.kiln.testing.NDArrayAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The worked custom operator: its forward, its hand-written gradient, and a toy model trained with it. */
+class LabelScaledFullyConnectedTest {
+    private static final double K = 0.5;
+
+    @BeforeAll
+    static void register() {
+        LabelScaledFullyConnected.register();
+    }
+
+    @Test
+    void predictsLikeFullyConnectedAndScalesPositiveTrueLabelOutputsInTraining() {
+        NDArray x = NDArray.of(Shape.of(2, 2), 1f, 2f, -1f, 1f);
+        NDArray w = NDArray.of(Shape.of(3, 2), 1f, 0f, 0f, 1f, -1f, -1f);
+        NDArray b = NDArray.of(Shape.of(3), 0f, 0f, 0f);
+        NDArray label = NDArray.of(Shape.of(2), 1f, 0f);
+        NDArray plain = Ops.call("FullyConnected", Map.of("num_hidden", 3), x, w, b); // [[1, 2, -3], [-1, 1, 0]]
+        assertThat(LabelScaledFullyConnected.apply(x, w, b, label, 3, K)).isCloseTo(plain, 0, 0);
+        NDArray trained;
+        try (var train = Autograd.trainMode()) {
+            trained = LabelScaledFullyConnected.apply(x, w, b, label, 3, K);
+        }
+        // row 0: label 1, output 2 > 0 is halved; row 1: label 0, output -1 is not positive and stays
+        assertThat(trained).isCloseTo(new double[] {1, 1, -3, -1, 1, 0}, 0, 0);
+    }
+
+    @Test
+    void handWrittenGradientMatchesCentralDifferencesInTrainingAndPredictMode() {
+        GradientCase.Inputs in = new GradientCase.Inputs(3);
+        NDArray x = in.uniform(-1.0, 1.0, 5, 4);
+        NDArray w = in.uniform(-1.0, 1.0, 3, 4);
+        NDArray b = in.uniform(-0.5, 0.5, 3);
+        NDArray label = in.ints(0, 3, DType.FLOAT64, 5);
+        for (boolean training : new boolean[] {true, false}) {
+            GradientChecker.forFunction("label_scaled_fc (training " + training + ")",
+                            a -> List.of(LabelScaledFullyConnected.apply(a.get(0), a.get(1), a.get(2), a.get(3), 3, K)))
+                    .training(training).wrt(0, 1, 2).verify(x, w, b, label);
+        }
+    }
+
+    @Test
+    void wrongShapesAreReportedByTheProp() {
+        assertThatThrownBy(() -> LabelScaledFullyConnected.apply(NDArray.zeros(2, 4), NDArray.zeros(3, 5),
+                NDArray.zeros(3), NDArray.zeros(2), 3, K)).isInstanceOf(KilnException.class)
+                .hasMessageContaining("weight must be (3, 4)").hasMessageContaining("got (3, 5)");
+        assertThatThrownBy(() -> LabelScaledFullyConnected.apply(NDArray.zeros(2, 4), NDArray.zeros(3, 4),
+                NDArray.zeros(3), NDArray.zeros(2), 3, 1.5)).isInstanceOf(KilnException.class)
+                .hasMessageContaining("k must lie in (0, 1)");
+    }
+
+    /** Three Gaussian blobs in the plane, 30 points each, as float32 features and float labels. */
+    private record Blobs(NDArray x, NDArray label) {
+        static Blobs make(long seed) {
+            Random r = new Random(seed);
+            int n = 90;
+            float[] x = new float[n * 2];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                int c = i % 3;
+                double angle = 2 * Math.PI * c / 3;
+                x[2 * i] = (float) (2 * Math.cos(angle) + 0.6 * r.nextGaussian());
+                x[2 * i + 1] = (float) (2 * Math.sin(angle) + 0.6 * r.nextGaussian());
+                y[i] = c;
+            }
+            return new Blobs(NDArray.of(Shape.of(n, 2), x), NDArray.of(Shape.of(n), y));
+        }
+    }
+
+    @Test
+    void aToyClassifierWithTheLayerTrains() {
+        Blobs data = Blobs.make(5);
+        int n = data.x().shape().get(0);
+        NDArray w = NDArray.zeros(3, 2); // float32; zeros predict class 0 everywhere: a third right
+        NDArray b = NDArray.zeros(3);
+        w.attachGrad();
+        b.attachGrad();
+        double lr = 0.5;
+        double firstLoss = Double.NaN;
+        double lastLoss = Double.NaN;
+        double firstAccuracy = accuracy(data, w, b);
+        for (int step = 0; step < 60; step++) {
+            NDArray loss;
+            try (var rec = Autograd.record()) {
+                NDArray out = LabelScaledFullyConnected.apply(data.x(), w, b, data.label(), 3, K);
+                loss = Ops.call("softmax_cross_entropy", out, data.label()); // summed over the batch
+            }
+            loss.backward();
+            lastLoss = loss.getDouble(0) / n;
+            if (step == 0) {
+                firstLoss = lastLoss;
+            }
+            w.subInPlace(Ops.call("_mul_scalar", Map.of("scalar", lr / n), w.grad()));
+            b.subInPlace(Ops.call("_mul_scalar", Map.of("scalar", lr / n), b.grad()));
+        }
+        double lastAccuracy = accuracy(data, w, b);
+        assertThat(firstLoss).isCloseTo(Math.log(3), org.assertj.core.data.Offset.offset(0.05));
+        assertThat(lastLoss).isLessThan(0.4 * firstLoss);
+        assertThat(firstAccuracy).isLessThan(0.34);
+        assertThat(lastAccuracy).isGreaterThan(0.9);
+    }
+
+    /** Fraction of points whose largest predicted (plain layer) score is at their label. */
+    private static double accuracy(Blobs data, NDArray w, NDArray b) {
+        NDArray out = LabelScaledFullyConnected.apply(data.x(), w.detach(), b.detach(), data.label(), 3, K);
+        NDArray predicted = Ops.call("argmax", Map.of("axis", 1), out);
+        int n = data.label().size();
+        int right = 0;
+        for (int i = 0; i < n; i++) {
+            right += predicted.getDouble(i) == data.label().getDouble(i) ? 1 : 0;
+        }
+        return (double) right / n;
+    }
+}
