@@ -11,16 +11,38 @@ import org.opentest4j.TestAbortedException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Gradients of an {@link OpCase} in real MXNet and in Kiln: the floating, non-auxiliary inputs are variables, the op
- * is recorded, and backward runs from every floating output with the same seeded head gradients. Each input's
- * gradient must agree within the case's tolerance widened tenfold (a gradient is a sum of rounded products).
+ * is recorded in training mode (as under Gluon's {@code autograd.record()}), and backward runs from every floating
+ * output with the same seeded head gradients. Each input's gradient must agree within the case's tolerance widened
+ * tenfold (a gradient is a sum of rounded products).
+ * <p>
+ * Left out, each for a stated reason: cases with non-finite inputs (gradients at NaN, infinities and poles are not
+ * compared); Dropout that drops (the libraries draw different masks); and the deliberate differences below.
  */
 final class GradientConformance {
     private GradientConformance() {
     }
+
+    /** Where Kiln's gradient deliberately differs from MXNet 1.9's, by op (and attribute) with the reason. */
+    private static final Map<String, String> DIFFERENT = Map.of(
+            "LeakyReLU(act_type=selu)", "MXNet's selu backward computes lambda*(y + alpha) for x < 0; the derivative "
+                    + "is lambda*alpha*exp(x), which Kiln returns",
+            "SoftmaxActivation(mode=instance)", "MXNet's instance-mode backward disagrees with the derivative of its "
+                    + "own forward; Kiln's passes the float32 central-difference check");
+
+    /**
+     * Ops with statistics outputs (mean, variance or std) whose gradients MXNet ignores; Kiln differentiates them,
+     * so only the first output gets a head gradient here.
+     */
+    private static final Set<String> FIRST_OUTPUT_ONLY = Set.of("BatchNorm", "LayerNorm", "GroupNorm");
+
+    /** MXNet evaluates these derivatives with float32 constants even in float64. */
+    private static final Set<String> FLOAT32_DERIVATIVES = Set.of("erf", "erfinv", "gamma", "gammaln");
 
     /** True if the case can be compared: Kiln has a gradient (or a zero one) and some input is floating. */
     static boolean applies(OpCase c) {
@@ -35,6 +57,26 @@ final class GradientConformance {
             if (x.size() == 0 || x.rank() == 0) {
                 return false; // MXNet's legacy shape mode, which autograd runs in, cannot hold these
             }
+            if (x.dtype().isFloating()) {
+                for (int j = 0; j < x.size(); j++) {
+                    if (!Double.isFinite(x.getDouble(j))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        String name = op.name();
+        if (name.equals("Dropout") && !"0".equals(c.attrs().get("p")) && !"0.0".equals(c.attrs().get("p"))) {
+            return false;
+        }
+        for (String key : DIFFERENT.keySet()) {
+            String attr = key.substring(key.indexOf('(') + 1, key.length() - 1);
+            String[] kv = attr.split("=");
+            String given = c.attrs().get(kv[0]);
+            boolean isDefault = given == null && kv[0].equals("mode") && kv[1].equals("instance");
+            if (key.startsWith(name + "(") && (kv[1].equals(given) || isDefault)) {
+                return false;
+            }
         }
         List<Integer> wrt = variables(op, c);
         return !wrt.isEmpty();
@@ -47,7 +89,7 @@ final class GradientConformance {
         MXNet mx = MXNet.get();
         List<NDArray> expected;
         List<NDArray> heads = new ArrayList<>();
-        boolean prevMx = mx.setTraining(c.training());
+        boolean prevMx = mx.setTraining(true);
         try {
             expected = runMXNet(mx, c, wrt, heads, r);
         } finally {
@@ -65,6 +107,9 @@ final class GradientConformance {
         for (int k = 0; k < wrt.size(); k++) {
             NDArray in = c.inputs().get(wrt.get(k));
             Tolerance t = c.tolerance() != null ? c.tolerance() : Tolerance.of(in.dtype());
+            if (FLOAT32_DERIVATIVES.contains(op.name()) && in.dtype() == dev.kiln.ndarray.DType.FLOAT64) {
+                t = new Tolerance(1e-7, 1e-7);
+            }
             if (coarsest != null && coarsest.rtol() > t.rtol()) {
                 t = coarsest; // the gradient passes through the output's precision
             }
@@ -122,9 +167,14 @@ final class GradientConformance {
                 mx.setRecording(prevRecording);
             }
             List<MXArray> floatingOuts = new ArrayList<>();
+            boolean firstOnly = FIRST_OUTPUT_ONLY.contains(OpRegistry.global().get(c.op()).name());
             for (MXArray o : out) {
                 NDArray value = o.toNDArray();
-                if (value.dtype().isFloating()) {
+                if (value.rank() == 0 || value.size() == 0) {
+                    throw new TestAbortedException("MXNet's legacy shape mode cannot take a head gradient of shape "
+                            + value.shape());
+                }
+                if (value.dtype().isFloating() && !(firstOnly && !floatingOuts.isEmpty())) {
                     NDArray h = NDArray.zeros(value.shape(), value.dtype(), value.device());
                     for (int j = 0; j < h.size(); j++) {
                         h.setDouble(j, r.nextDouble() * 2 - 1);
@@ -165,9 +215,9 @@ final class GradientConformance {
         for (int i : wrt) {
             vars.add(in.get(i).attachGrad());
         }
-        boolean prev = OpContext.setTraining(c.training());
+        boolean prev = OpContext.setTraining(true);
         List<NDArray> out;
-        try (var rec = Autograd.record(c.training())) {
+        try (var rec = Autograd.record(true)) {
             out = Ops.invoke(op, op.attrs(c.attrs()), in);
         } finally {
             OpContext.setTraining(prev);
