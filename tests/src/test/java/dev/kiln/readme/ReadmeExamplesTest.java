@@ -53,4 +53,18 @@ class ReadmeExamplesTest {
         Random.seed(42);
         assertThat(Random.uniform(-1, 1, 2, 3)).isEqualTo(a);
     }
+
+    @Test
+    void gradientExampleComputesTheWeightGradient() {
+        NDArray w = NDArray.from(new float[][] {{0.5f, -1f}, {2f, 0f}}).attachGrad();
+        NDArray x = NDArray.from(new float[][] {{1f, 2f}});
+        NDArray loss;
+        try (var rec = dev.kiln.autograd.Autograd.record()) {
+            NDArray y = nd.dot(x, w);
+            loss = nd.sum(nd.square(y));
+        }
+        loss.backward();
+        // y = x w = (4.5, -1); dloss/dw = x^T * 2y
+        assertThat(w.grad()).isCloseTo(new double[] {9, -2, 18, -4}, 1e-6, 0);
+    }
 }
