@@ -1,13 +1,10 @@
 package dev.kiln.op.nn;
 
 import dev.kiln.ndarray.DType;
-import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
-import dev.kiln.op.Invocation;
 
 import java.util.List;
 
@@ -17,11 +14,11 @@ import java.util.List;
  * The same computation runs in training and prediction. Hidden outputs keep the mean and {@code sqrt(var + eps)}
  * of shape (N, C) for the gradient ({@code _backward_InstanceNorm}), as MXNet keeps its mean and variance.
  */
-final class InstanceNormOp extends NNOp {
+final class InstanceNormOp extends RowNormOp {
     static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-3, "added to the variance");
 
     InstanceNormOp() {
-        super("InstanceNorm", List.of("data", "gamma", "beta"), List.of(EPS));
+        super("InstanceNorm", List.of(EPS), EPS, InstanceNormOp::layout);
     }
 
     @Override
@@ -30,18 +27,8 @@ final class InstanceNormOp extends NNOp {
     }
 
     @Override
-    public int numOutputs(Attrs attrs) {
-        return 3;
-    }
-
-    @Override
     public int numVisibleOutputs(Attrs attrs) {
         return 1;
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return List.of("output", "mean", "std");
     }
 
     @Override
@@ -58,33 +45,11 @@ final class InstanceNormOp extends NNOp {
         Shape data = inputShapes.get(0);
         Shape param = Shape.of(data.get(1));
         String why = "one value per channel: axis 1 of 'data' " + data;
-        requireShape(attrs, inputShapes, 1, param, why);
-        requireShape(attrs, inputShapes, 2, param, why);
-        Shape moments = Shape.of(data.get(0), data.get(1));
-        return List.of(data, moments, moments);
-    }
-
-    @Override
-    public List<NDArray> compute(Invocation call) {
-        NDArray x = call.input(0);
-        NDArray out = call.newOutput(0);
-        RowNorm.Layout layout = layout(this, call.attrs(), x.shape());
-        RowNorm.Moments mv = RowNorm.run(x, out, layout.rows(), asFloat(call.attr(EPS)), Rows.all(call.input(1)),
-                Rows.all(call.input(2)), false, layout.period());
-        NDArray mean = call.newOutput(1);
-        NDArray std = call.newOutput(2);
-        Rows.scatter(mv.mean(), 0, mean, 0, 1, mean.size());
-        Rows.scatter(mv.std(), 0, std, 0, 1, std.size());
-        return List.of(out, mean, std);
+        return normShapes(attrs, inputShapes, param, why, Shape.of(data.get(0), data.get(1)));
     }
 
     /** One row per (instance, channel) over the spatial positions, gamma per channel. */
     static RowNorm.Layout layout(NNOp op, Attrs attrs, Shape s) {
         return new RowNorm.Layout(new Rows(s.get(0) * s.get(1), s.sizeOf(2, s.rank()), 1), false, s.get(1));
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        return RowNormBackwardOp.forwardGradient(g);
     }
 }

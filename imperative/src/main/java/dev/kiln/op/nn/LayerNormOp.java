@@ -1,13 +1,10 @@
 package dev.kiln.op.nn;
 
 import dev.kiln.ndarray.DType;
-import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
-import dev.kiln.op.Invocation;
 
 import java.util.List;
 
@@ -17,14 +14,14 @@ import java.util.List;
  * the mean and the standard deviation {@code sqrt(var + eps)}, shaped like the data with the axis set to 1; without
  * it they are hidden outputs kept for the gradient ({@code _backward_LayerNorm}), as in MXNet.
  */
-final class LayerNormOp extends NNOp {
+final class LayerNormOp extends RowNormOp {
     static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, -1, "the axis to normalise along");
     static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-5, "added to the variance");
     static final AttrSpec<Boolean> OUTPUT_MEAN_VAR = AttrSpec.of("output_mean_var", AttrType.BOOL, false,
             "also output the mean and the standard deviation");
 
     LayerNormOp() {
-        super("LayerNorm", List.of("data", "gamma", "beta"), List.of(AXIS, EPS, OUTPUT_MEAN_VAR), "_npx_layer_norm");
+        super("LayerNorm", List.of(AXIS, EPS, OUTPUT_MEAN_VAR), EPS, LayerNormOp::layout, "_npx_layer_norm");
     }
 
     @Override
@@ -33,18 +30,8 @@ final class LayerNormOp extends NNOp {
     }
 
     @Override
-    public int numOutputs(Attrs attrs) {
-        return 3;
-    }
-
-    @Override
     public int numVisibleOutputs(Attrs attrs) {
         return attrs.get(OUTPUT_MEAN_VAR) ? 3 : 1;
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return List.of("output", "mean", "std");
     }
 
     @Override
@@ -70,34 +57,11 @@ final class LayerNormOp extends NNOp {
         int axis = axis(this, attrs, data);
         Shape param = Shape.of(data.get(axis));
         String why = "one value per position along axis " + axis + " of 'data' " + data;
-        requireShape(attrs, inputShapes, 1, param, why);
-        requireShape(attrs, inputShapes, 2, param, why);
-        Shape moments = data.with(axis, 1);
-        return List.of(data, moments, moments);
-    }
-
-    @Override
-    public List<NDArray> compute(Invocation call) {
-        NDArray x = call.input(0);
-        NDArray out = call.newOutput(0);
-        Rows rows = layout(this, call.attrs(), x.shape()).rows();
-        double eps = asFloat(call.attr(EPS));
-        RowNorm.Moments mv = RowNorm.run(x, out, rows, eps, Rows.all(call.input(1)), Rows.all(call.input(2)),
-                true, 1);
-        NDArray mean = call.newOutput(1);
-        NDArray std = call.newOutput(2);
-        Rows.scatter(mv.mean(), 0, mean, 0, 1, mean.size());
-        Rows.scatter(mv.std(), 0, std, 0, 1, std.size());
-        return List.of(out, mean, std);
+        return normShapes(attrs, inputShapes, param, why, data.with(axis, 1));
     }
 
     /** Rows along the axis, gamma per position. */
     static RowNorm.Layout layout(NNOp op, Attrs attrs, Shape data) {
         return new RowNorm.Layout(Rows.along(data, axis(op, attrs, data)), true, 1);
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        return RowNormBackwardOp.forwardGradient(g);
     }
 }

@@ -124,6 +124,6 @@ final class Diagonal extends ShapeOp {
     /** A vector's gradient reads diagonal k back; a diagonal's is scattered into zeros ({@link DiagonalBackward}). */
     @Override
     public <T> List<T> gradient(Gradient<T> g) {
-        return g.grads(g.apply("_backward_diag", g.attrs().values(), g.outGrad(0), g.input(0)));
+        return viaBackwardOp(g);
     }
 }

@@ -1,10 +1,8 @@
 package dev.kiln.op.shape;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -15,11 +13,11 @@ import java.util.List;
  * N-d {@code data} (diag extracted a diagonal) it writes {@code out_grad} onto that diagonal of zeros shaped like
  * {@code data}. Either way it is the adjoint of {@code diag}, so its own gradient is {@code diag} again.
  */
-final class DiagonalBackward extends ShapeOp {
+final class DiagonalBackward extends ShapeBackward {
     private static final Diagonal FORWARD = new Diagonal();
 
     DiagonalBackward() {
-        super("_backward_diag", List.of("out_grad", "data"), List.of(Diagonal.K, Diagonal.AXIS1, Diagonal.AXIS2));
+        super("_backward_diag", List.of(Diagonal.K, Diagonal.AXIS1, Diagonal.AXIS2), "diag", "diag of");
     }
 
     @Override
@@ -28,19 +26,8 @@ final class DiagonalBackward extends ShapeOp {
     }
 
     @Override
-    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-        requireKnown(in);
-        Shape expected = FORWARD.inferShapes(attrs, List.of(in.get(1))).get(0);
-        if (!expected.equals(in.get(0))) {
-            throw error("out_grad has shape " + in.get(0) + " but diag of data shape " + in.get(1) + " has shape "
-                    + expected);
-        }
-        return List.of(in.get(1));
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        return List.of(in.get(0));
+    Shape forwardShape(Attrs attrs, Shape data, Shape outGrad) {
+        return FORWARD.inferShapes(attrs, List.of(data)).get(0);
     }
 
     @Override
@@ -56,10 +43,5 @@ final class DiagonalBackward extends ShapeOp {
         Diagonal.View v = FORWARD.view(call.attrs(), out.shape(), g.shape());
         Strided.scatter(g.data(), out.data(), v.offset(), g.shape().dims(), v.strides());
         return List.of(out);
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        return g.grads(g.apply("diag", g.attrs().values(), g.outGrad(0)), null);
     }
 }

@@ -6,7 +6,6 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.Ops;
 
@@ -19,30 +18,10 @@ import java.util.Map;
  * only its shape). Both view {@code out_grad} with the copies on axes of their own and reduce those with {@code sum}.
  * Each is linear in {@code out_grad}, so its own gradient is the forward op again.
  */
-abstract class RepeatBackward extends ShapeOp {
-    private static final List<String> INPUTS = List.of("out_grad", "data");
+abstract class RepeatBackward extends ShapeBackward {
 
-    RepeatBackward(String name, List<AttrSpec<?>> attrs) {
-        super(name, INPUTS, attrs);
-    }
-
-    /** The forward op's output shape for an input of shape {@code data}. */
-    abstract Shape forwardShape(Attrs attrs, Shape data);
-
-    @Override
-    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-        requireKnown(in);
-        Shape expected = forwardShape(attrs, in.get(1));
-        if (!expected.equals(in.get(0))) {
-            throw error("out_grad has shape " + in.get(0) + " but the forward output for data shape " + in.get(1)
-                    + " has shape " + expected);
-        }
-        return List.of(in.get(1));
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        return List.of(in.get(0));
+    RepeatBackward(String name, List<AttrSpec<?>> attrs, String forward) {
+        super(name, attrs, forward, "the forward output for");
     }
 
     /** Output 0 filled with {@code out_grad} viewed as {@code dims} and summed over {@code axes}. */
@@ -67,7 +46,7 @@ abstract class RepeatBackward extends ShapeOp {
         private static final Repeating.Tile FORWARD = new Repeating.Tile();
 
         OfTile() {
-            super("_backward_tile", List.of(Repeating.Tile.REPS));
+            super("_backward_tile", List.of(Repeating.Tile.REPS), "tile");
         }
 
         @Override
@@ -76,7 +55,7 @@ abstract class RepeatBackward extends ShapeOp {
         }
 
         @Override
-        Shape forwardShape(Attrs attrs, Shape data) {
+        Shape forwardShape(Attrs attrs, Shape data, Shape outGrad) {
             return FORWARD.inferShapes(attrs, List.of(data)).get(0);
         }
 
@@ -94,11 +73,6 @@ abstract class RepeatBackward extends ShapeOp {
             }
             return List.of(sumOver(call, dims, axes));
         }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("tile", g.attrs().values(), g.outGrad(0)), null);
-        }
     }
 
     /** {@code _backward_repeat}: with {@code repeat}'s repeats and axis. */
@@ -106,7 +80,7 @@ abstract class RepeatBackward extends ShapeOp {
         private static final Repeating.Repeat FORWARD = new Repeating.Repeat();
 
         OfRepeat() {
-            super("_backward_repeat", List.of(Repeating.Repeat.REPEATS, Repeating.Repeat.AXIS));
+            super("_backward_repeat", List.of(Repeating.Repeat.REPEATS, Repeating.Repeat.AXIS), "repeat");
         }
 
         @Override
@@ -115,7 +89,7 @@ abstract class RepeatBackward extends ShapeOp {
         }
 
         @Override
-        Shape forwardShape(Attrs attrs, Shape data) {
+        Shape forwardShape(Attrs attrs, Shape data, Shape outGrad) {
             return FORWARD.inferShapes(attrs, List.of(data)).get(0);
         }
 
@@ -130,11 +104,6 @@ abstract class RepeatBackward extends ShapeOp {
             }
             int a = axis(axis, data.rank(), "axis", data);
             return List.of(sumOver(call, data.insert(a + 1, repeats).dims(), new int[] {a + 1}));
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("repeat", g.attrs().values(), g.outGrad(0)), null);
         }
     }
 }

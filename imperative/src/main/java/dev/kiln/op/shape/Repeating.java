@@ -106,7 +106,7 @@ final class Repeating {
 
         @Override
         public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("_backward_tile", g.attrs().values(), g.outGrad(0), g.input(0)));
+            return viaBackwardOp(g);
         }
     }
 
@@ -182,12 +182,29 @@ final class Repeating {
 
         @Override
         public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("_backward_repeat", g.attrs().values(), g.outGrad(0), g.input(0)));
+            return viaBackwardOp(g);
+        }
+    }
+
+    /** Base of the broadcasts: reads input 0 {@link #broadcast} and sums the gradient back with {@code _sum_like}. */
+    abstract static class Broadcast extends ShapeOp {
+        Broadcast(String name, List<String> inputs, List<AttrSpec<?>> attrs, String... aliases) {
+            super(name, inputs, attrs, aliases);
+        }
+
+        @Override
+        public final List<NDArray> compute(Invocation call) {
+            return List.of(broadcast(call));
+        }
+
+        @Override
+        public final <T> List<T> gradient(Gradient<T> g) {
+            return firstOnly(g, g.sumLike(g.outGrad(0), g.input(0)));
         }
     }
 
     /** {@code broadcast_to}: broadcasts to {@code shape} of the same rank; a 0 in {@code shape} keeps that dim. */
-    static final class BroadcastTo extends ShapeOp {
+    static final class BroadcastTo extends Broadcast {
         static final AttrSpec<IntTuple> SHAPE = AttrSpec.of("shape", AttrType.TUPLE, IntTuple.of(),
                 "the target shape, of the input's rank; 0 keeps the input dim");
 
@@ -221,23 +238,13 @@ final class Repeating {
             }
             return List.of(Shape.of(out));
         }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return List.of(broadcast(call));
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.sumLike(g.outGrad(0), g.input(0)));
-        }
     }
 
     /**
      * {@code broadcast_like}: broadcasts lhs to rhs's shape, or only along {@code lhs_axes}, taking the sizes of
      * {@code rhs_axes}.
      */
-    static final class BroadcastLike extends ShapeOp {
+    static final class BroadcastLike extends Broadcast {
         static final AttrSpec<IntTuple> LHS_AXES = AttrSpec.optional("lhs_axes", AttrType.TUPLE,
                 "the lhs axes to broadcast; None broadcasts to rhs's whole shape");
         static final AttrSpec<IntTuple> RHS_AXES = AttrSpec.optional("rhs_axes", AttrType.TUPLE,
@@ -285,20 +292,10 @@ final class Repeating {
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return firstType(in);
         }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return List.of(broadcast(call));
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.sumLike(g.outGrad(0), g.input(0)), null);
-        }
     }
 
     /** {@code broadcast_axis} (alias {@code broadcast_axes}): gives size-1 axes {@code axis[i]} size {@code size[i]}. */
-    static final class BroadcastAxis extends ShapeOp {
+    static final class BroadcastAxis extends Broadcast {
         static final AttrSpec<IntTuple> AXIS = AttrSpec.of("axis", AttrType.TUPLE, IntTuple.of(),
                 "the size-1 axes to broadcast");
         static final AttrSpec<IntTuple> SIZE = AttrSpec.of("size", AttrType.TUPLE, IntTuple.of(),
@@ -335,16 +332,6 @@ final class Repeating {
                 out[a] = sizes.get(i);
             }
             return List.of(Shape.of(out));
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return List.of(broadcast(call));
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.sumLike(g.outGrad(0), g.input(0)));
         }
     }
 }

@@ -29,8 +29,25 @@ final class Reshaping {
         return g.apply("reshape_like", g.outGrad(0), g.input(0));
     }
 
+    /** Base of the ops here: the output is input 0's elements relabelled, the gradient reshaped back. */
+    abstract static class Relabel extends ShapeOp {
+        Relabel(String name, List<String> inputs, List<AttrSpec<?>> attrs, String... aliases) {
+            super(name, inputs, attrs, aliases);
+        }
+
+        @Override
+        public final List<NDArray> compute(Invocation call) {
+            return relabel(call);
+        }
+
+        @Override
+        public final <T> List<T> gradient(Gradient<T> g) {
+            return firstOnly(g, backToInput(g));
+        }
+    }
+
     /** MXNet's {@code Reshape} with its special codes 0, -1, -2, -3, -4, {@code reverse}, and the legacy attributes. */
-    static final class Reshape extends ShapeOp {
+    static final class Reshape extends Relabel {
         static final AttrSpec<IntTuple> SHAPE = AttrSpec.of("shape", AttrType.TUPLE, IntTuple.of(),
                 "the target shape, with special codes 0 (copy), -1 (infer), -2 (copy rest), -3 (merge), -4 (split)");
         static final AttrSpec<Boolean> REVERSE = AttrSpec.of("reverse", AttrType.BOOL, false,
@@ -108,20 +125,10 @@ final class Reshaping {
             }
             return s;
         }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return relabel(call);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(backToInput(g));
-        }
     }
 
     /** {@code reshape_like}: replaces dims {@code [lhs_begin, lhs_end)} of lhs by dims {@code [rhs_begin, rhs_end)} of rhs. */
-    static final class ReshapeLike extends ShapeOp {
+    static final class ReshapeLike extends Relabel {
         static final AttrSpec<Integer> LHS_BEGIN = AttrSpec.optional("lhs_begin", AttrType.INT,
                 "first lhs dim to replace (default 0); negative counts from the end");
         static final AttrSpec<Integer> LHS_END = AttrSpec.optional("lhs_end", AttrType.INT,
@@ -186,20 +193,10 @@ final class Reshaping {
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return List.of(in.get(0));
         }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return relabel(call);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(backToInput(g), null);
-        }
     }
 
     /** {@code Flatten}: collapses all dims after the first, {@code (d0, d1, ..., dk)} to {@code (d0, d1*...*dk)}. */
-    static final class Flatten extends ShapeOp {
+    static final class Flatten extends Relabel {
         Flatten() {
             super("Flatten", DATA, List.of(), "flatten");
         }
@@ -218,20 +215,10 @@ final class Reshaping {
             }
             return List.of(Shape.of(d.get(0), d.sizeOf(1, d.rank())));
         }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return relabel(call);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(backToInput(g));
-        }
     }
 
     /** {@code expand_dims}: inserts a dim of size 1 at {@code axis} in {@code [-ndim-1, ndim]}. */
-    static final class ExpandDims extends ShapeOp {
+    static final class ExpandDims extends Relabel {
         static final AttrSpec<Integer> AXIS = AttrSpec.required("axis", AttrType.INT,
                 "where the new axis goes, in [-ndim-1, ndim]");
 
@@ -256,23 +243,13 @@ final class Reshaping {
             }
             return List.of(d.insert(a, 1));
         }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return relabel(call);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(backToInput(g));
-        }
     }
 
     /**
      * {@code squeeze}: removes the given size-1 axes, or all of them; as in MXNet 1.x, a result with no dims left is
      * {@code (1,)}.
      */
-    static final class Squeeze extends ShapeOp {
+    static final class Squeeze extends Relabel {
         static final AttrSpec<IntTuple> AXIS = AttrSpec.optional("axis", AttrType.TUPLE,
                 "the size-1 axes to remove; None removes every size-1 axis");
 
@@ -319,16 +296,6 @@ final class Reshaping {
                 return List.of(Shape.of(1));
             }
             return List.of(Shape.of(out.stream().mapToInt(Integer::intValue).toArray()));
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return relabel(call);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(backToInput(g));
         }
     }
 }

@@ -4,10 +4,13 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -53,5 +56,17 @@ abstract class ShapeOp extends OpDef {
     /** A copy of input 0's elements relabelled with output 0's shape (reshape-like ops keep row-major order). */
     static List<NDArray> relabel(Invocation call) {
         return List.of(call.wrapOutput(0, Storage.copyOf(call.input(0).data())));
+    }
+
+    /** The gradient rule's list with {@code grad} for input 0 and none for the other inputs (which lend only shapes). */
+    static <T> List<T> firstOnly(Gradient<T> g, T grad) {
+        List<T> grads = new ArrayList<>(Collections.nCopies(g.numInputs(), (T) null));
+        grads.set(0, grad);
+        return g.grads(array(grads));
+    }
+
+    /** The rule of a forward op whose gradient is {@code _backward_<name>(out_grad, data)} with the same attributes. */
+    static <T> List<T> viaBackwardOp(Gradient<T> g) {
+        return g.grads(g.apply("_backward_" + g.op().name(), g.attrs().values(), g.outGrad(0), g.input(0)));
     }
 }

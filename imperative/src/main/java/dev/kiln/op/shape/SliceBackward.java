@@ -1,6 +1,5 @@
 package dev.kiln.op.shape;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
@@ -9,6 +8,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * The gradients of the slicing ops: {@code _backward_slice}, {@code _backward_slice_axis} and
@@ -16,30 +16,18 @@ import java.util.List;
  * {@code data}'s shape at the elements the slice took ({@code data} lends only its shape). Each is linear in
  * {@code out_grad}, so its own gradient is the forward slice, which keeps higher orders working.
  */
-abstract class SliceBackward extends ShapeOp {
-    private static final List<String> INPUTS = List.of("out_grad", "data");
+abstract class SliceBackward extends ShapeBackward {
 
-    SliceBackward(String name, List<AttrSpec<?>> attrs) {
-        super(name, INPUTS, attrs);
+    SliceBackward(String name, List<AttrSpec<?>> attrs, String forward) {
+        super(name, attrs, forward, "the slice of");
     }
 
     /** The ranges the forward slice took from an input of shape {@code data}. */
     abstract Slicing.Ranges ranges(Attrs attrs, Shape data, Shape outGrad);
 
     @Override
-    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-        requireKnown(in);
-        Shape taken = ranges(attrs, in.get(1), in.get(0)).shape();
-        if (!taken.equals(in.get(0))) {
-            throw error("out_grad has shape " + in.get(0) + " but the slice of data shape " + in.get(1) + " has shape "
-                    + taken);
-        }
-        return List.of(in.get(1));
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        return List.of(in.get(0));
+    final Shape forwardShape(Attrs attrs, Shape data, Shape outGrad) {
+        return ranges(attrs, data, outGrad).shape();
     }
 
     @Override
@@ -49,52 +37,35 @@ abstract class SliceBackward extends ShapeOp {
         return List.of(out);
     }
 
-    /** {@code _backward_slice}: with {@code slice}'s begin, end and step. */
-    static final class OfSlice extends SliceBackward {
-        private static final Slicing.Slice FORWARD = new Slicing.Slice();
+    /** {@code _backward_slice} (with slice's begin, end and step) and {@code _backward_slice_axis} (axis, begin, end). */
+    static final class OfRanges extends SliceBackward {
+        private final BiFunction<Attrs, Shape, Slicing.Ranges> ranges;
+        private final String doc;
 
-        OfSlice() {
-            super("_backward_slice", List.of(Slicing.Slice.BEGIN, Slicing.Slice.END, Slicing.Slice.STEP));
+        private OfRanges(String forward, List<AttrSpec<?>> attrs, BiFunction<Attrs, Shape, Slicing.Ranges> ranges) {
+            super("_backward_" + forward, attrs, forward);
+            this.ranges = ranges;
+            this.doc = "Scatters " + forward + "'s output gradient into zeros of the input's shape.";
+        }
+
+        static OfRanges ofSlice() {
+            return new OfRanges("slice", List.of(Slicing.Slice.BEGIN, Slicing.Slice.END, Slicing.Slice.STEP),
+                    new Slicing.Slice()::ranges);
+        }
+
+        static OfRanges ofSliceAxis() {
+            return new OfRanges("slice_axis", List.of(Slicing.SliceAxis.AXIS, Slicing.SliceAxis.BEGIN,
+                    Slicing.SliceAxis.END), new Slicing.SliceAxis()::ranges);
         }
 
         @Override
         public String doc() {
-            return "Scatters slice's output gradient into zeros of the input's shape.";
+            return doc;
         }
 
         @Override
         Slicing.Ranges ranges(Attrs attrs, Shape data, Shape outGrad) {
-            return FORWARD.ranges(attrs, data);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("slice", g.attrs().values(), g.outGrad(0)), null);
-        }
-    }
-
-    /** {@code _backward_slice_axis}: with {@code slice_axis}'s axis, begin and end. */
-    static final class OfSliceAxis extends SliceBackward {
-        private static final Slicing.SliceAxis FORWARD = new Slicing.SliceAxis();
-
-        OfSliceAxis() {
-            super("_backward_slice_axis", List.of(Slicing.SliceAxis.AXIS, Slicing.SliceAxis.BEGIN,
-                    Slicing.SliceAxis.END));
-        }
-
-        @Override
-        public String doc() {
-            return "Scatters slice_axis's output gradient into zeros of the input's shape.";
-        }
-
-        @Override
-        Slicing.Ranges ranges(Attrs attrs, Shape data, Shape outGrad) {
-            return FORWARD.ranges(attrs, data);
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("slice_axis", g.attrs().values(), g.outGrad(0)), null);
+            return ranges.apply(attrs, data);
         }
     }
 
@@ -104,7 +75,7 @@ abstract class SliceBackward extends ShapeOp {
      */
     static final class OfSliceLike extends SliceBackward {
         OfSliceLike() {
-            super("_backward_slice_like", List.of());
+            super("_backward_slice_like", List.of(), "slice_like");
         }
 
         @Override

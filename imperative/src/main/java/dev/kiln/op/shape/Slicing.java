@@ -170,7 +170,7 @@ final class Slicing {
 
         @Override
         public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("_backward_slice", g.attrs().values(), g.outGrad(0), g.input(0)));
+            return viaBackwardOp(g);
         }
     }
 
@@ -229,7 +229,7 @@ final class Slicing {
 
         @Override
         public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("_backward_slice_axis", g.attrs().values(), g.outGrad(0), g.input(0)));
+            return viaBackwardOp(g);
         }
     }
 
@@ -300,7 +300,7 @@ final class Slicing {
         /** shape_like lends only its shape and gets no gradient. */
         @Override
         public <T> List<T> gradient(Gradient<T> g) {
-            return g.grads(g.apply("_backward_slice_like", g.outGrad(0), g.input(0)), null);
+            return firstOnly(g, g.apply("_backward_slice_like", g.outGrad(0), g.input(0)));
         }
     }
 }

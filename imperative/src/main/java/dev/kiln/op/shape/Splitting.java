@@ -60,8 +60,43 @@ final class Splitting {
         return outs;
     }
 
+    /** Base of the split ops: cuts input 0 at {@link #bounds} along the axis attribute, and joins the gradients back. */
+    abstract static class Split extends ShapeOp {
+        private final AttrSpec<Integer> axisAttr;
+        private final AttrSpec<Boolean> squeezeAttr;
+
+        Split(String name, List<AttrSpec<?>> attrs, AttrSpec<Integer> axis, AttrSpec<Boolean> squeezeAxis,
+              String... aliases) {
+            super(name, DATA, attrs, aliases);
+            this.axisAttr = axis;
+            this.squeezeAttr = squeezeAxis;
+        }
+
+        /** The part boundaries along the split axis of an input of shape {@code in}, from 0 to its length. */
+        abstract int[] bounds(Attrs attrs, Shape in);
+
+        @Override
+        public final List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            requireKnown(in);
+            Shape s = in.get(0);
+            int[] b = bounds(attrs, s);
+            return partShapes(s, axis(attrs.get(axisAttr), s.rank(), "axis", s), b, attrs.get(squeezeAttr));
+        }
+
+        @Override
+        public final List<NDArray> compute(Invocation call) {
+            Shape s = call.input(0).shape();
+            return cut(call, axis(call.attr(axisAttr), s.rank(), "axis", s), bounds(call.attrs(), s));
+        }
+
+        @Override
+        public final <T> List<T> gradient(Gradient<T> g) {
+            return joinGradients(g, numOutputs(g.attrs()), g.attr(axisAttr), g.attr(squeezeAttr));
+        }
+    }
+
     /** {@code SliceChannel} (alias {@code split}): {@code num_outputs} equal parts along {@code axis}. */
-    static final class SliceChannel extends ShapeOp {
+    static final class SliceChannel extends Split {
         static final AttrSpec<Integer> NUM_OUTPUTS = AttrSpec.required("num_outputs", AttrType.INT,
                 "number of parts; must divide the length of axis");
         static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, 1, "the axis to split along");
@@ -69,7 +104,7 @@ final class Splitting {
                 "drop the split axis from the outputs; needs input.shape[axis] == num_outputs");
 
         SliceChannel() {
-            super("SliceChannel", DATA, List.of(NUM_OUTPUTS, AXIS, SQUEEZE_AXIS), "split");
+            super("SliceChannel", List.of(NUM_OUTPUTS, AXIS, SQUEEZE_AXIS), AXIS, SQUEEZE_AXIS, "split");
         }
 
         @Override
@@ -86,6 +121,7 @@ final class Splitting {
             return n;
         }
 
+        @Override
         int[] bounds(Attrs attrs, Shape in) {
             int n = numOutputs(attrs);
             if (in.rank() == 0) {
@@ -107,32 +143,13 @@ final class Splitting {
             }
             return b;
         }
-
-        @Override
-        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-            requireKnown(in);
-            Shape s = in.get(0);
-            int[] b = bounds(attrs, s);
-            return partShapes(s, axis(attrs.get(AXIS), s.rank(), "axis", s), b, attrs.get(SQUEEZE_AXIS));
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            Shape s = call.input(0).shape();
-            return cut(call, axis(call.attr(AXIS), s.rank(), "axis", s), bounds(call.attrs(), s));
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return joinGradients(g, numOutputs(g.attrs()), g.attr(AXIS), g.attr(SQUEEZE_AXIS));
-        }
     }
 
     /**
      * {@code _split_v2}: splits at {@code indices} (which start with 0, as MXNet's front end writes them) or, when
      * {@code sections > 0}, into that many nearly equal parts, the first ones one element longer.
      */
-    static final class SplitV2 extends ShapeOp {
+    static final class SplitV2 extends Split {
         static final AttrSpec<IntTuple> INDICES = AttrSpec.required("indices", AttrType.TUPLE,
                 "start of each part along axis, beginning with 0; ignored when sections > 0");
         static final AttrSpec<Integer> AXIS = AttrSpec.of("axis", AttrType.INT, 1, "the axis to split along");
@@ -142,7 +159,7 @@ final class Splitting {
                 "number of nearly equal parts; 0 splits by indices");
 
         SplitV2() {
-            super("_split_v2", DATA, List.of(INDICES, AXIS, SQUEEZE_AXIS, SECTIONS));
+            super("_split_v2", List.of(INDICES, AXIS, SQUEEZE_AXIS, SECTIONS), AXIS, SQUEEZE_AXIS);
         }
 
         @Override
@@ -163,6 +180,7 @@ final class Splitting {
             return n;
         }
 
+        @Override
         int[] bounds(Attrs attrs, Shape in) {
             int n = numOutputs(attrs);
             if (in.rank() == 0) {
@@ -202,25 +220,6 @@ final class Splitting {
                 }
             }
             return b;
-        }
-
-        @Override
-        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-            requireKnown(in);
-            Shape s = in.get(0);
-            int[] b = bounds(attrs, s);
-            return partShapes(s, axis(attrs.get(AXIS), s.rank(), "axis", s), b, attrs.get(SQUEEZE_AXIS));
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            Shape s = call.input(0).shape();
-            return cut(call, axis(call.attr(AXIS), s.rank(), "axis", s), bounds(call.attrs(), s));
-        }
-
-        @Override
-        public <T> List<T> gradient(Gradient<T> g) {
-            return joinGradients(g, numOutputs(g.attrs()), g.attr(AXIS), g.attr(SQUEEZE_AXIS));
         }
     }
 }
