@@ -6,7 +6,6 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
-import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 import java.util.Map;
@@ -64,52 +63,42 @@ final class BilinearResize2DBackwardOp extends SpatialBackwardOp {
     }
 
     private static Object resizeBackward(Object dy, int planes, int h, int w, int oh, int ow, boolean alignCorners) {
-        BilinearResize2DOp.Axis ay = BilinearResize2DOp.Axis.of(h, oh, alignCorners);
-        BilinearResize2DOp.Axis ax = BilinearResize2DOp.Axis.of(w, ow, alignCorners);
         int inPlane = h * w;
-        int outPlane = oh * ow;
         Object dx = dy instanceof double[] ? new double[planes * inPlane] : new float[planes * inPlane];
         if (inPlane == 0) {
             return dx;
         }
-        Parallel.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, outPlane)), (from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    int rowTop = plane * inPlane + ay.index()[oy] * w;
-                    int rowStep = ay.step()[oy] * w;
-                    int o = plane * outPlane + oy * ow;
-                    if (dy instanceof float[] gs) {
-                        float[] xs = (float[]) dx;
-                        float l1 = ay.far()[oy];
-                        float l0 = 1f - l1;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int p = rowTop + ax.index()[ox];
-                            int s = ax.step()[ox];
-                            float c1 = ax.far()[ox];
-                            float c0 = 1f - c1;
-                            float g = gs[o + ox];
-                            xs[p] += l0 * c0 * g;
-                            xs[p + s] += l0 * c1 * g;
-                            xs[p + rowStep] += l1 * c0 * g;
-                            xs[p + rowStep + s] += l1 * c1 * g;
-                        }
-                    } else {
-                        double[] gs = (double[]) dy;
-                        double[] xs = (double[]) dx;
-                        double l1 = ay.far()[oy];
-                        double l0 = 1.0 - l1;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int p = rowTop + ax.index()[ox];
-                            int s = ax.step()[ox];
-                            double c1 = ax.far()[ox];
-                            double c0 = 1.0 - c1;
-                            double g = gs[o + ox];
-                            xs[p] += l0 * c0 * g;
-                            xs[p + s] += l0 * c1 * g;
-                            xs[p + rowStep] += l1 * c0 * g;
-                            xs[p + rowStep + s] += l1 * c1 * g;
-                        }
-                    }
+        BilinearResize2DOp.forEachRow(planes, h, w, oh, ow, alignCorners, (ax, rowTop, rowStep, o, far) -> {
+            if (dy instanceof float[] gs) {
+                float[] xs = (float[]) dx;
+                float l1 = far;
+                float l0 = 1f - l1;
+                for (int ox = 0; ox < ow; ox++) {
+                    int p = rowTop + ax.index()[ox];
+                    int s = ax.step()[ox];
+                    float c1 = ax.far()[ox];
+                    float c0 = 1f - c1;
+                    float g = gs[o + ox];
+                    xs[p] += l0 * c0 * g;
+                    xs[p + s] += l0 * c1 * g;
+                    xs[p + rowStep] += l1 * c0 * g;
+                    xs[p + rowStep + s] += l1 * c1 * g;
+                }
+            } else {
+                double[] gs = (double[]) dy;
+                double[] xs = (double[]) dx;
+                double l1 = far;
+                double l0 = 1.0 - l1;
+                for (int ox = 0; ox < ow; ox++) {
+                    int p = rowTop + ax.index()[ox];
+                    int s = ax.step()[ox];
+                    double c1 = ax.far()[ox];
+                    double c0 = 1.0 - c1;
+                    double g = gs[o + ox];
+                    xs[p] += l0 * c0 * g;
+                    xs[p + s] += l0 * c1 * g;
+                    xs[p + rowStep] += l1 * c0 * g;
+                    xs[p + rowStep + s] += l1 * c1 * g;
                 }
             }
         });

@@ -174,44 +174,62 @@ final class BilinearResize2DOp extends OpDef {
         }
     }
 
-    private static Object resize(Object x, int planes, int h, int w, int oh, int ow, boolean alignCorners) {
+    /**
+     * One output row: its columns' weights {@code ax}, the source row's start {@code rowTop}, the offset
+     * {@code rowStep} to the next source row, the output row's start {@code o} and the next row's weight {@code l1}.
+     */
+    @FunctionalInterface
+    interface RowBody {
+        void run(Axis ax, int rowTop, int rowStep, int o, float l1);
+    }
+
+    /**
+     * Visits every output row of {@code planes} planes resized from {@code h x w} to {@code oh x ow}, planes split
+     * across threads.
+     */
+    static void forEachRow(int planes, int h, int w, int oh, int ow, boolean alignCorners, RowBody body) {
         Axis ay = Axis.of(h, oh, alignCorners);
         Axis ax = Axis.of(w, ow, alignCorners);
         int inPlane = h * w;
         int outPlane = oh * ow;
-        Object y = x instanceof double[] ? new double[planes * outPlane] : new float[planes * outPlane];
         Parallel.forRange(planes, Math.max(1, (1 << 14) / Math.max(1, outPlane)), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 for (int oy = 0; oy < oh; oy++) {
-                    int rowTop = plane * inPlane + ay.index()[oy] * w;
-                    int rowStep = ay.step()[oy] * w;
-                    int o = plane * outPlane + oy * ow;
-                    if (x instanceof float[] xs) {
-                        float[] ys = (float[]) y;
-                        float l1 = ay.far()[oy];
-                        float l0 = 1f - l1;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int p = rowTop + ax.index()[ox];
-                            int s = ax.step()[ox];
-                            float c1 = ax.far()[ox];
-                            float c0 = 1f - c1;
-                            ys[o + ox] = l0 * (c0 * xs[p] + c1 * xs[p + s])
-                                    + l1 * (c0 * xs[p + rowStep] + c1 * xs[p + rowStep + s]);
-                        }
-                    } else {
-                        double[] xs = (double[]) x;
-                        double[] ys = (double[]) y;
-                        double l1 = ay.far()[oy];
-                        double l0 = 1.0 - l1;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int p = rowTop + ax.index()[ox];
-                            int s = ax.step()[ox];
-                            double c1 = ax.far()[ox];
-                            double c0 = 1.0 - c1;
-                            ys[o + ox] = l0 * (c0 * xs[p] + c1 * xs[p + s])
-                                    + l1 * (c0 * xs[p + rowStep] + c1 * xs[p + rowStep + s]);
-                        }
-                    }
+                    body.run(ax, plane * inPlane + ay.index()[oy] * w, ay.step()[oy] * w, plane * outPlane + oy * ow,
+                            ay.far()[oy]);
+                }
+            }
+        });
+    }
+
+    private static Object resize(Object x, int planes, int h, int w, int oh, int ow, boolean alignCorners) {
+        int outPlane = oh * ow;
+        Object y = x instanceof double[] ? new double[planes * outPlane] : new float[planes * outPlane];
+        forEachRow(planes, h, w, oh, ow, alignCorners, (ax, rowTop, rowStep, o, far) -> {
+            if (x instanceof float[] xs) {
+                float[] ys = (float[]) y;
+                float l1 = far;
+                float l0 = 1f - l1;
+                for (int ox = 0; ox < ow; ox++) {
+                    int p = rowTop + ax.index()[ox];
+                    int s = ax.step()[ox];
+                    float c1 = ax.far()[ox];
+                    float c0 = 1f - c1;
+                    ys[o + ox] = l0 * (c0 * xs[p] + c1 * xs[p + s])
+                            + l1 * (c0 * xs[p + rowStep] + c1 * xs[p + rowStep + s]);
+                }
+            } else {
+                double[] xs = (double[]) x;
+                double[] ys = (double[]) y;
+                double l1 = far;
+                double l0 = 1.0 - l1;
+                for (int ox = 0; ox < ow; ox++) {
+                    int p = rowTop + ax.index()[ox];
+                    int s = ax.step()[ox];
+                    double c1 = ax.far()[ox];
+                    double c0 = 1.0 - c1;
+                    ys[o + ox] = l0 * (c0 * xs[p] + c1 * xs[p + s])
+                            + l1 * (c0 * xs[p + rowStep] + c1 * xs[p + rowStep + s]);
                 }
             }
         });

@@ -22,22 +22,12 @@ import java.util.Map;
  * Its own gradient (for second derivatives) is again convolutions of the same kind: the op is linear in
  * {@code ograd} and in each of data and weight.
  */
-final class ConvBackwardOp extends SpatialBackwardOp {
+final class ConvBackwardOp extends PerInputBackwardOp {
     private final ConvOpBase op;
 
     ConvBackwardOp(ConvOpBase forward) {
         super(forward, withOutGrad(forward.declaredInputs()));
         this.op = forward;
-    }
-
-    @Override
-    public List<String> inputNames(Attrs attrs) {
-        return withOutGrad(op.inputNames(attrs));
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return op.inputNames(attrs).size();
     }
 
     @Override

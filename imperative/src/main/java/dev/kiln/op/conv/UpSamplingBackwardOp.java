@@ -19,22 +19,12 @@ import java.util.Map;
  * depthwise convolution of the output gradient with the weight, the weight gets the data times im2col of the output
  * gradient (MXNet trains this weight too; freeze it to keep the bilinear filter).
  */
-final class UpSamplingBackwardOp extends SpatialBackwardOp {
+final class UpSamplingBackwardOp extends PerInputBackwardOp {
     private final UpSamplingOp op;
 
     UpSamplingBackwardOp(UpSamplingOp forward) {
         super(forward, List.of("ograd", "data"));
         this.op = forward;
-    }
-
-    @Override
-    public List<String> inputNames(Attrs attrs) {
-        return withOutGrad(op.inputNames(attrs));
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return op.inputNames(attrs).size();
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.kiln.op.indexing;
 
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
-import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 
 import java.util.List;
@@ -13,20 +11,10 @@ import java.util.List;
  * whose shape it takes: each slice of {@code ograd} is added at the place its index tuple addresses, so repeated
  * tuples accumulate (MXNet's {@code _backward_gather_nd}, which takes the shape as an attribute instead).
  */
-final class GatherNdBackwardOp extends ScatterAddOp {
+final class GatherNdBackwardOp extends IndexedScatterAddOp {
 
     GatherNdBackwardOp() {
         super(new GatherNdOp(), List.of("ograd", "indices", "data"), List.of());
-    }
-
-    @Override
-    protected Shape resultShape(Attrs attrs, List<Shape> in) {
-        return in.get(2);
-    }
-
-    @Override
-    protected List<Shape> forwardInputs(Attrs attrs, List<Shape> in, Shape result) {
-        return List.of(result, in.get(1));
     }
 
     @Override
@@ -48,10 +36,5 @@ final class GatherNdBackwardOp extends ScatterAddOp {
             add(out.dtype(), ograd.data(), i * k, out.data(), offsets[i], k);
         }
         return List.of(out);
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        return g.grads(g.apply("gather_nd", g.outGrad(0), g.input(1)), null, null);
     }
 }

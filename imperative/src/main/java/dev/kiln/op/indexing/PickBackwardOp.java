@@ -2,8 +2,6 @@ package dev.kiln.op.indexing;
 
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
-import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.reduce.ReduceAxes;
 import dev.kiln.parallel.Parallel;
@@ -15,20 +13,10 @@ import java.util.List;
  * it takes: each element of {@code ograd} lands at the position along {@code axis} its index resolves to under
  * {@code mode}, zeros elsewhere.
  */
-final class PickBackwardOp extends ScatterAddOp {
+final class PickBackwardOp extends IndexedScatterAddOp {
 
     PickBackwardOp() {
         super(new PickOp(), List.of("ograd", "index", "data"), List.of(PickOp.AXIS, PickOp.KEEPDIMS, PickOp.MODE));
-    }
-
-    @Override
-    protected Shape resultShape(Attrs attrs, List<Shape> in) {
-        return in.get(2);
-    }
-
-    @Override
-    protected List<Shape> forwardInputs(Attrs attrs, List<Shape> in, Shape result) {
-        return List.of(result, in.get(1));
     }
 
     @Override
@@ -50,10 +38,5 @@ final class PickBackwardOp extends ScatterAddOp {
             }
         });
         return List.of(out);
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        return g.grads(g.apply("pick", g.attrs().values(), g.outGrad(0), g.input(1)), null, null);
     }
 }

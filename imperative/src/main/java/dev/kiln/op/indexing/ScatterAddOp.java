@@ -26,6 +26,11 @@ abstract class ScatterAddOp extends OpDef {
         this.forward = forward;
     }
 
+    /** The forward op this is the gradient of. */
+    protected final OpDef forward() {
+        return forward;
+    }
+
     @Override
     public String doc() {
         return "gradient of " + forward.name() + ": scatter-adds the output gradient";

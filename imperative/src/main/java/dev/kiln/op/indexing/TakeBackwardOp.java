@@ -2,8 +2,6 @@ package dev.kiln.op.indexing;
 
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
-import dev.kiln.op.Attrs;
-import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.parallel.Parallel;
 
@@ -14,20 +12,10 @@ import java.util.List;
  * takes: every slice of {@code ograd} is added at the position along {@code axis} its index resolves to under
  * {@code mode}, so repeated (or clipped, or wrapped) indices accumulate.
  */
-final class TakeBackwardOp extends ScatterAddOp {
+final class TakeBackwardOp extends IndexedScatterAddOp {
 
     TakeBackwardOp() {
         super(new TakeOp(), List.of("ograd", "indices", "a"), List.of(TakeOp.AXIS, TakeOp.MODE));
-    }
-
-    @Override
-    protected Shape resultShape(Attrs attrs, List<Shape> in) {
-        return in.get(2);
-    }
-
-    @Override
-    protected List<Shape> forwardInputs(Attrs attrs, List<Shape> in, Shape result) {
-        return List.of(result, in.get(1));
     }
 
     @Override
@@ -51,10 +39,5 @@ final class TakeBackwardOp extends ScatterAddOp {
             }
         });
         return List.of(out);
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        return g.grads(g.apply("take", g.attrs().values(), g.outGrad(0), g.input(1)), null, null);
     }
 }
