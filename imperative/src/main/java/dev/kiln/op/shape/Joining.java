@@ -8,6 +8,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,14 @@ import java.util.Map;
  */
 final class Joining {
     private Joining() {
+    }
+
+    /** The inputs of a joining op with {@code num_args = n}: {@code arg0 ... arg(n-1)}, n at least 1. */
+    static List<String> joinedNames(OpDef op, int n) {
+        if (n < 1) {
+            throw op.error("attribute num_args=" + n + " must be at least 1");
+        }
+        return argNames(n);
     }
 
     static List<String> argNames(int n) {
@@ -66,11 +75,7 @@ final class Joining {
 
         @Override
         public List<String> inputNames(Attrs attrs) {
-            int n = attrs.get(NUM_ARGS);
-            if (n < 1) {
-                throw error("attribute num_args=" + n + " must be at least 1");
-            }
-            return argNames(n);
+            return joinedNames(this, attrs.get(NUM_ARGS));
         }
 
         @Override
@@ -214,11 +219,7 @@ final class Joining {
 
         @Override
         public List<String> inputNames(Attrs attrs) {
-            int n = attrs.get(NUM_ARGS);
-            if (n < 1) {
-                throw error("attribute num_args=" + n + " must be at least 1");
-            }
-            return argNames(n);
+            return joinedNames(this, attrs.get(NUM_ARGS));
         }
 
         @Override
