@@ -14,6 +14,12 @@ import java.util.Set;
  * are remembered (symbol JSON writes only those, as MXNet does).
  */
 public final class Attrs {
+    /**
+     * The key under which a caller may name the node an op call creates, as MXNet's {@code name=} keyword: symbolic
+     * backends use it, the eager backend ignores it (as MXNet's {@code nd} functions do).
+     */
+    public static final String NODE_NAME = "name";
+
     private final String opName;
     private final Map<String, Object> values;
     private final Set<String> explicit;
@@ -36,8 +42,8 @@ public final class Attrs {
             String name = e.getKey();
             AttrSpec<?> spec = specs.get(name);
             if (spec == null) {
-                if (name.startsWith("__") && name.endsWith("__")) {
-                    continue; // MXNet's graph annotations (__shape__, __lr_mult__, ...) are not op attributes
+                if (name.startsWith("__") && name.endsWith("__") || name.equals(NODE_NAME)) {
+                    continue; // graph annotations (__shape__, __lr_mult__, ...) and a node name are not op attributes
                 }
                 if (op.acceptsExtraAttrs()) {
                     extras.put(name, extraString(e.getValue()));

@@ -158,6 +158,47 @@ public abstract class OpDef {
         return out;
     }
 
+    /**
+     * Shape inference with partial knowledge, used by graph inference (symbols, hybridize, deferred parameter
+     * shapes): reads the known slots and assigns what follows, forward to outputs and, where MXNet does it, backward
+     * to inputs (FullyConnected's weight from its data). The default runs {@link #inferShapes} once every input is
+     * known; ops override it to infer more. Assignments that contradict known shapes fail naming the slot.
+     */
+    public void inferShapesPartial(ShapeSlots slots) {
+        if (slots.allInputsKnown()) {
+            slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
+        }
+    }
+
+    /**
+     * Dtype inference with partial knowledge. The default runs {@link #inferTypes} once every input is known; for
+     * ops that keep the default one-dtype rule of {@link #inferTypes} it also spreads a dtype known anywhere to every
+     * input and output (MXNet's {@code ElemwiseType}), so a weight takes its data's dtype.
+     */
+    public void inferTypesPartial(TypeSlots slots) {
+        if (slots.allInputsKnown()) {
+            slots.assignOutputs(inferTypes(slots.attrs(), slots.inputs()));
+        } else if (usesDefaultTypeRule()) {
+            slots.unifyAll();
+        }
+    }
+
+    private Boolean defaultTypeRule;
+
+    /** True if this op's class does not override {@link #inferTypes}, so all its slots share one dtype. */
+    protected final boolean usesDefaultTypeRule() {
+        Boolean d = defaultTypeRule;
+        if (d == null) {
+            try {
+                d = getClass().getMethod("inferTypes", Attrs.class, List.class).getDeclaringClass() == OpDef.class;
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+            defaultTypeRule = d;
+        }
+        return d;
+    }
+
     /** The reference CPU kernel: computes the outputs of one application. */
     public abstract List<NDArray> compute(Invocation call);
 
