@@ -37,8 +37,18 @@ public final class Ops {
         return invoke(op, op.attrs(attrs), Arrays.asList(inputs));
     }
 
-    /** Applies {@code op} with checked attributes to {@code inputs} and returns all outputs. */
+    /** Applies {@code op} with checked attributes to {@code inputs} and returns its visible outputs. */
     public static List<NDArray> invoke(OpDef op, Attrs attrs, List<NDArray> inputs) {
+        List<NDArray> out = invokeAll(op, attrs, inputs);
+        int visible = op.numVisibleOutputs(attrs);
+        return visible == out.size() ? out : out.subList(0, visible);
+    }
+
+    /**
+     * Applies {@code op} and returns every output, the hidden ones (Dropout's mask) included: what a graph
+     * interpreter keeps so the gradient rules can read them.
+     */
+    public static List<NDArray> invokeAll(OpDef op, Attrs attrs, List<NDArray> inputs) {
         List<String> names = op.inputNames(attrs);
         if (inputs.size() != names.size()) {
             throw op.error("expects " + names.size() + " inputs " + names + ", got " + inputs.size());
@@ -69,8 +79,7 @@ public final class Ops {
         if (recording) {
             out = Tape.record(op, attrs, in, out);
         }
-        int visible = op.numVisibleOutputs(attrs);
-        return visible == out.size() ? out : out.subList(0, visible);
+        return out;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Writes the typed methods of one op: inputs as {@code T} parameters (a {@code List<T>} for variadic ops), required
- * attributes as typed parameters, and an overload taking the optional attributes as a map.
+ * attributes as typed parameters, and an overload taking the optional attributes (and a node {@code name}) as a map.
  */
 final class OpMethodWriter {
     private OpMethodWriter() {
@@ -35,7 +35,6 @@ final class OpMethodWriter {
         }
         List<String> puts = new ArrayList<>();
         List<String> attrDocs = new ArrayList<>();
-        boolean hasOptional = op.acceptsExtraAttrs();
         for (AttrSpec<?> s : op.attrSpecs()) {
             if (variadic && s.name().equals("num_args")) {
                 continue;
@@ -45,8 +44,6 @@ final class OpMethodWriter {
                 params.add(javaType(s) + " " + p);
                 puts.add("attrs.put(\"" + s.name() + "\", " + p + ");");
                 attrDocs.add(" * @param " + p + " " + SourceText.doc(s.doc()) + " ({@code " + s.name() + "})");
-            } else {
-                hasOptional = true;
             }
         }
         String ret = multi ? "java.util.List<T>" : "T";
@@ -58,15 +55,14 @@ final class OpMethodWriter {
         src.line("    default " + ret + " " + method + "(" + String.join(", ", params) + ") {");
         body(src, op, puts, numArgsPut, call, inputs, "java.util.Map.of()");
         src.line("    }").line();
-        if (hasOptional) {
-            List<String> withOptions = new ArrayList<>(params);
-            String opt = unique("options", used);
-            withOptions.add("java.util.Map<String, ?> " + opt);
-            writeDoc(src, op, attrDocs, true);
-            src.line("    default " + ret + " " + method + "(" + String.join(", ", withOptions) + ") {");
-            body(src, op, puts, numArgsPut, call, inputs, opt);
-            src.line("    }").line();
-        }
+        // every op takes options: at least a node name ("name") and annotations
+        List<String> withOptions = new ArrayList<>(params);
+        String opt = unique("options", used);
+        withOptions.add("java.util.Map<String, ?> " + opt);
+        writeDoc(src, op, attrDocs, true);
+        src.line("    default " + ret + " " + method + "(" + String.join(", ", withOptions) + ") {");
+        body(src, op, puts, numArgsPut, call, inputs, opt);
+        src.line("    }").line();
     }
 
     private static void body(SourceText src, OpDef op, List<String> puts, String numArgs, String call, String inputs,
@@ -96,6 +92,7 @@ final class OpMethodWriter {
             if (opts.length() > 0) {
                 src.line("     * Optional attributes by MXNet name, with their defaults: " + opts + ".");
             }
+            src.line("     * {@code name} names the node a symbolic call creates (ignored when eager).");
             if (op.acceptsExtraAttrs()) {
                 src.line("     * Any other attribute is passed on to the op as a string (a keyword argument).");
             }

@@ -1,0 +1,338 @@
+package dev.kiln.symbol;
+
+import dev.kiln.KilnException;
+import dev.kiln.graph.Entry;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.Interpreter;
+import dev.kiln.graph.infer.InferenceResult;
+import dev.kiln.graph.infer.ShapeInference;
+import dev.kiln.graph.infer.TypeInference;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.graph.Node;
+import dev.kiln.graph.OpNode;
+import dev.kiln.graph.Variable;
+import dev.kiln.graph.VarAttrs;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A symbolic value, as MXNet's {@code mx.sym.Symbol}: one or more outputs of a graph being composed. Symbols are
+ * immutable; applying an op ({@link Sym#sym}) makes a new symbol that shares its inputs' nodes. {@link #graph()} is
+ * the indexed IR that inference, the interpreter, JSON and the compiler work on.
+ */
+public final class Symbol {
+    private final List<SymbolNode.Out> outputs;
+    private volatile Graph graph;
+
+    Symbol(List<SymbolNode.Out> outputs) {
+        this.outputs = List.copyOf(outputs);
+    }
+
+    /** A variable (a graph input) named {@code name}. */
+    public static Symbol var(String name) {
+        return var(name, Map.of());
+    }
+
+    /**
+     * A variable with attributes given as MXNet's {@code mx.sym.var} keywords: {@code shape} (a Shape or int[];
+     * 0 or -1 marks an unknown dim), {@code dtype} (a DType or its name), {@code init}, {@code lr_mult},
+     * {@code wd_mult}, {@code stype}, and any {@code __name__} annotation.
+     */
+    public static Symbol var(String name, Map<String, ?> attrs) {
+        if (name == null || name.isEmpty()) {
+            throw new KilnException("Symbol.var: a variable needs a non-empty name");
+        }
+        return new Symbol(List.of(new SymbolNode.Out(SymbolNode.variable(name, VarAttrs.annotations(name, attrs)),
+                0)));
+    }
+
+    /** One symbol whose outputs are all outputs of {@code symbols}, in order (MXNet's {@code Group}). */
+    public static Symbol group(List<Symbol> symbols) {
+        if (symbols.isEmpty()) {
+            throw new KilnException("Symbol.group: needs at least one symbol");
+        }
+        List<SymbolNode.Out> all = new ArrayList<>();
+        for (Symbol s : symbols) {
+            all.addAll(s.outputs);
+        }
+        return new Symbol(all);
+    }
+
+    public static Symbol group(Symbol... symbols) {
+        return group(List.of(symbols));
+    }
+
+    /** The symbol of a graph's outputs: the inverse of {@link #graph()}. */
+    public static Symbol fromGraph(Graph g) {
+        SymbolNode[] made = new SymbolNode[g.size()];
+        for (int i = 0; i < g.size(); i++) {
+            made[i] = switch (g.node(i)) {
+                case Variable v -> SymbolNode.variable(v.name(), v.attrs());
+                case OpNode op -> {
+                    List<SymbolNode.Out> in = new ArrayList<>();
+                    for (Entry e : op.inputs()) {
+                        in.add(new SymbolNode.Out(made[e.node()], e.output()));
+                    }
+                    yield SymbolNode.op(op.name(), op.op(), op.params(), in, op.attrs());
+                }
+            };
+        }
+        List<SymbolNode.Out> outs = new ArrayList<>();
+        for (Entry e : g.outputs()) {
+            outs.add(new SymbolNode.Out(made[e.node()], e.output()));
+        }
+        return new Symbol(outs);
+    }
+
+    /** The graph IR of this symbol: its nodes in MXNet's depth-first post-order, its outputs as entries. */
+    public Graph graph() {
+        Graph g = graph;
+        if (g == null) {
+            g = buildGraph();
+            graph = g;
+        }
+        return g;
+    }
+
+    private Graph buildGraph() {
+        List<SymbolNode> order = nodesInOrder();
+        Map<SymbolNode, Integer> index = new IdentityHashMap<>();
+        for (SymbolNode n : order) {
+            index.put(n, index.size());
+        }
+        List<Node> nodes = new ArrayList<>(order.size());
+        for (SymbolNode n : order) {
+            if (n.isVariable()) {
+                nodes.add(new Variable(n.name, n.attrs));
+            } else {
+                List<Entry> in = new ArrayList<>(n.inputs.size());
+                for (SymbolNode.Out o : n.inputs) {
+                    in.add(new Entry(index.get(o.node()), o.index()));
+                }
+                nodes.add(new OpNode(n.name, n.op, n.params, in, n.attrs));
+            }
+        }
+        List<Entry> outs = new ArrayList<>();
+        for (SymbolNode.Out o : outputs) {
+            outs.add(new Entry(index.get(o.node()), o.index()));
+        }
+        return new Graph(nodes, outs);
+    }
+
+    /** Number of outputs. */
+    public int numOutputs() {
+        return outputs.size();
+    }
+
+    /** Output {@code index} as a symbol of its own. */
+    public Symbol get(int index) {
+        if (index < 0 || index >= outputs.size()) {
+            throw new KilnException("symbol has " + outputs.size() + " outputs " + listOutputs() + "; index "
+                    + index + " is out of range");
+        }
+        return outputs.size() == 1 ? this : new Symbol(List.of(outputs.get(index)));
+    }
+
+    /** The output named {@code outputName} ({@code fc1_output}, or a variable's name), e.g. from {@link #getInternals}. */
+    public Symbol get(String outputName) {
+        List<String> names = listOutputs();
+        int found = -1;
+        for (int i = 0; i < names.size(); i++) {
+            if (names.get(i).equals(outputName)) {
+                if (found >= 0) {
+                    throw new KilnException("symbol has more than one output named '" + outputName + "'");
+                }
+                found = i;
+            }
+        }
+        if (found < 0) {
+            throw new KilnException("symbol has no output named '" + outputName + "'; its outputs are " + names);
+        }
+        return get(found);
+    }
+
+    /** The single node's name, or {@code null} for a group of several outputs (as MXNet's {@code name}). */
+    public String name() {
+        return outputs.size() == 1 ? outputs.get(0).node().name : null;
+    }
+
+    /** Every visible output of every node, variables included, in graph order (MXNet's {@code get_internals}). */
+    public Symbol getInternals() {
+        List<SymbolNode.Out> all = new ArrayList<>();
+        for (SymbolNode n : nodesInOrder()) {
+            for (int k = 0; k < n.numVisibleOutputs(); k++) {
+                all.add(new SymbolNode.Out(n, k));
+            }
+        }
+        return new Symbol(all);
+    }
+
+    /** The inputs of this symbol's single output node as one symbol (MXNet's {@code get_children}), or null. */
+    public Symbol getChildren() {
+        SymbolNode n = single("getChildren").node();
+        return n.inputs.isEmpty() ? null : new Symbol(n.inputs);
+    }
+
+    /** Names of the arguments: variables that are not auxiliary states, in graph order. */
+    public List<String> listArguments() {
+        return names(graph().argumentNodes());
+    }
+
+    /** Names of the auxiliary states (BatchNorm's {@code moving_mean}, {@code moving_var}). */
+    public List<String> listAuxiliaryStates() {
+        return names(graph().auxiliaryNodes());
+    }
+
+    /** Names of all variables, arguments and auxiliary states, in graph order. */
+    public List<String> listInputs() {
+        return names(graph().variableNodes());
+    }
+
+    /** Output names: {@code <node>_output} ({@code _output0, _output1} for several), a variable's own name. */
+    public List<String> listOutputs() {
+        List<String> out = new ArrayList<>(outputs.size());
+        for (SymbolNode.Out o : outputs) {
+            out.add(o.node().outputName(o.index()));
+        }
+        return out;
+    }
+
+    /** The attribute {@code key} of this symbol's single node (an op attribute or an annotation), or null. */
+    public String attr(String key) {
+        return listAttr().get(key);
+    }
+
+    /** The attributes of this symbol's single node: op attributes as MXNet strings, then annotations. */
+    public Map<String, String> listAttr() {
+        return nodeAttrs(single("listAttr").node());
+    }
+
+    /** Attributes of every node that has any, by node name (MXNet's {@code attr_dict}). */
+    public Map<String, Map<String, String>> attrDict() {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (SymbolNode n : nodesInOrder()) {
+            Map<String, String> a = nodeAttrs(n);
+            if (!a.isEmpty()) {
+                out.put(n.name, a);
+            }
+        }
+        return out;
+    }
+
+    /** A symbol like this one whose single node also carries the annotations {@code attrs} (MXNet's {@code _set_attr}). */
+    public Symbol withAttrs(Map<String, String> attrs) {
+        SymbolNode n = single("withAttrs").node();
+        Map<String, String> merged = new LinkedHashMap<>(n.attrs);
+        merged.putAll(attrs);
+        SymbolNode copy = n.isVariable() ? SymbolNode.variable(n.name, merged)
+                : SymbolNode.op(n.name, n.op, n.params, n.inputs, merged);
+        return new Symbol(List.of(new SymbolNode.Out(copy, outputs.get(0).index())));
+    }
+
+    /**
+     * Infers every shape from the arguments' shapes (by name; a 0 or -1 dim is unknown, as in MXNet) and the
+     * variables' {@code __shape__} annotations; fails naming each argument left unknown and the node where
+     * inference stopped. Read the result by argument, output or auxiliary state.
+     */
+    public InferenceResult<Shape> inferShape(Map<String, Shape> argumentShapes) {
+        return inferShapePartial(argumentShapes).requireComplete();
+    }
+
+    /** Infers what shapes it can; unknown ones stay {@code null} or partial (MXNet's {@code infer_shape_partial}). */
+    public InferenceResult<Shape> inferShapePartial(Map<String, Shape> argumentShapes) {
+        Map<String, Shape> given = new LinkedHashMap<>();
+        argumentShapes.forEach((k, v) -> given.put(k, VarAttrs.toShape(k, v)));
+        return ShapeInference.infer(graph(), given);
+    }
+
+    /** Infers every dtype from the arguments' dtypes and {@code __dtype__} annotations; fails if any stays unknown. */
+    public InferenceResult<DType> inferType(Map<String, DType> argumentTypes) {
+        return inferTypePartial(argumentTypes).requireComplete();
+    }
+
+    /** Infers what dtypes it can; unknown ones stay {@code null}. */
+    public InferenceResult<DType> inferTypePartial(Map<String, DType> argumentTypes) {
+        return TypeInference.infer(graph(), argumentTypes);
+    }
+
+    /**
+     * Evaluates the symbol on NDArrays by the plain interpreter (MXNet's {@code eval}), in the current training
+     * mode: one array per output.
+     */
+    public List<NDArray> eval(Map<String, NDArray> arguments) {
+        return Interpreter.eval(graph(), arguments);
+    }
+
+    /** Outputs as node/index pairs, for the backend that composes symbols. */
+    List<SymbolNode.Out> outputs() {
+        return outputs;
+    }
+
+    /** The graph as text, one node per line (see {@link dev.kiln.graph.GraphText}). */
+    @Override
+    public String toString() {
+        return "<Symbol " + (outputs.size() == 1 ? name() : "group " + listOutputs()) + ">";
+    }
+
+    private static Map<String, String> nodeAttrs(SymbolNode n) {
+        Map<String, String> a = new LinkedHashMap<>();
+        if (!n.isVariable()) {
+            a.putAll(n.params.toMXNetStrings(n.op));
+        }
+        a.putAll(new java.util.TreeMap<>(n.attrs));
+        return a;
+    }
+
+    private SymbolNode.Out single(String what) {
+        if (outputs.size() != 1) {
+            throw new KilnException(what + ": needs a symbol with one output, this one has " + outputs.size() + " "
+                    + listOutputs());
+        }
+        return outputs.get(0);
+    }
+
+    /** Nodes reachable from the outputs in depth-first post-order, inputs in order, without recursion. */
+    private List<SymbolNode> nodesInOrder() {
+        Map<SymbolNode, Boolean> seen = new IdentityHashMap<>();
+        List<SymbolNode> order = new ArrayList<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        for (SymbolNode.Out head : outputs) {
+            if (seen.putIfAbsent(head.node(), Boolean.TRUE) != null) {
+                continue;
+            }
+            stack.push(new Object[] {head.node(), 0});
+            while (!stack.isEmpty()) {
+                Object[] frame = stack.peek();
+                SymbolNode n = (SymbolNode) frame[0];
+                int next = (Integer) frame[1];
+                if (next < n.inputs.size()) {
+                    frame[1] = next + 1;
+                    SymbolNode in = n.inputs.get(next).node();
+                    if (seen.putIfAbsent(in, Boolean.TRUE) == null) {
+                        stack.push(new Object[] {in, 0});
+                    }
+                    continue;
+                }
+                stack.pop();
+                order.add(n);
+            }
+        }
+        return order;
+    }
+
+    private List<String> names(List<Integer> nodeIndices) {
+        Graph g = graph();
+        List<String> out = new ArrayList<>(nodeIndices.size());
+        for (int i : nodeIndices) {
+            out.add(g.node(i).name());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.kiln.symbol;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Ops;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.kiln.symbol.Sym.sym;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SymbolTest {
+
+    @Test
+    void opCallsAreNamedByOpAndCounterAndMissingInputsBecomeVariables() {
+        try (var ns = NameManager.fresh()) {
+            Symbol x = Symbol.var("data");
+            Symbol fc = sym.fullyConnected(x, null, null, 10);
+            Symbol fc2 = sym.fullyConnected(fc, null, null, 5);
+            assertThat(fc.name()).isEqualTo("fullyconnected0");
+            assertThat(fc2.name()).isEqualTo("fullyconnected1");
+            assertThat(fc2.listArguments()).containsExactly("data", "fullyconnected0_weight", "fullyconnected0_bias",
+                    "fullyconnected1_weight", "fullyconnected1_bias");
+            assertThat(fc2.listOutputs()).containsExactly("fullyconnected1_output");
+        }
+    }
+
+    @Test
+    void explicitNamesAndPrefixScopesNameNodesAsGluonBlocksDo() {
+        try (var ns = NameManager.prefix("dense0_")) {
+            Symbol x = Symbol.var("data");
+            Symbol fc = sym.fullyConnected(x, Symbol.var("dense0_weight"), Symbol.var("dense0_bias"), 4,
+                    Map.of("name", "fwd"));
+            Symbol relu = sym.activation(fc, "relu");
+            assertThat(fc.name()).isEqualTo("dense0_fwd");
+            assertThat(relu.name()).isEqualTo("dense0_activation0");
+            Symbol internals = relu.getInternals();
+            assertThat(internals.listOutputs()).containsExactly("data", "dense0_weight", "dense0_bias",
+                    "dense0_fwd_output", "dense0_activation0_output");
+            assertThat(internals.get("dense0_fwd_output").name()).isEqualTo("dense0_fwd");
+        }
+    }
+
+    @Test
+    void batchNormMovingStatisticsAreAuxiliaryStates() {
+        try (var ns = NameManager.fresh()) {
+            Symbol bn = sym.batchNorm(Symbol.var("x"), null, null, null, null).get(0);
+            assertThat(bn.listArguments()).containsExactly("x", "batchnorm0_gamma", "batchnorm0_beta");
+            assertThat(bn.listAuxiliaryStates()).containsExactly("batchnorm0_moving_mean", "batchnorm0_moving_var");
+            assertThat(bn.listInputs()).containsExactly("x", "batchnorm0_gamma", "batchnorm0_beta",
+                    "batchnorm0_moving_mean", "batchnorm0_moving_var");
+        }
+    }
+
+    @Test
+    void groupsSelectOutputsByIndexAndName() {
+        Symbol a = Symbol.var("a");
+        Symbol b = Symbol.var("b");
+        Symbol g = Symbol.group(sym.relu(a, Map.of("name", "r")), b);
+        assertThat(g.numOutputs()).isEqualTo(2);
+        assertThat(g.listOutputs()).containsExactly("r_output", "b");
+        assertThat(g.get(1).name()).isEqualTo("b");
+        assertThat(g.name()).isNull();
+        assertThatThrownBy(() -> sym.relu(g)).isInstanceOf(KilnException.class)
+                .hasMessageContaining("group of 2 outputs");
+        assertThatThrownBy(() -> g.get("nope")).hasMessageContaining("[r_output, b]");
+    }
+
+    @Test
+    void variableKeywordsBecomeMXNetAnnotations() {
+        Symbol w = Symbol.var("w", Map.of("shape", new int[] {128, 0}, "dtype", DType.FLOAT16, "lr_mult", 2.0,
+                "init", "zeros", "__group__", "g1"));
+        assertThat(w.listAttr()).containsEntry("__shape__", "(128, 0)").containsEntry("__dtype__", "2")
+                .containsEntry("__lr_mult__", "2.0").containsEntry("__init__", "zeros")
+                .containsEntry("__group__", "g1");
+        assertThat(w.attr("__shape__")).isEqualTo("(128, 0)");
+    }
+
+    @Test
+    void opAttributesAreListedInMXNetStringForm() {
+        Symbol c = sym.convolution(Symbol.var("x"), null, null, dev.kiln.op.IntTuple.of(3, 3), 8,
+                Map.of("name", "conv", "no_bias", true));
+        assertThat(c.listAttr()).containsEntry("kernel", "(3, 3)").containsEntry("num_filter", "8")
+                .containsEntry("no_bias", "True");
+        assertThat(c.listArguments()).containsExactly("x", "conv_weight");
+        assertThat(c.attrDict()).containsKey("conv");
+    }
+
+    @Test
+    void sharedSubgraphsAppearOnceInTheGraph() {
+        Symbol x = Symbol.var("x");
+        Symbol r = sym.relu(x, Map.of("name", "r"));
+        Symbol s = sym.elemwiseAdd(r, r, Map.of("name", "s"));
+        assertThat(s.graph().size()).isEqualTo(3);
+        assertThat(Symbol.fromGraph(s.graph()).graph()).isEqualTo(s.graph());
+    }
+
+    @Test
+    void inferShapeFillsOutputsFromArguments() {
+        Symbol fc = sym.fullyConnected(Symbol.var("x"), Symbol.var("w"), Symbol.var("b"), 4, Map.of("name", "fc"));
+        var shapes = fc.inferShape(Map.of("x", Shape.of(2, 3), "w", Shape.of(4, 3), "b", Shape.of(4)));
+        assertThat(shapes.outputs()).containsExactly(Shape.of(2, 4));
+        assertThat(shapes.arguments()).containsExactly(Shape.of(2, 3), Shape.of(4, 3), Shape.of(4));
+    }
+
+    @Test
+    void incompleteInferenceNamesUnknownArgumentsAndTheStoppingNode() {
+        Symbol y = sym.broadcastAdd(sym.relu(Symbol.var("x"), Map.of("name", "r")), Symbol.var("b"),
+                Map.of("name", "add"));
+        assertThatThrownBy(() -> y.inferShape(Map.of("x", Shape.of(2, 3))))
+                .hasMessageContaining("'b'").hasMessageContaining("node 'add' (broadcast_add)");
+    }
+
+    @Test
+    void evalRunsTheGraphOnArrays() {
+        Symbol x = Symbol.var("x");
+        Symbol y = sym.relu(sym.elemwiseMul(x, x));
+        NDArray in = NDArray.from(new float[] {-1, 2});
+        List<NDArray> out = y.eval(Map.of("x", in));
+        assertThat(out.get(0).toFloatArray()).containsExactly(1f, 4f);
+        assertThat(Ops.call("relu", Ops.call("elemwise_mul", in, in)).toFloatArray()).containsExactly(1f, 4f);
+    }
+}
