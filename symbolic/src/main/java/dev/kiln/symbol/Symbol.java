@@ -270,6 +270,53 @@ public final class Symbol {
         return Interpreter.eval(graph(), arguments);
     }
 
+    /**
+     * A copy of this symbol with some of its arguments replaced by other symbols, by argument name (MXNet's
+     * {@code sym(data=other)}): how a stored graph is applied to new inputs. Unnamed arguments stay variables.
+     */
+    public Symbol compose(Map<String, Symbol> replacements) {
+        List<String> args = listInputs();
+        for (Map.Entry<String, Symbol> e : replacements.entrySet()) {
+            if (!args.contains(e.getKey())) {
+                throw new KilnException("compose: the symbol has no input named '" + e.getKey() + "'; its inputs are "
+                        + args);
+            }
+            if (e.getValue().numOutputs() != 1) {
+                throw new KilnException("compose: the replacement for '" + e.getKey() + "' has "
+                        + e.getValue().numOutputs() + " outputs; select one with get(index)");
+            }
+        }
+        Map<SymbolNode, SymbolNode> copies = new IdentityHashMap<>();
+        Map<SymbolNode, SymbolNode.Out> replaced = new IdentityHashMap<>();
+        for (SymbolNode n : nodesInOrder()) {
+            if (n.isVariable()) {
+                Symbol r = replacements.get(n.name);
+                if (r != null) {
+                    replaced.put(n, r.outputs.get(0));
+                } else {
+                    copies.put(n, n);
+                }
+                continue;
+            }
+            List<SymbolNode.Out> in = new ArrayList<>(n.inputs.size());
+            for (SymbolNode.Out o : n.inputs) {
+                in.add(remap(o, copies, replaced));
+            }
+            copies.put(n, SymbolNode.op(n.name, n.op, n.params, in, n.attrs));
+        }
+        List<SymbolNode.Out> outs = new ArrayList<>(outputs.size());
+        for (SymbolNode.Out o : outputs) {
+            outs.add(remap(o, copies, replaced));
+        }
+        return new Symbol(outs);
+    }
+
+    private static SymbolNode.Out remap(SymbolNode.Out o, Map<SymbolNode, SymbolNode> copies,
+                                        Map<SymbolNode, SymbolNode.Out> replaced) {
+        SymbolNode.Out r = replaced.get(o.node());
+        return r != null ? r : new SymbolNode.Out(copies.get(o.node()), o.index());
+    }
+
     /** Outputs as node/index pairs, for the backend that composes symbols. */
     List<SymbolNode.Out> outputs() {
         return outputs;

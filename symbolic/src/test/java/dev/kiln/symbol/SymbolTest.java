@@ -125,4 +125,18 @@ class SymbolTest {
         assertThat(out.get(0).toFloatArray()).containsExactly(1f, 4f);
         assertThat(Ops.call("relu", Ops.call("elemwise_mul", in, in)).toFloatArray()).containsExactly(1f, 4f);
     }
+
+    @Test
+    void composeReplacesArgumentsByOtherSymbols() {
+        Symbol x = Symbol.var("x");
+        Symbol net = sym.relu(sym.elemwiseMul(x, Symbol.var("w"), Map.of("name", "m")), Map.of("name", "r"));
+        Symbol data = Symbol.var("data");
+        Symbol applied = net.compose(Map.of("x", sym.negative(data, Map.of("name", "neg"))));
+        assertThat(applied.listArguments()).containsExactly("data", "w");
+        assertThat(net.listArguments()).containsExactly("x", "w");
+        NDArray out = applied.eval(Map.of("data", NDArray.from(new float[] {1, -2}),
+                "w", NDArray.from(new float[] {3, 3}))).get(0);
+        assertThat(out.toFloatArray()).containsExactly(0f, 6f);
+        assertThatThrownBy(() -> net.compose(Map.of("nope", data))).hasMessageContaining("[x, w]");
+    }
 }
