@@ -52,10 +52,11 @@ public final class Sym implements F<Symbol> {
             if (i < inputs.size()) {
                 in.add(single(op, name, inputNames.get(i), inputs.get(i)));
             } else {
-                in.add(new SymbolNode.Out(SymbolNode.variable(name + "_" + inputNames.get(i), Map.of()), 0));
+                in.add(new SymbolNode.Out(SymbolNode.variable(name + "_" + inputNames.get(i),
+                        AttrScope.withScope(Map.of())), 0));
             }
         }
-        SymbolNode node = SymbolNode.op(name, op, params, in, annotations);
+        SymbolNode node = SymbolNode.op(name, op, params, in, AttrScope.withScope(annotations));
         int visible = node.numVisibleOutputs();
         List<Symbol> out = new ArrayList<>(visible);
         for (int k = 0; k < visible; k++) {

@@ -49,7 +49,8 @@ public final class Symbol {
         if (name == null || name.isEmpty()) {
             throw new KilnException("Symbol.var: a variable needs a non-empty name");
         }
-        return new Symbol(List.of(new SymbolNode.Out(SymbolNode.variable(name, VarAttrs.annotations(name, attrs)),
+        return new Symbol(List.of(new SymbolNode.Out(SymbolNode.variable(name,
+                AttrScope.withScope(VarAttrs.annotations(name, attrs))),
                 0)));
     }
 

@@ -139,4 +139,21 @@ class SymbolTest {
         assertThat(out.toFloatArray()).containsExactly(0f, 6f);
         assertThatThrownBy(() -> net.compose(Map.of("nope", data))).hasMessageContaining("[x, w]");
     }
+
+    @Test
+    void attrScopesAnnotateEveryNodeCreatedInsideAndNest() {
+        Symbol outside;
+        Symbol fc;
+        try (var outer = AttrScope.of(Map.of("ctx_group", "stage1", "note", "a"))) {
+            try (var inner = AttrScope.of(Map.of("note", "b"))) {
+                fc = sym.fullyConnected(Symbol.var("x"), null, null, 2, Map.of("name", "fc"));
+            }
+            outside = Symbol.var("y");
+        }
+        Symbol after = Symbol.var("z");
+        assertThat(fc.listAttr()).containsEntry("__ctx_group__", "stage1").containsEntry("note", "b");
+        assertThat(fc.attrDict().get("fc_weight")).containsEntry("__ctx_group__", "stage1");
+        assertThat(outside.listAttr()).containsEntry("note", "a");
+        assertThat(after.listAttr()).isEmpty();
+    }
 }
