@@ -57,7 +57,7 @@ public final class BenchMain {
             double perOp;
             double peak;
             String unit;
-            if (name.startsWith("AutogradBench")) {
+            if (name.startsWith("AutogradBench") || name.startsWith("SymbolBench")) {
                 lines.add(String.format(Locale.ROOT, "%-26s %-34s %10.1f us/op %9.1f us (best)", name, params,
                         1e6 / opsPerSecond, 1e6 / bestOpsPerSecond));
                 continue;
