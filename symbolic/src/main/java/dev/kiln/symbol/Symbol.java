@@ -3,10 +3,15 @@ package dev.kiln.symbol;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
+import dev.kiln.graph.GraphText;
 import dev.kiln.graph.Interpreter;
 import dev.kiln.graph.infer.InferenceResult;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
+import dev.kiln.graph.viz.Dot;
+import dev.kiln.graph.viz.DotOptions;
+import dev.kiln.graph.viz.ShapeText;
+import dev.kiln.graph.viz.Summary;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -248,9 +253,14 @@ public final class Symbol {
 
     /** Infers what shapes it can; unknown ones stay {@code null} or partial (MXNet's {@code infer_shape_partial}). */
     public InferenceResult<Shape> inferShapePartial(Map<String, Shape> argumentShapes) {
+        return ShapeInference.infer(graph(), unknownZeros(argumentShapes));
+    }
+
+    /** User shapes as the graph passes read them: a 0 dim is unknown, as in MXNet and Gluon. */
+    private static Map<String, Shape> unknownZeros(Map<String, Shape> argumentShapes) {
         Map<String, Shape> given = new LinkedHashMap<>();
         argumentShapes.forEach((k, v) -> given.put(k, VarAttrs.toShape(k, v)));
-        return ShapeInference.infer(graph(), given);
+        return given;
     }
 
     /** Infers every dtype from the arguments' dtypes and {@code __dtype__} annotations; fails if any stays unknown. */
@@ -318,12 +328,58 @@ public final class Symbol {
         return r != null ? r : new SymbolNode.Out(copies.get(o.node()), o.index());
     }
 
+    /** The graph as text, one node per line (see {@link GraphText}); {@link #toString} is short on purpose. */
+    public String toText() {
+        return GraphText.format(graph());
+    }
+
+    /** The text form with every node's output shapes, inferred (partially if need be) from {@code argumentShapes}. */
+    public String toText(Map<String, Shape> argumentShapes) {
+        return ShapeText.graphText(graph(), unknownZeros(argumentShapes));
+    }
+
+    /** The graph as Graphviz DOT with MXNet's {@code plot_network} defaults (see {@link Dot}). */
+    public String toDot() {
+        return toDot(DotOptions.defaults());
+    }
+
+    /** The DOT plot with edges labelled by the shapes inferred from {@code argumentShapes} (batch dim left out). */
+    public String toDot(Map<String, Shape> argumentShapes) {
+        return toDot(DotOptions.defaults().withShapes(argumentShapes));
+    }
+
+    /** The DOT plot with these options; a 0 dim in their shapes is unknown, as for {@link #inferShape}. */
+    public String toDot(DotOptions options) {
+        return Dot.format(graph(), options.shapes() == null ? options
+                : options.withShapes(unknownZeros(options.shapes())));
+    }
+
+    /** The layer table of {@code mx.viz.print_summary} with shapes from the variables' annotations alone. */
+    public String summary() {
+        return summary(Map.of());
+    }
+
+    /** The layer table with output shapes and parameter counts inferred from {@code argumentShapes}. */
+    public String summary(Map<String, Shape> argumentShapes) {
+        return Summary.format(graph(), unknownZeros(argumentShapes));
+    }
+
+    /** Prints {@link #summary(Map)} to standard output. */
+    public void printSummary(Map<String, Shape> argumentShapes) {
+        System.out.print(summary(argumentShapes));
+    }
+
+    /** Prints {@link #summary()} to standard output. */
+    public void printSummary() {
+        System.out.print(summary());
+    }
+
     /** Outputs as node/index pairs, for the backend that composes symbols. */
     List<SymbolNode.Out> outputs() {
         return outputs;
     }
 
-    /** The graph as text, one node per line (see {@link dev.kiln.graph.GraphText}). */
+    /** A one-line description; {@link #toText} prints the graph. */
     @Override
     public String toString() {
         return "<Symbol " + (outputs.size() == 1 ? name() : "group " + listOutputs()) + ">";
