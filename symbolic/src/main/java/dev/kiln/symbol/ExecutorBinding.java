@@ -60,7 +60,8 @@ final class ExecutorBinding {
     /**
      * Allocates zero-filled arguments, gradient arrays (unless {@code req} is {@code null}) and auxiliary states
      * with the shapes inferred from {@code shapes} and the dtypes inferred from {@code types}; arguments neither
-     * given a dtype nor annotated with one are float32, as in MXNet.
+     * given a dtype nor annotated with one are float32, as in MXNet, and so are auxiliary states whose dtype no op
+     * rule decides.
      */
     static Executor simpleBind(Symbol symbol, Map<String, Shape> shapes, Map<String, DType> types, GradReq req) {
         InferenceResult<Shape> s = symbol.inferShape(shapes);
@@ -69,6 +70,12 @@ final class ExecutorBinding {
         for (String name : symbol.listArguments()) {
             if (!attrs.getOrDefault(name, Map.of()).containsKey(VarAttrs.DTYPE)) {
                 dtypes.putIfAbsent(name, DType.FLOAT32);
+            }
+        }
+        Map<String, DType> partial = symbol.inferTypePartial(dtypes).variables();
+        for (String name : symbol.listAuxiliaryStates()) {
+            if (partial.get(name) == null && !attrs.getOrDefault(name, Map.of()).containsKey(VarAttrs.DTYPE)) {
+                dtypes.put(name, DType.FLOAT32); // what no op rule decided defaults like an argument
             }
         }
         InferenceResult<DType> t = symbol.inferType(dtypes);
