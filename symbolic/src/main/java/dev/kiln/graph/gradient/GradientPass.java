@@ -6,7 +6,6 @@ import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
-import dev.kiln.graph.Variable;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.OpDef;
 
@@ -208,7 +207,7 @@ final class GradientPass {
     private List<String> variableNames() {
         List<String> names = new ArrayList<>();
         for (int i : forward.variableNodes()) {
-            names.add(((Variable) forward.node(i)).name());
+            names.add(forward.node(i).name());
         }
         return names;
     }

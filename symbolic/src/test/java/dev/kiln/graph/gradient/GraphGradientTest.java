@@ -7,7 +7,6 @@ import dev.kiln.graph.Entry;
 import dev.kiln.graph.Interpreter;
 import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
-import dev.kiln.graph.Variable;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -17,7 +16,6 @@ import dev.kiln.symbol.Symbol;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
