@@ -1,19 +1,11 @@
 package dev.kiln.op;
 
-import dev.kiln.op.conv.ConvGradientCases;
-import dev.kiln.op.elementwise.BinaryGradientCases;
-import dev.kiln.op.elementwise.ElementwiseGradientCases;
-import dev.kiln.op.indexing.IndexingGradientCases;
-import dev.kiln.op.linalg.LinalgGradientCases;
-import dev.kiln.op.nn.NNGradientCases;
-import dev.kiln.op.reduce.ReduceGradientCases;
-import dev.kiln.op.shape.ShapeGradientCases;
 import dev.kiln.testing.GradientCase;
+import dev.kiln.testing.GradientCases;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -28,16 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpGradientTest {
 
     static List<GradientCase> allCases() {
-        List<GradientCase> all = new ArrayList<>();
-        all.addAll(ElementwiseGradientCases.cases());
-        all.addAll(BinaryGradientCases.cases());
-        all.addAll(ReduceGradientCases.cases());
-        all.addAll(LinalgGradientCases.cases());
-        all.addAll(ShapeGradientCases.cases());
-        all.addAll(IndexingGradientCases.cases());
-        all.addAll(NNGradientCases.cases());
-        all.addAll(ConvGradientCases.cases());
-        return all;
+        return GradientCases.all();
     }
 
     /**

@@ -103,6 +103,16 @@ public final class GradientCase {
         return training;
     }
 
+    /** The inputs this case checks, or {@code null} for the default (every floating, non-auxiliary input). */
+    public int[] wrtIndices() {
+        return wrt == null ? null : wrt.clone();
+    }
+
+    /** True if the case computes in float32 rather than float64. */
+    public boolean isFloat32() {
+        return float32;
+    }
+
     /** The checker configured for this case. */
     public GradientChecker checker() {
         GradientChecker c = GradientChecker.forOp(op, attrs).eps(eps).tolerance(rtol, atol).training(training);

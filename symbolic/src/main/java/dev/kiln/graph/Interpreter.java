@@ -40,11 +40,23 @@ public final class Interpreter {
      * later node or graph output reads are dropped ({@code null}) as soon as they are used.
      */
     public static NDArray[][] run(Graph graph, Map<String, NDArray> variables, boolean training, boolean release) {
-        int[] lastUse = release ? lastUses(graph) : null;
         NDArray[][] values = new NDArray[graph.size()][];
+        runNodes(graph, values, variables, training, 0, graph.size(), release);
+        return values;
+    }
+
+    /**
+     * Runs nodes {@code from} (inclusive) to {@code to} (exclusive) into {@code values}, whose earlier rows hold what
+     * an earlier call computed: how an executor runs the forward part of a gradient graph, then its backward part on
+     * the values the forward kept. With {@code release}, a value is dropped once no later node of the whole graph
+     * and no graph output reads it (its row is replaced, never cleared in place, so copies of the rows stay whole).
+     */
+    public static void runNodes(Graph graph, NDArray[][] values, Map<String, NDArray> variables, boolean training,
+                                int from, int to, boolean release) {
+        int[] lastUse = release ? lastUses(graph) : null;
         boolean wasTraining = OpContext.setTraining(training);
         try {
-            for (int i = 0; i < graph.size(); i++) {
+            for (int i = from; i < to; i++) {
                 Node n = graph.node(i);
                 values[i] = switch (n) {
                     case Variable v -> new NDArray[] {variable(v, variables)};
@@ -53,7 +65,7 @@ public final class Interpreter {
                 if (release) {
                     for (Entry e : n.inputs()) {
                         if (lastUse[e.node()] == i) {
-                            Arrays.fill(values[e.node()], null);
+                            values[e.node()] = new NDArray[values[e.node()].length];
                         }
                     }
                 }
@@ -61,7 +73,6 @@ public final class Interpreter {
         } finally {
             OpContext.setTraining(wasTraining);
         }
-        return values;
     }
 
     private static NDArray variable(Variable v, Map<String, NDArray> variables) {

@@ -1,6 +1,7 @@
 package dev.kiln.symbol;
 
 import dev.kiln.KilnException;
+import dev.kiln.autograd.GradReq;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.GraphText;
@@ -372,6 +373,31 @@ public final class Symbol {
     /** Prints {@link #summary()} to standard output. */
     public void printSummary() {
         System.out.print(summary());
+    }
+
+    /**
+     * Binds the symbol to arrays for forward and backward passes (MXNet's {@code bind}): {@code args} and
+     * {@code auxStates} must hold every argument and auxiliary state by name; {@code argGrads} holds the gradient
+     * arrays of the arguments to differentiate; {@code gradReq} (by argument) defaults to {@code write} where a
+     * gradient array is given and {@code null} elsewhere. Null maps are empty. Shapes and dtypes are checked by
+     * inference, so a missing or mis-shaped array fails here, named.
+     */
+    public Executor bind(Map<String, NDArray> args, Map<String, NDArray> argGrads, Map<String, GradReq> gradReq,
+                         Map<String, NDArray> auxStates) {
+        return ExecutorBinding.bind(this, args, argGrads, gradReq, auxStates);
+    }
+
+    /**
+     * Binds to zero-filled arrays allocated from inferred shapes (MXNet's {@code simple_bind}), every argument with
+     * grad_req {@code write}; arguments without a dtype are float32.
+     */
+    public Executor simpleBind(Map<String, Shape> shapes) {
+        return simpleBind(shapes, Map.of(), GradReq.WRITE);
+    }
+
+    /** Like {@link #simpleBind(Map)} with dtypes for some arguments and one grad_req for all. */
+    public Executor simpleBind(Map<String, Shape> shapes, Map<String, DType> types, GradReq gradReq) {
+        return ExecutorBinding.simpleBind(this, shapes, types, gradReq);
     }
 
     /** Outputs as node/index pairs, for the backend that composes symbols. */
