@@ -25,6 +25,59 @@ public final class ShapeSlots extends InferenceSlots<Shape> {
         return value != null && value.isKnown();
     }
 
+    @Override
+    public void forward() {
+        if (allInputsKnown()) {
+            assignOutputs(op().inferShapes(attrs(), inputs()));
+        }
+    }
+
+    /** A shape of rank {@code rank} whose dims are all unknown. */
+    public static Shape unknownDims(int rank) {
+        int[] dims = new int[rank];
+        java.util.Arrays.fill(dims, Shape.UNKNOWN);
+        return Shape.partial(dims);
+    }
+
+    /** The product of dims {@code [from, to)} of a rank-known shape, or {@link Shape#UNKNOWN} if one is unknown. */
+    public static int product(Shape s, int from, int to) {
+        long n = 1;
+        for (int i = from; i < to; i++) {
+            int d = s.get(i);
+            if (d == Shape.UNKNOWN) {
+                return Shape.UNKNOWN;
+            }
+            n *= d;
+        }
+        return Math.toIntExact(n);
+    }
+
+    /**
+     * Fills the one unknown dim among {@code [from, to)} of {@code s} so that those dims multiply to {@code total}
+     * (MXNet's reverse reshape inference); returns {@code s} unchanged unless exactly one dim is unknown, the others'
+     * product is positive, and {@code total} is a known multiple of it.
+     */
+    public static Shape fillProduct(Shape s, int from, int to, long total) {
+        if (total == Shape.UNKNOWN) {
+            return s;
+        }
+        int unknownAt = -1;
+        long known = 1;
+        for (int i = from; i < to; i++) {
+            if (s.get(i) != Shape.UNKNOWN) {
+                known *= s.get(i);
+            } else if (unknownAt >= 0) {
+                return s;
+            } else {
+                unknownAt = i;
+            }
+        }
+        if (unknownAt < 0 || known == 0 || total % known != 0) {
+            return s;
+        }
+        return s.with(unknownAt, (int) (total / known));
+    }
+
     /** True if at least the rank of {@code value} is known. */
     public static boolean isRankKnown(Shape value) {
         return value != null && value.isRankKnown();

@@ -26,26 +26,10 @@ public final class TypeSlots extends InferenceSlots<DType> {
         return "dtype";
     }
 
-    /**
-     * MXNet's {@code ElemwiseType}: every input and output shares one dtype, taken from whichever slot knows it.
-     * Does nothing while no slot is known.
-     */
-    public void unifyAll() {
-        DType t = null;
-        for (int i = 0; i < numInputs() && t == null; i++) {
-            t = input(i);
-        }
-        for (int i = 0; i < numOutputs() && t == null; i++) {
-            t = output(i);
-        }
-        if (t == null) {
-            return;
-        }
-        for (int i = 0; i < numInputs(); i++) {
-            assignInput(i, t);
-        }
-        for (int i = 0; i < numOutputs(); i++) {
-            assignOutput(i, t);
+    @Override
+    public void forward() {
+        if (allInputsKnown()) {
+            assignOutputs(op().inferTypes(attrs(), inputs()));
         }
     }
 }

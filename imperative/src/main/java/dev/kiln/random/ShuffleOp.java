@@ -5,6 +5,8 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -33,6 +35,17 @@ final class ShuffleOp extends RandomOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    /** The output has the data's shape and dtype. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
     }
 
     /** The row order of one shuffle of {@code rows} rows: row {@code r} of the result is input row {@code p[r]}. */

@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.ArrayList;
@@ -74,6 +75,13 @@ final class UpSamplingOp extends OpDef {
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
         FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
         return super.inferTypes(attrs, inputTypes);
+    }
+
+    /** Every input and the output share one floating dtype; the check runs once every input is known. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
     }
 
     @Override

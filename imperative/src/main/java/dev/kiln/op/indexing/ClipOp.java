@@ -11,6 +11,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -42,6 +44,17 @@ public final class ClipOp extends OpDef {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         return List.of(in.get(0));
+    }
+
+    /** Input and output share shape and dtype. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
     }
 
     /**
