@@ -31,6 +31,9 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     /** Merges two values of a slot; {@code null} if they contradict each other. */
     abstract V merge(V known, V assigned);
 
+    /** True if the value says nothing: {@code null}, or a shape of unknown rank. */
+    abstract boolean isUnknown(V value);
+
     /** True if the value is fully known (no unknown dims, or a dtype at all). */
     public abstract boolean isKnown(V value);
 
@@ -116,7 +119,7 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     /**
      * Makes the given inputs and outputs share one value, merging what each of them knows: MXNet's
      * {@code ElemwiseShape} and {@code ElemwiseType} over a chosen set of slots. Returns the merged value
-     * ({@code null} while none of them is known); fails naming two of the slots if they contradict each other.
+     * ({@code null} while none of them says anything); fails naming two of the slots if they contradict each other.
      */
     public V unify(int[] inputIndices, int[] outputIndices) {
         V merged = null;
@@ -155,8 +158,8 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     }
 
     private V mergeInto(V merged, V value, String slot, int[] inputIndices, int[] outputIndices) {
-        if (value == null || merged == null) {
-            return value == null ? merged : value;
+        if (isUnknown(value) || merged == null) {
+            return isUnknown(value) ? merged : value;
         }
         V m = merge(merged, value);
         if (m == null) {
@@ -169,12 +172,12 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     /** Names the first of the unified slots whose value contradicts {@code value}, with that value. */
     private String conflicting(V value, int[] inputIndices, int[] outputIndices) {
         for (int i : inputIndices) {
-            if (input(i) != null && merge(input(i), value) == null) {
+            if (!isUnknown(input(i)) && merge(input(i), value) == null) {
                 return "input '" + inputName(i) + "' has " + input(i);
             }
         }
         for (int i : outputIndices) {
-            if (output(i) != null && merge(output(i), value) == null) {
+            if (!isUnknown(output(i)) && merge(output(i), value) == null) {
                 return "output " + i + " has " + output(i);
             }
         }
@@ -193,10 +196,10 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     }
 
     private Object assign(V known, V value, String slot) {
-        if (value == null) {
+        if (isUnknown(value)) {
             return known;
         }
-        if (known == null) {
+        if (isUnknown(known)) {
             changed = true;
             return value;
         }

@@ -21,6 +21,11 @@ public final class ShapeSlots extends InferenceSlots<Shape> {
     }
 
     @Override
+    boolean isUnknown(Shape value) {
+        return !isRankKnown(value);
+    }
+
+    @Override
     public boolean isKnown(Shape value) {
         return value != null && value.isKnown();
     }
@@ -29,6 +34,27 @@ public final class ShapeSlots extends InferenceSlots<Shape> {
     public void forward() {
         if (allInputsKnown()) {
             assignOutputs(op().inferShapes(attrs(), inputs()));
+        }
+    }
+
+    /**
+     * Takes what {@code derived} says about input {@code i}'s unknown dims (or its rank, if that is unknown) from the
+     * op's other slots, the backward direction of an op's inference. Known dims are left alone, so a contradiction
+     * surfaces in the forward direction, naming the slot that disagrees with the data; a different rank is left to
+     * the op's own checks.
+     */
+    public void learnInput(int i, Shape derived) {
+        Shape known = input(i);
+        if (!isRankKnown(known) || !isRankKnown(derived)) {
+            assignInput(i, derived);
+        } else if (known.rank() == derived.rank()) {
+            int[] dims = known.dims();
+            for (int d = 0; d < dims.length; d++) {
+                if (dims[d] == Shape.UNKNOWN) {
+                    dims[d] = derived.get(d);
+                }
+            }
+            assignInput(i, Shape.partial(dims));
         }
     }
 

@@ -17,6 +17,11 @@ public final class TypeSlots extends InferenceSlots<DType> {
     }
 
     @Override
+    boolean isUnknown(DType value) {
+        return value == null;
+    }
+
+    @Override
     public boolean isKnown(DType value) {
         return value != null;
     }

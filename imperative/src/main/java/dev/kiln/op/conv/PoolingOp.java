@@ -77,7 +77,7 @@ final class PoolingOp extends OpDef {
                 int[] kept = ShapeSlots.unknownDims(data.rank()).dims();
                 kept[0] = o[0];
                 kept[1] = o[1];
-                slots.assignInput(0, Shape.partial(p.layout().fromChannelFirst(kept)));
+                slots.learnInput(0, Shape.partial(p.layout().fromChannelFirst(kept)));
             }
             slots.assignOutput(0, outputShape(slots.attrs(), slots.input(0)));
         }

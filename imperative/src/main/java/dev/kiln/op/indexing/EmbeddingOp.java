@@ -78,7 +78,7 @@ public final class EmbeddingOp extends OpDef {
             slots.assignInput(1, Shape.of(inputDim, outputDim));
             Shape out = slots.output(0);
             if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
-                slots.assignInput(0, out.slice(0, out.rank() - 1));
+                slots.learnInput(0, out.slice(0, out.rank() - 1));
             }
             Shape data = slots.input(0);
             if (ShapeSlots.isRankKnown(data)) {

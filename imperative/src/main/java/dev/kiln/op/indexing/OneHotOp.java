@@ -70,7 +70,7 @@ public final class OneHotOp extends OpDef {
         int depth = slots.attrs().get(DEPTH);
         Shape out = slots.output(0);
         if (depth >= 0 && ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
-            slots.assignInput(0, out.slice(0, out.rank() - 1));
+            slots.learnInput(0, out.slice(0, out.rank() - 1));
         }
         Shape idx = slots.input(0);
         if (depth >= 0 && ShapeSlots.isRankKnown(idx)) {

@@ -90,12 +90,12 @@ public abstract class SequenceOp extends OpDef {
         if (axis == 0 || axis == 1 && axisOneAllowed) {
             Shape out = slots.output(0);
             if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
-                slots.assignInput(0, dataFromOutput(out, axis));
+                slots.learnInput(0, dataFromOutput(out, axis));
             }
             Shape data = slots.input(0);
             if (ShapeSlots.isRankKnown(data) && data.rank() >= 2) {
                 if (lengths && ShapeSlots.isRankKnown(slots.input(1)) && slots.input(1).rank() == 1) {
-                    slots.assignInput(0, ShapeSlots.unknownDims(data.rank()).with(1 - axis, slots.input(1).get(0)));
+                    slots.learnInput(0, ShapeSlots.unknownDims(data.rank()).with(1 - axis, slots.input(1).get(0)));
                 }
                 data = slots.input(0);
                 if (lengths) {

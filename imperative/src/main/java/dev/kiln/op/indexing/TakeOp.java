@@ -72,9 +72,9 @@ public final class TakeOp extends OpDef {
             if (ShapeSlots.isRankKnown(idx)) {
                 int ni = idx.rank();
                 if (ShapeSlots.isRankKnown(out) && out.rank() == a.rank() + ni - 1) {
-                    slots.assignInput(0, out.slice(0, axis).concat(Shape.partial(Shape.UNKNOWN))
+                    slots.learnInput(0, out.slice(0, axis).concat(Shape.partial(Shape.UNKNOWN))
                             .concat(out.slice(axis + ni, out.rank())));
-                    slots.assignInput(1, out.slice(axis, axis + ni));
+                    slots.learnInput(1, out.slice(axis, axis + ni));
                 }
                 a = slots.input(0);
                 slots.assignOutput(0, a.slice(0, axis).concat(slots.input(1)).concat(a.slice(axis + 1, a.rank())));

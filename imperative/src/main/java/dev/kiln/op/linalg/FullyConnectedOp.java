@@ -118,21 +118,21 @@ final class FullyConnectedOp extends OpDef {
     private static void dataFromWeightAndOutput(ShapeSlots slots, boolean flatten) {
         Shape out = slots.output(0);
         if (!flatten && ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
-            slots.assignInput(0, out.with(-1, Shape.UNKNOWN));
+            slots.learnInput(0, out.with(-1, Shape.UNKNOWN));
         }
         Shape data = slots.input(0);
         if (!ShapeSlots.isRankKnown(data) || data.rank() == 0) {
             return;
         }
+        int rank = data.rank();
         if (flatten && ShapeSlots.isRankKnown(out) && out.rank() == 2) {
-            data = data.with(0, out.get(0));
+            slots.learnInput(0, ShapeSlots.unknownDims(rank).with(0, out.get(0)));
         }
         Shape weight = slots.input(1);
         if (ShapeSlots.isRankKnown(weight) && weight.rank() == 2) {
-            data = flatten ? ShapeSlots.fillProduct(data, 1, data.rank(), weight.get(1))
-                    : data.with(-1, weight.get(1));
+            slots.learnInput(0, flatten ? ShapeSlots.fillProduct(slots.input(0), 1, rank, weight.get(1))
+                    : ShapeSlots.unknownDims(rank).with(rank - 1, weight.get(1)));
         }
-        slots.assignInput(0, data);
     }
 
     @Override

@@ -124,7 +124,7 @@ final class BatchNormOp extends NNOp {
         if (ShapeSlots.isRankKnown(data)) {
             int axis = axis(this, slots.attrs(), data);
             if (ShapeSlots.isRankKnown(channels) && channels.rank() == 1) {
-                slots.assignInput(0, ShapeSlots.unknownDims(data.rank()).with(axis, channels.get(0)));
+                slots.learnInput(0, ShapeSlots.unknownDims(data.rank()).with(axis, channels.get(0)));
                 data = slots.unify(new int[] {0}, new int[] {0});
             }
             slots.assignInput(PARAMS[0], Shape.partial(data.get(axis)));

@@ -85,7 +85,7 @@ final class DropoutOp extends NNOp {
             for (int a : normalizedAxes(slots.attrs(), mask)) {
                 data = data.with(a, Shape.UNKNOWN);
             }
-            slots.assignInput(0, data);
+            slots.learnInput(0, data);
         }
         Shape data = slots.unify(new int[] {0}, new int[] {0});
         if (ShapeSlots.isRankKnown(data)) {

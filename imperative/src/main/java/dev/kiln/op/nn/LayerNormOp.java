@@ -71,7 +71,7 @@ final class LayerNormOp extends RowNormOp {
         Shape param = unifyParams(slots);
         Shape moments = unifyMoments(slots);
         if (!ShapeSlots.isRankKnown(data) && ShapeSlots.isRankKnown(moments)) {
-            slots.assignInput(0, moments.with(axis(this, slots.attrs(), moments), Shape.UNKNOWN));
+            slots.learnInput(0, moments.with(axis(this, slots.attrs(), moments), Shape.UNKNOWN));
             data = unifyData(slots);
         }
         if (ShapeSlots.isRankKnown(data)) {
@@ -80,7 +80,7 @@ final class LayerNormOp extends RowNormOp {
                 data = assignDataDim(slots, data, axis, param.get(0));
             }
             if (ShapeSlots.isRankKnown(moments) && moments.rank() == data.rank()) {
-                slots.assignInput(0, moments.with(axis, Shape.UNKNOWN));
+                slots.learnInput(0, moments.with(axis, Shape.UNKNOWN));
                 data = unifyData(slots);
             }
             assignNormShapes(slots, Shape.partial(data.get(axis)), data.with(axis, 1));

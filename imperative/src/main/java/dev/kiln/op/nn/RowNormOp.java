@@ -77,7 +77,7 @@ abstract class RowNormOp extends NNOp {
 
     /** Gives the data the known dim {@code dim} at {@code axis}, its other dims unknown, and returns the data. */
     static Shape assignDataDim(ShapeSlots slots, Shape data, int axis, int dim) {
-        slots.assignInput(0, ShapeSlots.unknownDims(data.rank()).with(axis, dim));
+        slots.learnInput(0, ShapeSlots.unknownDims(data.rank()).with(axis, dim));
         return unifyData(slots);
     }
 

@@ -58,7 +58,7 @@ final class SoftmaxCrossEntropyOp extends NNOp {
         Shape label = slots.input(1);
         if (ShapeSlots.isRankKnown(label) && label.rank() == 1
                 && (!ShapeSlots.isRankKnown(data) || data.rank() == 2)) {
-            slots.assignInput(0, Shape.partial(label.get(0), Shape.UNKNOWN));
+            slots.learnInput(0, Shape.partial(label.get(0), Shape.UNKNOWN));
         }
         data = slots.input(0);
         if (ShapeSlots.isRankKnown(data) && data.rank() == 2) {

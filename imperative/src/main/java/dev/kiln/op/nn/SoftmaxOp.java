@@ -112,7 +112,7 @@ final class SoftmaxOp extends NNOp {
                 int axis = axis(slots.attrs(), data);
                 Shape length = slots.input(1);
                 if (ShapeSlots.isRankKnown(length) && length.rank() == data.rank() - 1) {
-                    slots.assignInput(0, length.insert(axis, Shape.UNKNOWN));
+                    slots.learnInput(0, length.insert(axis, Shape.UNKNOWN));
                     data = slots.unify(new int[] {0}, new int[] {0});
                 }
                 slots.assignInput(1, data.remove(axis));

@@ -112,7 +112,7 @@ final class SoftmaxOutputOp extends NNOp {
                     slots.unify(new int[] {0, 1}, new int[] {0});
                 } else {
                     if (ShapeSlots.isRankKnown(label) && label.rank() == data.rank() - 1) {
-                        slots.assignInput(0, label.concat(Shape.partial(Shape.UNKNOWN)));
+                        slots.learnInput(0, label.concat(Shape.partial(Shape.UNKNOWN)));
                         data = slots.unify(new int[] {0}, new int[] {0});
                     }
                     slots.assignInput(1, data.slice(0, data.rank() - 1));

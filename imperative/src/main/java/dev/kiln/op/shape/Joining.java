@@ -317,7 +317,7 @@ final class Joining {
             int[] all = InferenceSlots.indices(slots.numInputs());
             Shape out = slots.output(0);
             if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
-                slots.assignInput(0, out.remove(axis(slots.attrs().get(AXIS), out.rank(), "axis", out)));
+                slots.learnInput(0, out.remove(axis(slots.attrs().get(AXIS), out.rank(), "axis", out)));
             }
             Shape in = slots.unify(all, new int[0]);
             if (ShapeSlots.isRankKnown(in)) {

@@ -72,7 +72,7 @@ final class Permuting {
                     for (int i = 0; i < p.length; i++) {
                         back[p[i]] = out.get(i);
                     }
-                    slots.assignInput(0, Shape.partial(back));
+                    slots.learnInput(0, Shape.partial(back));
                 }
                 slots.assignOutput(0, permuted(slots.input(0), p));
             }

@@ -248,8 +248,8 @@ final class Reshaping {
             Shape in = slots.input(0);
             if (ShapeSlots.isRankKnown(in) && in.rank() >= 1) {
                 if (ShapeSlots.isRankKnown(out) && out.rank() == 2) {
-                    Shape first = in.with(0, out.get(0));
-                    slots.assignInput(0, ShapeSlots.fillProduct(first, 1, in.rank(), out.get(1)));
+                    slots.learnInput(0, ShapeSlots.unknownDims(in.rank()).with(0, out.get(0)));
+                    slots.assignInput(0, ShapeSlots.fillProduct(slots.input(0), 1, in.rank(), out.get(1)));
                     in = slots.input(0);
                 }
                 slots.assignOutput(0, Shape.partial(in.get(0), ShapeSlots.product(in, 1, in.rank())));
@@ -293,7 +293,7 @@ final class Reshaping {
             if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
                 int a = axis < 0 ? axis + out.rank() : axis;
                 if (a >= 0 && a < out.rank()) {
-                    slots.assignInput(0, out.remove(a));
+                    slots.learnInput(0, out.remove(a));
                 }
             }
             Shape in = slots.input(0);
