@@ -2,6 +2,7 @@ package dev.kiln.op;
 
 import dev.kiln.ndarray.Shape;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -61,7 +62,7 @@ public final class ShapeSlots extends InferenceSlots<Shape> {
     /** A shape of rank {@code rank} whose dims are all unknown. */
     public static Shape unknownDims(int rank) {
         int[] dims = new int[rank];
-        java.util.Arrays.fill(dims, Shape.UNKNOWN);
+        Arrays.fill(dims, Shape.UNKNOWN);
         return Shape.partial(dims);
     }
 

@@ -31,6 +31,18 @@ public final class TypeSlots extends InferenceSlots<DType> {
         return "dtype";
     }
 
+    /**
+     * Output 0 has {@code given} (an op's dtype attribute) when not {@code null}; otherwise it shares input 0's dtype,
+     * either giving the other.
+     */
+    public void firstOutputOr(DType given) {
+        if (given == null) {
+            unify(new int[] {0}, new int[] {0});
+        } else {
+            assignOutput(0, given);
+        }
+    }
+
     @Override
     public void forward() {
         if (allInputsKnown()) {

@@ -5,6 +5,8 @@ import dev.kiln.ndarray.Shape;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * Runs one op's partial inference to a fixed point, as graph inference does for a node whose neighbours add nothing:
@@ -18,34 +20,29 @@ record InferenceRun<V>(List<V> inputs, List<V> outputs) {
 
     /** Partial shape inference from these known (or {@code null}) shapes. */
     static InferenceRun<Shape> shapes(OpDef op, Attrs attrs, List<Shape> inputs, List<Shape> outputs) {
-        List<Shape> in = new ArrayList<>(inputs);
-        List<Shape> out = new ArrayList<>(outputs);
-        for (int step = 0; step < MAX_STEPS; step++) {
-            ShapeSlots s = new ShapeSlots(op, attrs, in, out);
-            op.inferShapesPartial(s);
-            in = s.inputs();
-            out = s.outputs();
-            if (!s.changed()) {
-                return new InferenceRun<>(in, out);
-            }
-        }
-        throw new AssertionError(op.name() + ": shape inference still changes after " + MAX_STEPS + " steps");
+        return run(op, inputs, outputs, (in, out) -> new ShapeSlots(op, attrs, in, out), op::inferShapesPartial);
     }
 
     /** Partial dtype inference from these known (or {@code null}) dtypes. */
     static InferenceRun<DType> types(OpDef op, Attrs attrs, List<DType> inputs, List<DType> outputs) {
-        List<DType> in = new ArrayList<>(inputs);
-        List<DType> out = new ArrayList<>(outputs);
-        for (int step = 0; step < MAX_STEPS; step++) {
-            TypeSlots s = new TypeSlots(op, attrs, in, out);
-            op.inferTypesPartial(s);
+        return run(op, inputs, outputs, (in, out) -> new TypeSlots(op, attrs, in, out), op::inferTypesPartial);
+    }
+
+    private static <V, S extends InferenceSlots<V>> InferenceRun<V> run(OpDef op, List<V> inputs, List<V> outputs,
+                                                                        BiFunction<List<V>, List<V>, S> slots,
+                                                                        Consumer<S> step) {
+        List<V> in = new ArrayList<>(inputs);
+        List<V> out = new ArrayList<>(outputs);
+        for (int i = 0; i < MAX_STEPS; i++) {
+            S s = slots.apply(in, out);
+            step.accept(s);
             in = s.inputs();
             out = s.outputs();
             if (!s.changed()) {
                 return new InferenceRun<>(in, out);
             }
         }
-        throw new AssertionError(op.name() + ": dtype inference still changes after " + MAX_STEPS + " steps");
+        throw new AssertionError(op.name() + ": inference still changes after " + MAX_STEPS + " steps");
     }
 
     /** {@code n} unknowns. */

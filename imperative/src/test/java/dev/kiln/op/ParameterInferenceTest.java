@@ -26,6 +26,7 @@ class ParameterInferenceTest {
             Map.entry("FullyConnected", Set.of("weight", "bias")),
             Map.entry("Convolution", Set.of("weight", "bias")),
             Map.entry("Deconvolution", Set.of("weight", "bias")),
+            Map.entry("UpSampling", Set.of("weight")),
             Map.entry("BatchNorm", Set.of("gamma", "beta", "moving_mean", "moving_var")),
             Map.entry("LayerNorm", Set.of("gamma", "beta")),
             Map.entry("GroupNorm", Set.of("gamma", "beta")),

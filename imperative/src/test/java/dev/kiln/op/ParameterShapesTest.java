@@ -145,6 +145,17 @@ class ParameterShapesTest {
     }
 
     @Test
+    void bilinearUpSamplingInfersItsWeightFromTheAttributes() {
+        // k = 2 * scale - scale % 2 = 4 for scale 2
+        Map<String, Object> attrs = Map.of("scale", 2, "sample_type", "bilinear", "num_filter", 3, "num_args", 2);
+        InferenceRun<Shape> r = infer("UpSampling", attrs, p(-1, -1, 5, -1), null);
+        assertThat(r.inputs()).containsExactly(p(-1, 3, 5, -1), Shape.of(3, 1, 4, 4));
+        assertThat(r.outputs()).containsExactly(p(-1, 3, 10, -1));
+        InferenceRun<Shape> full = infer("UpSampling", attrs, Shape.of(2, 3, 5, 4), null);
+        assertEagerAgrees("UpSampling", attrs, full);
+    }
+
+    @Test
     void batchNormInfersParametersStatisticsAndOutputsAlongItsAxis() {
         InferenceRun<Shape> r = infer("BatchNorm", Map.of(), p(-1, 3, 4, 5), null, null, null, null);
         assertThat(r.inputs()).containsExactly(p(-1, 3, 4, 5), Shape.of(3), Shape.of(3), Shape.of(3), Shape.of(3));

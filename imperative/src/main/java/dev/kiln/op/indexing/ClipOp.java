@@ -12,7 +12,6 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -37,23 +36,13 @@ public final class ClipOp extends OpDef {
     }
 
     @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        return List.of(in.get(0));
-    }
-
-    @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         return List.of(in.get(0));
     }
 
-    /** Input and output share shape and dtype. */
+    /** Input and output share one shape (and, by the default rule, one dtype). */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        slots.unifyAll();
-    }
-
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
         slots.unifyAll();
     }
 

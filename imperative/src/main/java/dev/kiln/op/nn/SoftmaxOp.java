@@ -124,12 +124,7 @@ final class SoftmaxOp extends NNOp {
     /** Without {@code dtype} the output takes the data's dtype, and either gives the other; the length is its own. */
     @Override
     public void inferTypesPartial(TypeSlots slots) {
-        DType out = slots.attrs().get(DTYPE);
-        if (out == null) {
-            slots.unify(new int[] {0}, new int[] {0});
-        } else {
-            slots.assignOutput(0, out);
-        }
+        slots.firstOutputOr(slots.attrs().get(DTYPE));
         slots.forward();
     }
 

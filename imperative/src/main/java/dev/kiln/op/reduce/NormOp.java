@@ -51,12 +51,7 @@ public final class NormOp extends OpDef {
     /** The output has {@code out_dtype} if given, else the data's dtype (either giving the other). */
     @Override
     public void inferTypesPartial(TypeSlots slots) {
-        DType out = slots.attrs().get(OUT_DTYPE);
-        if (out == null) {
-            slots.unify(new int[] {0}, new int[] {0});
-        } else {
-            slots.assignOutput(0, out);
-        }
+        slots.firstOutputOr(slots.attrs().get(OUT_DTYPE));
         slots.forward();
     }
 
