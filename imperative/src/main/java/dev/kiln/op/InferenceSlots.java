@@ -31,6 +31,9 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     /** Merges two values of a slot; {@code null} if they contradict each other. */
     abstract V merge(V known, V assigned);
 
+    /** True if the value says nothing: {@code null}, or a shape of unknown rank. */
+    abstract boolean isUnknown(V value);
+
     /** True if the value is fully known (no unknown dims, or a dtype at all). */
     public abstract boolean isKnown(V value);
 
@@ -113,6 +116,74 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
         }
     }
 
+    /**
+     * Makes the given inputs and outputs share one value, merging what each of them knows: MXNet's
+     * {@code ElemwiseShape} and {@code ElemwiseType} over a chosen set of slots. Returns the merged value
+     * ({@code null} while none of them says anything); fails naming two of the slots if they contradict each other.
+     */
+    public V unify(int[] inputIndices, int[] outputIndices) {
+        V merged = null;
+        for (int i : inputIndices) {
+            merged = mergeInto(merged, input(i), "input '" + inputName(i) + "'", inputIndices, outputIndices);
+        }
+        for (int i : outputIndices) {
+            merged = mergeInto(merged, output(i), "output " + i, inputIndices, outputIndices);
+        }
+        if (merged != null) {
+            for (int i : inputIndices) {
+                assignInput(i, merged);
+            }
+            for (int i : outputIndices) {
+                assignOutput(i, merged);
+            }
+        }
+        return merged;
+    }
+
+    /** {@link #unify} over every input and output (MXNet's {@code ElemwiseShape}/{@code ElemwiseType}). */
+    public void unifyAll() {
+        unify(indices(inputs.length), indices(outputs.length));
+    }
+
+    /** Runs the op's complete inference once every input is known, merging the result into the outputs. */
+    public abstract void forward();
+
+    /** {@code 0, 1, ..., n - 1}. */
+    public static int[] indices(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
+        }
+        return out;
+    }
+
+    private V mergeInto(V merged, V value, String slot, int[] inputIndices, int[] outputIndices) {
+        if (isUnknown(value) || merged == null) {
+            return isUnknown(value) ? merged : value;
+        }
+        V m = merge(merged, value);
+        if (m == null) {
+            throw new KilnException("op '" + op.name() + "': " + slot + " has " + what() + " " + value + " but "
+                    + conflicting(value, inputIndices, outputIndices) + "; they must have the same " + what());
+        }
+        return m;
+    }
+
+    /** Names the first of the unified slots whose value contradicts {@code value}, with that value. */
+    private String conflicting(V value, int[] inputIndices, int[] outputIndices) {
+        for (int i : inputIndices) {
+            if (!isUnknown(input(i)) && merge(input(i), value) == null) {
+                return "input '" + inputName(i) + "' has " + input(i);
+            }
+        }
+        for (int i : outputIndices) {
+            if (!isUnknown(output(i)) && merge(output(i), value) == null) {
+                return "output " + i + " has " + output(i);
+            }
+        }
+        throw new IllegalStateException("a merged value contradicts " + value + " but no single slot does");
+    }
+
     /** True if some assignment added knowledge. */
     public boolean changed() {
         return changed;
@@ -125,10 +196,10 @@ public abstract sealed class InferenceSlots<V> permits ShapeSlots, TypeSlots {
     }
 
     private Object assign(V known, V value, String slot) {
-        if (value == null) {
+        if (isUnknown(value)) {
             return known;
         }
-        if (known == null) {
+        if (isUnknown(known)) {
             changed = true;
             return value;
         }

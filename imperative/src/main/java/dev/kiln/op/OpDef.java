@@ -165,9 +165,7 @@ public abstract class OpDef {
      * known; ops override it to infer more. Assignments that contradict known shapes fail naming the slot.
      */
     public void inferShapesPartial(ShapeSlots slots) {
-        if (slots.allInputsKnown()) {
-            slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
-        }
+        slots.forward();
     }
 
     /**
@@ -176,11 +174,10 @@ public abstract class OpDef {
      * input and output (MXNet's {@code ElemwiseType}), so a weight takes its data's dtype.
      */
     public void inferTypesPartial(TypeSlots slots) {
-        if (slots.allInputsKnown()) {
-            slots.assignOutputs(inferTypes(slots.attrs(), slots.inputs()));
-        } else if (usesDefaultTypeRule()) {
+        if (usesDefaultTypeRule()) {
             slots.unifyAll();
         }
+        slots.forward();
     }
 
     private Boolean defaultTypeRule;

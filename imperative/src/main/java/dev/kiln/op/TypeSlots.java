@@ -17,6 +17,11 @@ public final class TypeSlots extends InferenceSlots<DType> {
     }
 
     @Override
+    boolean isUnknown(DType value) {
+        return value == null;
+    }
+
+    @Override
     public boolean isKnown(DType value) {
         return value != null;
     }
@@ -27,25 +32,21 @@ public final class TypeSlots extends InferenceSlots<DType> {
     }
 
     /**
-     * MXNet's {@code ElemwiseType}: every input and output shares one dtype, taken from whichever slot knows it.
-     * Does nothing while no slot is known.
+     * Output 0 has {@code given} (an op's dtype attribute) when not {@code null}; otherwise it shares input 0's dtype,
+     * either giving the other.
      */
-    public void unifyAll() {
-        DType t = null;
-        for (int i = 0; i < numInputs() && t == null; i++) {
-            t = input(i);
+    public void firstOutputOr(DType given) {
+        if (given == null) {
+            unify(new int[] {0}, new int[] {0});
+        } else {
+            assignOutput(0, given);
         }
-        for (int i = 0; i < numOutputs() && t == null; i++) {
-            t = output(i);
-        }
-        if (t == null) {
-            return;
-        }
-        for (int i = 0; i < numInputs(); i++) {
-            assignInput(i, t);
-        }
-        for (int i = 0; i < numOutputs(); i++) {
-            assignOutput(i, t);
+    }
+
+    @Override
+    public void forward() {
+        if (allInputsKnown()) {
+            assignOutputs(op().inferTypes(attrs(), inputs()));
         }
     }
 }

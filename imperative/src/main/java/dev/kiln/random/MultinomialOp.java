@@ -10,6 +10,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.ArrayList;
@@ -60,6 +61,16 @@ final class MultinomialOp extends RandomOp {
             throw error("attribute 'dtype' must be one of " + ALLOWED + ", got " + t);
         }
         return attrs.get(GET_PROB) ? List.of(t, in) : List.of(t);
+    }
+
+    /** The samples have the {@code dtype} attribute's dtype whatever the data's; the probabilities keep the data's. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.assignOutput(0, slots.attrs().get(DTYPE));
+        if (slots.numOutputs() > 1) {
+            slots.unify(new int[] {0}, new int[] {1});
+        }
+        slots.forward();
     }
 
     @Override

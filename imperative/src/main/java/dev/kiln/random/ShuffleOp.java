@@ -1,10 +1,10 @@
 package dev.kiln.random;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -26,13 +26,14 @@ final class ShuffleOp extends RandomOp {
     }
 
     @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        return List.of(inputTypes.get(0));
-    }
-
-    @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    /** The output has the data's shape (and, by the default rule, its dtype). */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
     }
 
     /** The row order of one shuffle of {@code rows} rows: row {@code r} of the result is input row {@code p[r]}. */

@@ -113,6 +113,15 @@ public final class GradientCase {
         return float32;
     }
 
+    /** The inputs as the checker runs them: floating ones in float64, or float32 for {@link #isFloat32()} cases. */
+    public List<NDArray> checkedInputs() {
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray a : inputs) {
+            out.add(a.dtype().isFloating() ? a.astype(float32 ? DType.FLOAT32 : DType.FLOAT64) : a);
+        }
+        return out;
+    }
+
     /** The checker configured for this case. */
     public GradientChecker checker() {
         GradientChecker c = GradientChecker.forOp(op, attrs).eps(eps).tolerance(rtol, atol).training(training);

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,13 @@ final class BilinearResize2DBackwardOp extends SpatialBackwardOp {
             throw error("ograd " + g + " and data " + data + " must be 4-D with the same batch and channels");
         }
         return List.of(data);
+    }
+
+    /** The gradient has the data's shape. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
     }
 
     @Override

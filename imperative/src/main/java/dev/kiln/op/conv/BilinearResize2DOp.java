@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -56,6 +57,13 @@ final class BilinearResize2DOp extends OpDef {
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
         FloatingKernels.requireFloating(this, List.of("data"), List.of(inputTypes.get(0)));
         return List.of(inputTypes.get(0));
+    }
+
+    /** The output keeps the data's floating dtype; {@code like} lends only its shape. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     @Override

@@ -9,6 +9,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +45,72 @@ abstract class ConvOpBase extends OpDef {
     public final List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
         FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
         return super.inferTypes(attrs, inputTypes);
+    }
+
+    /** Data, weight, bias and output share one floating dtype; the check runs once every input is known. */
+    @Override
+    public final void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
+    }
+
+    /**
+     * MXNet's partial inference, both ways: the bias is (num_filter,); the data's rank follows from the kernel; the
+     * data gets its batch size from the output, its channels from the weight and, where the subclass can invert the
+     * window arithmetic, its spatial sizes from the output; then the weight and output follow from the data, unknown
+     * dims staying unknown. Layouts are handled here, subclasses see channels-second dims.
+     */
+    @Override
+    public final void inferShapesPartial(ShapeSlots slots) {
+        Attrs attrs = slots.attrs();
+        ConvParams p = params(attrs);
+        SpatialLayout layout = p.layout();
+        if (!p.noBias()) {
+            slots.assignInput(2, Shape.of(p.numFilter()));
+        }
+        int[] d = dataChannelFirst(p, slots.input(0));
+        dataFromResults(attrs, p, d, channelFirst(p, slots.input(1)), channelFirst(p, slots.output(0)));
+        slots.assignInput(0, Shape.partial(layout.fromChannelFirst(d)));
+        d = dataChannelFirst(p, slots.input(0));
+        slots.assignInput(1, Shape.partial(layout.fromChannelFirst(weightShape(p, d))));
+        slots.assignOutput(0, Shape.partial(layout.fromChannelFirst(outputShape(attrs, p, d, slots.input(0)))));
+        slots.forward();
+    }
+
+    /** The data's dims channels second, checked against the kernel's rank; all unknown while its rank is. */
+    private int[] dataChannelFirst(ConvParams p, Shape data) {
+        if (!ShapeSlots.isRankKnown(data)) {
+            return ShapeSlots.unknownDims(p.rank() + 2).dims();
+        }
+        return p.dataChannelFirst(this, data);
+    }
+
+    /** A weight's or output's dims channels second, or {@code null} unless its rank is the data's. */
+    private static int[] channelFirst(ConvParams p, Shape s) {
+        return ShapeSlots.isRankKnown(s) && s.rank() == p.rank() + 2 ? p.layout().toChannelFirst(s.dims()) : null;
+    }
+
+    /** The weight's dims (channels second) for data dims, {@link Shape#UNKNOWN} where they depend on unknown ones. */
+    abstract int[] weightShape(ConvParams p, int[] dataCF);
+
+    /**
+     * The output's dims (channels second) for data dims that may hold {@link Shape#UNKNOWN}, failing for a window
+     * that does not fit known dims; {@code data} is the data shape as given, for errors.
+     */
+    abstract int[] outputShape(Attrs attrs, ConvParams p, int[] dataCF, Shape data);
+
+    /**
+     * Fills unknown data dims (channels second, in place) from what the weight and output dims say ({@code null}
+     * where unknown): the batch size from the output, the channels from the weight, spatial sizes where the window
+     * arithmetic can be inverted.
+     */
+    abstract void dataFromResults(Attrs attrs, ConvParams p, int[] dataCF, int[] weightCF, int[] outCF);
+
+    /** Sets {@code dims[i]} to {@code value} if it is unknown and the value known. */
+    static void fill(int[] dims, int i, int value) {
+        if (dims[i] == Shape.UNKNOWN && value != Shape.UNKNOWN) {
+            dims[i] = value;
+        }
     }
 
     /** The window from channels-second data and output dims. */

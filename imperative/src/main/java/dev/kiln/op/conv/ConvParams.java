@@ -110,7 +110,10 @@ record ConvParams(int[] kernel, int[] stride, int[] dilate, int[] pad, int numFi
         return out;
     }
 
-    /** Checks that {@code data} has {@code rank() + 2} axes and returns its dims channels-second. */
+    /**
+     * Checks that {@code data} has {@code rank() + 2} axes and returns its dims channels-second (unknown dims of a
+     * partial shape stay {@link Shape#UNKNOWN}).
+     */
     int[] dataChannelFirst(OpDef op, Shape data) {
         if (data.rank() != rank() + 2) {
             throw op.error("data must be " + (rank() + 2) + "-D (batch, channel and " + rank()
@@ -118,7 +121,7 @@ record ConvParams(int[] kernel, int[] stride, int[] dilate, int[] pad, int numFi
                     + data);
         }
         int[] d = layout.toChannelFirst(data.dims());
-        if (d[1] % numGroup != 0) {
+        if (d[1] != Shape.UNKNOWN && d[1] % numGroup != 0) {
             throw op.error("data " + data + " has " + d[1] + " channels, which num_group=" + numGroup
                     + " does not divide");
         }

@@ -36,18 +36,34 @@ final class ConvolutionOp extends ConvOpBase {
         ConvParams p = params(attrs);
         Shape data = in.get(0);
         int[] d = p.dataChannelFirst(this, data);
-        int[] wCF = new int[p.rank() + 2];
-        wCF[0] = p.numFilter();
-        wCF[1] = d[1] / p.numGroup();
-        System.arraycopy(p.kernel(), 0, wCF, 2, p.rank());
-        ConvParams.expectShape(this, "weight", in.get(1), p.layout().fromChannelFirst(wCF),
+        ConvParams.expectShape(this, "weight", in.get(1), p.layout().fromChannelFirst(weightShape(p, d)),
                 "from data " + data + " (layout " + p.layout() + ", num_filter=" + p.numFilter() + ", num_group="
                         + p.numGroup() + ", kernel=" + IntTuple.of(p.kernel()) + ")");
         checkBias(p, in);
+        return List.of(Shape.of(p.layout().fromChannelFirst(outputShape(attrs, p, d, data))));
+    }
+
+    /** (num_filter, channels / num_group, kernel...). */
+    @Override
+    int[] weightShape(ConvParams p, int[] d) {
+        int[] w = new int[p.rank() + 2];
+        w[0] = p.numFilter();
+        w[1] = d[1] == Shape.UNKNOWN ? Shape.UNKNOWN : d[1] / p.numGroup();
+        System.arraycopy(p.kernel(), 0, w, 2, p.rank());
+        return w;
+    }
+
+    /** (batch, num_filter, (x + 2 * pad - dilated_kernel) / stride + 1 per spatial axis). */
+    @Override
+    int[] outputShape(Attrs attrs, ConvParams p, int[] d, Shape data) {
         int[] out = new int[p.rank() + 2];
         out[0] = d[0];
         out[1] = p.numFilter();
         for (int i = 0; i < p.rank(); i++) {
+            if (d[i + 2] == Shape.UNKNOWN) {
+                out[i + 2] = Shape.UNKNOWN;
+                continue;
+            }
             int padded = d[i + 2] + 2 * p.pad()[i];
             int dk = p.dilatedKernel(i);
             if (dk > padded) {
@@ -57,7 +73,29 @@ final class ConvolutionOp extends ConvOpBase {
             }
             out[i + 2] = (padded - dk) / p.stride()[i] + 1;
         }
-        return List.of(Shape.of(p.layout().fromChannelFirst(out)));
+        return out;
+    }
+
+    /**
+     * As MXNet: the batch size from the output and, where the stride is 1, each spatial size
+     * ({@code out - 1 + dilated_kernel - 2 * pad}); also the channels from the weight ({@code weight[1] * num_group}).
+     */
+    @Override
+    void dataFromResults(Attrs attrs, ConvParams p, int[] d, int[] w, int[] out) {
+        if (w != null && w[1] != Shape.UNKNOWN) {
+            fill(d, 1, w[1] * p.numGroup());
+        }
+        if (out == null) {
+            return;
+        }
+        fill(d, 0, out[0]);
+        for (int i = 0; i < p.rank(); i++) {
+            int o = out[i + 2];
+            int x = o - 1 + p.dilatedKernel(i) - 2 * p.pad()[i];
+            if (p.stride()[i] == 1 && o != Shape.UNKNOWN && x >= 0) {
+                fill(d, i + 2, x);
+            }
+        }
     }
 
     @Override

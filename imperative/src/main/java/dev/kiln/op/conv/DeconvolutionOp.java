@@ -36,16 +36,15 @@ final class DeconvolutionOp extends ConvOpBase {
         return "N-D transposed convolution (fractionally strided convolution) with adj and target_shape";
     }
 
-    /** Effective padding and adjustment per spatial axis for the given channels-second data dims. */
+    /**
+     * Effective padding and adjustment per spatial axis for the given channels-second data dims (with a target
+     * shape, left 0 on axes whose data size is unknown).
+     */
     private int[][] padAndAdj(Attrs attrs, ConvParams p, int[] dataCF) {
         IntTuple kernel = IntTuple.of(p.kernel());
         int[] adj = ConvParams.tuple(this, attrs, ADJ, kernel, 0, 0);
         IntTuple target = attrs.get(TARGET_SHAPE);
-        boolean fromTarget = false;
-        for (int i = 0; i < target.size(); i++) {
-            fromTarget |= target.get(i) != 0;
-        }
-        if (!fromTarget) {
+        if (!fromTarget(attrs)) {
             return new int[][] {p.pad(), adj};
         }
         if (target.size() != p.rank()) {
@@ -53,6 +52,9 @@ final class DeconvolutionOp extends ConvOpBase {
         }
         int[] pad = new int[p.rank()];
         for (int i = 0; i < p.rank(); i++) {
+            if (dataCF[i + 2] == Shape.UNKNOWN) {
+                continue; // partial inference: the output size is the target's, pad and adj are not needed
+            }
             int full = p.stride()[i] * (dataCF[i + 2] - 1) + p.dilatedKernel(i);
             int t = target.get(i);
             if (t < 0 || full < t) {
@@ -66,11 +68,46 @@ final class DeconvolutionOp extends ConvOpBase {
         return new int[][] {pad, adj};
     }
 
+    /** True if a non-zero {@code target_shape} decides the output size. */
+    private static boolean fromTarget(Attrs attrs) {
+        IntTuple target = attrs.get(TARGET_SHAPE);
+        for (int i = 0; i < target.size(); i++) {
+            if (target.get(i) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         ConvParams p = params(attrs);
         Shape data = in.get(0);
         int[] d = p.dataChannelFirst(this, data);
+        ConvParams.expectShape(this, "weight", in.get(1), p.layout().fromChannelFirst(weightShape(p, d)),
+                "from data " + data + " (layout " + p.layout() + ", channels first, then num_filter / num_group for"
+                        + " num_filter=" + p.numFilter() + ", num_group=" + p.numGroup() + ", kernel="
+                        + IntTuple.of(p.kernel()) + ")");
+        checkBias(p, in);
+        return List.of(Shape.of(p.layout().fromChannelFirst(outputShape(attrs, p, d, data))));
+    }
+
+    /** (channels, num_filter / num_group, kernel...). */
+    @Override
+    int[] weightShape(ConvParams p, int[] d) {
+        int[] w = new int[p.rank() + 2];
+        w[0] = d[1];
+        w[1] = p.numFilter() / p.numGroup();
+        System.arraycopy(p.kernel(), 0, w, 2, p.rank());
+        return w;
+    }
+
+    /**
+     * (batch, num_filter, {@code stride * (x - 1) + dilated_kernel - 2 * pad + adj} per spatial axis); with a
+     * {@code target_shape} an axis of unknown size gets the target's.
+     */
+    @Override
+    int[] outputShape(Attrs attrs, ConvParams p, int[] d, Shape data) {
         if (p.rank() == 3) {
             for (int v : p.dilate()) {
                 if (v != 1) {
@@ -78,20 +115,16 @@ final class DeconvolutionOp extends ConvOpBase {
                 }
             }
         }
-        int[] wCF = new int[p.rank() + 2];
-        wCF[0] = d[1];
-        wCF[1] = p.numFilter() / p.numGroup();
-        System.arraycopy(p.kernel(), 0, wCF, 2, p.rank());
-        ConvParams.expectShape(this, "weight", in.get(1), p.layout().fromChannelFirst(wCF),
-                "from data " + data + " (layout " + p.layout() + ", channels first, then num_filter / num_group for"
-                        + " num_filter=" + p.numFilter() + ", num_group=" + p.numGroup() + ", kernel="
-                        + IntTuple.of(p.kernel()) + ")");
-        checkBias(p, in);
         int[][] pa = padAndAdj(attrs, p, d);
+        boolean fromTarget = fromTarget(attrs);
         int[] out = new int[p.rank() + 2];
         out[0] = d[0];
         out[1] = p.numFilter();
         for (int i = 0; i < p.rank(); i++) {
+            if (d[i + 2] == Shape.UNKNOWN) {
+                out[i + 2] = fromTarget ? attrs.get(TARGET_SHAPE).get(i) : Shape.UNKNOWN;
+                continue;
+            }
             int stride = p.stride()[i];
             if (pa[1][i] > stride - 1) {
                 throw error("adj=" + IntTuple.of(pa[1]) + " must be smaller than stride=" + IntTuple.of(p.stride())
@@ -105,7 +138,33 @@ final class DeconvolutionOp extends ConvOpBase {
             }
             out[i + 2] = size;
         }
-        return List.of(Shape.of(p.layout().fromChannelFirst(out)));
+        return out;
+    }
+
+    /**
+     * The batch size from the output, the channels from the weight ({@code weight[0]}) and, without a target shape,
+     * each spatial size whose output size the window arithmetic gives exactly.
+     */
+    @Override
+    void dataFromResults(Attrs attrs, ConvParams p, int[] d, int[] w, int[] out) {
+        if (w != null) {
+            fill(d, 1, w[0]);
+        }
+        if (out == null) {
+            return;
+        }
+        fill(d, 0, out[0]);
+        if (fromTarget(attrs)) {
+            return;
+        }
+        int[] adj = ConvParams.tuple(this, attrs, ADJ, IntTuple.of(p.kernel()), 0, 0);
+        for (int i = 0; i < p.rank(); i++) {
+            int stride = p.stride()[i];
+            int span = out[i + 2] - p.dilatedKernel(i) + 2 * p.pad()[i] - adj[i];
+            if (out[i + 2] != Shape.UNKNOWN && span >= 0 && span % stride == 0) {
+                fill(d, i + 2, span / stride + 1);
+            }
+        }
     }
 
     @Override

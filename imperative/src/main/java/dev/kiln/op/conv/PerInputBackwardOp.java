@@ -2,6 +2,7 @@ package dev.kiln.op.conv;
 
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -23,5 +24,15 @@ abstract class PerInputBackwardOp extends SpatialBackwardOp {
     @Override
     public final int numOutputs(Attrs attrs) {
         return forward().inputNames(attrs).size();
+    }
+
+
+    /** Each gradient has the shape of the forward input it belongs to (input {@code i + 1}). */
+    @Override
+    public final void inferShapesPartial(ShapeSlots slots) {
+        for (int i = 0; i < slots.numOutputs(); i++) {
+            slots.unify(new int[] {i + 1}, new int[] {i});
+        }
+        slots.forward();
     }
 }

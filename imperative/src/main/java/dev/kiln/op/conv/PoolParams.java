@@ -48,7 +48,7 @@ record PoolParams(SpatialLayout layout, int[] kernel, int[] stride, int[] pad, S
     static final AttrSpec<String> LAYOUT = AttrSpec.optional("layout", AttrType.oneOf(SpatialLayout.NAMES),
             "data layout; None means NCW, NCHW or NCDHW by data rank");
 
-    /** Checks the attributes against the data shape. */
+    /** Checks the attributes against the data shape (whose spatial dims may be unknown during partial inference). */
     static PoolParams parse(OpDef op, Attrs attrs, Shape data) {
         if (data.rank() < 3 || data.rank() > 5) {
             throw op.error("data must be 3-D (batch, channel, x), 4-D (batch, channel, y, x) or 5-D (batch, channel,"
@@ -106,7 +106,7 @@ record PoolParams(SpatialLayout layout, int[] kernel, int[] stride, int[] pad, S
         int[] stride = ConvParams.tuple(op, attrs, STRIDE, k, 1, 1);
         int[] pad = ConvParams.tuple(op, attrs, PAD, k, 0, 0);
         for (int i = 0; i < rank; i++) {
-            if (kernel[i] > spatial[i] + 2 * pad[i]) {
+            if (spatial[i] != Shape.UNKNOWN && kernel[i] > spatial[i] + 2 * pad[i]) {
                 throw op.error("kernel=" + k + " exceeds data " + data + " on spatial axis " + i + " (size "
                         + spatial[i] + " padded to " + (spatial[i] + 2 * pad[i]) + ")");
             }

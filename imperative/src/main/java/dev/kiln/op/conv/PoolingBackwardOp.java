@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -50,6 +51,14 @@ final class PoolingBackwardOp extends SpatialBackwardOp {
             }
         }
         return List.of(in.get(1));
+    }
+
+    /** The gradient has the data's shape; ograd and the forward output share the pooled shape. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.unify(new int[] {0, 2}, new int[0]);
+        slots.forward();
     }
 
     @Override

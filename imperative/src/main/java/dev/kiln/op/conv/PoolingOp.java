@@ -9,6 +9,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.Arrays;
 import java.util.List;
@@ -38,15 +40,48 @@ final class PoolingOp extends OpDef {
         return super.inferTypes(attrs, inputTypes);
     }
 
+    /** Data and output share one floating dtype; the check runs once the data is known. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-        Shape data = in.get(0);
+        return List.of(outputShape(attrs, in.get(0)));
+    }
+
+    /** The pooled shape of data whose dims may be unknown: batch and channels kept, each known spatial size pooled. */
+    private Shape outputShape(Attrs attrs, Shape data) {
         PoolParams p = PoolParams.parse(this, attrs, data);
         int[] d = p.layout().toChannelFirst(data.dims());
         for (int i = 0; i < p.rank(); i++) {
-            d[i + 2] = p.outputSize(i, d[i + 2]);
+            d[i + 2] = d[i + 2] == Shape.UNKNOWN ? Shape.UNKNOWN : p.outputSize(i, d[i + 2]);
         }
-        return List.of(Shape.of(p.layout().fromChannelFirst(d)));
+        return Shape.partial(p.layout().fromChannelFirst(d));
+    }
+
+    /** The output keeps the data's batch and channel dims, so either gives the other's; spatial sizes go forward. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape out = slots.output(0);
+        if (ShapeSlots.isRankKnown(out) && !ShapeSlots.isRankKnown(slots.input(0))) {
+            slots.assignInput(0, ShapeSlots.unknownDims(out.rank()));
+        }
+        Shape data = slots.input(0);
+        if (ShapeSlots.isRankKnown(data)) {
+            PoolParams p = PoolParams.parse(this, slots.attrs(), data);
+            if (ShapeSlots.isRankKnown(out) && out.rank() == data.rank()) {
+                int[] o = p.layout().toChannelFirst(out.dims());
+                int[] kept = ShapeSlots.unknownDims(data.rank()).dims();
+                kept[0] = o[0];
+                kept[1] = o[1];
+                slots.learnInput(0, Shape.partial(p.layout().fromChannelFirst(kept)));
+            }
+            slots.assignOutput(0, outputShape(slots.attrs(), slots.input(0)));
+        }
+        slots.forward();
     }
 
     /** The lowest finite value of a floating dtype, where MXNet's max pooling starts. */

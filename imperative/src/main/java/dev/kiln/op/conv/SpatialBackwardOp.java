@@ -4,6 +4,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.OpDef;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,13 @@ abstract class SpatialBackwardOp extends OpDef {
     static String backwardName(OpDef forward) {
         String n = forward.name();
         return "_backward_" + (n.startsWith("_") ? n.substring(1) : n);
+    }
+
+    /** The gradients share the dtype of ograd and the forward inputs; the checks run once every input is known. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
     }
 
     /** The forward op whose attributes and checks this op shares. */

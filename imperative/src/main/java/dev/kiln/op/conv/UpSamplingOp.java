@@ -10,6 +10,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.ArrayList;
@@ -74,6 +76,43 @@ final class UpSamplingOp extends OpDef {
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
         FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
         return super.inferTypes(attrs, inputTypes);
+    }
+
+    /** Every input and the output share one floating dtype; the check runs once every input is known. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
+    }
+
+    /**
+     * Bilinear upsampling's weight is (num_filter, 1, k, k) from the attributes alone, as are the data's channels;
+     * one input (either mode)
+     * gives the output (batch, channels, height * scale, width * scale), unknown dims staying unknown; several nearest
+     * inputs are inferred once all are known.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        int scale = slots.attrs().get(SCALE);
+        boolean bilinear = bilinear(slots.attrs());
+        int filters = slots.attrs().get(NUM_FILTER);
+        if (scale >= 1 && bilinear && filters >= 1) {
+            int k = kernel(scale);
+            slots.assignInput(1, Shape.of(filters, 1, k, k));
+            if (!ShapeSlots.isRankKnown(slots.input(0)) || slots.input(0).rank() == 4) {
+                slots.learnInput(0, ShapeSlots.unknownDims(4).with(1, filters));
+            }
+        }
+        Shape data = slots.input(0);
+        if (scale >= 1 && (bilinear || slots.numInputs() == 1) && ShapeSlots.isRankKnown(data) && data.rank() == 4) {
+            slots.assignOutput(0, Shape.partial(data.get(0), data.get(1), times(data.get(2), scale),
+                    times(data.get(3), scale)));
+        }
+        slots.forward();
+    }
+
+    private static int times(int dim, int scale) {
+        return dim == Shape.UNKNOWN ? Shape.UNKNOWN : dim * scale;
     }
 
     @Override

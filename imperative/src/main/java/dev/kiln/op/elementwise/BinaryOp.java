@@ -8,6 +8,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -79,6 +80,19 @@ public final class BinaryOp extends OpDef {
             return List.of(l);
         }
         return List.of(mergePartial(l, r));
+    }
+
+    /**
+     * Same-shape ops unify lhs, rhs and the output (MXNet's {@code ElemwiseShape}); broadcasting ops infer the output
+     * once both ranks are known, unknown dims staying unknown unless the other operand fixes them.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        if (!broadcasting) {
+            slots.unifyAll();
+        } else if (ShapeSlots.isRankKnown(slots.input(0)) && ShapeSlots.isRankKnown(slots.input(1))) {
+            slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
+        }
     }
 
     private Shape mergePartial(Shape l, Shape r) {

@@ -9,6 +9,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -77,6 +78,12 @@ public final class PolygammaBackwardOp extends OpDef {
             throw error("input 'ograd' has shape " + ograd + " but 'data' has " + data + "; they must be equal");
         }
         return List.of(data);
+    }
+
+    /** ograd, data and the output share one shape (and, by the default rule, one dtype). */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
     }
 
     @Override

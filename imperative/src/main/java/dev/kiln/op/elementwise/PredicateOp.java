@@ -8,6 +8,8 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -50,6 +52,17 @@ public final class PredicateOp extends OpDef {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    /** The output has the input's shape; its dtype is bool whatever the input's. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.assignOutput(0, DType.BOOL);
     }
 
     @Override

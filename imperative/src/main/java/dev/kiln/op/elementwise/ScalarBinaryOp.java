@@ -10,6 +10,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -77,6 +79,29 @@ public final class ScalarBinaryOp extends OpDef {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    /** The output has the input's shape, so either one gives the other. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
+    }
+
+    /**
+     * Forward once the input's dtype is known; back from the output where only one input dtype gives it: a floating
+     * output other than float64 comes from itself, as does an integer one other than int64, and with
+     * {@code is_int=True} float64 comes only from float64.
+     */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        DType out = slots.output(0);
+        if (slots.input(0) == null && out != null) {
+            boolean wide = out == DType.FLOAT64 || out == DType.INT64 || out == DType.BOOL;
+            if (!wide || out == DType.FLOAT64 && slots.attrs().get(IS_INT)) {
+                slots.assignInput(0, out);
+            }
+        }
+        slots.forward();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.GradientRule;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -119,6 +120,12 @@ public class UnaryOp extends OpDef {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    /** The output has the input's shape, so either one gives the other (MXNet's {@code ElemwiseShape}). */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -35,13 +36,14 @@ public final class ClipOp extends OpDef {
     }
 
     @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         return List.of(in.get(0));
     }
 
+    /** Input and output share one shape (and, by the default rule, one dtype). */
     @Override
-    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-        return List.of(in.get(0));
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
     }
 
     /**

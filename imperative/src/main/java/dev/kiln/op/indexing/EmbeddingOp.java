@@ -10,6 +10,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -62,6 +64,41 @@ public final class EmbeddingOp extends OpDef {
                     + outputDim + " need " + expected);
         }
         return List.of(in.get(0).concat(Shape.of(outputDim)));
+    }
+
+    /**
+     * The weight is (input_dim, output_dim) from the attributes alone, as MXNet assigns it; the output is the data's
+     * shape plus output_dim, and gives the data's shape back.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        int inputDim = slots.attrs().get(INPUT_DIM);
+        int outputDim = slots.attrs().get(OUTPUT_DIM);
+        if (inputDim >= 1 && outputDim >= 1) {
+            slots.assignInput(1, Shape.of(inputDim, outputDim));
+            Shape out = slots.output(0);
+            if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
+                slots.learnInput(0, out.slice(0, out.rank() - 1));
+            }
+            Shape data = slots.input(0);
+            if (ShapeSlots.isRankKnown(data)) {
+                slots.assignOutput(0, data.concat(Shape.of(outputDim)));
+            }
+        }
+        slots.forward();
+    }
+
+    /**
+     * The indices may have any dtype; weight and output share one, which is {@code dtype} when neither is known once
+     * the indices are (MXNet's rule, so a weight created later gets the attribute's dtype).
+     */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        if (slots.unify(new int[] {1}, new int[] {0}) == null && slots.input(0) != null) {
+            slots.assignInput(1, slots.attrs().get(DTYPE));
+            slots.unify(new int[] {1}, new int[] {0});
+        }
+        slots.forward();
     }
 
     /** No gradient for the indices; the weight's is the scatter-add of {@code _backward_Embedding}. */

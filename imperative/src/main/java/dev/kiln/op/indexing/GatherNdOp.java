@@ -8,6 +8,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -32,6 +33,13 @@ public final class GatherNdOp extends OpDef {
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> in) {
         return List.of(in.get(0));
+    }
+
+    /** The output keeps input 0's dtype; the index input may have any dtype. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -60,6 +62,30 @@ public final class OneHotOp extends OpDef {
             throw error("attribute 'depth' = " + depth + " must be >= 0");
         }
         return List.of(in.get(0).concat(Shape.of(depth)));
+    }
+
+    /** The output is the indices' shape plus depth, and gives the indices' shape back. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        int depth = slots.attrs().get(DEPTH);
+        Shape out = slots.output(0);
+        if (depth >= 0 && ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
+            slots.learnInput(0, out.slice(0, out.rank() - 1));
+        }
+        Shape idx = slots.input(0);
+        if (depth >= 0 && ShapeSlots.isRankKnown(idx)) {
+            slots.assignOutput(0, idx.concat(Shape.of(depth)));
+        }
+        slots.forward();
+    }
+
+    /** The output has the {@code dtype} attribute's dtype whatever the indices'. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        if (slots.attrs().get(DTYPE) != DType.BOOL) {
+            slots.assignOutput(0, slots.attrs().get(DTYPE));
+        }
+        slots.forward();
     }
 
     @Override

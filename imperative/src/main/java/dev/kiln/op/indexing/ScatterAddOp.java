@@ -7,6 +7,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -39,6 +40,13 @@ abstract class ScatterAddOp extends OpDef {
     @Override
     public final List<DType> inferTypes(Attrs attrs, List<DType> in) {
         return List.of(in.get(0));
+    }
+
+    /** The gradient keeps ograd's dtype; the other inputs lend shapes and indices. */
+    @Override
+    public final void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     /** The result's shape: the gathered-from input's, from the inputs after {@code ograd} (shapes known). */

@@ -11,6 +11,8 @@ import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -37,6 +39,13 @@ public final class ScatterNdOp extends OpDef {
         return List.of(in.get(0));
     }
 
+    /** The output keeps input 0's dtype; the index input may have any dtype. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         Shape data = in.get(0);
@@ -61,6 +70,16 @@ public final class ScatterNdOp extends OpDef {
                     + " need " + expected);
         }
         return List.of(out);
+    }
+
+    /** The output has the {@code shape} attribute's shape whatever the inputs. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        int[] dims = slots.attrs().get(SHAPE).toArray();
+        if (java.util.Arrays.stream(dims).allMatch(d -> d >= 0)) {
+            slots.assignOutput(0, Shape.of(dims));
+        }
+        slots.forward();
     }
 
     /**

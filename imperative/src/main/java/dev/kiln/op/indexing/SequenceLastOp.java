@@ -25,7 +25,12 @@ public final class SequenceLastOp extends SequenceOp {
 
     @Override
     protected Shape outputShape(Shape data, int axis) {
-        return Shape.of(data.get(1 - axis)).concat(data.slice(2, data.rank()));
+        return Shape.partial(data.get(1 - axis)).concat(data.slice(2, data.rank()));
+    }
+
+    @Override
+    protected Shape dataFromOutput(Shape out, int axis) {
+        return out.insert(axis, Shape.UNKNOWN);
     }
 
     /** The output gradient placed at each last valid step by {@code _backward_SequenceLast}. */

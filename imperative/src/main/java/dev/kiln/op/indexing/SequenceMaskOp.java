@@ -35,6 +35,11 @@ public final class SequenceMaskOp extends SequenceOp {
         return data;
     }
 
+    @Override
+    protected Shape dataFromOutput(Shape out, int axis) {
+        return out;
+    }
+
     /** The output gradient masked with zeros like the data; {@code sequence_length} gets none. */
     @Override
     public <T> List<T> gradient(Gradient<T> g) {

@@ -10,6 +10,8 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,13 @@ public abstract class SequenceOp extends OpDef {
         return List.of(in.get(0));
     }
 
+    /** The output keeps input 0's dtype; the index input may have any dtype. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
+    }
+
     /** The output shape for checked data of shape {@code data} with time axis {@code axis}. */
     protected abstract Shape outputShape(Shape data, int axis);
 
@@ -65,6 +74,37 @@ public abstract class SequenceOp extends OpDef {
             }
         }
         return List.of(outputShape(data, axis));
+    }
+
+    /** The data's shape with only what {@code out} says of it (its other dims unknown), for partial inference. */
+    protected abstract Shape dataFromOutput(Shape out, int axis);
+
+    /**
+     * Once the data's rank is known the output follows (unknown dims staying unknown) and {@code sequence_length} is
+     * (batch,); a known output or length gives the data's dims back.
+     */
+    @Override
+    public final void inferShapesPartial(ShapeSlots slots) {
+        int axis = slots.attrs().get(AXIS);
+        boolean lengths = slots.attrs().get(USE_SEQUENCE_LENGTH);
+        if (axis == 0 || axis == 1 && axisOneAllowed) {
+            Shape out = slots.output(0);
+            if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
+                slots.learnInput(0, dataFromOutput(out, axis));
+            }
+            Shape data = slots.input(0);
+            if (ShapeSlots.isRankKnown(data) && data.rank() >= 2) {
+                if (lengths && ShapeSlots.isRankKnown(slots.input(1)) && slots.input(1).rank() == 1) {
+                    slots.learnInput(0, ShapeSlots.unknownDims(data.rank()).with(1 - axis, slots.input(1).get(0)));
+                }
+                data = slots.input(0);
+                if (lengths) {
+                    slots.assignInput(1, Shape.partial(data.get(1 - axis)));
+                }
+                slots.assignOutput(0, outputShape(data, axis));
+            }
+        }
+        slots.forward();
     }
 
     /** Geometry of {@code data}: {@code [time, batch, rest]}. */

@@ -28,6 +28,11 @@ public final class SequenceReverseOp extends SequenceOp {
         return data;
     }
 
+    @Override
+    protected Shape dataFromOutput(Shape out, int axis) {
+        return out;
+    }
+
     /** Reversing is its own inverse: the output gradient reversed alike; {@code sequence_length} gets none. */
     @Override
     public <T> List<T> gradient(Gradient<T> g) {

@@ -10,6 +10,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -39,11 +41,46 @@ public final class TakeOp extends OpDef {
         return List.of(in.get(0));
     }
 
+    /** The output keeps input 0's dtype; the index input may have any dtype. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         Shape a = in.get(0);
         int axis = axis(attrs, a);
         return List.of(a.slice(0, axis).concat(in.get(1)).concat(a.slice(axis + 1, a.rank())));
+    }
+
+    /**
+     * The output is a's dims before the axis, the indices' dims, then a's dims after the axis; once a's rank is known
+     * either side gives the other's dims.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape a = slots.input(0);
+        Shape out = slots.output(0);
+        if (ShapeSlots.isRankKnown(a)) {
+            int axis = axis(slots.attrs(), a);
+            Shape idx = slots.input(1);
+            if (!ShapeSlots.isRankKnown(idx) && ShapeSlots.isRankKnown(out) && out.rank() >= a.rank() - 1) {
+                idx = ShapeSlots.unknownDims(out.rank() - a.rank() + 1);
+            }
+            if (ShapeSlots.isRankKnown(idx)) {
+                int ni = idx.rank();
+                if (ShapeSlots.isRankKnown(out) && out.rank() == a.rank() + ni - 1) {
+                    slots.learnInput(0, out.slice(0, axis).concat(Shape.partial(Shape.UNKNOWN))
+                            .concat(out.slice(axis + ni, out.rank())));
+                    slots.learnInput(1, out.slice(axis, axis + ni));
+                }
+                a = slots.input(0);
+                slots.assignOutput(0, a.slice(0, axis).concat(slots.input(1)).concat(a.slice(axis + 1, a.rank())));
+            }
+        }
+        slots.forward();
     }
 
     private int axis(Attrs attrs, Shape a) {

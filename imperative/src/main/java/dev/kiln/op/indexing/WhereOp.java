@@ -9,6 +9,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -51,6 +53,26 @@ public final class WhereOp extends OpDef {
                     + " or be 1-d with length x.shape[0]");
         }
         return List.of(x);
+    }
+
+    /**
+     * x, y and the output share one shape and dtype; a condition of their rank shares their shape too (a 1-D
+     * condition of rows is checked once known), and may have any dtype.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape x = slots.unify(new int[] {1, 2}, new int[] {0});
+        Shape c = slots.input(0);
+        if (ShapeSlots.isRankKnown(x) && ShapeSlots.isRankKnown(c) && c.rank() == x.rank()) {
+            slots.unify(new int[] {0, 1, 2}, new int[] {0});
+        }
+        slots.forward();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {1, 2}, new int[] {0});
+        slots.forward();
     }
 
     /** {@code x} gets the output gradient where the condition holds, {@code y} elsewhere; the condition gets none. */

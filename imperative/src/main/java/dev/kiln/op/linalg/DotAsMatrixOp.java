@@ -8,6 +8,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,13 @@ final class DotAsMatrixOp extends OpDef {
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> in) {
         return List.of(in.get(0));
+    }
+
+    /** The output keeps the data's dtype. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,13 @@ final class FullyConnectedOp extends OpDef {
         return MatrixProducts.floatingTypes(this, attrs, inputTypes);
     }
 
+    /** All inputs and the output share one floating dtype; the check runs once every input is known. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         int hidden = attrs.get(NUM_HIDDEN);
@@ -76,6 +85,54 @@ final class FullyConnectedOp extends OpDef {
         }
         Shape out = flatten ? Shape.of(data.get(0), hidden) : data.with(-1, hidden);
         return List.of(out);
+    }
+
+    /**
+     * As MXNet: from the data, weight (num_hidden, inputs) and the output ((batch, num_hidden) flattened, else the
+     * data with its last axis num_hidden), unknown dims staying unknown; the bias is (num_hidden,) unless already
+     * known as (num_hidden, 1). Back from the output the data gets its batch (flattened) or leading dims, and from the
+     * weight its input size (the one unknown flattened dim, if only one is).
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Attrs attrs = slots.attrs();
+        int hidden = attrs.get(NUM_HIDDEN);
+        boolean flatten = attrs.get(FLATTEN);
+        if (hidden >= 1) {
+            if (!attrs.get(NO_BIAS)) {
+                Shape bias = slots.input(2);
+                boolean column = ShapeSlots.isRankKnown(bias) && bias.rank() == 2;
+                slots.assignInput(2, column ? Shape.of(hidden, 1) : Shape.of(hidden));
+            }
+            dataFromWeightAndOutput(slots, flatten);
+            Shape data = slots.input(0);
+            if (ShapeSlots.isRankKnown(data) && data.rank() >= 1) {
+                int inputs = flatten ? ShapeSlots.product(data, 1, data.rank()) : data.get(-1);
+                slots.assignInput(1, Shape.partial(hidden, inputs));
+                slots.assignOutput(0, flatten ? Shape.partial(data.get(0), hidden) : data.with(-1, hidden));
+            }
+        }
+        slots.forward();
+    }
+
+    private static void dataFromWeightAndOutput(ShapeSlots slots, boolean flatten) {
+        Shape out = slots.output(0);
+        if (!flatten && ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
+            slots.learnInput(0, out.with(-1, Shape.UNKNOWN));
+        }
+        Shape data = slots.input(0);
+        if (!ShapeSlots.isRankKnown(data) || data.rank() == 0) {
+            return;
+        }
+        int rank = data.rank();
+        if (flatten && ShapeSlots.isRankKnown(out) && out.rank() == 2) {
+            slots.learnInput(0, ShapeSlots.unknownDims(rank).with(0, out.get(0)));
+        }
+        Shape weight = slots.input(1);
+        if (ShapeSlots.isRankKnown(weight) && weight.rank() == 2) {
+            slots.learnInput(0, flatten ? ShapeSlots.fillProduct(slots.input(0), 1, rank, weight.get(1))
+                    : ShapeSlots.unknownDims(rank).with(rank - 1, weight.get(1)));
+        }
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.OpRegistry;
 import dev.kiln.op.Ops;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -52,6 +54,21 @@ final class MatmulBackwardOp extends OpDef {
                     + in.get(2) + "), which is " + expected);
         }
         return List.of(in.get(1), in.get(2));
+    }
+
+    /** The gradients have the shapes and dtypes of a and b. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.unify(new int[] {2}, new int[] {1});
+        slots.forward();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.unify(new int[] {2}, new int[] {1});
+        slots.forward();
     }
 
     @Override

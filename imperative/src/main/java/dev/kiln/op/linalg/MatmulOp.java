@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,13 @@ final class MatmulOp extends OpDef {
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
         return MatrixProducts.floatingTypes(this, attrs, inputTypes);
+    }
+
+    /** All inputs and the output share one floating dtype; the check runs once every input is known. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
     }
 
     @Override

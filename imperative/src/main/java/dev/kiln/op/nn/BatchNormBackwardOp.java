@@ -5,6 +5,8 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -38,6 +40,24 @@ final class BatchNormBackwardOp extends NNBackwardOp {
         Shape data = inputShapes.get(1);
         Shape channels = Shape.of(data.get(BatchNormOp.axis(this, attrs, data)));
         return List.of(data, channels, channels);
+    }
+
+    /**
+     * out_grad, data and the data gradient share one shape and dtype; gamma, the statistics, their gradients and the
+     * parameter gradients share (channels,) and the parameter dtype.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {0, 1}, new int[] {0});
+        slots.unify(new int[] {2, 3, 4, 5, 6}, new int[] {1, 2});
+        slots.forward();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0, 1}, new int[] {0});
+        slots.unify(new int[] {2, 3, 4, 5, 6}, new int[] {1, 2});
+        slots.forward();
     }
 
     @Override

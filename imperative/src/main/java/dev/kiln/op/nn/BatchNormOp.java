@@ -9,6 +9,8 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -106,6 +108,48 @@ final class BatchNormOp extends NNOp {
                     + data);
         }
         return List.of(data, channels, channels);
+    }
+
+    private static final int[] PARAMS = {1, 2, 3, 4};
+    private static final int[] STATS = {1, 2};
+
+    /**
+     * As MXNet: gamma, beta, the moving statistics and the mean and var outputs are all (channels,), channels being
+     * the data's size along {@code axis}; output 0 has the data's shape. A known parameter gives back the channels.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = slots.unify(new int[] {0}, new int[] {0});
+        Shape channels = slots.unify(PARAMS, STATS);
+        if (ShapeSlots.isRankKnown(data)) {
+            int axis = axis(this, slots.attrs(), data);
+            if (ShapeSlots.isRankKnown(channels) && channels.rank() == 1) {
+                slots.learnInput(0, ShapeSlots.unknownDims(data.rank()).with(axis, channels.get(0)));
+                data = slots.unify(new int[] {0}, new int[] {0});
+            }
+            slots.assignInput(PARAMS[0], Shape.partial(data.get(axis)));
+            slots.unify(PARAMS, STATS);
+        }
+        slots.forward();
+    }
+
+    /**
+     * Output 0 has the data's dtype; the parameters, statistics and the mean and var outputs share the parameter
+     * dtype, float32 for 16-bit data and the data's otherwise, so only a parameter dtype other than float32 gives the
+     * data's back.
+     */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        DType data = slots.unify(new int[] {0}, new int[] {0});
+        DType param = slots.unify(PARAMS, STATS);
+        if (data != null) {
+            slots.assignInput(PARAMS[0], paramType(data));
+            slots.unify(PARAMS, STATS);
+        } else if (param != null && param != DType.FLOAT32) {
+            slots.assignInput(0, param);
+            slots.unify(new int[] {0}, new int[] {0});
+        }
+        slots.forward();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -72,19 +73,49 @@ final class DropoutOp extends NNOp {
         return List.of(inputShapes.get(0), maskShape(attrs, inputShapes.get(0)));
     }
 
-    /** The shape of the random mask: the data shape with every axis in {@code axes} set to 1. */
+    /**
+     * Output 0 has the data's shape; the mask has it too except that {@code axes} are 1, so a known mask gives the data
+     * its other dims.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape mask = slots.output(1);
+        if (ShapeSlots.isRankKnown(mask)) {
+            Shape data = mask;
+            for (int a : normalizedAxes(slots.attrs(), mask)) {
+                data = data.with(a, Shape.UNKNOWN);
+            }
+            slots.learnInput(0, data);
+        }
+        Shape data = slots.unify(new int[] {0}, new int[] {0});
+        if (ShapeSlots.isRankKnown(data)) {
+            slots.assignOutput(1, maskShape(slots.attrs(), data));
+        }
+        slots.forward();
+    }
+
+    /** The shape of the random mask: the data shape with every axis in {@code axes} set to 1 (unknown dims kept). */
     private Shape maskShape(Attrs attrs, Shape data) {
+        Shape mask = data;
+        for (int a : normalizedAxes(attrs, data)) {
+            mask = mask.with(a, 1);
+        }
+        return mask;
+    }
+
+    /** {@code axes} mapped onto {@code [0, rank)} of {@code data}, failing for an axis out of range. */
+    private int[] normalizedAxes(Attrs attrs, Shape data) {
         IntTuple axes = attrs.get(AXES);
-        int[] dims = data.dims();
+        int rank = data.rank();
+        int[] out = new int[axes.size()];
         for (int i = 0; i < axes.size(); i++) {
             int a = axes.get(i);
-            int norm = a < 0 ? a + dims.length : a;
-            if (norm < 0 || norm >= dims.length) {
+            out[i] = a < 0 ? a + rank : a;
+            if (out[i] < 0 || out[i] >= rank) {
                 throw error("attribute 'axes' " + axes + " has axis " + a + " out of range for data of shape " + data);
             }
-            dims[norm] = 1;
         }
-        return Shape.of(dims);
+        return out;
     }
 
     @Override

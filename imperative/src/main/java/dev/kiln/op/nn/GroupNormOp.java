@@ -5,6 +5,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -55,6 +56,31 @@ final class GroupNormOp extends RowNormOp {
         Shape param = Shape.of(groups);
         String why = "one value per group: num_groups=" + groups;
         return normShapes(attrs, inputShapes, param, why, Shape.of(data.get(0), groups));
+    }
+
+    /**
+     * As MXNet 1.x: gamma and beta are (num_groups,) whatever the data; the mean and std outputs are
+     * (batch, num_groups) and give the batch size back; output 0 has the data's shape.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        int groups = slots.attrs().get(NUM_GROUPS);
+        Shape data = unifyData(slots);
+        Shape moments = unifyMoments(slots);
+        if (groups < 1) {
+            slots.forward(); // fails naming num_groups once the data is known
+            return;
+        }
+        if (ShapeSlots.isRankKnown(data) && data.rank() >= 3) {
+            if (ShapeSlots.isRankKnown(moments) && moments.rank() == 2) {
+                data = assignDataDim(slots, data, 0, moments.get(0));
+            }
+            assignNormShapes(slots, Shape.of(groups), Shape.partial(data.get(0), groups));
+        } else {
+            slots.assignInput(1, Shape.of(groups));
+            unifyParams(slots);
+        }
+        slots.forward();
     }
 
     /** One row per (instance, group), gamma per group. */

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -46,6 +47,28 @@ final class InstanceNormOp extends RowNormOp {
         Shape param = Shape.of(data.get(1));
         String why = "one value per channel: axis 1 of 'data' " + data;
         return normShapes(attrs, inputShapes, param, why, Shape.of(data.get(0), data.get(1)));
+    }
+
+    /**
+     * gamma and beta are (channels,), the hidden mean and std (batch, channels), output 0 the data's shape; known
+     * parameters or moments give the data's first two dims back.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = unifyData(slots);
+        Shape param = unifyParams(slots);
+        Shape moments = unifyMoments(slots);
+        if (ShapeSlots.isRankKnown(data) && data.rank() >= 3) {
+            if (ShapeSlots.isRankKnown(param) && param.rank() == 1) {
+                data = assignDataDim(slots, data, 1, param.get(0));
+            }
+            if (ShapeSlots.isRankKnown(moments) && moments.rank() == 2) {
+                data = assignDataDim(slots, data, 0, moments.get(0));
+                data = assignDataDim(slots, data, 1, moments.get(1));
+            }
+            assignNormShapes(slots, Shape.partial(data.get(1)), Shape.partial(data.get(0), data.get(1)));
+        }
+        slots.forward();
     }
 
     /** One row per (instance, channel) over the spatial positions, gamma per channel. */

@@ -8,6 +8,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -43,6 +44,11 @@ final class L2NormalizationOp extends NNOp {
         String mode = attrs.get(MODE);
         requireMinRank(attrs, inputShapes, 0, mode.equals("instance") ? 1 : 3, "mode='" + mode + "'");
         return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        sameShapeAsData(slots);
     }
 
     @Override

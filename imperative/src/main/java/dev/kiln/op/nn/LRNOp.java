@@ -8,6 +8,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -50,6 +51,11 @@ final class LRNOp extends NNOp {
             throw error("attribute 'nsize' must be a positive odd number, got " + nsize);
         }
         return List.of(data);
+    }
+
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        sameShapeAsData(slots);
     }
 
     @Override

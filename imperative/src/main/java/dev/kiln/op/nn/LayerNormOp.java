@@ -5,6 +5,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -58,6 +59,33 @@ final class LayerNormOp extends RowNormOp {
         Shape param = Shape.of(data.get(axis));
         String why = "one value per position along axis " + axis + " of 'data' " + data;
         return normShapes(attrs, inputShapes, param, why, data.with(axis, 1));
+    }
+
+    /**
+     * As MXNet: gamma and beta are (size of axis,), the mean and std outputs the data's shape with the axis set to 1,
+     * output 0 the data's shape. Known gamma or moments give the data's dims back.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = unifyData(slots);
+        Shape param = unifyParams(slots);
+        Shape moments = unifyMoments(slots);
+        if (!ShapeSlots.isRankKnown(data) && ShapeSlots.isRankKnown(moments)) {
+            slots.learnInput(0, moments.with(axis(this, slots.attrs(), moments), Shape.UNKNOWN));
+            data = unifyData(slots);
+        }
+        if (ShapeSlots.isRankKnown(data)) {
+            int axis = axis(this, slots.attrs(), data);
+            if (ShapeSlots.isRankKnown(param) && param.rank() == 1) {
+                data = assignDataDim(slots, data, axis, param.get(0));
+            }
+            if (ShapeSlots.isRankKnown(moments) && moments.rank() == data.rank()) {
+                slots.learnInput(0, moments.with(axis, Shape.UNKNOWN));
+                data = unifyData(slots);
+            }
+            assignNormShapes(slots, Shape.partial(data.get(axis)), data.with(axis, 1));
+        }
+        slots.forward();
     }
 
     /** Rows along the axis, gamma per position. */

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -33,6 +34,14 @@ final class LeakyReLUBackwardOp extends NNBackwardOp {
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         LeakyReLUOp.gammaShape(this, inputShapes.get(2), inputShapes.get(1));
         return List.of(inputShapes.get(1), inputShapes.get(2));
+    }
+
+    /** out_grad, data and the data gradient share one shape; gamma's gradient has gamma's. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {0, 1}, new int[] {0});
+        slots.unify(new int[] {2}, new int[] {1});
+        slots.forward();
     }
 
     @Override

@@ -9,8 +9,10 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -92,6 +94,20 @@ final class LeakyReLUOp extends NNOp {
             gammaShape(this, inputShapes.get(1), data);
         }
         return repeat(data, numOutputs(attrs));
+    }
+
+    /**
+     * Every output has the data's shape. prelu's gamma, when its rank is unknown, is one slope per channel
+     * ({@code (data.shape[1],)}), as MXNet assigns it; a gamma of any other valid shape is checked once known.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = slots.unify(new int[] {0}, InferenceSlots.indices(slots.numOutputs()));
+        if (isPrelu(slots.attrs()) && !ShapeSlots.isRankKnown(slots.input(1)) && ShapeSlots.isRankKnown(data)
+                && data.rank() >= 2) {
+            slots.assignInput(1, Shape.partial(data.get(1)));
+        }
+        slots.forward();
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,25 @@ abstract class NNOp extends OpDef {
 
     NNOp(String name, List<String> inputs, List<AttrSpec<?>> attrs, String... aliases) {
         super(name, OpFamily.NN, inputs, attrs, aliases);
+    }
+
+    /**
+     * Most nn ops keep one dtype for data, parameters and outputs (MXNet's {@code ElemwiseType}); the checks of
+     * {@link #inferTypes} run once every input is known. Ops with mixed dtypes override this.
+     */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
+    }
+
+    /**
+     * For ops whose output 0 has the data's shape: unifies input 0 with output 0, then runs {@link #inferShapes} once
+     * every input is known (for its checks and the remaining outputs).
+     */
+    static void sameShapeAsData(ShapeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     /** Fails unless input {@code index} has a floating-point dtype (MXNet's real-type kernels). */

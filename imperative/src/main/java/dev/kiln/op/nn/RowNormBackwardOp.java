@@ -7,6 +7,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -50,6 +51,18 @@ final class RowNormBackwardOp extends NNBackwardOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(1), inputShapes.get(2), inputShapes.get(2));
+    }
+
+    /**
+     * out_grad, data and the data gradient share one shape; gamma and the gradients of gamma and beta share gamma's;
+     * the statistics and their gradients share theirs.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {0, 1}, new int[] {0});
+        slots.unify(new int[] {2}, new int[] {1, 2});
+        slots.unify(new int[] {3, 4, 5, 6}, new int[0]);
+        slots.forward();
     }
 
     @Override

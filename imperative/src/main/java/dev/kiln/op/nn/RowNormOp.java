@@ -6,6 +6,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -44,6 +45,40 @@ abstract class RowNormOp extends NNOp {
         requireShape(attrs, inputShapes, 1, param, why);
         requireShape(attrs, inputShapes, 2, param, why);
         return List.of(inputShapes.get(0), moments, moments);
+    }
+
+    private static final int[] DATA = {0};
+    private static final int[] PARAMS = {1, 2};
+    private static final int[] MOMENTS = {1, 2};
+    private static final int[] NONE = {};
+
+    /** Unifies data with output 0 and returns the result. */
+    static Shape unifyData(ShapeSlots slots) {
+        return slots.unify(DATA, DATA);
+    }
+
+    /** Unifies gamma with beta and returns the result. */
+    static Shape unifyParams(ShapeSlots slots) {
+        return slots.unify(PARAMS, NONE);
+    }
+
+    /** Unifies the mean and std outputs and returns the result. */
+    static Shape unifyMoments(ShapeSlots slots) {
+        return slots.unify(NONE, MOMENTS);
+    }
+
+    /** Gives gamma and beta the shape {@code param} and the mean and std outputs {@code moments}. */
+    static void assignNormShapes(ShapeSlots slots, Shape param, Shape moments) {
+        slots.assignInput(PARAMS[0], param);
+        unifyParams(slots);
+        slots.assignOutput(MOMENTS[0], moments);
+        unifyMoments(slots);
+    }
+
+    /** Gives the data the known dim {@code dim} at {@code axis}, its other dims unknown, and returns the data. */
+    static Shape assignDataDim(ShapeSlots slots, Shape data, int axis, int dim) {
+        slots.learnInput(0, ShapeSlots.unknownDims(data.rank()).with(axis, dim));
+        return unifyData(slots);
     }
 
     @Override

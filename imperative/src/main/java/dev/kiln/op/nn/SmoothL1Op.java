@@ -9,6 +9,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,11 @@ final class SmoothL1Op extends NNOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        sameShapeAsData(slots);
     }
 
     @Override

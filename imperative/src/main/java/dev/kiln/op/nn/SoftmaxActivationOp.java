@@ -8,6 +8,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -42,6 +43,11 @@ final class SoftmaxActivationOp extends NNOp {
             requireMinRank(attrs, inputShapes, 0, 1, "mode='instance'");
         }
         return List.of(inputShapes.get(0));
+    }
+
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        sameShapeAsData(slots);
     }
 
     @Override

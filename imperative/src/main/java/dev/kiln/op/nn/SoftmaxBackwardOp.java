@@ -5,6 +5,8 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -31,6 +33,22 @@ final class SoftmaxBackwardOp extends NNBackwardOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(2));
+    }
+
+    /**
+     * out_grad, output, data and the data gradient share one shape; the gradient has the data's dtype, out_grad and
+     * output the softmax output's (which {@code dtype} may have changed).
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {2}, new int[] {0});
+        slots.unify(new int[] {0, 1}, new int[0]);
+        slots.forward();
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -26,6 +27,13 @@ final class SoftmaxCrossEntropyBackwardOp extends NNBackwardOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(1));
+    }
+
+    /** The gradient has the data's shape and dtype; out_grad is the loss's (1,). */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -47,6 +48,23 @@ final class SoftmaxCrossEntropyOp extends NNOp {
                     + data + "), got " + label);
         }
         return List.of(Shape.of(1));
+    }
+
+    /** The loss is (1,); data (batch, classes) and label (batch,) share the batch size. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.assignOutput(0, Shape.of(1));
+        Shape data = slots.input(0);
+        Shape label = slots.input(1);
+        if (ShapeSlots.isRankKnown(label) && label.rank() == 1
+                && (!ShapeSlots.isRankKnown(data) || data.rank() == 2)) {
+            slots.learnInput(0, Shape.partial(label.get(0), Shape.UNKNOWN));
+        }
+        data = slots.input(0);
+        if (ShapeSlots.isRankKnown(data) && data.rank() == 2) {
+            slots.assignInput(1, Shape.partial(data.get(0)));
+        }
+        slots.forward();
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,36 @@ final class SoftmaxOp extends NNOp {
                     + attrs.get(AXIS));
         }
         return List.of(data);
+    }
+
+    /**
+     * The output has the data's shape; the length input has it without the axis ({@code (1,)} for 1-D data), so
+     * either gives the other's dims once the data's rank is known.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = slots.unify(new int[] {0}, new int[] {0});
+        if (slots.numInputs() > 1 && ShapeSlots.isRankKnown(data)) {
+            if (data.rank() == 1) {
+                slots.assignInput(1, Shape.of(1));
+            } else {
+                int axis = axis(slots.attrs(), data);
+                Shape length = slots.input(1);
+                if (ShapeSlots.isRankKnown(length) && length.rank() == data.rank() - 1) {
+                    slots.learnInput(0, length.insert(axis, Shape.UNKNOWN));
+                    data = slots.unify(new int[] {0}, new int[] {0});
+                }
+                slots.assignInput(1, data.remove(axis));
+            }
+        }
+        slots.forward();
+    }
+
+    /** Without {@code dtype} the output takes the data's dtype, and either gives the other; the length is its own. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.firstOutputOr(slots.attrs().get(DTYPE));
+        slots.forward();
     }
 
     private void checkUseLength(Attrs attrs) {

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -31,6 +32,12 @@ final class SoftmaxOutputBackwardOp extends NNBackwardOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         return List.of(inputShapes.get(1));
+    }
+
+    /** out_grad, output and the data gradient share the data's shape; the label keeps its own. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {0, 1}, new int[] {0});
     }
 
     @Override

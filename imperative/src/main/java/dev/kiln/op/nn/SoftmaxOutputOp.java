@@ -8,6 +8,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -57,6 +58,12 @@ final class SoftmaxOutputOp extends NNOp {
         return List.of(t);
     }
 
+    /** multi_output's default label: (batch, positions), one class index per position. */
+    private static Shape flatLabel(Shape data) {
+        int n = data.get(0);
+        return data.get(1) == 0 ? Shape.of(n, 0) : Shape.of(n, data.size() / Math.max(1, n) / data.get(1));
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         double alpha = attrs.get(SMOOTH_ALPHA);
@@ -73,8 +80,7 @@ final class SoftmaxOutputOp extends NNOp {
             return List.of(data);
         }
         if (attrs.get(MULTI_OUTPUT)) {
-            int n = data.get(0);
-            Shape flat = data.get(1) == 0 ? Shape.of(n, 0) : Shape.of(n, data.size() / Math.max(1, n) / data.get(1));
+            Shape flat = flatLabel(data);
             Shape dropped = data.remove(1);
             Shape kept = data.with(1, 1);
             if (!label.equals(flat) && !label.equals(dropped) && !label.equals(kept)) {
@@ -89,6 +95,33 @@ final class SoftmaxOutputOp extends NNOp {
             }
         }
         return List.of(data);
+    }
+
+    /**
+     * The output has the data's shape. An unknown label gets MXNet's default: the data's shape without its last axis,
+     * or with {@code multi_output} (batch, positions) once the data is fully known. A label of the data's rank is a
+     * probability label of the data's shape; one of rank one less, the data without its last axis.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = slots.unify(new int[] {0}, new int[] {0});
+        Shape label = slots.input(1);
+        if (ShapeSlots.isRankKnown(data) && data.rank() >= 1) {
+            if (!slots.attrs().get(MULTI_OUTPUT)) {
+                if (ShapeSlots.isRankKnown(label) && label.rank() == data.rank()) {
+                    slots.unify(new int[] {0, 1}, new int[] {0});
+                } else {
+                    if (ShapeSlots.isRankKnown(label) && label.rank() == data.rank() - 1) {
+                        slots.learnInput(0, label.concat(Shape.partial(Shape.UNKNOWN)));
+                        data = slots.unify(new int[] {0}, new int[] {0});
+                    }
+                    slots.assignInput(1, data.slice(0, data.rank() - 1));
+                }
+            } else if (!ShapeSlots.isRankKnown(label) && data.isKnown() && data.rank() >= 2) {
+                slots.assignInput(1, flatLabel(data));
+            }
+        }
+        slots.forward();
     }
 
     @Override

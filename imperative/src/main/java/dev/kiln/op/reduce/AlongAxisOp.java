@@ -11,6 +11,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,13 @@ final class AlongAxisOp extends OpDef {
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> in) {
         return List.of(in.get(0));
+    }
+
+    /** The output keeps input 0's dtype; the index input may have any dtype. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     @Override

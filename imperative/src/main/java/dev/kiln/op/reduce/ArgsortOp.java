@@ -9,6 +9,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -41,6 +42,13 @@ public final class ArgsortOp extends OpDef {
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> in) {
         return List.of(attrs.get(DTYPE));
+    }
+
+    /** The indices have the {@code dtype} attribute's dtype whatever the data's. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.assignOutput(0, slots.attrs().get(DTYPE));
+        slots.forward();
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.Ops;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +57,19 @@ final class BroadcastReducedLikeOp extends OpDef {
             }
         }
         return List.of(like);
+    }
+
+    /** The output has like's shape and dtype. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
     }
 
     private ReduceAxes axes(Attrs attrs, Shape like) {

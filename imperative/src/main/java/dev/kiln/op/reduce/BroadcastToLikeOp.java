@@ -8,6 +8,7 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.Ops;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +36,13 @@ final class BroadcastToLikeOp extends OpDef {
             throw error("data of shape " + data + " does not broadcast to like's shape " + like);
         }
         return List.of(like);
+    }
+
+    /** The output has like's shape. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -50,6 +51,21 @@ public final class CumsumOp extends OpDef {
             return List.of(d);
         }
         return List.of(in.get(0) == DType.BOOL ? DType.INT64 : in.get(0));
+    }
+
+    /**
+     * The output has {@code dtype} if given; otherwise the input's dtype (int64 for bool), so an output other than
+     * int64 gives the input its own dtype.
+     */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        DType d = slots.attrs().get(DTYPE);
+        if (d != null) {
+            slots.assignOutput(0, d);
+        } else if (slots.input(0) == null && slots.output(0) != null && slots.output(0) != DType.INT64) {
+            slots.assignInput(0, slots.output(0));
+        }
+        slots.forward();
     }
 
     @Override

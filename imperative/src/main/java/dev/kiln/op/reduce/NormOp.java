@@ -11,6 +11,7 @@ import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +46,13 @@ public final class NormOp extends OpDef {
     public List<DType> inferTypes(Attrs attrs, List<DType> in) {
         DType out = attrs.get(OUT_DTYPE);
         return List.of(out == null ? in.get(0) : out);
+    }
+
+    /** The output has {@code out_dtype} if given, else the data's dtype (either giving the other). */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.firstOutputOr(slots.attrs().get(OUT_DTYPE));
+        slots.forward();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.OpRegistry;
 import dev.kiln.op.Ops;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,13 @@ final class SumLikeOp extends OpDef {
             axes(data, like); // checks the shapes are compatible
         }
         return List.of(like);
+    }
+
+    /** The output has like's shape. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.HashMap;
@@ -61,6 +62,20 @@ public final class TopKOp extends OpDef {
             case "both" -> List.of(in.get(0), attrs.get(DTYPE));
             default -> List.of(in.get(0));
         };
+    }
+
+    /** Values (and the mask) keep the data's dtype, either giving the other; indices have the {@code dtype} attribute's. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        switch (slots.attrs().get(RET_TYP)) {
+            case "indices" -> slots.assignOutput(0, slots.attrs().get(DTYPE));
+            case "both" -> {
+                slots.unify(new int[] {0}, new int[] {0});
+                slots.assignOutput(1, slots.attrs().get(DTYPE));
+            }
+            default -> slots.unify(new int[] {0}, new int[] {0});
+        }
+        slots.forward();
     }
 
     @Override

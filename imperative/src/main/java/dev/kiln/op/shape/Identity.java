@@ -9,6 +9,8 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -31,6 +33,13 @@ final class Identity {
         public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
             requireKnown(in);
             return List.of(in.get(0));
+        }
+
+        /** Input and output share one shape (MXNet's {@code ElemwiseShape}). */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.unifyAll();
+            slots.forward();
         }
     }
 
@@ -99,6 +108,12 @@ final class Identity {
             return List.of(attrs.get(DTYPE));
         }
 
+        /** The output has the {@code dtype} attribute's dtype whatever the input's. */
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            slots.assignOutput(0, slots.attrs().get(DTYPE));
+        }
+
         @Override
         public List<NDArray> compute(Invocation call) {
             NDArray x = call.input(0);
@@ -134,6 +149,17 @@ final class Identity {
         @Override
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return List.of(in.get(1));
+        }
+
+        /** The output has data's shape and like's dtype. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.unify(new int[] {0}, new int[] {0});
+        }
+
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            slots.unify(new int[] {1}, new int[] {0});
         }
 
         @Override
@@ -198,6 +224,19 @@ final class Identity {
             return List.of(DType.INT64);
         }
 
+        /** The output is (rank,) as soon as the input's rank is known, and int64 whatever its dtype. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            if (ShapeSlots.isRankKnown(slots.input(0))) {
+                slots.assignOutput(0, Shape.of(slots.input(0).rank()));
+            }
+        }
+
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            slots.assignOutput(0, DType.INT64);
+        }
+
         @Override
         public boolean isDifferentiable() {
             return false;
@@ -228,6 +267,17 @@ final class Identity {
         @Override
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return List.of(DType.INT64);
+        }
+
+        /** The output is an int64 (1,) whatever the input. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.assignOutput(0, Shape.of(1));
+        }
+
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            slots.assignOutput(0, DType.INT64);
         }
 
         @Override

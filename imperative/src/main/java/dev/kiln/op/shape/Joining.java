@@ -7,8 +7,11 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -102,6 +105,64 @@ final class Joining {
             return List.of(first.with(axis, total));
         }
 
+        /**
+         * As MXNet: inputs and output agree on every dim but {@code dim}, known dims spreading among all of them; the
+         * output's {@code dim} is the inputs' sum once all are known, and a known output with one unknown input
+         * gives that input the rest.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            List<Shape> in = slots.inputs();
+            int rank = knownRank(in, slots.output(0));
+            if (rank < 1) {
+                slots.forward(); // rank 0 fails as in eager inference
+                return;
+            }
+            int axis = axis(slots.attrs().get(DIM), rank, "dim", ShapeSlots.unknownDims(rank));
+            Shape common = ShapeSlots.unknownDims(rank);
+            for (int i = 0; i <= in.size(); i++) {
+                Shape s = i < in.size() ? in.get(i) : slots.output(0);
+                Shape merged = ShapeSlots.isRankKnown(s) && s.rank() == rank
+                        ? ShapeSlots.mergeShapes(common, s.with(axis, Shape.UNKNOWN)) : common;
+                if (merged == null || ShapeSlots.isRankKnown(s) && s.rank() != rank) {
+                    throw error((i < in.size() ? "input arg" + i : "the output") + " has shape " + s
+                            + " but the other inputs and output agree on " + common + "; all dims except dim="
+                            + slots.attrs().get(DIM) + " must match");
+                }
+                common = merged;
+            }
+            int total = 0;
+            int unknownAt = -1;
+            for (int i = 0; i < in.size(); i++) {
+                slots.assignInput(i, common);
+                int d = slots.input(i).get(axis);
+                if (d != Shape.UNKNOWN) {
+                    total += d;
+                } else {
+                    unknownAt = unknownAt == -1 ? i : -2;
+                }
+            }
+            Shape out = slots.output(0);
+            int outDim = ShapeSlots.isRankKnown(out) ? out.get(axis) : Shape.UNKNOWN;
+            if (unknownAt >= 0 && outDim != Shape.UNKNOWN && outDim >= total) {
+                slots.assignInput(unknownAt, common.with(axis, outDim - total));
+                unknownAt = -1;
+                total = outDim;
+            }
+            slots.assignOutput(0, common.with(axis, unknownAt == -1 ? total : Shape.UNKNOWN));
+            slots.forward();
+        }
+
+        /** The rank of the first input or output whose rank is known, or -1. */
+        private static int knownRank(List<Shape> in, Shape out) {
+            for (Shape s : in) {
+                if (ShapeSlots.isRankKnown(s)) {
+                    return s.rank();
+                }
+            }
+            return ShapeSlots.isRankKnown(out) ? out.rank() : -1;
+        }
+
         @Override
         public List<NDArray> compute(Invocation call) {
             Shape first = call.input(0).shape();
@@ -174,6 +235,20 @@ final class Joining {
             return Collections.nCopies(numOutputs(attrs), in.get(0));
         }
 
+        /** Each part has the shape of the input it belongs to and out_grad's dtype. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            for (int i = 0; i < slots.numOutputs(); i++) {
+                slots.unify(new int[] {i + 1}, new int[] {i});
+            }
+            slots.forward();
+        }
+
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            slots.unify(new int[] {0}, InferenceSlots.indices(slots.numOutputs()));
+        }
+
         @Override
         public List<NDArray> compute(Invocation call) {
             Shape s = call.input(0).shape();
@@ -234,6 +309,21 @@ final class Joining {
             }
             int axis = axis(attrs.get(AXIS), first.rank() + 1, "axis", first);
             return List.of(first.insert(axis, in.size()));
+        }
+
+        /** The inputs share one shape; the output is it with the stacking axis of size num_args, either way. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            int[] all = InferenceSlots.indices(slots.numInputs());
+            Shape out = slots.output(0);
+            if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
+                slots.learnInput(0, out.remove(axis(slots.attrs().get(AXIS), out.rank(), "axis", out)));
+            }
+            Shape in = slots.unify(all, new int[0]);
+            if (ShapeSlots.isRankKnown(in)) {
+                slots.assignOutput(0, in.insert(axis(slots.attrs().get(AXIS), in.rank() + 1, "axis", in), all.length));
+            }
+            slots.forward();
         }
 
         @Override

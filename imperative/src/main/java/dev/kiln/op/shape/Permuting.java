@@ -8,6 +8,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 import java.util.Map;
@@ -38,16 +39,59 @@ final class Permuting {
         for (int i = 0; i < perm.length; i++) {
             d[i] = in.get(perm[i]);
         }
-        return Shape.of(d);
+        return Shape.partial(d);
+    }
+
+    /** Base of transpose and SwapAxis: output axis {@code i} is input axis {@code perm[i]}. */
+    abstract static class AxisPermutation extends ShapeOp {
+        AxisPermutation(String name, List<AttrSpec<?>> attrs, String... aliases) {
+            super(name, DATA, attrs, aliases);
+        }
+
+        /** The permutation for an input of this shape (only its rank matters). */
+        abstract int[] perm(Attrs attrs, Shape in);
+
+        @Override
+        public final List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+            requireKnown(in);
+            return List.of(permuted(in.get(0), perm(attrs, in.get(0))));
+        }
+
+        /** Input and output have one rank; each dim moves by the permutation, unknown dims included, either way. */
+        @Override
+        public final void inferShapesPartial(ShapeSlots slots) {
+            Shape out = slots.output(0);
+            if (!ShapeSlots.isRankKnown(slots.input(0)) && ShapeSlots.isRankKnown(out)) {
+                slots.assignInput(0, ShapeSlots.unknownDims(out.rank()));
+            }
+            Shape in = slots.input(0);
+            if (ShapeSlots.isRankKnown(in)) {
+                int[] p = perm(slots.attrs(), in);
+                if (ShapeSlots.isRankKnown(out) && out.rank() == p.length) {
+                    int[] back = new int[p.length];
+                    for (int i = 0; i < p.length; i++) {
+                        back[p[i]] = out.get(i);
+                    }
+                    slots.learnInput(0, Shape.partial(back));
+                }
+                slots.assignOutput(0, permuted(slots.input(0), p));
+            }
+            slots.forward();
+        }
+
+        @Override
+        public final List<NDArray> compute(Invocation call) {
+            return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
+        }
     }
 
     /** {@code transpose}: permutes axes by {@code axes}; empty {@code axes} reverses them. */
-    static final class Transpose extends ShapeOp {
+    static final class Transpose extends AxisPermutation {
         static final AttrSpec<IntTuple> AXES = AttrSpec.of("axes", AttrType.TUPLE, IntTuple.of(),
                 "the new order of the axes; empty reverses them");
 
         Transpose() {
-            super("transpose", DATA, List.of(AXES));
+            super("transpose", List.of(AXES));
         }
 
         @Override
@@ -55,6 +99,7 @@ final class Permuting {
             return "Permutes the axes of the input.";
         }
 
+        @Override
         int[] perm(Attrs attrs, Shape in) {
             int r = in.rank();
             IntTuple axes = attrs.get(AXES);
@@ -80,17 +125,6 @@ final class Permuting {
             return p;
         }
 
-        @Override
-        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-            requireKnown(in);
-            return List.of(permuted(in.get(0), perm(attrs, in.get(0))));
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
-        }
-
         /** Transposes back with the inverse permutation; the default (reversed axes) is its own inverse. */
         @Override
         public <T> List<T> gradient(Gradient<T> g) {
@@ -109,12 +143,12 @@ final class Permuting {
     }
 
     /** {@code SwapAxis} (alias {@code swapaxes}): exchanges axes {@code dim1} and {@code dim2}. */
-    static final class SwapAxis extends ShapeOp {
+    static final class SwapAxis extends AxisPermutation {
         static final AttrSpec<Integer> DIM1 = AttrSpec.of("dim1", AttrType.INT, 0, "the first axis to swap");
         static final AttrSpec<Integer> DIM2 = AttrSpec.of("dim2", AttrType.INT, 0, "the second axis to swap");
 
         SwapAxis() {
-            super("SwapAxis", DATA, List.of(DIM1, DIM2), "swapaxes");
+            super("SwapAxis", List.of(DIM1, DIM2), "swapaxes");
         }
 
         @Override
@@ -122,6 +156,7 @@ final class Permuting {
             return "Interchanges two axes of the input.";
         }
 
+        @Override
         int[] perm(Attrs attrs, Shape in) {
             int r = in.rank();
             int a = axis(attrs.get(DIM1), r, "dim1", in);
@@ -133,17 +168,6 @@ final class Permuting {
             p[a] = b;
             p[b] = a;
             return p;
-        }
-
-        @Override
-        public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
-            requireKnown(in);
-            return List.of(permuted(in.get(0), perm(attrs, in.get(0))));
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            return List.of(permute(call, perm(call.attrs(), call.input(0).shape())));
         }
 
         /** Swapping the same two axes again. */
@@ -184,6 +208,13 @@ final class Permuting {
             requireKnown(in);
             flipped(attrs, in.get(0));
             return List.of(in.get(0));
+        }
+
+        /** Input and output share one shape. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.unifyAll();
+            slots.forward();
         }
 
         @Override

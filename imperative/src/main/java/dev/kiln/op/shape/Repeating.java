@@ -9,6 +9,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -291,6 +292,12 @@ final class Repeating {
         @Override
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return firstType(in);
+        }
+
+        /** The output takes the first input's dtype; the second lends only its shape. */
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            typeOfFirstInput(slots);
         }
     }
 

@@ -10,6 +10,8 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +45,20 @@ final class Reshaping {
         @Override
         public final <T> List<T> gradient(Gradient<T> g) {
             return firstOnly(g, backToInput(g));
+        }
+
+        /**
+         * Forward once the input is known; back, a known output gives an input with one unknown dim that dim, the
+         * sizes being equal (MXNet's reverse reshape inference).
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            Shape out = slots.output(0);
+            Shape in = slots.input(0);
+            if (ShapeSlots.isRankKnown(in) && out != null && out.isKnown()) {
+                slots.assignInput(0, ShapeSlots.fillProduct(in, 0, in.rank(), out.sizeLong()));
+            }
+            slots.forward();
         }
     }
 
@@ -193,6 +209,12 @@ final class Reshaping {
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return List.of(in.get(0));
         }
+
+        /** The output takes the first input's dtype; the second lends only its shape. */
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            typeOfFirstInput(slots);
+        }
     }
 
     /** {@code Flatten}: collapses all dims after the first, {@code (d0, d1, ..., dk)} to {@code (d0, d1*...*dk)}. */
@@ -214,6 +236,25 @@ final class Reshaping {
                 throw error("cannot flatten a 0-d input of shape " + d);
             }
             return List.of(Shape.of(d.get(0), d.sizeOf(1, d.rank())));
+        }
+
+        /**
+         * The output is (batch, product of the other dims), unknown where a factor is; a known output gives the data
+         * its batch size and, if only one of its other dims is unknown, that dim.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            Shape out = slots.output(0);
+            Shape in = slots.input(0);
+            if (ShapeSlots.isRankKnown(in) && in.rank() >= 1) {
+                if (ShapeSlots.isRankKnown(out) && out.rank() == 2) {
+                    slots.learnInput(0, ShapeSlots.unknownDims(in.rank()).with(0, out.get(0)));
+                    slots.assignInput(0, ShapeSlots.fillProduct(slots.input(0), 1, in.rank(), out.get(1)));
+                    in = slots.input(0);
+                }
+                slots.assignOutput(0, Shape.partial(in.get(0), ShapeSlots.product(in, 1, in.rank())));
+            }
+            slots.forward();
         }
     }
 
@@ -242,6 +283,27 @@ final class Reshaping {
                         + (d.rank() + 1) + ".." + d.rank() + ")");
             }
             return List.of(d.insert(a, 1));
+        }
+
+        /** The output is the input with a 1 inserted at the axis, so either gives the other's dims. */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            int axis = slots.attrs().get(AXIS);
+            Shape out = slots.output(0);
+            if (ShapeSlots.isRankKnown(out) && out.rank() >= 1) {
+                int a = axis < 0 ? axis + out.rank() : axis;
+                if (a >= 0 && a < out.rank()) {
+                    slots.learnInput(0, out.remove(a));
+                }
+            }
+            Shape in = slots.input(0);
+            if (ShapeSlots.isRankKnown(in)) {
+                int a = axis < 0 ? axis + in.rank() + 1 : axis;
+                if (a >= 0 && a <= in.rank()) {
+                    slots.assignOutput(0, in.insert(a, 1));
+                }
+            }
+            slots.forward();
         }
     }
 

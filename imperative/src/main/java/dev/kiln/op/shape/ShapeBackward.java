@@ -5,6 +5,8 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -46,6 +48,18 @@ abstract class ShapeBackward extends ShapeOp {
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> in) {
         return List.of(in.get(0));
+    }
+
+    /** The gradient has data's shape and out_grad's dtype. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {1}, new int[] {0});
+        slots.forward();
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        typeOfFirstInput(slots);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +34,12 @@ abstract class ShapeOp extends OpDef {
                     + (rank == 0 ? "none" : "-" + rank + ".." + (rank - 1)) + ")");
         }
         return a;
+    }
+
+    /** Partial typing of ops whose output takes input 0's dtype while their other inputs lend only shapes. */
+    static void typeOfFirstInput(TypeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     /** Fails unless every input shape is fully known (eager execution always passes known shapes). */

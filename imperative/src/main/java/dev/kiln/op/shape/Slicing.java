@@ -9,6 +9,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 
@@ -290,6 +291,12 @@ final class Slicing {
         @Override
         public List<DType> inferTypes(Attrs attrs, List<DType> in) {
             return List.of(in.get(0));
+        }
+
+        /** The output takes the first input's dtype; the second lends only its shape. */
+        @Override
+        public void inferTypesPartial(TypeSlots slots) {
+            typeOfFirstInput(slots);
         }
 
         @Override
