@@ -156,4 +156,47 @@ class SymbolTest {
         assertThat(outside.listAttr()).containsEntry("note", "a");
         assertThat(after.listAttr()).isEmpty();
     }
+
+    @Test
+    void parameterShapesAreInferredBackwardFromTheDataThroughADeepNet() {
+        try (var ns = NameManager.fresh()) {
+            Symbol x = Symbol.var("data");
+            Symbol c = sym.convolution(x, null, null, dev.kiln.op.IntTuple.of(3, 3), 8,
+                    Map.of("name", "conv", "pad", dev.kiln.op.IntTuple.of(1, 1)));
+            Symbol bn = sym.batchNorm(c, null, null, null, null, Map.of("name", "bn")).get(0);
+            Symbol p = sym.pooling(sym.activation(bn, "relu"), Map.of("kernel", dev.kiln.op.IntTuple.of(2, 2),
+                    "stride", dev.kiln.op.IntTuple.of(2, 2), "pool_type", "max"));
+            Symbol out = sym.fullyConnected(p, null, null, 10, Map.of("name", "fc"));
+            var shapes = out.inferShape(Map.of("data", Shape.of(4, 3, 8, 8)));
+            assertThat(shapes.variables()).containsEntry("conv_weight", Shape.of(8, 3, 3, 3))
+                    .containsEntry("conv_bias", Shape.of(8)).containsEntry("bn_gamma", Shape.of(8))
+                    .containsEntry("fc_weight", Shape.of(10, 8 * 4 * 4)).containsEntry("fc_bias", Shape.of(10));
+            assertThat(shapes.auxiliaryStates()).containsExactly(Shape.of(8), Shape.of(8));
+            assertThat(shapes.outputs()).containsExactly(Shape.of(4, 10));
+            var partial = out.inferShapePartial(Map.of("data", Shape.of(0, 3, 8, 8)));
+            assertThat(partial.variables().get("fc_weight")).isEqualTo(Shape.of(10, 128));
+            assertThat(partial.outputs().get(0)).isEqualTo(Shape.partial(-1, 10));
+        }
+    }
+
+    @Test
+    void mixedDtypeGraphsInferIndexAndWeightTypesSeparately() {
+        Symbol idx = Symbol.var("idx", Map.of("dtype", DType.INT32));
+        Symbol emb = sym.embedding(idx, Symbol.var("w"), 100, 16, Map.of("name", "emb", "dtype", "float16"));
+        var types = emb.inferType(Map.of());
+        assertThat(types.variables()).containsEntry("idx", DType.INT32).containsEntry("w", DType.FLOAT16);
+        assertThat(types.outputs()).containsExactly(DType.FLOAT16);
+        var shapes = emb.inferShape(Map.of("idx", Shape.of(2, 5)));
+        assertThat(shapes.variables().get("w")).isEqualTo(Shape.of(100, 16));
+        assertThat(shapes.outputs()).containsExactly(Shape.of(2, 5, 16));
+    }
+
+    @Test
+    void contradictingShapesFailNamingTheNodeAndInput() {
+        Symbol fc = sym.fullyConnected(Symbol.var("x"), Symbol.var("w"), null, 4, Map.of("name", "fc1",
+                "no_bias", true));
+        assertThatThrownBy(() -> fc.inferShape(Map.of("x", Shape.of(2, 3), "w", Shape.of(4, 5))))
+                .isInstanceOf(KilnException.class).hasMessageContaining("fc1").hasMessageContaining("weight")
+                .hasMessageContaining("(4, 5)");
+    }
 }
