@@ -129,6 +129,9 @@ interface MXNetCApi extends Library {
     /** {@code int MXSymbolCreateGroup(uint32_t num_symbols, SymbolHandle *symbols, SymbolHandle *out)}. */
     int MXSymbolCreateGroup(int numSymbols, Pointer[] symbols, PointerByReference out);
 
+    /** {@code int MXSymbolGetOutput(SymbolHandle symbol, uint32_t index, SymbolHandle *out)}. */
+    int MXSymbolGetOutput(Pointer symbol, int index, PointerByReference out);
+
     /** {@code int MXSymbolSetAttr(SymbolHandle symbol, const char *key, const char *value)}. */
     int MXSymbolSetAttr(Pointer symbol, String key, String value);
 

@@ -78,6 +78,15 @@ final class MXSymbol implements AutoCloseable {
         }
     }
 
+    /** Output {@code index} of this symbol as a symbol of its own ({@code sym[index]}). */
+    MXSymbol output(int index) {
+        synchronized (mx) {
+            PointerByReference out = new PointerByReference();
+            mx.check(mx.api().MXSymbolGetOutput(handle(), index, out), "MXSymbolGetOutput(" + index + ")");
+            return new MXSymbol(mx, out.getValue());
+        }
+    }
+
     /** {@code sym._set_attr(key=value)} on this symbol's node. */
     void setAttr(String key, String value) {
         synchronized (mx) {

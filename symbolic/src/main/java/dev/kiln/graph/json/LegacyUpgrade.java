@@ -134,7 +134,8 @@ final class LegacyUpgrade {
         }
         List<String> names = n.op.inputNames(n.params);
         for (int i = n.inputs.size(); i < names.size(); i++) {
-            LoadingNode v = new LoadingNode(-1, n.name + "_" + names.get(i), null, n.dict, List.of());
+            LoadingNode v = new LoadingNode(-1, n.name + "_" + names.get(i), null,
+                    new LinkedHashMap<>(n.dict), List.of());
             nodes.add(v);
             n.inputs.add(new int[] {nodes.size() - 1, 0});
         }

@@ -26,11 +26,12 @@ final class LoadingNode {
     Attrs params;
     Map<String, String> annotations;
 
+    /** A node owning {@code dict}, which the upgrades may change. */
     LoadingNode(int fileIndex, String name, OpDef op, Map<String, String> dict, List<int[]> inputs) {
         this.fileIndex = fileIndex;
         this.name = name;
         this.op = op;
-        this.dict = new LinkedHashMap<>(dict);
+        this.dict = dict;
         this.inputs = new ArrayList<>(inputs);
     }
 
@@ -49,8 +50,7 @@ final class LoadingNode {
      */
     void parse(Map<String, String> values) {
         if (op == null) {
-            annotations = new LinkedHashMap<>(values);
-            return;
+            return; // a variable's dictionary is all annotations
         }
         Map<String, String> raw = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();

@@ -30,8 +30,11 @@ public final class SymbolJson {
      * @param maxDepth  deepest nesting of arrays and objects (a plain symbol file needs 5)
      */
     public record Limits(long maxBytes, long maxTokens, int maxDepth) {
-        /** 64 MiB, 5 million tokens, depth 64: far above real models (ResNet-152's file is under 1 MiB). */
-        public static final Limits DEFAULT = new Limits(64L << 20, 5_000_000, 64);
+        /**
+         * 64 MiB, 2 million tokens, depth 64: far above real models (ResNet-152's file has tens of thousands of
+         * tokens), while a hostile file stays within a few hundred MiB of heap.
+         */
+        public static final Limits DEFAULT = new Limits(64L << 20, 2_000_000, 64);
 
         public Limits {
             if (maxBytes <= 0 || maxTokens <= 0 || maxDepth <= 0) {

@@ -35,7 +35,14 @@ final class SymbolJsonParser {
         this.p = p;
     }
 
+    private static final JsonFactory DEFAULT_FACTORY = build(SymbolJson.Limits.DEFAULT);
+
+    /** A parser factory enforcing {@code limits} (factories are thread-safe; the default one is shared). */
     static JsonFactory factory(SymbolJson.Limits limits) {
+        return limits.equals(SymbolJson.Limits.DEFAULT) ? DEFAULT_FACTORY : build(limits);
+    }
+
+    private static JsonFactory build(SymbolJson.Limits limits) {
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxDocumentLength(limits.maxBytes())
                 .maxTokenCount(limits.maxTokens())
