@@ -89,13 +89,13 @@ class SymbolJsonLegacyConformanceTest {
                      "__wd_mult__": "1.0"}, "inputs": []},
                     {"op": "FullyConnected", "name": "hybridsequential0_dense0_fwd", "attrs": {"flatten": "True",
                      "no_bias": "False", "num_hidden": "5"}, "inputs": [[0, 0, 0], [1, 0, 0], [2, 0, 0]]},
-                    {"op": "Activation", "name": "hybridsequential0_dense0_relu_fwd", "attrs": {"act_type": "relu"},
+                    {"op": "Activation", "name": "hybridsequential0_dense0_sigmoid_fwd", "attrs": {"act_type": "sigmoid"},
                      "inputs": [[3, 0, 0]]}
                   ],
                   "arg_nodes": [0, 1, 2],
                   "node_row_ptr": [0, 1, 2, 3, 4, 5],
                   "heads": [[4, 0, 0]],
-                  "attrs": {"mxnet_version": ["int", 10500]}
+                  "attrs": {"mxnet_version": ["int", 10400]}
                 }""";
         try (MXSymbols m = new MXSymbols()) {
             sameUpgrade(m, json, Map.of("data", Shape.of(2, 7)));
