@@ -15,17 +15,18 @@ import java.nio.file.StandardCopyOption;
  * Writes a file so that readers see either the old contents or the complete new ones: the bytes go to a temporary
  * file in the target's directory, which is synced and then renamed over the target.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** Writes the contents to a stream; may throw {@link IOException}. */
     @FunctionalInterface
-    interface Writer {
+    public interface Writer {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFiles() {
     }
 
-    static void write(Path target, Writer writer) {
+    /** Writes {@code target} atomically with what {@code writer} produces; failures are {@link KilnException}s. */
+    public static void write(Path target, Writer writer) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path tmp = null;

@@ -113,9 +113,10 @@ public interface AttrType<T> {
     AttrType<Boolean> BOOL = new Simple<>("bool", Boolean.class) {
         @Override
         public Boolean parse(String text) {
-            return switch (text.trim()) {
-                case "True", "true", "1" -> true;
-                case "False", "false", "0" -> false;
+            // dmlc's bool fields ignore case: True, true, TRUE, 1 / False, false, 0
+            return switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "1" -> true;
+                case "false", "0" -> false;
                 default -> throw new KilnException("cannot parse '" + text + "' as a bool (True/False)");
             };
         }

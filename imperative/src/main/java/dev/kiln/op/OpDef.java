@@ -86,6 +86,16 @@ public abstract class OpDef {
         return List.of();
     }
 
+    /**
+     * The {@code __init__} annotation a variable read as input {@code index} is given when it has none, as MXNet's
+     * {@code FSetInputVarAttrOnCompose} does (BatchNorm's moving mean starts at zero, PReLU's slope at 0.25), in
+     * MXNet's initializer JSON form; {@code null} for none. Symbol composition and the upgrade of old symbol files
+     * apply it.
+     */
+    public String inputVariableInit(Attrs attrs, int index) {
+        return null;
+    }
+
     /** Inputs that may be omitted (e.g. {@code bias} when {@code no_bias=True}): the input names actually used. */
     public int numInputs(Attrs attrs) {
         return inputNames(attrs).size();

@@ -16,7 +16,8 @@ import java.util.Map;
  * The symbolic backend: every op of the registry applied to Symbols, through the same generated typed surface as the
  * eager {@code ND.nd}. Use it like MXNet's {@code sym} namespace: {@code import static dev.kiln.symbol.Sym.sym;
  * sym.relu(x)}. A {@code name} attribute names the node; otherwise the current {@link NameManager} does. Inputs left
- * out at the end become variables named {@code <node>_<input>} ({@code fullyconnected0_weight}), as in MXNet.
+ * out at the end become variables named {@code <node>_<input>} ({@code fullyconnected0_weight}) that carry a copy of
+ * the node's attributes, as in MXNet.
  */
 public final class Sym implements F<Symbol> {
     /** The symbolic backend. */
@@ -53,7 +54,7 @@ public final class Sym implements F<Symbol> {
                 in.add(single(op, name, inputNames.get(i), inputs.get(i)));
             } else {
                 in.add(new SymbolNode.Out(SymbolNode.variable(name + "_" + inputNames.get(i),
-                        AttrScope.withScope(Map.of())), 0));
+                        AttrScope.withScope(createdVariableAttrs(op, params, annotations, i))), 0));
             }
         }
         SymbolNode node = SymbolNode.op(name, op, params, in, AttrScope.withScope(annotations));
@@ -71,6 +72,22 @@ public final class Sym implements F<Symbol> {
      */
     public Symbol call(String opName, Map<String, ?> attrs, Symbol... inputs) {
         return Symbol.group(apply(opName, attrs, List.of(inputs)));
+    }
+
+    /**
+     * The annotations of a variable created for a missing input, as MXNet's compose gives them: a copy of the op
+     * node's attributes (op attributes as strings and annotations) and the op's default {@code __init__} for that
+     * input (BatchNorm's moving mean starts at zero).
+     */
+    private static Map<String, String> createdVariableAttrs(OpDef op, Attrs params, Map<String, String> annotations,
+                                                            int input) {
+        Map<String, String> attrs = new LinkedHashMap<>(params.toMXNetStrings(op));
+        attrs.putAll(annotations);
+        String init = op.inputVariableInit(params, input);
+        if (init != null) {
+            attrs.putIfAbsent("__init__", init);
+        }
+        return attrs;
     }
 
     private static SymbolNode.Out single(OpDef op, String node, String input, Symbol s) {

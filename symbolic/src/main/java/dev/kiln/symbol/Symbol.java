@@ -7,6 +7,7 @@ import dev.kiln.graph.Graph;
 import dev.kiln.graph.GraphText;
 import dev.kiln.graph.Interpreter;
 import dev.kiln.graph.infer.InferenceResult;
+import dev.kiln.graph.json.SymbolJson;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
 import dev.kiln.graph.viz.Dot;
@@ -21,6 +22,7 @@ import dev.kiln.graph.OpNode;
 import dev.kiln.graph.Variable;
 import dev.kiln.graph.VarAttrs;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -96,6 +98,26 @@ public final class Symbol {
             outs.add(new SymbolNode.Out(made[e.node()], e.output()));
         }
         return new Symbol(outs);
+    }
+
+    /** The symbol saved as MXNet symbol JSON ({@code -symbol.json}, MXNet's {@code Symbol.load_json}). */
+    public static Symbol fromJson(String json) {
+        return fromGraph(SymbolJson.read(json));
+    }
+
+    /** The symbol in an MXNet symbol file ({@code mx.sym.load}); older MXNet files are upgraded as MXNet does. */
+    public static Symbol load(Path file) {
+        return fromGraph(SymbolJson.load(file));
+    }
+
+    /** This symbol as MXNet 1.9's {@code tojson()} writes it, byte for byte. */
+    public String toJson() {
+        return SymbolJson.write(graph());
+    }
+
+    /** Saves {@link #toJson} to {@code file} atomically ({@code Symbol.save}). */
+    public void save(Path file) {
+        SymbolJson.save(graph(), file);
     }
 
     /** The graph IR of this symbol: its nodes in MXNet's depth-first post-order, its outputs as entries. */

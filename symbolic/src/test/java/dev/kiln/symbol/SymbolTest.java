@@ -58,6 +58,23 @@ class SymbolTest {
     }
 
     @Test
+    void createdVariablesCopyTheNodesAttributesAndTakeTheOpsDefaultInitializer() {
+        try (var ns = NameManager.fresh()) {
+            Symbol x = Symbol.var("x");
+            Symbol bn = sym.batchNorm(x, Symbol.var("g"), null, null, null, Map.of("name", "bn", "eps", 1e-5,
+                    "__group__", "g")).get(0);
+            Map<String, Map<String, String>> attrs = bn.attrDict();
+            assertThat(attrs.get("bn_beta")).containsExactlyInAnyOrderEntriesOf(Map.of("eps", "1e-05",
+                    "__group__", "g"));
+            assertThat(attrs.get("bn_moving_var")).containsEntry("__init__", "[\"one\", {}]")
+                    .containsEntry("eps", "1e-05");
+            assertThat(attrs).doesNotContainKey("g").doesNotContainKey("x");
+            Symbol prelu = sym.leakyReLU(x, null, Map.of("act_type", "prelu", "name", "p"));
+            assertThat(prelu.attrDict().get("p_gamma")).containsEntry("__init__", "[\"Constant\", {\"value\": 0.25}]");
+        }
+    }
+
+    @Test
     void groupsSelectOutputsByIndexAndName() {
         Symbol a = Symbol.var("a");
         Symbol b = Symbol.var("b");

@@ -306,6 +306,26 @@ final class MXNet {
         check(api.MXNDArrayFree(handle), "MXNDArrayFree");
     }
 
+    /** The C API, for the symbol bindings in {@link MXSymbol}; callers serialise on this object. */
+    MXNetCApi api() {
+        return api;
+    }
+
+    /** True if MXNet can be loaded here; tests that need it are skipped otherwise. */
+    static boolean isAvailable() {
+        try {
+            get();
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The handle of op {@code name} (the C API's op handle and atomic symbol creator). */
+    synchronized Pointer opHandleOf(String name) {
+        return opHandles.computeIfAbsent(name, this::opHandle);
+    }
+
     private Pointer opHandle(String name) {
         if (!opNames.contains(name)) {
             throw new MXNetException("NNGetOpHandle(" + name + ")", "MXNet has no op named '" + name + "'");
@@ -315,7 +335,7 @@ final class MXNet {
         return h.getValue();
     }
 
-    private void check(int rc, String call) {
+    void check(int rc, String call) {
         if (rc != 0) {
             throw new MXNetException(call, api.MXGetLastError());
         }

@@ -98,4 +98,89 @@ interface MXNetCApi extends Library {
      */
     int MXNDArrayLoad(String fname, IntByReference outSize, PointerByReference outArr, IntByReference outNameSize,
                       PointerByReference outNames);
+
+    // ---- symbols (c_api.h, "Part 3: symbolic configuration generation") ----
+
+    /** {@code int MXSymbolCreateFromJSON(const char *json, SymbolHandle *out)}. */
+    int MXSymbolCreateFromJSON(String json, PointerByReference out);
+
+    /** {@code int MXSymbolSaveToJSON(SymbolHandle symbol, const char **out_json)}; MXNet owns the string. */
+    int MXSymbolSaveToJSON(Pointer symbol, PointerByReference outJson);
+
+    /** {@code int MXSymbolFree(SymbolHandle symbol)}. */
+    int MXSymbolFree(Pointer symbol);
+
+    /** {@code int MXSymbolCreateVariable(const char *name, SymbolHandle *out)}. */
+    int MXSymbolCreateVariable(String name, PointerByReference out);
+
+    /**
+     * {@code int MXSymbolCreateAtomicSymbol(AtomicSymbolCreator creator, uint32_t num_param, const char **keys,
+     * const char **vals, SymbolHandle *out)}; the creator is the op handle of {@link #NNGetOpHandle}.
+     */
+    int MXSymbolCreateAtomicSymbol(Pointer creator, int numParam, String[] keys, String[] vals,
+                                   PointerByReference out);
+
+    /**
+     * {@code int MXSymbolCompose(SymbolHandle sym, const char *name, uint32_t num_args, const char **keys,
+     * SymbolHandle *args)}; {@code keys} null composes positionally.
+     */
+    int MXSymbolCompose(Pointer sym, String name, int numArgs, String[] keys, Pointer[] args);
+
+    /** {@code int MXSymbolCreateGroup(uint32_t num_symbols, SymbolHandle *symbols, SymbolHandle *out)}. */
+    int MXSymbolCreateGroup(int numSymbols, Pointer[] symbols, PointerByReference out);
+
+    /** {@code int MXSymbolGetOutput(SymbolHandle symbol, uint32_t index, SymbolHandle *out)}. */
+    int MXSymbolGetOutput(Pointer symbol, int index, PointerByReference out);
+
+    /** {@code int MXSymbolSetAttr(SymbolHandle symbol, const char *key, const char *value)}. */
+    int MXSymbolSetAttr(Pointer symbol, String key, String value);
+
+    /** {@code int MXSymbolListArguments(SymbolHandle symbol, uint32_t *out_size, const char ***out_str_array)}. */
+    int MXSymbolListArguments(Pointer symbol, IntByReference outSize, PointerByReference outArray);
+
+    /** {@code int MXSymbolListOutputs(SymbolHandle symbol, uint32_t *out_size, const char ***out_str_array)}. */
+    int MXSymbolListOutputs(Pointer symbol, IntByReference outSize, PointerByReference outArray);
+
+    /**
+     * nnvm's {@code int NNSymbolListInputNames(SymbolHandle symbol, int option, nn_uint *out_size,
+     * const char ***out_str_array)}; option 0 lists every variable (Python's {@code list_inputs()}).
+     */
+    int NNSymbolListInputNames(Pointer symbol, int option, IntByReference outSize, PointerByReference outArray);
+
+    /**
+     * {@code int MXSymbolListAuxiliaryStates(SymbolHandle symbol, uint32_t *out_size,
+     * const char ***out_str_array)}.
+     */
+    int MXSymbolListAuxiliaryStates(Pointer symbol, IntByReference outSize, PointerByReference outArray);
+
+    /**
+     * {@code int MXSymbolInferShapeEx(SymbolHandle sym, uint32_t num_args, const char **keys,
+     * const uint32_t *arg_ind_ptr, const int *arg_shape_data, uint32_t *in_shape_size, const int **in_shape_ndim,
+     * const int ***in_shape_data, uint32_t *out_shape_size, const int **out_shape_ndim, const int ***out_shape_data,
+     * uint32_t *aux_shape_size, const int **aux_shape_ndim, const int ***aux_shape_data, int *complete)}: shapes
+     * given by name as a CSR matrix; results are MXNet-owned arrays.
+     */
+    int MXSymbolInferShapeEx(Pointer sym, int numArgs, String[] keys, int[] argIndPtr, int[] argShapeData,
+                             IntByReference inShapeSize, PointerByReference inShapeNdim,
+                             PointerByReference inShapeData, IntByReference outShapeSize,
+                             PointerByReference outShapeNdim, PointerByReference outShapeData,
+                             IntByReference auxShapeSize, PointerByReference auxShapeNdim,
+                             PointerByReference auxShapeData, IntByReference complete);
+
+    /**
+     * {@code int MXCreateCachedOpEx(SymbolHandle handle, int num_flags, const char **keys, const char **vals,
+     * CachedOpHandle *out)}: a runnable graph, Gluon's hybridized form.
+     */
+    int MXCreateCachedOpEx(Pointer symbol, int numFlags, String[] keys, String[] vals, PointerByReference out);
+
+    /** {@code int MXFreeCachedOp(CachedOpHandle handle)}. */
+    int MXFreeCachedOp(Pointer handle);
+
+    /**
+     * {@code int MXInvokeCachedOpEx(CachedOpHandle handle, int num_inputs, NDArrayHandle *inputs,
+     * int *num_outputs, NDArrayHandle **outputs, const int **out_stypes)}: inputs in the symbol's
+     * {@code list_inputs} order; with {@code *num_outputs == 0} MXNet allocates the outputs, which the caller frees.
+     */
+    int MXInvokeCachedOpEx(Pointer handle, int numInputs, Pointer[] inputs, IntByReference numOutputs,
+                           PointerByReference outputs, PointerByReference outStypes);
 }

@@ -65,6 +65,15 @@ final class BatchNormOp extends NNOp {
     }
 
     @Override
+    public String inputVariableInit(Attrs attrs, int index) {
+        return switch (index) {
+            case 3 -> "[\"zero\", {}]";
+            case 4 -> "[\"one\", {}]";
+            default -> null;
+        };
+    }
+
+    @Override
     public int numVisibleOutputs(Attrs attrs) {
         return attrs.get(OUTPUT_MEAN_VAR) ? 3 : 1;
     }

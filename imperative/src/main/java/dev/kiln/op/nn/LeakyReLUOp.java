@@ -58,6 +58,11 @@ final class LeakyReLUOp extends NNOp {
     }
 
     @Override
+    public String inputVariableInit(Attrs attrs, int index) {
+        return index == 1 ? "[\"Constant\", {\"value\": 0.25}]" : null;
+    }
+
+    @Override
     public List<String> inputNames(Attrs attrs) {
         return isPrelu(attrs) ? List.of("data", "gamma") : List.of("data");
     }

@@ -30,13 +30,13 @@ class ShapeTextTest {
     void textFormShowsEveryOutputShapeHiddenOnesIncluded() {
         assertThat(Nets.convBnReluPool().toText(Nets.convShapes())).isEqualTo("""
                 %0 = var data : (8, 3, 32, 32)
-                %1 = var conv1_weight : (16, 3, 3, 3)
-                %2 = var conv1_bias : (16,)
+                %1 = var conv1_weight {kernel=(3, 3), num_filter=16, pad=(1, 1)} : (16, 3, 3, 3)
+                %2 = var conv1_bias {kernel=(3, 3), num_filter=16, pad=(1, 1)} : (16,)
                 %3 = Convolution[kernel=(3, 3), pad=(1, 1), num_filter=16](%0, %1, %2) : (8, 16, 32, 32)  # conv1
                 %4 = var bn1_gamma : (16,)
                 %5 = var bn1_beta : (16,)
-                %6 = var bn1_moving_mean : (16,)
-                %7 = var bn1_moving_var : (16,)
+                %6 = var bn1_moving_mean {__init__=["zero", {}]} : (16,)
+                %7 = var bn1_moving_var {__init__=["one", {}]} : (16,)
                 %8 = BatchNorm(%3, %4, %5, %6, %7) : (8, 16, 32, 32), (16,), (16,)  # bn1
                 %9 = Activation[act_type=relu](%8) : (8, 16, 32, 32)  # relu1
                 %10 = Pooling[kernel=(2, 2), pool_type=max, stride=(2, 2)](%9) : (8, 16, 16, 16)  # pool1
