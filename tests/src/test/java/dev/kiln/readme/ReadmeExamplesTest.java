@@ -4,7 +4,9 @@ import dev.kiln.io.Npy;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.creation.NDArrays;
+import dev.kiln.ndarray.Shape;
 import dev.kiln.random.Random;
+import dev.kiln.symbol.Symbol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import static dev.kiln.op.surface.ND.nd;
+import static dev.kiln.symbol.Sym.sym;
 import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,5 +69,21 @@ class ReadmeExamplesTest {
         loss.backward();
         // y = x w = (4.5, -1); dloss/dw = x^T * 2y
         assertThat(w.grad()).isCloseTo(new double[] {9, -2, 18, -4}, 1e-6, 0);
+    }
+
+    @Test
+    void symbolExampleInfersWeightsAndSavesMXNetJson(@TempDir Path dir) {
+        Symbol data = Symbol.var("data");
+        Symbol fc1 = sym.fullyConnected(data, null, null, 128, Map.of("name", "fc1"));
+        Symbol act = sym.activation(fc1, "relu", Map.of("name", "relu1"));
+        Symbol net = sym.fullyConnected(act, null, null, 10, Map.of("name", "fc2"));
+        assertThat(net.listArguments()).containsExactly("data", "fc1_weight", "fc1_bias", "fc2_weight", "fc2_bias");
+        var shapes = net.inferShape(Map.of("data", Shape.of(32, 784)));
+        assertThat(shapes.arguments()).containsExactly(Shape.of(32, 784), Shape.of(128, 784), Shape.of(128),
+                Shape.of(10, 128), Shape.of(10));
+        assertThat(shapes.outputs()).containsExactly(Shape.of(32, 10));
+        assertThat(net.summary(Map.of("data", Shape.of(32, 784)))).contains("Total params: 101770");
+        net.save(dir.resolve("mlp-symbol.json"));
+        assertThat(Symbol.load(dir.resolve("mlp-symbol.json")).graph()).isEqualTo(net.graph());
     }
 }
