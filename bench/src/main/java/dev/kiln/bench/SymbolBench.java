@@ -30,7 +30,7 @@ import static dev.kiln.symbol.Sym.sym;
 /**
  * What the symbolic layer costs: composing a deep residual MLP symbol (300 blocks of FullyConnected, relu and a
  * residual add, about 1,500 nodes) and turning it into the graph IR; shape inference over that graph from the data
- * shape alone; and one forward of an MNIST-sized MLP (batch 64, 784-128-10) through the interpreter against the same
+ * shape alone; writing and reading it as MXNet symbol JSON; and one forward of an MNIST-sized MLP (batch 64, 784-128-10) through the interpreter against the same
  * ops called eagerly, whose ratio is the interpreter's overhead.
  */
 @State(Scope.Benchmark)
@@ -46,6 +46,7 @@ public class SymbolBench {
     public int threads;
 
     private Symbol deep;
+    private String deepJson;
     private Graph mlp;
     private Map<String, NDArray> mlpArgs;
 
@@ -53,6 +54,7 @@ public class SymbolBench {
     public void setUp() {
         KilnThreads.use(threads);
         deep = composeDeep();
+        deepJson = deep.toJson();
         Symbol x = Symbol.var("data");
         Symbol h = sym.activation(sym.fullyConnected(x, Symbol.var("w1"), Symbol.var("b1"), 128), "relu");
         mlp = sym.fullyConnected(h, Symbol.var("w2"), Symbol.var("b2"), 10).graph();
@@ -90,6 +92,18 @@ public class SymbolBench {
     @Benchmark
     public Object inferShapesFromData() {
         return deep.inferShape(Map.of("data", Shape.of(32, 100)));
+    }
+
+    /** Writing the 300-block graph as MXNet symbol JSON. */
+    @Benchmark
+    public String jsonWrite() {
+        return deep.toJson();
+    }
+
+    /** Reading it back into a symbol. */
+    @Benchmark
+    public Symbol jsonRead() {
+        return Symbol.fromJson(deepJson);
     }
 
     /** One MLP forward through the graph interpreter. */
