@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpRegistry;
+import dev.kiln.op.PythonFormat;
 import dev.kiln.op.surface.F;
 
 import java.util.ArrayList;
@@ -34,8 +35,8 @@ public final class Sym implements F<Symbol> {
         Map<String, String> annotations = new LinkedHashMap<>();
         raw.entrySet().removeIf(e -> {
             String k = e.getKey();
-            if (k.startsWith("__") && k.endsWith("__")) {
-                annotations.put(k, String.valueOf(e.getValue()));
+            if (k.startsWith("__") && k.endsWith("__") || AttrScope.HIDDEN_KEYS.contains(k)) {
+                annotations.put(AttrScope.annotationKey(k), pythonString(e.getValue()));
                 return true;
             }
             return false;
@@ -88,6 +89,17 @@ public final class Sym implements F<Symbol> {
             attrs.putIfAbsent("__init__", init);
         }
         return attrs;
+    }
+
+    /** A keyword value as MXNet's Python front end passes it on: {@code str(value)}. */
+    private static String pythonString(Object v) {
+        return switch (v) {
+            case Double d -> PythonFormat.formatFloat(d);
+            case Float f -> PythonFormat.formatFloat(f);
+            case Boolean b -> PythonFormat.formatBool(b);
+            case null -> "None";
+            default -> v.toString();
+        };
     }
 
     private static SymbolNode.Out single(OpDef op, String node, String input, Symbol s) {

@@ -216,4 +216,12 @@ class SymbolTest {
                 .isInstanceOf(KilnException.class).hasMessageContaining("fc1").hasMessageContaining("weight")
                 .hasMessageContaining("(4, 5)");
     }
+
+    @Test
+    void hiddenKeysGivenAsOpAttributesBecomeAnnotations() {
+        Symbol fc = sym.fullyConnected(Symbol.var("x"), null, null, 2, Map.of("name", "fc", "lr_mult", 2.0,
+                "ctx_group", "dev1"));
+        assertThat(fc.listAttr()).containsEntry("__lr_mult__", "2.0").containsEntry("__ctx_group__", "dev1")
+                .containsEntry("num_hidden", "2").doesNotContainKey("lr_mult");
+    }
 }
