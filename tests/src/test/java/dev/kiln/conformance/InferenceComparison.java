@@ -110,12 +110,8 @@ final class InferenceComparison {
             problems.add(what + " from " + given + ": MXNet's inference is incomplete");
             return true;
         }
-        Values<V> actual;
-        try {
-            actual = kiln.infer(given);
-        } catch (KilnException e) {
-            problems.add(what + " from " + given + ": Kiln fails (" + e.getMessage() + ") but MXNet infers "
-                    + expected);
+        Values<V> actual = kilnWhereMXNetSucceeds(what, given, kiln, expected);
+        if (actual == null) {
             return true;
         }
         same(what + " of the arguments from " + given, actual.arguments(), expected.arguments());
@@ -139,12 +135,8 @@ final class InferenceComparison {
             }
             return;
         }
-        Values<V> actual;
-        try {
-            actual = kiln.infer(given);
-        } catch (KilnException e) {
-            problems.add(what + " from " + given + ": Kiln fails (" + e.getMessage() + ") but MXNet infers "
-                    + expected);
+        Values<V> actual = kilnWhereMXNetSucceeds(what, given, kiln, expected);
+        if (actual == null) {
             return;
         }
         String from = what + " from " + given;
@@ -160,6 +152,18 @@ final class InferenceComparison {
             if (more > 0) {
                 tally.kilnKnowsMoreBySubject.merge(subject, more, Integer::sum);
             }
+        }
+    }
+
+    /** Kiln's inference, or null with a problem recorded if it fails where MXNet inferred {@code expected}. */
+    private <V> Values<V> kilnWhereMXNetSucceeds(String what, Map<String, V> given, Inference<V> kiln,
+                                                 Values<V> expected) {
+        try {
+            return kiln.infer(given);
+        } catch (KilnException e) {
+            problems.add(what + " from " + given + ": Kiln fails (" + e.getMessage() + ") but MXNet infers "
+                    + expected);
+            return null;
         }
     }
 

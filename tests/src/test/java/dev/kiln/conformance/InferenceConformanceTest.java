@@ -13,7 +13,6 @@ import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,8 +21,6 @@ import static dev.kiln.symbol.Sym.sym;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * Kiln's symbolic shape and dtype inference against MXNet 1.9's: op by op over the conformance {@link CaseTable}
@@ -46,22 +43,7 @@ class InferenceConformanceTest {
     @TestFactory
     Stream<DynamicNode> inferenceMatchesMXNetOnEveryTableOp() {
         OpRegistry registry = OpRegistry.global();
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (CaseSpec spec : CaseTable.all()) {
-            List<DynamicNode> tests = new ArrayList<>();
-            List<OpCase> cases = spec.cases();
-            for (int i = 0; i < cases.size(); i++) {
-                OpCase c = cases.get(i);
-                if (!registry.contains(c.op())) {
-                    continue;
-                }
-                tests.add(dynamicTest("#" + i + " " + c.describe(), () -> InferenceConformance.check(c, TALLY)));
-            }
-            if (!tests.isEmpty()) {
-                nodes.add(dynamicContainer(spec.title(), tests));
-            }
-        }
-        return nodes.stream();
+        return CaseTable.tests(c -> registry.contains(c.op()), c -> InferenceConformance.check(c, TALLY));
     }
 
     // ---- whole networks, from the data alone ----

@@ -72,11 +72,7 @@ public final class AxesReduceOp extends OpDef {
     /** As MXNet: once the input's rank is known the output follows, its kept dims known or not. */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        Shape s = slots.input(0);
-        if (ShapeSlots.isRankKnown(s) && !s.isKnown()) {
-            slots.assignOutput(0, axes(slots.attrs(), s).outShape());
-        }
-        slots.forward();
+        slots.forwardFromRank(s -> axes(slots.attrs(), s).outShape());
     }
 
     private ReduceAxes axes(Attrs attrs, Shape s) {

@@ -88,13 +88,12 @@ public final class CumsumOp extends OpDef {
      */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        Shape s = slots.input(0);
         if (slots.attrs().get(AXIS) != null) {
             slots.unify(new int[] {0}, new int[] {0});
-        } else if (ShapeSlots.isRankKnown(s)) {
-            slots.assignOutput(0, Shape.partial(ShapeSlots.product(s, 0, s.rank())));
+            slots.forward();
+        } else {
+            slots.forwardFromRank(s -> Shape.partial(ShapeSlots.product(s, 0, s.rank())));
         }
-        slots.forward();
     }
 
     @Override

@@ -52,11 +52,7 @@ final class Diagonal extends ShapeOp {
     /** As MXNet: once the input's rank is known the output follows, a dim that depends on an unknown one unknown. */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        Shape s = slots.input(0);
-        if (ShapeSlots.isRankKnown(s) && !s.isKnown()) {
-            slots.assignOutput(0, outShape(slots.attrs(), s));
-        }
-        slots.forward();
+        slots.forwardFromRank(s -> outShape(slots.attrs(), s));
     }
 
     /** The output shape for an input of shape {@code s}, which may have unknown dims. */

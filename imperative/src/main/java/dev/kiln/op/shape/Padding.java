@@ -74,13 +74,17 @@ final class Padding extends ShapeOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         requireKnown(in);
-        Shape s = in.get(0);
+        return List.of(padded(attrs, in.get(0)));
+    }
+
+    /** {@code s} with each axis grown by its pads; an unknown axis stays unknown. */
+    private Shape padded(Attrs attrs, Shape s) {
         int[] w = widths(attrs, s);
         int[] out = s.dims();
         for (int i = 0; i < out.length; i++) {
-            out[i] += w[2 * i] + w[2 * i + 1];
+            out[i] = out[i] == Shape.UNKNOWN ? Shape.UNKNOWN : out[i] + w[2 * i] + w[2 * i + 1];
         }
-        return List.of(Shape.of(out));
+        return Shape.partial(out);
     }
 
     /**
@@ -89,16 +93,7 @@ final class Padding extends ShapeOp {
      */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        Shape s = slots.input(0);
-        if (ShapeSlots.isRankKnown(s) && !s.isKnown()) {
-            int[] w = widths(slots.attrs(), s);
-            int[] out = s.dims();
-            for (int i = 0; i < out.length; i++) {
-                out[i] = out[i] == Shape.UNKNOWN ? Shape.UNKNOWN : out[i] + w[2 * i] + w[2 * i + 1];
-            }
-            slots.assignOutput(0, Shape.partial(out));
-        }
-        slots.forward();
+        slots.forwardFromRank(s -> padded(slots.attrs(), s));
     }
 
     /** The input index an output index {@code o} reads along one axis, or -1 for a constant element. */

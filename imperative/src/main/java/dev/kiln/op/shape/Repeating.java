@@ -231,11 +231,7 @@ final class Repeating {
          */
         @Override
         public void inferShapesPartial(ShapeSlots slots) {
-            Shape s = slots.input(0);
-            if (ShapeSlots.isRankKnown(s) && !s.isKnown()) {
-                slots.assignOutput(0, outShape(slots.attrs(), s));
-            }
-            slots.forward();
+            slots.forwardFromRank(s -> outShape(slots.attrs(), s));
         }
 
         private Shape outShape(Attrs attrs, Shape s) {

@@ -171,11 +171,7 @@ final class Slicing {
          */
         @Override
         public void inferShapesPartial(ShapeSlots slots) {
-            Shape in = slots.input(0);
-            if (ShapeSlots.isRankKnown(in) && !in.isKnown()) {
-                slots.assignOutput(0, knownAxes(in, ranges(slots.attrs(), filled(in)).count()));
-            }
-            slots.forward();
+            slots.forwardFromRank(in -> knownAxes(in, ranges(slots.attrs(), filled(in)).count()));
         }
 
         @Override
@@ -261,14 +257,11 @@ final class Slicing {
          */
         @Override
         public void inferShapesPartial(ShapeSlots slots) {
-            Shape in = slots.input(0);
-            if (ShapeSlots.isRankKnown(in) && !in.isKnown()) {
+            slots.forwardFromRank(in -> {
                 int axis = axis(slots.attrs().get(AXIS), in.rank(), "axis", in);
-                int len = in.get(axis) == Shape.UNKNOWN ? Shape.UNKNOWN
-                        : ranges(slots.attrs(), filled(in)).count()[axis];
-                slots.assignOutput(0, in.with(axis, len));
-            }
-            slots.forward();
+                return in.with(axis, in.get(axis) == Shape.UNKNOWN ? Shape.UNKNOWN
+                        : ranges(slots.attrs(), filled(in)).count()[axis]);
+            });
         }
 
         @Override
