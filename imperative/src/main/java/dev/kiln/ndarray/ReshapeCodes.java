@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** MXNet's reshape special codes (0, -1, -2, -3, -4 and {@code reverse}), applied to a concrete shape. */
+/**
+ * MXNet's reshape special codes (0, -1, -2, -3, -4 and {@code reverse}), applied to a shape. Unknown input dims (of a
+ * partial shape, in graph inference) give unknown output dims wherever they count, as in MXNet's reshape inference.
+ */
 final class ReshapeCodes {
     private ReshapeCodes() {
     }
@@ -43,7 +46,8 @@ final class ReshapeCodes {
                 }
                 case -3 -> {
                     requireSource(in, spec, si + 1, src.length, "-3");
-                    out.add(src[si] * src[si + 1]);
+                    out.add(src[si] == Shape.UNKNOWN || src[si + 1] == Shape.UNKNOWN ? Shape.UNKNOWN
+                            : src[si] * src[si + 1]);
                     si += 2;
                 }
                 case -4 -> {
@@ -56,6 +60,11 @@ final class ReshapeCodes {
                     int b = codes[++i];
                     if (a < -1 || b < -1 || (a == -1 && b == -1)) {
                         throw error(in, spec, "-4 split needs two dims >= -1, at most one of them -1");
+                    }
+                    if (d == Shape.UNKNOWN) {
+                        out.add(a);
+                        out.add(b);
+                        continue;
                     }
                     if (a == -1) {
                         a = b == 0 ? 0 : d / b;
@@ -79,25 +88,31 @@ final class ReshapeCodes {
             }
         }
         long known = 1;
+        boolean partial = !in.isKnown();
         for (int i = 0; i < out.size(); i++) {
             if (i != inferIndex) {
                 known *= out.get(i);
+                partial |= out.get(i) == Shape.UNKNOWN;
             }
         }
-        long total = in.sizeLong();
-        if (inferIndex >= 0) {
-            if (known == 0 || total % known != 0) {
-                throw error(in, spec, "cannot infer the -1 dim: " + total + " elements do not divide by " + known);
+        // with an unknown dim on either side the -1 dim stays unknown and the sizes cannot be checked yet
+        if (!partial) {
+            long total = in.sizeLong();
+            if (inferIndex >= 0) {
+                if (known == 0 || total % known != 0) {
+                    throw error(in, spec, "cannot infer the -1 dim: " + total + " elements do not divide by "
+                            + known);
+                }
+                out.set(inferIndex, (int) (total / known));
+            } else if (known != total) {
+                throw error(in, spec, "target has " + known + " elements, input has " + total);
             }
-            out.set(inferIndex, (int) (total / known));
-        } else if (known != total) {
-            throw error(in, spec, "target has " + known + " elements, input has " + total);
         }
         int[] dims = out.stream().mapToInt(Integer::intValue).toArray();
         if (reverse) {
             reverseInPlace(dims);
         }
-        return Shape.of(dims);
+        return Shape.partial(dims);
     }
 
     /** Reverses the code list while keeping each {@code -4 a b} group in its original order of a and b. */

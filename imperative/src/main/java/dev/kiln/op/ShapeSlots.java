@@ -4,6 +4,7 @@ import dev.kiln.ndarray.Shape;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Partial shapes of one op application during graph shape inference. An unknown shape is {@code null} or
@@ -36,6 +37,19 @@ public final class ShapeSlots extends InferenceSlots<Shape> {
         if (allInputsKnown()) {
             assignOutputs(op().inferShapes(attrs(), inputs()));
         }
+    }
+
+    /**
+     * The partial rule of an op whose output 0 follows from input 0's shape once its rank is known: while that shape
+     * is partial, {@code outShape} (which carries unknown dims through) gives the output; once every input is known
+     * the op's own inference runs as usual.
+     */
+    public void forwardFromRank(UnaryOperator<Shape> outShape) {
+        Shape in = input(0);
+        if (isRankKnown(in) && !in.isKnown()) {
+            assignOutput(0, outShape.apply(in));
+        }
+        forward();
     }
 
     /**

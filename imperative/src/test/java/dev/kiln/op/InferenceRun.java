@@ -4,7 +4,9 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -14,17 +16,31 @@ import java.util.function.Consumer;
  *
  * @param <V> {@code Shape} or {@code DType}
  */
-record InferenceRun<V>(List<V> inputs, List<V> outputs) {
+public record InferenceRun<V>(List<V> inputs, List<V> outputs) {
     /** More steps than any op needs; reaching it means the op keeps "learning", a bug. */
     private static final int MAX_STEPS = 16;
 
     /** Partial shape inference from these known (or {@code null}) shapes. */
-    static InferenceRun<Shape> shapes(OpDef op, Attrs attrs, List<Shape> inputs, List<Shape> outputs) {
+    public static InferenceRun<Shape> shapes(OpDef op, Attrs attrs, List<Shape> inputs, List<Shape> outputs) {
         return run(op, inputs, outputs, (in, out) -> new ShapeSlots(op, attrs, in, out), op::inferShapesPartial);
     }
 
+    /** Partial shape inference of op {@code name} from these input shapes ({@code null} unknown), outputs unknown. */
+    public static InferenceRun<Shape> shapes(String name, Map<String, ?> attrs, Shape... inputs) {
+        OpDef op = OpRegistry.global().get(name);
+        Attrs a = op.attrs(attrs);
+        return shapes(op, a, Arrays.asList(inputs), unknown(op.numOutputs(a)));
+    }
+
+    /** Partial dtype inference of op {@code name} from these input dtypes ({@code null} unknown), outputs unknown. */
+    public static InferenceRun<DType> types(String name, Map<String, ?> attrs, DType... inputs) {
+        OpDef op = OpRegistry.global().get(name);
+        Attrs a = op.attrs(attrs);
+        return types(op, a, Arrays.asList(inputs), unknown(op.numOutputs(a)));
+    }
+
     /** Partial dtype inference from these known (or {@code null}) dtypes. */
-    static InferenceRun<DType> types(OpDef op, Attrs attrs, List<DType> inputs, List<DType> outputs) {
+    public static InferenceRun<DType> types(OpDef op, Attrs attrs, List<DType> inputs, List<DType> outputs) {
         return run(op, inputs, outputs, (in, out) -> new TypeSlots(op, attrs, in, out), op::inferTypesPartial);
     }
 
@@ -46,7 +62,7 @@ record InferenceRun<V>(List<V> inputs, List<V> outputs) {
     }
 
     /** {@code n} unknowns. */
-    static <V> List<V> unknown(int n) {
+    public static <V> List<V> unknown(int n) {
         List<V> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(null);

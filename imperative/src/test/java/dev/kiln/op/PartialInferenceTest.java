@@ -31,7 +31,12 @@ class PartialInferenceTest {
             "FullyConnected", Set.of("bias"), // (num_hidden,); (num_hidden, 1) is accepted too
             "LeakyReLU", Set.of("gamma"), // one slope per channel; a single shared slope is accepted too
             "SoftmaxOutput", Set.of("label"), // class indices; a probability label of the data's shape too
-            "Embedding", Set.of("weight")); // the dtype attribute's dtype; any weight dtype is accepted
+            "Embedding", Set.of("weight"), // the dtype attribute's dtype; any weight dtype is accepted
+            "pick", Set.of("index"), // the data's shape without the axis; with the axis as 1 too
+            "SequenceMask", Set.of("sequence_length"), // the data's dtype; any dtype is accepted
+            "SequenceLast", Set.of("sequence_length"),
+            "SequenceReverse", Set.of("sequence_length"),
+            "_contrib_BilinearResize2D", Set.of("like")); // the data's dtype; any dtype is accepted
 
     @Test
     void everyBuiltinOpHasAnInferenceCase() {

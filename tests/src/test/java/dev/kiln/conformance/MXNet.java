@@ -192,6 +192,11 @@ final class MXNet {
         return prev.getValue() != 0;
     }
 
+    /** True while MXNet runs in NumPy shape mode (see {@link #setNumpyShape}). */
+    synchronized boolean isNumpyShape() {
+        return numpyShape;
+    }
+
     /** Sets MXNet's recording flag ({@code autograd.record}) and returns the previous value. */
     synchronized boolean setRecording(boolean recording) {
         IntByReference prev = new IntByReference();

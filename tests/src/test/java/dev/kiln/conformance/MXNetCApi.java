@@ -168,6 +168,34 @@ interface MXNetCApi extends Library {
                              PointerByReference auxShapeData, IntByReference complete);
 
     /**
+     * {@code int MXSymbolInferShapePartialEx(...)}, the same arguments as {@link #MXSymbolInferShapeEx}: shapes it
+     * cannot infer come back unknown instead of failing ({@code infer_shape_partial}); in legacy shape mode an
+     * unknown dim reads 0 and an unknown rank ndim 0.
+     */
+    int MXSymbolInferShapePartialEx(Pointer sym, int numArgs, String[] keys, int[] argIndPtr, int[] argShapeData,
+                                    IntByReference inShapeSize, PointerByReference inShapeNdim,
+                                    PointerByReference inShapeData, IntByReference outShapeSize,
+                                    PointerByReference outShapeNdim, PointerByReference outShapeData,
+                                    IntByReference auxShapeSize, PointerByReference auxShapeNdim,
+                                    PointerByReference auxShapeData, IntByReference complete);
+
+    /**
+     * {@code int MXSymbolInferType(SymbolHandle sym, uint32_t num_args, const char **keys, const int *arg_type_data,
+     * uint32_t *in_type_size, const int **in_type_data, uint32_t *out_type_size, const int **out_type_data,
+     * uint32_t *aux_type_size, const int **aux_type_data, int *complete)}: dtype flags given by name, -1 unknown.
+     */
+    int MXSymbolInferType(Pointer sym, int numArgs, String[] keys, int[] argTypeData, IntByReference inTypeSize,
+                          PointerByReference inTypeData, IntByReference outTypeSize, PointerByReference outTypeData,
+                          IntByReference auxTypeSize, PointerByReference auxTypeData, IntByReference complete);
+
+    /** {@code int MXSymbolInferTypePartial(...)}, the arguments of {@link #MXSymbolInferType}. */
+    int MXSymbolInferTypePartial(Pointer sym, int numArgs, String[] keys, int[] argTypeData,
+                                 IntByReference inTypeSize, PointerByReference inTypeData,
+                                 IntByReference outTypeSize, PointerByReference outTypeData,
+                                 IntByReference auxTypeSize, PointerByReference auxTypeData,
+                                 IntByReference complete);
+
+    /**
      * {@code int MXCreateCachedOpEx(SymbolHandle handle, int num_flags, const char **keys, const char **vals,
      * CachedOpHandle *out)}: a runnable graph, Gluon's hybridized form.
      */

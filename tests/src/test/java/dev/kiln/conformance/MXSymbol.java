@@ -3,6 +3,7 @@ package dev.kiln.conformance;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
@@ -13,8 +14,8 @@ import java.util.Map;
 
 /**
  * One MXNet symbol handle owned by the harness: made from JSON ({@code mx.sym.load_json}), a variable, an op applied
- * to symbols ({@code mx.sym.<Op>(..., name=...)}) or a group; saved back to JSON, listed, shape-inferred, and run as
- * a cached op (Gluon's hybridized execution). Close it to free the native symbol.
+ * to symbols ({@code mx.sym.<Op>(..., name=...)}) or a group; saved back to JSON, listed, shape- and dtype-inferred
+ * (complete or partial), and run as a cached op (Gluon's hybridized execution). Close it to free the native symbol.
  */
 final class MXSymbol implements AutoCloseable {
     private final MXNet mx;
@@ -122,11 +123,25 @@ final class MXSymbol implements AutoCloseable {
                 "MXSymbolListAuxiliaryStates");
     }
 
-    /** Shapes MXNet infers from the given argument shapes ({@code infer_shape}), or null if incomplete. */
+    /**
+     * Shapes of the arguments, outputs and auxiliary states, in MXNet's list orders. From partial inference an
+     * unknown dim is {@link Shape#UNKNOWN} and an unknown rank {@link Shape#unknownRank()}; in legacy shape mode
+     * MXNet cannot tell an unknown rank from a known 0-d shape and this reads both as unknown.
+     */
     record Shapes(List<Shape> arguments, List<Shape> outputs, List<Shape> auxiliaryStates) {
     }
 
+    /** Shapes MXNet infers from the given argument shapes ({@code infer_shape}), or null if incomplete. */
     Shapes inferShape(Map<String, Shape> given) {
+        return inferShapes(given, false);
+    }
+
+    /** What MXNet infers from the given argument shapes, known or not ({@code infer_shape_partial}). */
+    Shapes inferShapePartial(Map<String, Shape> given) {
+        return inferShapes(given, true);
+    }
+
+    private Shapes inferShapes(Map<String, Shape> given, boolean partial) {
         synchronized (mx) {
             Map<String, Shape> in = new LinkedHashMap<>(given);
             String[] keys = in.keySet().toArray(String[]::new);
@@ -138,6 +153,7 @@ final class MXSymbol implements AutoCloseable {
                 }
                 indPtr[i + 1] = data.size();
             }
+            int[] flat = data.stream().mapToInt(Integer::intValue).toArray();
             IntByReference inSize = new IntByReference();
             IntByReference outSize = new IntByReference();
             IntByReference auxSize = new IntByReference();
@@ -146,14 +162,51 @@ final class MXSymbol implements AutoCloseable {
                 refs[i] = new PointerByReference();
             }
             IntByReference complete = new IntByReference();
-            mx.check(mx.api().MXSymbolInferShapeEx(handle(), keys.length, keys, indPtr,
-                    data.stream().mapToInt(Integer::intValue).toArray(), inSize, refs[0], refs[1], outSize, refs[2],
-                    refs[3], auxSize, refs[4], refs[5], complete), "MXSymbolInferShapeEx(" + given + ")");
-            if (complete.getValue() == 0) {
+            MXNetCApi api = mx.api();
+            int rc = partial
+                    ? api.MXSymbolInferShapePartialEx(handle(), keys.length, keys, indPtr, flat, inSize, refs[0],
+                    refs[1], outSize, refs[2], refs[3], auxSize, refs[4], refs[5], complete)
+                    : api.MXSymbolInferShapeEx(handle(), keys.length, keys, indPtr, flat, inSize, refs[0], refs[1],
+                    outSize, refs[2], refs[3], auxSize, refs[4], refs[5], complete);
+            mx.check(rc, (partial ? "MXSymbolInferShapePartialEx(" : "MXSymbolInferShapeEx(") + given + ")");
+            if (!partial && complete.getValue() == 0) {
                 return null;
             }
-            return new Shapes(shapes(inSize.getValue(), refs[0], refs[1]), shapes(outSize.getValue(), refs[2],
-                    refs[3]), shapes(auxSize.getValue(), refs[4], refs[5]));
+            boolean known = !partial;
+            return new Shapes(shapes(inSize.getValue(), refs[0], refs[1], known),
+                    shapes(outSize.getValue(), refs[2], refs[3], known),
+                    shapes(auxSize.getValue(), refs[4], refs[5], known));
+        }
+    }
+
+    /** Dtypes of the arguments, outputs and auxiliary states in MXNet's list orders; null where unknown. */
+    record Types(List<DType> arguments, List<DType> outputs, List<DType> auxiliaryStates, boolean complete) {
+    }
+
+    /**
+     * The dtypes MXNet infers from the given argument dtypes: {@code infer_type}, or with {@code partial}
+     * {@code infer_type_partial}; both report what they know and whether that is everything.
+     */
+    Types inferType(Map<String, DType> given, boolean partial) {
+        synchronized (mx) {
+            String[] keys = given.keySet().toArray(String[]::new);
+            int[] flags = given.values().stream().mapToInt(DType::flag).toArray();
+            IntByReference inSize = new IntByReference();
+            IntByReference outSize = new IntByReference();
+            IntByReference auxSize = new IntByReference();
+            PointerByReference inData = new PointerByReference();
+            PointerByReference outData = new PointerByReference();
+            PointerByReference auxData = new PointerByReference();
+            IntByReference complete = new IntByReference();
+            MXNetCApi api = mx.api();
+            int rc = partial
+                    ? api.MXSymbolInferTypePartial(handle(), keys.length, keys, flags, inSize, inData, outSize,
+                    outData, auxSize, auxData, complete)
+                    : api.MXSymbolInferType(handle(), keys.length, keys, flags, inSize, inData, outSize, outData,
+                    auxSize, auxData, complete);
+            mx.check(rc, (partial ? "MXSymbolInferTypePartial(" : "MXSymbolInferType(") + given + ")");
+            return new Types(types(inSize.getValue(), inData), types(outSize.getValue(), outData),
+                    types(auxSize.getValue(), auxData), complete.getValue() != 0);
         }
     }
 
@@ -228,15 +281,39 @@ final class MXSymbol implements AutoCloseable {
         }
     }
 
-    private static List<Shape> shapes(int n, PointerByReference ndims, PointerByReference data) {
+    /**
+     * Decodes MXNet's shape arrays. Complete results hold concrete shapes. Otherwise unknowns are read in the current
+     * shape mode: in NumPy mode ndim -1 and dim -1; in legacy mode ndim 0 and dim 0.
+     */
+    private List<Shape> shapes(int n, PointerByReference ndims, PointerByReference data, boolean complete) {
         List<Shape> out = new ArrayList<>(n);
         if (n == 0) {
             return out;
         }
+        boolean numpy = mx.isNumpyShape();
         int[] rank = ndims.getValue().getIntArray(0, n);
         Pointer[] rows = data.getValue().getPointerArray(0, n);
         for (int i = 0; i < n; i++) {
-            out.add(Shape.of(rank[i] <= 0 ? new int[0] : rows[i].getIntArray(0, rank[i])));
+            if (rank[i] < 0 || (rank[i] == 0 && !complete && !numpy)) {
+                out.add(Shape.unknownRank());
+                continue;
+            }
+            int[] dims = rank[i] == 0 ? new int[0] : rows[i].getIntArray(0, rank[i]);
+            for (int d = 0; d < dims.length; d++) {
+                if (!complete && (numpy ? dims[d] < 0 : dims[d] == 0)) {
+                    dims[d] = Shape.UNKNOWN;
+                }
+            }
+            out.add(complete ? Shape.of(dims) : Shape.partial(dims));
+        }
+        return out;
+    }
+
+    private static List<DType> types(int n, PointerByReference data) {
+        List<DType> out = new ArrayList<>(n);
+        int[] flags = n == 0 ? new int[0] : data.getValue().getIntArray(0, n);
+        for (int f : flags) {
+            out.add(f < 0 ? null : DType.fromFlag(f));
         }
         return out;
     }

@@ -1,18 +1,14 @@
 package dev.kiln.conformance;
 
 import dev.kiln.op.OpRegistry;
-import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * Kiln's ops against real MXNet 1.9, one dynamic test per case of {@link CaseTable}. Cases whose op (or alias) Kiln
@@ -39,45 +35,21 @@ class OpConformanceTest {
      */
     @TestFactory
     Stream<DynamicNode> gradientsMatchMXNet() {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (CaseSpec spec : CaseTable.all()) {
-            List<DynamicNode> tests = new ArrayList<>();
-            List<OpCase> cases = spec.cases();
-            for (int i = 0; i < cases.size(); i++) {
-                OpCase c = cases.get(i);
-                if (GradientConformance.applies(c)) {
-                    tests.add(dynamicTest("#" + i + " " + c.describe(), () -> GradientConformance.check(c)));
-                }
-            }
-            if (!tests.isEmpty()) {
-                nodes.add(dynamicContainer(spec.title(), tests));
-            }
-        }
-        return nodes.stream();
+        return CaseTable.tests(GradientConformance::applies, GradientConformance::check);
     }
 
     private static Stream<DynamicNode> containers(boolean compareWithKiln) {
         OpRegistry registry = OpRegistry.global();
-        List<DynamicNode> nodes = new ArrayList<>();
         Set<String> absent = new TreeSet<>();
-        for (CaseSpec spec : CaseTable.all()) {
-            List<DynamicNode> tests = new ArrayList<>();
-            List<OpCase> cases = spec.cases();
-            for (int i = 0; i < cases.size(); i++) {
-                OpCase c = cases.get(i);
-                if (compareWithKiln && !registry.contains(c.op())) {
-                    absent.add(c.op());
-                    continue;
-                }
-                String name = "#" + i + " " + c.describe();
-                tests.add(dynamicTest(name, compareWithKiln ? () -> Conformance.check(c)
-                        : () -> Conformance.checkMXNetAgreesWithTable(c)));
+        ThrowingConsumer<OpCase> check = compareWithKiln ? Conformance::check
+                : Conformance::checkMXNetAgreesWithTable;
+        List<DynamicNode> nodes = CaseTable.tests(c -> {
+            if (compareWithKiln && !registry.contains(c.op())) {
+                absent.add(c.op());
+                return false;
             }
-            if (!tests.isEmpty()) {
-                DynamicContainer container = dynamicContainer(spec.title(), tests);
-                nodes.add(container);
-            }
-        }
+            return true;
+        }, check).toList();
         MXNet mx = MXNet.get();
         System.out.println((compareWithKiln ? "Comparing Kiln with " : "Checking the table against ") + "MXNet "
                 + mx.version() + " from " + mx.libraryPath() + ", loaded in " + mx.loadMillis() + " ms");

@@ -59,10 +59,16 @@ final class BilinearResize2DOp extends OpDef {
         return List.of(inputTypes.get(0));
     }
 
-    /** The output keeps the data's floating dtype; {@code like} lends only its shape. */
+    /**
+     * The output keeps the data's floating dtype; {@code like} lends only its shape, so any dtype will do, and as in
+     * MXNet it takes the data's when unknown.
+     */
     @Override
     public void inferTypesPartial(TypeSlots slots) {
         slots.unify(new int[] {0}, new int[] {0});
+        if (slots.numInputs() == 2 && !slots.inputKnown(1)) {
+            slots.assignInput(1, slots.input(0));
+        }
         slots.forward();
     }
 

@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 import dev.kiln.op.reduce.ReduceAxes;
 import dev.kiln.parallel.Parallel;
@@ -68,6 +69,23 @@ public final class PickOp extends OpDef {
                     + " needs " + expected);
         }
         return List.of(ReduceAxes.single(this, data, axis, attrs.get(KEEPDIMS)).outShape());
+    }
+
+    /**
+     * As MXNet: once the data's rank is known the output follows, and the index takes the data's shape without the
+     * axis, or with it as 1 when the index already has the data's rank.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape data = slots.input(0);
+        Integer axis = slots.attrs().get(AXIS);
+        if (axis != null && ShapeSlots.isRankKnown(data) && data.rank() > 0) {
+            slots.assignOutput(0, ReduceAxes.single(this, data, axis, slots.attrs().get(KEEPDIMS)).outShape());
+            Shape index = slots.input(1);
+            boolean sameRank = ShapeSlots.isRankKnown(index) && index.rank() == data.rank();
+            slots.assignInput(1, ReduceAxes.single(this, data, axis, sameRank).outShape());
+        }
+        slots.forward();
     }
 
     /** The gradient of {@code data} scatters by {@code _backward_pick}; the index gets none. */

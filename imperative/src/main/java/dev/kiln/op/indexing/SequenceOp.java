@@ -46,10 +46,16 @@ public abstract class SequenceOp extends OpDef {
         return List.of(in.get(0));
     }
 
-    /** The output keeps input 0's dtype; the index input may have any dtype. */
+    /**
+     * The output keeps input 0's dtype; {@code sequence_length} may have any dtype and, as in MXNet, takes the data's
+     * when unknown.
+     */
     @Override
     public void inferTypesPartial(TypeSlots slots) {
         slots.unify(new int[] {0}, new int[] {0});
+        if (slots.numInputs() == 2 && !slots.inputKnown(1)) {
+            slots.assignInput(1, slots.input(0));
+        }
         slots.forward();
     }
 

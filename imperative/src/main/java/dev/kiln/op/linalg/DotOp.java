@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 
 import java.util.List;
@@ -69,24 +70,47 @@ final class DotOp extends OpDef {
         boolean ta = attrs.get(TRANSPOSE_A);
         boolean tb = attrs.get(TRANSPOSE_B);
         plan(l, r, ta, tb);
+        return List.of(outShape(l, r, ta, tb));
+    }
+
+    /**
+     * As MXNet: once both ranks are known the output keeps their uncontracted axes, known or not; the contraction is
+     * checked once every dim is known.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape l = slots.input(0);
+        Shape r = slots.input(1);
+        if (ShapeSlots.isRankKnown(l) && ShapeSlots.isRankKnown(r) && !(l.isKnown() && r.isKnown())) {
+            slots.assignOutput(0, outShape(l, r, slots.attrs().get(TRANSPOSE_A), slots.attrs().get(TRANSPOSE_B)));
+        }
+        slots.forward();
+    }
+
+    private Shape outShape(Shape l, Shape r, boolean ta, boolean tb) {
+        checkRanks(l, r, ta, tb);
         if (l.rank() == 1 && r.rank() == 1) {
-            return List.of(Shape.of(1));
+            return Shape.of(1);
         }
         // lhs keeps all but its contracted axis (the first when transposed), rhs likewise (the last when transposed)
         Shape keepL = l.rank() <= 1 ? Shape.scalar() : ta ? l.slice(1, l.rank()) : l.slice(0, l.rank() - 1);
         Shape keepR = r.rank() <= 1 ? Shape.scalar() : tb ? r.slice(0, r.rank() - 1) : r.slice(1, r.rank());
-        return List.of(keepL.concat(keepR));
+        return keepL.concat(keepR);
     }
 
-    private Plan plan(Shape l, Shape r, boolean ta, boolean tb) {
+    private void checkRanks(Shape l, Shape r, boolean ta, boolean tb) {
         if (l.rank() == 0 || r.rank() == 0) {
             throw error("inputs must have at least one dimension, got lhs " + l + " and rhs " + r);
         }
+        if (l.rank() == 1 && r.rank() == 1 && (ta || tb)) {
+            throw error("cannot transpose vectors: lhs " + l + ", rhs " + r + " with transpose_a=" + pyBool(ta)
+                    + ", transpose_b=" + pyBool(tb));
+        }
+    }
+
+    private Plan plan(Shape l, Shape r, boolean ta, boolean tb) {
+        checkRanks(l, r, ta, tb);
         if (l.rank() == 1 && r.rank() == 1) {
-            if (ta || tb) {
-                throw error("cannot transpose vectors: lhs " + l + ", rhs " + r + " with transpose_a=" + pyBool(ta)
-                        + ", transpose_b=" + pyBool(tb));
-            }
             checkContraction(l, r, ta, tb, l.get(0), r.get(0));
             return new Plan(1, 1, l.get(0), 1, l.get(0), r.get(0), 1, true);
         }

@@ -10,6 +10,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 
 import java.util.List;
@@ -52,15 +53,29 @@ final class MatmulOp extends OpDef {
         return List.of(plan(in.get(0), in.get(1)).out());
     }
 
+    /**
+     * As MXNet: once both ranks are known the output follows, an unknown batch or matrix dim staying unknown unless
+     * the other operand fixes it; the core dims are checked where both are known.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        Shape a = slots.input(0);
+        Shape b = slots.input(1);
+        if (ShapeSlots.isRankKnown(a) && ShapeSlots.isRankKnown(b) && !(a.isKnown() && b.isKnown())) {
+            slots.assignOutput(0, plan(a, b).out());
+        }
+        slots.forward();
+    }
+
     private Plan plan(Shape a, Shape b) {
         if (a.rank() == 0 || b.rank() == 0) {
             throw error("input operand does not have enough dimensions: a " + a + ", b " + b
                     + " (matmul needs at least 1-D operands; use multiply for scalars)");
         }
-        Shape a2 = a.rank() == 1 ? Shape.of(1, a.get(0)) : a;
-        Shape b2 = b.rank() == 1 ? Shape.of(b.get(0), 1) : b;
+        Shape a2 = a.rank() == 1 ? Shape.partial(1, a.get(0)) : a;
+        Shape b2 = b.rank() == 1 ? Shape.partial(b.get(0), 1) : b;
         int k = a2.get(-1);
-        if (b2.get(-2) != k) {
+        if (b2.get(-2) != k && k != Shape.UNKNOWN && b2.get(-2) != Shape.UNKNOWN) {
             throw error("shape mismatch in the core dimension: a " + a + " x b " + b + ": a has " + k
                     + " columns but b has " + b2.get(-2) + " rows");
         }
@@ -73,10 +88,10 @@ final class MatmulOp extends OpDef {
         }
         Shape out = batch;
         if (a.rank() > 1) {
-            out = out.concat(Shape.of(a2.get(-2)));
+            out = out.concat(Shape.partial(a2.get(-2)));
         }
         if (b.rank() > 1) {
-            out = out.concat(Shape.of(b2.get(-1)));
+            out = out.concat(Shape.partial(b2.get(-1)));
         }
         return new Plan(a2, b2, batch, out);
     }

@@ -11,6 +11,7 @@ import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -66,6 +67,12 @@ public final class AxesReduceOp extends OpDef {
             throw error("input 'data' of shape " + s + " has no elements; " + name() + " of an empty array is undefined");
         }
         return List.of(axes(attrs, s).outShape());
+    }
+
+    /** As MXNet: once the input's rank is known the output follows, its kept dims known or not. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.forwardFromRank(s -> axes(slots.attrs(), s).outShape());
     }
 
     private ReduceAxes axes(Attrs attrs, Shape s) {

@@ -12,6 +12,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
@@ -79,6 +80,20 @@ public final class CumsumOp extends OpDef {
             throw error("attribute 'axis' = " + axis + " is out of range for input 'a' of shape " + s);
         }
         return List.of(s);
+    }
+
+    /**
+     * Along an axis the output has the input's shape, known dims flowing either way; flattened ({@code axis=None}) it
+     * is 1-d with the input's size, unknown while any input dim is, as in MXNet.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        if (slots.attrs().get(AXIS) != null) {
+            slots.unify(new int[] {0}, new int[] {0});
+            slots.forward();
+        } else {
+            slots.forwardFromRank(s -> Shape.partial(ShapeSlots.product(s, 0, s.rank())));
+        }
     }
 
     @Override

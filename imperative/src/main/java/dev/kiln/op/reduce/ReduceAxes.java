@@ -48,7 +48,7 @@ public record ReduceAxes(boolean[] reduced, Shape outShape) {
                 out[k++] = dims[i];
             }
         }
-        Shape s = k == 0 ? Shape.of(1) : Shape.of(Arrays.copyOf(out, k));
+        Shape s = k == 0 ? Shape.of(1) : Shape.partial(Arrays.copyOf(out, k));
         return new ReduceAxes(reduced, s);
     }
 

@@ -7,6 +7,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -45,27 +46,40 @@ final class Diagonal extends ShapeOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         requireKnown(in);
-        Shape s = in.get(0);
+        return List.of(outShape(attrs, in.get(0)));
+    }
+
+    /** As MXNet: once the input's rank is known the output follows, a dim that depends on an unknown one unknown. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.forwardFromRank(s -> outShape(slots.attrs(), s));
+    }
+
+    /** The output shape for an input of shape {@code s}, which may have unknown dims. */
+    private Shape outShape(Attrs attrs, Shape s) {
         int k = attrs.get(K);
         if (s.rank() == 0) {
             throw error("needs an input of rank >= 1, got shape " + s);
         }
         if (s.rank() == 1) {
-            int n = Math.addExact(s.get(0), Math.abs(k));
-            return List.of(Shape.of(n, n));
+            int n = s.get(0) == Shape.UNKNOWN ? Shape.UNKNOWN : Math.addExact(s.get(0), Math.abs(k));
+            return Shape.partial(n, n);
         }
         int[] ax = axes(attrs, s);
         int h = s.get(ax[0]);
         int w = s.get(ax[1]);
-        if (k > 0) {
-            w -= k;
-        } else {
-            h += k;
-        }
-        int len = Math.min(h, w);
-        if (len < 0) {
-            throw error("diagonal k=" + k + " does not exist in input shape " + s + " (axis1=" + ax[0] + ", axis2="
-                    + ax[1] + ")");
+        int len = Shape.UNKNOWN;
+        if (h != Shape.UNKNOWN && w != Shape.UNKNOWN) {
+            if (k > 0) {
+                w -= k;
+            } else {
+                h += k;
+            }
+            len = Math.min(h, w);
+            if (len < 0) {
+                throw error("diagonal k=" + k + " does not exist in input shape " + s + " (axis1=" + ax[0]
+                        + ", axis2=" + ax[1] + ")");
+            }
         }
         int[] out = new int[s.rank() - 1];
         int o = 0;
@@ -75,7 +89,7 @@ final class Diagonal extends ShapeOp {
             }
         }
         out[o] = len;
-        return List.of(Shape.of(out));
+        return Shape.partial(out);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -56,6 +57,9 @@ final class Padding extends ShapeOp {
                 throw error("pad_width=" + pw + " has a negative entry");
             }
             int len = in.get(i / 2);
+            if (len == Shape.UNKNOWN) {
+                continue;
+            }
             if (reflect && w[i] >= len) {
                 throw error("reflect padding of " + w[i] + " on axis " + (i / 2) + " must be smaller than its size "
                         + len + " (input shape " + in + ", pad_width=" + pw + ")");
@@ -70,13 +74,26 @@ final class Padding extends ShapeOp {
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         requireKnown(in);
-        Shape s = in.get(0);
+        return List.of(padded(attrs, in.get(0)));
+    }
+
+    /** {@code s} with each axis grown by its pads; an unknown axis stays unknown. */
+    private Shape padded(Attrs attrs, Shape s) {
         int[] w = widths(attrs, s);
         int[] out = s.dims();
         for (int i = 0; i < out.length; i++) {
-            out[i] += w[2 * i] + w[2 * i + 1];
+            out[i] = out[i] == Shape.UNKNOWN ? Shape.UNKNOWN : out[i] + w[2 * i] + w[2 * i + 1];
         }
-        return List.of(Shape.of(out));
+        return Shape.partial(out);
+    }
+
+    /**
+     * Once the input's rank is known each known axis grows by its pads, as in MXNet; an unknown one stays unknown
+     * (its length checks wait until it is known).
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.forwardFromRank(s -> padded(slots.attrs(), s));
     }
 
     /** The input index an output index {@code o} reads along one axis, or -1 for a constant element. */

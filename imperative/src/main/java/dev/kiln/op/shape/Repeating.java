@@ -9,6 +9,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 
 import java.util.List;
@@ -221,7 +222,19 @@ final class Repeating {
         @Override
         public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
             requireKnown(in);
-            Shape s = in.get(0);
+            return List.of(outShape(attrs, in.get(0)));
+        }
+
+        /**
+         * Once the input's rank is known the output follows: the target's dims, and the input's (known or not) where
+         * the target has 0; an unknown input dim is checked against the target once known.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.forwardFromRank(s -> outShape(slots.attrs(), s));
+        }
+
+        private Shape outShape(Attrs attrs, Shape s) {
             IntTuple target = attrs.get(SHAPE);
             if (target.size() != s.rank()) {
                 throw error("cannot broadcast input shape " + s + " to shape=" + target + ": ranks differ");
@@ -229,15 +242,16 @@ final class Repeating {
             int[] out = new int[s.rank()];
             for (int i = 0; i < out.length; i++) {
                 int t = target.get(i);
+                int d = s.get(i);
                 if (t == 0) {
-                    out[i] = s.get(i);
-                } else if (t > 0 && (s.get(i) == t || s.get(i) == 1)) {
+                    out[i] = d;
+                } else if (t > 0 && (d == t || d == 1 || d == Shape.UNKNOWN)) {
                     out[i] = t;
                 } else {
                     throw error("cannot broadcast input shape " + s + " to shape=" + target + " (axis " + i + ")");
                 }
             }
-            return List.of(Shape.of(out));
+            return Shape.partial(out);
         }
     }
 

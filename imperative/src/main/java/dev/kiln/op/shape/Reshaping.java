@@ -88,18 +88,37 @@ final class Reshaping {
             Shape d = in.get(0);
             IntTuple spec = attrs.get(SHAPE);
             if (!spec.isEmpty()) {
-                try {
-                    return List.of(d.reshape(spec.toArray(), attrs.get(REVERSE)));
-                } catch (KilnException e) {
-                    String m = e.getMessage();
-                    throw error(m.startsWith("Reshape: ") ? m.substring("Reshape: ".length()) : m);
-                }
+                return List.of(reshaped(d, spec, attrs.get(REVERSE)));
             }
             IntTuple target = attrs.get(TARGET_SHAPE);
             if (target == null || target.isEmpty()) {
                 throw error("attribute shape is required (got shape=" + spec + ") for input shape " + d);
             }
             return List.of(legacy(d, target.toArray(), attrs.get(KEEP_HIGHEST)));
+        }
+
+        /**
+         * Forward from an input of known rank: the special codes carry unknown dims into the output where they count,
+         * as MXNet's reshape inference does; then the reverse rule of every relabelling op.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            Shape in = slots.input(0);
+            IntTuple spec = slots.attrs().get(SHAPE);
+            if (ShapeSlots.isRankKnown(in) && !in.isKnown() && !spec.isEmpty()) {
+                slots.assignOutput(0, reshaped(in, spec, slots.attrs().get(REVERSE)));
+            }
+            super.inferShapesPartial(slots);
+        }
+
+        /** {@code d} reshaped by the special codes of {@code spec}, failing as this op. */
+        private Shape reshaped(Shape d, IntTuple spec, boolean reverse) {
+            try {
+                return d.reshape(spec.toArray(), reverse);
+            } catch (KilnException e) {
+                String m = e.getMessage();
+                throw error(m.startsWith("Reshape: ") ? m.substring("Reshape: ".length()) : m);
+            }
         }
 
         private Shape legacy(Shape d, int[] out, boolean keepHighest) {

@@ -9,6 +9,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 
 import java.util.List;
@@ -164,6 +165,15 @@ final class Slicing {
             return List.of(ranges(attrs, in.get(0)).shape());
         }
 
+        /**
+         * Each axis is sliced on its own and no check depends on an axis length, so once the input's rank is known the
+         * output's dims follow for its known dims and stay unknown for the others, as in MXNet.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.forwardFromRank(in -> knownAxes(in, ranges(slots.attrs(), filled(in)).count()));
+        }
+
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(ranges(call.attrs(), call.input(0).shape()).read(call));
@@ -173,6 +183,24 @@ final class Slicing {
         public <T> List<T> gradient(Gradient<T> g) {
             return viaBackwardOp(g);
         }
+    }
+
+    /** {@code in} with each unknown dim set to 1, to run a per-axis rule whose other axes do not depend on it. */
+    static Shape filled(Shape in) {
+        int[] d = in.dims();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] == Shape.UNKNOWN ? 1 : d[i];
+        }
+        return Shape.of(d);
+    }
+
+    /** {@code dims} where {@code in}'s dim is known, unknown where it is not. */
+    static Shape knownAxes(Shape in, int[] dims) {
+        int[] d = dims.clone();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = in.get(i) == Shape.UNKNOWN ? Shape.UNKNOWN : d[i];
+        }
+        return Shape.partial(d);
     }
 
     /**
@@ -223,6 +251,19 @@ final class Slicing {
             return List.of(ranges(attrs, in.get(0)).shape());
         }
 
+        /**
+         * Once the input's rank is known the output is the input with the sliced axis's new length, which stays
+         * unknown (and unchecked) while that axis's length is.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            slots.forwardFromRank(in -> {
+                int axis = axis(slots.attrs().get(AXIS), in.rank(), "axis", in);
+                return in.with(axis, in.get(axis) == Shape.UNKNOWN ? Shape.UNKNOWN
+                        : ranges(slots.attrs(), filled(in)).count()[axis]);
+            });
+        }
+
         @Override
         public List<NDArray> compute(Invocation call) {
             return List.of(ranges(call.attrs(), call.input(0).shape()).read(call));
@@ -251,6 +292,7 @@ final class Slicing {
             return "Slices data to the size of shape_like along some or all axes.";
         }
 
+        /** The sliced axes' counts come from {@code like}, checked against {@code in} where both are known. */
         Ranges ranges(Attrs attrs, Shape in, Shape like) {
             IntTuple axes = attrs.get(AXES);
             Ranges rg = Ranges.whole(in);
@@ -275,7 +317,7 @@ final class Slicing {
         }
 
         private void take(Ranges rg, int axis, Shape in, Shape like) {
-            if (like.get(axis) > in.get(axis)) {
+            if (in.get(axis) != Shape.UNKNOWN && like.get(axis) > in.get(axis)) {
                 throw error("axis " + axis + " of shape_like shape " + like + " is longer than that of data shape "
                         + in);
             }
@@ -286,6 +328,20 @@ final class Slicing {
         public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
             requireKnown(in);
             return List.of(ranges(attrs, in.get(0), in.get(1)).shape());
+        }
+
+        /**
+         * Once both ranks are known the output is the data's shape with the sliced axes' lengths taken from
+         * {@code shape_like}, each known or not; the check that they fit applies where both are known.
+         */
+        @Override
+        public void inferShapesPartial(ShapeSlots slots) {
+            Shape in = slots.input(0);
+            Shape like = slots.input(1);
+            if (ShapeSlots.isRankKnown(in) && ShapeSlots.isRankKnown(like) && !(in.isKnown() && like.isKnown())) {
+                slots.assignOutput(0, Shape.partial(ranges(slots.attrs(), in, like).count()));
+            }
+            slots.forward();
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,33 @@ final class Splitting {
             Shape s = in.get(0);
             int[] b = bounds(attrs, s);
             return partShapes(s, axis(attrs.get(axisAttr), s.rank(), "axis", s), b, attrs.get(squeezeAttr));
+        }
+
+        /**
+         * As MXNet: once the input's rank is known the parts follow, its other dims carried over known or not; an
+         * unknown length of the split axis leaves the parts' lengths unknown, unless the axis is squeezed away, when
+         * every part has length 1 and the axis is as long as there are parts.
+         */
+        @Override
+        public final void inferShapesPartial(ShapeSlots slots) {
+            Shape s = slots.input(0);
+            if (ShapeSlots.isRankKnown(s) && s.rank() > 0 && !s.isKnown()) {
+                Attrs attrs = slots.attrs();
+                int axis = axis(attrs.get(axisAttr), s.rank(), "axis", s);
+                boolean squeeze = attrs.get(squeezeAttr);
+                if (squeeze && s.get(axis) == Shape.UNKNOWN) {
+                    slots.assignInput(0, s.with(axis, slots.numOutputs()));
+                    s = slots.input(0);
+                }
+                if (s.get(axis) != Shape.UNKNOWN) {
+                    slots.assignOutputs(partShapes(s, axis, bounds(attrs, s), squeeze));
+                } else {
+                    for (int i = 0; i < slots.numOutputs(); i++) {
+                        slots.assignOutput(i, squeeze ? s.remove(axis) : s);
+                    }
+                }
+            }
+            slots.forward();
         }
 
         @Override

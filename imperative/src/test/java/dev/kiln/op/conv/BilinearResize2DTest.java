@@ -3,6 +3,7 @@ package dev.kiln.op.conv;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.InferenceRun;
 import dev.kiln.op.OpRegistry;
 import dev.kiln.op.Ops;
 import org.junit.jupiter.api.Test;
@@ -106,5 +107,15 @@ class BilinearResize2DTest {
         NDArray ints = NDArray.zeros(Shape.of(1, 1, 2, 2), DType.INT32, dev.kiln.ndarray.Device.cpu());
         assertThatThrownBy(() -> Ops.call(OP, Ops.attrs("height", 3, "width", 3), ints))
                 .hasMessageContaining("input 'data' has dtype int32");
+    }
+
+    @Test
+    void likeTakesTheDataDTypeOnlyWhenUnknown() {
+        InferenceRun<DType> unknown = InferenceRun.types(OP, Map.of("mode", "like"), DType.FLOAT64, null);
+        assertThat(unknown.inputs()).containsExactly(DType.FLOAT64, DType.FLOAT64);
+        assertThat(unknown.outputs()).containsExactly(DType.FLOAT64);
+        InferenceRun<DType> given = InferenceRun.types(OP, Map.of("mode", "like"), DType.FLOAT32, DType.INT32);
+        assertThat(given.inputs()).containsExactly(DType.FLOAT32, DType.INT32);
+        assertThat(given.outputs()).containsExactly(DType.FLOAT32);
     }
 }
