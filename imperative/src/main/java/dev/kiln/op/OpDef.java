@@ -57,6 +57,15 @@ public abstract class OpDef {
         return aliases;
     }
 
+    /**
+     * The name symbol files store for this op: the name MXNet 1.x registers, so that MXNet loads what Kiln writes.
+     * The same as {@link #name} except for ops Kiln names after NumPy where MXNet 1.x only has an {@code _npi_} op
+     * ({@code matmul} is written {@code _npi_matmul}); reading accepts both, through the aliases.
+     */
+    public String mxnetName() {
+        return name;
+    }
+
     public final List<AttrSpec<?>> attrSpecs() {
         return attrSpecs;
     }

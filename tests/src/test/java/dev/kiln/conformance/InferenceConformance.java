@@ -60,7 +60,7 @@ final class InferenceConformance {
         MXNet mx = MXNet.get();
         boolean prevNumpy = mx.setNumpyShape(c.numpyShape());
         try (MXSymbols m = new MXSymbols()) {
-            MXSymbol s = m.fromJson(mxnetJson(k, op, c.op()));
+            MXSymbol s = m.fromJson(k.toJson());
             if (!k.listArguments().equals(s.listArguments())
                     || !k.listAuxiliaryStates().equals(s.listAuxiliaryStates())) {
                 cmp.problem("arguments and aux states: Kiln " + k.listArguments() + " " + k.listAuxiliaryStates()
@@ -136,19 +136,6 @@ final class InferenceConformance {
         Map<String, Object> attrs = new LinkedHashMap<>(c.attrs());
         attrs.put("name", "op");
         return Symbol.group(sym.apply(c.op(), attrs, vars));
-    }
-
-    /**
-     * Kiln's JSON for {@code k}. Kiln writes its own name for the op; where that is a Kiln name MXNet 1.9 lacks
-     * ({@code matmul} for {@code _npi_matmul}, {@code isnan} for {@code _npi_isnan}), the case's MXNet name is put in
-     * its place so that MXNet can load the graph and the inference can still be compared.
-     */
-    private static String mxnetJson(Symbol k, OpDef op, String caseOp) {
-        String json = k.toJson();
-        if (MXNet.get().opNames().contains(op.name())) {
-            return json;
-        }
-        return json.replace("\"op\": \"" + op.name() + "\"", "\"op\": \"" + caseOp + "\"");
     }
 
     /**

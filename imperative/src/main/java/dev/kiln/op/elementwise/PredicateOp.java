@@ -29,6 +29,12 @@ public final class PredicateOp extends OpDef {
         this.test = test;
     }
 
+    /** MXNet 1.x has these NumPy predicates only as {@code _npi_isnan} and friends, their alias here. */
+    @Override
+    public String mxnetName() {
+        return aliases().stream().filter(a -> a.startsWith("_npi_")).findFirst().orElse(name());
+    }
+
     @Override
     public String doc() {
         return doc;

@@ -27,6 +27,12 @@ final class MatmulOp extends OpDef {
         super("matmul", OpFamily.LINALG, List.of("a", "b"), List.of(), "_npi_matmul");
     }
 
+    /** MXNet 1.x has NumPy's matmul only as {@code _npi_matmul}. */
+    @Override
+    public String mxnetName() {
+        return "_npi_matmul";
+    }
+
     @Override
     public String doc() {
         return "Matrix product of two arrays with NumPy's broadcasting and 1-D promotion rules.";

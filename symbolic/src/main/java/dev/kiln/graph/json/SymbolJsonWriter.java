@@ -80,7 +80,7 @@ final class SymbolJsonWriter {
     private static void writeNode(DmlcJsonWriter w, Node n, int[] newIndex, int[] versions) {
         w.beginObject(true);
         w.key("op");
-        w.string(n instanceof OpNode op ? op.op().name() : "null");
+        w.string(n instanceof OpNode op ? op.op().mxnetName() : "null");
         w.key("name");
         w.string(n.name());
         Map<String, String> attrs = attributes(n);

@@ -85,6 +85,17 @@ class SymbolJsonRoundTripTest {
     }
 
     @Test
+    void numpyNamedOpsAreWrittenUnderMXNetsNpiNamesAndReadBack() {
+        Symbol a = Symbol.var("a");
+        Symbol s = Symbol.group(sym.matmul(a, Symbol.var("b"), Map.of("name", "mm")),
+                sym.isnan(a, Map.of("name", "nan")));
+        String json = s.toJson();
+        assertThat(json).contains("\"op\": \"_npi_matmul\"").contains("\"op\": \"_npi_isnan\"")
+                .doesNotContain("\"op\": \"matmul\"");
+        assertThat(Symbol.fromJson(json).graph()).isEqualTo(s.graph());
+    }
+
+    @Test
     void saveWritesTheJsonAtomicallyAndLoadReadsItBack(@TempDir Path dir) throws IOException {
         Symbol s = convNet();
         Path file = dir.resolve("net-symbol.json");
