@@ -33,9 +33,6 @@ abstract class GraphInference<V> {
     /** What the variable declares about itself ({@code __shape__}, {@code __dtype__}), or null. */
     abstract V declared(Variable v);
 
-    /** Merges two values, null if they contradict. */
-    abstract V merge(V a, V b);
-
     abstract boolean isKnown(V value);
 
     /** Slots for one op node over the current values. */
@@ -47,15 +44,14 @@ abstract class GraphInference<V> {
     /** "shape" or "dtype", for messages. */
     abstract String what();
 
-    /** Runs the pass with values the caller knows for variables, by name. */
+    /**
+     * Runs the pass with values the caller knows for variables, by name. A given value replaces the variable's
+     * annotation, as in MXNet: a {@code __shape__} is a hint (an exported {@code data} of batch 1 runs with batch 8).
+     */
     final InferenceResult<V> run(Map<String, V> given) {
         for (int i = 0; i < graph.size(); i++) {
             if (graph.node(i) instanceof Variable v) {
-                V seed = merge(declared(v), given.get(v.name()));
-                if (seed == null && declared(v) != null && given.get(v.name()) != null) {
-                    throw new KilnException(what() + " inference: argument '" + v.name() + "' was given " + what()
-                            + " " + given.get(v.name()) + " but is declared with " + declared(v));
-                }
+                V seed = given.containsKey(v.name()) ? given.get(v.name()) : declared(v);
                 values[rowPtr[i]] = seed;
             }
         }

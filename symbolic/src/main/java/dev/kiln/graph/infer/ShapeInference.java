@@ -34,11 +34,6 @@ public final class ShapeInference extends GraphInference<Shape> {
     }
 
     @Override
-    Shape merge(Shape a, Shape b) {
-        return ShapeSlots.mergeShapes(a, b);
-    }
-
-    @Override
     boolean isKnown(Shape value) {
         return value != null && value.isKnown();
     }

@@ -42,14 +42,6 @@ public final class TypeInference extends GraphInference<DType> {
     }
 
     @Override
-    DType merge(DType a, DType b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a == b ? a : null;
-    }
-
-    @Override
     boolean isKnown(DType value) {
         return value != null;
     }
