@@ -46,7 +46,7 @@ public final class Attrs {
                     continue; // graph annotations (__shape__, __lr_mult__, ...) and a node name are not op attributes
                 }
                 if (op.acceptsExtraAttrs()) {
-                    extras.put(name, extraString(e.getValue()));
+                    extras.put(name, PythonFormat.str(e.getValue()));
                     continue;
                 }
                 throw new KilnException("op '" + op.name() + "' has no attribute '" + name + "'; its attributes are "
@@ -79,17 +79,6 @@ public final class Attrs {
         }
         return new Attrs(op.name(), Collections.unmodifiableMap(values), Collections.unmodifiableSet(explicit),
                 Collections.unmodifiableMap(extras));
-    }
-
-    /** An undeclared attribute's value as MXNet's Python front end would pass it: {@code str(value)}. */
-    private static String extraString(Object v) {
-        return switch (v) {
-            case null -> "None";
-            case Boolean b -> PythonFormat.formatBool(b);
-            case Double d -> PythonFormat.formatFloat(d);
-            case Float f -> PythonFormat.formatFloat(f);
-            default -> v.toString();
-        };
     }
 
     /** The value of {@code spec}, or {@code null} for an optional attribute left at {@code None}. */

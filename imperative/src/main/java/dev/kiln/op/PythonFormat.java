@@ -36,4 +36,18 @@ public final class PythonFormat {
     public static String formatBool(boolean b) {
         return b ? "True" : "False";
     }
+
+    /**
+     * Python's {@code str(value)} for a keyword value MXNet's front end passes on as a string: floats as
+     * {@link #formatFloat}, booleans as {@code True}/{@code False}, null as {@code None}, anything else by toString.
+     */
+    public static String str(Object v) {
+        return switch (v) {
+            case null -> "None";
+            case Boolean b -> formatBool(b);
+            case Double d -> formatFloat(d);
+            case Float f -> formatFloat(f);
+            default -> v.toString();
+        };
+    }
 }

@@ -45,7 +45,7 @@ public final class VarAttrs {
                         throw new KilnException("Symbol.var('" + name + "'): unknown attribute '" + key + "'; use "
                                 + "shape, dtype, init, lr_mult, wd_mult, stype or a __name__ annotation");
                     }
-                    out.put(key, v instanceof Boolean b ? PythonFormat.formatBool(b) : v.toString());
+                    out.put(key, PythonFormat.str(v));
                 }
             }
         }
@@ -127,9 +127,7 @@ public final class VarAttrs {
 
     private static String number(String name, String key, Object v) {
         return switch (v) {
-            case Double d -> PythonFormat.formatFloat(d);
-            case Float f -> PythonFormat.formatFloat(f);
-            case Number n -> n.toString();
+            case Number n -> PythonFormat.str(n);
             default -> throw new KilnException("Symbol.var('" + name + "'): " + key + " must be a number, got " + v);
         };
     }

@@ -36,7 +36,7 @@ public final class Sym implements F<Symbol> {
         raw.entrySet().removeIf(e -> {
             String k = e.getKey();
             if (k.startsWith("__") && k.endsWith("__") || AttrScope.HIDDEN_KEYS.contains(k)) {
-                annotations.put(AttrScope.annotationKey(k), pythonString(e.getValue()));
+                annotations.put(AttrScope.annotationKey(k), PythonFormat.str(e.getValue()));
                 return true;
             }
             return false;
@@ -89,17 +89,6 @@ public final class Sym implements F<Symbol> {
             attrs.putIfAbsent("__init__", init);
         }
         return attrs;
-    }
-
-    /** A keyword value as MXNet's Python front end passes it on: {@code str(value)}. */
-    private static String pythonString(Object v) {
-        return switch (v) {
-            case Double d -> PythonFormat.formatFloat(d);
-            case Float f -> PythonFormat.formatFloat(f);
-            case Boolean b -> PythonFormat.formatBool(b);
-            case null -> "None";
-            default -> v.toString();
-        };
     }
 
     private static SymbolNode.Out single(OpDef op, String node, String input, Symbol s) {

@@ -72,7 +72,7 @@ abstract class GraphInference<V> {
                 changed |= step(i);
             }
         }
-        return new InferenceResult<>(graph, rowPtr, values, what());
+        return new InferenceResult<>(graph, rowPtr, values, what(), this::isKnown);
     }
 
     @SuppressWarnings("unchecked")
@@ -96,7 +96,7 @@ abstract class GraphInference<V> {
             infer(node, slots);
         } catch (KilnException e) {
             throw new KilnException(what() + " inference failed at node '" + node.name() + "' (" + node.op().name()
-                    + ") with input " + what() + "s " + describeInputs(node, in) + ": " + e.getMessage(), e);
+                    + ") with input " + what() + "s " + InferenceResult.describeInputs(node, in) + ": " + e.getMessage(), e);
         }
         if (!slots.changed()) {
             return false;
@@ -118,16 +118,6 @@ abstract class GraphInference<V> {
             }
         }
         return true;
-    }
-
-    private String describeInputs(OpNode node, List<V> in) {
-        StringBuilder sb = new StringBuilder("{");
-        List<String> names = node.inputNames();
-        for (int k = 0; k < in.size(); k++) {
-            sb.append(k == 0 ? "" : ", ").append(names.get(k)).append('=')
-                    .append(in.get(k) == null ? "unknown" : in.get(k));
-        }
-        return sb.append('}').toString();
     }
 
     private List<String> variableNames() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What an inference pass found: a value (possibly unknown, {@code null}) for every entry of the graph, read by
@@ -23,12 +24,14 @@ public final class InferenceResult<V> {
     private final int[] rowPtr;
     private final Object[] values;
     private final String what;
+    private final Predicate<V> isKnown;
 
-    InferenceResult(Graph graph, int[] rowPtr, Object[] values, String what) {
+    InferenceResult(Graph graph, int[] rowPtr, Object[] values, String what, Predicate<V> isKnown) {
         this.graph = graph;
         this.rowPtr = rowPtr;
         this.values = values.clone();
         this.what = what;
+        this.isKnown = isKnown;
     }
 
     public Graph graph() {
@@ -126,17 +129,26 @@ public final class InferenceResult<V> {
     }
 
     private String describe(OpNode op) {
+        List<V> in = new ArrayList<>(op.inputs().size());
+        for (Entry e : op.inputs()) {
+            in.add(entry(e));
+        }
+        return describeInputs(op, in);
+    }
+
+    /** {@code {data=(2, 3), weight=unknown}}: an op node's input names with their values, for error messages. */
+    static String describeInputs(OpNode node, List<?> in) {
         StringBuilder sb = new StringBuilder("{");
-        List<String> names = op.inputNames();
-        for (int k = 0; k < op.inputs().size(); k++) {
-            V v = entry(op.inputs().get(k));
-            sb.append(k == 0 ? "" : ", ").append(names.get(k)).append('=').append(v == null ? "unknown" : v);
+        List<String> names = node.inputNames();
+        for (int k = 0; k < in.size(); k++) {
+            sb.append(k == 0 ? "" : ", ").append(names.get(k)).append('=')
+                    .append(in.get(k) == null ? "unknown" : in.get(k));
         }
         return sb.append('}').toString();
     }
 
     private boolean known(V v) {
-        return v != null && (!(v instanceof dev.kiln.ndarray.Shape s) || s.isKnown());
+        return isKnown.test(v);
     }
 
     private List<V> ofNodes(List<Integer> nodes) {
