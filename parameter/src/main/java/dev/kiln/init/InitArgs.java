@@ -30,6 +30,11 @@ final class InitArgs {
         return n;
     }
 
+    /** An argument of any JSON type (required). */
+    Object raw(String key) {
+        return value(key, null);
+    }
+
     /** A string argument, or {@code fallback} when absent. */
     String string(String key, String fallback) {
         Object v = value(key, fallback);

@@ -23,7 +23,7 @@ final class InitRegistry {
     static {
         builtIn(a -> new Zero(), "zero", "zeros");
         builtIn(a -> new One(), "one", "ones");
-        builtIn(a -> new Constant(a.number("value", null)), "constant");
+        builtIn(a -> Constant.fromJson(a.raw("value")), "constant");
         builtIn(a -> new Uniform(a.number("scale", Uniform.DEFAULT_SCALE)), "uniform");
         builtIn(a -> new Normal(a.number("sigma", Normal.DEFAULT_SIGMA)), "normal");
         builtIn(a -> new TruncatedNormal(a.number("mean", TruncatedNormal.DEFAULT_MEAN),

@@ -87,7 +87,8 @@ public abstract class Initializer {
      * name's suffix decides: {@code weight} uses {@link #initWeight}, {@code bias}, {@code beta} and {@code min}
      * become 0, {@code gamma} and {@code max} become 1, as in MXNet. As a Kiln extension, {@code running_mean} and
      * {@code moving_mean} become 0 and {@code running_var} and {@code moving_var} become 1, so batch-norm statistics
-     * need no initialiser of their own. Any other name is an error.
+     * need no initialiser of their own. Any other name is filled by {@link #initWeight}, as Gluon fills every
+     * parameter without an initialiser of its own (MXNet's symbolic Module would refuse it).
      */
     public final void initialize(InitDesc desc, NDArray target) {
         Objects.requireNonNull(desc, "desc");
@@ -119,9 +120,7 @@ public abstract class Initializer {
         } else if (n.endsWith("max") || n.endsWith("running_var") || n.endsWith("moving_var")) {
             target.fill(1);
         } else {
-            throw new KilnException("Unknown initialization pattern for '" + n + "': by default only names ending in"
-                    + " weight (the initializer), bias, beta, min, running_mean, moving_mean (0), gamma, max,"
-                    + " running_var or moving_var (1) are initialized; give the parameter its own initializer");
+            initWeight(desc, target);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.kiln.init;
 
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
 import dev.kiln.random.Random;
 import org.junit.jupiter.api.Test;
 
@@ -164,10 +165,20 @@ class DumpsAndCreateTest {
     }
 
     @Test
+    void arrayConstantDumpsNestedListsAndCreateRebuildsIt() {
+        Constant fromArray = new Constant(NDArray.of(Shape.of(2, 2), 1f, 2f, 3f, 4.5f));
+        assertThat(fromArray.dumps()).isEqualTo("[\"constant\", {\"value\": [[1.0, 2.0], [3.0, 4.5]]}]");
+        NDArray target = NDArray.zeros(2, 2);
+        Initializer.create(fromArray.dumps()).initialize(new InitDesc("w"), target);
+        assertThat(target.toDoubleArray()).containsExactly(1, 2, 3, 4.5);
+        assertThat(new Constant(NDArray.from(new int[] {1, 2})).dumps())
+                .isEqualTo("[\"constant\", {\"value\": [1, 2]}]");
+        assertThatThrownBy(() -> Initializer.create("[\"constant\", {\"value\": [[1], [2, 3]]}]"))
+                .hasMessageContaining("ragged");
+    }
+
+    @Test
     void initializersWithoutAJsonFormSayWhy() {
-        Constant fromArray = new Constant(NDArray.zeros(2, 2));
-        assertThatThrownBy(fromArray::dumps).isInstanceOf(KilnException.class)
-                .hasMessageContaining("array value of shape (2, 2)");
         Mixed mixed = new Mixed(List.of(".*"), List.of(new Zero()));
         assertThatThrownBy(mixed::dumps).isInstanceOf(KilnException.class).hasMessageContaining("no JSON form");
         assertThat(mixed.toString()).isEqualTo("mixed");

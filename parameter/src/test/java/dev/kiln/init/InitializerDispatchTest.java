@@ -58,14 +58,10 @@ class InitializerDispatchTest {
     }
 
     @Test
-    void anUnknownSuffixIsAnErrorNamingTheParameterAndTheKnownSuffixes() {
-        assertThatThrownBy(() -> filled(new Sevens(), new InitDesc("lstm0_state")))
-                .isInstanceOf(KilnException.class)
-                .hasMessageContaining("'lstm0_state'")
-                .hasMessageContaining("weight")
-                .hasMessageContaining("bias")
-                .hasMessageContaining("gamma")
-                .hasMessageContaining("running_var");
+    void anyOtherNameIsFilledByTheWeightRuleAsGluonDoes() {
+        Sevens init = new Sevens();
+        assertThat(filled(init, new InitDesc("lstm0_state"))).containsOnly(7);
+        assertThat(init.weights).containsExactly("lstm0_state");
     }
 
     @Test

@@ -101,7 +101,8 @@ public final class InferenceResult<V> {
         for (int i : graph.variableNodes()) {
             V v = entry(i, 0);
             if (!known(v)) {
-                missing.add("'" + graph.node(i).name() + "'" + (v == null ? "" : " (known so far: " + v + ")"));
+                missing.add("'" + graph.node(i).name() + "'" + (v == null ? "" : " (known so far: " + v + ")")
+                        + consumer(i));
             }
         }
         StringBuilder msg = new StringBuilder(what + " inference is incomplete");
@@ -117,6 +118,20 @@ public final class InferenceResult<V> {
             }
         }
         throw new KilnException(msg.append(". Give the missing ").append(what).append("s as arguments").toString());
+    }
+
+    /** {@code " used by node 'fc1' (FullyConnected)"}: the first op reading a variable, for error messages. */
+    private String consumer(int variable) {
+        for (int i = variable + 1; i < graph.size(); i++) {
+            if (graph.node(i) instanceof OpNode op) {
+                for (Entry e : op.inputs()) {
+                    if (e.node() == variable) {
+                        return " used by node '" + op.name() + "' (" + op.op().name() + ")";
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     private boolean allOutputsKnown(int node) {
