@@ -27,24 +27,27 @@ class NDArrayFileTest {
     @TempDir
     Path dir;
 
-    static byte[] bytesOf(Map<String, NDArray> arrays) {
+    /** Writes to a stream; may throw {@link IOException}. */
+    private interface StreamWriter {
+        void writeTo(ByteArrayOutputStream out) throws IOException;
+    }
+
+    private static byte[] bytes(StreamWriter writer) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            NDArrayFile.write(out, arrays);
+            writer.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
+    static byte[] bytesOf(Map<String, NDArray> arrays) {
+        return bytes(out -> NDArrayFile.write(out, arrays));
+    }
+
     static byte[] bytesOf(List<NDArray> arrays) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            NDArrayFile.write(out, arrays);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return bytes(out -> NDArrayFile.write(out, arrays));
     }
 
     /** A fixture written by make_params_fixtures.py from the published layout. */
