@@ -133,7 +133,10 @@ public final class NDArrayFile {
         return read(Channels.newChannel(new ByteArrayInputStream(bytes)), bytes.length, source);
     }
 
-    /** Reads a file of exactly {@code length} bytes from {@code channel}; {@code source} names it in errors. */
+    /**
+     * Reads a file of exactly {@code length} bytes from a blocking {@code channel} (left open); {@code source} names
+     * it in errors. A channel that ends early is reported as truncation.
+     */
     public static Contents read(ReadableByteChannel channel, long length, String source) {
         return NDArrayFileReader.read(channel, length, source);
     }
