@@ -32,7 +32,6 @@ public final class Npy {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int MAX_HEADER = 1 << 20;
     private static final int ALIGN = 64;
-    private static final int CHUNK = 1 << 13;
 
     private Npy() {
     }
@@ -108,24 +107,8 @@ public final class Npy {
     static void writeTo(OutputStream out, NDArray array) throws IOException {
         out.write(header(array));
         DType t = array.dtype();
-        Object data = t == DType.BFLOAT16 ? Storage.convert(t, array.data(), DType.FLOAT32) : array.data();
-        int n = array.size();
-        int size = t == DType.BFLOAT16 ? 4 : t.byteSize();
-        ByteBuffer buf = ByteBuffer.allocate(CHUNK * size).order(ByteOrder.LITTLE_ENDIAN);
-        for (int from = 0; from < n; from += CHUNK) {
-            int to = Math.min(n, from + CHUNK);
-            buf.clear();
-            switch (data) {
-                case float[] a -> buf.asFloatBuffer().put(a, from, to - from);
-                case double[] a -> buf.asDoubleBuffer().put(a, from, to - from);
-                case short[] a -> buf.asShortBuffer().put(a, from, to - from);
-                case int[] a -> buf.asIntBuffer().put(a, from, to - from);
-                case long[] a -> buf.asLongBuffer().put(a, from, to - from);
-                case byte[] a -> buf.put(a, from, to - from);
-                default -> throw new IllegalStateException(data.getClass().getName());
-            }
-            out.write(buf.array(), 0, (to - from) * size);
-        }
+        ElementBytes.writeLittleEndian(out,
+                t == DType.BFLOAT16 ? Storage.convert(t, array.data(), DType.FLOAT32) : array.data());
     }
 
     /**
@@ -224,24 +207,9 @@ public final class Npy {
     }
 
     private static Object toStorage(DType t, byte[] raw, int n, ByteOrder order) {
-        ByteBuffer b = ByteBuffer.wrap(raw).order(order);
         Object out = Storage.allocate(t, n);
-        switch (out) {
-            case float[] a -> b.asFloatBuffer().get(a);
-            case double[] a -> b.asDoubleBuffer().get(a);
-            case short[] a -> b.asShortBuffer().get(a);
-            case int[] a -> b.asIntBuffer().get(a);
-            case long[] a -> b.asLongBuffer().get(a);
-            case byte[] a -> {
-                System.arraycopy(raw, 0, a, 0, n);
-                if (t == DType.BOOL) {
-                    for (int i = 0; i < n; i++) {
-                        a[i] = (byte) (a[i] != 0 ? 1 : 0);
-                    }
-                }
-            }
-            default -> throw new IllegalStateException(out.getClass().getName());
-        }
+        ElementBytes.get(ByteBuffer.wrap(raw).order(order), out, 0, n);
+        ElementBytes.canonicalizeBools(t, out);
         return out;
     }
 

@@ -100,8 +100,9 @@ final class MXNet {
     /** Uploads a copy of a Kiln array (any device's contents; MXNet keeps it on its CPU). */
     synchronized MXArray array(NDArray a) {
         Shape shape = a.shape();
-        if (!numpyShape && (shape.rank() == 0 || shape.size() == 0)) {
-            // MXNet 1.x's legacy (non-NumPy) shape mode reads ndim 0 and dim 0 as "unknown"
+        if (!numpyShape && shape.rank() == 0) {
+            // MXNet 1.x's legacy (non-NumPy) shape mode reads ndim 0 as "unknown"; zero-size arrays such as (2, 0)
+            // exist there (they save and load), though its ops read a 0 dim as unknown
             throw new IllegalArgumentException("MXNet's legacy shape mode cannot hold an array of shape " + shape);
         }
         PointerByReference out = new PointerByReference();

@@ -1,0 +1,24 @@
+package dev.kiln.io;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kiln.KilnException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Coverage-guided fuzzing of the NDArray file reader with Jazzer. A normal build replays the seed files in
+ * {@code NDArrayFileFuzzTestInputs/readerRaisesOnlyKilnException} (regression mode); {@code JAZZER_FUZZ=1} with
+ * {@code -Dtest=NDArrayFileFuzzTest} fuzzes for real. Any exception other than a {@link KilnException}, or one that
+ * only the reader's last-resort wrapping caught, is a finding.
+ */
+class NDArrayFileFuzzTest {
+    @FuzzTest(maxDuration = "60s")
+    void readerRaisesOnlyKilnException(byte[] data) {
+        try {
+            NDArrayFile.Contents c = NDArrayFile.read(data, "fuzz");
+            assertThat(c.keys().isEmpty() || c.keys().size() == c.arrays().size()).isTrue();
+        } catch (KilnException e) {
+            assertThat(e.getMessage()).startsWith("cannot read fuzz: ").doesNotContain(NDArrayFileReader.MALFORMED);
+        }
+    }
+}
