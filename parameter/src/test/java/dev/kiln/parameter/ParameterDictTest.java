@@ -181,4 +181,45 @@ class ParameterDictTest {
         d.resetDevice(List.of(Device.gpu(0)));
         assertThat(w.devices()).containsExactly(Device.gpu(0));
     }
+
+    @Test
+    void sameSeedGivesTheSameInitialValues() {
+        double[][] runs = new double[2][];
+        for (int r = 0; r < 2; r++) {
+            dev.kiln.random.Random.seed(11);
+            ParameterDict d = new ParameterDict("m_");
+            d.get("weight", ParameterSpec.of().shape(4, 5));
+            d.initialize(new dev.kiln.init.Xavier());
+            runs[r] = d.parameter("m_weight").data().toDoubleArray();
+        }
+        assertThat(runs[1]).containsExactly(runs[0]);
+        assertThat(runs[0]).doesNotContain(0.0);
+    }
+
+    @Test
+    void verboseInitializationLogsEachParameterWithItsInitializer() {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Parameter.class.getName());
+        List<String> lines = new java.util.ArrayList<>();
+        java.util.logging.Handler h = new java.util.logging.Handler() {
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            public void flush() {
+            }
+
+            public void close() {
+            }
+        };
+        log.addHandler(h);
+        try {
+            ParameterDict d = new ParameterDict("m_");
+            d.get("weight", ParameterSpec.of().shape(2, 2));
+            d.initialize(new dev.kiln.init.Uniform(0.1), List.of(Device.cpu()), true, false);
+        } finally {
+            log.removeHandler(h);
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).contains("m_weight").contains("(2, 2)")
+                .contains("[\"uniform\", {\"scale\": 0.1}]"));
+    }
 }

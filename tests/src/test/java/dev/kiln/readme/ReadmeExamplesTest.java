@@ -6,6 +6,12 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.creation.NDArrays;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.random.Random;
+import dev.kiln.init.Xavier;
+import dev.kiln.parameter.DeferredInitialization;
+import dev.kiln.parameter.LoadOptions;
+import dev.kiln.parameter.Parameter;
+import dev.kiln.parameter.ParameterDict;
+import dev.kiln.parameter.ParameterSpec;
 import dev.kiln.symbol.Symbol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,5 +91,23 @@ class ReadmeExamplesTest {
         assertThat(net.summary(Map.of("data", Shape.of(32, 784)))).contains("Total params: 101770");
         net.save(dir.resolve("mlp-symbol.json"));
         assertThat(Symbol.load(dir.resolve("mlp-symbol.json")).graph()).isEqualTo(net.graph());
+    }
+
+    @Test
+    void parametersExampleDefersThenMaterialisesAndRoundTripsAFile(@TempDir Path dir) {
+        ParameterDict params = new ParameterDict("dense0_");
+        Parameter w = params.get("weight", ParameterSpec.of().shape(10, 0).allowDeferredInit(true));
+        Parameter b = params.get("bias", ParameterSpec.of().shape(10).init("zeros"));
+        params.initialize(new Xavier());
+        assertThat(w.isDeferred()).isTrue();
+        Symbol out = sym.fullyConnected(Symbol.var("data"), w.var(), b.var(), 10);
+        DeferredInitialization.complete("dense0", out, Map.of("data", Shape.of(32, 784)), params.values());
+        assertThat(w.data()).hasShape(10, 784);
+        params.save(dir.resolve("dense.params"));
+        NDArray saved = w.data().copy();
+        w.data().fill(0);
+        params.load(dir.resolve("dense.params"), LoadOptions.defaults().allowMissing(true));
+        assertThat(w.data()).isEqualTo(saved);
+        assertThat(b.data().toDoubleArray()).containsOnly(0);
     }
 }
