@@ -220,6 +220,18 @@ public final class ParameterDict implements Iterable<Parameter> {
         params.putAll(other.params);
     }
 
+    /**
+     * Adds an existing parameter under its full name (a no-op if it is already there); a different parameter
+     * with the same name fails.
+     */
+    public void put(Parameter p) {
+        Parameter mine = params.get(p.name());
+        if (mine != null && mine != p) {
+            throw new KilnException("Cannot add Parameter '" + p.name() + "': a different parameter has that name");
+        }
+        params.put(p.name(), p);
+    }
+
     /** Initialises every parameter with Gluon's default, {@code Uniform(0.07)}, on the CPU. */
     public void initialize() {
         initialize(new Uniform());
@@ -341,7 +353,7 @@ public final class ParameterDict implements Iterable<Parameter> {
 
     /** Loads a {@code .params} file (see {@link #loadDict}). */
     public void load(Path file, LoadOptions options) {
-        ParameterLoading.load(this, NDArrayFile.loadDict(file), options, "file '" + file + "'");
+        ParameterLoading.load(params, NDArrayFile.loadDict(file), options, "file '" + file + "'");
     }
 
     /**
@@ -351,7 +363,7 @@ public final class ParameterDict implements Iterable<Parameter> {
      * and nothing is changed when any check fails.
      */
     public void loadDict(Map<String, NDArray> arrays, LoadOptions options) {
-        ParameterLoading.load(this, arrays, options, "the given arrays");
+        ParameterLoading.load(params, arrays, options, "the given arrays");
     }
 
     /** Gluon's layout: the prefix, then one parameter per line. */

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Loads arrays into a {@link ParameterDict} in two phases: match keys to parameters and check every shape and
+ * Loads arrays into parameters keyed by name (full names for a {@link ParameterDict}, structural paths for a
+ * block) in two phases: match keys to parameters and check every shape and
  * dtype, reporting all problems in one error; only then write the data, so a failed load changes nothing.
  */
-final class ParameterLoading {
+public final class ParameterLoading {
     private ParameterLoading() {
     }
 
@@ -23,30 +24,36 @@ final class ParameterLoading {
     private record Assignment(Parameter parameter, NDArray value, boolean adoptDtype) {
     }
 
-    static void load(ParameterDict dict, Map<String, NDArray> arrays, LoadOptions o, String source) {
+    /**
+     * Loads {@code arrays} into {@code targets} (key to parameter) per {@code o}; {@code source} names the arrays'
+     * origin in errors. Nothing is written unless every key, shape and dtype check passes.
+     */
+    public static void load(Map<String, Parameter> targets, Map<String, NDArray> arrays, LoadOptions o,
+                            String source) {
         Map<String, NDArray> byName = matchKeys(arrays, o, source);
         List<String> missing = new ArrayList<>();
         List<String> extra = new ArrayList<>();
         if (!o.allowMissing()) {
-            for (String name : dict.keys()) {
+            for (String name : targets.keySet()) {
                 if (!byName.containsKey(name)) {
                     missing.add(name);
                 }
             }
         }
         for (String name : byName.keySet()) {
-            if (!dict.contains(name) && !o.ignoreExtra()) {
+            if (!targets.containsKey(name) && !o.ignoreExtra()) {
                 extra.add(name);
             }
         }
         if (!missing.isEmpty() || !extra.isEmpty()) {
-            throw keyMismatch(dict, byName, missing, extra, source);
+            throw keyMismatch(targets.keySet(), byName, missing, extra, source);
         }
         List<Assignment> plan = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : byName.entrySet()) {
-            if (dict.contains(e.getKey())) {
-                Assignment a = check(dict.parameter(e.getKey()), e.getValue(), o, problems);
+            Parameter target = targets.get(e.getKey());
+            if (target != null) {
+                Assignment a = check(target, e.getValue(), o, problems);
                 if (a != null) {
                     plan.add(a);
                 }
@@ -109,7 +116,8 @@ final class ParameterLoading {
                 : new Assignment(p, value.astype(p.dtype()), false);
     }
 
-    private static KilnException keyMismatch(ParameterDict dict, Map<String, NDArray> byName, List<String> missing,
+    private static KilnException keyMismatch(java.util.Set<String> names, Map<String, NDArray> byName,
+                                             List<String> missing,
                                              List<String> extra, String source) {
         StringBuilder msg = new StringBuilder("Cannot load ").append(source).append(" into the parameters");
         if (!missing.isEmpty()) {
@@ -121,7 +129,7 @@ final class ParameterLoading {
                     .append(" (set ignoreExtra to skip them)");
         }
         msg.append(". It holds ").append(brief(byName.keySet())).append("; the parameters are ")
-                .append(brief(dict.keys())).append(". If the models are named differently, give a restorePrefix or "
+                .append(brief(names)).append(". If the models are named differently, give a restorePrefix or "
                         + "a keyMapping");
         return new KilnException(msg.toString());
     }
