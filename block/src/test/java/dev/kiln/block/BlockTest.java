@@ -6,9 +6,6 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.surface.F;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterSpec;
-import dev.kiln.symbol.NameManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,19 +17,8 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@org.junit.jupiter.api.extension.ExtendWith(FreshNames.class)
 class BlockTest {
-    private NameManager.Scope names;
-
-    @BeforeEach
-    void freshNames() {
-        names = NameManager.fresh();
-    }
-
-    @AfterEach
-    void restoreNames() {
-        names.close();
-    }
-
     /** Children and a parameter held in fields, registered under the field names. */
     static final class Encoder extends HybridBlock {
         final TinyDense hidden;

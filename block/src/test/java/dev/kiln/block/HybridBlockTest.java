@@ -8,10 +8,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.surface.F;
 import dev.kiln.parameter.DeferredInitializationException;
 import dev.kiln.parameter.ParameterSpec;
-import dev.kiln.symbol.NameManager;
 import dev.kiln.symbol.Symbol;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,19 +20,8 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@org.junit.jupiter.api.extension.ExtendWith(FreshNames.class)
 class HybridBlockTest {
-    private NameManager.Scope names;
-
-    @BeforeEach
-    void freshNames() {
-        names = NameManager.fresh();
-    }
-
-    @AfterEach
-    void restoreNames() {
-        names.close();
-    }
-
     private static HybridSequential mlp() {
         HybridSequential net = new HybridSequential();
         try (var ignored = net.nameScope()) {
