@@ -1,6 +1,5 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
@@ -58,12 +57,6 @@ final class AdaptivePoolingBackwardOp extends SpatialBackwardOp {
             slots.unify(new int[] {0, 2}, new int[0]);
         }
         slots.forward();
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), in);
-        return super.inferTypes(attrs, in);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
@@ -9,10 +8,8 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
-import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +31,7 @@ import java.util.List;
  * of each window in row-major window order, and NaN never wins, as in Pooling.</li>
  * </ul>
  */
-final class AdaptivePoolingOp extends OpDef {
+final class AdaptivePoolingOp extends FloatingOp {
     static final AttrSpec<IntTuple> OUTPUT_SIZE_2D = AttrSpec.optional("output_size", AttrType.TUPLE,
             "output (height, width), or one size for both; None or () means (1, 1)");
     static final AttrSpec<IntTuple> OUTPUT_SIZE = AttrSpec.optional("output_size", AttrType.TUPLE,
@@ -125,19 +122,6 @@ final class AdaptivePoolingOp extends OpDef {
             }
         }
         return new Geometry(layout, size);
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
-        return super.inferTypes(attrs, inputTypes);
-    }
-
-    /** Data and output share one floating dtype (MXNet's default same-type rule); the check runs once it is known. */
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
     }
 
     @Override

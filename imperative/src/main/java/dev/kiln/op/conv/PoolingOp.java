@@ -7,10 +7,8 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
-import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.TypeSlots;
 
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +21,7 @@ import java.util.function.UnaryOperator;
  * {@code 1 + ceil((x + 2p - k) / s)}, {@code same} (1-D only, no pad) is {@code ceil(x / s)}. See
  * {@link PoolKernels} for how windows meet the padding.
  */
-final class PoolingOp extends OpDef {
+final class PoolingOp extends FloatingOp {
 
     PoolingOp() {
         super("Pooling", OpFamily.NN, List.of("data"), List.of(PoolParams.KERNEL, PoolParams.POOL_TYPE,
@@ -34,19 +32,6 @@ final class PoolingOp extends OpDef {
     @Override
     public String doc() {
         return "max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows, or global pooling";
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
-        return super.inferTypes(attrs, inputTypes);
-    }
-
-    /** Data and output share one floating dtype; the check runs once the data is known. */
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
     }
 
     @Override
