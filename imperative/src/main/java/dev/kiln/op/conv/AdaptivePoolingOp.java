@@ -71,9 +71,7 @@ final class AdaptivePoolingOp extends FloatingOp {
                 + " Kiln's own op, not in MXNet";
     }
 
-    /**
-     * The data's layout (checked against its rank, which must be known) and the output size per spatial axis, checked.
-     */
+    /** One application's data layout and output size per spatial axis. */
     record Geometry(SpatialLayout layout, int[] outputSize) {
         /** The output shape of data whose dims may be unknown: batch and channels kept, spatial sizes replaced. */
         Shape outputShape(Shape data) {
@@ -83,6 +81,7 @@ final class AdaptivePoolingOp extends FloatingOp {
         }
     }
 
+    /** Checks the data's rank, layout and spatial sizes (unknown ones pass) and the output size against them. */
     Geometry geometry(Attrs attrs, Shape data) {
         SpatialLayout layout;
         if (mxnet2d) {
