@@ -10,7 +10,11 @@ import java.util.List;
 import static dev.kiln.conformance.CaseSpec.fixed;
 import static dev.kiln.conformance.CaseSpec.random;
 
-/** Case table entries for spatial ops: Convolution, Deconvolution, Pooling and UpSampling in 1, 2 and 3 dimensions. */
+/**
+ * Case table entries for spatial ops: Convolution, Deconvolution, Pooling and UpSampling in 1, 2 and 3 dimensions,
+ * BilinearResize2D and AdaptiveAvgPooling2D. Kiln's own adaptive ops (average in 1-D and 3-D, max) have no MXNet 1.x
+ * counterpart and are not in the table.
+ */
 final class ConvCases {
     private ConvCases() {
     }
@@ -163,6 +167,29 @@ final class ConvCases {
         specs.add(random("_contrib_BilinearResize2D like", 3, r -> OpCase.of("_contrib_BilinearResize2D",
                 r.floats(Shape.of(1, 2, r.intIn(1, 4), r.intIn(1, 4))), r.floats(Shape.of(1, 1, r.intIn(1, 6),
                         r.intIn(1, 6)))).attr("mode", "like").attr("align_corners", r.bool())));
+        adaptivePooling(specs);
         return specs;
+    }
+
+    // Left out: zero output sizes and output_size of three or more elements (MXNet 1.9 gives an empty output and
+    // (1, 1), Kiln rejects both); data of the wrong rank and integer data (both reject them when run, but MXNet's
+    // graph inference skips the op while the batch size is unknown and accepts integers, where Kiln's rejects at once)
+    private static void adaptivePooling(List<CaseSpec> specs) {
+        String op = "_contrib_AdaptiveAvgPooling2D";
+        specs.add(random(op, 16, r -> {
+            DType t = r.pick(DType.FLOAT32, DType.FLOAT32, DType.FLOAT64);
+            OpCase c = OpCase.of(op, r.array(Shape.of(r.intIn(1, 2), r.intIn(1, 3), r.intIn(1, 8), r.intIn(1, 8)), t,
+                    -2, 2));
+            return switch (r.intIn(0, 3)) {
+                case 0 -> c;
+                case 1 -> c.attr("output_size", r.intIn(1, 9));
+                case 2 -> c.attr("output_size", new int[] {r.intIn(1, 9)});
+                default -> c.attr("output_size", new int[] {r.intIn(1, 9), r.intIn(1, 9)});
+            };
+        }));
+        specs.add(random(op + " non-divisible", 3, r -> OpCase.of(op, r.floats(Shape.of(1, 2, 5, 7)))
+                .attr("output_size", r.pick(new int[] {3, 2}, new int[] {2, 3}, new int[] {4, 6}))));
+        specs.add(random(op + " float16", 2, r -> OpCase.of(op, r.array(Shape.of(1, 2, 4, 5), DType.FLOAT16, -2, 2))
+                .attr("output_size", new int[] {3, 2})));
     }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
@@ -51,12 +50,6 @@ final class BilinearResize2DBackwardOp extends SpatialBackwardOp {
     public void inferShapesPartial(ShapeSlots slots) {
         slots.unify(new int[] {1}, new int[] {0});
         slots.forward();
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), in);
-        return super.inferTypes(attrs, in);
     }
 
     @Override

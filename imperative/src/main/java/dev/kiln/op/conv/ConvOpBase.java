@@ -1,16 +1,13 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
-import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.TypeSlots;
 
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +17,7 @@ import java.util.List;
  * and a compute path that widens half precision, permutes channels-last layouts to channels second, runs the GEMM
  * kernel and permutes back. Subclasses give the geometry and the kernel.
  */
-abstract class ConvOpBase extends OpDef {
+abstract class ConvOpBase extends FloatingOp {
     private static final List<String> WITH_BIAS = List.of("data", "weight", "bias");
     private static final List<String> WITHOUT_BIAS = List.of("data", "weight");
 
@@ -39,19 +36,6 @@ abstract class ConvOpBase extends OpDef {
     @Override
     public final List<String> inputNames(Attrs attrs) {
         return attrs.get(noBias) ? WITHOUT_BIAS : WITH_BIAS;
-    }
-
-    @Override
-    public final List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
-        return super.inferTypes(attrs, inputTypes);
-    }
-
-    /** Data, weight, bias and output share one floating dtype; the check runs once every input is known. */
-    @Override
-    public final void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
     }
 
     /**

@@ -5,7 +5,10 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 
-/** The spatial ops: Convolution, Deconvolution, Pooling, UpSampling and BilinearResize2D, and their gradient ops. */
+/**
+ * The spatial ops: Convolution, Deconvolution, Pooling, adaptive pooling, UpSampling and BilinearResize2D, and their
+ * gradient ops.
+ */
 public final class ConvOps implements OpLibrary {
     @Override
     public List<OpDef> ops() {
@@ -14,7 +17,12 @@ public final class ConvOps implements OpLibrary {
         PoolingOp pool = new PoolingOp();
         UpSamplingOp up = new UpSamplingOp();
         BilinearResize2DOp resize = new BilinearResize2DOp();
-        return List.of(conv, deconv, pool, up, resize, new ConvBackwardOp(conv), new ConvBackwardOp(deconv),
-                new PoolingBackwardOp(pool), new UpSamplingBackwardOp(up), new BilinearResize2DBackwardOp(resize));
+        AdaptivePoolingOp adaptive2d = AdaptivePoolingOp.mxnetAverage2d();
+        AdaptivePoolingOp adaptiveAvg = AdaptivePoolingOp.kiln(false);
+        AdaptivePoolingOp adaptiveMax = AdaptivePoolingOp.kiln(true);
+        return List.of(conv, deconv, pool, up, resize, adaptive2d, adaptiveAvg, adaptiveMax, new ConvBackwardOp(conv),
+                new ConvBackwardOp(deconv), new PoolingBackwardOp(pool), new UpSamplingBackwardOp(up),
+                new BilinearResize2DBackwardOp(resize), new AdaptivePoolingBackwardOp(adaptive2d),
+                new AdaptivePoolingBackwardOp(adaptiveAvg), new AdaptivePoolingBackwardOp(adaptiveMax));
     }
 }

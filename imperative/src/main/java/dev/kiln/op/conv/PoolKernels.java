@@ -1,5 +1,9 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
 import dev.kiln.parallel.Parallel;
 
 /**
@@ -17,10 +21,14 @@ final class PoolKernels {
     /**
      * What a pooling kernel needs besides the data.
      *
-     * @param lowest the value max pooling starts from: the output dtype's lowest finite value
+     * @param windows    where each output element's window lies
+     * @param max        max pooling (else a sum of p-th powers, divided by the window's divisor when averaging)
+     * @param average    avg pooling: each element is divided by the window's divisor
+     * @param p          the power of lp pooling (1 for the other types)
+     * @param nanOnEmpty whether an average over a window of divisor zero gives NaN (3-D pooling in MXNet)
+     * @param lowest     the value max pooling starts from (Pooling: the output dtype's lowest finite value)
      */
-    record Spec(Window window, boolean max, boolean average, int p, boolean countIncludePad, boolean nanOnEmpty,
-                double lowest) {
+    record Spec(PoolWindows windows, boolean max, boolean average, int p, boolean nanOnEmpty, double lowest) {
     }
 
     private PoolKernels() {
@@ -32,8 +40,7 @@ final class PoolKernels {
 
     /**
      * One output element's window clipped to the data: planes start at {@code xb}, rows {@code [z0, z1) x [y0, y1) x
-     * [x0, x1)}; {@code size} is the averaging divisor (the window clipped to the padded extent, or to the data without
-     * {@code count_include_pad}; 1 for max and sum).
+     * [x0, x1)}; {@code size} is the averaging divisor (1 unless averaging).
      */
     @FunctionalInterface
     interface WindowBody {
@@ -42,39 +49,23 @@ final class PoolKernels {
 
     /** Visits every output element's window of {@code planes} consecutive planes, planes split across threads. */
     static void forEachWindow(Spec spec, int planes, WindowBody body) {
-        Window w = spec.window();
-        int[] im = w.image();
+        PoolWindows w = spec.windows();
         int[] gr = w.grid();
-        int[] k = w.kernel();
-        int[] s = w.stride();
-        int[] pd = w.pad();
+        int[][] lo = w.lo();
+        int[][] hi = w.hi();
+        int[][] dv = w.divisor();
         int imSize = w.imageSize();
         int grSize = w.gridSize();
+        boolean average = spec.average();
         Parallel.forRange(planes, grain(grSize), (from, to) -> {
             for (int plane = from; plane < to; plane++) {
                 int xb = plane * imSize;
                 int o = plane * grSize;
                 for (int gz = 0; gz < gr[0]; gz++) {
-                    int zs = gz * s[0] - pd[0];
-                    int ze = Math.min(zs + k[0], im[0] + pd[0]);
                     for (int gy = 0; gy < gr[1]; gy++) {
-                        int ys = gy * s[1] - pd[1];
-                        int ye = Math.min(ys + k[1], im[1] + pd[1]);
                         for (int gx = 0; gx < gr[2]; gx++, o++) {
-                            int xs = gx * s[2] - pd[2];
-                            int xe = Math.min(xs + k[2], im[2] + pd[2]);
-                            int z0 = Math.max(zs, 0);
-                            int z1 = Math.min(ze, im[0]);
-                            int y0 = Math.max(ys, 0);
-                            int y1 = Math.min(ye, im[1]);
-                            int x0 = Math.max(xs, 0);
-                            int x1 = Math.min(xe, im[2]);
-                            int size = 1;
-                            if (spec.average()) {
-                                size = spec.countIncludePad() ? (ze - zs) * (ye - ys) * (xe - xs)
-                                        : (z1 - z0) * (y1 - y0) * (x1 - x0);
-                            }
-                            body.run(o, xb, z0, z1, y0, y1, x0, x1, size);
+                            int size = average ? dv[0][gz] * dv[1][gy] * dv[2][gx] : 1;
+                            body.run(o, xb, lo[0][gz], hi[0][gz], lo[1][gy], hi[1][gy], lo[2][gx], hi[2][gx], size);
                         }
                     }
                 }
@@ -82,11 +73,23 @@ final class PoolKernels {
         });
     }
 
+    /**
+     * Pools {@code data}, laid out as {@code layout}, to the channels-second output dims {@code outCF}: the kernel runs
+     * channels-second in float32 or float64 and the result comes back in the data's layout and {@code outType}.
+     */
+    static NDArray pool(NDArray data, SpatialLayout layout, int[] outCF, Spec spec, DType outType, Device device) {
+        NDArray x = layout.toChannelFirst(FloatingKernels.widen(data));
+        int planes = outCF[0] * outCF[1];
+        Object y = x.data() instanceof double[] xs ? pool(xs, planes, spec) : pool((float[]) x.data(), planes, spec);
+        NDArray out = NDArray.wrap(Shape.of(outCF), x.dtype(), device, y);
+        return FloatingKernels.narrow(layout.fromChannelFirst(out), outType);
+    }
+
     /** Pools {@code planes} consecutive planes of {@code x}. */
     static float[] pool(float[] x, int planes, Spec spec) {
-        int[] im = spec.window().image();
+        int[] im = spec.windows().image();
         int p = spec.p();
-        float[] y = new float[planes * spec.window().gridSize()];
+        float[] y = new float[planes * spec.windows().gridSize()];
         forEachWindow(spec, planes, (o, xb, z0, z1, y0, y1, x0, x1, size) -> {
             if (spec.max()) {
                 float m = (float) spec.lowest();
@@ -126,9 +129,9 @@ final class PoolKernels {
 
     /** Double-precision {@link #pool(float[], int, Spec)}. */
     static double[] pool(double[] x, int planes, Spec spec) {
-        int[] im = spec.window().image();
+        int[] im = spec.windows().image();
         int p = spec.p();
-        double[] y = new double[planes * spec.window().gridSize()];
+        double[] y = new double[planes * spec.windows().gridSize()];
         forEachWindow(spec, planes, (o, xb, z0, z1, y0, y1, x0, x1, size) -> {
             if (spec.max()) {
                 double m = spec.lowest();

@@ -1,6 +1,5 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
@@ -62,25 +61,14 @@ final class PoolingBackwardOp extends SpatialBackwardOp {
     }
 
     @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> in) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), in);
-        return super.inferTypes(attrs, in);
-    }
-
-    @Override
     public List<NDArray> compute(Invocation call) {
-        PoolParams p = PoolParams.parse(op, call.attrs(), call.input(1).shape());
+        NDArray data = call.input(1);
+        NDArray output = call.input(2);
+        PoolParams p = PoolParams.parse(op, call.attrs(), data.shape());
         SpatialLayout layout = p.layout();
-        NDArray dy = layout.toChannelFirst(FloatingKernels.widen(call.input(0)));
-        NDArray x = layout.toChannelFirst(FloatingKernels.widen(call.input(1)));
-        NDArray y = layout.toChannelFirst(FloatingKernels.widen(call.input(2)));
-        int[] xd = x.shape().dims();
-        PoolKernels.Spec spec = PoolingOp.spec(p, xd, y.shape().dims(), call.input(1).dtype());
-        int planes = xd[0] * xd[1];
-        Object dx = x.data() instanceof double[] xs
-                ? PoolGradKernels.backward((double[]) dy.data(), xs, (double[]) y.data(), planes, spec)
-                : PoolGradKernels.backward((float[]) dy.data(), (float[]) x.data(), (float[]) y.data(), planes, spec);
-        NDArray out = NDArray.wrap(x.shape(), x.dtype(), call.device(), dx);
-        return List.of(FloatingKernels.narrow(layout.fromChannelFirst(out), call.outputTypes().get(0)));
+        PoolKernels.Spec spec = PoolingOp.spec(p, layout.toChannelFirst(data.shape().dims()),
+                layout.toChannelFirst(output.shape().dims()), data.dtype());
+        return List.of(PoolGradKernels.backward(call.input(0), data, output, layout, spec, call.outputTypes().get(0),
+                call.device()));
     }
 }

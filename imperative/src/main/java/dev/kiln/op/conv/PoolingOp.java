@@ -7,13 +7,13 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
-import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.TypeSlots;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * MXNet's {@code Pooling}: max, avg, sum or lp pooling over 1, 2 or 3 spatial axes, or over the whole extent with
@@ -21,7 +21,7 @@ import java.util.List;
  * {@code 1 + ceil((x + 2p - k) / s)}, {@code same} (1-D only, no pad) is {@code ceil(x / s)}. See
  * {@link PoolKernels} for how windows meet the padding.
  */
-final class PoolingOp extends OpDef {
+final class PoolingOp extends FloatingOp {
 
     PoolingOp() {
         super("Pooling", OpFamily.NN, List.of("data"), List.of(PoolParams.KERNEL, PoolParams.POOL_TYPE,
@@ -32,19 +32,6 @@ final class PoolingOp extends OpDef {
     @Override
     public String doc() {
         return "max, average, sum or Lp pooling over 1-D, 2-D or 3-D windows, or global pooling";
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
-        return super.inferTypes(attrs, inputTypes);
-    }
-
-    /** Data and output share one floating dtype; the check runs once the data is known. */
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
     }
 
     @Override
@@ -65,21 +52,31 @@ final class PoolingOp extends OpDef {
     /** The output keeps the data's batch and channel dims, so either gives the other's; spatial sizes go forward. */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
+        inferPooledShapes(slots, data -> PoolParams.parse(this, slots.attrs(), data).layout(),
+                data -> outputShape(slots.attrs(), data));
+    }
+
+    /**
+     * The partial shape rule of a pooling op whose output keeps the data's batch and channel dims: those two go both
+     * ways between data and output (as the data's {@code layout} places them), and once the data's rank is known the
+     * output is {@code pooled} of the data as far as it is known.
+     */
+    static void inferPooledShapes(ShapeSlots slots, Function<Shape, SpatialLayout> layout, UnaryOperator<Shape> pooled) {
         Shape out = slots.output(0);
         if (ShapeSlots.isRankKnown(out) && !ShapeSlots.isRankKnown(slots.input(0))) {
             slots.assignInput(0, ShapeSlots.unknownDims(out.rank()));
         }
         Shape data = slots.input(0);
         if (ShapeSlots.isRankKnown(data)) {
-            PoolParams p = PoolParams.parse(this, slots.attrs(), data);
+            SpatialLayout l = layout.apply(data);
             if (ShapeSlots.isRankKnown(out) && out.rank() == data.rank()) {
-                int[] o = p.layout().toChannelFirst(out.dims());
+                int[] o = l.toChannelFirst(out.dims());
                 int[] kept = ShapeSlots.unknownDims(data.rank()).dims();
                 kept[0] = o[0];
                 kept[1] = o[1];
-                slots.learnInput(0, Shape.partial(p.layout().fromChannelFirst(kept)));
+                slots.learnInput(0, Shape.partial(l.fromChannelFirst(kept)));
             }
-            slots.assignOutput(0, outputShape(slots.attrs(), slots.input(0)));
+            slots.assignOutput(0, pooled.apply(slots.input(0)));
         }
         slots.forward();
     }
@@ -100,8 +97,8 @@ final class PoolingOp extends OpDef {
         Arrays.fill(ones, 1);
         Window win = Window.of(Arrays.copyOfRange(dataCF, 2, dataCF.length),
                 Arrays.copyOfRange(outCF, 2, outCF.length), p.kernel(), p.stride(), ones, p.pad());
-        return new PoolKernels.Spec(win, p.type().equals("max"), p.type().equals("avg"), p.p(), p.countIncludePad(),
-                p.rank() == 3, lowest(type));
+        return new PoolKernels.Spec(PoolWindows.sliding(win, p.countIncludePad()), p.type().equals("max"),
+                p.type().equals("avg"), p.p(), p.rank() == 3, lowest(type));
     }
 
     /** Routes the output gradient back through {@code _backward_Pooling(ograd, data, output)}. */
@@ -112,15 +109,11 @@ final class PoolingOp extends OpDef {
 
     @Override
     public List<NDArray> compute(Invocation call) {
-        PoolParams p = PoolParams.parse(this, call.attrs(), call.input(0).shape());
-        NDArray x = p.layout().toChannelFirst(FloatingKernels.widen(call.input(0)));
-        int[] xd = x.shape().dims();
+        NDArray data = call.input(0);
+        PoolParams p = PoolParams.parse(this, call.attrs(), data.shape());
+        int[] dataCF = p.layout().toChannelFirst(data.shape().dims());
         int[] outCF = p.layout().toChannelFirst(call.outputShapes().get(0).dims());
-        PoolKernels.Spec spec = spec(p, xd, outCF, call.outputTypes().get(0));
-        int planes = xd[0] * xd[1];
-        Object y = x.data() instanceof double[] dd ? PoolKernels.pool(dd, planes, spec)
-                : PoolKernels.pool((float[]) x.data(), planes, spec);
-        NDArray out = NDArray.wrap(Shape.of(outCF), x.dtype(), call.device(), y);
-        return List.of(FloatingKernels.narrow(p.layout().fromChannelFirst(out), call.outputTypes().get(0)));
+        DType type = call.outputTypes().get(0);
+        return List.of(PoolKernels.pool(data, p.layout(), outCF, spec(p, dataCF, outCF, type), type, call.device()));
     }
 }

@@ -4,7 +4,6 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.OpDef;
-import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,9 +14,10 @@ import java.util.Map;
  * A spatial op's gradient as an op of its own, named as MXNet names it ({@code _backward_Convolution},
  * {@code _backward_contrib_BilinearResize2D}): it takes the forward op's attributes, the output gradient first and
  * then the forward values it needs (the forward inputs among them, so its output shapes follow from its inputs), and
- * returns one gradient per forward input. It has no gradient of its own unless a subclass gives one.
+ * returns one gradient per forward input. Its inputs and gradients share one floating dtype. It has no gradient of its
+ * own unless a subclass gives one.
  */
-abstract class SpatialBackwardOp extends OpDef {
+abstract class SpatialBackwardOp extends FloatingOp {
     private final OpDef forward;
 
     SpatialBackwardOp(OpDef forward, List<String> inputs) {
@@ -29,13 +29,6 @@ abstract class SpatialBackwardOp extends OpDef {
     static String backwardName(OpDef forward) {
         String n = forward.name();
         return "_backward_" + (n.startsWith("_") ? n.substring(1) : n);
-    }
-
-    /** The gradients share the dtype of ograd and the forward inputs; the checks run once every input is known. */
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
     }
 
     /** The forward op whose attributes and checks this op shares. */

@@ -1,6 +1,5 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
@@ -8,10 +7,8 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
-import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.TypeSlots;
 import dev.kiln.parallel.Parallel;
 
 import java.util.ArrayList;
@@ -24,7 +21,7 @@ import java.util.List;
  * depthwise Deconvolution of {@code data} with the given {@code weight} (channels, 1, k, k), where
  * {@code k = 2 * scale - scale % 2}, stride {@code scale} and pad {@code ceil((scale - 1) / 2)}.
  */
-final class UpSamplingOp extends OpDef {
+final class UpSamplingOp extends FloatingOp {
     static final AttrSpec<Integer> SCALE = AttrSpec.required("scale", AttrType.INT, "upsampling factor");
     static final AttrSpec<Integer> NUM_FILTER = AttrSpec.of("num_filter", AttrType.INT, 0,
             "channels of data; bilinear only, where it must equal the channel count");
@@ -70,19 +67,6 @@ final class UpSamplingOp extends OpDef {
             names.add("arg" + i);
         }
         return names;
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        FloatingKernels.requireFloating(this, inputNames(attrs), inputTypes);
-        return super.inferTypes(attrs, inputTypes);
-    }
-
-    /** Every input and the output share one floating dtype; the check runs once every input is known. */
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
     }
 
     /**

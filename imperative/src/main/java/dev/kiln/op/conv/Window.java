@@ -14,7 +14,8 @@ record Window(int[] image, int[] grid, int[] kernel, int[] stride, int[] dilate,
                 widen(pad, 0));
     }
 
-    private static int[] widen(int[] v, int fill) {
+    /** Per-axis values for 1 to 3 axes as three, the missing leading axes given {@code fill}. */
+    static int[] widen(int[] v, int fill) {
         int[] out = {fill, fill, fill};
         System.arraycopy(v, 0, out, 3 - v.length, v.length);
         return out;

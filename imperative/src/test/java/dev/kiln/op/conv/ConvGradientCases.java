@@ -19,6 +19,7 @@ public final class ConvGradientCases {
         upSampling(r, c);
         upSamplingSecondOrder(r, c);
         resize(r, c);
+        adaptivePooling(r, c);
         return c;
     }
 
@@ -160,5 +161,24 @@ public final class ConvGradientCases {
                 .attr("scale_width", 2.0));
         c.add(GradientCase.of("_backward_contrib_BilinearResize2D", r.uniform(1, 2, 5, 3), r.uniform(1, 2, 3, 4))
                 .attr("height", 5).attr("width", 3).attr("align_corners", false));
+    }
+
+    private static void adaptivePooling(GradientCase.Inputs r, List<GradientCase> c) {
+        c.add(GradientCase.of("_contrib_AdaptiveAvgPooling2D", r.uniform(2, 2, 5, 7)).attr("output_size", "(3, 2)"));
+        c.add(GradientCase.of("_contrib_AdaptiveAvgPooling2D", r.uniform(1, 2, 2, 3)).attr("output_size", 4));
+        c.add(GradientCase.of("_contrib_AdaptiveAvgPooling2D", r.uniform(1, 3, 4, 4)));
+        c.add(GradientCase.of("_contrib_AdaptiveAvgPooling", r.uniform(2, 2, 7)).attr("output_size", 3));
+        c.add(GradientCase.of("_contrib_AdaptiveAvgPooling", r.uniform(1, 2, 3, 4, 5)).attr("output_size",
+                "(2, 3, 2)"));
+        c.add(GradientCase.of("_contrib_AdaptiveAvgPooling", r.uniform(1, 5, 4, 2)).attr("output_size", "(3, 3)")
+                .attr("layout", "NHWC"));
+        c.add(GradientCase.of("_contrib_AdaptiveMaxPooling", r.distinct(2, 2, 7)).attr("output_size", 3));
+        c.add(GradientCase.of("_contrib_AdaptiveMaxPooling", r.distinct(1, 2, 5, 7)).attr("output_size", "(3, 2)"));
+        c.add(GradientCase.of("_contrib_AdaptiveMaxPooling", r.distinct(1, 1, 2, 3)).attr("output_size", "(3, 4)"));
+        c.add(GradientCase.of("_contrib_AdaptiveMaxPooling", r.distinct(1, 1, 3, 4, 5)).attr("output_size",
+                "(2, 3, 2)"));
+        // second derivative: the average gradient is linear in ograd
+        c.add(GradientCase.of("_backward_contrib_AdaptiveAvgPooling2D", r.uniform(1, 2, 3, 2), r.uniform(1, 2, 5, 7))
+                .attr("output_size", "(3, 2)").wrt(0));
     }
 }
