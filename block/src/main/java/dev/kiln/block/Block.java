@@ -46,6 +46,7 @@ public abstract class Block implements ScopeOwner {
     private final Map<Object, ForwardPreHook> preHooks = new LinkedHashMap<>();
     private final Map<Object, ForwardHook> hooks = new LinkedHashMap<>();
     private boolean called;
+    private Map<Block, String> childNames;
     private boolean ready;
 
     /** A block named by its class ({@code mymodel0_}) with a new parameter dict. */
@@ -110,6 +111,7 @@ public abstract class Block implements ScopeOwner {
             throw new KilnException("block '" + this.name + "': cannot register a null child '" + name + "'");
         }
         children.put(name, block);
+        childNames = null;
         ready = false;
         return block;
     }
@@ -150,14 +152,22 @@ public abstract class Block implements ScopeOwner {
         return Collections.unmodifiableMap(registered);
     }
 
-    /** The name {@code child} is registered under here, or {@code null}. */
+    /**
+     * The name {@code child} is registered under here, or {@code null}; looked up on every call of a child, so the
+     * identity map is kept once the block has been called (registration clears it).
+     */
     String childName(Block child) {
-        for (Map.Entry<String, Block> e : children().entrySet()) {
-            if (e.getValue() == child) {
-                return e.getKey();
+        Map<Block, String> names = childNames;
+        if (names == null) {
+            names = new IdentityHashMap<>();
+            for (Map.Entry<String, Block> e : children().entrySet()) {
+                names.putIfAbsent(e.getValue(), e.getKey());
+            }
+            if (called) {
+                childNames = names;
             }
         }
-        return null;
+        return names.get(child);
     }
 
     /** Registers Block and Parameter fields not yet registered; looked for until the block is first called. */
@@ -186,20 +196,20 @@ public abstract class Block implements ScopeOwner {
     /** As {@link #collectParams()}, keeping names that match {@code regex} at their start. */
     public ParameterDict collectParams(String regex) {
         ParameterDict out = new ParameterDict(params.prefix());
-        collectInto(out, regex);
+        collectInto(out, regex == null ? null : java.util.regex.Pattern.compile(regex));
         return out;
     }
 
-    private void collectInto(ParameterDict out, String regex) {
-        out.update(regex == null ? params : params.select(regex));
-        java.util.regex.Pattern pattern = regex == null ? null : java.util.regex.Pattern.compile(regex);
-        for (Parameter p : registeredParameters().values()) {
+    private void collectInto(ParameterDict out, java.util.regex.Pattern pattern) {
+        List<Parameter> own = new ArrayList<>(params.values());
+        own.addAll(registeredParameters().values());
+        for (Parameter p : own) {
             if (pattern == null || pattern.matcher(p.name()).lookingAt()) {
                 out.put(p);
             }
         }
         for (Block c : children().values()) {
-            c.collectInto(out, regex);
+            c.collectInto(out, pattern);
         }
     }
 
@@ -372,8 +382,10 @@ public abstract class Block implements ScopeOwner {
             if (root && eager) {
                 InitializationCheck.requireReady(this);
             }
-            for (ForwardPreHook h : new ArrayList<>(preHooks.values())) {
-                h.beforeForward(this, inputs);
+            if (!preHooks.isEmpty()) {
+                for (ForwardPreHook h : new ArrayList<>(preHooks.values())) {
+                    h.beforeForward(this, inputs);
+                }
             }
             List<T> out;
             try {
@@ -383,8 +395,10 @@ public abstract class Block implements ScopeOwner {
             } catch (KilnException e) {
                 throw new BlockForwardException(path, getClass().getSimpleName(), e);
             }
-            for (ForwardHook h : new ArrayList<>(hooks.values())) {
-                h.afterForward(this, inputs, out);
+            if (!hooks.isEmpty()) {
+                for (ForwardHook h : new ArrayList<>(hooks.values())) {
+                    h.afterForward(this, inputs, out);
+                }
             }
             return out;
         } finally {

@@ -210,12 +210,8 @@ public final class ParameterDict implements Iterable<Parameter> {
      * Adds every parameter of {@code other}; a name already used by a different parameter object fails.
      */
     public void update(ParameterDict other) {
-        for (Map.Entry<String, Parameter> e : other.params.entrySet()) {
-            Parameter mine = params.get(e.getKey());
-            if (mine != null && mine != e.getValue()) {
-                throw new KilnException("Cannot update self with other because they have different Parameters with "
-                        + "the same name '" + e.getKey() + "'");
-            }
+        for (Parameter p : other.params.values()) {
+            requireSameOrAbsent(p);
         }
         params.putAll(other.params);
     }
@@ -225,11 +221,16 @@ public final class ParameterDict implements Iterable<Parameter> {
      * with the same name fails.
      */
     public void put(Parameter p) {
+        requireSameOrAbsent(p);
+        params.put(p.name(), p);
+    }
+
+    private void requireSameOrAbsent(Parameter p) {
         Parameter mine = params.get(p.name());
         if (mine != null && mine != p) {
-            throw new KilnException("Cannot add Parameter '" + p.name() + "': a different parameter has that name");
+            throw new KilnException("Cannot update self with other because they have different Parameters with "
+                    + "the same name '" + p.name() + "'");
         }
-        params.put(p.name(), p);
     }
 
     /** Initialises every parameter with Gluon's default, {@code Uniform(0.07)}, on the CPU. */
