@@ -3,7 +3,6 @@ package dev.kiln.block;
 import dev.kiln.KilnException;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,9 +15,10 @@ public final class ParameterValues<T> {
     private final String block;
     private final Map<String, T> values;
 
+    /** Takes ownership of {@code values} (the caller builds a fresh map per forward; no second copy). */
     ParameterValues(String block, Map<String, T> values) {
         this.block = block;
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.values = Collections.unmodifiableMap(values);
     }
 
     /** The value of the parameter registered as {@code name}; fails naming the block and the names it has. */
