@@ -16,7 +16,7 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@org.junit.jupiter.api.extension.ExtendWith(FreshNames.class)
+@org.junit.jupiter.api.extension.ExtendWith(dev.kiln.testing.FreshNames.class)
 class BlockTest {
     /** Children and a parameter held in fields, registered under the field names. */
     static final class Encoder extends HybridBlock {

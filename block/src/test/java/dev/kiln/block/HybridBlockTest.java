@@ -20,7 +20,7 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@org.junit.jupiter.api.extension.ExtendWith(FreshNames.class)
+@org.junit.jupiter.api.extension.ExtendWith(dev.kiln.testing.FreshNames.class)
 class HybridBlockTest {
     private static HybridSequential mlp() {
         HybridSequential net = new HybridSequential();

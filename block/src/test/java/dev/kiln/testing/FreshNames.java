@@ -1,4 +1,4 @@
-package dev.kiln.block;
+package dev.kiln.testing;
 
 import dev.kiln.symbol.NameManager;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** Gives each test fresh name counters, so block prefixes start at {@code 0} whatever ran before. */
-final class FreshNames implements BeforeEachCallback, AfterEachCallback {
+public final class FreshNames implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(FreshNames.class);
 
     @Override
