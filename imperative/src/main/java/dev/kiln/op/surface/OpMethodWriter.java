@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Writes the typed methods of one op: inputs as {@code T} parameters (a {@code List<T>} for variadic ops), required
- * attributes as typed parameters, and an overload taking the optional attributes (and a node {@code name}) as a map.
+ * attributes as typed parameters, and an overload taking the optional attributes (and a node {@code name}) as a map;
+ * a few optional attributes almost always given ({@code scalar}) get positional overloads too.
  */
 final class OpMethodWriter {
     private OpMethodWriter() {
@@ -50,18 +51,49 @@ final class OpMethodWriter {
         String call = multi ? "apply" : "applyOne";
         String inputs = variadic ? "inputs" : "SurfaceSupport.<T>inputs(" + String.join(", ", inputArgs) + ")";
         String numArgsPut = numArgs ? "attrs.put(\"num_args\", inputs.size());" : null;
+        Signature base = new Signature(params, puts, attrDocs);
+        String opt = unique("options", used);
+        writePair(src, op, method, base, opt, ret, call, inputs, numArgsPut);
+        for (AttrSpec<?> s : op.attrSpecs()) {
+            if (!s.required() && PROMOTED.contains(s.name())) {
+                writePair(src, op, method, base.with(s, unique(SurfaceGenerator.javaName(s.name()), used)), opt, ret,
+                        call, inputs, numArgsPut);
+            }
+        }
+    }
 
-        writeDoc(src, op, attrDocs, false);
-        src.line("    default " + ret + " " + method + "(" + String.join(", ", params) + ") {");
-        body(src, op, puts, numArgsPut, call, inputs, "java.util.Map.of()");
+    /**
+     * Optional attributes that also get a positional overload, because a call without them is rare: the operand of
+     * the scalar arithmetic ops ({@code mulScalar(x, 0.5)}).
+     */
+    private static final Set<String> PROMOTED = Set.of("scalar");
+
+    /** The typed parameters, attribute puts and parameter docs of one overload. */
+    private record Signature(List<String> params, List<String> puts, List<String> attrDocs) {
+        Signature with(AttrSpec<?> s, String p) {
+            List<String> ps = new ArrayList<>(params);
+            ps.add(javaType(s) + " " + p);
+            List<String> pu = new ArrayList<>(puts);
+            pu.add("attrs.put(\"" + s.name() + "\", " + p + ");");
+            List<String> docs = new ArrayList<>(attrDocs);
+            docs.add(" * @param " + p + " " + SourceText.doc(s.doc()) + " ({@code " + s.name() + "})");
+            return new Signature(ps, pu, docs);
+        }
+    }
+
+    /** The overload without and the overload with an options map, for one signature. */
+    private static void writePair(SourceText src, OpDef op, String method, Signature sig, String opt, String ret,
+                                  String call, String inputs, String numArgsPut) {
+        writeDoc(src, op, sig.attrDocs(), false);
+        src.line("    default " + ret + " " + method + "(" + String.join(", ", sig.params()) + ") {");
+        body(src, op, sig.puts(), numArgsPut, call, inputs, "java.util.Map.of()");
         src.line("    }").line();
         // every op takes options: at least a node name ("name") and annotations
-        List<String> withOptions = new ArrayList<>(params);
-        String opt = unique("options", used);
+        List<String> withOptions = new ArrayList<>(sig.params());
         withOptions.add("java.util.Map<String, ?> " + opt);
-        writeDoc(src, op, attrDocs, true);
+        writeDoc(src, op, sig.attrDocs(), true);
         src.line("    default " + ret + " " + method + "(" + String.join(", ", withOptions) + ") {");
-        body(src, op, puts, numArgsPut, call, inputs, opt);
+        body(src, op, sig.puts(), numArgsPut, call, inputs, opt);
         src.line("    }").line();
     }
 

@@ -1,0 +1,117 @@
+package dev.kiln.examples.customlayer;
+
+import dev.kiln.autograd.Autograd;
+import dev.kiln.autograd.GradReq;
+import dev.kiln.block.HybridSequential;
+import dev.kiln.init.Xavier;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.nn.Dense;
+import dev.kiln.parameter.Parameter;
+import dev.kiln.random.Random;
+import dev.kiln.symbol.Symbol;
+import dev.kiln.testing.FreshNames;
+import dev.kiln.testing.LayerCheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.kiln.op.surface.ND.nd;
+import static dev.kiln.testing.NDArrayAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Worked example 1 of issue #6: MXNet Gluon's custom-layer tutorial, step by step, in Kiln. The layers are in this
+ * package; this test is the tutorial's script.
+ */
+@ExtendWith(FreshNames.class)
+class CustomLayerTutorialTest {
+
+    @Test
+    void plainBlockScalesItsInputToTheUnitInterval() {
+        NDArray x = NDArray.of(Shape.of(5), 1f, 2f, 3f, 4f, 5f);
+        assertThat(new NormalizationLayer().call(x)).isCloseTo(new double[] {0, 0.25, 0.5, 0.75, 1}, 1e-7, 0);
+    }
+
+    @Test
+    void hybridLayerComputesTheSameEagerlyAndTraced() {
+        NDArray x = NDArray.of(Shape.of(5), 1f, 2f, 3f, 4f, 5f);
+        NormalizationHybridLayer layer = new NormalizationHybridLayer();
+        assertThat(layer.call(x)).isCloseTo(new NormalizationLayer().call(x), 0, 0);
+        LayerCheck.of(layer, Random.uniform(-3, 3, 2, 3)).expectShape(2, 3).run();
+    }
+
+    private static HybridSequential tutorialNet() {
+        HybridSequential net = new HybridSequential();
+        try (var ignored = net.nameScope()) {
+            net.add(new Dense(5));
+            net.add(new ScaledNormalizationLayer(5, NDArray.of(Shape.of(1), 2f)));
+            net.add(new Dense(1));
+        }
+        return net;
+    }
+
+    @Test
+    void parametersAreNamedAsGluonNamesThem() {
+        assertThat(tutorialNet().collectParams().keys()).containsExactly(
+                "hybridsequential0_dense0_weight", "hybridsequential0_dense0_bias",
+                "hybridsequential0_normalizationhybridlayer0_weights",
+                "hybridsequential0_normalizationhybridlayer0_scales",
+                "hybridsequential0_dense1_weight", "hybridsequential0_dense1_bias");
+    }
+
+    @Test
+    void networkRunsEagerAndTracedAndOneSgdStepTrainsWeightsButNotScales() {
+        HybridSequential net = tutorialNet();
+        net.initialize(new Xavier("uniform", "avg", 2.24));
+        NDArray input = Random.uniform(-10, 10, 5, 2);
+        NDArray out = net.call(input);
+        assertThat(out).hasShape(5, 1);
+        ScaledNormalizationLayer layer = (ScaledNormalizationLayer) net.get(1);
+        assertThat(layer.weights.shape()).isEqualTo(Shape.of(5, 5));
+        assertThat(layer.scales.data()).isCloseTo(new double[] {2}, 0, 0);
+
+        // the traced graph (what hybridize compiles) computes the same outputs
+        Map<String, NDArray> args = new LinkedHashMap<>();
+        args.put("data", input);
+        net.collectParams().asMap().forEach((k, p) -> args.put(k, p.data()));
+        assertThat(net.call(Symbol.var("data")).eval(args).get(0)).isCloseTo(out, 1e-6, 1e-7);
+
+        NDArray label = Random.uniform(-1, 1, 5, 1);
+        NDArray weightsBefore = layer.weights.data().copy();
+        NDArray scalesBefore = layer.scales.data().copy();
+        NDArray loss;
+        try (var ignored = Autograd.record()) {
+            NDArray diff = nd.broadcastSub(net.call(input), label);
+            loss = nd.mean(nd.mulScalar(nd.square(diff), 0.5), Map.of("axis", 1)); // Gluon's L2Loss
+        }
+        Autograd.backward(List.of(loss), null, false);
+        NDArray expectedWeights = nd.broadcastSub(weightsBefore, nd.mulScalar(layer.weights.grad(), 0.1 / 5));
+        sgdMomentumStep(net.collectParams().asMap().values(), 0.1, 0.9, 5);
+
+        assertThat(layer.weights.data()).isCloseTo(expectedWeights, 1e-6, 1e-7);
+        assertThat(nd.max(nd.abs(nd.broadcastSub(layer.weights.data(), weightsBefore))).getDouble(0))
+                .isGreaterThan(0);
+        assertThat(layer.scales.data()).isEqualTo(scalesBefore);
+        assertThat(layer.scales.gradReq()).isEqualTo(GradReq.NULL);
+    }
+
+    /**
+     * One step of MXNet's SGD with momentum from zero state, as {@code trainer.step(batchSize)} takes it (the
+     * gradient rescaled by 1 / batchSize): {@code mom = -lr * grad / batch; w += mom}. Parameters without a
+     * gradient (gradReq null) are left alone, as the Trainer leaves them.
+     */
+    private static void sgdMomentumStep(Iterable<Parameter> params, double lr, double momentum, int batchSize) {
+        for (Parameter p : params) {
+            if (p.gradReq() == GradReq.NULL) {
+                continue;
+            }
+            NDArray state = nd.zerosLike(p.data()); // the momentum state before the first step
+            NDArray mom = nd.elemwiseSub(nd.mulScalar(state, momentum), nd.mulScalar(p.grad(), lr / batchSize));
+            p.setData(nd.elemwiseAdd(p.data(), mom));
+        }
+    }
+}
