@@ -82,9 +82,30 @@ final class DotOp extends OpDef {
         Shape l = slots.input(0);
         Shape r = slots.input(1);
         if (ShapeSlots.isRankKnown(l) && ShapeSlots.isRankKnown(r) && !(l.isKnown() && r.isKnown())) {
-            slots.assignOutput(0, outShape(l, r, slots.attrs().get(TRANSPOSE_A), slots.attrs().get(TRANSPOSE_B)));
+            boolean ta = slots.attrs().get(TRANSPOSE_A);
+            boolean tb = slots.attrs().get(TRANSPOSE_B);
+            shareContraction(slots, l, r, ta, tb);
+            slots.assignOutput(0, outShape(slots.input(0), slots.input(1), ta, tb));
         }
         slots.forward();
+    }
+
+    /**
+     * The contracted axis (lhs: the last, or the first when transposed; rhs: the first, or the last when transposed)
+     * has one length on both sides, so a side that knows it tells the other: a weight {@code (0, units)} learns its
+     * input width from the data, as MXNet's dot does.
+     */
+    private void shareContraction(ShapeSlots slots, Shape l, Shape r, boolean ta, boolean tb) {
+        if (l.rank() == 0 || r.rank() == 0) {
+            return;
+        }
+        int al = ta ? 0 : l.rank() - 1;
+        int ar = tb ? r.rank() - 1 : 0;
+        if (l.get(al) == Shape.UNKNOWN && r.get(ar) != Shape.UNKNOWN) {
+            slots.learnInput(0, ShapeSlots.unknownDims(l.rank()).with(al, r.get(ar)));
+        } else if (r.get(ar) == Shape.UNKNOWN && l.get(al) != Shape.UNKNOWN) {
+            slots.learnInput(1, ShapeSlots.unknownDims(r.rank()).with(ar, l.get(al)));
+        }
     }
 
     private Shape outShape(Shape l, Shape r, boolean ta, boolean tb) {

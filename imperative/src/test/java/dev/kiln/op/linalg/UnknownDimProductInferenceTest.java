@@ -24,6 +24,17 @@ class UnknownDimProductInferenceTest {
     }
 
     @Test
+    void dotTellsEitherOperandTheContractedLengthTheOtherKnows() {
+        var weight = InferenceRun.shapes("dot", Map.of(), Shape.of(4, 7), partial(-1, 3));
+        assertThat(weight.inputs()).containsExactly(Shape.of(4, 7), Shape.of(7, 3));
+        assertThat(weight.outputs()).containsExactly(Shape.of(4, 3));
+        var transposed = InferenceRun.shapes("dot", Map.of("transpose_a", true, "transpose_b", true),
+                partial(-1, 5), Shape.of(2, 6));
+        assertThat(transposed.inputs()).containsExactly(Shape.of(6, 5), Shape.of(2, 6));
+        assertThat(transposed.outputs()).containsExactly(Shape.of(5, 2));
+    }
+
+    @Test
     void matmulBroadcastsBatchDimsAndChecksKnownCoreDims() {
         assertThat(InferenceRun.shapes("matmul", Map.of(), partial(-1, 2, 3), Shape.of(3, 4)).outputs())
                 .containsExactly(partial(-1, 2, 4));
