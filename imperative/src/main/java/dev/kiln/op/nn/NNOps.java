@@ -46,6 +46,7 @@ public final class NNOps implements OpLibrary {
                 new L2NormalizationOp(),
                 new LRNOp(),
                 new LRNBackwardOp(),
-                new DropoutOp());
+                new DropoutOp(),
+                new DropBlockOp());
     }
 }

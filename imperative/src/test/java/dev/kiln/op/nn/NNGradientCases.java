@@ -46,6 +46,10 @@ public final class NNGradientCases {
         c.add(GradientCase.of("Dropout", r.uniform(-1.0, 1.0, 3, 4)).attr("mode", "always").predict()
                 .titled("Dropout mode=always in predict mode"));
 
+        c.add(GradientCase.of("_contrib_DropBlock", r.uniform(-1.0, 1.0, 2, 2, 5, 5)).attr("p", 0.3)
+                .attr("block_size", 3).titled("DropBlock in training"));
+        c.add(GradientCase.of("_contrib_DropBlock", r.uniform(-1.0, 1.0, 1, 2, 4, 4)).predict());
+
         batchNorm(c, r);
         c.add(GradientCase.of("LayerNorm", r.uniform(-1.0, 1.0, 2, 3, 4), r.uniform(0.5, 1.5, 4), r.uniform(-1.0, 1.0, 4)));
         c.add(GradientCase.of("LayerNorm", r.uniform(-1.0, 1.0, 2, 3, 4), r.uniform(0.5, 1.5, 3), r.uniform(-1.0, 1.0, 3))
