@@ -26,8 +26,7 @@ final class Branches {
         for (var e : container.children().entrySet()) {
             List<T> y = call.apply(e.getValue(), inputs.get(i++));
             if (y.size() != 1) {
-                throw new KilnException("block '" + container.currentPath() + "' (" + container.getClass()
-                        .getSimpleName() + "): branch '" + e.getKey() + "' (" + e.getValue().name() + ") returned "
+                throw new KilnException("branch '" + e.getKey() + "' (" + e.getValue().name() + ") returned "
                         + y.size() + " outputs; each branch must return one");
             }
             out.add(y.get(0));

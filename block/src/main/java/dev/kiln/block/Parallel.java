@@ -62,8 +62,8 @@ public class Parallel extends HybridBlock {
         } else if (inputs.size() == 1) {
             perBranch = Branches.same(inputs, n);
         } else {
-            throw new KilnException("block '" + currentPath() + "' (Parallel) has " + n + " branches and takes one "
-                    + "input (given to every branch) or one input per branch (" + n + "), got " + inputs.size());
+            throw new KilnException("Parallel has " + n + " branches and takes one input (given to every branch) "
+                    + "or one input per branch (" + n + "), got " + inputs.size());
         }
         List<T> outs = Branches.call(this, perBranch, (b, in) -> ((HybridBlock) b).callAll(F, in));
         return List.of(Branches.join(connection, F, outs, Branches.labels(this)));

@@ -102,8 +102,7 @@ public class SymbolBlock extends HybridBlock {
     @SuppressWarnings("unchecked")
     protected <T> List<T> hybridForward(F<T> F, List<T> in, ParameterValues<T> p) {
         if (in.size() != inputs.size() || in.contains(null)) {
-            throw new KilnException("block '" + currentPath() + "' (SymbolBlock) takes " + inputs.size() + " inputs "
-                    + inputs + ", got " + in.size() + (in.contains(null) ? " with some absent" : ""));
+            throw new KilnException("SymbolBlock takes " + inputs.size() + " inputs " + inputs + ", got " + in.size() + (in.contains(null) ? " with some absent" : ""));
         }
         if (F instanceof ND) {
             Map<String, NDArray> values = new LinkedHashMap<>((Map<String, NDArray>) p.asMap());
@@ -124,7 +123,7 @@ public class SymbolBlock extends HybridBlock {
             }
             return (List<T>) out;
         }
-        throw new KilnException("block '" + currentPath() + "': unknown backend " + F.getClass().getName());
+        throw new KilnException("unknown backend " + F.getClass().getName());
     }
 
     /**
