@@ -101,8 +101,10 @@ public class SymbolBlock extends HybridBlock {
     @Override
     @SuppressWarnings("unchecked")
     protected <T> List<T> hybridForward(F<T> F, List<T> in, ParameterValues<T> p) {
-        if (in.size() != inputs.size() || in.contains(null)) {
-            throw new KilnException("SymbolBlock takes " + inputs.size() + " inputs " + inputs + ", got " + in.size() + (in.contains(null) ? " with some absent" : ""));
+        boolean absent = in.stream().anyMatch(java.util.Objects::isNull);
+        if (in.size() != inputs.size() || absent) {
+            throw new KilnException("SymbolBlock takes " + inputs.size() + " inputs " + inputs + ", got " + in.size()
+                    + (absent ? " with some absent" : ""));
         }
         if (F instanceof ND) {
             Map<String, NDArray> values = new LinkedHashMap<>((Map<String, NDArray>) p.asMap());

@@ -155,7 +155,7 @@ class ConcatenateTest {
 
         Concatenate bad = new Concatenate(1);
         bad.add(Lambda.ofAll(xs -> List.of(xs.get(0), xs.get(0))));
-        assertThatThrownBy(() -> bad.call(x)).hasMessageContaining("in block 'concatenate1' (Concatenate): branch '0' (lambda1) returned 2 "
-                + "outputs; each branch must return one");
+        assertThatThrownBy(() -> bad.call(x)).hasMessageContaining("in block 'concatenate1' (Concatenate): "
+                + "branch '0' (lambda1) returned 2 outputs; each branch must return one");
     }
 }

@@ -95,6 +95,8 @@ class SymbolBlockTest {
         assertThatThrownBy(() -> net.call(x)).isInstanceOf(BlockForwardException.class)
                 .hasMessageContaining("in block 'symbolblock0' (SymbolBlock): SymbolBlock takes 2 inputs [b, a], "
                         + "got 1");
+        assertThatThrownBy(() -> net.callAll(java.util.Arrays.asList(x, null)))
+                .hasMessageContaining("takes 2 inputs [b, a], got 2 with some absent");
     }
 
     @Test
