@@ -10,7 +10,7 @@ import java.util.List;
  * {@code HybridConcatenate}, 1.x contrib {@code HybridConcurrent}); e.g. an Inception block's towers. Each child
  * must return one output; the outputs must agree on every other axis.
  */
-public class HybridConcatenate extends HybridBlock implements SequentialContainer {
+public class HybridConcatenate extends HybridBranches<HybridConcatenate> implements SequentialContainer {
     private final int axis;
 
     /** Concatenates on the last axis, Gluon's default. */
@@ -25,23 +25,6 @@ public class HybridConcatenate extends HybridBlock implements SequentialContaine
     public HybridConcatenate(int axis, String prefix, ParameterDict params) {
         super(prefix, params);
         this.axis = axis;
-    }
-
-    /** Appends hybrid blocks, registered as {@code "0"}, {@code "1"}, ...; returns this container. */
-    public HybridConcatenate add(HybridBlock... blocks) {
-        for (HybridBlock b : blocks) {
-            registerChild(b);
-        }
-        return this;
-    }
-
-    /** The child at {@code index} (negative counts from the end). */
-    public HybridBlock get(int index) {
-        return (HybridBlock) Containers.get(this, index);
-    }
-
-    public int size() {
-        return children().size();
     }
 
     /** The axis the outputs are concatenated on. */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * there are branches, branch {@code i} receives input {@code i}. {@code new Parallel(Connection.add(), a, b)} is
  * {@code a(x) + b(x)}; {@code Connection.concat(1)} stacks the branches' channels.
  */
-public class Parallel extends HybridBlock {
+public class Parallel extends HybridBranches<Parallel> {
     private final Connection connection;
 
     /** Branches joined by {@code connection}, registered as {@code "0"}, {@code "1"}, ... */
@@ -27,23 +27,6 @@ public class Parallel extends HybridBlock {
     public Parallel(Connection connection, String prefix, ParameterDict params) {
         super(prefix, params);
         this.connection = Objects.requireNonNull(connection, "Parallel needs a connection (Connection.add(), ...)");
-    }
-
-    /** Appends branches, registered as {@code "0"}, {@code "1"}, ...; returns this container. */
-    public Parallel add(HybridBlock... branches) {
-        for (HybridBlock b : branches) {
-            registerChild(b);
-        }
-        return this;
-    }
-
-    /** The branch at {@code index} (negative counts from the end). */
-    public HybridBlock get(int index) {
-        return (HybridBlock) Containers.get(this, index);
-    }
-
-    public int size() {
-        return children().size();
     }
 
     public Connection connection() {
