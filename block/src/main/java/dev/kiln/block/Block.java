@@ -431,10 +431,6 @@ public abstract class Block implements ScopeOwner {
     /** Gluon's tree: {@code Name(}, one {@code   (child): ...} line per child (indented), then {@code )}. */
     @Override
     public String toString() {
-        List<String> lines = new ArrayList<>();
-        for (Map.Entry<String, Block> e : children().entrySet()) {
-            lines.add("  (" + e.getKey() + "): " + e.getValue().toString().replace("\n", "\n  "));
-        }
-        return getClass().getSimpleName() + "(\n" + String.join("\n", lines) + "\n)";
+        return Containers.tree(this, List.of());
     }
 }

@@ -32,7 +32,11 @@ final class BlockSummary {
         List<HookHandle> handles = new ArrayList<>();
         root.apply(b -> {
             if (!(b instanceof SequentialContainer)) {
-                handles.add(b.registerForwardHook((block, in, out) -> rows.add(row(block, rows.size(), out, seen))));
+                handles.add(b.registerForwardHook((block, in, out) -> {
+                    if (isEager(out)) {
+                        rows.add(row(block, rows.size(), out, seen));
+                    }
+                }));
             }
         });
         try {
@@ -82,6 +86,19 @@ final class BlockSummary {
             }
         }
         return new Row(block.getClass().getSimpleName() + "-" + index, shapes(outputs), params, trainable, shared);
+    }
+
+    /**
+     * Whether a hook saw the eager forward; a first forward with deferred parameters also traces blocks on Symbols,
+     * and those calls are not rows.
+     */
+    private static boolean isEager(List<?> outputs) {
+        for (Object o : outputs) {
+            if (o != null) {
+                return o instanceof NDArray;
+            }
+        }
+        return true;
     }
 
     private static String shapes(List<?> arrays) {

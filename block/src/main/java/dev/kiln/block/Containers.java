@@ -4,8 +4,12 @@ import dev.kiln.KilnException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Index and slice access shared by the sequential containers, with errors naming the container and its size. */
+/**
+ * Index and slice access shared by the containers, with errors naming the container and its size, and Gluon's tree
+ * repr they print.
+ */
 final class Containers {
     private Containers() {
     }
@@ -26,5 +30,20 @@ final class Containers {
         int a = Math.max(0, Math.min(n, from < 0 ? from + n : from));
         int b = Math.max(a, Math.min(n, to < 0 ? to + n : to));
         return all.subList(a, b);
+    }
+
+    /**
+     * Gluon's tree: {@code Name(}, then {@code leading} lines (a container's settings, such as its connection), one
+     * {@code   (child): ...} line per child, indented, and {@code )}.
+     */
+    static String tree(Block block, List<String> leading) {
+        List<String> lines = new ArrayList<>();
+        for (String l : leading) {
+            lines.add("  " + l);
+        }
+        for (Map.Entry<String, Block> e : block.children().entrySet()) {
+            lines.add("  (" + e.getKey() + "): " + e.getValue().toString().replace("\n", "\n  "));
+        }
+        return block.getClass().getSimpleName() + "(\n" + String.join("\n", lines) + "\n)";
     }
 }
