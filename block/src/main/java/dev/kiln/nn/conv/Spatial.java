@@ -37,8 +37,8 @@ enum Spatial {
      */
     int[] perAxis(String layer, String argument, int[] values, int min) {
         if (values == null || (values.length != 1 && values.length != rank)) {
-            throw new IllegalArgumentException(layer + ": " + argument + " must be one number or " + rank
-                    + (rank == 1 ? " number" : " numbers") + ", got " + show(values));
+            throw new IllegalArgumentException(layer + ": " + argument + " must be one number"
+                    + (rank == 1 ? "" : " or " + rank + " numbers") + ", got " + show(values));
         }
         for (int v : values) {
             if (v < min) {
