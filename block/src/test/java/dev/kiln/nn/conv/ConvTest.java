@@ -1,5 +1,6 @@
 package dev.kiln.nn.conv;
 
+import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Constant;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
@@ -158,6 +159,22 @@ class ConvTest {
         assertThat(a.weight().data()).isCloseTo(new double[] {3, 3}, 0, 0);
         NDArray x = NDArray.of(Shape.of(1, 1, 2), 1f, 2f);
         assertThat(b.call(x)).isCloseTo(new double[] {4, 7, 4, 7}, 1e-6, 0);
+    }
+
+    @Test
+    void theDocumentedNetworkNamesItsLayersAndPoolsToOnePositionPerChannel() {
+        HybridSequential net = new HybridSequential();
+        try (var scope = net.nameScope()) {
+            net.add(Conv2D.builder(16, 3).padding(1).activation("relu").build(), new MaxPool2D(),
+                    Conv2D.builder(32, 3).strides(2).groups(2).useBias(false).build(), new GlobalAvgPool2D());
+        }
+        net.initialize(new Xavier());
+        assertThat(net.call(Random.uniform(-1, 1, 8, 3, 32, 32))).hasShape(8, 32, 1, 1);
+        assertThat(net.collectParams().keys()).containsExactly("hybridsequential0_conv0_weight",
+                "hybridsequential0_conv0_bias", "hybridsequential0_conv1_weight");
+        assertThat(((Conv2D) net.get(2)).weight().shape())
+                .isEqualTo(Shape.of(32, 8, 3, 3));
+        assertThat(net.get(1).prefix()).isEqualTo("hybridsequential0_pool0_");
     }
 
     @Test
