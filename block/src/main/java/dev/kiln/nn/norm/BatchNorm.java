@@ -20,8 +20,7 @@ import java.util.Map;
  * parameters are {@code (inChannels,)}, deferred while {@code inChannels} is 0. Casting to float16 keeps float32
  * parameters, as Gluon does (bfloat16 likewise, which the op needs).
  */
-public class BatchNorm extends NormLayer {
-    private final int axis;
+public class BatchNorm extends ChannelNormLayer {
     private final double momentum;
     private final boolean useGlobalStats;
     private final Parameter runningMean;
@@ -38,11 +37,10 @@ public class BatchNorm extends NormLayer {
     }
 
     protected BatchNorm(Builder b) {
-        super(b, "batchnorm", b.inChannels, true);
+        super(b, "batchnorm", true);
         if (!(b.momentum >= 0 && b.momentum <= 1)) {
             throw new IllegalArgumentException("BatchNorm: momentum must be in [0, 1], got " + b.momentum);
         }
-        this.axis = b.axis;
         this.momentum = b.momentum;
         this.useGlobalStats = b.useGlobalStats;
         try (var ignored = nameScope()) {
@@ -64,10 +62,6 @@ public class BatchNorm extends NormLayer {
         return runningVar;
     }
 
-    public int axis() {
-        return axis;
-    }
-
     public double momentum() {
         return momentum;
     }
@@ -81,7 +75,7 @@ public class BatchNorm extends NormLayer {
     @Override
     protected <T> T hybridForward(F<T> F, T x, ParameterValues<T> p) {
         return F.batchNorm(x, p.get("gamma"), p.get("beta"), p.get("running_mean"), p.get("running_var"),
-                Map.of("name", "fwd", "axis", axis, "eps", epsilon(), "momentum", momentum, "fix_gamma", !scale(),
+                Map.of("name", "fwd", "axis", axis(), "eps", epsilon(), "momentum", momentum, "fix_gamma", !scale(),
                         "use_global_stats", useGlobalStats)).get(0);
     }
 
@@ -92,7 +86,7 @@ public class BatchNorm extends NormLayer {
     @Override
     public String toString() {
         Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("axis", axis);
+        kwargs.put("axis", axis());
         kwargs.put("eps", epsilon());
         kwargs.put("momentum", momentum);
         kwargs.put("fix_gamma", !scale());

@@ -7,7 +7,7 @@ package dev.kiln.nn.norm;
  * @param <B> the concrete builder
  * @param <L> the layer it builds
  */
-public abstract class ChannelNormBuilder<B extends ChannelNormBuilder<B, L>, L extends NormLayer>
+public abstract class ChannelNormBuilder<B extends ChannelNormBuilder<B, L>, L extends ChannelNormLayer>
         extends NormBuilder<B, L> {
     int axis;
     int inChannels;

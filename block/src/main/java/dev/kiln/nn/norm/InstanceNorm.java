@@ -3,7 +3,6 @@ package dev.kiln.nn.norm;
 import dev.kiln.block.ParameterValues;
 import dev.kiln.op.surface.F;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,8 +12,7 @@ import java.util.Map;
  * position 1 and back, as Gluon does. Unlike the other layers, {@code scale} defaults to false, as in Gluon; the
  * flags only stop gamma/beta from learning. MXNet's kernel takes float32 only, and so does Kiln's.
  */
-public class InstanceNorm extends NormLayer {
-    private final int axis;
+public class InstanceNorm extends ChannelNormLayer {
 
     /** Gluon's defaults: channels on axis 1, epsilon 1e-5, learned beta, fixed gamma. */
     public InstanceNorm() {
@@ -27,21 +25,16 @@ public class InstanceNorm extends NormLayer {
     }
 
     protected InstanceNorm(Builder b) {
-        super(b, "instancenorm", b.inChannels, false);
-        this.axis = b.axis;
-    }
-
-    public int axis() {
-        return axis;
+        super(b, "instancenorm", false);
     }
 
     @Override
     protected <T> T hybridForward(F<T> F, T x, ParameterValues<T> p) {
         Map<String, Object> attrs = Map.of("name", "fwd", "eps", epsilon());
-        if (axis == 1) {
+        if (axis() == 1) {
             return F.instanceNorm(x, p.get("gamma"), p.get("beta"), attrs);
         }
-        Map<String, Object> swap = Map.of("dim1", 1, "dim2", axis);
+        Map<String, Object> swap = Map.of("dim1", 1, "dim2", axis());
         T y = F.instanceNorm(F.swapaxes(x, swap), p.get("gamma"), p.get("beta"), attrs);
         return F.swapaxes(y, swap);
     }
@@ -49,12 +42,7 @@ public class InstanceNorm extends NormLayer {
     /** Gluon's repr: {@code InstanceNorm(eps=1e-05, axis=1, center=True, scale=False, in_channels=0)}. */
     @Override
     public String toString() {
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("eps", epsilon());
-        kwargs.put("axis", axis);
-        kwargs.put("center", center());
-        kwargs.put("scale", scale());
-        return repr(kwargs, "in_channels=" + Math.max(0, gamma().shape().get(0)));
+        return axisRepr();
     }
 
     /** Gluon's {@code InstanceNorm} arguments. */

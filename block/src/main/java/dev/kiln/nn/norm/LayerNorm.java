@@ -3,7 +3,6 @@ package dev.kiln.nn.norm;
 import dev.kiln.block.ParameterValues;
 import dev.kiln.op.surface.F;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,8 +11,7 @@ import java.util.Map;
  * deferred while {@code inChannels} is 0. The same in training and prediction. {@code center}/{@code scale} false
  * only stop beta/gamma from learning (they are still applied, at their initial values), as in Gluon.
  */
-public class LayerNorm extends NormLayer {
-    private final int axis;
+public class LayerNorm extends ChannelNormLayer {
 
     /** Gluon's defaults: the last axis, epsilon 1e-5, learned gamma and beta. */
     public LayerNorm() {
@@ -26,28 +24,18 @@ public class LayerNorm extends NormLayer {
     }
 
     protected LayerNorm(Builder b) {
-        super(b, "layernorm", b.inChannels, false);
-        this.axis = b.axis;
-    }
-
-    public int axis() {
-        return axis;
+        super(b, "layernorm", false);
     }
 
     @Override
     protected <T> T hybridForward(F<T> F, T x, ParameterValues<T> p) {
-        return F.layerNorm(x, p.get("gamma"), p.get("beta"), Map.of("axis", axis, "eps", epsilon())).get(0);
+        return F.layerNorm(x, p.get("gamma"), p.get("beta"), Map.of("axis", axis(), "eps", epsilon())).get(0);
     }
 
     /** Gluon's repr: {@code LayerNorm(eps=1e-05, axis=-1, center=True, scale=True, in_channels=0)}. */
     @Override
     public String toString() {
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("eps", epsilon());
-        kwargs.put("axis", axis);
-        kwargs.put("center", center());
-        kwargs.put("scale", scale());
-        return repr(kwargs, "in_channels=" + Math.max(0, gamma().shape().get(0)));
+        return axisRepr();
     }
 
     /** Gluon's {@code LayerNorm} arguments. */
