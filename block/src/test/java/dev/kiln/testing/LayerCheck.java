@@ -33,6 +33,7 @@ public final class LayerCheck {
     private final List<Shape> expected = new ArrayList<>();
     private boolean training;
     private boolean gradient = true;
+    private boolean float32;
     private double rtol = 1e-5;
     private double atol = 1e-6;
     private double gradRtol = 1e-3;
@@ -78,6 +79,15 @@ public final class LayerCheck {
         this.gradRtol = relative;
         this.gradAtol = absolute;
         this.eps = step;
+        return this;
+    }
+
+    /**
+     * Runs the finite-difference check in float32 instead of float64, for layers whose op kernels take float32 only
+     * (InstanceNorm, as in MXNet); give a larger step and looser tolerances with it.
+     */
+    public LayerCheck float32Gradients() {
+        this.float32 = true;
         return this;
     }
 
@@ -148,15 +158,18 @@ public final class LayerCheck {
                 wrt.add(i);
             }
         }
-        GradientChecker.forFunction(block.name(), xs -> {
+        GradientChecker checker = GradientChecker.forFunction(block.name(), xs -> {
             Map<String, NDArray> m = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 m.put(names.get(i), xs.get(i));
             }
             return Interpreter.eval(graph, m, training);
         }).training(training).seed(SEED).tolerance(gradRtol, gradAtol).eps(eps)
-                .wrt(wrt.stream().mapToInt(Integer::intValue).toArray())
-                .verify(copies(args).values().toArray(NDArray[]::new));
+                .wrt(wrt.stream().mapToInt(Integer::intValue).toArray());
+        if (float32) {
+            checker.float32();
+        }
+        checker.verify(copies(args).values().toArray(NDArray[]::new));
         compareEagerGradients(graph, args, names, wrt);
     }
 
