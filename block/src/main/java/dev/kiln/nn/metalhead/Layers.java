@@ -1,5 +1,12 @@
 package dev.kiln.nn.metalhead;
 
+import dev.kiln.block.Connection;
+import dev.kiln.block.HybridBlock;
+import dev.kiln.block.HybridSequential;
+import dev.kiln.block.Identity;
+import dev.kiln.block.Parallel;
+import dev.kiln.nn.conv.AdaptiveAvgPool2D;
+import dev.kiln.nn.conv.AdaptiveMaxPool2D;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.surface.F;
 
@@ -13,6 +20,73 @@ import java.util.Map;
  */
 public final class Layers {
     private Layers() {
+    }
+
+    /** {@code convNorm(kernel, in, out)} with Metalhead's defaults (relu, BatchNorm); see {@link ConvNorm}. */
+    public static List<HybridBlock> convNorm(int[] kernelSize, int inplanes, int outplanes) {
+        return ConvNorm.of(kernelSize, inplanes, outplanes).build();
+    }
+
+    /** {@code convNorm} with an activation ({@code null} for the identity) and Metalhead's other defaults. */
+    public static List<HybridBlock> convNorm(int[] kernelSize, int inplanes, int outplanes, String activation) {
+        return ConvNorm.of(kernelSize, inplanes, outplanes).activation(activation).build();
+    }
+
+    /**
+     * Metalhead's {@code basic_conv_bn}: {@code convNorm} with TensorFlow's BatchNorm epsilon 1e-3 (or no norm layer
+     * when {@code batchnorm} is false), as the Inception models use it.
+     */
+    public static ConvNorm basicConvBn(int[] kernelSize, int inplanes, int outplanes, String activation,
+                                       boolean batchnorm) {
+        return ConvNorm.of(kernelSize, inplanes, outplanes).activation(activation)
+                .normLayer(batchnorm ? NormLayerFactory.batchNorm(1e-3) : null);
+    }
+
+    /** Metalhead's {@code prenorm(planes, block; norm_layer = LayerNorm)}: the norm layer, then the block. */
+    public static HybridSequential prenorm(int planes, HybridBlock block, NormLayerFactory normLayer) {
+        return new HybridSequential().add(normLayer.create(planes), block);
+    }
+
+    public static HybridSequential prenorm(int planes, HybridBlock block) {
+        return prenorm(planes, block, NormLayerFactory.layerNorm());
+    }
+
+    /**
+     * Metalhead's {@code AdaptiveMeanMaxPool(connection = +, output_size = (1, 1))}: adaptive average and max pooling
+     * of the same input, joined by {@code connection}.
+     */
+    public static Parallel adaptiveMeanMaxPool(Connection connection, int... outputSize) {
+        int[] size = outputSize.length == 0 ? new int[] {1, 1} : outputSize;
+        return new Parallel(connection, new AdaptiveAvgPool2D(size), new AdaptiveMaxPool2D(size));
+    }
+
+    public static Parallel adaptiveMeanMaxPool(int... outputSize) {
+        return adaptiveMeanMaxPool(Connection.add(), outputSize);
+    }
+
+    /** Metalhead's one-layer {@code create_classifier(inplanes, nclasses)} with its defaults. */
+    public static HybridSequential createClassifier(int inplanes, int nclasses) {
+        return ClassifierHead.of(inplanes, nclasses).build();
+    }
+
+    /** The two-layer form, relu on the hidden layer, Dense layers. */
+    public static HybridSequential createClassifier(int inplanes, int hiddenPlanes, int nclasses) {
+        return ClassifierHead.of(inplanes, nclasses).hidden(hiddenPlanes, "relu", false).build();
+    }
+
+    /** A {@link DropBlock}, or the identity when {@code dropBlockProb} is {@code null} (Metalhead's nothing). */
+    public static HybridBlock dropBlock(Double dropBlockProb, int blockSize, double gammaScale) {
+        return dropBlockProb == null ? new Identity() : new DropBlock(dropBlockProb, blockSize, gammaScale);
+    }
+
+    /** A {@link StochasticDepth}, or the identity when {@code p} is {@code null}. */
+    public static HybridBlock stochasticDepth(Double p, StochasticDepth.Mode mode) {
+        return p == null ? new Identity() : new StochasticDepth(p, mode);
+    }
+
+    /** A {@link LayerScale} over the last axis, or the identity when {@code lambda <= 0}, as Metalhead. */
+    public static HybridBlock layerScale(int planes, double lambda) {
+        return lambda > 0 ? new LayerScale(planes, lambda) : new Identity();
     }
 
     /**
