@@ -1,0 +1,82 @@
+package dev.kiln.examples.keras;
+
+import dev.kiln.block.HybridLambda;
+import dev.kiln.block.HybridSequential;
+import dev.kiln.init.Xavier;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.nn.Dense;
+import dev.kiln.nn.Dropout;
+import dev.kiln.nn.Flatten;
+import dev.kiln.nn.conv.Conv2D;
+import dev.kiln.nn.conv.MaxPool2D;
+import dev.kiln.random.Random;
+import dev.kiln.testing.FreshNames;
+import dev.kiln.testing.LayerCheck;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Worked example 2 of issue #6: the Keras MNIST convnet ({@code Conv2D(32, 3, relu)}, {@code Conv2D(64, 3, relu)},
+ * {@code MaxPooling2D}, {@code Dropout(0.25)}, {@code Flatten}, {@code Dense(128, relu)}, {@code Dropout(0.5)},
+ * {@code Dense(10, softmax)}) written with Kiln's layers, plus {@link LazyDense} standing in for the last layer the
+ * way a Keras user writes a custom one.
+ */
+@ExtendWith(FreshNames.class)
+class KerasStyleModelTest {
+
+    static HybridSequential kerasConvnet() {
+        HybridSequential model = new HybridSequential();
+        try (var ignored = model.nameScope()) {
+            model.add(new Conv2D(32, 3, "relu"), new Conv2D(64, 3, "relu"), new MaxPool2D(2), new Dropout(0.25),
+                    new Flatten(), new Dense(128, "relu"), new Dropout(0.5), new Dense(10),
+                    new HybridLambda("softmax"));
+        }
+        return model;
+    }
+
+    @Test
+    void infersEveryShapeFromTheInputAndCountsKerasParameters() {
+        HybridSequential model = kerasConvnet();
+        assertThat(model.inferShape(Shape.of(2, 1, 28, 28))).isEqualTo(List.of(Shape.of(2, 10)));
+        long total = model.collectParams().asMap().values().stream().mapToLong(p -> p.shape().size()).sum();
+        assertThat(total).isEqualTo(1_199_882); // Keras's summary of the same model
+        model.initialize(new Xavier());
+        String summary = model.summary(Random.uniform(0, 1, 1, 1, 28, 28));
+        assertThat(summary).contains("1199882").contains("(1, 10)");
+    }
+
+    @Test
+    void predictsAProbabilityDistributionPerSampleEagerAndTraced() {
+        HybridSequential model = kerasConvnet();
+        model.initialize(new Xavier());
+        NDArray x = Random.uniform(0, 1, 2, 1, 28, 28);
+        NDArray y = LayerCheck.of(model, x).expectShape(2, 10).withoutFiniteDifferences().tolerance(1e-4, 1e-6)
+                .run().get(0);
+        for (int n = 0; n < 2; n++) {
+            double sum = 0;
+            for (int j = 0; j < 10; j++) {
+                sum += y.getDouble(n * 10 + j);
+            }
+            assertThat(sum).isCloseTo(1.0, within(1e-5));
+        }
+    }
+
+    @Test
+    void customLayerTakesTheLastDensesPlaceWithItsShapeInferred() {
+        HybridSequential model = new HybridSequential();
+        try (var ignored = model.nameScope()) {
+            model.add(new Conv2D(4, 3, "relu"), new MaxPool2D(2), new Flatten(), new LazyDense(10));
+        }
+        assertThat(model.inferShape(Shape.of(3, 1, 8, 8))).isEqualTo(List.of(Shape.of(3, 10)));
+        LazyDense last = (LazyDense) model.get(3);
+        assertThat(last.kernel.shape()).isEqualTo(Shape.of(36, 10));
+        model.initialize(new Xavier());
+        LayerCheck.of(model, Random.uniform(0, 1, 3, 1, 8, 8)).expectShape(3, 10).withoutFiniteDifferences().run();
+    }
+}
