@@ -1,0 +1,15 @@
+package dev.kiln.op.rnn;
+
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpLibrary;
+
+import java.util.List;
+
+/** The recurrent ops: MXNet's fused {@code RNN} and its gradient, {@code _backward_RNN}. */
+public final class RnnOps implements OpLibrary {
+    @Override
+    public List<OpDef> ops() {
+        RNNOp rnn = new RNNOp();
+        return List.of(rnn, new RNNBackwardOp(rnn));
+    }
+}
