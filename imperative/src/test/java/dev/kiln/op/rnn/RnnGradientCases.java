@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Gradient checks of the fused {@code RNN} op (every mode, stacked, bidirectional, with state outputs and with
- * dropout between layers in training), run by {@code dev.kiln.op.OpGradientTest} and the graph gradient test. Sizes
- * stay tiny: every coordinate of the parameter vector is moved.
+ * dropout between layers in training) and of {@code _rnn_param_concat}, run by {@code dev.kiln.op.OpGradientTest}
+ * and the graph gradient test. Sizes stay tiny: every coordinate of the parameter vector is moved.
  */
 public final class RnnGradientCases {
     private RnnGradientCases() {
@@ -31,6 +31,9 @@ public final class RnnGradientCases {
                 .titled("RNN lstm with dropout between layers in training"));
         c.add(rnn(r, "rnn_tanh", 2, true, 2, 2, 2, 2).attr("p", 0.5).predict()
                 .titled("RNN rnn_tanh with dropout in predict mode (no drop)"));
+        // equal parts: from the output alone, _rnn_param_concat gives every unknown input an equal share, as MXNet
+        c.add(GradientCase.of("_rnn_param_concat", r.uniform(4), r.uniform(4), r.uniform(4)).attr("num_args", 3)
+                .attr("dim", 0));
         return c;
     }
 

@@ -1,0 +1,19 @@
+package dev.kiln.rnn;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+
+/**
+ * One recurrent state a layer or cell carries between steps (Gluon's {@code state_info} entries): its shape for a
+ * batch size ({@code 0} where the batch size was not given), its layout ({@code LNC} for a layer's stacked states,
+ * {@code NC} for a cell's) and dtype.
+ */
+public record StateInfo(Shape shape, String layout, DType dtype) {
+
+    /** Zeros of this state's shape and dtype on {@code device} (the batch size must be known). */
+    public NDArray zeros(Device device) {
+        return NDArray.zeros(shape, dtype, device);
+    }
+}
