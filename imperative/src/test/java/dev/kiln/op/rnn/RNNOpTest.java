@@ -147,6 +147,19 @@ class RNNOpTest {
                 in.get(2).astype(DType.FLOAT32))).hasMessageContaining("'state' has dtype float32");
     }
 
+    @Test
+    void paramConcatSplitsTheRestEquallyAmongInputsOfUnknownSize() {
+        OpDef concat = OpRegistry.global().get("_rnn_param_concat");
+        var a = concat.attrs(Map.of("num_args", 4, "dim", 0));
+        ShapeSlots slots = new ShapeSlots(concat, a, Arrays.asList(Shape.of(4), Shape.partial(-1), null,
+                Shape.of(2)), Arrays.asList(Shape.of(16)));
+        concat.inferShapesPartial(slots);
+        assertThat(slots.inputs()).containsExactly(Shape.of(4), Shape.of(5), Shape.of(5), Shape.of(2));
+        NDArray joined = Ops.call("_rnn_param_concat", Map.of("num_args", 2, "dim", 0),
+                NDArray.of(Shape.of(2), DType.FLOAT64, 1, 2), NDArray.of(Shape.of(1), DType.FLOAT64, 3));
+        assertThat(joined).isCloseTo(new double[] {1, 2, 3}, 0, 0);
+    }
+
     static double[][][] nested(NDArray a) {
         Shape s = a.shape();
         double[][][] out = new double[s.get(0)][s.get(1)][s.get(2)];
