@@ -47,7 +47,7 @@ public class BidirectionalCell extends RecurrentCell {
         reset();
         int axis = timeAxis(layout, length);
         List<T> steps = inputs.steps(F, length, axis);
-        List<T> begin = beginState != null ? beginState : beginState(F, steps.get(0));
+        List<T> begin = orZeros(F, beginState, steps.get(0));
         int nl = forward.stateInfo(0).size();
         Unrolled<T> l = forward.unrollSequence(F, length, Sequence.ofSteps(steps), begin.subList(0, nl), layout,
                 merge);

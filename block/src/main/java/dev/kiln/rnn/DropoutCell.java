@@ -5,7 +5,6 @@ import dev.kiln.op.IntTuple;
 import dev.kiln.op.PythonFormat;
 import dev.kiln.op.surface.F;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -42,11 +41,7 @@ public class DropoutCell extends RecurrentCell {
 
     @Override
     protected <T> List<T> cellStep(F<T> F, T x, List<T> states, ParameterValues<T> p, String t) {
-        T out = rate > 0 ? F.dropout(x, Map.of("p", rate, "axes", axes, "name", t + "fwd")) : x;
-        List<T> r = new ArrayList<>();
-        r.add(out);
-        r.addAll(states);
-        return r;
+        return withStates(rate > 0 ? F.dropout(x, Map.of("p", rate, "axes", axes, "name", t + "fwd")) : x, states);
     }
 
     /** A merged sequence is dropped as one tensor; steps one by one. */

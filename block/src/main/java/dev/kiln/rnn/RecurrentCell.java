@@ -43,11 +43,7 @@ public abstract class RecurrentCell extends HybridBlock {
     }
 
     public List<NDArray> beginState(int batchSize, Device device) {
-        List<NDArray> out = new ArrayList<>();
-        for (StateInfo s : stateInfo(batchSize)) {
-            out.add(s.zeros(device));
-        }
-        return out;
+        return StateInfo.zeros(stateInfo(batchSize), device);
     }
 
     /**
@@ -72,7 +68,8 @@ public abstract class RecurrentCell extends HybridBlock {
         return callAll(F, withStates(x, states));
     }
 
-    private static <T> List<T> withStates(T x, List<T> states) {
+    /** {@code [x, state...]}: a step's inputs, or a step's outputs. */
+    static <T> List<T> withStates(T x, List<T> states) {
         List<T> in = new ArrayList<>();
         in.add(x);
         in.addAll(states);
@@ -122,7 +119,7 @@ public abstract class RecurrentCell extends HybridBlock {
         reset();
         int axis = timeAxis(layout, length);
         List<T> steps = inputs.steps(F, length, axis);
-        List<T> states = beginState != null ? beginState : beginState(F, steps.get(0));
+        List<T> states = orZeros(F, beginState, steps.get(0));
         List<T> outputs = new ArrayList<>();
         for (int i = 0; i < length; i++) {
             List<T> r = call(F, steps.get(i), states);
@@ -130,6 +127,11 @@ public abstract class RecurrentCell extends HybridBlock {
             states = r.subList(1, r.size());
         }
         return new Unrolled<>(Sequence.ofSteps(outputs).format(F, length, axis, merge), states);
+    }
+
+    /** {@code beginState}, or zero states shaped after the step input {@code like} when it is {@code null}. */
+    <T> List<T> orZeros(F<T> F, List<T> beginState, T like) {
+        return beginState != null ? beginState : beginState(F, like);
     }
 
     /** The time axis of {@code layout}, checking the layout and the length. */

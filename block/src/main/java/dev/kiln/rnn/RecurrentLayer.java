@@ -15,7 +15,6 @@ import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterSpec;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -126,19 +125,12 @@ public abstract class RecurrentLayer extends HybridBlock {
     }
 
     public List<NDArray> beginState(int batchSize, Device device) {
-        List<NDArray> out = new ArrayList<>();
-        for (StateInfo s : stateInfo(batchSize)) {
-            out.add(s.zeros(device));
-        }
-        return out;
+        return StateInfo.zeros(stateInfo(batchSize), device);
     }
 
     /** The output and the last states for {@code x} from the begin states {@code states}. */
     public List<NDArray> call(NDArray x, List<NDArray> states) {
-        List<NDArray> in = new ArrayList<>();
-        in.add(x);
-        in.addAll(states);
-        return callAll(in);
+        return callAll(RecurrentCell.withStates(x, states));
     }
 
     @Override

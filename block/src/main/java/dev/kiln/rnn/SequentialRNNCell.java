@@ -72,10 +72,7 @@ public class SequentialRNNCell extends RecurrentCell {
             in = r.get(0);
             next.addAll(r.subList(1, r.size()));
         }
-        List<T> out = new ArrayList<>();
-        out.add(in);
-        out.addAll(next);
-        return out;
+        return withStates(in, next);
     }
 
     /** Each cell unrolls over the whole sequence in turn; only the last one's outputs are formatted as asked. */
@@ -86,7 +83,7 @@ public class SequentialRNNCell extends RecurrentCell {
         int axis = timeAxis(layout, length);
         List<RecurrentCell> cells = cells();
         List<T> begin = beginState != null ? beginState
-                : beginState(F, inputs.isMerged() ? inputs.steps(F, length, axis).get(0) : inputs.steps().get(0));
+                : beginState(F, inputs.steps(F, length, axis).get(0));
         Sequence<T> seq = inputs;
         List<T> states = new ArrayList<>();
         int at = 0;

@@ -104,11 +104,6 @@ final class RnnParamConcatOp extends OpDef {
     /** Concat's gradient: each input gets its part of the output gradient. */
     @Override
     public <T> List<T> gradient(Gradient<T> g) {
-        List<T> in = new ArrayList<>();
-        in.add(g.outGrad(0));
-        for (int i = 0; i < g.numInputs(); i++) {
-            in.add(g.input(i));
-        }
-        return g.backend().apply("_backward_Concat", g.attrs().values(), in);
+        return concat().gradient(g);
     }
 }
