@@ -43,6 +43,14 @@ final class RnnCases {
             in.set(1, r.floats(Shape.of(in.get(1).size() + 1)));
             return new OpCase(c.op(), c.attrs(), in, null, false, false, false).expectRejected();
         }));
+        specs.add(random("_rnn_param_concat", 3, r -> {
+            int n = r.intIn(2, 4);
+            List<NDArray> parts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                parts.add(r.floats(Shape.of(r.intIn(1, 6))));
+            }
+            return OpCase.of("_rnn_param_concat", parts).attr("num_args", n).attr("dim", 0);
+        }));
         return specs;
     }
 
