@@ -352,7 +352,6 @@ final class RNNOp extends OpDef {
         for (int i = 0; i < visible; i++) {
             in.add(g.outGrad(i));
         }
-        List<T> d = g.backend().apply(RNNBackwardOp.NAME, attrs.toMXNetStrings(this), in);
-        return d;
+        return g.backend().apply(RNNBackwardOp.NAME, attrs.toMXNetStrings(this), in); // one gradient per input
     }
 }
