@@ -33,6 +33,7 @@ class ParameterInferenceTest {
             Map.entry("InstanceNorm", Set.of("gamma", "beta")),
             Map.entry("Embedding", Set.of("weight")),
             Map.entry("LeakyReLU", Set.of("gamma")),
+            Map.entry("RNN", Set.of("parameters", "state", "state_cell")),
             Map.entry("SoftmaxOutput", Set.of("label")),
             Map.entry("softmax_cross_entropy", Set.of("label")),
             Map.entry("softmax", Set.of("length")),

@@ -7,6 +7,7 @@ import dev.kiln.op.indexing.IndexingGradientCases;
 import dev.kiln.op.linalg.LinalgGradientCases;
 import dev.kiln.op.nn.NNGradientCases;
 import dev.kiln.op.reduce.ReduceGradientCases;
+import dev.kiln.op.rnn.RnnGradientCases;
 import dev.kiln.op.shape.ShapeGradientCases;
 
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class GradientCases {
         all.addAll(IndexingGradientCases.cases());
         all.addAll(NNGradientCases.cases());
         all.addAll(ConvGradientCases.cases());
+        all.addAll(RnnGradientCases.cases());
         return all;
     }
 }

@@ -31,6 +31,7 @@ final class CaseTable {
         all.addAll(IndexingCases.specs());
         all.addAll(NNCases.specs());
         all.addAll(ConvCases.specs());
+        all.addAll(RnnCases.specs());
         all.addAll(CreationCases.specs());
         all.addAll(EdgeCases.specs());
         all.addAll(OptimizerCases.specs());

@@ -69,6 +69,9 @@ final class GradientConformance {
         if (name.equals("Dropout") && !"0".equals(c.attrs().get("p")) && !"0.0".equals(c.attrs().get("p"))) {
             return false;
         }
+        if (name.equals("RNN") && c.attrs().containsKey("p")) {
+            return false; // dropout between layers in training: the libraries draw different masks
+        }
         for (String key : DIFFERENT.keySet()) {
             String attr = key.substring(key.indexOf('(') + 1, key.length() - 1);
             String[] kv = attr.split("=");
