@@ -1,6 +1,5 @@
 package dev.kiln.op.nn;
 
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
@@ -25,7 +24,7 @@ import java.util.List;
  * {@code k}, so a block as large as the map gives a finite {@code gamma}; and when every element is dropped the
  * output is zero instead of NaN.
  */
-final class DropBlockOp extends NNOp {
+final class DropBlockOp extends MaskedOp {
     static final AttrSpec<Double> P = AttrSpec.of("p", AttrType.FLOAT, 0.1, "probability of dropping a block");
     static final AttrSpec<Integer> BLOCK_SIZE = AttrSpec.of("block_size", AttrType.INT, 7,
             "side of the square block zeroed around each seed");
@@ -33,33 +32,12 @@ final class DropBlockOp extends NNOp {
             "multiplies the seed probability gamma");
 
     DropBlockOp() {
-        super("_contrib_DropBlock", List.of("data"), List.of(P, BLOCK_SIZE, GAMMA_SCALE));
+        super("_contrib_DropBlock", List.of(P, BLOCK_SIZE, GAMMA_SCALE));
     }
 
     @Override
     public String doc() {
         return "Zeroes square blocks of each feature map in training (DropBlock), rescaling the rest.";
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return 2;
-    }
-
-    @Override
-    public int numVisibleOutputs(Attrs attrs) {
-        return 1;
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return List.of("output", "mask");
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        DType t = requireFloating(attrs, inputTypes, 0);
-        return List.of(t, t);
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.List;
  * mask ({@code 1/(1-p)} or 0, with the {@code axes} dims set to 1; all ones when nothing is dropped), so the
  * gradient is {@code out_grad * mask}: the same draw as the forward call.
  */
-final class DropoutOp extends NNOp {
+final class DropoutOp extends MaskedOp {
     static final AttrSpec<Double> P = AttrSpec.of("p", AttrType.FLOAT, 0.5,
             "fraction of the input dropped in training");
     static final AttrSpec<String> MODE = AttrSpec.of("mode", AttrType.oneOf("training", "always"), "training",
@@ -35,33 +35,12 @@ final class DropoutOp extends NNOp {
             "accepted for compatibility; ignored on the CPU");
 
     DropoutOp() {
-        super("Dropout", List.of("data"), List.of(P, MODE, AXES, CUDNN_OFF), "_npx_dropout");
+        super("Dropout", List.of(P, MODE, AXES, CUDNN_OFF), "_npx_dropout");
     }
 
     @Override
     public String doc() {
         return "Randomly zeroes elements with probability p in training, scaling the rest by 1/(1-p).";
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return 2;
-    }
-
-    @Override
-    public int numVisibleOutputs(Attrs attrs) {
-        return 1;
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return List.of("output", "mask");
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        DType t = requireFloating(attrs, inputTypes, 0);
-        return List.of(t, t);
     }
 
     @Override
