@@ -3,7 +3,6 @@ package dev.kiln.nn;
 import dev.kiln.block.HybridBlock;
 import dev.kiln.block.ParameterValues;
 import dev.kiln.init.Initializer;
-import dev.kiln.ndarray.DType;
 import dev.kiln.op.surface.F;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterSpec;
@@ -46,9 +45,9 @@ public class Dense extends HybridBlock {
         this.units = b.units;
         this.flatten = b.flatten;
         try (var ignored = nameScope()) {
-            this.weight = param("weight", ParameterSpec.of().shape(b.units, b.inUnits).dtype(b.dtype)
-                    .init(b.weightInitializer).allowDeferredInit(true));
-            this.bias = b.useBias ? param("bias", ParameterSpec.of().shape(b.units).dtype(b.dtype)
+            this.weight = param("weight", ParameterSpec.of().shape(b.units, b.inUnits).dtype(b.dtype())
+                    .init(b.weightInitializer()).allowDeferredInit(true));
+            this.bias = b.useBias ? param("bias", ParameterSpec.of().shape(b.units).dtype(b.dtype())
                     .init(b.biasInitializer).allowDeferredInit(true)) : null;
             this.act = b.activation == null ? null
                     : registerChild(new Activation(b.activation, b.activation + "_", null), "act");
@@ -84,13 +83,11 @@ public class Dense extends HybridBlock {
     }
 
     /** Gluon's {@code Dense} arguments beyond {@code units}. */
-    public static final class Builder extends LayerBuilder<Builder, Dense> {
+    public static final class Builder extends WeightedBuilder<Builder, Dense> {
         private final int units;
         private String activation;
         private boolean useBias = true;
         private boolean flatten = true;
-        private DType dtype = DType.FLOAT32;
-        private Initializer weightInitializer;
         private Initializer biasInitializer = initializer("zeros");
         private int inUnits;
 
@@ -114,22 +111,6 @@ public class Dense extends HybridBlock {
         public Builder flatten(boolean f) {
             this.flatten = f;
             return this;
-        }
-
-        /** The parameters' element type (default float32). */
-        public Builder dtype(DType t) {
-            this.dtype = t;
-            return this;
-        }
-
-        /** The weight's own initialiser (default none: the one given to {@code initialize}). */
-        public Builder weightInitializer(Initializer i) {
-            this.weightInitializer = i;
-            return this;
-        }
-
-        public Builder weightInitializer(String nameOrJson) {
-            return weightInitializer(initializer(nameOrJson));
         }
 
         /** The bias's own initialiser (default {@code zeros}). */

@@ -2,7 +2,6 @@ package dev.kiln.nn;
 
 import dev.kiln.block.HybridBlock;
 import dev.kiln.block.ParameterValues;
-import dev.kiln.init.Initializer;
 import dev.kiln.ndarray.DType;
 import dev.kiln.op.surface.F;
 import dev.kiln.parameter.Parameter;
@@ -40,10 +39,10 @@ public class Embedding extends HybridBlock {
         }
         this.inputDim = b.inputDim;
         this.outputDim = b.outputDim;
-        this.dtype = b.dtype;
+        this.dtype = b.dtype();
         this.sparseGrad = b.sparseGrad;
-        this.weight = param("weight", ParameterSpec.of().shape(b.inputDim, b.outputDim).dtype(b.dtype)
-                .init(b.weightInitializer).allowDeferredInit(true));
+        this.weight = param("weight", ParameterSpec.of().shape(b.inputDim, b.outputDim).dtype(b.dtype())
+                .init(b.weightInitializer()).allowDeferredInit(true));
     }
 
     public Parameter weight() {
@@ -63,32 +62,14 @@ public class Embedding extends HybridBlock {
     }
 
     /** Gluon's {@code Embedding} arguments beyond the two sizes. */
-    public static final class Builder extends LayerBuilder<Builder, Embedding> {
+    public static final class Builder extends WeightedBuilder<Builder, Embedding> {
         private final int inputDim;
         private final int outputDim;
-        private DType dtype = DType.FLOAT32;
-        private Initializer weightInitializer;
         private boolean sparseGrad;
 
         private Builder(int inputDim, int outputDim) {
             this.inputDim = inputDim;
             this.outputDim = outputDim;
-        }
-
-        /** The weight's (and so the output's) element type (default float32). */
-        public Builder dtype(DType t) {
-            this.dtype = t;
-            return this;
-        }
-
-        /** The weight's own initialiser (default none: the one given to {@code initialize}). */
-        public Builder weightInitializer(Initializer i) {
-            this.weightInitializer = i;
-            return this;
-        }
-
-        public Builder weightInitializer(String nameOrJson) {
-            return weightInitializer(initializer(nameOrJson));
         }
 
         /** Gluon's row-sparse weight gradient flag (default false); Kiln's gradient is dense either way. */
