@@ -1,6 +1,7 @@
 package dev.kiln.block;
 
 import dev.kiln.KilnException;
+import dev.kiln.hybrid.HybridizeOptions;
 import dev.kiln.init.Initializer;
 import dev.kiln.init.Uniform;
 import dev.kiln.io.NDArrayFile;
@@ -113,6 +114,7 @@ public abstract class Block implements ScopeOwner {
         children.put(name, block);
         childNames = null;
         ready = false;
+        structureChanged();
         return block;
     }
 
@@ -137,6 +139,7 @@ public abstract class Block implements ScopeOwner {
         }
         registered.put(name, p);
         ready = false;
+        structureChanged();
         return p;
     }
 
@@ -322,6 +325,45 @@ public abstract class Block implements ScopeOwner {
             }
         });
         return out;
+    }
+
+    // ---- hybridize -----------------------------------------------------------------------------------------
+
+    /**
+     * Hybridizes every hybrid block in this tree with Gluon's default options (see
+     * {@link HybridBlock#hybridize(HybridizeOptions)}); a plain block runs eagerly itself and passes the call on to
+     * its children.
+     */
+    public final void hybridize() {
+        hybridize(HybridizeOptions.defaults());
+    }
+
+    /** {@code hybridize(true)} hybridizes with default options, {@code hybridize(false)} returns to eager. */
+    public final void hybridize(boolean active) {
+        if (active) {
+            hybridize();
+        } else {
+            dehybridize();
+        }
+    }
+
+    /** Hybridizes every hybrid block in this tree with {@code options}. */
+    public void hybridize(HybridizeOptions options) {
+        java.util.Objects.requireNonNull(options, "options");
+        for (Block child : children().values()) {
+            child.hybridize(options);
+        }
+    }
+
+    /** Returns every block in this tree to eager execution. */
+    public void dehybridize() {
+        for (Block child : children().values()) {
+            child.dehybridize();
+        }
+    }
+
+    /** Called when children, parameters or dtypes change; hybridized blocks drop their graphs. */
+    protected void structureChanged() {
     }
 
     // ---- hooks ---------------------------------------------------------------------------------------------

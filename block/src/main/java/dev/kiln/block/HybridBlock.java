@@ -2,6 +2,8 @@ package dev.kiln.block;
 
 import dev.kiln.KilnException;
 import dev.kiln.graph.infer.InferenceResult;
+import dev.kiln.hybrid.GraphCache;
+import dev.kiln.hybrid.HybridizeOptions;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -29,6 +31,7 @@ import java.util.function.Function;
  * the traced block.
  */
 public abstract class HybridBlock extends Block {
+    private volatile Hybridization hybridization;
 
     protected HybridBlock() {
         super();
@@ -63,15 +66,19 @@ public abstract class HybridBlock extends Block {
 
     @Override
     public final List<NDArray> forward(List<NDArray> inputs) {
+        if (hasDeferred()) {
+            completeDeferred(inputs);
+        }
+        Hybridization h = hybridization;
+        if (h != null) {
+            return h.forward(inputs, currentPath());
+        }
         Device device = Device.cpu();
         for (NDArray x : inputs) {
             if (x != null) {
                 device = x.device();
                 break;
             }
-        }
-        if (hasDeferred()) {
-            completeDeferred(inputs);
         }
         Device on = device;
         return hybridForward(ND.nd, inputs, values(p -> p.data(on)));
@@ -92,12 +99,63 @@ public abstract class HybridBlock extends Block {
     }
 
     /** Traces this block on the inputs' shapes and completes the deferred parameters of the tree it uses. */
-    private void completeDeferred(List<NDArray> inputs) {
+    void completeDeferred(List<NDArray> inputs) {
         List<Shape> shapes = new ArrayList<>();
         for (NDArray x : inputs) {
             shapes.add(x == null ? null : x.shape());
         }
         inferShapes(shapes);
+    }
+
+    // ---- hybridize -----------------------------------------------------------------------------------------
+
+    /**
+     * Hybridizes this block and its descendants with {@code options}: from the next call on, {@code hybridForward}
+     * is traced once per pattern of present inputs and mode, and the graph, compiled once per input signature by
+     * the options' backend, runs instead of the eager code. Calling it again starts afresh (traces and compiled
+     * graphs are dropped).
+     */
+    @Override
+    public void hybridize(HybridizeOptions options) {
+        hybridization = new Hybridization(this, options);
+        super.hybridize(options);
+    }
+
+    /** Returns this block and its descendants to eager execution. */
+    @Override
+    public void dehybridize() {
+        hybridization = null;
+        super.dehybridize();
+    }
+
+    /** Whether calls run the compiled graph. */
+    public boolean isHybridized() {
+        return hybridization != null;
+    }
+
+    /** The options of {@link #hybridize(HybridizeOptions)}, or empty when the block runs eagerly. */
+    public java.util.Optional<HybridizeOptions> hybridizeOptions() {
+        Hybridization h = hybridization;
+        return h == null ? java.util.Optional.empty() : java.util.Optional.of(h.options());
+    }
+
+    /** The compiled-graph cache's counters (hits, misses and their last reason, evictions); zeros when eager. */
+    public GraphCache.Stats cacheStats() {
+        Hybridization h = hybridization;
+        return h == null ? new GraphCache.Stats(0, 0, 0, 0, 0, "") : h.cache().stats();
+    }
+
+    /** Drops traced and compiled graphs after a change of structure or dtype; the next call traces again. */
+    @Override
+    protected void structureChanged() {
+        Hybridization h = hybridization;
+        if (h != null) {
+            hybridization = new Hybridization(this, h.options());
+        }
+    }
+
+    Hybridization hybridization() {
+        return hybridization;
     }
 
     // ---- symbolic ------------------------------------------------------------------------------------------

@@ -53,13 +53,23 @@ public final class Interpreter {
      */
     public static void runNodes(Graph graph, NDArray[][] values, Map<String, NDArray> variables, boolean training,
                                 int from, int to, boolean release) {
-        int[] lastUse = release ? lastUses(graph) : null;
+        runNodes(graph, values, variables, training, from, to, release ? lastUses(graph) : null);
+    }
+
+    /**
+     * As {@link #runNodes(Graph, NDArray[][], Map, boolean, int, int, boolean)} with the release schedule computed
+     * once ({@link #lastUses}, or {@code null} to keep every value). A variable whose row is already filled keeps
+     * that value, so a caller may place inputs by node index and pass an empty map.
+     */
+    public static void runNodes(Graph graph, NDArray[][] values, Map<String, NDArray> variables, boolean training,
+                                int from, int to, int[] lastUse) {
+        boolean release = lastUse != null;
         boolean wasTraining = OpContext.setTraining(training);
         try {
             for (int i = from; i < to; i++) {
                 Node n = graph.node(i);
                 values[i] = switch (n) {
-                    case Variable v -> new NDArray[] {variable(v, variables)};
+                    case Variable v -> values[i] != null ? values[i] : new NDArray[] {variable(v, variables)};
                     case OpNode op -> apply(op, values);
                 };
                 if (release) {
@@ -97,7 +107,7 @@ public final class Interpreter {
     }
 
     /** For each node, the index of the last node reading it; graph outputs are read "after the end". */
-    private static int[] lastUses(Graph graph) {
+    public static int[] lastUses(Graph graph) {
         int[] last = new int[graph.size()];
         Arrays.fill(last, -1);
         for (int i = 0; i < graph.size(); i++) {

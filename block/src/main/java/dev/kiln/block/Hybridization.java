@@ -1,0 +1,141 @@
+package dev.kiln.block;
+
+import dev.kiln.KilnException;
+import dev.kiln.graph.Graph;
+import dev.kiln.hybrid.CachedGraph;
+import dev.kiln.hybrid.GraphCache;
+import dev.kiln.hybrid.HybridizeOptions;
+import dev.kiln.ndarray.Device;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.OpContext;
+import dev.kiln.parameter.Parameter;
+import dev.kiln.symbol.Symbol;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A hybridized block's state: its options, one traced graph per pattern of present inputs and mode, and the
+ * bounded cache of compiled graphs they share. A call traces on first use of its pattern, fetches the parameters'
+ * arrays on the inputs' device and hands everything to the {@link CachedGraph}.
+ */
+final class Hybridization {
+    private final HybridBlock block;
+    private final HybridizeOptions options;
+    private final GraphCache cache;
+    private final Map<TraceKey, Traced> traces = new ConcurrentHashMap<>();
+
+    /** Which inputs were present (and how many there were) and the mode a graph was traced in. */
+    private record TraceKey(BitSet present, int count, boolean training) {
+    }
+
+    /**
+     * A traced graph and where each of its arguments comes from: {@code dataIndex[k] >= 0} is input number
+     * {@code dataIndex[k]}, otherwise {@code params[k]}.
+     */
+    record Traced(CachedGraph graph, int[] dataIndex, Parameter[] params) {
+    }
+
+    Hybridization(HybridBlock block, HybridizeOptions options) {
+        this.block = block;
+        this.options = options;
+        this.cache = new GraphCache(block.name(), options.cacheSize());
+    }
+
+    HybridizeOptions options() {
+        return options;
+    }
+
+    GraphCache cache() {
+        return cache;
+    }
+
+    /** The traced graphs so far. */
+    List<Traced> traced() {
+        return new ArrayList<>(traces.values());
+    }
+
+    List<NDArray> forward(List<NDArray> inputs, String path) {
+        int n = inputs.size();
+        BitSet present = new BitSet(n);
+        Device device = null;
+        for (int i = 0; i < n; i++) {
+            NDArray x = inputs.get(i);
+            if (x != null) {
+                present.set(i);
+                if (device == null) {
+                    device = x.device();
+                }
+            }
+        }
+        Device on = device == null ? Device.cpu() : device;
+        TraceKey key = new TraceKey(present, n, OpContext.isTraining());
+        Traced t = traces.get(key);
+        if (t == null) {
+            t = trace(key, path);
+            traces.put(key, t);
+        }
+        NDArray[] args = new NDArray[t.dataIndex.length];
+        for (Parameter p : t.params) {
+            if (p != null && p.isDeferred()) {
+                block.completeDeferred(inputs);
+                break;
+            }
+        }
+        for (int k = 0; k < args.length; k++) {
+            int d = t.dataIndex[k];
+            args[k] = d >= 0 ? inputs.get(d) : t.params[k].data(on);
+        }
+        return t.graph.call(args);
+    }
+
+    private Traced trace(TraceKey key, String path) {
+        boolean[] present = new boolean[key.count()];
+        for (int i = 0; i < present.length; i++) {
+            present[i] = key.present().get(i);
+        }
+        Symbol traced = block.trace(present);
+        Graph graph = traced.graph();
+        Map<String, Parameter> params = block.collectParams().asMap();
+        List<String> names = new ArrayList<>();
+        List<Integer> data = new ArrayList<>();
+        List<Parameter> sources = new ArrayList<>();
+        for (int i : graph.variableNodes()) {
+            String name = graph.node(i).name();
+            int d = dataIndex(name, present);
+            Parameter p = d >= 0 ? null : params.get(name);
+            if (d < 0 && p == null) {
+                throw new KilnException("hybridized block '" + path + "': the traced graph reads variable '" + name
+                        + "', which is neither an input (" + inputNames(present) + ") nor a parameter of the block");
+            }
+            names.add(name);
+            data.add(d);
+            sources.add(p);
+        }
+        int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
+        CachedGraph cg = new CachedGraph(path, graph, names, present, options, cache);
+        return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]));
+    }
+
+    private static int dataIndex(String name, boolean[] present) {
+        for (int i = 0; i < present.length; i++) {
+            if (present[i] && name.equals(HybridBlock.inputName(i, present.length))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> inputNames(boolean[] present) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < present.length; i++) {
+            if (present[i]) {
+                out.add(HybridBlock.inputName(i, present.length));
+            }
+        }
+        return out;
+    }
+}

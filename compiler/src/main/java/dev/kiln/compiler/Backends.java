@@ -1,0 +1,51 @@
+package dev.kiln.compiler;
+
+import dev.kiln.KilnException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node) and any
+ * {@link Backend} a jar on the class path declares in {@code META-INF/services/dev.kiln.compiler.Backend}. Hybridized
+ * blocks use {@link #defaultName()} unless their options name another.
+ */
+public final class Backends {
+    /** The reference interpreter's name. */
+    public static final String INTERPRETER = "interpreter";
+
+    private static volatile Map<String, Backend> all;
+
+    private Backends() {
+    }
+
+    /** The backend hybridize uses when the options name none. */
+    public static String defaultName() {
+        return INTERPRETER;
+    }
+
+    /** The backend called {@code name}; an unknown name is an error listing the known ones. */
+    public static Backend get(String name) {
+        Backend b = available().get(name);
+        if (b == null) {
+            throw new KilnException("unknown compiler backend '" + name + "'; available: " + available().keySet());
+        }
+        return b;
+    }
+
+    /** Every backend by name, the built-in ones first. */
+    public static Map<String, Backend> available() {
+        Map<String, Backend> m = all;
+        if (m == null) {
+            Map<String, Backend> found = new LinkedHashMap<>();
+            found.put(INTERPRETER, new InterpreterBackend());
+            for (Backend b : ServiceLoader.load(Backend.class)) {
+                found.putIfAbsent(b.name(), b);
+            }
+            m = java.util.Collections.unmodifiableMap(found);
+            all = m;
+        }
+        return m;
+    }
+}

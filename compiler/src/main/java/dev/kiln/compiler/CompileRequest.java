@@ -1,0 +1,57 @@
+package dev.kiln.compiler;
+
+import dev.kiln.KilnException;
+import dev.kiln.graph.Graph;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Shape;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a backend compiles: a forward graph, the order its variables arrive in at run time, their shapes and dtypes
+ * (those of the call that caused the compilation), whether the forward runs in training mode, and the variables
+ * whose gradients backward must return (none for inference). With {@code staticShapes} false the compiled graph must
+ * accept any shapes of the same ranks.
+ *
+ * @param graph         the forward graph
+ * @param inputs        every variable of the graph, in the order {@link CompiledGraph#run} receives the arrays
+ * @param shapes        per input, its shape in the compiling call
+ * @param dtypes        per input, its dtype in the compiling call
+ * @param training      whether the forward runs in training mode (Dropout masks, BatchNorm batch statistics)
+ * @param gradients     the inputs whose gradients backward returns, in that order; empty for inference only
+ * @param staticShapes  whether every call has exactly these shapes
+ * @param staticAlloc   whether buffers may be allocated once and reused across calls
+ */
+public record CompileRequest(Graph graph, List<String> inputs, List<Shape> shapes, List<DType> dtypes,
+                             boolean training, List<String> gradients, boolean staticShapes, boolean staticAlloc) {
+
+    public CompileRequest {
+        inputs = List.copyOf(inputs);
+        shapes = List.copyOf(shapes);
+        dtypes = List.copyOf(dtypes);
+        gradients = List.copyOf(gradients);
+        if (shapes.size() != inputs.size() || dtypes.size() != inputs.size()) {
+            throw new KilnException("compile request: " + inputs.size() + " inputs but " + shapes.size()
+                    + " shapes and " + dtypes.size() + " dtypes");
+        }
+        Set<String> variables = new HashSet<>();
+        for (int i : graph.variableNodes()) {
+            variables.add(graph.node(i).name());
+        }
+        if (!variables.equals(new HashSet<>(inputs))) {
+            throw new KilnException("compile request: the inputs " + inputs + " are not the graph's variables "
+                    + variables);
+        }
+        if (!new HashSet<>(inputs).containsAll(gradients)) {
+            throw new KilnException("compile request: gradients requested for " + gradients
+                    + ", which are not all inputs " + inputs);
+        }
+    }
+
+    /** True when backward must be available. */
+    public boolean needsGradients() {
+        return !gradients.isEmpty();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kiln.compiler;
+
+import dev.kiln.graph.Graph;
+import dev.kiln.ndarray.NDArray;
+
+/**
+ * A graph a backend has compiled for one input signature. {@link #run} computes the forward outputs; when the
+ * request asked for gradients, the returned {@link Execution} keeps what backward needs and computes the gradients
+ * from the head gradients, without running the forward again. Runs are independent of each other.
+ */
+public interface CompiledGraph {
+    /** The request this graph was compiled for. */
+    CompileRequest request();
+
+    /** Runs the forward on {@code inputs}, in {@link CompileRequest#inputs()} order. */
+    Execution run(NDArray[] inputs);
+
+    /** The graph as the backend runs it (after its passes), for {@code explain()}. */
+    Graph compiledGraph();
+
+    /** The memory the compiled graph plans for the compiling call's shapes. */
+    MemoryPlan memoryPlan();
+
+    /** One forward run: its outputs and, for gradient-compiled graphs, the way back. */
+    interface Execution {
+        /** The forward outputs, in graph order. */
+        NDArray[] outputs();
+
+        /**
+         * The gradients of the requested inputs ({@link CompileRequest#gradients()} order) for these head
+         * gradients, one per forward output, shaped like it; callable again (autograd's {@code retainGraph}).
+         */
+        NDArray[] backward(NDArray[] headGradients);
+    }
+}

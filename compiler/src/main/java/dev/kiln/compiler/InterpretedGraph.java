@@ -1,0 +1,179 @@
+package dev.kiln.compiler;
+
+import dev.kiln.KilnException;
+import dev.kiln.autograd.GradReq;
+import dev.kiln.graph.Entry;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.Interpreter;
+import dev.kiln.graph.gradient.GradientGraph;
+import dev.kiln.graph.gradient.GraphGradient;
+import dev.kiln.graph.infer.InferenceResult;
+import dev.kiln.graph.infer.ShapeInference;
+import dev.kiln.graph.infer.TypeInference;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.OpContext;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph compiled by {@link InterpreterBackend}: the inputs are placed by node index, the forward nodes run, and,
+ * when gradients were requested, the gradient graph's backward nodes run later on the values the forward kept.
+ * Values are released after their last reader. Autograd recording is off while it runs.
+ */
+final class InterpretedGraph implements CompiledGraph {
+    private final CompileRequest request;
+    private final Graph graph;
+    private final int numForwardNodes;
+    private final int[] inputNodes;
+    private final int[] lastUse;
+    private final Entry[] outputs;
+    private final int[] headNodes;
+    private final Entry[] gradients;
+    private volatile MemoryPlan plan;
+
+    InterpretedGraph(CompileRequest request) {
+        this.request = request;
+        Graph forward = request.graph();
+        int numOutputs = forward.outputs().size();
+        if (request.needsGradients()) {
+            GraphGradient builder = GraphGradient.of(forward).training(request.training());
+            for (String name : request.gradients()) {
+                builder.wrt(name, GradReq.WRITE);
+            }
+            GradientGraph gg = builder.build();
+            graph = gg.graph();
+            numForwardNodes = gg.numForwardNodes();
+            headNodes = new int[numOutputs];
+            for (int k = 0; k < numOutputs; k++) {
+                String head = gg.headGradients().get(k);
+                headNodes[k] = head == null ? -1 : graph.indexOf(head);
+            }
+            gradients = new Entry[request.gradients().size()];
+            for (int k = 0; k < gradients.length; k++) {
+                gradients[k] = gg.gradientOf(request.gradients().get(k));
+            }
+        } else {
+            graph = forward;
+            numForwardNodes = forward.size();
+            headNodes = new int[0];
+            gradients = new Entry[0];
+        }
+        inputNodes = new int[request.inputs().size()];
+        for (int k = 0; k < inputNodes.length; k++) {
+            inputNodes[k] = graph.indexOf(request.inputs().get(k));
+        }
+        lastUse = Interpreter.lastUses(graph);
+        outputs = graph.outputs().subList(0, numOutputs).toArray(new Entry[0]);
+    }
+
+    @Override
+    public CompileRequest request() {
+        return request;
+    }
+
+    @Override
+    public Execution run(NDArray[] inputs) {
+        if (inputs.length != inputNodes.length) {
+            throw new KilnException("compiled graph: expected " + inputNodes.length + " inputs " + request.inputs()
+                    + ", got " + inputs.length);
+        }
+        NDArray[][] values = new NDArray[graph.size()][];
+        for (int k = 0; k < inputs.length; k++) {
+            values[inputNodes[k]] = new NDArray[] {inputs[k]};
+        }
+        boolean wasRecording = OpContext.setRecording(false);
+        try {
+            Interpreter.runNodes(graph, values, Map.of(), request.training(), 0, numForwardNodes, lastUse);
+        } finally {
+            OpContext.setRecording(wasRecording);
+        }
+        NDArray[] out = new NDArray[outputs.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = values[outputs[k].node()][outputs[k].output()];
+        }
+        return new Run(values, out);
+    }
+
+    @Override
+    public Graph compiledGraph() {
+        return graph;
+    }
+
+    @Override
+    public MemoryPlan memoryPlan() {
+        MemoryPlan p = plan;
+        if (p == null) {
+            p = planMemory();
+            plan = p;
+        }
+        return p;
+    }
+
+    private MemoryPlan planMemory() {
+        Map<String, Shape> shapes = new HashMap<>();
+        Map<String, DType> types = new HashMap<>();
+        List<String> names = request.inputs();
+        for (int k = 0; k < names.size(); k++) {
+            shapes.put(names.get(k), request.shapes().get(k));
+            types.put(names.get(k), request.dtypes().get(k));
+        }
+        InferenceResult<Shape> fs = ShapeInference.infer(request.graph(), shapes);
+        InferenceResult<DType> ft = TypeInference.infer(request.graph(), types);
+        for (int k = 0; k < headNodes.length; k++) {
+            if (headNodes[k] >= 0) {
+                String head = graph.node(headNodes[k]).name();
+                shapes.put(head, fs.outputs().get(k));
+                types.put(head, ft.outputs().get(k));
+            }
+        }
+        return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, shapes), TypeInference.infer(graph, types));
+    }
+
+    /** One forward run's kept values and its backward. */
+    private final class Run implements Execution {
+        private final NDArray[][] values;
+        private final NDArray[] outputs;
+
+        Run(NDArray[][] values, NDArray[] outputs) {
+            this.values = values;
+            this.outputs = outputs;
+        }
+
+        @Override
+        public NDArray[] outputs() {
+            return outputs;
+        }
+
+        @Override
+        public NDArray[] backward(NDArray[] headGradients) {
+            if (gradients.length == 0) {
+                throw new KilnException("compiled graph: compiled for inference; no gradients were requested");
+            }
+            NDArray[][] v = values.clone(); // rows are replaced, never cleared, so backward can run again
+            if (headGradients.length != headNodes.length) {
+                throw new KilnException("compiled graph: " + headNodes.length + " outputs but "
+                        + headGradients.length + " head gradients");
+            }
+            for (int k = 0; k < headNodes.length; k++) {
+                if (headNodes[k] >= 0) {
+                    v[headNodes[k]] = new NDArray[] {headGradients[k]};
+                }
+            }
+            boolean wasRecording = OpContext.setRecording(false);
+            try {
+                Interpreter.runNodes(graph, v, Map.of(), request.training(), numForwardNodes, graph.size(), lastUse);
+            } finally {
+                OpContext.setRecording(wasRecording);
+            }
+            NDArray[] out = new NDArray[gradients.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = v[gradients[k].node()][gradients[k].output()];
+            }
+            return out;
+        }
+    }
+}

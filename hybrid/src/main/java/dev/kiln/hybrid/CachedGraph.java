@@ -1,0 +1,109 @@
+package dev.kiln.hybrid;
+
+import dev.kiln.autograd.Tape;
+import dev.kiln.compiler.Backend;
+import dev.kiln.compiler.Backends;
+import dev.kiln.compiler.CompileRequest;
+import dev.kiln.compiler.CompiledGraph;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.Interpreter;
+import dev.kiln.graph.OpNode;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.OpContext;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One traced graph of a hybridized block and the way it runs (MXNet's {@code CachedOp}): each call finds or
+ * compiles the graph for its {@link InputSignature} in the block's {@link GraphCache} and runs it. Inside
+ * {@code Autograd.record()}, when an argument is tracked, the forward is compiled together with the gradient of the
+ * tracked arguments and the call goes on the tape as one step whose backward runs the compiled backward, so
+ * gradients reach parameters' {@code grad()} by their grad_req and flow on into the eager computation around it.
+ */
+public final class CachedGraph {
+    private final String owner;
+    private final Graph graph;
+    private final List<String> arguments;
+    private final boolean[] present;
+    private final HybridizeOptions options;
+    private final GraphCache cache;
+    private final Backend backend;
+    private final int numOps;
+
+    /**
+     * The graph traced for the block at {@code owner}, taking {@code arguments} (its variables: the present inputs,
+     * then the parameters) in that order; {@code present} records which of the block's inputs were given.
+     */
+    public CachedGraph(String owner, Graph graph, List<String> arguments, boolean[] present, HybridizeOptions options,
+                       GraphCache cache) {
+        this.owner = owner;
+        this.graph = graph;
+        this.arguments = List.copyOf(arguments);
+        this.present = present.clone();
+        this.options = options;
+        this.cache = cache;
+        this.backend = Backends.get(options.backend());
+        int ops = 0;
+        for (int i = 0; i < graph.size(); i++) {
+            if (graph.node(i) instanceof OpNode) {
+                ops++;
+            }
+        }
+        this.numOps = ops;
+    }
+
+    /** The graph as traced. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** The argument names, in call order. */
+    public List<String> arguments() {
+        return arguments;
+    }
+
+    /** Runs the graph on {@code args} (in {@link #arguments()} order) in the current training and recording mode. */
+    public List<NDArray> call(NDArray[] args) {
+        boolean training = OpContext.isTraining();
+        boolean[] grads = OpContext.isRecording() ? trackedArguments(args) : null;
+        if (grads != null && numOps <= options.inlineLimit()) {
+            return inline(args, training);
+        }
+        InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
+        CompiledGraph compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments,
+                sig.shapes(), sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc())));
+        CompiledGraph.Execution run = compiled.run(args);
+        NDArray[] outs = run.outputs();
+        if (grads == null) {
+            return Arrays.asList(outs);
+        }
+        GraphCallOp op = new GraphCallOp(owner, run, grads, outs.length);
+        return Tape.record(op, op.defaultAttrs(), Arrays.asList(args), Arrays.asList(outs));
+    }
+
+    /** Small graphs while recording: their ops go on the tape one by one, as eager calls would. */
+    private List<NDArray> inline(NDArray[] args, boolean training) {
+        Map<String, NDArray> vars = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            vars.put(arguments.get(i), args[i]);
+        }
+        return Interpreter.eval(graph, vars, training);
+    }
+
+    /** Which arguments autograd tracks, or {@code null} when none is. */
+    private static boolean[] trackedArguments(NDArray[] args) {
+        boolean[] g = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].autogradEntry() != null) {
+                if (g == null) {
+                    g = new boolean[args.length];
+                }
+                g[i] = true;
+            }
+        }
+        return g;
+    }
+}

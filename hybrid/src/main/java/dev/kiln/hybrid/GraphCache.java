@@ -1,0 +1,116 @@
+package dev.kiln.hybrid;
+
+import dev.kiln.compiler.CompiledGraph;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A hybridized block's compiled graphs, one per {@link InputSignature}, least recently used first out. A miss is
+ * logged (level DEBUG) with the difference from the nearest cached signature; an eviction is a WARNING, since it
+ * means the inputs keep changing in a way that recompiles every time. Thread-safe; a graph is compiled outside the
+ * lock, and two threads missing on one signature at once keep the first result.
+ */
+public final class GraphCache {
+    private static final System.Logger LOG = System.getLogger("dev.kiln.hybrid");
+
+    private final String owner;
+    private final int capacity;
+    private final LinkedHashMap<InputSignature, CompiledGraph> graphs = new LinkedHashMap<>(16, 0.75f, true);
+    private long hits;
+    private long misses;
+    private long evictions;
+    private String lastMiss = "";
+
+    /** An empty cache for the block at {@code owner} keeping at most {@code capacity} graphs. */
+    public GraphCache(String owner, int capacity) {
+        this.owner = owner;
+        this.capacity = capacity;
+    }
+
+    /** The graph for {@code sig}, compiled by {@code compile} on a miss. */
+    public CompiledGraph get(InputSignature sig, Supplier<CompiledGraph> compile) {
+        String reason;
+        synchronized (this) {
+            CompiledGraph g = graphs.get(sig);
+            if (g != null) {
+                hits++;
+                return g;
+            }
+            misses++;
+            reason = missReason(sig);
+            lastMiss = reason;
+        }
+        LOG.log(Level.DEBUG, () -> "hybridized block '" + owner + "': compiling for " + sig + " (" + reason + ")");
+        CompiledGraph compiled = compile.get();
+        synchronized (this) {
+            CompiledGraph raced = graphs.get(sig);
+            if (raced != null) {
+                return raced;
+            }
+            graphs.put(sig, compiled);
+            if (graphs.size() > capacity) {
+                InputSignature eldest = graphs.keySet().iterator().next();
+                graphs.remove(eldest);
+                evictions++;
+                LOG.log(Level.WARNING, "hybridized block '" + owner + "': its compiled-graph cache is full ("
+                        + capacity + " graphs), so the graph for " + eldest + " was evicted. Inputs whose shapes "
+                        + "vary call after call recompile each time: leave staticShape off (graphs then serve every "
+                        + "shape of a rank) or raise HybridizeOptions.cacheSize.");
+            }
+            return compiled;
+        }
+    }
+
+    private String missReason(InputSignature sig) {
+        if (graphs.isEmpty()) {
+            return "first call";
+        }
+        InputSignature nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (InputSignature s : graphs.keySet()) {
+            int d = sig.distance(s);
+            if (d < best) {
+                best = d;
+                nearest = s;
+            }
+        }
+        return "new signature: " + sig.differenceFrom(nearest);
+    }
+
+    /** The cached graphs, least recently used first. */
+    public synchronized List<CompiledGraph> graphs() {
+        return new ArrayList<>(graphs.values());
+    }
+
+    /** The cached signatures, least recently used first. */
+    public synchronized List<InputSignature> signatures() {
+        return new ArrayList<>(graphs.keySet());
+    }
+
+    /** Counts so far and the reason of the last miss. */
+    public synchronized Stats stats() {
+        return new Stats(graphs.size(), capacity, hits, misses, evictions, lastMiss);
+    }
+
+    /** Drops every compiled graph (counts are kept). */
+    public synchronized void clear() {
+        graphs.clear();
+    }
+
+    /**
+     * The cache's counters.
+     *
+     * @param size      graphs cached now
+     * @param capacity  the most it keeps
+     * @param hits      calls that found their graph
+     * @param misses    calls that compiled one
+     * @param evictions graphs dropped to stay within capacity
+     * @param lastMiss  why the last miss missed
+     */
+    public record Stats(int size, int capacity, long hits, long misses, long evictions, String lastMiss) {
+    }
+}
