@@ -44,8 +44,7 @@ public abstract class Block implements ScopeOwner {
     private final BlockScope scope;
     private final Map<String, Block> children = new LinkedHashMap<>();
     private final Map<String, Parameter> registered = new LinkedHashMap<>();
-    private final Map<Object, ForwardPreHook> preHooks = new LinkedHashMap<>();
-    private final Map<Object, ForwardHook> hooks = new LinkedHashMap<>();
+    private final ForwardHooks hooks = new ForwardHooks();
     private boolean called;
     private Map<Block, String> childNames;
     private boolean ready;
@@ -370,16 +369,12 @@ public abstract class Block implements ScopeOwner {
 
     /** Runs {@code hook} before every forward of this block until the handle is detached. */
     public HookHandle registerForwardPreHook(ForwardPreHook hook) {
-        Object key = new Object();
-        preHooks.put(key, hook);
-        return () -> preHooks.remove(key);
+        return hooks.addPre(hook);
     }
 
     /** Runs {@code hook} after every forward of this block until the handle is detached. */
     public HookHandle registerForwardHook(ForwardHook hook) {
-        Object key = new Object();
-        hooks.put(key, hook);
-        return () -> hooks.remove(key);
+        return hooks.addPost(hook);
     }
 
     // ---- calling -------------------------------------------------------------------------------------------
@@ -424,10 +419,9 @@ public abstract class Block implements ScopeOwner {
             if (root && eager) {
                 InitializationCheck.requireReady(this);
             }
-            if (!preHooks.isEmpty()) {
-                for (ForwardPreHook h : new ArrayList<>(preHooks.values())) {
-                    h.beforeForward(this, inputs);
-                }
+            TraceTaps taps = eager || hooks.isEmpty() ? null : TraceTaps.active();
+            if (taps == null) {
+                hooks.before(this, inputs);
             }
             List<T> out;
             try {
@@ -437,15 +431,19 @@ public abstract class Block implements ScopeOwner {
             } catch (KilnException e) {
                 throw new BlockForwardException(path, getClass().getSimpleName(), e);
             }
-            if (!hooks.isEmpty()) {
-                for (ForwardHook h : new ArrayList<>(hooks.values())) {
-                    h.afterForward(this, inputs, out);
-                }
+            if (taps != null) {
+                taps.add(this, inputs, out);
+            } else {
+                hooks.after(this, inputs, out);
             }
             return out;
         } finally {
             CallPath.exit();
         }
+    }
+
+    ForwardHooks hooks() {
+        return hooks;
     }
 
     /** The path of the block being called now ({@code net0.features.3}), or this block's name. */

@@ -32,6 +32,7 @@ import java.util.function.Function;
  */
 public abstract class HybridBlock extends Block {
     private volatile Hybridization hybridization;
+    private final List<GraphTaps.OpHookRegistration> opHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     protected HybridBlock() {
         super();
@@ -156,6 +157,38 @@ public abstract class HybridBlock extends Block {
 
     Hybridization hybridization() {
         return hybridization;
+    }
+
+    /**
+     * Calls {@code hook} with the values of every op of this block's compiled graph on each hybridized call
+     * (Gluon's {@code register_op_hook}): op outputs named {@code <node>_output}, and with {@code monitorAll} the
+     * ops' inputs, named {@code <node>_<input>}. Only hybridized calls report; eager calls have no graph nodes.
+     */
+    public HookHandle registerOpHook(OpHook hook, boolean monitorAll) {
+        GraphTaps.OpHookRegistration r = new GraphTaps.OpHookRegistration(hook, monitorAll);
+        opHooks.add(r);
+        ForwardHooks.changed();
+        return () -> {
+            opHooks.remove(r);
+            ForwardHooks.changed();
+        };
+    }
+
+    /** As {@link #registerOpHook(OpHook, boolean)} for op outputs only. */
+    public HookHandle registerOpHook(OpHook hook) {
+        return registerOpHook(hook, false);
+    }
+
+    /**
+     * What hybridizing did: the options and cache counters, and for each compiled signature the graph as traced
+     * and as compiled, with every value's shape and dtype and the planned memory.
+     */
+    public String explain() {
+        return Explain.of(this);
+    }
+
+    List<GraphTaps.OpHookRegistration> opHooks() {
+        return opHooks;
     }
 
     // ---- symbolic ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.kiln.block;
 
 import dev.kiln.KilnException;
+import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.hybrid.CachedGraph;
 import dev.kiln.hybrid.GraphCache;
@@ -20,13 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A hybridized block's state: its options, one traced graph per pattern of present inputs and mode, and the
  * bounded cache of compiled graphs they share. A call traces on first use of its pattern, fetches the parameters'
- * arrays on the inputs' device and hands everything to the {@link CachedGraph}.
+ * arrays on the inputs' device, hands everything to the {@link CachedGraph}, then feeds the graph's taps to the
+ * forward hooks of children inside the graph and to the block's op hooks.
  */
 final class Hybridization {
     private final HybridBlock block;
     private final HybridizeOptions options;
     private final GraphCache cache;
     private final Map<TraceKey, Traced> traces = new ConcurrentHashMap<>();
+    private volatile long epoch = ForwardHooks.epoch();
 
     /** Which inputs were present (and how many there were) and the mode a graph was traced in. */
     private record TraceKey(BitSet present, int count, boolean training) {
@@ -34,9 +37,10 @@ final class Hybridization {
 
     /**
      * A traced graph and where each of its arguments comes from: {@code dataIndex[k] >= 0} is input number
-     * {@code dataIndex[k]}, otherwise {@code params[k]}.
+     * {@code dataIndex[k]}, otherwise {@code params[k]}; and the taps among its outputs.
      */
-    record Traced(CachedGraph graph, int[] dataIndex, Parameter[] params) {
+    record Traced(CachedGraph graph, int[] dataIndex, Parameter[] params, List<GraphTaps.HookTap> hookTaps,
+                  List<GraphTaps.ValueTap> valueTaps) {
     }
 
     Hybridization(HybridBlock block, HybridizeOptions options) {
@@ -59,6 +63,12 @@ final class Hybridization {
     }
 
     List<NDArray> forward(List<NDArray> inputs, String path) {
+        long e = ForwardHooks.epoch();
+        if (e != epoch) { // hooks were added or removed somewhere: trace the taps again
+            traces.clear();
+            cache.clear();
+            epoch = e;
+        }
         int n = inputs.size();
         BitSet present = new BitSet(n);
         Device device = null;
@@ -89,7 +99,12 @@ final class Hybridization {
             int d = t.dataIndex[k];
             args[k] = d >= 0 ? inputs.get(d) : t.params[k].data(on);
         }
-        return t.graph.call(args);
+        List<NDArray> all = t.graph.call(args);
+        if (t.hookTaps.isEmpty() && t.valueTaps.isEmpty()) {
+            return all;
+        }
+        GraphTaps.fire(t.hookTaps, t.valueTaps, all, block.opHooks());
+        return all.subList(0, t.graph.numHeads());
     }
 
     private Traced trace(TraceKey key, String path) {
@@ -97,8 +112,15 @@ final class Hybridization {
         for (int i = 0; i < present.length; i++) {
             present[i] = key.present().get(i);
         }
-        Symbol traced = block.trace(present);
-        Graph graph = traced.graph();
+        TraceTaps taps = TraceTaps.start();
+        Symbol traced;
+        try {
+            traced = block.trace(present);
+        } finally {
+            taps.stop();
+        }
+        GraphTaps.Tapped tapped = GraphTaps.of(traced, taps.calls(), block.opHooks());
+        Graph graph = tapped.graph();
         Map<String, Parameter> params = block.collectParams().asMap();
         List<String> names = new ArrayList<>();
         List<Integer> data = new ArrayList<>();
@@ -116,8 +138,8 @@ final class Hybridization {
             sources.add(p);
         }
         int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
-        CachedGraph cg = new CachedGraph(path, graph, names, present, options, cache);
-        return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]));
+        CachedGraph cg = new CachedGraph(path, graph, names, present, traced.numOutputs(), options, cache);
+        return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps());
     }
 
     private static int dataIndex(String name, boolean[] present) {

@@ -15,7 +15,8 @@ import java.util.Set;
  * whose gradients backward must return (none for inference). With {@code staticShapes} false the compiled graph must
  * accept any shapes of the same ranks.
  *
- * @param graph         the forward graph
+ * @param graph         the forward graph; outputs past {@code numHeads} are taps (values a monitor or hook reads),
+ *                      computed but never differentiated
  * @param inputs        every variable of the graph, in the order {@link CompiledGraph#run} receives the arrays
  * @param shapes        per input, its shape in the compiling call
  * @param dtypes        per input, its dtype in the compiling call
@@ -23,9 +24,11 @@ import java.util.Set;
  * @param gradients     the inputs whose gradients backward returns, in that order; empty for inference only
  * @param staticShapes  whether every call has exactly these shapes
  * @param staticAlloc   whether buffers may be allocated once and reused across calls
+ * @param numHeads      how many leading outputs are the graph's results, which backward receives gradients for
  */
 public record CompileRequest(Graph graph, List<String> inputs, List<Shape> shapes, List<DType> dtypes,
-                             boolean training, List<String> gradients, boolean staticShapes, boolean staticAlloc) {
+                             boolean training, List<String> gradients, boolean staticShapes, boolean staticAlloc,
+                             int numHeads) {
 
     public CompileRequest {
         inputs = List.copyOf(inputs);
@@ -43,6 +46,10 @@ public record CompileRequest(Graph graph, List<String> inputs, List<Shape> shape
         if (!variables.equals(new HashSet<>(inputs))) {
             throw new KilnException("compile request: the inputs " + inputs + " are not the graph's variables "
                     + variables);
+        }
+        if (numHeads < 0 || numHeads > graph.outputs().size()) {
+            throw new KilnException("compile request: " + numHeads + " heads for a graph of "
+                    + graph.outputs().size() + " outputs");
         }
         if (!new HashSet<>(inputs).containsAll(gradients)) {
             throw new KilnException("compile request: gradients requested for " + gradients

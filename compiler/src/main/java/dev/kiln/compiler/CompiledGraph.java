@@ -23,12 +23,12 @@ public interface CompiledGraph {
 
     /** One forward run: its outputs and, for gradient-compiled graphs, the way back. */
     interface Execution {
-        /** The forward outputs, in graph order. */
+        /** The forward outputs, in graph order, taps included. */
         NDArray[] outputs();
 
         /**
          * The gradients of the requested inputs ({@link CompileRequest#gradients()} order) for these head
-         * gradients, one per forward output, shaped like it; callable again (autograd's {@code retainGraph}).
+         * gradients, one per head output ({@link CompileRequest#numHeads()}), shaped like it; callable again (autograd's {@code retainGraph}).
          */
         NDArray[] backward(NDArray[] headGradients);
     }

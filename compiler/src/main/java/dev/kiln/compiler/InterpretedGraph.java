@@ -40,15 +40,19 @@ final class InterpretedGraph implements CompiledGraph {
         Graph forward = request.graph();
         int numOutputs = forward.outputs().size();
         if (request.needsGradients()) {
-            GraphGradient builder = GraphGradient.of(forward).training(request.training());
+            int[] heads = new int[request.numHeads()];
+            for (int k = 0; k < heads.length; k++) {
+                heads[k] = k;
+            }
+            GraphGradient builder = GraphGradient.of(forward).training(request.training()).heads(heads);
             for (String name : request.gradients()) {
                 builder.wrt(name, GradReq.WRITE);
             }
             GradientGraph gg = builder.build();
             graph = gg.graph();
             numForwardNodes = gg.numForwardNodes();
-            headNodes = new int[numOutputs];
-            for (int k = 0; k < numOutputs; k++) {
+            headNodes = new int[request.numHeads()];
+            for (int k = 0; k < headNodes.length; k++) {
                 String head = gg.headGradients().get(k);
                 headNodes[k] = head == null ? -1 : graph.indexOf(head);
             }

@@ -11,6 +11,7 @@ import dev.kiln.graph.OpNode;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.OpContext;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -32,14 +33,17 @@ public final class CachedGraph {
     private final GraphCache cache;
     private final Backend backend;
     private final int numOps;
+    private final int numHeads;
 
     /**
      * The graph traced for the block at {@code owner}, taking {@code arguments} (its variables: the present inputs,
-     * then the parameters) in that order; {@code present} records which of the block's inputs were given.
+     * then the parameters) in that order; {@code present} records which of the block's inputs were given. Outputs
+     * past the first {@code numHeads} are taps: values hooks or monitors read, returned but never differentiated.
      */
-    public CachedGraph(String owner, Graph graph, List<String> arguments, boolean[] present, HybridizeOptions options,
-                       GraphCache cache) {
+    public CachedGraph(String owner, Graph graph, List<String> arguments, boolean[] present, int numHeads,
+                       HybridizeOptions options, GraphCache cache) {
         this.owner = owner;
+        this.numHeads = numHeads;
         this.graph = graph;
         this.arguments = List.copyOf(arguments);
         this.present = present.clone();
@@ -60,12 +64,20 @@ public final class CachedGraph {
         return graph;
     }
 
+    /** How many leading outputs are results (the rest are taps). */
+    public int numHeads() {
+        return numHeads;
+    }
+
     /** The argument names, in call order. */
     public List<String> arguments() {
         return arguments;
     }
 
-    /** Runs the graph on {@code args} (in {@link #arguments()} order) in the current training and recording mode. */
+    /**
+     * Runs the graph on {@code args} (in {@link #arguments()} order) in the current training and recording mode;
+     * returns every output, the results first and then the taps.
+     */
     public List<NDArray> call(NDArray[] args) {
         boolean training = OpContext.isTraining();
         boolean[] grads = OpContext.isRecording() ? trackedArguments(args) : null;
@@ -74,14 +86,22 @@ public final class CachedGraph {
         }
         InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
         CompiledGraph compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments,
-                sig.shapes(), sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc())));
+                sig.shapes(), sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc(),
+                numHeads)));
         CompiledGraph.Execution run = compiled.run(args);
         NDArray[] outs = run.outputs();
         if (grads == null) {
             return Arrays.asList(outs);
         }
-        GraphCallOp op = new GraphCallOp(owner, run, grads, outs.length);
-        return Tape.record(op, op.defaultAttrs(), Arrays.asList(args), Arrays.asList(outs));
+        GraphCallOp op = new GraphCallOp(owner, run, grads, numHeads);
+        List<NDArray> results = Tape.record(op, op.defaultAttrs(), Arrays.asList(args),
+                Arrays.asList(outs).subList(0, numHeads));
+        if (numHeads == outs.length) {
+            return results;
+        }
+        List<NDArray> all = new ArrayList<>(results);
+        all.addAll(Arrays.asList(outs).subList(numHeads, outs.length));
+        return all;
     }
 
     /** Small graphs while recording: their ops go on the tape one by one, as eager calls would. */
