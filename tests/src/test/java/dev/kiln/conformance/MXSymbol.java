@@ -250,6 +250,79 @@ final class MXSymbol implements AutoCloseable {
         }
     }
 
+    /** What one recorded training step of a cached op gave: outputs, gradients by name, every input afterwards. */
+    record TrainStep(List<NDArray> outputs, Map<String, NDArray> gradients, Map<String, NDArray> inputsAfter) {
+    }
+
+    /**
+     * Runs the symbol as a cached op in training mode under {@code autograd.record}, then back-propagates head
+     * gradients of ones from every output, with gradients requested for the inputs named in {@code wrt}: Gluon's
+     * hybridized training step. Auxiliary states are updated as MXNet updates them (BatchNorm: in backward).
+     */
+    TrainStep trainStep(Map<String, NDArray> inputs, java.util.Set<String> wrt) {
+        synchronized (mx) {
+            List<String> order = listInputs();
+            List<MXArray> arrays = new ArrayList<>();
+            List<MXArray> vars = new ArrayList<>();
+            List<MXArray> grads = new ArrayList<>();
+            List<String> gradNames = new ArrayList<>();
+            List<MXArray> outs = new ArrayList<>();
+            PointerByReference op = new PointerByReference();
+            mx.check(mx.api().MXCreateCachedOpEx(handle(), 0, new String[0], new String[0], op),
+                    "MXCreateCachedOpEx");
+            boolean prevTraining = mx.setTraining(true);
+            try {
+                for (String n : order) {
+                    NDArray a = inputs.get(n);
+                    if (a == null) {
+                        throw new IllegalArgumentException("no input array for '" + n + "'");
+                    }
+                    MXArray m = mx.array(a);
+                    arrays.add(m);
+                    if (wrt.contains(n)) {
+                        vars.add(m);
+                        grads.add(mx.array(NDArray.zeros(a.shape(), a.dtype(), a.device())));
+                        gradNames.add(n);
+                    }
+                }
+                mx.markVariables(vars, grads);
+                Pointer[] in = arrays.stream().map(MXArray::handle).toArray(Pointer[]::new);
+                IntByReference numOut = new IntByReference(0);
+                PointerByReference outHandles = new PointerByReference(Pointer.NULL);
+                boolean prevRecording = mx.setRecording(true);
+                try {
+                    mx.check(mx.api().MXInvokeCachedOpEx(op.getValue(), in.length, in, numOut, outHandles,
+                            new PointerByReference()), "MXInvokeCachedOpEx");
+                } finally {
+                    mx.setRecording(prevRecording);
+                }
+                for (Pointer h : outHandles.getValue().getPointerArray(0, numOut.getValue())) {
+                    outs.add(new MXArray(mx, h));
+                }
+                mx.backward(outs);
+                List<NDArray> result = new ArrayList<>();
+                for (MXArray o : outs) {
+                    result.add(o.toNDArray());
+                }
+                Map<String, NDArray> g = new LinkedHashMap<>();
+                for (int k = 0; k < grads.size(); k++) {
+                    g.put(gradNames.get(k), grads.get(k).toNDArray());
+                }
+                Map<String, NDArray> after = new LinkedHashMap<>();
+                for (int k = 0; k < order.size(); k++) {
+                    after.put(order.get(k), arrays.get(k).toNDArray());
+                }
+                return new TrainStep(result, g, after);
+            } finally {
+                mx.setTraining(prevTraining);
+                arrays.forEach(MXArray::close);
+                grads.forEach(MXArray::close);
+                outs.forEach(MXArray::close);
+                mx.check(mx.api().MXFreeCachedOp(op.getValue()), "MXFreeCachedOp");
+            }
+        }
+    }
+
     Pointer handle() {
         if (handle == null) {
             throw new IllegalStateException("MXNet symbol already freed");
