@@ -13,6 +13,7 @@ import dev.kiln.parameter.ParameterDict;
 import dev.kiln.symbol.Sym;
 import dev.kiln.symbol.Symbol;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,6 +64,7 @@ public abstract class HybridBlock extends Block {
 
     @Override
     public final List<NDArray> forward(List<NDArray> inputs) {
+        exportInputs = ExportSignature.seen(exportInputs, inputs);
         Device device = Device.cpu();
         for (NDArray x : inputs) {
             if (x != null) {
@@ -179,5 +181,38 @@ public abstract class HybridBlock extends Block {
         Map<String, T> out = new LinkedHashMap<>();
         registeredParameters().forEach((k, p) -> out.put(k, value.apply(p)));
         return new ParameterValues<>(currentPath(), out);
+    }
+
+    // ---- export --------------------------------------------------------------------------------------------
+
+    /** The inputs of the last eager forward (presence, shapes, dtypes): what {@link #export(Path, int)} writes for. */
+    private ExportSignature exportInputs;
+
+    /**
+     * Writes this block as MXNet 1.x does ({@code prefix-symbol.json}, {@code prefix-%04d.params} with
+     * {@code arg:}/{@code aux:} keys) plus {@code prefix-metadata.json}, for the inputs of its last forward; see
+     * {@link Export}. Fails if the block was never called: call it once, or use
+     * {@link #export(Path, int, Shape...)}.
+     */
+    public ExportedFiles export(Path prefix, int epoch) {
+        return Export.write(this, prefix, epoch, exportInputs);
+    }
+
+    /**
+     * As {@link #export(Path, int)} for inputs of the declared shapes ({@code null} for an absent optional input),
+     * without running a forward: deferred parameters are completed by shape inference first.
+     */
+    public ExportedFiles export(Path prefix, int epoch, Shape... inputShapes) {
+        inferShape(inputShapes);
+        return Export.write(this, prefix, epoch, ExportSignature.declared(inputShapes));
+    }
+
+    /** This block traced on input variables {@code names} ({@code null} for an absent input), as export writes it. */
+    Symbol traceNamed(List<String> names) {
+        List<Symbol> inputs = new ArrayList<>();
+        for (String n : names) {
+            inputs.add(n == null ? null : Symbol.var(n));
+        }
+        return Symbol.group(forwardSymbolic(inputs));
     }
 }
