@@ -159,10 +159,45 @@ final class ExportMetadataJson {
         }
 
         private List<ExportMetadata.Input> inputs(JsonToken t) throws IOException {
-            expect(t, JsonToken.START_ARRAY, "field 'inputs'");
             List<ExportMetadata.Input> out = new ArrayList<>();
-            while (p.nextToken() != JsonToken.END_ARRAY) {
+            for (Item it : items(t, "inputs")) {
                 String where = "inputs[" + out.size() + "]";
+                if (it.position() == null || it.position() != out.size()) {
+                    throw error(where + ".position is " + it.position() + ", expected " + out.size()
+                            + " (inputs are listed by position)");
+                }
+                Boolean present = it.present();
+                if (present == null || present == (it.name() == null)) {
+                    throw error(where + " must have 'present' and, exactly when present, a 'name'; it has present "
+                            + present + " and name " + it.name());
+                }
+                out.add(new ExportMetadata.Input(out.size(), it.name(), present ? it.shape() : null,
+                        present ? it.dtype() : null));
+            }
+            return out;
+        }
+
+        private List<ExportMetadata.Output> outputs(JsonToken t) throws IOException {
+            List<ExportMetadata.Output> out = new ArrayList<>();
+            for (Item it : items(t, "outputs")) {
+                if (it.name() == null) {
+                    throw error("outputs[" + out.size() + "] has no 'name'");
+                }
+                out.add(new ExportMetadata.Output(it.name(), it.shape(), it.dtype()));
+            }
+            return out;
+        }
+
+        /** The fields an input or output object may have; {@code null} where absent. */
+        private record Item(Integer position, Boolean present, String name, Shape shape, DType dtype) {
+        }
+
+        /** An array of input or output objects, each field type-checked. */
+        private List<Item> items(JsonToken t, String field) throws IOException {
+            expect(t, JsonToken.START_ARRAY, "field '" + field + "'");
+            List<Item> out = new ArrayList<>();
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                String where = field + "[" + out.size() + "]";
                 expect(p.currentToken(), JsonToken.START_OBJECT, where);
                 Integer position = null;
                 Boolean present = null;
@@ -170,9 +205,9 @@ final class ExportMetadataJson {
                 Shape shape = null;
                 DType dtype = null;
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
+                    String key = p.currentName();
                     JsonToken v = p.nextToken();
-                    switch (field) {
+                    switch (key) {
                         case "position" -> position = integer(v, where + ".position");
                         case "present" -> present = bool(v, where + ".present");
                         case "name" -> name = string(v, where + ".name");
@@ -181,42 +216,7 @@ final class ExportMetadataJson {
                         default -> p.skipChildren();
                     }
                 }
-                if (position == null || position != out.size()) {
-                    throw error(where + ".position is " + position + ", expected " + out.size()
-                            + " (inputs are listed by position)");
-                }
-                if (present == null || present == (name == null)) {
-                    throw error(where + " must have 'present' and, exactly when present, a 'name'; it has present "
-                            + present + " and name " + name);
-                }
-                out.add(new ExportMetadata.Input(position, name, present ? shape : null, present ? dtype : null));
-            }
-            return out;
-        }
-
-        private List<ExportMetadata.Output> outputs(JsonToken t) throws IOException {
-            expect(t, JsonToken.START_ARRAY, "field 'outputs'");
-            List<ExportMetadata.Output> out = new ArrayList<>();
-            while (p.nextToken() != JsonToken.END_ARRAY) {
-                String where = "outputs[" + out.size() + "]";
-                expect(p.currentToken(), JsonToken.START_OBJECT, where);
-                String name = null;
-                Shape shape = null;
-                DType dtype = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken v = p.nextToken();
-                    switch (field) {
-                        case "name" -> name = string(v, where + ".name");
-                        case "shape" -> shape = shape(v, where + ".shape");
-                        case "dtype" -> dtype = dtype(v, where + ".dtype");
-                        default -> p.skipChildren();
-                    }
-                }
-                if (name == null) {
-                    throw error(where + " has no 'name'");
-                }
-                out.add(new ExportMetadata.Output(name, shape, dtype));
+                out.add(new Item(position, present, name, shape, dtype));
             }
             return out;
         }

@@ -17,6 +17,7 @@ import dev.kiln.nn.conv.MaxPool2D;
 import dev.kiln.nn.norm.BatchNorm;
 import dev.kiln.op.surface.F;
 import dev.kiln.random.Random;
+import dev.kiln.testing.GluonDenseBn;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,13 +159,7 @@ class ExportConformanceTest {
     @Test
     void kilnImportsAGluonStylePairWrittenByMXNetAndComputesWhatMXNetComputes() {
         MXNet mx = MXNet.get();
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        params.put("arg:net0_dense0_weight", Random.uniform(-1, 1, 4, 3));
-        params.put("arg:net0_dense0_bias", Random.uniform(-1, 1, 4));
-        params.put("arg:net0_batchnorm0_gamma", Random.uniform(0.5, 1.5, 4));
-        params.put("arg:net0_batchnorm0_beta", Random.uniform(-1, 1, 4));
-        params.put("aux:net0_batchnorm0_running_mean", Random.uniform(-0.5, 0.5, 4));
-        params.put("aux:net0_batchnorm0_running_var", Random.uniform(0.5, 2, 4));
+        Map<String, NDArray> params = GluonDenseBn.params();
         Path json = dir.resolve("gluon-symbol.json");
         try (MXSymbol data = MXSymbol.variable(mx, "data");
              MXSymbol w = gluonVar(mx, "net0_dense0_weight", "(4, 0)", null);
