@@ -203,8 +203,9 @@ public abstract class HybridBlock extends Block {
      * without running a forward: deferred parameters are completed by shape inference first.
      */
     public ExportedFiles export(Path prefix, int epoch, Shape... inputShapes) {
+        ExportSignature declared = ExportSignature.declared(inputShapes);
         inferShape(inputShapes);
-        return Export.write(this, prefix, epoch, ExportSignature.declared(inputShapes));
+        return Export.write(this, prefix, epoch, declared);
     }
 
     /** This block traced on input variables {@code names} ({@code null} for an absent input), as export writes it. */
