@@ -15,6 +15,7 @@ import dev.kiln.parameter.ParameterDict;
 import dev.kiln.symbol.Sym;
 import dev.kiln.symbol.Symbol;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -67,6 +68,7 @@ public abstract class HybridBlock extends Block {
 
     @Override
     public final List<NDArray> forward(List<NDArray> inputs) {
+        exportInputs = ExportSignature.seen(exportInputs, inputs);
         if (hasDeferred()) {
             completeDeferred(inputs);
         }
@@ -227,21 +229,38 @@ public abstract class HybridBlock extends Block {
     }
 
     /**
-     * This block traced on symbolic inputs named as Gluon names them: {@code data} for one input, else
-     * {@code data0}, {@code data1}, ... ({@code present[i]} false leaves input {@code i} out, as an absent optional
-     * input).
+     * This block traced on symbolic inputs named as Gluon names them ({@link #inputNames}; {@code present[i]} false
+     * leaves input {@code i} out, as an absent optional input).
      */
     public Symbol trace(boolean... present) {
-        List<Symbol> inputs = new ArrayList<>();
-        for (int i = 0; i < present.length; i++) {
-            inputs.add(present[i] ? Symbol.var(inputName(i, present.length)) : null);
-        }
-        return Symbol.group(forwardSymbolic(inputs));
+        return traceNamed(inputNames(present));
     }
 
     /** Gluon's input names: {@code data} for a single input, {@code data0}, {@code data1}, ... otherwise. */
     public static String inputName(int index, int count) {
         return count == 1 ? "data" : "data" + index;
+    }
+
+    /**
+     * Gluon's names for the present inputs, counting only those ({@code data} when one is present, else
+     * {@code data0}, {@code data1}, ... in order), {@code null} at absent positions: {@code (x, absent, z)} gives
+     * {@code [data0, null, data1]}. At least one input must be present.
+     */
+    public static List<String> inputNames(boolean... present) {
+        int count = 0;
+        for (boolean p : present) {
+            count += p ? 1 : 0;
+        }
+        if (count == 0) {
+            throw new KilnException("every one of the " + present.length + " inputs is absent; at least one input "
+                    + "must be present");
+        }
+        List<String> names = new ArrayList<>(present.length);
+        int k = 0;
+        for (boolean p : present) {
+            names.add(p ? inputName(k++, count) : null);
+        }
+        return names;
     }
 
     /**
@@ -255,11 +274,14 @@ public abstract class HybridBlock extends Block {
 
     private InferenceResult<Shape> inferShapes(List<Shape> inputShapes) {
         boolean[] present = new boolean[inputShapes.size()];
-        Map<String, Shape> given = new LinkedHashMap<>();
         for (int i = 0; i < present.length; i++) {
             present[i] = inputShapes.get(i) != null;
+        }
+        List<String> names = inputNames(present);
+        Map<String, Shape> given = new LinkedHashMap<>();
+        for (int i = 0; i < present.length; i++) {
             if (present[i]) {
-                given.put(inputName(i, present.length), inputShapes.get(i));
+                given.put(names.get(i), inputShapes.get(i));
             }
         }
         Symbol graph = trace(present);
@@ -270,5 +292,39 @@ public abstract class HybridBlock extends Block {
         Map<String, T> out = new LinkedHashMap<>();
         registeredParameters().forEach((k, p) -> out.put(k, value.apply(p)));
         return new ParameterValues<>(currentPath(), out);
+    }
+
+    // ---- export --------------------------------------------------------------------------------------------
+
+    /** The inputs of the last eager forward (presence, shapes, dtypes): what {@link #export(Path, int)} writes for. */
+    private ExportSignature exportInputs;
+
+    /**
+     * Writes this block as MXNet 1.x does ({@code prefix-symbol.json}, {@code prefix-%04d.params} with
+     * {@code arg:}/{@code aux:} keys) plus {@code prefix-metadata.json}, for the inputs of its last forward; see
+     * {@link Export}. Fails if the block was never called: call it once, or use
+     * {@link #export(Path, int, Shape...)}.
+     */
+    public ExportedFiles export(Path prefix, int epoch) {
+        return Export.write(this, prefix, epoch, exportInputs);
+    }
+
+    /**
+     * As {@link #export(Path, int)} for inputs of the declared shapes ({@code null} for an absent optional input),
+     * without running a forward: deferred parameters are completed by shape inference first.
+     */
+    public ExportedFiles export(Path prefix, int epoch, Shape... inputShapes) {
+        ExportSignature declared = ExportSignature.declared(inputShapes);
+        inferShape(inputShapes);
+        return Export.write(this, prefix, epoch, declared);
+    }
+
+    /** This block traced on input variables {@code names} ({@code null} for an absent input), as export writes it. */
+    Symbol traceNamed(List<String> names) {
+        List<Symbol> inputs = new ArrayList<>();
+        for (String n : names) {
+            inputs.add(n == null ? null : Symbol.var(n));
+        }
+        return Symbol.group(forwardSymbolic(inputs));
     }
 }

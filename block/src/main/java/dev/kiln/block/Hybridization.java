@@ -121,17 +121,18 @@ final class Hybridization {
         }
         GraphTaps.Tapped tapped = GraphTaps.of(traced, taps.calls(), block.opHooks());
         Graph graph = tapped.graph();
+        List<String> inputNames = HybridBlock.inputNames(present);
         Map<String, Parameter> params = block.collectParams().asMap();
         List<String> names = new ArrayList<>();
         List<Integer> data = new ArrayList<>();
         List<Parameter> sources = new ArrayList<>();
         for (int i : graph.variableNodes()) {
             String name = graph.node(i).name();
-            int d = dataIndex(name, present);
+            int d = inputNames.indexOf(name);
             Parameter p = d >= 0 ? null : params.get(name);
             if (d < 0 && p == null) {
                 throw new KilnException("hybridized block '" + path + "': the traced graph reads variable '" + name
-                        + "', which is neither an input (" + inputNames(present) + ") nor a parameter of the block");
+                        + "', which is neither an input " + inputNames + " nor a parameter of the block");
             }
             names.add(name);
             data.add(d);
@@ -140,24 +141,5 @@ final class Hybridization {
         int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
         CachedGraph cg = new CachedGraph(path, graph, names, present, traced.numOutputs(), options, cache);
         return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps());
-    }
-
-    private static int dataIndex(String name, boolean[] present) {
-        for (int i = 0; i < present.length; i++) {
-            if (present[i] && name.equals(HybridBlock.inputName(i, present.length))) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static List<String> inputNames(boolean[] present) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < present.length; i++) {
-            if (present[i]) {
-                out.add(HybridBlock.inputName(i, present.length));
-            }
-        }
-        return out;
     }
 }

@@ -117,7 +117,10 @@ record SymbolGraph(Symbol outputs, List<String> inputs, Map<String, ParameterSpe
         }
     }
 
-    /** The variable's own {@code __shape__} and {@code __init__} annotations, where it has them. */
+    /**
+     * The variable's own {@code __shape__} and {@code __init__} annotations, where it has them (an unknown
+     * initialiser is left out); a sparse {@code __storage_type__} is refused, as Gluon refuses it.
+     */
     private static ParameterSpec annotated(ParameterSpec spec, Variable v) {
         String shape = v.attrs().get(VarAttrs.SHAPE);
         if (shape != null) {
@@ -126,7 +129,21 @@ record SymbolGraph(Symbol outputs, List<String> inputs, Map<String, ParameterSpe
                 spec = spec.shape(s);
             }
         }
+        String storage = v.attrs().get(VarAttrs.STORAGE_TYPE);
+        if (storage != null && !storage.equals("0") && !storage.equals("-1")) {
+            throw new KilnException("SymbolBlock does not support parameter '" + v.name() + "': its "
+                    + VarAttrs.STORAGE_TYPE + " is " + storage + " (sparse); only dense (0) parameters are supported");
+        }
         String init = v.attrs().get(VarAttrs.INIT);
-        return init == null ? spec : spec.init(Initializer.create(init));
+        if (init == null) {
+            return spec;
+        }
+        try {
+            return spec.init(Initializer.create(init));
+        } catch (KilnException e) {
+            // an initialiser this Kiln does not know (a custom one in an MXNet file) matters only for parameters the
+            // file does not hold; Gluon ignores the annotation altogether, so the global initialiser applies
+            return spec;
+        }
     }
 }

@@ -96,7 +96,7 @@ class SymbolBlockTest {
                 .hasMessageContaining("in block 'symbolblock0' (SymbolBlock): SymbolBlock takes 2 inputs [b, a], "
                         + "got 1");
         assertThatThrownBy(() -> net.callAll(java.util.Arrays.asList(x, null)))
-                .hasMessageContaining("takes 2 inputs [b, a], got 2 with some absent");
+                .hasMessageContaining("takes 2 inputs [b, a], got 2: [(2,) float32, absent]");
     }
 
     @Test

@@ -148,9 +148,10 @@ public final class LayerCheck {
     /** Inputs by Gluon's names, then every parameter's data by full name. */
     private Map<String, NDArray> arguments() {
         Map<String, NDArray> args = new LinkedHashMap<>();
+        List<String> names = inputNames();
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i) != null) {
-                args.put(HybridBlock.inputName(i, inputs.size()), inputs.get(i));
+                args.put(names.get(i), inputs.get(i));
             }
         }
         block.collectParams().asMap().forEach((k, p) -> args.put(k, p.data()));
@@ -227,12 +228,19 @@ public final class LayerCheck {
     }
 
     private int inputIndex(String name) {
-        for (int i = 0; i < inputs.size(); i++) {
-            if (HybridBlock.inputName(i, inputs.size()).equals(name)) {
-                return i;
-            }
+        int i = inputNames().indexOf(name);
+        if (i < 0) {
+            throw new IllegalStateException("no input " + name);
         }
-        throw new IllegalStateException("no input " + name);
+        return i;
+    }
+
+    private List<String> inputNames() {
+        boolean[] present = new boolean[inputs.size()];
+        for (int i = 0; i < present.length; i++) {
+            present[i] = inputs.get(i) != null;
+        }
+        return HybridBlock.inputNames(present);
     }
 
     private static Map<String, NDArray> copies(Map<String, NDArray> args) {

@@ -34,11 +34,14 @@ final class LayerConformance {
             kiln = block.callAll(java.util.Arrays.asList(inputs));
         }
         boolean[] present = new boolean[inputs.length];
-        Map<String, NDArray> args = new LinkedHashMap<>();
         for (int i = 0; i < inputs.length; i++) {
             present[i] = inputs[i] != null;
+        }
+        List<String> names = HybridBlock.inputNames(present);
+        Map<String, NDArray> args = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.length; i++) {
             if (present[i]) {
-                args.put(HybridBlock.inputName(i, inputs.length), inputs[i]);
+                args.put(names.get(i), inputs[i]);
             }
         }
         // after the forward, which completed deferred parameters (training output does not read moving statistics)

@@ -104,6 +104,12 @@ interface MXNetCApi extends Library {
     /** {@code int MXSymbolCreateFromJSON(const char *json, SymbolHandle *out)}. */
     int MXSymbolCreateFromJSON(String json, PointerByReference out);
 
+    /** {@code int MXSymbolCreateFromFile(const char *fname, SymbolHandle *out)}: {@code mx.sym.load}. */
+    int MXSymbolCreateFromFile(String fname, PointerByReference out);
+
+    /** {@code int MXSymbolSaveToFile(SymbolHandle symbol, const char *fname)}: {@code sym.save}. */
+    int MXSymbolSaveToFile(Pointer symbol, String fname);
+
     /** {@code int MXSymbolSaveToJSON(SymbolHandle symbol, const char **out_json)}; MXNet owns the string. */
     int MXSymbolSaveToJSON(Pointer symbol, PointerByReference outJson);
 

@@ -7,6 +7,7 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,15 @@ final class MXSymbol implements AutoCloseable {
         synchronized (mx) {
             PointerByReference out = new PointerByReference();
             mx.check(mx.api().MXSymbolCreateFromJSON(json, out), "MXSymbolCreateFromJSON");
+            return new MXSymbol(mx, out.getValue());
+        }
+    }
+
+    /** MXNet's {@code MXSymbolCreateFromFile} ({@code mx.sym.load}): reads a symbol file itself. */
+    static MXSymbol fromFile(MXNet mx, Path file) {
+        synchronized (mx) {
+            PointerByReference out = new PointerByReference();
+            mx.check(mx.api().MXSymbolCreateFromFile(file.toString(), out), "MXSymbolCreateFromFile(" + file + ")");
             return new MXSymbol(mx, out.getValue());
         }
     }
@@ -101,6 +111,13 @@ final class MXSymbol implements AutoCloseable {
             PointerByReference out = new PointerByReference();
             mx.check(mx.api().MXSymbolSaveToJSON(handle(), out), "MXSymbolSaveToJSON");
             return out.getValue().getString(0, "UTF-8");
+        }
+    }
+
+    /** {@code sym.save(file)}: MXNet writes the symbol file itself. */
+    void save(Path file) {
+        synchronized (mx) {
+            mx.check(mx.api().MXSymbolSaveToFile(handle(), file.toString()), "MXSymbolSaveToFile(" + file + ")");
         }
     }
 
