@@ -15,6 +15,7 @@ import dev.kiln.nn.norm.BatchNorm;
 import dev.kiln.op.surface.F;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterSpec;
+import dev.kiln.op.Ops;
 import dev.kiln.random.Random;
 import dev.kiln.symbol.Symbol;
 import dev.kiln.testing.FreshNames;
@@ -287,6 +288,44 @@ class ExportTest {
         });
         assertThat(imported.collectParams().parameter("hybridsequential0_dense0_weight").grad().toDoubleArray())
                 .isNotEqualTo(new double[3 * 18]);
+    }
+
+    @Test
+    void importedBlocksRunHybridizedAndFineTuneThroughTheCompiledGraph() {
+        HybridSequential net = smallCnn();
+        NDArray x = Random.uniform(-1, 1, 2, 1, 5, 5);
+        net.call(x);
+        ExportedFiles files = net.export(dir.resolve("cnn"), 0);
+        SymbolBlock eager = SymbolBlock.imports(files.symbolFile(), files.paramsFile());
+        SymbolBlock hybrid = SymbolBlock.imports(files.symbolFile(), files.paramsFile());
+        hybrid.hybridize(dev.kiln.hybrid.HybridizeOptions.builder().inlineLimit(0).build());
+
+        assertThat(predict(hybrid, x).get(0)).isCloseTo(predict(eager, x).get(0), 1e-6, 1e-7);
+        for (SymbolBlock b : List.of(eager, hybrid)) {
+            try (var ignored = Autograd.record()) {
+                b.call(x).backward();
+            }
+        }
+        Map<String, Parameter> expected = eager.collectParams().asMap();
+        hybrid.collectParams().asMap().forEach((name, p) -> {
+            if (p.gradReq() != GradReq.NULL) {
+                assertThat(p.grad()).as(name).isCloseTo(expected.get(name).grad(), 1e-5, 1e-6);
+            } else {
+                assertThat(p.data()).as(name).isCloseTo(expected.get(name).data(), 1e-6, 1e-7);
+            }
+        });
+        assertThat(hybrid.cacheStats().misses()).isEqualTo(2); // predict, then training with gradients
+    }
+
+    @Test
+    void aZeroParameterImportRunsHybridized() {
+        HybridLambda tanh = new HybridLambda("tanh");
+        NDArray x = Random.uniform(-1, 1, 2, 2);
+        ExportedFiles files = tanh.export(dir.resolve("tanh"), 0, Shape.of(2, 2));
+        SymbolBlock imported = SymbolBlock.imports(files.symbolFile(), null);
+        imported.hybridize();
+        assertThat(imported.call(x)).isCloseTo(Ops.call("tanh", x), 0, 0);
+        assertThat(imported.cacheStats().misses()).isEqualTo(1);
     }
 
     @Test
