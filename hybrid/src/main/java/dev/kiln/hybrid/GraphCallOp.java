@@ -1,16 +1,11 @@
 package dev.kiln.hybrid;
 
+import dev.kiln.autograd.TapeOnlyOp;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.ndarray.NDArray;
-import dev.kiln.ndarray.Shape;
-import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
-import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
-import dev.kiln.op.OpDef;
-import dev.kiln.op.OpFamily;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,41 +14,18 @@ import java.util.List;
  * its outputs the graph's, and its gradient runs the compiled backward of that very call on the values its forward
  * kept. It runs only through {@link CachedGraph#call}.
  */
-final class GraphCallOp extends OpDef {
+final class GraphCallOp extends TapeOnlyOp {
     private final String owner;
     private final CompiledGraph.Execution run;
     private final boolean[] grads;
     private final int numOutputs;
 
     GraphCallOp(String owner, CompiledGraph.Execution run, boolean[] grads, int numOutputs) {
-        super("_CachedOp", OpFamily.CUSTOM, names(grads.length), List.of());
+        super("_CachedOp", grads.length, numOutputs, "arg", "a hybridized block's call");
         this.owner = owner;
         this.run = run;
         this.grads = grads;
         this.numOutputs = numOutputs;
-    }
-
-    private static List<String> names(int n) {
-        List<String> names = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            names.add("arg" + i);
-        }
-        return names;
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return numOutputs;
-    }
-
-    @Override
-    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
-        throw error("runs only as a hybridized block's call");
-    }
-
-    @Override
-    public List<NDArray> compute(Invocation call) {
-        throw error("runs only as a hybridized block's call");
     }
 
     @Override

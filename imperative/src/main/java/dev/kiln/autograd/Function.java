@@ -2,13 +2,8 @@ package dev.kiln.autograd;
 
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
-import dev.kiln.ndarray.Shape;
-import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
-import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
-import dev.kiln.op.OpDef;
-import dev.kiln.op.OpFamily;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,38 +94,15 @@ public abstract class Function {
     }
 
     /** The tape's view of one application: its gradient is the function's backward, on NDArrays only. */
-    private static final class FunctionOp extends OpDef {
+    private static final class FunctionOp extends TapeOnlyOp {
         private final Function function;
         private final int numOutputs;
 
         FunctionOp(Function function, int numInputs, int numOutputs) {
-            super("Function(" + function.getClass().getSimpleName() + ")", OpFamily.CUSTOM, names(numInputs),
-                    List.of());
+            super("Function(" + function.getClass().getSimpleName() + ")", numInputs, numOutputs, "data",
+                    "Function.apply");
             this.function = function;
             this.numOutputs = numOutputs;
-        }
-
-        private static List<String> names(int n) {
-            List<String> names = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                names.add("data" + i);
-            }
-            return names;
-        }
-
-        @Override
-        public int numOutputs(Attrs attrs) {
-            return numOutputs;
-        }
-
-        @Override
-        public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
-            throw error("runs only through Function.apply");
-        }
-
-        @Override
-        public List<NDArray> compute(Invocation call) {
-            throw error("runs only through Function.apply");
         }
 
         @Override
