@@ -50,9 +50,13 @@ class TraceErrorsTest {
         final Inner body;
 
         Outer(Body b) {
+            this(b, Shape.of(4, 5));
+        }
+
+        Outer(Body b, Shape weight) {
             super(null, null, "outer");
             try (var ignored = nameScope()) {
-                body = registerChild(new Inner(b), "body");
+                body = registerChild(new Inner(b, weight), "body");
             }
         }
 
@@ -67,9 +71,13 @@ class TraceErrorsTest {
         final Parameter weight;
 
         Inner(Body b) {
+            this(b, Shape.of(4, 5));
+        }
+
+        Inner(Body b, Shape weight) {
             super(null, null, "inner");
             this.b = b;
-            this.weight = param("weight", ParameterSpec.of().shape(4, 5));
+            this.weight = param("weight", ParameterSpec.of().shape(weight).allowDeferredInit(true));
         }
 
         @Override
@@ -92,7 +100,7 @@ class TraceErrorsTest {
         Symbol graph = net.trace(true);
         Map<String, NodeOrigin> origins = net.traceOrigins();
         assertThat(origins).containsOnlyKeys("outer0_inner0_dot");
-        String site = "dev.kiln.block.TraceErrorsTest$1.apply(" + FILE + ":" + line + ")";
+        String site = DOT.getClass().getName() + ".apply(" + FILE + ":" + line + ")";
         assertThat(origins.get("outer0_inner0_dot")).hasToString("outer0.body at " + site);
 
         NodeExecutionException failure = null;
@@ -106,6 +114,31 @@ class TraceErrorsTest {
         assertThat(TracedNodeException.attribute(failure, origins))
                 .hasMessageStartingWith("node 'outer0_inner0_dot' (dot): ")
                 .hasMessageEndingWith("; created by block 'outer0.body' at " + site);
+    }
+
+    @Test
+    void aShapeInferenceFailureCompletingDeferredParametersCanBeTracedToTheLine() {
+        Body fc = new Body() {
+            @Override
+            public <T> T apply(F<T> F, T x, ParameterValues<T> p, Parameter weight) {
+                line = here() + 1;
+                return F.fullyConnected(x, p.get("weight"), null, 3, Map.of("name", "fc", "no_bias", true));
+            }
+        };
+        Outer net = new Outer(fc, Shape.of(4, 0));
+        net.initialize();
+        KilnException failure = null;
+        try {
+            net.call(NDArray.zeros(2, 3));
+        } catch (KilnException e) {
+            failure = e;
+        }
+        assertThat(failure).as("3 hidden units with a weight of 4 rows must fail to infer").isNotNull();
+        assertThat(TracedNodeException.attribute(failure, net.body.traceOrigins()))
+                .isInstanceOf(TracedNodeException.class)
+                .hasMessageStartingWith(failure.getMessage())
+                .hasMessageEndingWith("; node 'outer0_inner0_fc' was created by block 'outer0.body' at "
+                        + fc.getClass().getName() + ".apply(" + FILE + ":" + line + ")");
     }
 
     @Test
@@ -128,17 +161,18 @@ class TraceErrorsTest {
 
     @Test
     void anOpErrorWhileTracingNamesTheBlockPathAndTheLine() {
-        Outer net = new Outer(new Body() {
+        Body bad = new Body() {
             @Override
             public <T> T apply(F<T> F, T x, ParameterValues<T> p, Parameter weight) {
                 line = here() + 1;
                 return F.reshape(x, Map.of("no_such_attribute", 1));
             }
-        });
+        };
+        Outer net = new Outer(bad);
         assertThatThrownBy(() -> net.trace(true)).isInstanceOf(BlockForwardException.class)
                 .hasMessageStartingWith("in block 'outer0.body' (Inner): ")
                 .hasMessageContaining("no_such_attribute")
-                .hasMessageContaining("applied by block 'outer0.body' at dev.kiln.block.TraceErrorsTest$2.apply("
+                .hasMessageContaining("applied by block 'outer0.body' at " + bad.getClass().getName() + ".apply("
                         + FILE + ":" + line + ")");
     }
 

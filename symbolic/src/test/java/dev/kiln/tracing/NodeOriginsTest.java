@@ -2,6 +2,7 @@ package dev.kiln.tracing;
 
 import dev.kiln.KilnException;
 import dev.kiln.graph.Interpreter;
+import dev.kiln.graph.NodeException;
 import dev.kiln.graph.NodeExecutionException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -199,6 +200,16 @@ class NodeOriginsTest {
                     assertThat(e.getCause()).isInstanceOf(KilnException.class).hasMessage(e.detail());
                     assertThat(e.detail()).contains("(2, 3)").contains("(4, 5)");
                 });
+    }
+
+    @Test
+    void aShapeInferenceFailureIsANodeExceptionNamingTheNodeAndItsOp() {
+        Symbol d = sym.dot(Symbol.var("a"), Symbol.var("b"), Map.of("name", "d"));
+        assertThatThrownBy(() -> d.inferShape(Map.of("a", Shape.of(2, 3), "b", Shape.of(4, 5))))
+                .isInstanceOfSatisfying(NodeException.class, e -> {
+                    assertThat(e.nodeName()).isEqualTo("d");
+                    assertThat(e.opName()).isEqualTo("dot");
+                }).hasMessageContaining("inference failed at node 'd' (dot)");
     }
 
     @Test
