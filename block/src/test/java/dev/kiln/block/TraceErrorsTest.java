@@ -24,6 +24,7 @@ import java.util.function.BiFunction;
 import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 @org.junit.jupiter.api.extension.ExtendWith(dev.kiln.testing.FreshNames.class)
 class TraceErrorsTest {
@@ -103,13 +104,8 @@ class TraceErrorsTest {
         String site = DOT.getClass().getName() + ".apply(" + FILE + ":" + line + ")";
         assertThat(origins.get("outer0_inner0_dot")).hasToString("outer0.body at " + site);
 
-        NodeExecutionException failure = null;
-        try {
-            Interpreter.eval(graph.graph(), Map.of("data", NDArray.zeros(2, 3),
-                    "outer0_inner0_weight", NDArray.zeros(4, 5)));
-        } catch (NodeExecutionException e) {
-            failure = e;
-        }
+        NodeExecutionException failure = catchThrowableOfType(NodeExecutionException.class, () -> Interpreter.eval(
+                graph.graph(), Map.of("data", NDArray.zeros(2, 3), "outer0_inner0_weight", NDArray.zeros(4, 5))));
         assertThat(failure).as("dot of (2, 3) and (4, 5) must fail when run").isNotNull();
         assertThat(TracedNodeException.attribute(failure, origins))
                 .hasMessageStartingWith("node 'outer0_inner0_dot' (dot): ")
@@ -127,12 +123,7 @@ class TraceErrorsTest {
         };
         Outer net = new Outer(fc, Shape.of(4, 0));
         net.initialize();
-        KilnException failure = null;
-        try {
-            net.call(NDArray.zeros(2, 3));
-        } catch (KilnException e) {
-            failure = e;
-        }
+        KilnException failure = catchThrowableOfType(KilnException.class, () -> net.call(NDArray.zeros(2, 3)));
         assertThat(failure).as("3 hidden units with a weight of 4 rows must fail to infer").isNotNull();
         assertThat(TracedNodeException.attribute(failure, net.body.traceOrigins()))
                 .isInstanceOf(TracedNodeException.class)

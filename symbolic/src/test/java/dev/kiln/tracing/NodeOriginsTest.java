@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import static dev.kiln.symbol.Sym.sym;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Lives outside Kiln's packages on purpose: its frames are user code, the call sites origins must name.
@@ -191,15 +192,12 @@ class NodeOriginsTest {
 
     @Test
     void aFailingNodeRaisesNodeExecutionExceptionNamingTheNodeAndItsOp() {
-        Symbol d = sym.dot(Symbol.var("a"), Symbol.var("b"), Map.of("name", "d"));
-        assertThatThrownBy(() -> Interpreter.eval(d.graph(), Map.of("a", NDArray.zeros(2, 3), "b",
-                NDArray.zeros(4, 5)))).isInstanceOfSatisfying(NodeExecutionException.class, e -> {
-                    assertThat(e.nodeName()).isEqualTo("d");
-                    assertThat(e.opName()).isEqualTo("dot");
-                    assertThat(e.getMessage()).isEqualTo("node 'd' (dot): " + e.detail());
-                    assertThat(e.getCause()).isInstanceOf(KilnException.class).hasMessage(e.detail());
-                    assertThat(e.detail()).contains("(2, 3)").contains("(4, 5)");
-                });
+        NodeExecutionException e = runMismatched(sym.dot(Symbol.var("a"), Symbol.var("b"), Map.of("name", "d")));
+        assertThat(e.nodeName()).isEqualTo("d");
+        assertThat(e.opName()).isEqualTo("dot");
+        assertThat(e.getMessage()).isEqualTo("node 'd' (dot): " + e.detail());
+        assertThat(e.getCause()).isInstanceOf(KilnException.class).hasMessage(e.detail());
+        assertThat(e.detail()).contains("(2, 3)").contains("(4, 5)");
     }
 
     @Test
@@ -243,11 +241,9 @@ class NodeOriginsTest {
     }
 
     private static NodeExecutionException runMismatched(Symbol d) {
-        try {
-            Interpreter.eval(d.graph(), Map.of("a", NDArray.zeros(2, 3), "b", NDArray.zeros(4, 5)));
-        } catch (NodeExecutionException e) {
-            return e;
-        }
-        throw new AssertionError("dot of (2,3) and (4,5) ran");
+        NodeExecutionException e = catchThrowableOfType(NodeExecutionException.class, () -> Interpreter.eval(
+                d.graph(), Map.of("a", NDArray.zeros(2, 3), "b", NDArray.zeros(4, 5))));
+        assertThat(e).as("dot of (2, 3) and (4, 5) must fail").isNotNull();
+        return e;
     }
 }
