@@ -18,6 +18,7 @@ import dev.kiln.symbol.TracedNodeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -87,13 +88,19 @@ class TraceErrorsTest {
         }
     }
 
-    private static final Body DOT = new Body() {
-        @Override
-        public <T> T apply(F<T> F, T x, ParameterValues<T> p, Parameter weight) {
-            T y = F.dot(x, p.get("weight"), Map.of("name", "dot")); line = here();
-            return y;
-        }
-    };
+    /** A body applying one op by name to the input and, with {@code withWeight}, the weight; notes its line. */
+    private static Body op(String name, Map<String, ?> attrs, boolean withWeight) {
+        return new Body() {
+            @Override
+            public <T> T apply(F<T> F, T x, ParameterValues<T> p, Parameter weight) {
+                List<T> in = withWeight ? List.of(x, p.get("weight")) : List.of(x);
+                line = here() + 1;
+                return F.apply(name, attrs, in).get(0);
+            }
+        };
+    }
+
+    private static final Body DOT = op("dot", Map.of("name", "dot"), true);
 
     @Test
     void anOpThatFailsWhenTheTracedGraphRunsNamesTheBlockPathAndTheLineThatCreatedIt() {
@@ -114,13 +121,7 @@ class TraceErrorsTest {
 
     @Test
     void aShapeInferenceFailureCompletingDeferredParametersCanBeTracedToTheLine() {
-        Body fc = new Body() {
-            @Override
-            public <T> T apply(F<T> F, T x, ParameterValues<T> p, Parameter weight) {
-                line = here() + 1;
-                return F.fullyConnected(x, p.get("weight"), null, 3, Map.of("name", "fc", "no_bias", true));
-            }
-        };
+        Body fc = op("FullyConnected", Map.of("name", "fc", "num_hidden", 3, "no_bias", true), true);
         Outer net = new Outer(fc, Shape.of(4, 0));
         net.initialize();
         KilnException failure = catchThrowableOfType(KilnException.class, () -> net.call(NDArray.zeros(2, 3)));
@@ -152,13 +153,7 @@ class TraceErrorsTest {
 
     @Test
     void anOpErrorWhileTracingNamesTheBlockPathAndTheLine() {
-        Body bad = new Body() {
-            @Override
-            public <T> T apply(F<T> F, T x, ParameterValues<T> p, Parameter weight) {
-                line = here() + 1;
-                return F.reshape(x, Map.of("no_such_attribute", 1));
-            }
-        };
+        Body bad = op("Reshape", Map.of("no_such_attribute", 1), false);
         Outer net = new Outer(bad);
         assertThatThrownBy(() -> net.trace(true)).isInstanceOf(BlockForwardException.class)
                 .hasMessageStartingWith("in block 'outer0.body' (Inner): ")
