@@ -12,6 +12,8 @@ import dev.kiln.op.surface.ND;
 import dev.kiln.parameter.DeferredInitialization;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterDict;
+import dev.kiln.symbol.NodeOrigin;
+import dev.kiln.symbol.NodeOrigins;
 import dev.kiln.symbol.Sym;
 import dev.kiln.symbol.Symbol;
 
@@ -34,6 +36,7 @@ import java.util.function.Function;
 public abstract class HybridBlock extends Block {
     private volatile Hybridization hybridization;
     private final List<GraphTaps.OpHookRegistration> opHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Map<String, NodeOrigin> traceOrigins = Map.of();
 
     protected HybridBlock() {
         super();
@@ -207,8 +210,14 @@ public abstract class HybridBlock extends Block {
 
     private List<Symbol> forwardSymbolic(List<Symbol> inputs) {
         try (var ignored = nameScope()) {
-            return hybridForward(Sym.sym, inputs, values(Parameter::var));
+            return TraceErrors.trace(this, () -> hybridForward(Sym.sym, inputs, values(Parameter::var)),
+                    origins -> traceOrigins = origins);
         }
+    }
+
+    /** Where each op node of this block's last outermost trace came from, by node name ({@link NodeOrigins}). */
+    Map<String, NodeOrigin> traceOrigins() {
+        return traceOrigins;
     }
 
     /** Calls this block from inside another block's {@code hybridForward}, on whichever backend that runs. */

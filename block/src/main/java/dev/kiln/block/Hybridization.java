@@ -1,7 +1,6 @@
 package dev.kiln.block;
 
 import dev.kiln.KilnException;
-import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.hybrid.CachedGraph;
 import dev.kiln.hybrid.GraphCache;
@@ -10,7 +9,9 @@ import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.OpContext;
 import dev.kiln.parameter.Parameter;
+import dev.kiln.symbol.NodeOrigin;
 import dev.kiln.symbol.Symbol;
+import dev.kiln.symbol.TracedNodeException;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -40,7 +41,7 @@ final class Hybridization {
      * {@code dataIndex[k]}, otherwise {@code params[k]}; and the taps among its outputs.
      */
     record Traced(CachedGraph graph, int[] dataIndex, Parameter[] params, List<GraphTaps.HookTap> hookTaps,
-                  List<GraphTaps.ValueTap> valueTaps) {
+                  List<GraphTaps.ValueTap> valueTaps, Map<String, NodeOrigin> origins) {
     }
 
     Hybridization(HybridBlock block, HybridizeOptions options) {
@@ -99,7 +100,12 @@ final class Hybridization {
             int d = t.dataIndex[k];
             args[k] = d >= 0 ? inputs.get(d) : t.params[k].data(on);
         }
-        List<NDArray> all = t.graph.call(args);
+        List<NDArray> all;
+        try {
+            all = t.graph.call(args);
+        } catch (KilnException failure) {
+            throw TracedNodeException.attribute(failure, t.origins);
+        }
         if (t.hookTaps.isEmpty() && t.valueTaps.isEmpty()) {
             return all;
         }
@@ -140,6 +146,7 @@ final class Hybridization {
         }
         int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
         CachedGraph cg = new CachedGraph(path, graph, names, present, traced.numOutputs(), options, cache);
-        return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps());
+        return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps(),
+                block.traceOrigins());
     }
 }

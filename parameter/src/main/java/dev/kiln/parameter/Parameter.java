@@ -9,6 +9,8 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.symbol.FrozenValueException;
+import dev.kiln.symbol.NodeOrigins;
 import dev.kiln.symbol.Symbol;
 
 import java.util.ArrayList;
@@ -281,8 +283,12 @@ public class Parameter {
         return listData().get(indexOf(device));
     }
 
-    /** The data on every device, in the order given to {@code initialize}. */
+    /**
+     * The data on every device, in the order given to {@code initialize}. Refused while a block is traced: a
+     * value read there would be frozen into the graph ({@link NodeOrigins#refuseWhileTracing}).
+     */
     public List<NDArray> listData() {
+        NodeOrigins.refuseWhileTracing("Parameter '" + name + "'.data", FrozenValueException.Reads.PARAMETER);
         checkInitialized();
         return List.copyOf(data);
     }

@@ -14,7 +14,7 @@ import java.util.Map;
  * Runs a graph node by node on NDArrays with each op's reference kernel: the plain, obviously correct execution that
  * every optimised path (passes, compiled code) is tested against. Hidden outputs are kept so a backward graph can read
  * them; values nothing reads any more are released as the run goes. Under {@code Autograd.record()} the ops are
- * recorded like eager calls.
+ * recorded like eager calls. A failing op node raises a {@link NodeExecutionException} naming it.
  */
 public final class Interpreter {
     private Interpreter() {
@@ -102,7 +102,7 @@ public final class Interpreter {
         try {
             return Ops.invokeAll(op.op(), op.params(), in).toArray(new NDArray[0]);
         } catch (KilnException e) {
-            throw new KilnException("node '" + op.name() + "' (" + op.op().name() + "): " + e.getMessage(), e);
+            throw new NodeExecutionException(op.name(), op.op().name(), e.getMessage(), e);
         }
     }
 

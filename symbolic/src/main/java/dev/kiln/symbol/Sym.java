@@ -27,8 +27,23 @@ public final class Sym implements F<Symbol> {
     private Sym() {
     }
 
+    /**
+     * Applies an op to symbols. While a trace records ({@link NodeOrigins}), the node's origin is noted and an
+     * error names the block and the line that applied the op.
+     */
     @Override
     public List<Symbol> apply(String opName, Map<String, ?> attrs, List<Symbol> inputs) {
+        if (!NodeOrigins.active()) {
+            return compose(opName, attrs, inputs);
+        }
+        try {
+            return compose(opName, attrs, inputs);
+        } catch (KilnException e) {
+            throw NodeOrigins.whileTracing(e);
+        }
+    }
+
+    private List<Symbol> compose(String opName, Map<String, ?> attrs, List<Symbol> inputs) {
         OpDef op = OpRegistry.global().get(opName);
         Map<String, Object> raw = new LinkedHashMap<>(attrs);
         Object given = raw.remove(Attrs.NODE_NAME);
@@ -59,6 +74,7 @@ public final class Sym implements F<Symbol> {
             }
         }
         SymbolNode node = SymbolNode.op(name, op, params, in, AttrScope.withScope(annotations));
+        NodeOrigins.noteCreated(name);
         int visible = node.numVisibleOutputs();
         List<Symbol> out = new ArrayList<>(visible);
         for (int k = 0; k < visible; k++) {

@@ -33,7 +33,9 @@ import java.util.Map;
 /**
  * A symbolic value, as MXNet's {@code mx.sym.Symbol}: one or more outputs of a graph being composed. Symbols are
  * immutable; applying an op ({@link Sym#sym}) makes a new symbol that shares its inputs' nodes. {@link #graph()} is
- * the indexed IR that inference, the interpreter, JSON and the compiler work on.
+ * the indexed IR that inference, the interpreter, JSON and the compiler work on. While a block is traced
+ * ({@link NodeOrigins#active()}), the calls that read concrete shapes, dtypes or values fail with a
+ * {@link FrozenValueException}: what they read would be frozen into the graph.
  */
 public final class Symbol {
     private final List<SymbolNode.Out> outputs;
@@ -271,11 +273,13 @@ public final class Symbol {
      * inference stopped. Read the result by argument, output or auxiliary state.
      */
     public InferenceResult<Shape> inferShape(Map<String, Shape> argumentShapes) {
+        NodeOrigins.refuseWhileTracing("Symbol.inferShape", FrozenValueException.Reads.SHAPE);
         return inferShapePartial(argumentShapes).requireComplete();
     }
 
     /** Infers what shapes it can; unknown ones stay {@code null} or partial (MXNet's {@code infer_shape_partial}). */
     public InferenceResult<Shape> inferShapePartial(Map<String, Shape> argumentShapes) {
+        NodeOrigins.refuseWhileTracing("Symbol.inferShapePartial", FrozenValueException.Reads.SHAPE);
         return ShapeInference.infer(graph(), unknownZeros(argumentShapes));
     }
 
@@ -288,11 +292,13 @@ public final class Symbol {
 
     /** Infers every dtype from the arguments' dtypes and {@code __dtype__} annotations; fails if any stays unknown. */
     public InferenceResult<DType> inferType(Map<String, DType> argumentTypes) {
+        NodeOrigins.refuseWhileTracing("Symbol.inferType", FrozenValueException.Reads.DTYPE);
         return inferTypePartial(argumentTypes).requireComplete();
     }
 
     /** Infers what dtypes it can; unknown ones stay {@code null}. */
     public InferenceResult<DType> inferTypePartial(Map<String, DType> argumentTypes) {
+        NodeOrigins.refuseWhileTracing("Symbol.inferTypePartial", FrozenValueException.Reads.DTYPE);
         return TypeInference.infer(graph(), argumentTypes);
     }
 
@@ -301,6 +307,7 @@ public final class Symbol {
      * mode: one array per output.
      */
     public List<NDArray> eval(Map<String, NDArray> arguments) {
+        NodeOrigins.refuseWhileTracing("Symbol.eval", FrozenValueException.Reads.VALUE);
         return Interpreter.eval(graph(), arguments);
     }
 
@@ -406,6 +413,7 @@ public final class Symbol {
      */
     public Executor bind(Map<String, NDArray> args, Map<String, NDArray> argGrads, Map<String, GradReq> gradReq,
                          Map<String, NDArray> auxStates) {
+        NodeOrigins.refuseWhileTracing("Symbol.bind", FrozenValueException.Reads.VALUE);
         return ExecutorBinding.bind(this, args, argGrads, gradReq, auxStates);
     }
 
@@ -419,6 +427,7 @@ public final class Symbol {
 
     /** Like {@link #simpleBind(Map)} with dtypes for some arguments and one grad_req for all. */
     public Executor simpleBind(Map<String, Shape> shapes, Map<String, DType> types, GradReq gradReq) {
+        NodeOrigins.refuseWhileTracing("Symbol.simpleBind", FrozenValueException.Reads.VALUE);
         return ExecutorBinding.simpleBind(this, shapes, types, gradReq);
     }
 

@@ -3,6 +3,7 @@ package dev.kiln.graph.infer;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
+import dev.kiln.graph.NodeException;
 import dev.kiln.graph.OpNode;
 import dev.kiln.graph.Variable;
 import dev.kiln.op.InferenceSlots;
@@ -95,8 +96,9 @@ abstract class GraphInference<V> {
         try {
             infer(node, slots);
         } catch (KilnException e) {
-            throw new KilnException(what() + " inference failed at node '" + node.name() + "' (" + node.op().name()
-                    + ") with input " + what() + "s " + InferenceResult.describeInputs(node, in) + ": " + e.getMessage(), e);
+            throw new NodeException(node.name(), node.op().name(), what() + " inference failed at node '" + node.name()
+                    + "' (" + node.op().name() + ") with input " + what() + "s " + InferenceResult.describeInputs(node, in)
+                    + ": " + e.getMessage(), e);
         }
         if (!slots.changed()) {
             return false;
