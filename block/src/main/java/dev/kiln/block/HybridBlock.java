@@ -158,6 +158,11 @@ public abstract class HybridBlock extends Block {
         return hybridization;
     }
 
+    /** Puts back a state read by {@link #hybridization()} ({@code null}: eager), graphs and counters included. */
+    void restoreHybridization(Hybridization h) {
+        hybridization = h;
+    }
+
     // ---- symbolic ------------------------------------------------------------------------------------------
 
     /** Composes this block into a graph on symbolic inputs (Gluon's {@code block(sym)}). */
