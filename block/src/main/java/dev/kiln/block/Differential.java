@@ -283,7 +283,10 @@ public final class Differential {
         return entries;
     }
 
-    /** {@code output k (graph output name)} from the graph the compiled path traced, else {@code output k}. */
+    /**
+     * {@code output k (graph output name)} from the graph the compiled path traced (its first outputs are the
+     * block's), else {@code output k}.
+     */
     private List<String> outputNames(int count) {
         List<String> graphNames = List.of();
         if (block instanceof HybridBlock hb && hb.hybridization() != null) {
@@ -294,7 +297,7 @@ public final class Differential {
         }
         List<String> out = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            out.add("output " + k + (graphNames.size() == count ? " (" + graphNames.get(k) + ")" : ""));
+            out.add("output " + k + (graphNames.size() >= count ? " (" + graphNames.get(k) + ")" : ""));
         }
         return out;
     }

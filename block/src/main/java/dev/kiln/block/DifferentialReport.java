@@ -5,7 +5,6 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -125,7 +124,7 @@ public record DifferentialReport(String block, boolean training, boolean gradien
             }
             return String.format(Locale.ROOT, "%s: %d of %d elements differ; at %s eager %s, compiled %s "
                             + "(|difference| %s, allowed %s)", label(), failing, e.length,
-                    Arrays.toString(index(eager.shape(), worst)), number(e[worst]), number(c[worst]),
+                    at(index(eager.shape(), worst)), number(e[worst]), number(c[worst]),
                     number(difference(e[worst], c[worst])), number(atol + rtol * Math.abs(e[worst])));
         }
 
@@ -206,8 +205,8 @@ public record DifferentialReport(String block, boolean training, boolean gradien
         for (Entry e : entries) {
             String shape = e.eager().shape().equals(e.compiled().shape()) ? e.eager().shape().toString()
                     : e.eager().shape() + " vs " + e.compiled().shape();
-            sb.append(String.format(Locale.ROOT, row, e.label(), shape, number(e.maxAbs()), at(e.absAt()),
-                    number(e.maxRel()), at(e.relAt())));
+            sb.append(String.format(Locale.ROOT, row, e.label(), shape, number(e.maxAbs()),
+                    e.maxAbs() == 0 ? "-" : at(e.absAt()), number(e.maxRel()), e.maxRel() == 0 ? "-" : at(e.relAt())));
         }
         if (compiledGraphs == 0) {
             sb.append("note: no compiled graph ran (graphs within HybridizeOptions.inlineLimit run op by op while "

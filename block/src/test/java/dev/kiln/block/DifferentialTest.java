@@ -97,7 +97,7 @@ class DifferentialTest {
         assertThat(r.entry("grad of input data").maxAbs()).isEqualTo(1.0); // 3 vs 2 everywhere
         assertThatThrownBy(() -> r.assertWithin(1e-5, 1e-6)).isInstanceOf(KilnException.class)
                 .hasMessageContaining("block 'broken0'")
-                .hasMessageContaining("output 0 (broken0_fwd_output): 6 of 6 elements differ; at [1, 1] eager 12, "
+                .hasMessageContaining("output 0 (broken0_fwd_output): 6 of 6 elements differ; at (1, 1) eager 12, "
                         + "compiled 8")
                 .hasMessageContaining("grad of input data: 6 of 6 elements differ");
         // within a tolerance wide enough it passes
