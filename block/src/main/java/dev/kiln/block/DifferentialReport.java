@@ -87,7 +87,7 @@ public record DifferentialReport(String block, boolean training, boolean gradien
                 }
             }
             Shape s = eager.shape();
-            return new Entry(kind, name, eager, compiled, maxAbs, index(s, absAt), maxRel, index(s, relAt));
+            return new Entry(kind, name, eager, compiled, maxAbs, s.unravel(absAt), maxRel, s.unravel(relAt));
         }
 
         /** The label of the report's rows and errors: {@code "output 0 (dense0_fwd_output)"}, {@code "grad of x"}. */
@@ -124,7 +124,7 @@ public record DifferentialReport(String block, boolean training, boolean gradien
             }
             return String.format(Locale.ROOT, "%s: %d of %d elements differ; at %s eager %s, compiled %s "
                             + "(|difference| %s, allowed %s)", label(), failing, e.length,
-                    at(index(eager.shape(), worst)), number(e[worst]), number(c[worst]),
+                    at(eager.shape().unravel(worst)), number(e[worst]), number(c[worst]),
                     number(difference(e[worst], c[worst])), number(atol + rtol * Math.abs(e[worst])));
         }
 
@@ -135,15 +135,6 @@ public record DifferentialReport(String block, boolean training, boolean gradien
             return a == b ? 0 : Math.abs(a - b); // equal infinities are equal
         }
 
-        private static int[] index(Shape shape, int flat) {
-            int[] dims = shape.dims();
-            int[] at = new int[dims.length];
-            for (int d = dims.length - 1; d >= 0; d--) {
-                at[d] = dims[d] == 0 ? 0 : flat % dims[d];
-                flat = dims[d] == 0 ? 0 : flat / dims[d];
-            }
-            return at;
-        }
     }
 
     /** The entries of {@code kind}, in report order. */
