@@ -139,6 +139,11 @@ public abstract class HybridBlock extends Block {
         return hybridization != null;
     }
 
+    /** Puts back a state read by {@link #hybridization()} ({@code null}: eager), graphs and counters included. */
+    void restoreHybridization(Hybridization h) {
+        hybridization = h;
+    }
+
     /** The options of {@link #hybridize(HybridizeOptions)}, or empty when the block runs eagerly. */
     public java.util.Optional<HybridizeOptions> hybridizeOptions() {
         Hybridization h = hybridization;

@@ -3,9 +3,13 @@ package dev.kiln.testing;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradReq;
 import dev.kiln.autograd.GradientChecker;
+import dev.kiln.block.Differential;
+import dev.kiln.block.DifferentialReport;
 import dev.kiln.block.HybridBlock;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Interpreter;
+import dev.kiln.graph.OpNode;
+import dev.kiln.hybrid.HybridizeOptions;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.parameter.Parameter;
@@ -23,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The checks every layer gets, on an initialised block and its inputs: the eager outputs have the expected shapes;
  * shape inference alone predicts them; the traced graph ({@code hybridForward} on Symbols) computes the same values
  * as the eager forward; the graph's gradients with respect to inputs and trainable parameters match central
- * differences; and the eager gradients equal the graph's. Runs in predict mode unless {@link #training} is set;
- * random ops see the same draws on both paths.
+ * differences; the eager gradients equal the graph's; and the block hybridized (every graph compiled, even while
+ * recording) computes the eager outputs and gradients, checked by {@link Differential} with the same tolerances.
+ * Runs in predict mode unless {@link #training} is set; random ops see the same draws on every path.
  */
 public final class LayerCheck {
     private static final long SEED = 7;
@@ -40,6 +45,7 @@ public final class LayerCheck {
     private double gradRtol = 1e-3;
     private double gradAtol = 1e-5;
     private double eps = 1e-4;
+    private String notHybridized;
 
     private LayerCheck(HybridBlock block, List<NDArray> inputs) {
         this.block = block;
@@ -107,6 +113,18 @@ public final class LayerCheck {
         return this;
     }
 
+    /**
+     * Skips the eager-vs-hybridized comparison, for a layer that genuinely cannot be compared; {@code reason} says
+     * why and is required.
+     */
+    public LayerCheck withoutHybridCheck(String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("withoutHybridCheck needs the reason the layer cannot be compared");
+        }
+        this.notHybridized = reason;
+        return this;
+    }
+
     /** Runs the checks and returns the eager outputs. */
     public List<NDArray> run() {
         List<NDArray> eager = eagerOutputs();
@@ -135,7 +153,35 @@ public final class LayerCheck {
         if (gradient) {
             checkGradients(graph, args);
         }
+        if (notHybridized == null) {
+            checkHybridized(eager, graph);
+        }
         return eager;
+    }
+
+    /**
+     * Eager vs hybridized with every graph compiled: the forward alone, then (unless gradients are not checked)
+     * forward and backward under record with random head gradients. A graph without ops has nothing to compile
+     * while recording and goes on the tape as is.
+     */
+    private void checkHybridized(List<NDArray> eager, Graph graph) {
+        HybridizeOptions compiled = HybridizeOptions.builder().inlineLimit(0).build();
+        DifferentialReport forward = Differential.of(block).inputs(inputs).training(training).seed(SEED)
+                .options(compiled).gradients(false).run().assertWithin(rtol, atol);
+        assertThat(forward.compiledGraphs()).as("compiled graphs of " + block.name()).isEqualTo(1);
+        if (!gradient) {
+            return;
+        }
+        Random.seed(SEED + 1);
+        NDArray[] heads = new NDArray[eager.size()];
+        for (int k = 0; k < heads.length; k++) {
+            NDArray y = eager.get(k);
+            heads[k] = y.dtype().isFloating() ? Random.uniform(-1, 1, y.shape().dims()) : null;
+        }
+        DifferentialReport backward = Differential.of(block).inputs(inputs).training(training).seed(SEED)
+                .options(compiled).headGradients(heads).run().assertWithin(rtol, atol);
+        boolean hasOps = graph.nodes().stream().anyMatch(n -> n instanceof OpNode);
+        assertThat(backward.compiledGraphs()).as("compiled graphs of " + block.name()).isEqualTo(hasOps ? 1 : 0);
     }
 
     private List<NDArray> eagerOutputs() {

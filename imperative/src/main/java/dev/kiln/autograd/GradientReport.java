@@ -61,7 +61,7 @@ public record GradientReport(String subject, int checked, double ratio, int wors
             if (ratio > worst) {
                 worst = ratio;
                 input = inputIndex;
-                index = unflatten(shape, flat);
+                index = shape.unravel(flat);
                 analytic = a;
                 numeric = n;
             }
@@ -70,16 +70,6 @@ public record GradientReport(String subject, int checked, double ratio, int wors
         GradientReport build() {
             return new GradientReport(subject, checked, Math.max(worst, 0), input, index, analytic, numeric, rtol,
                     atol);
-        }
-
-        private static int[] unflatten(Shape shape, int flat) {
-            int[] dims = shape.dims();
-            int[] idx = new int[dims.length];
-            for (int d = dims.length - 1; d >= 0; d--) {
-                idx[d] = dims[d] == 0 ? 0 : flat % dims[d];
-                flat = dims[d] == 0 ? 0 : flat / dims[d];
-            }
-            return idx;
         }
     }
 }

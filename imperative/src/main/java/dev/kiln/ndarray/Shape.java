@@ -149,6 +149,16 @@ public final class Shape {
         return s;
     }
 
+    /** The row-major multi-index of element {@code flat} (numpy's {@code unravel_index}). */
+    public int[] unravel(int flat) {
+        int[] idx = new int[dims.length];
+        for (int d = dims.length - 1; d >= 0; d--) {
+            idx[d] = dims[d] == 0 ? 0 : flat % dims[d];
+            flat = dims[d] == 0 ? 0 : flat / dims[d];
+        }
+        return idx;
+    }
+
     /** Maps a possibly negative axis onto {@code [0, rank)}, with a clear error when out of range. */
     public int normalizeAxis(int axis) {
         int r = rank();

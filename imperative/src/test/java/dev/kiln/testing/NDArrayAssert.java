@@ -83,7 +83,7 @@ public final class NDArrayAssert extends AbstractAssert<NDArrayAssert, NDArray> 
         if (worst >= 0) {
             failWithMessage("arrays of shape %s differ beyond rtol=%s, atol=%s; worst element at index %s: actual %s, "
                             + "expected %s (|diff| = %s)", actual.shape(), rtol, atol,
-                    Arrays.toString(unflatten(worst, actual.shape())), a[worst], expected[worst],
+                    Arrays.toString(actual.shape().unravel(worst)), a[worst], expected[worst],
                     Math.abs(a[worst] - expected[worst]));
         }
         return this;
@@ -105,13 +105,4 @@ public final class NDArrayAssert extends AbstractAssert<NDArrayAssert, NDArray> 
         return isCloseTo(expected.toDoubleArray(), 0, 0);
     }
 
-    static int[] unflatten(int flat, Shape shape) {
-        int[] dims = shape.dims();
-        int[] idx = new int[dims.length];
-        for (int i = dims.length - 1; i >= 0; i--) {
-            idx[i] = dims[i] == 0 ? 0 : flat % dims[i];
-            flat = dims[i] == 0 ? 0 : flat / dims[i];
-        }
-        return idx;
-    }
 }

@@ -2,6 +2,8 @@ package dev.kiln.examples.customlayer;
 
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradReq;
+import dev.kiln.block.Differential;
+import dev.kiln.block.DifferentialReport;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
@@ -67,9 +69,12 @@ class CustomLayerTutorialTest {
     void networkRunsEagerAndTracedAndOneSgdStepTrainsWeightsButNotScales() {
         HybridSequential net = tutorialNet();
         net.initialize(new Xavier("uniform", "avg", 2.24));
+        net.hybridize(); // as the tutorial does: from here on calls run the compiled graph
         NDArray input = Random.uniform(-10, 10, 5, 2);
         NDArray out = net.call(input);
         assertThat(out).hasShape(5, 1);
+        assertThat(net.isHybridized()).isTrue();
+        assertThat(net.cacheStats().misses()).isEqualTo(1);
         ScaledNormalizationLayer layer = (ScaledNormalizationLayer) net.get(1);
         assertThat(layer.weights.shape()).isEqualTo(Shape.of(5, 5));
         assertThat(layer.scales.data()).isCloseTo(new double[] {2}, 0, 0);
@@ -89,6 +94,7 @@ class CustomLayerTutorialTest {
             loss = nd.mean(nd.mulScalar(nd.square(diff), 0.5), Map.of("axis", 1)); // Gluon's L2Loss
         }
         Autograd.backward(List.of(loss), null, false);
+        assertThat(net.cacheStats().misses()).isEqualTo(2); // forward and backward ran as the graph compiled for training
         NDArray expectedWeights = nd.broadcastSub(weightsBefore, nd.mulScalar(layer.weights.grad(), 0.1 / 5));
         sgdMomentumStep(net.collectParams().asMap().values(), 0.1, 0.9, 5);
 
@@ -97,6 +103,24 @@ class CustomLayerTutorialTest {
                 .isGreaterThan(0);
         assertThat(layer.scales.data()).isEqualTo(scalesBefore);
         assertThat(layer.scales.gradReq()).isEqualTo(GradReq.NULL);
+    }
+
+    @Test
+    void hybridizedTutorialNetworkAgreesWithEagerInOutputsAndGradients() {
+        HybridSequential net = tutorialNet();
+        net.initialize(new Xavier("uniform", "avg", 2.24));
+        net.hybridize();
+        NDArray input = Random.uniform(-10, 10, 5, 2);
+        DifferentialReport r = Differential.of(net).inputs(input).training(true)
+                .headGradients(Random.uniform(-1, 1, 5, 1)).run().assertWithin(1e-5, 1e-6);
+        assertThat(r.compiledGraphs()).isEqualTo(1); // the tutorial's options: the whole net is one compiled graph
+        assertThat(r.entries(DifferentialReport.Kind.PARAMETER_GRADIENT)).extracting(DifferentialReport.Entry::name)
+                .containsExactly("hybridsequential0_dense0_weight", "hybridsequential0_dense0_bias",
+                        "hybridsequential0_normalizationhybridlayer0_weights", "hybridsequential0_dense1_weight",
+                        "hybridsequential0_dense1_bias"); // scales is not differentiable
+        NDArray weightsGrad = r.entry("grad of hybridsequential0_normalizationhybridlayer0_weights").compiled();
+        assertThat(nd.max(nd.abs(weightsGrad)).getDouble(0)).isGreaterThan(0); // a real gradient was compared
+        assertThat(net.isHybridized()).isTrue();
     }
 
     /**

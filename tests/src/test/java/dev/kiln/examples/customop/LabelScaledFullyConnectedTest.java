@@ -3,6 +3,8 @@ package dev.kiln.examples.customop;
 import dev.kiln.KilnException;
 import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradientChecker;
+import dev.kiln.block.Differential;
+import dev.kiln.block.DifferentialReport;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -66,6 +68,32 @@ class LabelScaledFullyConnectedTest {
         assertThatThrownBy(() -> LabelScaledFullyConnected.apply(NDArray.zeros(2, 4), NDArray.zeros(3, 4),
                 NDArray.zeros(3), NDArray.zeros(2), 3, 1.5)).isInstanceOf(KilnException.class)
                 .hasMessageContaining("k must lie in (0, 1)");
+    }
+
+    @Test
+    void asAHybridizedLayerItComputesWhatEagerComputesWithGradientsInBothModes() {
+        LabelScaledDense layer = new LabelScaledDense(3, 4, K);
+        layer.initialize();
+        dev.kiln.random.Random.seed(21);
+        NDArray x = dev.kiln.random.Random.uniform(-1, 1, 5, 4);
+        NDArray label = NDArray.of(Shape.of(5), 0f, 1f, 2f, 1f, 0f);
+        NDArray heads = dev.kiln.random.Random.uniform(-1, 1, 5, 3);
+        NDArray[] outputs = new NDArray[2];
+        for (boolean training : new boolean[] {true, false}) {
+            DifferentialReport r = Differential.of(layer).inputs(x, label).training(training).headGradients(heads)
+                    .run().assertWithin(1e-5, 1e-6);
+            assertThat(r.compiledGraphs()).isEqualTo(1);
+            assertThat(r.entries(DifferentialReport.Kind.PARAMETER_GRADIENT)).hasSize(2);
+            NDArray y = r.entry("output 0 (labelscaleddense0_fwd_output)").compiled();
+            NDArray expected;
+            try (var mode = training ? Autograd.trainMode() : Autograd.predictMode()) {
+                expected = LabelScaledFullyConnected.apply(x, layer.weight.data(), layer.bias.data(), label, 3, K);
+            }
+            assertThat(y).isCloseTo(expected, 1e-6, 1e-7);
+            outputs[training ? 0 : 1] = y;
+        }
+        // training really scaled some true-label outputs, so both modes' graphs were compared
+        assertThat(java.util.Arrays.equals(outputs[0].toDoubleArray(), outputs[1].toDoubleArray())).isFalse();
     }
 
     /** Three Gaussian blobs in the plane, 30 points each, as float32 features and float labels. */

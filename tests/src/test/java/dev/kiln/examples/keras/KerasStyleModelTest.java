@@ -1,5 +1,7 @@
 package dev.kiln.examples.keras;
 
+import dev.kiln.block.Differential;
+import dev.kiln.block.DifferentialReport;
 import dev.kiln.block.HybridLambda;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Xavier;
@@ -65,6 +67,20 @@ class KerasStyleModelTest {
             }
             assertThat(sum).isCloseTo(1.0, within(1e-5));
         }
+    }
+
+    @Test
+    void hybridizedConvnetTrainsThroughTheCompiledGraphAsEagerly() {
+        HybridSequential model = kerasConvnet();
+        model.initialize(new Xavier());
+        model.hybridize();
+        NDArray x = Random.uniform(0, 1, 2, 1, 28, 28);
+        DifferentialReport r = Differential.of(model).inputs(x).training(true) // both Dropouts draw their masks
+                .headGradients(Random.uniform(-1, 1, 2, 10)).run().assertWithin(1e-4, 1e-6);
+        assertThat(r.compiledGraphs()).isEqualTo(1);
+        assertThat(r.entries(DifferentialReport.Kind.PARAMETER_GRADIENT)).hasSize(8);
+        assertThat(r.entries(DifferentialReport.Kind.INPUT_GRADIENT)).hasSize(1);
+        assertThat(model.isHybridized()).isTrue();
     }
 
     @Test

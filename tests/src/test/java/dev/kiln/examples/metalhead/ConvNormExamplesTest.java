@@ -1,5 +1,7 @@
 package dev.kiln.examples.metalhead;
 
+import dev.kiln.block.Differential;
+import dev.kiln.block.DifferentialReport;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
@@ -83,5 +85,19 @@ class ConvNormExamplesTest {
         assertThat(seq.toString()).contains("eps=0.001");
         run(seq);
         assertThat(Layers.basicConvBn(K, 32, 64, "relu", true).build().get(1).toString()).contains("eps=0.001");
+    }
+
+    @Test
+    void everySequenceHybridizedTrainsAsItDoesEagerly() {
+        for (HybridSequential seq : java.util.List.of(plain(), withSigmoid(), withGroupNorm(), withBatchNormEps())) {
+            seq.initialize(new Xavier());
+            seq.hybridize();
+            DifferentialReport r = Differential.of(seq).inputs(Random.uniform(-1, 1, 2, 32, 6, 6)).training(true)
+                    .headGradients(Random.uniform(-1, 1, 2, 64, 4, 4)).run().assertWithin(1e-4, 1e-6);
+            assertThat(r.compiledGraphs()).as(seq.toString()).isEqualTo(1);
+            boolean batchNorm = seq.toString().contains("BatchNorm");
+            // BatchNorm's running statistics move in training, and move alike on both paths
+            assertThat(r.entries(DifferentialReport.Kind.STATE)).as(seq.toString()).hasSize(batchNorm ? 2 : 0);
+        }
     }
 }

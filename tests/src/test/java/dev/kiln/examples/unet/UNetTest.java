@@ -1,6 +1,8 @@
 package dev.kiln.examples.unet;
 
 import dev.kiln.autograd.Autograd;
+import dev.kiln.block.Differential;
+import dev.kiln.block.DifferentialReport;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -30,6 +32,21 @@ class UNetTest {
         for (int i = 0; i < y.size(); i++) {
             assertThat(Math.abs(y.getDouble(i))).isLessThanOrEqualTo(1.0);
         }
+    }
+
+    @Test
+    void hybridizedUNetTrainsAsItDoesEagerly() {
+        UNet net = new UNet(1);
+        net.initialize(new Xavier());
+        net.hybridize();
+        NDArray x = Random.uniform(-1, 1, 2, 1, 32, 32);
+        DifferentialReport r = Differential.of(net).inputs(x).training(true) // Dropout and BatchNorm in training
+                .headGradients(Random.uniform(-1, 1, 2, 1, 32, 32)).run().assertWithin(1e-4, 1e-5);
+        assertThat(r.compiledGraphs()).isEqualTo(1);
+        assertThat(r.entries(DifferentialReport.Kind.STATE)).isNotEmpty();
+        assertThat(r.entries(DifferentialReport.Kind.PARAMETER_GRADIENT))
+                .hasSize(net.collectParams().asMap().values().stream()
+                        .filter(p -> p.gradReq() != dev.kiln.autograd.GradReq.NULL).toList().size());
     }
 
     @Test
