@@ -42,7 +42,22 @@ public final class MemoryPlanner {
                                   PlanOptions options) {
         requireSameGraph(graph, shapes.graph(), "shapes");
         requireSameGraph(graph, types.graph(), "dtypes");
-        return new Walk(graph, shapes, types, options).run();
+        if (!options.searchRange()) {
+            return new Walk(graph, shapes, types, options).run();
+        }
+        PlanOptions fixed = new PlanOptions(1, options.reuse(), options.inPlace(), options.outputsInArena(),
+                options.backwardFrom(), false);
+        BufferPlan best = null;
+        for (int range = 1; range <= options.matchRange(); range *= 2) {
+            BufferPlan p = new Walk(graph, shapes, types, fixed.withMatchRange(range)).run();
+            if (best == null || p.plannedBytes() < best.plannedBytes()) {
+                best = p;
+            }
+            if (range > options.matchRange() / 2) {
+                break;
+            }
+        }
+        return best;
     }
 
     private static void requireSameGraph(Graph graph, Graph inferred, String what) {

@@ -19,8 +19,12 @@ import dev.kiln.KilnException;
  * @param backwardFrom   the first node of a part that may run again on the same forward values (a backward run again
  *                       for {@code retainGraph}); values computed before it and read from it on are kept to the end, so
  *                       that part never overwrites them; 0 for none
+ * @param searchRange    whether to plan with every power-of-two match range up to {@code matchRange} and keep the
+ *                       plan of fewest bytes, the smaller range on ties (MXNet's {@code NNVM_AUTO_SEARCH_MATCH_RANGE});
+ *                       the chosen plan's options name the range it used
  */
-public record PlanOptions(int matchRange, boolean reuse, boolean inPlace, boolean outputsInArena, int backwardFrom) {
+public record PlanOptions(int matchRange, boolean reuse, boolean inPlace, boolean outputsInArena, int backwardFrom,
+                          boolean searchRange) {
     /** MXNet's default match range. */
     public static final int DEFAULT_MATCH_RANGE = 16;
 
@@ -35,12 +39,12 @@ public record PlanOptions(int matchRange, boolean reuse, boolean inPlace, boolea
 
     /** Reuse with MXNet's match range, in place where ops allow, graph outputs in buffers of their own. */
     public static PlanOptions defaults() {
-        return new PlanOptions(DEFAULT_MATCH_RANGE, true, true, false, 0);
+        return new PlanOptions(DEFAULT_MATCH_RANGE, true, true, false, 0, false);
     }
 
     /** Every value in its own buffer, as eager execution and the reference interpreter allocate. */
     public static PlanOptions noReuse() {
-        return new PlanOptions(1, false, false, false, 0);
+        return new PlanOptions(1, false, false, false, 0, false);
     }
 
     /** These options with buffers reused only at exactly the requested size (match range 1). */
@@ -49,22 +53,27 @@ public record PlanOptions(int matchRange, boolean reuse, boolean inPlace, boolea
     }
 
     public PlanOptions withMatchRange(int range) {
-        return new PlanOptions(range, reuse, inPlace, outputsInArena, backwardFrom);
+        return new PlanOptions(range, reuse, inPlace, outputsInArena, backwardFrom, searchRange);
     }
 
     public PlanOptions withReuse(boolean on) {
-        return new PlanOptions(matchRange, on, inPlace, outputsInArena, backwardFrom);
+        return new PlanOptions(matchRange, on, inPlace, outputsInArena, backwardFrom, searchRange);
     }
 
     public PlanOptions withInPlace(boolean on) {
-        return new PlanOptions(matchRange, reuse, on, outputsInArena, backwardFrom);
+        return new PlanOptions(matchRange, reuse, on, outputsInArena, backwardFrom, searchRange);
     }
 
     public PlanOptions withOutputsInArena(boolean on) {
-        return new PlanOptions(matchRange, reuse, inPlace, on, backwardFrom);
+        return new PlanOptions(matchRange, reuse, inPlace, on, backwardFrom, searchRange);
     }
 
     public PlanOptions withBackwardFrom(int node) {
-        return new PlanOptions(matchRange, reuse, inPlace, outputsInArena, node);
+        return new PlanOptions(matchRange, reuse, inPlace, outputsInArena, node, searchRange);
+    }
+
+    /** These options searching the match ranges 1, 2, 4, ... up to {@link #matchRange} for the smallest plan. */
+    public PlanOptions searchingRanges() {
+        return new PlanOptions(matchRange, reuse, inPlace, outputsInArena, backwardFrom, true);
     }
 }

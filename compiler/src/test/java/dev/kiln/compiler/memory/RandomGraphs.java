@@ -122,10 +122,10 @@ final class RandomGraphs {
         return found.isEmpty() ? self : found.get(rnd.nextInt(found.size()));
     }
 
-    /** Random options: match range, reuse, in-place and where outputs live. */
+    /** Random options: match range (searched or not), reuse, in-place and where outputs live. */
     PlanOptions options() {
         int[] ranges = {1, 2, 4, 16};
         return new PlanOptions(ranges[rnd.nextInt(ranges.length)], rnd.nextInt(4) > 0, rnd.nextInt(4) > 0,
-                rnd.nextBoolean(), 0);
+                rnd.nextBoolean(), 0, rnd.nextInt(4) == 0);
     }
 }
