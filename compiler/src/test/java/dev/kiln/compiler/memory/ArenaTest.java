@@ -86,9 +86,8 @@ class ArenaTest {
     @Test
     void arenaBuffersAreAllocatedOnceAndOutputBuffersPerRun() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
-        Entry b = f.op("b", "exp", a);
+        Entry[] v = f.expChain(2);
+        Entry a = v[1], b = v[2];
         Arena arena = f.plan(PlanOptions.defaults(), b).allocate();
         BufferPlan plan = arena.plan();
 

@@ -31,6 +31,16 @@ final class GraphFixture {
         return new Entry(nodes.size() - 1, 0);
     }
 
+    /** A variable {@code x} of shape (2, 3) and {@code length} exp nodes after it, named a, b, c, ...; x first. */
+    Entry[] expChain(int length) {
+        Entry[] chain = new Entry[length + 1];
+        chain[0] = var("x", 2, 3);
+        for (int k = 1; k <= length; k++) {
+            chain[k] = op(String.valueOf((char) ('a' + k - 1)), "exp", chain[k - 1]);
+        }
+        return chain;
+    }
+
     Entry op(String name, String opName, Entry... inputs) {
         return op(name, opName, Map.of(), inputs);
     }

@@ -43,23 +43,25 @@ class MemoryPlannerTest {
         return plan;
     }
 
+    /** Eager bytes, planned bytes and peak live bytes of {@code plan}. */
+    private static void assertBytes(BufferPlan plan, long eager, long planned, long peak) {
+        assertThat(plan.unplannedBytes()).as("eager bytes").isEqualTo(eager);
+        assertThat(plan.plannedBytes()).as("planned bytes").isEqualTo(planned);
+        assertThat(plan.peakLiveBytes()).as("peak live bytes").isEqualTo(peak);
+    }
+
     @Test
     void chainReusesTheBufferFreedTwoNodesEarlierAndGivesTheOutputItsOwn() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
-        Entry b = f.op("b", "exp", a);
-        Entry c = f.op("c", "exp", b);
-        Entry d = f.op("d", "exp", c);
+        Entry[] v = f.expChain(4);
+        Entry x = v[0], a = v[1], b = v[2], c = v[3], d = v[4];
         BufferPlan plan = planned(f, NO_IN_PLACE, d);
 
         assertThat(plan.buffers()).containsExactly(arena(0, 6, a, c), arena(1, 6, b), output(2, 6, d));
         assertThat(plan.bufferOf(x)).isEqualTo(BufferPlan.EXTERNAL);
-        assertThat(plan.unplannedBytes()).isEqualTo(4 * 24);
-        assertThat(plan.plannedBytes()).isEqualTo(3 * 24);
         assertThat(plan.arenaBytes()).isEqualTo(48);
         assertThat(plan.outputBytes()).isEqualTo(24);
-        assertThat(plan.peakLiveBytes()).isEqualTo(48);
+        assertBytes(plan, 4 * 24, 3 * 24, 48);
         assertThat(plan.reuseRatio()).isEqualTo(0.25);
         assertThat(plan.values()).isEqualTo(4);
         assertThat(plan.inPlaceCount()).isZero();
@@ -68,11 +70,8 @@ class MemoryPlannerTest {
     @Test
     void chainOfElementwiseOpsRunsInPlace() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
-        Entry b = f.op("b", "exp", a);
-        Entry c = f.op("c", "exp", b);
-        Entry d = f.op("d", "exp", c);
+        Entry[] v = f.expChain(4);
+        Entry a = v[1], b = v[2], c = v[3], d = v[4];
 
         BufferPlan plan = planned(f, PlanOptions.defaults(), d);
         assertThat(plan.buffers()).containsExactly(arena(0, 6, a, b, c), output(1, 6, d));
@@ -94,8 +93,7 @@ class MemoryPlannerTest {
     @Test
     void diamondOverwritesTheSharedValueOnlyAtItsLastReader() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
+        Entry a = f.expChain(1)[1];
         Entry b = f.op("b", "sin", a);
         Entry c = f.op("c", "cos", a);
         Entry d = f.op("d", "elemwise_add", b, c);
@@ -104,9 +102,7 @@ class MemoryPlannerTest {
         assertThat(plan.buffers()).containsExactly(arena(0, 6, a, c), arena(1, 6, b), output(2, 6, d));
         assertThat(plan.inPlaceInput(b)).isEqualTo(-1);
         assertThat(plan.inPlaceInput(c)).isZero();
-        assertThat(plan.unplannedBytes()).isEqualTo(96);
-        assertThat(plan.plannedBytes()).isEqualTo(72);
-        assertThat(plan.peakLiveBytes()).isEqualTo(72);
+        assertBytes(plan, 96, 72, 72);
     }
 
     /** x (1, 2) through FullyConnected layers of 4, 8, 2, 16 and 3 units. */
@@ -132,10 +128,8 @@ class MemoryPlannerTest {
         // fc2 (2 units) takes fc0's buffer of 4; fc3 (16) grows fc1's buffer of 8, a free one within 16x
         assertThat(plan.buffers()).containsExactly(arena(0, 4, v[0], v[2]), arena(1, 16, v[1], v[3]),
                 output(2, 3, v[4]));
-        assertThat(plan.unplannedBytes()).isEqualTo((4 + 8 + 2 + 16 + 3) * 4);
-        assertThat(plan.plannedBytes()).isEqualTo((4 + 16 + 3) * 4);
         // fc3 and fc4 alive together: 64 + 12 bytes
-        assertThat(plan.peakLiveBytes()).isEqualTo(76);
+        assertBytes(plan, (4 + 8 + 2 + 16 + 3) * 4, (4 + 16 + 3) * 4, 76);
     }
 
     @Test
@@ -181,19 +175,15 @@ class MemoryPlannerTest {
 
         assertThat(plan.buffers()).containsExactly(arena(0, 6, a, d), arena(1, 6, mask), output(2, 6, y));
         assertThat(plan.values()).isEqualTo(4);
-        assertThat(plan.unplannedBytes()).isEqualTo(96);
-        assertThat(plan.plannedBytes()).isEqualTo(72);
         // the mask lives only at its own node: at most two values of 24 bytes at once
-        assertThat(plan.peakLiveBytes()).isEqualTo(48);
+        assertBytes(plan, 96, 72, 48);
     }
 
     @Test
     void graphOutputsSurviveToTheEnd() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
-        Entry b = f.op("b", "exp", a);
-        Entry c = f.op("c", "exp", b);
+        Entry[] v = f.expChain(3);
+        Entry a = v[1], b = v[2], c = v[3];
 
         BufferPlan own = planned(f, PlanOptions.defaults(), a, c, c);
         assertThat(own.buffers()).containsExactly(output(0, 6, a), arena(1, 6, b), output(2, 6, c));
@@ -207,8 +197,7 @@ class MemoryPlannerTest {
     @Test
     void valueReadTwiceByOneNodeMayBeOverwrittenThereButNotWhenReadLater() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
+        Entry a = f.expChain(1)[1];
         Entry b = f.op("b", "elemwise_mul", a, a);
         Entry c = f.op("c", "exp", b);
         BufferPlan square = planned(f, PlanOptions.defaults(), c);
@@ -216,8 +205,7 @@ class MemoryPlannerTest {
         assertThat(square.inPlaceInput(b)).isZero();
 
         GraphFixture g = new GraphFixture();
-        Entry x2 = g.var("x", 2, 3);
-        Entry a2 = g.op("a", "exp", x2);
+        Entry a2 = g.expChain(1)[1];
         Entry b2 = g.op("b", "elemwise_mul", a2, a2);
         Entry c2 = g.op("c", "elemwise_add", b2, a2);
         BufferPlan later = planned(g, PlanOptions.defaults(), c2);
@@ -248,9 +236,8 @@ class MemoryPlannerTest {
     @Test
     void variablesAreNeverPlannedNorOverwritten() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry y = f.op("y", "relu", x);
-        Entry z = f.op("z", "relu", y);
+        Entry[] v = f.expChain(2);
+        Entry x = v[0], y = v[1], z = v[2];
         BufferPlan plan = planned(f, PlanOptions.defaults().withOutputsInArena(true), z);
 
         assertThat(plan.bufferOf(x)).isEqualTo(BufferPlan.EXTERNAL);
@@ -262,9 +249,8 @@ class MemoryPlannerTest {
     @Test
     void backwardFromKeepsForwardValuesTheBackwardReadsUntilTheEnd() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
-        Entry b = f.op("b", "exp", a);
+        Entry[] v = f.expChain(2);
+        Entry a = v[1], b = v[2];
         int backward = f.size();
         Entry c = f.op("c", "cos", a);
         Entry d = f.op("d", "sin", c);
@@ -304,10 +290,9 @@ class MemoryPlannerTest {
     @Test
     void summaryAndListingNameTheNumbersAndTheBuffers() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
-        Entry b = f.op("b", "exp", a);
-        BufferPlan plan = f.plan(PlanOptions.defaults(), b, a);
+        Entry[] v = f.expChain(2);
+        Entry b = v[2];
+        BufferPlan plan = f.plan(PlanOptions.defaults(), b, v[1]);
         assertThat(plan.toString()).isEqualTo("2 values in 2 buffers (0 in place, 0 of them identities); eager 48 B, "
                 + "planned 48 B (reuse 0%; arena 0 B, outputs 48 B), peak live 48 B");
         Entry c = f.op("c", "exp", b);
@@ -321,8 +306,7 @@ class MemoryPlannerTest {
     @Test
     void inferenceOfAnotherGraphIsRefused() {
         GraphFixture f = new GraphFixture();
-        Entry x = f.var("x", 2, 3);
-        Entry a = f.op("a", "exp", x);
+        Entry a = f.expChain(1)[1];
         Graph small = f.graph(a);
         Entry b = f.op("b", "exp", a);
         Graph big = f.graph(b);
