@@ -137,6 +137,15 @@ public abstract class OpDef {
     }
 
     /**
+     * Outputs whose kernel may write them over an input's storage (MXNet's {@code FInplaceOption}), so that a memory
+     * planner can let the output take the buffer of an input that dies at this op. None by default; element-wise
+     * ops declare {@code output 0 over input 0}, reshaping ops an identity.
+     */
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return List.of();
+    }
+
+    /**
      * True if attributes this op does not declare are kept as strings rather than rejected ({@code Custom}, whose
      * keyword arguments belong to the registered operator); read them with {@link Attrs#extra}.
      */

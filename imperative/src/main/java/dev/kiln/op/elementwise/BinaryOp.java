@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -109,6 +110,12 @@ public final class BinaryOp extends OpDef {
             }
         }
         return Shape.partial(a);
+    }
+
+    /** Either operand of the output's size may be overwritten: each output element reads it at its own index. */
+    @Override
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return List.of(InPlaceOption.overwrite(0, 0), InPlaceOption.overwrite(1, 0));
     }
 
     @Override

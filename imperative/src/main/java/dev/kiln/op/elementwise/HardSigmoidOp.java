@@ -7,6 +7,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -75,6 +76,12 @@ public final class HardSigmoidOp extends OpDef {
                 g.apply("_lesser_scalar", Map.of("scalar", 1.0), y));
         float alpha = (float) (double) g.attr(ALPHA);
         return g.grads(g.mul(g.outGrad(0), g.mulScalar(inside, alpha)));
+    }
+
+    /** Element-wise, so the output may overwrite the data. */
+    @Override
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return InPlaceOption.OVERWRITES_DATA;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.GradientRule;
@@ -126,6 +127,12 @@ public class UnaryOp extends OpDef {
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
         slots.unifyAll();
+    }
+
+    /** Each output element reads only the input element at its index, so it may overwrite the input. */
+    @Override
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return InPlaceOption.OVERWRITES_DATA;
     }
 
     @Override

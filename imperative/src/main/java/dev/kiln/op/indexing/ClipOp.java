@@ -8,6 +8,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -58,6 +59,12 @@ public final class ClipOp extends OpDef {
         T notAbove = g.rminusScalar(g.apply("_greater_scalar", Map.of("scalar", hi), x), 1);
         T notBelow = g.rminusScalar(g.apply("_lesser_scalar", Map.of("scalar", lo), x), 1);
         return g.grads(g.mul(g.outGrad(0), g.mul(notAbove, notBelow)));
+    }
+
+    /** Element-wise, so the output may overwrite the data. */
+    @Override
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return InPlaceOption.OVERWRITES_DATA;
     }
 
     @Override

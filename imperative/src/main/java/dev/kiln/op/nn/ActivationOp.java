@@ -7,6 +7,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.ShapeSlots;
 
@@ -44,6 +45,12 @@ final class ActivationOp extends NNOp {
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
         sameShapeAsData(slots);
+    }
+
+    /** Element-wise, so the output may overwrite the data. */
+    @Override
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return InPlaceOption.OVERWRITES_DATA;
     }
 
     @Override

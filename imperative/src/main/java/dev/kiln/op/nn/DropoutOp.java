@@ -10,6 +10,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
 import dev.kiln.op.ShapeSlots;
@@ -95,6 +96,12 @@ final class DropoutOp extends MaskedOp {
             }
         }
         return out;
+    }
+
+    /** The output may overwrite the data: each element reads only its own data element and the mask. */
+    @Override
+    public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+        return InPlaceOption.OVERWRITES_DATA;
     }
 
     @Override

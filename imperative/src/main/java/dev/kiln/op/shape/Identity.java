@@ -8,6 +8,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
@@ -54,6 +55,12 @@ final class Identity {
             return "Returns a copy of the input.";
         }
 
+        /** The copy equals the data, so it may share the data's storage. */
+        @Override
+        public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+            return InPlaceOption.RELABELS_DATA;
+        }
+
         @Override
         public List<NDArray> compute(Invocation call) {
             return relabel(call);
@@ -77,6 +84,12 @@ final class Identity {
         @Override
         public String doc() {
             return "Passes the input through and stops gradients flowing back to it.";
+        }
+
+        /** The output equals the data, so it may share the data's storage. */
+        @Override
+        public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+            return InPlaceOption.RELABELS_DATA;
         }
 
         @Override

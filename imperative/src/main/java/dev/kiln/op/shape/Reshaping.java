@@ -9,6 +9,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.IntTuple;
+import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
@@ -35,6 +36,12 @@ final class Reshaping {
     abstract static class Relabel extends ShapeOp {
         Relabel(String name, List<String> inputs, List<AttrSpec<?>> attrs, String... aliases) {
             super(name, inputs, attrs, aliases);
+        }
+
+        /** The output is the data's elements in the same order, so it may share the data's storage. */
+        @Override
+        public List<InPlaceOption> inPlaceOptions(Attrs attrs) {
+            return InPlaceOption.RELABELS_DATA;
         }
 
         @Override
