@@ -105,6 +105,6 @@ class InterpreterBackendTest {
         assertThat(p.plannedBytes()).isEqualTo(72);
         assertThat(p.peakLiveBytes()).isEqualTo(48);
         assertThat(p.reuseRatio()).isZero();
-        assertThat(p.toString()).contains("3 values; eager 72 B, planned 72 B (reuse 0%), peak live 48 B");
+        assertThat(p.toString()).contains("3 values in 3 buffers (0 in place); eager 72 B, planned 72 B (reuse 0%), peak live 48 B");
     }
 }
