@@ -32,6 +32,12 @@ public final class CachedGraph {
     private final GraphCache cache;
     private final Backend backend;
     private final int numOps;
+    /**
+     * The signature of the last call that went through the cache: a call that matches it (checked without
+     * allocating) asks the cache for that very key instead of building a new one. Immutable, published through a
+     * volatile field, so calls from several threads see a whole signature.
+     */
+    private volatile InputSignature last;
 
     /**
      * The graph traced for the block at {@code owner}, taking {@code arguments} (its variables: the present inputs,
@@ -72,9 +78,15 @@ public final class CachedGraph {
         if (grads != null && numOps <= options.inlineLimit()) {
             return inline(args, training);
         }
-        InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
-        CompiledGraph compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments,
-                sig.shapes(), sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc())));
+        InputSignature previous = last;
+        CompiledGraph compiled = previous != null && previous.matches(args, training, grads)
+                ? cache.getIfPresent(previous) : null;
+        if (compiled == null) {
+            InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
+            compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments, sig.shapes(),
+                    sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc())));
+            last = sig;
+        }
         CompiledGraph.Execution run = compiled.run(args);
         NDArray[] outs = run.outputs();
         if (grads == null) {

@@ -65,6 +65,18 @@ public final class GraphCache {
         }
     }
 
+    /**
+     * The graph cached for {@code sig}, counted as a hit, or {@code null} (nothing counted) when it is not cached:
+     * the caller then goes through {@link #get}, which counts the miss.
+     */
+    public synchronized CompiledGraph getIfPresent(InputSignature sig) {
+        CompiledGraph g = graphs.get(sig);
+        if (g != null) {
+            hits++;
+        }
+        return g;
+    }
+
     private String missReason(InputSignature sig) {
         if (graphs.isEmpty()) {
             return "first call";
