@@ -66,12 +66,13 @@ public abstract class HybridBlock extends Block {
 
     @Override
     public final List<NDArray> forward(List<NDArray> inputs) {
-        if (hasDeferred()) {
-            completeDeferred(inputs);
-        }
         Hybridization h = hybridization;
         if (h != null) {
+            // completes the deferred parameters its graph reads, so this block's own need not be checked here
             return h.forward(inputs, currentPath());
+        }
+        if (hasDeferred()) {
+            completeDeferred(inputs);
         }
         Device device = Device.cpu();
         for (NDArray x : inputs) {
