@@ -69,7 +69,7 @@ public abstract class HybridBlock extends Block {
         Hybridization h = hybridization;
         if (h != null) {
             // completes the deferred parameters its graph reads, so this block's own need not be checked here
-            return h.forward(inputs, currentPath());
+            return h.forward(inputs);
         }
         if (hasDeferred()) {
             completeDeferred(inputs);

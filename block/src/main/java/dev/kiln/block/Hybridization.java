@@ -79,10 +79,10 @@ final class Hybridization {
         return new ArrayList<>(traces.values());
     }
 
-    List<NDArray> forward(List<NDArray> inputs, String path) {
+    List<NDArray> forward(List<NDArray> inputs) {
         boolean training = OpContext.isTraining();
         Last l = last;
-        Traced t = l != null && l.key().matches(inputs, training) ? l.traced() : traced(inputs, training, path);
+        Traced t = l != null && l.key().matches(inputs, training) ? l.traced() : traced(inputs, training);
         Device on = Device.cpu();
         for (NDArray x : inputs) {
             if (x != null) {
@@ -105,7 +105,7 @@ final class Hybridization {
     }
 
     /** The trace for the pattern of present {@code inputs} and the mode, traced on its first call. */
-    private Traced traced(List<NDArray> inputs, boolean training, String path) {
+    private Traced traced(List<NDArray> inputs, boolean training) {
         int n = inputs.size();
         BitSet present = new BitSet(n);
         for (int i = 0; i < n; i++) {
@@ -116,7 +116,7 @@ final class Hybridization {
         TraceKey key = new TraceKey(present, n, training);
         Traced t = traces.get(key);
         if (t == null) {
-            t = trace(key, path);
+            t = trace(key, block.currentPath());
             traces.put(key, t);
         }
         last = new Last(key, t);

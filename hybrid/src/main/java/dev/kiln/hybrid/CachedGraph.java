@@ -87,11 +87,11 @@ public final class CachedGraph {
                     sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc())));
             last = sig;
         }
+        if (grads == null) {
+            return Arrays.asList(compiled.infer(args));
+        }
         CompiledGraph.Execution run = compiled.run(args);
         NDArray[] outs = run.outputs();
-        if (grads == null) {
-            return Arrays.asList(outs);
-        }
         GraphCallOp op = new GraphCallOp(owner, run, grads, outs.length);
         return Tape.record(op, op.defaultAttrs(), Arrays.asList(args), Arrays.asList(outs));
     }
