@@ -42,10 +42,8 @@ public final class GraphCache {
     public CompiledGraph get(InputSignature sig, Supplier<CompiledGraph> compile) {
         String reason;
         synchronized (this) {
-            CompiledGraph g = graphs.get(sig);
+            CompiledGraph g = cached(sig);
             if (g != null) {
-                hits.increment();
-                recent = new Recent(sig, g);
                 return g;
             }
             misses++;
@@ -86,13 +84,18 @@ public final class GraphCache {
             return r.graph();
         }
         synchronized (this) {
-            CompiledGraph g = graphs.get(sig);
-            if (g != null) {
-                hits.increment();
-                recent = new Recent(sig, g);
-            }
-            return g;
+            return cached(sig);
         }
+    }
+
+    /** With the lock held: the graph cached for {@code sig}, counted as a hit and made the most recent, or null. */
+    private CompiledGraph cached(InputSignature sig) {
+        CompiledGraph g = graphs.get(sig);
+        if (g != null) {
+            hits.increment();
+            recent = new Recent(sig, g);
+        }
+        return g;
     }
 
     private String missReason(InputSignature sig) {
