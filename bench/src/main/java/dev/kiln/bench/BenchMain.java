@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Runs Kiln's JMH benchmarks (all of them, or those the JMH command-line arguments select) and prints each result as
@@ -43,6 +45,7 @@ public final class BenchMain {
 
     private static void printTable(Collection<RunResult> results) {
         List<String> lines = new ArrayList<>();
+        Map<String, Double> nsPerCall = new TreeMap<>();
         lines.add(String.format(Locale.ROOT, "%-26s %-34s %16s %9s %16s %8s", "benchmark", "params", "mean", "best",
                 "peak", "of peak"));
         for (RunResult r : results) {
@@ -57,6 +60,13 @@ public final class BenchMain {
             double perOp;
             double peak;
             String unit;
+            if (name.startsWith("HybridCallOverheadBench")) {
+                // average-time mode: the score is already ns per call, lower is better, so best is the minimum
+                nsPerCall.put(name.substring(name.indexOf('.') + 1), r.getPrimaryResult().getScore());
+                lines.add(String.format(Locale.ROOT, "%-46s %-11s %10.1f ns/call %10.1f ns (best)", name, params,
+                        r.getPrimaryResult().getScore(), r.getPrimaryResult().getStatistics().getMin()));
+                continue;
+            }
             if (name.startsWith("AutogradBench") || name.startsWith("SymbolBench")) {
                 lines.add(String.format(Locale.ROOT, "%-26s %-34s %10.1f us/op %9.1f us (best)", name, params,
                         1e6 / opsPerSecond, 1e6 / bestOpsPerSecond));
@@ -88,5 +98,24 @@ public final class BenchMain {
         System.out.println("Results against the reference machine's peaks (mean and best iteration; DRAM peak shown "
                 + "for memory-bound rows, which cache-resident sizes can exceed):");
         lines.forEach(System.out::println);
+        printHybridRatios(nsPerCall);
+    }
+
+    /** Hybridized / eager ns per call for each pair {@code xEager[Loop]}, {@code xHybridized[Loop]} that ran. */
+    private static void printHybridRatios(Map<String, Double> nsPerCall) {
+        boolean header = false;
+        for (Map.Entry<String, Double> e : nsPerCall.entrySet()) {
+            Double hybrid = nsPerCall.get(e.getKey().replace("Eager", "Hybridized"));
+            if (!e.getKey().contains("Eager") || hybrid == null) {
+                continue;
+            }
+            if (!header) {
+                System.out.println();
+                System.out.println("Hybridized / eager time per call (below 1: hybridized is faster):");
+                header = true;
+            }
+            System.out.println(String.format(Locale.ROOT, "%-26s eager %8.1f ns, hybridized %8.1f ns, ratio %.2f",
+                    e.getKey().replace("Eager", ""), e.getValue(), hybrid, hybrid / e.getValue()));
+        }
     }
 }

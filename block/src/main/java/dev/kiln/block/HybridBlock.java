@@ -72,12 +72,13 @@ public abstract class HybridBlock extends Block {
     @Override
     public final List<NDArray> forward(List<NDArray> inputs) {
         exportInputs = ExportSignature.seen(exportInputs, inputs);
-        if (hasDeferred()) {
-            completeDeferred(inputs);
-        }
         Hybridization h = hybridization;
         if (h != null) {
-            return h.forward(inputs, currentPath());
+            // completes the deferred parameters its graph reads, so this block's own need not be checked here
+            return h.forward(inputs);
+        }
+        if (hasDeferred()) {
+            completeDeferred(inputs);
         }
         Device device = Device.cpu();
         for (NDArray x : inputs) {

@@ -32,8 +32,29 @@ final class Hybridization {
     private final Map<TraceKey, Traced> traces = new ConcurrentHashMap<>();
     private volatile long epoch = ForwardHooks.epoch();
 
+    /**
+     * The trace the last call used: a call with the same pattern of present inputs and the same mode (the common
+     * case) takes it without building a key or looking it up. Immutable, published through a volatile field.
+     */
+    private volatile Last last;
+
     /** Which inputs were present (and how many there were) and the mode a graph was traced in. */
     private record TraceKey(BitSet present, int count, boolean training) {
+        /** Whether a call on {@code inputs} in mode {@code training} has this key; allocates nothing. */
+        boolean matches(List<NDArray> inputs, boolean training) {
+            if (training != this.training || inputs.size() != count) {
+                return false;
+            }
+            for (int i = 0; i < count; i++) {
+                if (present.get(i) != (inputs.get(i) != null)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record Last(TraceKey key, Traced traced) {
     }
 
     /**
@@ -63,31 +84,23 @@ final class Hybridization {
         return new ArrayList<>(traces.values());
     }
 
-    List<NDArray> forward(List<NDArray> inputs, String path) {
+    List<NDArray> forward(List<NDArray> inputs) {
         long e = ForwardHooks.epoch();
         if (e != epoch) { // hooks were added or removed somewhere: trace the taps again
             traces.clear();
             cache.clear();
+            last = null;
             epoch = e;
         }
-        int n = inputs.size();
-        BitSet present = new BitSet(n);
-        Device device = null;
-        for (int i = 0; i < n; i++) {
-            NDArray x = inputs.get(i);
+        boolean training = OpContext.isTraining();
+        Last l = last;
+        Traced t = l != null && l.key().matches(inputs, training) ? l.traced() : traced(inputs, training);
+        Device on = Device.cpu();
+        for (NDArray x : inputs) {
             if (x != null) {
-                present.set(i);
-                if (device == null) {
-                    device = x.device();
-                }
+                on = x.device();
+                break;
             }
-        }
-        Device on = device == null ? Device.cpu() : device;
-        TraceKey key = new TraceKey(present, n, OpContext.isTraining());
-        Traced t = traces.get(key);
-        if (t == null) {
-            t = trace(key, path);
-            traces.put(key, t);
         }
         NDArray[] args = new NDArray[t.dataIndex.length];
         for (Parameter p : t.params) {
@@ -111,6 +124,25 @@ final class Hybridization {
         }
         GraphTaps.fire(t.hookTaps, t.valueTaps, all, block.opHooks());
         return all.subList(0, t.graph.numHeads());
+    }
+
+    /** The trace for the pattern of present {@code inputs} and the mode, traced on its first call. */
+    private Traced traced(List<NDArray> inputs, boolean training) {
+        int n = inputs.size();
+        BitSet present = new BitSet(n);
+        for (int i = 0; i < n; i++) {
+            if (inputs.get(i) != null) {
+                present.set(i);
+            }
+        }
+        TraceKey key = new TraceKey(present, n, training);
+        Traced t = traces.get(key);
+        if (t == null) {
+            t = trace(key, block.currentPath());
+            traces.put(key, t);
+        }
+        last = new Last(key, t);
+        return t;
     }
 
     private Traced trace(TraceKey key, String path) {

@@ -15,6 +15,14 @@ public interface CompiledGraph {
     /** Runs the forward on {@code inputs}, in {@link CompileRequest#inputs()} order. */
     Execution run(NDArray[] inputs);
 
+    /**
+     * The forward outputs for {@code inputs} when no backward will follow (a call outside autograd recording);
+     * backends may skip keeping what backward would need.
+     */
+    default NDArray[] infer(NDArray[] inputs) {
+        return run(inputs).outputs();
+    }
+
     /** The graph as the backend runs it (after its passes), for {@code explain()}. */
     Graph compiledGraph();
 

@@ -81,25 +81,40 @@ final class InterpretedGraph implements CompiledGraph {
 
     @Override
     public Execution run(NDArray[] inputs) {
+        NDArray[][] values = new NDArray[graph.size()][];
+        return new Run(values, forward(inputs, values));
+    }
+
+    @Override
+    public NDArray[] infer(NDArray[] inputs) {
+        return forward(inputs, new NDArray[graph.size()][]);
+    }
+
+    /** Runs the forward nodes into {@code values} and returns the outputs. */
+    private NDArray[] forward(NDArray[] inputs, NDArray[][] values) {
         if (inputs.length != inputNodes.length) {
             throw new KilnException("compiled graph: expected " + inputNodes.length + " inputs " + request.inputs()
                     + ", got " + inputs.length);
         }
-        NDArray[][] values = new NDArray[graph.size()][];
         for (int k = 0; k < inputs.length; k++) {
             values[inputNodes[k]] = new NDArray[] {inputs[k]};
         }
-        boolean wasRecording = OpContext.setRecording(false);
+        boolean wasRecording = OpContext.isRecording();
+        if (wasRecording) {
+            OpContext.setRecording(false);
+        }
         try {
             Interpreter.runNodes(graph, values, Map.of(), request.training(), 0, numForwardNodes, lastUse);
         } finally {
-            OpContext.setRecording(wasRecording);
+            if (wasRecording) {
+                OpContext.setRecording(true);
+            }
         }
         NDArray[] out = new NDArray[outputs.length];
         for (int k = 0; k < out.length; k++) {
             out[k] = values[outputs[k].node()][outputs[k].output()];
         }
-        return new Run(values, out);
+        return out;
     }
 
     @Override

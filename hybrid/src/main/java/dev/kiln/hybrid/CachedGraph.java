@@ -34,6 +34,12 @@ public final class CachedGraph {
     private final Backend backend;
     private final int numOps;
     private final int numHeads;
+    /**
+     * The signature of the last call that went through the cache: a call that matches it (checked without
+     * allocating) asks the cache for that very key instead of building a new one. Immutable, published through a
+     * volatile field, so calls from several threads see a whole signature.
+     */
+    private volatile InputSignature last;
 
     /**
      * The graph traced for the block at {@code owner}, taking {@code arguments} (its variables: the present inputs,
@@ -84,15 +90,20 @@ public final class CachedGraph {
         if (grads != null && numOps <= options.inlineLimit()) {
             return inline(args, training);
         }
-        InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
-        CompiledGraph compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments,
-                sig.shapes(), sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc(),
-                numHeads)));
+        InputSignature previous = last;
+        CompiledGraph compiled = previous != null && previous.matches(args, training, grads)
+                ? cache.getIfPresent(previous) : null;
+        if (compiled == null) {
+            InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
+            compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments, sig.shapes(),
+                    sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc(), numHeads)));
+            last = sig;
+        }
+        if (grads == null) {
+            return Arrays.asList(compiled.infer(args));
+        }
         CompiledGraph.Execution run = compiled.run(args);
         NDArray[] outs = run.outputs();
-        if (grads == null) {
-            return Arrays.asList(outs);
-        }
         GraphCallOp op = new GraphCallOp(owner, run, grads, numHeads);
         List<NDArray> results = Tape.record(op, op.defaultAttrs(), Arrays.asList(args),
                 Arrays.asList(outs).subList(0, numHeads));

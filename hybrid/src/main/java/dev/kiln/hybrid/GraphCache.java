@@ -6,13 +6,15 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * A hybridized block's compiled graphs, one per {@link InputSignature}, least recently used first out. A miss is
  * logged (level DEBUG) with the difference from the nearest cached signature; an eviction is a WARNING, since it
  * means the inputs keep changing in a way that recompiles every time. Thread-safe; a graph is compiled outside the
- * lock, and two threads missing on one signature at once keep the first result.
+ * lock, and two threads missing on one signature at once keep the first result. A lookup of the most recently used
+ * signature, the steady state of a block called again and again, takes no lock.
  */
 public final class GraphCache {
     private static final System.Logger LOG = System.getLogger("dev.kiln.hybrid");
@@ -20,7 +22,12 @@ public final class GraphCache {
     private final String owner;
     private final int capacity;
     private final LinkedHashMap<InputSignature, CompiledGraph> graphs = new LinkedHashMap<>(16, 0.75f, true);
-    private long hits;
+    private final LongAdder hits = new LongAdder();
+    /**
+     * The most recently used entry (the last in LRU order), or {@code null}; written under the lock whenever the
+     * order changes, read without it. A hit on it changes no order, so {@link #getIfPresent} can take it lock-free.
+     */
+    private volatile Recent recent;
     private long misses;
     private long evictions;
     private String lastMiss = "";
@@ -35,9 +42,8 @@ public final class GraphCache {
     public CompiledGraph get(InputSignature sig, Supplier<CompiledGraph> compile) {
         String reason;
         synchronized (this) {
-            CompiledGraph g = graphs.get(sig);
+            CompiledGraph g = cached(sig);
             if (g != null) {
-                hits++;
                 return g;
             }
             misses++;
@@ -49,9 +55,11 @@ public final class GraphCache {
         synchronized (this) {
             CompiledGraph raced = graphs.get(sig);
             if (raced != null) {
+                recent = new Recent(sig, raced);
                 return raced;
             }
             graphs.put(sig, compiled);
+            recent = new Recent(sig, compiled);
             if (graphs.size() > capacity) {
                 InputSignature eldest = graphs.keySet().iterator().next();
                 graphs.remove(eldest);
@@ -63,6 +71,31 @@ public final class GraphCache {
             }
             return compiled;
         }
+    }
+
+    /**
+     * The graph cached for {@code sig}, counted as a hit, or {@code null} (nothing counted) when it is not cached:
+     * the caller then goes through {@link #get}, which counts the miss.
+     */
+    public CompiledGraph getIfPresent(InputSignature sig) {
+        Recent r = recent;
+        if (r != null && r.sig() == sig) {
+            hits.increment();
+            return r.graph();
+        }
+        synchronized (this) {
+            return cached(sig);
+        }
+    }
+
+    /** With the lock held: the graph cached for {@code sig}, counted as a hit and made the most recent, or null. */
+    private CompiledGraph cached(InputSignature sig) {
+        CompiledGraph g = graphs.get(sig);
+        if (g != null) {
+            hits.increment();
+            recent = new Recent(sig, g);
+        }
+        return g;
     }
 
     private String missReason(InputSignature sig) {
@@ -93,12 +126,16 @@ public final class GraphCache {
 
     /** Counts so far and the reason of the last miss. */
     public synchronized Stats stats() {
-        return new Stats(graphs.size(), capacity, hits, misses, evictions, lastMiss);
+        return new Stats(graphs.size(), capacity, hits.sum(), misses, evictions, lastMiss);
     }
 
     /** Drops every compiled graph (counts are kept). */
     public synchronized void clear() {
         graphs.clear();
+        recent = null;
+    }
+
+    private record Recent(InputSignature sig, CompiledGraph graph) {
     }
 
     /**

@@ -81,6 +81,27 @@ public final class InputSignature {
         return new InputSignature(c, names, args, present, training, grads, staticShapes);
     }
 
+    /**
+     * Whether a call on {@code args} of the same graph (so the same argument names and present inputs) in mode
+     * {@code training}, with {@code grads} needing gradients, has this signature; equivalent to comparing
+     * {@link #of} of the call with this one, but allocates nothing.
+     */
+    boolean matches(NDArray[] args, boolean training, boolean[] grads) {
+        if (training != this.training || args.length != shapes.length) {
+            return false;
+        }
+        for (int i = 0; i < args.length; i++) {
+            NDArray a = args[i];
+            Shape s = a.shape();
+            if (a.dtype() != dtypes[i] || !a.device().equals(devices[i]) || s.rank() != shapes[i].rank()
+                    || staticShapes && !s.equals(shapes[i])
+                    || (grads != null && grads[i]) != (this.grads != null && this.grads[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether the call ran in training mode. */
     public boolean training() {
         return training;

@@ -64,7 +64,10 @@ public final class Interpreter {
     public static void runNodes(Graph graph, NDArray[][] values, Map<String, NDArray> variables, boolean training,
                                 int from, int to, int[] lastUse) {
         boolean release = lastUse != null;
-        boolean wasTraining = OpContext.setTraining(training);
+        boolean wasTraining = OpContext.isTraining();
+        if (wasTraining != training) {
+            OpContext.setTraining(training);
+        }
         try {
             for (int i = from; i < to; i++) {
                 Node n = graph.node(i);
@@ -81,7 +84,9 @@ public final class Interpreter {
                 }
             }
         } finally {
-            OpContext.setTraining(wasTraining);
+            if (wasTraining != training) {
+                OpContext.setTraining(wasTraining);
+            }
         }
     }
 

@@ -1,0 +1,123 @@
+package dev.kiln.bench;
+
+import dev.kiln.block.HybridBlock;
+import dev.kiln.block.Identity;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.nn.Dense;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one call of a hybridized block costs beyond the eager call (issue #7: an identity block called 100,000 times
+ * hybridized must not be slower than eager). Gluon's {@code Identity} and a one-layer {@code Dense(4)} on a (1, 8)
+ * input, each called through {@code block.call(x)} eagerly and hybridized, in nanoseconds per call; the
+ * {@code ...Loop} variants call the block 100,000 times per operation, as the issue states it, and also report
+ * nanoseconds per call. {@link BenchMain} prints hybridized / eager for each pair.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class HybridCallOverheadBench {
+    /** Calls per operation of the loop variants. */
+    static final int CALLS = 100_000;
+
+    @Param({"1"})
+    public int threads;
+
+    private NDArray x;
+    private HybridBlock identityEager;
+    private HybridBlock identityHybrid;
+    private HybridBlock denseEager;
+    private HybridBlock denseHybrid;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        KilnThreads.use(threads);
+        x = NDArray.wrap(Shape.of(1, 8), GemmSquareBench.random(new Random(11), 8));
+        identityEager = new Identity();
+        identityHybrid = new Identity();
+        identityHybrid.hybridize();
+        denseEager = dense();
+        denseHybrid = dense();
+        denseHybrid.hybridize();
+        // first calls: trace and compile (hybridized), complete nothing (shapes are given); outside the timing
+        for (HybridBlock b : new HybridBlock[] {identityEager, identityHybrid, denseEager, denseHybrid}) {
+            b.call(x);
+        }
+    }
+
+    private static HybridBlock dense() {
+        Dense d = Dense.builder(4).inUnits(8).build();
+        d.initialize();
+        return d;
+    }
+
+    @Benchmark
+    public NDArray identityEager() {
+        return identityEager.call(x);
+    }
+
+    @Benchmark
+    public NDArray identityHybridized() {
+        return identityHybrid.call(x);
+    }
+
+    @Benchmark
+    public NDArray denseEager() {
+        return denseEager.call(x);
+    }
+
+    @Benchmark
+    public NDArray denseHybridized() {
+        return denseHybrid.call(x);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public void identityEagerLoop(Blackhole bh) {
+        loop(identityEager, bh);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public void identityHybridizedLoop(Blackhole bh) {
+        loop(identityHybrid, bh);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public void denseEagerLoop(Blackhole bh) {
+        loop(denseEager, bh);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CALLS)
+    public void denseHybridizedLoop(Blackhole bh) {
+        loop(denseHybrid, bh);
+    }
+
+    private void loop(HybridBlock block, Blackhole bh) {
+        for (int i = 0; i < CALLS; i++) {
+            bh.consume(block.call(x));
+        }
+    }
+}
