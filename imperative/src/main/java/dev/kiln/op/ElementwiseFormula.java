@@ -20,6 +20,12 @@ public sealed interface ElementwiseFormula
     /** How many arrays the op reads (all of the output's shape): 1 or 2. */
     int arity();
 
+    /**
+     * The op's result for one element, operands widened to double ({@code b} unused by one-array forms), in float32
+     * when {@code float32} (then exactly a float value) else in float64: the result a fused kernel must reproduce.
+     */
+    double apply(double a, double b, boolean float32);
+
     /** A float32 function of one value, computed the way the op's float32 kernel does. */
     @FunctionalInterface
     interface FloatUnary {
@@ -32,6 +38,11 @@ public sealed interface ElementwiseFormula
         public int arity() {
             return 1;
         }
+
+        @Override
+        public double apply(double a, double b, boolean float32) {
+            return float32 ? f32.applyAsFloat((float) a) : f64.applyAsDouble(a);
+        }
     }
 
     /**
@@ -42,6 +53,12 @@ public sealed interface ElementwiseFormula
         @Override
         public int arity() {
             return 2;
+        }
+
+        @Override
+        public double apply(double a, double b, boolean float32) {
+            double r = f.applyAsDouble(a, b);
+            return float32 ? (float) r : r;
         }
     }
 
@@ -58,6 +75,13 @@ public sealed interface ElementwiseFormula
         /** The scalar as a float32 kernel sees it. */
         public float scalarFloat() {
             return (float) scalar;
+        }
+
+        @Override
+        public double apply(double a, double b, boolean float32) {
+            double s = float32 ? scalarFloat() : scalar;
+            double r = reversed ? f.applyAsDouble(s, a) : f.applyAsDouble(a, s);
+            return float32 ? (float) r : r;
         }
     }
 

@@ -75,27 +75,12 @@ class ElementwiseFormulaTest {
             NDArray y = Ops.invokeAll(op, attrs, inputs).get(0);
             assertThat(y.dtype()).isEqualTo(dtype);
             for (int i = 0; i < y.size(); i++) {
-                double expected = evaluate(f, dtype, inputs.get(0).getDouble(i),
-                        f.arity() == 2 ? inputs.get(1).getDouble(i) : 0);
+                double expected = f.apply(inputs.get(0).getDouble(i),
+                        f.arity() == 2 ? inputs.get(1).getDouble(i) : 0, dtype == DType.FLOAT32);
                 assertThat(Double.doubleToLongBits(y.getDouble(i))).as("%s %s at %s", c, dtype,
                         inputs.get(0).getDouble(i)).isEqualTo(Double.doubleToLongBits(expected));
             }
         }
-    }
-
-    /** One element through the formula, as its documentation states the float32 and float64 results. */
-    private static double evaluate(ElementwiseFormula f, DType dtype, double a, double b) {
-        boolean f32 = dtype == DType.FLOAT32;
-        return switch (f) {
-            case ElementwiseFormula.Unary u -> f32 ? u.f32().applyAsFloat((float) a) : u.f64().applyAsDouble(a);
-            case ElementwiseFormula.Binary bin -> f32 ? (float) bin.f().applyAsDouble(a, b)
-                    : bin.f().applyAsDouble(a, b);
-            case ElementwiseFormula.Scalar s -> {
-                double scalar = f32 ? s.scalarFloat() : s.scalar();
-                double r = s.reversed() ? s.f().applyAsDouble(scalar, a) : s.f().applyAsDouble(a, scalar);
-                yield f32 ? (float) r : r;
-            }
-        };
     }
 
     private static double[] values(int n, long seed) {
