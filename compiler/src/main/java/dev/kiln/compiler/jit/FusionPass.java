@@ -29,6 +29,9 @@ import java.util.Map;
  * Groups of one node stay as they are.
  */
 public final class FusionPass {
+    /** The most nodes one group takes, so a generated loop stays a method HotSpot compiles well. */
+    static final int MAX_GROUP = 200;
+
     private FusionPass() {
     }
 
@@ -164,7 +167,7 @@ public final class FusionPass {
             for (int g : gs) {
                 merged.or(members.get(g));
             }
-            if (!convex(merged)) {
+            if (merged.cardinality() > MAX_GROUP || !convex(merged)) {
                 return false;
             }
             int target = gs.get(0);
