@@ -56,7 +56,7 @@ final class InterpretedGraph implements CompiledGraph {
             GradientGraph gg = builder.build();
             built = gg.graph();
             forwardNodes = gg.numForwardNodes();
-            heads = gg.headGradients().toArray(new String[0]);
+            heads = gg.headGradients().subList(0, request.numHeads()).toArray(new String[0]);
             gradientOutputs = new int[request.gradients().size()];
             for (int k = 0; k < gradientOutputs.length; k++) {
                 gradientOutputs[k] = built.outputs().indexOf(gg.gradientOf(request.gradients().get(k)));

@@ -1,5 +1,6 @@
 package dev.kiln.compiler.jit;
 
+import dev.kiln.KilnException;
 import dev.kiln.compiler.Backend;
 import dev.kiln.compiler.Backends;
 import dev.kiln.compiler.CompileRequest;
@@ -33,10 +34,19 @@ public final class JitBackend implements Backend {
         return InterpreterBackend.interpret(request, JitBackend::lower);
     }
 
-    /** The graph fused, every fused node running its generated kernel. */
+    /**
+     * The graph fused, every fused node running its generated kernel. A graph whose shapes or dtypes do not infer
+     * (an op that will fail on these inputs) is left unfused, so it fails when it runs with the interpreter's error,
+     * which names the node and the line that created it.
+     */
     static GraphLowering.Lowered lower(Graph graph, int numForwardNodes, Map<String, Shape> shapes,
                                        Map<String, DType> types, CompileRequest request) {
-        FusionPass.Result fused = FusionPass.apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+        FusionPass.Result fused;
+        try {
+            fused = FusionPass.apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+        } catch (KilnException inferenceFailed) {
+            return new GraphLowering.Lowered(graph, numForwardNodes);
+        }
         return new GraphLowering.Lowered(withKernels(fused.graph()), fused.numForwardNodes());
     }
 

@@ -4,6 +4,7 @@ import dev.kiln.compiler.Backends;
 import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.graph.Graph;
+import dev.kiln.graph.NodeExecutionException;
 import dev.kiln.graph.OpNode;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
@@ -21,6 +22,7 @@ import java.util.Random;
 import static dev.kiln.compiler.jit.ElementwiseGraphs.assertSameBits;
 import static dev.kiln.symbol.Sym.sym;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class JitBackendTest {
     private static CompileRequest request(Graph g, Shape shape, DType t, boolean gradients, boolean staticShapes) {
@@ -121,6 +123,19 @@ class JitBackendTest {
         NDArray head = ElementwiseGraphs.input(r, Shape.of(4, 6), DType.FLOAT32);
         assertSameBits(Arrays.asList(a.backward(new NDArray[] {head})),
                 Arrays.asList(b.backward(new NDArray[] {head})), "gradients");
+    }
+
+    @Test
+    void aGraphThatFailsOnItsInputsFailsWhenRunWithTheInterpretersError() {
+        Graph g = sym.call("exp", Map.of("name", "e"), sym.call("dot", Map.of("name", "d"), Symbol.var("a"),
+                Symbol.var("b"))).graph();
+        CompileRequest req = new CompileRequest(g, List.of("a", "b"), List.of(Shape.of(2, 3), Shape.of(4, 5)),
+                Collections.nCopies(2, DType.FLOAT32), false, List.of(), true, false, 1);
+        NDArray[] in = {NDArray.zeros(2, 3), NDArray.zeros(4, 5)};
+        Throwable jit = catchThrowable(() -> Backends.get(Backends.JIT).compile(req).run(in));
+        Throwable ref = catchThrowable(() -> Backends.get(Backends.INTERPRETER).compile(req).run(in));
+        assertThat(jit).isInstanceOf(NodeExecutionException.class).hasMessage(ref.getMessage())
+                .hasMessageContaining("node 'd' (dot)");
     }
 
     @Test
