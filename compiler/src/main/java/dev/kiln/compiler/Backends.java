@@ -26,10 +26,13 @@ public final class Backends {
     private Backends() {
     }
 
-    /** The backend hybridize uses when the options name none: {@value #DEFAULT_PROPERTY} if set, else the interpreter. */
+    /**
+     * The backend hybridize uses when the options name none: the system property {@value #DEFAULT_PROPERTY} if set
+     * (e.g. {@code interpreter} to run every graph with the reference), else the JIT.
+     */
     public static String defaultName() {
         String chosen = System.getProperty(DEFAULT_PROPERTY);
-        return chosen == null || chosen.isBlank() ? INTERPRETER : chosen.trim();
+        return chosen == null || chosen.isBlank() ? JIT : chosen.trim();
     }
 
     /** The backend called {@code name}; an unknown name is an error listing the known ones. */

@@ -135,6 +135,18 @@ class FusionPassTest {
     }
 
     @Test
+    void aVeryLongChainIsSplitIntoGroupsOfAtMostTheLimit() {
+        Symbol v = Symbol.var("x");
+        int length = FusionPass.MAX_GROUP + 50;
+        for (int k = 0; k < length; k++) {
+            v = sym.call(k % 2 == 0 ? "negative" : "abs", name("c" + k), v);
+        }
+        Graph fused = fuse(v.graph(), DType.FLOAT32);
+        assertThat(ops(fused)).containsExactly("var:x", "_fused_elementwise:c" + (FusionPass.MAX_GROUP - 1),
+                "_fused_elementwise:c" + (length - 1));
+    }
+
+    @Test
     void randomGraphsGiveTheUnfusedResultsBitForBit() {
         Random r = new Random(42);
         int fusedNodes = 0;

@@ -67,15 +67,15 @@ class JitBackendTest {
     }
 
     @Test
-    void theJitIsRegisteredAndTheDefaultCanBeChosenByProperty() {
+    void theJitIsRegisteredAndIsTheDefaultUnlessThePropertyNamesAnother() {
         assertThat(Backends.get("jit")).isInstanceOf(JitBackend.class);
         assertThat(Backends.available().keySet()).startsWith("interpreter", "jit");
         String before = System.getProperty(Backends.DEFAULT_PROPERTY);
         try {
-            System.setProperty(Backends.DEFAULT_PROPERTY, "jit");
-            assertThat(Backends.defaultName()).isEqualTo("jit");
-            System.clearProperty(Backends.DEFAULT_PROPERTY);
+            System.setProperty(Backends.DEFAULT_PROPERTY, "interpreter");
             assertThat(Backends.defaultName()).isEqualTo("interpreter");
+            System.clearProperty(Backends.DEFAULT_PROPERTY);
+            assertThat(Backends.defaultName()).isEqualTo("jit");
         } finally {
             if (before != null) {
                 System.setProperty(Backends.DEFAULT_PROPERTY, before);
