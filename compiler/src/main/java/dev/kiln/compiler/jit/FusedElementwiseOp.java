@@ -4,6 +4,7 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -20,7 +21,7 @@ import java.util.List;
  * shape and dtype) and writes the group's outputs, computed by a {@link FusedExpression}. It is an ordinary op, so the
  * reference interpreter runs a fused graph; its kernel is the expression's element-by-element evaluation until the
  * JIT attaches a generated one ({@link #withKernel}). Not registered: each group is its own op instance. Fusion runs
- * after the gradient graph is built, so the op has no gradient rule.
+ * after the gradient graph is built, so the op has no gradient rule (asking for one is an error).
  */
 public final class FusedElementwiseOp extends OpDef {
     /** The op name fused nodes show in graph listings. */
@@ -122,14 +123,11 @@ public final class FusedElementwiseOp extends OpDef {
         slots.forward();
     }
 
+    /** Fusion runs on graphs whose gradient is already built; differentiating a fused graph is a mistake. */
     @Override
-    public boolean isDifferentiable() {
-        return false;
-    }
-
-    @Override
-    public boolean hasZeroGradient() {
-        return false;
+    public <T> List<T> gradient(Gradient<T> g) {
+        throw error("the fused group " + outputNames + " has no gradient rule; build the gradient graph before "
+                + "fusing (the JIT fuses forward and backward together)");
     }
 
     @Override

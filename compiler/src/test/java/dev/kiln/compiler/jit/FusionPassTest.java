@@ -21,6 +21,7 @@ import java.util.Random;
 import static dev.kiln.compiler.jit.ElementwiseGraphs.assertSameBits;
 import static dev.kiln.symbol.Sym.sym;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FusionPassTest {
     private static final Shape S = Shape.of(3, 5);
@@ -52,6 +53,14 @@ class FusionPassTest {
         assertThat(op.expression().steps()).extracting(FusedExpression.Step::name).containsExactly("r", "e", "scale");
         assertThat(op.outputNames(op.defaultAttrs())).containsExactly("scale");
         assertThat(fused.outputs()).containsExactly(new Entry(1, 0));
+    }
+
+    @Test
+    void differentiatingAFusedGraphIsAClearError() {
+        Symbol x = Symbol.var("x");
+        Graph fused = fuse(sym.call("exp", name("e"), sym.call("relu", name("r"), x)).graph(), DType.FLOAT32);
+        assertThatThrownBy(() -> GraphGradient.of(fused).heads(0).wrt("x", GradReq.WRITE).build())
+                .hasMessageContaining("_fused_elementwise").hasMessageContaining("build the gradient graph before");
     }
 
     @Test
