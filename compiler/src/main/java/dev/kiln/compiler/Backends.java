@@ -1,28 +1,38 @@
 package dev.kiln.compiler;
 
 import dev.kiln.KilnException;
+import dev.kiln.compiler.jit.JitBackend;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node) and any
+ * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node), the
+ * {@code jit} (fused elementwise kernels generated as JVM bytecode), and any
  * {@link Backend} a jar on the class path declares in {@code META-INF/services/dev.kiln.compiler.Backend}. Hybridized
  * blocks use {@link #defaultName()} unless their options name another.
  */
 public final class Backends {
     /** The reference interpreter's name. */
     public static final String INTERPRETER = "interpreter";
+    /** The JVM bytecode JIT's name ({@link JitBackend}). */
+    public static final String JIT = "jit";
+    /** The system property that overrides {@link #defaultName()}, e.g. {@code -Dkiln.compiler.backend=jit}. */
+    public static final String DEFAULT_PROPERTY = "kiln.compiler.backend";
 
     private static volatile Map<String, Backend> all;
 
     private Backends() {
     }
 
-    /** The backend hybridize uses when the options name none. */
+    /**
+     * The backend hybridize uses when the options name none: the system property {@value #DEFAULT_PROPERTY} if set
+     * (e.g. {@code interpreter} to run every graph with the reference), else the JIT.
+     */
     public static String defaultName() {
-        return INTERPRETER;
+        String chosen = System.getProperty(DEFAULT_PROPERTY);
+        return chosen == null || chosen.isBlank() ? JIT : chosen.trim();
     }
 
     /** The backend called {@code name}; an unknown name is an error listing the known ones. */
@@ -40,6 +50,7 @@ public final class Backends {
         if (m == null) {
             Map<String, Backend> found = new LinkedHashMap<>();
             found.put(INTERPRETER, new InterpreterBackend());
+            found.put(JIT, new JitBackend());
             for (Backend b : ServiceLoader.load(Backend.class)) {
                 found.putIfAbsent(b.name(), b);
             }

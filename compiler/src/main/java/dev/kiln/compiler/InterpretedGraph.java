@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * A graph compiled by {@link InterpreterBackend}: the inputs are placed by node index, the forward nodes run, and,
  * when gradients were requested, the gradient graph's backward nodes run later on the values the forward kept.
- * Values are released after their last reader. Autograd recording is off while it runs.
+ * Values are released after their last reader. Autograd recording is off while it runs. A {@link GraphLowering}
+ * may rewrite the graph (forward and backward together) before it runs, as the JIT does to fuse nodes.
  */
 final class InterpretedGraph implements CompiledGraph {
     private final CompileRequest request;
@@ -35,36 +36,47 @@ final class InterpretedGraph implements CompiledGraph {
     private final Entry[] gradients;
     private volatile MemoryPlan plan;
 
-    InterpretedGraph(CompileRequest request) {
+    InterpretedGraph(CompileRequest request, GraphLowering lowering) {
         this.request = request;
         Graph forward = request.graph();
         int numOutputs = forward.outputs().size();
+        Graph built = forward;
+        int forwardNodes = forward.size();
+        String[] heads = new String[0];
+        int[] gradientOutputs = new int[0];
         if (request.needsGradients()) {
-            int[] heads = new int[request.numHeads()];
-            for (int k = 0; k < heads.length; k++) {
-                heads[k] = k;
+            int[] headIndices = new int[request.numHeads()];
+            for (int k = 0; k < headIndices.length; k++) {
+                headIndices[k] = k;
             }
-            GraphGradient builder = GraphGradient.of(forward).training(request.training()).heads(heads);
+            GraphGradient builder = GraphGradient.of(forward).training(request.training()).heads(headIndices);
             for (String name : request.gradients()) {
                 builder.wrt(name, GradReq.WRITE);
             }
             GradientGraph gg = builder.build();
-            graph = gg.graph();
-            numForwardNodes = gg.numForwardNodes();
-            headNodes = new int[request.numHeads()];
-            for (int k = 0; k < headNodes.length; k++) {
-                String head = gg.headGradients().get(k);
-                headNodes[k] = head == null ? -1 : graph.indexOf(head);
+            built = gg.graph();
+            forwardNodes = gg.numForwardNodes();
+            heads = gg.headGradients().subList(0, request.numHeads()).toArray(new String[0]);
+            gradientOutputs = new int[request.gradients().size()];
+            for (int k = 0; k < gradientOutputs.length; k++) {
+                gradientOutputs[k] = built.outputs().indexOf(gg.gradientOf(request.gradients().get(k)));
             }
-            gradients = new Entry[request.gradients().size()];
-            for (int k = 0; k < gradients.length; k++) {
-                gradients[k] = gg.gradientOf(request.gradients().get(k));
-            }
-        } else {
-            graph = forward;
-            numForwardNodes = forward.size();
-            headNodes = new int[0];
-            gradients = new Entry[0];
+        }
+        if (lowering != null) {
+            Signature sig = signature(request, heads);
+            GraphLowering.Lowered lowered = lowering.lower(built, forwardNodes, sig.shapes(), sig.types(), request);
+            built = lowered.graph();
+            forwardNodes = lowered.numForwardNodes();
+        }
+        graph = built;
+        numForwardNodes = forwardNodes;
+        headNodes = new int[heads.length];
+        for (int k = 0; k < headNodes.length; k++) {
+            headNodes[k] = heads[k] == null ? -1 : graph.indexOf(heads[k]);
+        }
+        gradients = new Entry[gradientOutputs.length];
+        for (int k = 0; k < gradients.length; k++) {
+            gradients[k] = graph.outputs().get(gradientOutputs[k]);
         }
         inputNodes = new int[request.inputs().size()];
         for (int k = 0; k < inputNodes.length; k++) {
@@ -133,6 +145,20 @@ final class InterpretedGraph implements CompiledGraph {
     }
 
     private MemoryPlan planMemory() {
+        String[] heads = new String[headNodes.length];
+        for (int k = 0; k < heads.length; k++) {
+            heads[k] = headNodes[k] < 0 ? null : graph.node(headNodes[k]).name();
+        }
+        Signature sig = signature(request, heads);
+        return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, sig.shapes()),
+                TypeInference.infer(graph, sig.types()));
+    }
+
+    /** The variables' shapes and dtypes in the compiling call; each head-gradient variable takes its output's. */
+    private record Signature(Map<String, Shape> shapes, Map<String, DType> types) {
+    }
+
+    private static Signature signature(CompileRequest request, String[] heads) {
         Map<String, Shape> shapes = new HashMap<>();
         Map<String, DType> types = new HashMap<>();
         List<String> names = request.inputs();
@@ -140,16 +166,17 @@ final class InterpretedGraph implements CompiledGraph {
             shapes.put(names.get(k), request.shapes().get(k));
             types.put(names.get(k), request.dtypes().get(k));
         }
-        InferenceResult<Shape> fs = ShapeInference.infer(request.graph(), shapes);
-        InferenceResult<DType> ft = TypeInference.infer(request.graph(), types);
-        for (int k = 0; k < headNodes.length; k++) {
-            if (headNodes[k] >= 0) {
-                String head = graph.node(headNodes[k]).name();
-                shapes.put(head, fs.outputs().get(k));
-                types.put(head, ft.outputs().get(k));
+        if (heads.length > 0) {
+            InferenceResult<Shape> fs = ShapeInference.infer(request.graph(), shapes);
+            InferenceResult<DType> ft = TypeInference.infer(request.graph(), types);
+            for (int k = 0; k < heads.length; k++) {
+                if (heads[k] != null) {
+                    shapes.put(heads[k], fs.outputs().get(k));
+                    types.put(heads[k], ft.outputs().get(k));
+                }
             }
         }
-        return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, shapes), TypeInference.infer(graph, types));
+        return new Signature(shapes, types);
     }
 
     /** One forward run's kept values and its backward. */

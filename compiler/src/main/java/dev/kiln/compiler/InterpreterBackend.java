@@ -13,6 +13,14 @@ public final class InterpreterBackend implements Backend {
 
     @Override
     public CompiledGraph compile(CompileRequest request) {
-        return new InterpretedGraph(request);
+        return new InterpretedGraph(request, null);
+    }
+
+    /**
+     * The request compiled as this backend compiles it, with the graph (forward and backward together) rewritten by
+     * {@code lowering} before it runs node by node: how backends that rewrite the graph (the JIT) reuse the executor.
+     */
+    public static CompiledGraph interpret(CompileRequest request, GraphLowering lowering) {
+        return new InterpretedGraph(request, lowering);
     }
 }

@@ -253,6 +253,16 @@ public abstract class OpDef {
         throw error("declares itself differentiable but has no gradient rule");
     }
 
+    /**
+     * What this op computes on each element, for compilers that fuse elementwise chains, or {@code null} if it is not
+     * a pure per-element function of inputs shaped like its output or the formula would not give its exact results
+     * for {@code dtype} (Kiln's ops give formulas for float32 and float64). A broadcasting op gives its formula too;
+     * a fuser applies it only where no input broadcasts. Attributes are read here, rounded as the kernel rounds them.
+     */
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return null;
+    }
+
     /** An error that starts with this op's name. */
     public final KilnException error(String message) {
         return new KilnException("op '" + name + "': " + message);

@@ -1,5 +1,7 @@
 package dev.kiln.op.elementwise;
 
+import java.util.function.DoubleBinaryOperator;
+
 /**
  * The math of one binary elementwise function, shared by its broadcasting, same-shape and scalar ops (e.g.
  * {@code broadcast_add}, {@code elemwise_add} and {@code _plus_scalar} all use {@link Arithmetic#ADD}), so a gradient
@@ -9,7 +11,7 @@ package dev.kiln.op.elementwise;
  * with plain counted loops HotSpot vectorises; the default loops call {@link #apply(double, double)}. Functions with
  * a gradient extend {@link Differentiable} and give it once, as formulas over {@link Terms}.
  */
-public abstract class BinaryMath {
+public abstract class BinaryMath implements DoubleBinaryOperator {
     private final String name;
     private final boolean exactOnIntegers;
 
@@ -33,6 +35,12 @@ public abstract class BinaryMath {
 
     /** The function on floating values. */
     public abstract double apply(double a, double b);
+
+    /** {@link #apply(double, double)}, so the math is a plain function object to code that calls it per element. */
+    @Override
+    public final double applyAsDouble(double a, double b) {
+        return apply(a, b);
+    }
 
     /**
      * The function on integer values, for math that MXNet computes in the integer type; throws

@@ -1,9 +1,11 @@
 package dev.kiln.op.elementwise;
 
 import dev.kiln.KilnException;
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
@@ -57,6 +59,12 @@ public final class BinaryOp extends OpDef {
     public String doc() {
         return (broadcasting ? "Elementwise " + math.name() + " with NumPy broadcasting"
                 : "Elementwise " + math.name() + " of two arrays of the same shape");
+    }
+
+    /** The function itself; the broadcasting kind's formula holds where no operand broadcasts. */
+    @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return ElementwiseFormula.covers(dtype) ? new ElementwiseFormula.Binary(math.name(), math) : null;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
@@ -85,11 +86,20 @@ public final class HardSigmoidOp extends OpDef {
     }
 
     @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return ElementwiseFormula.covers(dtype) ? formula(attrs) : null;
+    }
+
+    private static ElementwiseFormula.Unary formula(Attrs attrs) {
+        double alpha = attrs.get(ALPHA);
+        double beta = attrs.get(BETA);
+        return ElementwiseFormula.rounding("hard_sigmoid", x -> apply(x, alpha, beta));
+    }
+
+    @Override
     public List<NDArray> compute(Invocation call) {
-        double alpha = call.attr(ALPHA);
-        double beta = call.attr(BETA);
         NDArray out = call.newOutput(0);
-        UnaryOp.map(x -> apply(x, alpha, beta), null, null, UnaryOp.GRAIN, call.input(0), out);
+        UnaryOp.map(formula(call.attrs()).f64(), null, null, UnaryOp.GRAIN, call.input(0), out);
         return List.of(out);
     }
 }

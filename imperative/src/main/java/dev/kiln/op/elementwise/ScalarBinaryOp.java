@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
@@ -75,6 +76,13 @@ public final class ScalarBinaryOp extends OpDef {
             return List.of(DType.FLOAT64);
         }
         return List.of(in);
+    }
+
+    /** The function with the scalar as a constant operand (floating data keeps its dtype, so no cast is involved). */
+    @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return ElementwiseFormula.covers(dtype)
+                ? new ElementwiseFormula.Scalar(math.name(), math, attrs.get(SCALAR), reversed) : null;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.Gradient;
@@ -22,7 +23,8 @@ import java.util.function.LongUnaryOperator;
  * An elementwise op of one input whose output has the input's shape and dtype, as MXNet's legacy unary ops. Its math
  * is one float64 function; floating dtypes round its result to their precision, integer dtypes cast it with MXNet's
  * rules ({@link dev.kiln.ndarray.Casting}) unless the op computes natively on integers (negative, sign, relu, ...).
- * Cheap ops add a float32 loop HotSpot vectorises; it must agree with the float64 function.
+ * Cheap ops add a float32 loop HotSpot vectorises; it must give exactly the float64 function's result rounded to
+ * float32, which is what the op's {@link ElementwiseFormula} promises a fusing compiler.
  */
 public class UnaryOp extends OpDef {
     /** Elements per parallel chunk. */
@@ -38,6 +40,7 @@ public class UnaryOp extends OpDef {
 
     private final String doc;
     private final DoubleUnaryOperator math;
+    private final ElementwiseFormula.Unary formula;
     private final LongUnaryOperator integerMath;
     private final FloatLoop floatLoop;
     private final int grain;
@@ -50,6 +53,7 @@ public class UnaryOp extends OpDef {
         super(name, OpFamily.ELEMENTWISE, List.of("data"), List.of(), aliases);
         this.doc = doc;
         this.math = math;
+        this.formula = ElementwiseFormula.rounding(name, math);
         this.integerMath = integerMath;
         this.floatLoop = floatLoop;
         this.grain = grain;
@@ -116,6 +120,12 @@ public class UnaryOp extends OpDef {
     /** The op's math on one float64 value. */
     public double apply(double x) {
         return math.applyAsDouble(x);
+    }
+
+    /** The float64 math, rounded to float32 for float32 data. */
+    @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return ElementwiseFormula.covers(dtype) ? formula : null;
     }
 
     @Override

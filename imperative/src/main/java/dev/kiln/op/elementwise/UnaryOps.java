@@ -7,6 +7,7 @@ import dev.kiln.op.OpLibrary;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,12 @@ import java.util.function.Function;
  */
 public final class UnaryOps implements OpLibrary {
     private static final double PI = Math.PI;
+
+    /**
+     * relu's math, {@code max(x, 0)} with NaN kept: one object that {@code relu} and {@code Activation(relu)} share, so
+     * a compiler that recognises it may emit {@code Math.max(x, 0)} instead of a call.
+     */
+    public static final DoubleUnaryOperator RELU = UnaryOps::relu;
 
     private static final List<OpDef> OPS = List.of(
             // sign and rounding
@@ -94,7 +101,7 @@ public final class UnaryOps implements OpLibrary {
                     .gradient(times(g -> g.mulScalar(g.mul(g.output(0), square(g, g.output(0))), -0.5)))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
-                            o[i] = 1f / (float) Math.sqrt(a[i]);
+                            o[i] = (float) (1.0 / Math.sqrt(a[i]));
                         }
                     }),
             UnaryOp.of("cbrt", "Cube root, elementwise", Math::cbrt)
@@ -175,10 +182,10 @@ public final class UnaryOps implements OpLibrary {
                     .gradient(over(g -> square(g, g.plusScalar(g.apply("abs", g.input(0)), 1))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
-                            o[i] = a[i] / (1f + Math.abs(a[i]));
+                            o[i] = (float) (a[i] / (1.0 + Math.abs(a[i])));
                         }
                     }),
-            UnaryOp.of("relu", "Rectified linear unit max(x, 0), elementwise; NaN stays NaN", UnaryOps::relu)
+            UnaryOp.of("relu", "Rectified linear unit max(x, 0), elementwise; NaN stays NaN", RELU)
                     .gradient(times(g -> g.apply("_greater_scalar", Map.of("scalar", 0.0), g.output(0))))
                     .onIntegers(x -> Math.max(x, 0))
                     .float32((a, o, from, to) -> {

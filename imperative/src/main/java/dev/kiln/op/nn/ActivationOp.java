@@ -6,10 +6,12 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.elementwise.UnaryOps;
 
 import java.util.List;
 import java.util.Map;
@@ -56,18 +58,29 @@ final class ActivationOp extends NNOp {
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray out = call.newOutput(0);
-        NDArray x = call.input(0);
-        switch (call.attr(ACT_TYPE)) {
-            case "relu" -> Elementwise.map(x, out, a -> a > 0 || a != a ? a : 0f, a -> a > 0 || a != a ? a : 0);
-            case "sigmoid" -> Elementwise.map(x, out, a -> 1f / (1f + (float) Math.exp(-a)),
-                    a -> 1 / (1 + Math.exp(-a)));
-            case "tanh" -> Elementwise.map(x, out, a -> (float) Math.tanh(a), Math::tanh);
-            case "softrelu" -> Elementwise.map(x, out, a -> a > 20f ? a : (float) Math.log1p((float) Math.exp(a)),
-                    a -> a > 20 ? a : Math.log1p(Math.exp(a)));
-            case "softsign" -> Elementwise.map(x, out, a -> a / (1f + Math.abs(a)), a -> a / (1 + Math.abs(a)));
-            default -> throw error("unknown act_type " + call.attr(ACT_TYPE));
-        }
+        Elementwise.map(call.input(0), out, formula(call.attr(ACT_TYPE)));
         return List.of(out);
+    }
+
+    @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return ElementwiseFormula.covers(dtype) ? formula(attrs.get(ACT_TYPE)) : null;
+    }
+
+    /** The activation's float32 and float64 functions; float32 computes in float as MXNet's kernels do. */
+    private ElementwiseFormula.Unary formula(String act) {
+        return switch (act) {
+            case "relu" -> ElementwiseFormula.rounding(act, UnaryOps.RELU);
+            case "sigmoid" -> new ElementwiseFormula.Unary(act, a -> 1f / (1f + (float) Math.exp(-a)),
+                    a -> 1 / (1 + Math.exp(-a)));
+            case "tanh" -> new ElementwiseFormula.Unary(act, a -> (float) Math.tanh(a), Math::tanh);
+            case "softrelu" -> new ElementwiseFormula.Unary(act,
+                    a -> a > 20f ? a : (float) Math.log1p((float) Math.exp(a)),
+                    a -> a > 20 ? a : Math.log1p(Math.exp(a)));
+            case "softsign" -> new ElementwiseFormula.Unary(act, a -> a / (1f + Math.abs(a)),
+                    a -> a / (1 + Math.abs(a)));
+            default -> throw error("unknown act_type " + act);
+        };
     }
 
     @Override

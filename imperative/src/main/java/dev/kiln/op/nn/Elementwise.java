@@ -3,35 +3,32 @@ package dev.kiln.op.nn;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Storage;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.parallel.Parallel;
 
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Applies an element-wise function in parallel chunks: float32 through a {@code float} function on the backing
+ * Applies an element-wise formula in parallel chunks: float32 through its {@code float} function on the backing
  * {@code float[]}, float64 on {@code double[]}, and other dtypes in double precision rounded to the output dtype.
  */
 final class Elementwise {
     static final int GRAIN = 16384;
 
-    /** A function on float32 values, computed in float as MXNet's float kernels do. */
-    @FunctionalInterface
-    interface FloatFn {
-        float apply(float x);
-    }
-
     private Elementwise() {
     }
 
     /** {@code out[i] = f(in[i])}; {@code in} and {@code out} have the same size and dtype. */
-    static void map(NDArray in, NDArray out, FloatFn f32, DoubleUnaryOperator f64) {
+    static void map(NDArray in, NDArray out, ElementwiseFormula.Unary f) {
         int n = in.size();
         Object src = in.data();
         Object dst = out.data();
+        ElementwiseFormula.FloatUnary f32 = f.f32();
+        DoubleUnaryOperator f64 = f.f64();
         if (src instanceof float[] x && dst instanceof float[] y) {
             Parallel.forRange(n, GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    y[i] = f32.apply(x[i]);
+                    y[i] = f32.applyAsFloat(x[i]);
                 }
             });
         } else if (src instanceof double[] x && dst instanceof double[] y) {

@@ -8,6 +8,7 @@ import dev.kiln.ndarray.Storage;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
@@ -143,23 +144,40 @@ final class LeakyReLUOp extends NNOp {
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
         NDArray out = call.newOutput(0);
-        double slope = asFloat(call.attr(SLOPE));
-        float slopeF = (float) slope;
         switch (call.attr(ACT_TYPE)) {
-            case "leaky" -> Elementwise.map(x, out, a -> a > 0 ? a : a * slopeF, a -> a > 0 ? a : a * slope);
-            case "elu" -> Elementwise.map(x, out, a -> a > 0 ? a : slopeF * (float) Math.expm1(a),
-                    a -> a > 0 ? a : slope * Math.expm1(a));
-            case "selu" -> Elementwise.map(x, out,
-                    a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
-                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
-            case "gelu" -> Elementwise.map(x, out, a -> (float) gelu(a), LeakyReLUOp::gelu);
             case "prelu" -> prelu(x, call.input(1), out);
             case "rrelu" -> {
                 return rrelu(call, x, out);
             }
-            default -> throw error("unknown act_type " + call.attr(ACT_TYPE));
+            default -> Elementwise.map(x, out, formula(call.attrs()));
         }
         return List.of(out);
+    }
+
+    /** leaky, elu, selu and gelu are functions of each element alone; prelu and rrelu read slopes from arrays. */
+    @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        String act = attrs.get(ACT_TYPE);
+        return ElementwiseFormula.covers(dtype) && !act.equals("prelu") && !act.equals("rrelu") ? formula(attrs)
+                : null;
+    }
+
+    /** The float32 and float64 functions of the per-element modes; float32 computes in float as MXNet's do. */
+    private ElementwiseFormula.Unary formula(Attrs attrs) {
+        String act = attrs.get(ACT_TYPE);
+        double slope = asFloat(attrs.get(SLOPE));
+        float slopeF = (float) slope;
+        return switch (act) {
+            case "leaky" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : a * slopeF,
+                    a -> a > 0 ? a : a * slope);
+            case "elu" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : slopeF * (float) Math.expm1(a),
+                    a -> a > 0 ? a : slope * Math.expm1(a));
+            case "selu" -> new ElementwiseFormula.Unary(act,
+                    a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
+                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
+            case "gelu" -> new ElementwiseFormula.Unary(act, a -> (float) gelu(a), LeakyReLUOp::gelu);
+            default -> throw error("act_type " + act + " has no per-element formula");
+        };
     }
 
     private static double gelu(double a) {

@@ -7,6 +7,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.ShapeSlots;
@@ -52,12 +53,23 @@ final class SmoothL1Op extends NNOp {
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
         NDArray out = call.newOutput(0);
-        double sigma = Casting.roundTo(x.dtype(), call.attr(SCALAR));
+        Elementwise.map(x, out, formula(call.attrs(), x.dtype()));
+        return List.of(out);
+    }
+
+    @Override
+    public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
+        return ElementwiseFormula.covers(dtype) ? formula(attrs, dtype) : null;
+    }
+
+    /** The loss of one element, sigma cast to the data's dtype first; float32 computes in float. */
+    private static ElementwiseFormula.Unary formula(Attrs attrs, DType dtype) {
+        double sigma = Casting.roundTo(dtype, attrs.get(SCALAR));
         double bsq = sigma * sigma;
         double ibsq = 1.0 / bsq;
         float bsqF = (float) bsq;
         float ibsqF = 1.0f / bsqF;
-        Elementwise.map(x, out, a -> {
+        return new ElementwiseFormula.Unary("smooth_l1", a -> {
             if (a > ibsqF) {
                 return a - 0.5f * ibsqF;
             } else if (a < -ibsqF) {
@@ -72,7 +84,6 @@ final class SmoothL1Op extends NNOp {
             }
             return 0.5 * a * a * bsq;
         });
-        return List.of(out);
     }
 
     @Override

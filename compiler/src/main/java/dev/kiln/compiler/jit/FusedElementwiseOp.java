@@ -1,0 +1,155 @@
+package dev.kiln.compiler.jit;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.Gradient;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
+import dev.kiln.parallel.Parallel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A group of elementwise nodes fused into one node by {@link FusionPass}: reads {@code data0, data1, ...} (all of one
+ * shape and dtype) and writes the group's outputs, computed by a {@link FusedExpression}. It is an ordinary op, so the
+ * reference interpreter runs a fused graph; its kernel is the expression's element-by-element evaluation until the
+ * JIT attaches a generated one ({@link #withKernel}). Not registered: each group is its own op instance. Fusion runs
+ * after the gradient graph is built, so the op has no gradient rule (asking for one is an error).
+ */
+public final class FusedElementwiseOp extends OpDef {
+    /** The op name fused nodes show in graph listings. */
+    public static final String NAME = "_fused_elementwise";
+
+    private final FusedExpression expression;
+    private final FusedKernel kernel;
+    private final List<String> inputNames;
+    private final List<String> outputNames;
+
+    /** A fused op computing {@code expression} with its reference evaluation. */
+    public FusedElementwiseOp(FusedExpression expression) {
+        this(expression, expression);
+    }
+
+    private FusedElementwiseOp(FusedExpression expression, FusedKernel kernel) {
+        super(NAME, OpFamily.ELEMENTWISE, List.of("data"), List.of());
+        this.expression = expression;
+        this.kernel = kernel;
+        List<String> in = new ArrayList<>();
+        for (int k = 0; k < expression.numInputs(); k++) {
+            in.add("data" + k);
+        }
+        this.inputNames = Collections.unmodifiableList(in);
+        List<String> out = new ArrayList<>();
+        for (int v : expression.outputs()) {
+            out.add(expression.stepOf(v).name());
+        }
+        this.outputNames = Collections.unmodifiableList(out);
+    }
+
+    /** This group computed by {@code generated} (which must compute the same expression) instead of the reference. */
+    public FusedElementwiseOp withKernel(FusedKernel generated) {
+        return new FusedElementwiseOp(expression, generated);
+    }
+
+    public FusedExpression expression() {
+        return expression;
+    }
+
+    /** The loop {@link #compute} runs: a generated kernel, or the expression's reference evaluation. */
+    public FusedKernel kernel() {
+        return kernel;
+    }
+
+    @Override
+    public String doc() {
+        return "Fused elementwise group: " + expression;
+    }
+
+    @Override
+    public List<String> inputNames(Attrs attrs) {
+        return inputNames;
+    }
+
+    @Override
+    public int numOutputs(Attrs attrs) {
+        return outputNames.size();
+    }
+
+    /** The names of the fused nodes whose values the group writes out. */
+    @Override
+    public List<String> outputNames(Attrs attrs) {
+        return outputNames;
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        Shape s = inputShapes.get(0);
+        for (int k = 1; k < inputShapes.size(); k++) {
+            if (!inputShapes.get(k).equals(s)) {
+                throw error("input '" + inputNames.get(k) + "' has shape " + inputShapes.get(k) + " but '"
+                        + inputNames.get(0) + "' has " + s + "; a fused elementwise group reads equal shapes ("
+                        + outputNames + ")");
+            }
+        }
+        return Collections.nCopies(outputNames.size(), s);
+    }
+
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unifyAll();
+    }
+
+    @Override
+    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
+        for (int k = 0; k < inputTypes.size(); k++) {
+            if (inputTypes.get(k) != expression.dtype()) {
+                throw error("input '" + inputNames.get(k) + "' has dtype " + inputTypes.get(k) + " but the group "
+                        + outputNames + " was fused for " + expression.dtype());
+            }
+        }
+        return Collections.nCopies(outputNames.size(), expression.dtype());
+    }
+
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
+        slots.forward();
+    }
+
+    /** Fusion runs on graphs whose gradient is already built; differentiating a fused graph is a mistake. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        throw error("the fused group " + outputNames + " has no gradient rule; build the gradient graph before "
+                + "fusing (the JIT fuses forward and backward together)");
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        Object[] in = new Object[call.inputs().size()];
+        for (int k = 0; k < in.length; k++) {
+            in[k] = call.input(k).data();
+        }
+        List<NDArray> outputs = new ArrayList<>(outputNames.size());
+        Object[] out = new Object[outputNames.size()];
+        for (int k = 0; k < out.length; k++) {
+            NDArray o = call.newOutput(k);
+            outputs.add(o);
+            out[k] = o.data();
+        }
+        int n = outputs.get(0).size();
+        Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, from, to));
+        return outputs;
+    }
+
+    /** Elements per parallel chunk: fewer for longer expressions, so each chunk costs about the same. */
+    private int grain() {
+        return Math.max(1024, 32768 / Math.max(1, expression.steps().size()));
+    }
+}

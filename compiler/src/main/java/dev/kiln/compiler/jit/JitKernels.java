@@ -1,0 +1,118 @@
+package dev.kiln.compiler.jit;
+
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.DType;
+import dev.kiln.op.ElementwiseFormula;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.TraceClassVisitor;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * Generates, defines and caches the kernels of fused groups. Each kernel is a hidden class
+ * ({@link MethodHandles.Lookup#defineHiddenClassWithClassData}) in this package, unloaded once nothing uses it; groups
+ * computing the same expression (the same math objects wired the same way, whatever the node names) share one class.
+ * With the system property {@code kiln.compiler.dump} set to a directory, every generated class is written there as
+ * {@code <name>.class} with a readable listing {@code <name>.txt} (ASM's Textifier).
+ */
+public final class JitKernels {
+    /** The system property naming the dump directory. */
+    public static final String DUMP_PROPERTY = "kiln.compiler.dump";
+
+    private static final Logger LOG = Logger.getLogger(JitKernels.class.getName());
+    private static final int CACHE_SIZE = 512;
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Map<Structure, FusedKernel> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Structure, FusedKernel> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
+
+    private JitKernels() {
+    }
+
+    /** An expression without its node names: what decides the generated code. */
+    private record Structure(DType dtype, int numInputs, List<ElementwiseFormula> formulas,
+                             List<List<Integer>> operands, List<Integer> outputs) {
+        static Structure of(FusedExpression e) {
+            List<ElementwiseFormula> f = new ArrayList<>();
+            List<List<Integer>> o = new ArrayList<>();
+            for (FusedExpression.Step s : e.steps()) {
+                f.add(s.formula());
+                o.add(s.operands());
+            }
+            return new Structure(e.dtype(), e.numInputs(), f, o, e.outputs());
+        }
+    }
+
+    /** The generated kernel of {@code expr}, from the cache when an equal expression was compiled before. */
+    public static FusedKernel kernel(FusedExpression expr) {
+        Structure key = Structure.of(expr);
+        synchronized (CACHE) {
+            FusedKernel k = CACHE.get(key);
+            if (k != null) {
+                return k;
+            }
+        }
+        FusedKernel k = define(generate(expr));
+        synchronized (CACHE) {
+            FusedKernel raced = CACHE.putIfAbsent(key, k);
+            return raced != null ? raced : k;
+        }
+    }
+
+    /** The class for {@code expr} before definition (dumped when the dump property is set); for tests and tools. */
+    static KernelGenerator.Generated generate(FusedExpression expr) {
+        String last = KernelGenerator.identifier(expr.steps().getLast().name());
+        String name = JitKernels.class.getPackageName().replace('.', '/') + "/Fused_" + last + "_"
+                + COUNTER.incrementAndGet();
+        KernelGenerator.Generated g = KernelGenerator.generate(expr, name);
+        String dir = System.getProperty(DUMP_PROPERTY);
+        if (dir != null && !dir.isBlank()) {
+            dump(g, Path.of(dir));
+        }
+        return g;
+    }
+
+    /** Defines the generated class as a hidden class and instantiates it. */
+    static FusedKernel define(KernelGenerator.Generated g) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClassWithClassData(g.bytes(),
+                    g.classData(), true);
+            return (FusedKernel) lookup.findConstructor(lookup.lookupClass(),
+                    java.lang.invoke.MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            throw new KilnException("the JIT could not define its generated class " + g.className() + ": " + e, e);
+        }
+    }
+
+    /** The class's readable listing (ASM's Textifier). */
+    public static String listing(byte[] classBytes) {
+        StringWriter text = new StringWriter();
+        new ClassReader(classBytes).accept(new TraceClassVisitor(new PrintWriter(text)), 0);
+        return text.toString();
+    }
+
+    private static void dump(KernelGenerator.Generated g, Path dir) {
+        String simple = g.className().substring(g.className().lastIndexOf('/') + 1);
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(simple + ".class"), g.bytes());
+            Files.writeString(dir.resolve(simple + ".txt"), listing(g.bytes()));
+        } catch (IOException e) {
+            LOG.warning("could not dump the generated class " + simple + " to " + dir + ": " + e.getMessage());
+        }
+    }
+}

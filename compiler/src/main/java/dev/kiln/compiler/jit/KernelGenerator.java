@@ -1,0 +1,302 @@
+package dev.kiln.compiler.jit;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.op.ElementwiseFormula;
+import dev.kiln.op.elementwise.Arithmetic;
+import dev.kiln.op.elementwise.UnaryOps;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Writes the JVM class of one {@link FusedExpression}: a {@link FusedKernel} whose {@code run(Object[], Object[], int,
+ * int)} casts the arrays and calls a static loop
+ * {@code static void run(float[] in0, ..., float[] out0, ..., int from, int to)} ({@code double[]} for float64). Per
+ * element the loop loads each input once, keeps every step's value in a local named after its node, and stores the
+ * outputs. {@code + - * /} become bytecode, relu becomes {@code Math.max(x, 0)}, and every other step calls its op's
+ * own math object, held in a {@code static final} field (filled from the hidden class's class data), so each call site
+ * sees one constant receiver that HotSpot inlines.
+ */
+final class KernelGenerator implements Opcodes {
+    private static final String KERNEL = Type.getInternalName(FusedKernel.class);
+    private static final String FLOAT_UNARY = Type.getInternalName(ElementwiseFormula.FloatUnary.class);
+    private static final String DOUBLE_UNARY = Type.getInternalName(DoubleUnaryOperator.class);
+    private static final String DOUBLE_BINARY = Type.getInternalName(DoubleBinaryOperator.class);
+    private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, Type.getInternalName(MethodHandles.class),
+            "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)"
+            + "Ljava/lang/Object;", false);
+
+    private final FusedExpression expr;
+    private final String className;
+    private final boolean f32;
+    /** The math objects the class calls, in class-data order, and the static field holding each. */
+    private final Map<Object, Integer> constantIndex = new IdentityHashMap<>();
+    private final List<Object> constants = new ArrayList<>();
+    private final List<String> constantTypes = new ArrayList<>();
+
+    private KernelGenerator(FusedExpression expr, String className) {
+        this.expr = expr;
+        this.className = className;
+        this.f32 = expr.dtype() == DType.FLOAT32;
+    }
+
+    /** The generated class: its bytes and the class data (the math objects, in field order) to define it with. */
+    record Generated(String className, byte[] bytes, List<Object> classData) {
+    }
+
+    /** Generates the class {@code className} (internal form, in this package) for {@code expr}. */
+    static Generated generate(FusedExpression expr, String className) {
+        KernelGenerator g = new KernelGenerator(expr, className);
+        byte[] bytes = g.write();
+        return new Generated(className, bytes, List.copyOf(g.constants));
+    }
+
+    private byte[] write() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(V21, ACC_PUBLIC | ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object", new String[] {KERNEL});
+        cw.visitSource("FusedKernel(" + expr.steps().getLast().name() + ")", null);
+        String loopDesc = loopDescriptor();
+        writeLoop(cw, loopDesc); // registers the constants the fields and static initialiser then declare
+        for (int k = 0; k < constants.size(); k++) {
+            cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field(k), "L" + constantTypes.get(k) + ";", null,
+                    null).visitEnd();
+        }
+        writeStaticInit(cw);
+        writeConstructor(cw);
+        writeBridge(cw, loopDesc);
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    private String array() {
+        return f32 ? "[F" : "[D";
+    }
+
+    private String loopDescriptor() {
+        StringBuilder d = new StringBuilder("(");
+        d.append(array().repeat(expr.numInputs() + expr.outputs().size()));
+        return d.append("II)V").toString();
+    }
+
+    private static String field(int k) {
+        return "MATH" + k;
+    }
+
+    /** The static loop over {@code [from, to)}. */
+    private void writeLoop(ClassWriter cw, String desc) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "run", desc, null, null);
+        mv.visitCode();
+        int arrays = expr.numInputs() + expr.outputs().size();
+        int from = arrays;
+        int to = arrays + 1;
+        int i = arrays + 2;
+        int width = f32 ? 1 : 2;
+        int[] slot = new int[expr.numValues()];
+        for (int v = 0; v < slot.length; v++) {
+            slot[v] = i + 1 + v * width;
+        }
+        Label start = new Label();
+        Label test = new Label();
+        Label end = new Label();
+        mv.visitLabel(start);
+        mv.visitVarInsn(ILOAD, from);
+        mv.visitVarInsn(ISTORE, i);
+        mv.visitLabel(test);
+        mv.visitVarInsn(ILOAD, i);
+        mv.visitVarInsn(ILOAD, to);
+        mv.visitJumpInsn(IF_ICMPGE, end);
+        for (int k = 0; k < expr.numInputs(); k++) {
+            mv.visitVarInsn(ALOAD, k);
+            mv.visitVarInsn(ILOAD, i);
+            mv.visitInsn(f32 ? FALOAD : DALOAD);
+            mv.visitVarInsn(f32 ? FSTORE : DSTORE, slot[k]);
+        }
+        for (int k = 0; k < expr.steps().size(); k++) {
+            step(mv, expr.steps().get(k), slot);
+            mv.visitVarInsn(f32 ? FSTORE : DSTORE, slot[expr.numInputs() + k]);
+        }
+        for (int k = 0; k < expr.outputs().size(); k++) {
+            mv.visitVarInsn(ALOAD, expr.numInputs() + k);
+            mv.visitVarInsn(ILOAD, i);
+            mv.visitVarInsn(f32 ? FLOAD : DLOAD, slot[expr.outputs().get(k)]);
+            mv.visitInsn(f32 ? FASTORE : DASTORE);
+        }
+        mv.visitIincInsn(i, 1);
+        mv.visitJumpInsn(GOTO, test);
+        mv.visitLabel(end);
+        mv.visitInsn(RETURN);
+        Label done = new Label();
+        mv.visitLabel(done);
+        for (int k = 0; k < expr.numInputs(); k++) {
+            mv.visitLocalVariable("in" + k, array(), null, start, done, k);
+        }
+        for (int k = 0; k < expr.outputs().size(); k++) {
+            String node = expr.stepOf(expr.outputs().get(k)).name();
+            mv.visitLocalVariable("out" + k + "_" + identifier(node), array(), null, start, done,
+                    expr.numInputs() + k);
+        }
+        mv.visitLocalVariable("from", "I", null, start, done, from);
+        mv.visitLocalVariable("to", "I", null, start, done, to);
+        mv.visitLocalVariable("i", "I", null, test, end, i);
+        String scalar = f32 ? "F" : "D";
+        for (int v = 0; v < slot.length; v++) {
+            String name = v < expr.numInputs() ? "x" + v : "v" + v + "_" + identifier(expr.stepOf(v).name());
+            mv.visitLocalVariable(name, scalar, null, test, end, slot[v]);
+        }
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** Pushes the value of one step. */
+    private void step(MethodVisitor mv, FusedExpression.Step s, int[] slot) {
+        List<Integer> ops = s.operands();
+        switch (s.formula()) {
+            case ElementwiseFormula.Unary u -> {
+                if (u.f64() == UnaryOps.RELU) {
+                    load(mv, slot[ops.get(0)]);
+                    mv.visitInsn(f32 ? FCONST_0 : DCONST_0);
+                    mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "max", f32 ? "(FF)F" : "(DD)D", false);
+                } else if (f32) {
+                    mv.visitFieldInsn(GETSTATIC, className, field(constant(u.f32(), FLOAT_UNARY)),
+                            "L" + FLOAT_UNARY + ";");
+                    load(mv, slot[ops.get(0)]);
+                    mv.visitMethodInsn(INVOKEINTERFACE, FLOAT_UNARY, "applyAsFloat", "(F)F", true);
+                } else {
+                    mv.visitFieldInsn(GETSTATIC, className, field(constant(u.f64(), DOUBLE_UNARY)),
+                            "L" + DOUBLE_UNARY + ";");
+                    load(mv, slot[ops.get(0)]);
+                    mv.visitMethodInsn(INVOKEINTERFACE, DOUBLE_UNARY, "applyAsDouble", "(D)D", true);
+                }
+            }
+            case ElementwiseFormula.Binary b -> binary(mv, b.f(), () -> load(mv, slot[ops.get(0)]),
+                    () -> load(mv, slot[ops.get(1)]));
+            case ElementwiseFormula.Scalar c -> {
+                Runnable x = () -> load(mv, slot[ops.get(0)]);
+                Runnable k = () -> mv.visitLdcInsn(f32 ? (Object) c.scalarFloat() : (Object) c.scalar());
+                binary(mv, c.f(), c.reversed() ? k : x, c.reversed() ? x : k);
+            }
+        }
+    }
+
+    /** Pushes {@code f(lhs, rhs)}: one instruction for arithmetic, else a call rounded back for float32. */
+    private void binary(MethodVisitor mv, DoubleBinaryOperator f, Runnable lhs, Runnable rhs) {
+        int op = f == Arithmetic.ADD ? FADD : f == Arithmetic.SUBTRACT ? FSUB : f == Arithmetic.MULTIPLY ? FMUL
+                : f == Arithmetic.DIVIDE ? FDIV : -1;
+        if (op >= 0) {
+            lhs.run();
+            rhs.run();
+            mv.visitInsn(f32 ? op : op + 1); // DADD = FADD + 1, and so on
+            return;
+        }
+        mv.visitFieldInsn(GETSTATIC, className, field(constant(f, DOUBLE_BINARY)), "L" + DOUBLE_BINARY + ";");
+        lhs.run();
+        widen(mv);
+        rhs.run();
+        widen(mv);
+        mv.visitMethodInsn(INVOKEINTERFACE, DOUBLE_BINARY, "applyAsDouble", "(DD)D", true);
+        if (f32) {
+            mv.visitInsn(D2F);
+        }
+    }
+
+    private void widen(MethodVisitor mv) {
+        if (f32) {
+            mv.visitInsn(F2D);
+        }
+    }
+
+    private void load(MethodVisitor mv, int slot) {
+        mv.visitVarInsn(f32 ? FLOAD : DLOAD, slot);
+    }
+
+    /** The field index of a math object, registered on first use. */
+    private int constant(Object math, String type) {
+        return constantIndex.computeIfAbsent(math, m -> {
+            constants.add(m);
+            constantTypes.add(type);
+            return constants.size() - 1;
+        });
+    }
+
+    /** {@code static {}}: each field from the class data ({@code MethodHandles.classDataAt}, a dynamic constant). */
+    private void writeStaticInit(ClassWriter cw) {
+        if (constants.isEmpty()) {
+            return;
+        }
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        for (int k = 0; k < constants.size(); k++) {
+            String desc = "L" + constantTypes.get(k) + ";";
+            mv.visitLdcInsn(new ConstantDynamic("_", desc, CLASS_DATA_AT, k));
+            mv.visitFieldInsn(PUTSTATIC, className, field(k), desc);
+        }
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void writeConstructor(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    /** {@link FusedKernel#run}: casts each array and calls the static loop. */
+    private void writeBridge(ClassWriter cw, String loopDesc) {
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "([Ljava/lang/Object;[Ljava/lang/Object;II)V", null,
+                null);
+        mv.visitCode();
+        Label start = new Label();
+        mv.visitLabel(start);
+        arrays(mv, 1, expr.numInputs());
+        arrays(mv, 2, expr.outputs().size());
+        mv.visitVarInsn(ILOAD, 3);
+        mv.visitVarInsn(ILOAD, 4);
+        mv.visitMethodInsn(INVOKESTATIC, className, "run", loopDesc, false);
+        mv.visitInsn(RETURN);
+        Label end = new Label();
+        mv.visitLabel(end);
+        mv.visitLocalVariable("this", "L" + className + ";", null, start, end, 0);
+        mv.visitLocalVariable("inputs", "[Ljava/lang/Object;", null, start, end, 1);
+        mv.visitLocalVariable("outputs", "[Ljava/lang/Object;", null, start, end, 2);
+        mv.visitLocalVariable("from", "I", null, start, end, 3);
+        mv.visitLocalVariable("to", "I", null, start, end, 4);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
+    private void arrays(MethodVisitor mv, int local, int count) {
+        for (int k = 0; k < count; k++) {
+            mv.visitVarInsn(ALOAD, local);
+            mv.visitLdcInsn(k);
+            mv.visitInsn(AALOAD);
+            mv.visitTypeInsn(CHECKCAST, array());
+        }
+    }
+
+    /** A node name as a Java identifier, for local variable names. */
+    static String identifier(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (int k = 0; k < name.length(); k++) {
+            char c = name.charAt(k);
+            sb.append(Character.isJavaIdentifierPart(c) ? c : '_');
+        }
+        return sb.toString();
+    }
+}
