@@ -34,6 +34,8 @@ final class InterpretedGraph implements CompiledGraph {
     private final Entry[] outputs;
     private final int[] headNodes;
     private final Entry[] gradients;
+    /** Per output, the input it passes through when the forward has no ops (an identity graph), else null. */
+    private final int[] passThrough;
     private volatile MemoryPlan plan;
 
     InterpretedGraph(CompileRequest request, GraphLowering lowering) {
@@ -84,6 +86,32 @@ final class InterpretedGraph implements CompiledGraph {
         }
         lastUse = Interpreter.lastUses(graph);
         outputs = graph.outputs().subList(0, numOutputs).toArray(new Entry[0]);
+        passThrough = passThrough(graph, numForwardNodes, outputs, inputNodes);
+    }
+
+    /**
+     * For a forward without op nodes (every output is an input), which input each output is; {@code null} when
+     * the forward computes anything. Such graphs (an identity, or one the passes simplified away) need no run.
+     */
+    private static int[] passThrough(Graph graph, int numForwardNodes, Entry[] outputs, int[] inputNodes) {
+        for (int i = 0; i < numForwardNodes; i++) {
+            if (graph.node(i) instanceof dev.kiln.graph.OpNode) {
+                return null;
+            }
+        }
+        int[] slots = new int[outputs.length];
+        for (int k = 0; k < outputs.length; k++) {
+            slots[k] = -1;
+            for (int j = 0; j < inputNodes.length; j++) {
+                if (inputNodes[j] == outputs[k].node()) {
+                    slots[k] = j;
+                }
+            }
+            if (slots[k] < 0) {
+                return null;
+            }
+        }
+        return slots;
     }
 
     @Override
@@ -99,6 +127,14 @@ final class InterpretedGraph implements CompiledGraph {
 
     @Override
     public NDArray[] infer(NDArray[] inputs) {
+        int[] through = passThrough;
+        if (through != null && inputs.length == inputNodes.length) {
+            NDArray[] out = new NDArray[through.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = inputs[through[k]];
+            }
+            return out;
+        }
         return forward(inputs, new NDArray[graph.size()][]);
     }
 

@@ -74,6 +74,19 @@ class InterpreterBackendTest {
     }
 
     @Test
+    void aForwardWithoutOpsPassesItsInputsThroughWithoutRunning() {
+        Graph identity = Symbol.group(List.of(Symbol.var("b"), Symbol.var("a"))).graph();
+        CompileRequest r = new CompileRequest(identity, List.of("a", "b"), List.of(Shape.of(2), Shape.of(3)),
+                List.of(DType.FLOAT32, DType.FLOAT32), false, List.of(), false, false, 2);
+        NDArray a = NDArray.zeros(2);
+        NDArray b = NDArray.ones(3);
+        for (String backend : Backends.available().keySet()) {
+            NDArray[] out = Backends.get(backend).compile(r).infer(new NDArray[] {a, b});
+            assertThat(out).as(backend).containsExactly(b, a);
+        }
+    }
+
+    @Test
     void aGraphCompiledForInferenceHasNoBackward() {
         CompiledGraph c = new InterpreterBackend().compile(request(mlp(), List.of()));
         CompiledGraph.Execution run = c.run(inputs());
