@@ -1,19 +1,24 @@
 package dev.kiln.compiler;
 
 import dev.kiln.KilnException;
+import dev.kiln.compiler.pass.PassScope;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node) and any
+ * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node),
+ * {@code interpreter-opt} (the same after the standard passes, {@link dev.kiln.compiler.pass.PassPipeline}) and any
  * {@link Backend} a jar on the class path declares in {@code META-INF/services/dev.kiln.compiler.Backend}. Hybridized
  * blocks use {@link #defaultName()} unless their options name another.
  */
 public final class Backends {
     /** The reference interpreter's name. */
     public static final String INTERPRETER = "interpreter";
+
+    /** The interpreter running the standard passes on the forward and backward graphs. */
+    public static final String INTERPRETER_OPT = "interpreter-opt";
 
     private static volatile Map<String, Backend> all;
 
@@ -40,6 +45,7 @@ public final class Backends {
         if (m == null) {
             Map<String, Backend> found = new LinkedHashMap<>();
             found.put(INTERPRETER, new InterpreterBackend());
+            found.put(INTERPRETER_OPT, new InterpreterBackend(INTERPRETER_OPT, PassScope.FULL));
             for (Backend b : ServiceLoader.load(Backend.class)) {
                 found.putIfAbsent(b.name(), b);
             }

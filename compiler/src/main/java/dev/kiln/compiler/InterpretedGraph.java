@@ -2,6 +2,10 @@ package dev.kiln.compiler;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradReq;
+import dev.kiln.compiler.pass.ForwardSplit;
+import dev.kiln.compiler.pass.PassContext;
+import dev.kiln.compiler.pass.PassPipeline;
+import dev.kiln.compiler.pass.PassScope;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Interpreter;
@@ -33,11 +37,16 @@ final class InterpretedGraph implements CompiledGraph {
     private final Entry[] outputs;
     private final int[] headNodes;
     private final Entry[] gradients;
+    private final HeadSignature headSignature;
+    private final PassContext context;
     private volatile MemoryPlan plan;
 
-    InterpretedGraph(CompileRequest request) {
+    InterpretedGraph(CompileRequest request, PassScope passes) {
         this.request = request;
-        Graph forward = request.graph();
+        this.context = PassContext.of(request);
+        PassContext ctx = context;
+        PassPipeline pipeline = PassPipeline.standard(request.training());
+        Graph forward = passes == PassScope.NONE ? request.graph() : pipeline.run(request.graph(), ctx).graph();
         int numOutputs = forward.outputs().size();
         if (request.needsGradients()) {
             int[] heads = new int[request.numHeads()];
@@ -49,22 +58,30 @@ final class InterpretedGraph implements CompiledGraph {
                 builder.wrt(name, GradReq.WRITE);
             }
             GradientGraph gg = builder.build();
-            graph = gg.graph();
-            numForwardNodes = gg.numForwardNodes();
+            headSignature = headSignature(forward, gg.headGradients());
+            if (passes == PassScope.FULL) {
+                Graph optimised = pipeline.run(gg.graph(), ctx.forGradientGraph(headSignature.shapes(),
+                        headSignature.types())).graph();
+                ForwardSplit split = ForwardSplit.of(optimised, numOutputs, headSignature.shapes().keySet(),
+                        request.training());
+                graph = split.graph();
+                numForwardNodes = split.numForwardNodes();
+            } else {
+                graph = gg.graph();
+                numForwardNodes = gg.numForwardNodes();
+            }
             headNodes = new int[request.numHeads()];
             for (int k = 0; k < headNodes.length; k++) {
                 String head = gg.headGradients().get(k);
                 headNodes[k] = head == null ? -1 : graph.indexOf(head);
             }
-            gradients = new Entry[request.gradients().size()];
-            for (int k = 0; k < gradients.length; k++) {
-                gradients[k] = gg.gradientOf(request.gradients().get(k));
-            }
+            gradients = graph.outputs().subList(numOutputs, graph.outputs().size()).toArray(new Entry[0]);
         } else {
             graph = forward;
             numForwardNodes = forward.size();
             headNodes = new int[0];
             gradients = new Entry[0];
+            headSignature = new HeadSignature(Map.of(), Map.of());
         }
         inputNodes = new int[request.inputs().size()];
         for (int k = 0; k < inputNodes.length; k++) {
@@ -72,6 +89,25 @@ final class InterpretedGraph implements CompiledGraph {
         }
         lastUse = Interpreter.lastUses(graph);
         outputs = graph.outputs().subList(0, numOutputs).toArray(new Entry[0]);
+    }
+
+    /** The shapes and dtypes of the head-gradient variables: those of the forward outputs they stand for. */
+    private record HeadSignature(Map<String, Shape> shapes, Map<String, DType> types) {
+    }
+
+    private HeadSignature headSignature(Graph forward, List<String> headGradients) {
+        InferenceResult<Shape> fs = ShapeInference.infer(forward, context.inputShapes());
+        InferenceResult<DType> ft = TypeInference.infer(forward, context.inputTypes());
+        Map<String, Shape> headShapes = new HashMap<>();
+        Map<String, DType> headTypes = new HashMap<>();
+        for (int k = 0; k < headGradients.size(); k++) {
+            String head = headGradients.get(k);
+            if (head != null) {
+                headShapes.put(head, fs.outputs().get(k));
+                headTypes.put(head, ft.outputs().get(k));
+            }
+        }
+        return new HeadSignature(headShapes, headTypes);
     }
 
     @Override
@@ -118,22 +154,10 @@ final class InterpretedGraph implements CompiledGraph {
     }
 
     private MemoryPlan planMemory() {
-        Map<String, Shape> shapes = new HashMap<>();
-        Map<String, DType> types = new HashMap<>();
-        List<String> names = request.inputs();
-        for (int k = 0; k < names.size(); k++) {
-            shapes.put(names.get(k), request.shapes().get(k));
-            types.put(names.get(k), request.dtypes().get(k));
-        }
-        InferenceResult<Shape> fs = ShapeInference.infer(request.graph(), shapes);
-        InferenceResult<DType> ft = TypeInference.infer(request.graph(), types);
-        for (int k = 0; k < headNodes.length; k++) {
-            if (headNodes[k] >= 0) {
-                String head = graph.node(headNodes[k]).name();
-                shapes.put(head, fs.outputs().get(k));
-                types.put(head, ft.outputs().get(k));
-            }
-        }
+        Map<String, Shape> shapes = new HashMap<>(context.inputShapes());
+        shapes.putAll(headSignature.shapes());
+        Map<String, DType> types = new HashMap<>(context.inputTypes());
+        types.putAll(headSignature.types());
         return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, shapes), TypeInference.infer(graph, types));
     }
 
