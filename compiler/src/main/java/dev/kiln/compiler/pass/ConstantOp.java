@@ -27,9 +27,6 @@ import java.util.Map;
  * array objects.
  */
 public final class ConstantOp extends OpDef {
-    /** The one instance; compare {@code node.op() == ConstantOp.INSTANCE}. */
-    public static final ConstantOp INSTANCE = new ConstantOp();
-
     /** The held arrays, one per output; equal when the same array objects are held. */
     public record Values(List<NDArray> arrays) {
         public Values {
@@ -83,6 +80,9 @@ public final class ConstantOp extends OpDef {
     /** The held arrays. */
     public static final AttrSpec<Values> VALUE = AttrSpec.required("value", VALUES_TYPE,
             "the arrays the node returns, one per output");
+
+    /** The one instance; compare {@code node.op() == ConstantOp.INSTANCE}. */
+    public static final ConstantOp INSTANCE = new ConstantOp();
 
     private ConstantOp() {
         super("_kiln_constant", OpFamily.CREATION, List.of(), List.of(VALUE));
