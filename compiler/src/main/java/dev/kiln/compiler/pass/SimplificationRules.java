@@ -48,6 +48,8 @@ final class SimplificationRules {
             new Rule("Reshape", "Reshape(x) -> x when it keeps x's shape", SimplificationRules::reshapeNoop),
             new Rule("Reshape", "Reshape(Reshape|Flatten|expand_dims|squeeze(x)) -> Reshape(x)",
                     SimplificationRules::reshapeOfRelabel),
+            new Rule("reshape_like", "reshape_like(x, y) -> x when x already has y's shape (static shapes)",
+                    SimplificationRules::reshapeLikeNoop),
             new Rule("transpose", "transpose(x, identity axes) -> x", SimplificationRules::transposeNoop),
             new Rule("transpose", "transpose(transpose(x, a), b) -> transpose(x, a[b]), or x if that is the identity",
                     SimplificationRules::transposeOfTranspose));
@@ -67,9 +69,17 @@ final class SimplificationRules {
             return null; // the legacy target_shape form
         }
         boolean copiesEveryDim = spec.length == m.inputRank(0) && Arrays.stream(spec).allMatch(d -> d == 0);
+        return copiesEveryDim || keepsShapeForGood(m) ? m.identity() : null;
+    }
+
+    private static Rewrite reshapeLikeNoop(RuleMatch m) {
+        return keepsShapeForGood(m) ? m.identity() : null;
+    }
+
+    /** True if shapes are static and output 0 has input 0's known shape. */
+    private static boolean keepsShapeForGood(RuleMatch m) {
         Shape in = m.inputShape(0);
-        boolean sameShape = m.ctx().staticShapes() && in != null && in.isKnown() && in.equals(m.outputShape(0));
-        return copiesEveryDim || sameShape ? m.identity() : null;
+        return m.ctx().staticShapes() && in != null && in.isKnown() && in.equals(m.outputShape(0));
     }
 
     /**

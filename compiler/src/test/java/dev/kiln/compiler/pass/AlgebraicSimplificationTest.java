@@ -127,6 +127,18 @@ class AlgebraicSimplificationTest {
     }
 
     @Test
+    void removesReshapeLikeOfSameShapedArraysWithStaticShapes() {
+        Graph g = underRelu(op("reshape_like", "rl", var("x"), var("y")));
+        PassContext fixed = context("x", Shape.of(2, 3), "y", Shape.of(2, 3)).build();
+        PassContext other = context("x", Shape.of(2, 3), "y", Shape.of(3, 2)).build();
+
+        assertThat(reluInput(simplified(g, fixed))).isEqualTo("x");
+        assertThat(apply("simplify", g, other)).isSameAs(g);
+        assertThat(apply("simplify", g, context("x", Shape.of(2, 3), "y", Shape.of(2, 3)).staticShapes(false).build()))
+                .isSameAs(g);
+    }
+
+    @Test
     void collapsesAReshapeOfAReshapeIntoOne() {
         Symbol inner = op("Reshape", "inner", Map.of("shape", new int[] {6, 2}), var("x"));
         Graph g = underRelu(op("Reshape", "outer", Map.of("shape", new int[] {-1, 3}), inner));
