@@ -37,7 +37,8 @@ final class InterpretedGraph implements CompiledGraph {
     private final Entry[] outputs;
     private final int[] headNodes;
     private final Entry[] gradients;
-    private final HeadSignature headSignature;
+    private final Graph forward;
+    private final List<String> headGradientNames;
     private final PassContext context;
     private volatile MemoryPlan plan;
 
@@ -46,7 +47,7 @@ final class InterpretedGraph implements CompiledGraph {
         this.context = PassContext.of(request);
         PassContext ctx = context;
         PassPipeline pipeline = PassPipeline.standard(request.training());
-        Graph forward = passes == PassScope.NONE ? request.graph() : pipeline.run(request.graph(), ctx).graph();
+        forward = passes == PassScope.NONE ? request.graph() : pipeline.run(request.graph(), ctx).graph();
         int numOutputs = forward.outputs().size();
         if (request.needsGradients()) {
             int[] heads = new int[request.numHeads()];
@@ -58,11 +59,11 @@ final class InterpretedGraph implements CompiledGraph {
                 builder.wrt(name, GradReq.WRITE);
             }
             GradientGraph gg = builder.build();
-            headSignature = headSignature(forward, gg.headGradients());
-            if (passes == PassScope.FULL) {
-                Graph optimised = pipeline.run(gg.graph(), ctx.forGradientGraph(headSignature.shapes(),
-                        headSignature.types())).graph();
-                ForwardSplit split = ForwardSplit.of(optimised, numOutputs, headSignature.shapes().keySet(),
+            headGradientNames = gg.headGradients();
+            if (passes == PassScope.FULL && ctx.inferable(forward)) {
+                HeadSignature sig = headSignature();
+                Graph optimised = pipeline.run(gg.graph(), ctx.forGradientGraph(sig.shapes(), sig.types())).graph();
+                ForwardSplit split = ForwardSplit.of(optimised, numOutputs, sig.shapes().keySet(),
                         request.training());
                 graph = split.graph();
                 numForwardNodes = split.numForwardNodes();
@@ -81,7 +82,7 @@ final class InterpretedGraph implements CompiledGraph {
             numForwardNodes = forward.size();
             headNodes = new int[0];
             gradients = new Entry[0];
-            headSignature = new HeadSignature(Map.of(), Map.of());
+            headGradientNames = List.of();
         }
         inputNodes = new int[request.inputs().size()];
         for (int k = 0; k < inputNodes.length; k++) {
@@ -95,13 +96,14 @@ final class InterpretedGraph implements CompiledGraph {
     private record HeadSignature(Map<String, Shape> shapes, Map<String, DType> types) {
     }
 
-    private HeadSignature headSignature(Graph forward, List<String> headGradients) {
-        InferenceResult<Shape> fs = ShapeInference.infer(forward, context.inputShapes());
-        InferenceResult<DType> ft = TypeInference.infer(forward, context.inputTypes());
+    /** Infers the forward graph; the compiling call's shapes must be consistent with it. */
+    private HeadSignature headSignature() {
+        InferenceResult<Shape> fs = context.shapes(forward);
+        InferenceResult<DType> ft = context.types(forward);
         Map<String, Shape> headShapes = new HashMap<>();
         Map<String, DType> headTypes = new HashMap<>();
-        for (int k = 0; k < headGradients.size(); k++) {
-            String head = headGradients.get(k);
+        for (int k = 0; k < headGradientNames.size(); k++) {
+            String head = headGradientNames.get(k);
             if (head != null) {
                 headShapes.put(head, fs.outputs().get(k));
                 headTypes.put(head, ft.outputs().get(k));
@@ -154,10 +156,11 @@ final class InterpretedGraph implements CompiledGraph {
     }
 
     private MemoryPlan planMemory() {
+        HeadSignature heads = headSignature();
         Map<String, Shape> shapes = new HashMap<>(context.inputShapes());
-        shapes.putAll(headSignature.shapes());
+        shapes.putAll(heads.shapes());
         Map<String, DType> types = new HashMap<>(context.inputTypes());
-        types.putAll(headSignature.types());
+        types.putAll(heads.types());
         return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, shapes), TypeInference.infer(graph, types));
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.compiler.pass;
 
+import dev.kiln.KilnException;
 import dev.kiln.compiler.CompileRequest;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.infer.InferenceResult;
@@ -113,8 +114,23 @@ public final class PassContext {
         return constants;
     }
 
+    /**
+     * True if shape and dtype inference of {@code graph} succeed with what this context knows. A graph that fails is
+     * left as it is by {@link PassPipeline#run}, so that running it reports the failure at the node, as without
+     * passes.
+     */
+    public boolean inferable(Graph graph) {
+        try {
+            shapes(graph);
+            types(graph);
+            return true;
+        } catch (KilnException e) {
+            return false;
+        }
+    }
+
     /** Shapes inferred for {@code graph} from the known variable shapes; entries stay {@code null} where unknown. */
-    public InferenceResult<Shape> shapes(Graph graph) {
+    public synchronized InferenceResult<Shape> shapes(Graph graph) {
         if (graph != shapesOf) {
             shapeResult = ShapeInference.infer(graph, shapes);
             shapesOf = graph;
@@ -123,7 +139,7 @@ public final class PassContext {
     }
 
     /** Dtypes inferred for {@code graph} from the known variable dtypes; entries stay {@code null} where unknown. */
-    public InferenceResult<DType> types(Graph graph) {
+    public synchronized InferenceResult<DType> types(Graph graph) {
         if (graph != typesOf) {
             typeResult = TypeInference.infer(graph, dtypes);
             typesOf = graph;

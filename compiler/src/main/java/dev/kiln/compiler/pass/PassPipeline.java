@@ -128,10 +128,16 @@ public final class PassPipeline {
 
     /**
      * Applies the passes in order to {@code graph}. Each pass must keep the graph's outputs (count and order) and
-     * variables; one that does not fails naming it.
+     * variables; one that does not fails naming it. A graph whose shapes or dtypes cannot be inferred from the context
+     * ({@link PassContext#inferable}) is returned as it is, with no records: it fails when it runs, at the node.
      */
     public Result run(Graph graph, PassContext ctx) {
         Set<String> logged = propertyPasses();
+        if (!ctx.inferable(graph)) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "pipeline " + name + " skipped: the graph's shapes or dtypes "
+                    + "cannot be inferred");
+            return new Result(graph, List.of());
+        }
         List<PassRecord> records = new ArrayList<>(passes.size());
         Graph g = graph;
         for (Pass p : passes) {
@@ -203,14 +209,8 @@ public final class PassPipeline {
 
     /** The graph as text, each value noted with its inferred shape and dtype ({@code ?} where unknown). */
     static String annotated(Graph g, PassContext ctx) {
-        InferenceResult<Shape> shapes;
-        InferenceResult<DType> types;
-        try {
-            shapes = ctx.shapes(g);
-            types = ctx.types(g);
-        } catch (KilnException e) {
-            return GraphText.format(g) + "(inference failed: " + e.getMessage() + ")\n";
-        }
+        InferenceResult<Shape> shapes = ctx.shapes(g);
+        InferenceResult<DType> types = ctx.types(g);
         Function<Entry, String> notes = e -> {
             Shape s = shapes.entry(e);
             DType t = types.entry(e);

@@ -144,6 +144,17 @@ class PassPipelineTest {
     }
 
     @Test
+    void leavesAGraphWhoseShapesCannotBeInferredToFailWhereItRuns() {
+        Graph g = op("dot", "d", op("_copy", "c", var("a")), var("b")).graph();
+        PassContext ctx = context("a", Shape.of(2, 3), "b", Shape.of(4, 5)).build();
+
+        PassPipeline.Result result = PassPipeline.standard(false).run(g, ctx);
+
+        assertThat(result.graph()).isSameAs(g);
+        assertThat(result.records()).isEmpty();
+    }
+
+    @Test
     void aPassThatChangesTheGraphsInterfaceFailsNamingIt() {
         Pass dropsOutput = new Pass() {
             @Override
