@@ -1,6 +1,7 @@
 package dev.kiln.block;
 
 import dev.kiln.autograd.Autograd;
+import dev.kiln.compiler.Backends;
 import dev.kiln.hybrid.HybridizeOptions;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -147,9 +148,10 @@ class HybridizeHooksTest {
         }
         y.backward();
         String text = net.explain();
-        assertThat(text).contains("backend interpreter").contains("cache: 2 of 32 graphs")
-                .contains("-- as traced --").contains("-- as compiled (interpreter, forward) --")
-                .contains("-- as compiled (interpreter, forward and backward) --")
+        String backend = Backends.defaultName();
+        assertThat(text).contains("backend " + backend).contains("cache: 2 of 32 graphs")
+                .contains("-- as traced --").contains("-- as compiled (" + backend + ", forward) --")
+                .contains("-- as compiled (" + backend + ", forward and backward) --")
                 .contains("FullyConnected").contains("(2, 4) float32").contains("_backward_BatchNorm")
                 .contains("memory: ").contains("planned");
     }

@@ -20,14 +20,21 @@ public final class Backends {
     /** The interpreter running the standard passes on the forward and backward graphs. */
     public static final String INTERPRETER_OPT = "interpreter-opt";
 
+    /** The system property naming the default backend ({@code -Dkiln.compiler.backend=interpreter}). */
+    public static final String DEFAULT_PROPERTY = "kiln.compiler.backend";
+
     private static volatile Map<String, Backend> all;
 
     private Backends() {
     }
 
-    /** The backend hybridize uses when the options name none. */
+    /**
+     * The backend hybridize uses when the options name none: {@code interpreter-opt}, or the one the system property
+     * {@code kiln.compiler.backend} names ({@code interpreter} runs every hybridized block without passes).
+     */
     public static String defaultName() {
-        return INTERPRETER;
+        String name = System.getProperty(DEFAULT_PROPERTY);
+        return name == null || name.isBlank() ? INTERPRETER_OPT : name.trim();
     }
 
     /** The backend called {@code name}; an unknown name is an error listing the known ones. */
