@@ -13,7 +13,10 @@ public final class InterpreterBackend implements Backend {
     private final String name;
     private final PassScope passes;
 
-    /** The reference interpreter, {@code interpreter}, with the passes {@code kiln.compiler.passes} names (none by default). */
+    /**
+     * The reference interpreter, {@code interpreter}, with the passes {@code kiln.compiler.passes} names (none by
+     * default).
+     */
     public InterpreterBackend() {
         this(Backends.INTERPRETER, PassScope.fromProperty(PassScope.NONE));
     }

@@ -4,9 +4,7 @@ import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.OpNode;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,35 +22,20 @@ final class CommonSubexpressionElimination implements Pass {
 
     @Override
     public Graph apply(Graph graph, PassContext ctx) {
+        int[] vn = graph.valueNumbers(i -> graph.node(i) instanceof OpNode op && !mergeable(op, ctx.training()));
         GraphRewriter r = new GraphRewriter(graph);
-        Map<List<Object>, Integer> first = new HashMap<>();
-        int[] rep = new int[graph.size()];
+        Map<Integer, Integer> first = new HashMap<>();
         boolean merged = false;
         for (int i = 0; i < graph.size(); i++) {
-            rep[i] = i;
-            if (!(graph.node(i) instanceof OpNode op) || !mergeable(op, ctx.training())) {
-                r.keep(i);
-                continue;
-            }
-            List<Object> key = new ArrayList<>();
-            key.add(op.op());
-            key.add(op.params());
-            key.add(op.attrs());
-            for (Entry e : op.inputs()) {
-                key.add(rep[e.node()]);
-                key.add(e.output());
-            }
-            Integer same = first.get(key);
+            Integer same = graph.node(i) instanceof OpNode ? first.putIfAbsent(vn[i], i) : null;
             if (same != null && r.mayForward(i, r.map(new Entry(same, 0)))) {
-                rep[i] = same;
-                Entry[] targets = new Entry[op.numOutputs()];
+                Entry[] targets = new Entry[graph.node(i).numOutputs()];
                 for (int k = 0; k < targets.length; k++) {
                     targets[k] = r.map(new Entry(same, k));
                 }
                 r.forward(i, targets);
                 merged = true;
             } else {
-                first.putIfAbsent(key, i);
                 r.keep(i);
             }
         }

@@ -12,7 +12,6 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -113,20 +112,12 @@ public final class ConstantOp extends OpDef {
 
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
-        List<Shape> out = new ArrayList<>();
-        for (NDArray a : attrs.get(VALUE).arrays()) {
-            out.add(a.shape());
-        }
-        return out;
+        return attrs.get(VALUE).arrays().stream().map(NDArray::shape).toList();
     }
 
     @Override
     public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        List<DType> out = new ArrayList<>();
-        for (NDArray a : attrs.get(VALUE).arrays()) {
-            out.add(a.dtype());
-        }
-        return out;
+        return attrs.get(VALUE).arrays().stream().map(NDArray::dtype).toList();
     }
 
     @Override

@@ -28,7 +28,8 @@ final class DeadCodeElimination implements Pass {
         }
         for (int i = graph.size() - 1; i >= 0; i--) {
             Node n = graph.node(i);
-            if (n instanceof Variable || n instanceof OpNode op && op.op().hasSideEffects(op.params(), ctx.training())) {
+            boolean acts = n instanceof OpNode op && op.op().hasSideEffects(op.params(), ctx.training());
+            if (n instanceof Variable || acts) {
                 live.set(i);
             }
             if (live.get(i)) {

@@ -70,7 +70,10 @@ public final class PassContext {
         return b.build();
     }
 
-    /** This context for another graph over more variables (a gradient graph's head gradients), no longer to be differentiated. */
+    /**
+     * This context for a graph over more variables (a gradient graph's head gradients) from which no further gradient
+     * is built.
+     */
     public PassContext forGradientGraph(Map<String, Shape> moreShapes, Map<String, DType> moreTypes) {
         Builder b = builder().training(training).differentiated(false).staticShapes(staticShapes);
         b.shapes.putAll(shapes);

@@ -18,7 +18,10 @@ public enum PassScope {
     /** Passes on the forward graph, then on the forward and backward graph together. */
     FULL;
 
-    /** The system property choosing the {@code interpreter} backend's scope: {@code none}, {@code forward}, {@code full}. */
+    /**
+     * The system property choosing the {@code interpreter} backend's scope: {@code none}, {@code forward} or
+     * {@code full}.
+     */
     public static final String PROPERTY = "kiln.compiler.passes";
 
     /** The scope {@link #PROPERTY} names, or {@code fallback} when it is not set; an unknown value is an error. */
