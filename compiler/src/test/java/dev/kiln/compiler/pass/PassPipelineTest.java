@@ -82,7 +82,8 @@ class PassPipelineTest {
         p.run(messy(), context("x", Shape.of(2, 3)).build());
 
         assertThat(printed).hasSize(1);
-        assertThat(printed.getFirst()).startsWith("graph after pass 'cse' of standard-inference (6 -> 5 nodes):\n%0 = var x : (2, 3) float32\n")
+        assertThat(printed.getFirst())
+                .startsWith("graph after pass 'cse' of standard-inference (6 -> 5 nodes):\n%0 = var x : (2, 3) float32\n")
                 .contains("%2 = elemwise_mul(%1, %1) : (2, 3) float32  # sq");
     }
 
