@@ -2,14 +2,16 @@ package dev.kiln.compiler;
 
 import dev.kiln.KilnException;
 import dev.kiln.compiler.jit.JitBackend;
+import dev.kiln.compiler.pass.PassScope;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
- * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node), the
- * {@code jit} (fused elementwise kernels generated as JVM bytecode), and any
+ * The compiler backends by name: the built-in {@code interpreter} (the reference execution, node by node),
+ * {@code interpreter-opt} (the same after the standard passes, {@link dev.kiln.compiler.pass.PassPipeline}), the
+ * {@code jit} (the passes, then fused elementwise kernels generated as JVM bytecode), and any
  * {@link Backend} a jar on the class path declares in {@code META-INF/services/dev.kiln.compiler.Backend}. Hybridized
  * blocks use {@link #defaultName()} unless their options name another.
  */
@@ -18,7 +20,10 @@ public final class Backends {
     public static final String INTERPRETER = "interpreter";
     /** The JVM bytecode JIT's name ({@link JitBackend}). */
     public static final String JIT = "jit";
-    /** The system property that overrides {@link #defaultName()}, e.g. {@code -Dkiln.compiler.backend=jit}. */
+    /** The interpreter running the standard passes on the forward and backward graphs. */
+    public static final String INTERPRETER_OPT = "interpreter-opt";
+
+    /** The system property naming the default backend ({@code -Dkiln.compiler.backend=interpreter}). */
     public static final String DEFAULT_PROPERTY = "kiln.compiler.backend";
 
     private static volatile Map<String, Backend> all;
@@ -28,7 +33,7 @@ public final class Backends {
 
     /**
      * The backend hybridize uses when the options name none: the system property {@value #DEFAULT_PROPERTY} if set
-     * (e.g. {@code interpreter} to run every graph with the reference), else the JIT.
+     * (e.g. {@code interpreter} to run every graph as traced with the reference), else the JIT.
      */
     public static String defaultName() {
         String chosen = System.getProperty(DEFAULT_PROPERTY);
@@ -50,6 +55,7 @@ public final class Backends {
         if (m == null) {
             Map<String, Backend> found = new LinkedHashMap<>();
             found.put(INTERPRETER, new InterpreterBackend());
+            found.put(INTERPRETER_OPT, new InterpreterBackend(INTERPRETER_OPT, PassScope.FULL));
             found.put(JIT, new JitBackend());
             for (Backend b : ServiceLoader.load(Backend.class)) {
                 found.putIfAbsent(b.name(), b);

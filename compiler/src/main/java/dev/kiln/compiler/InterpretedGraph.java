@@ -2,6 +2,10 @@ package dev.kiln.compiler;
 
 import dev.kiln.KilnException;
 import dev.kiln.autograd.GradReq;
+import dev.kiln.compiler.pass.ForwardSplit;
+import dev.kiln.compiler.pass.PassContext;
+import dev.kiln.compiler.pass.PassPipeline;
+import dev.kiln.compiler.pass.PassScope;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Interpreter;
@@ -22,8 +26,8 @@ import java.util.Map;
 /**
  * A graph compiled by {@link InterpreterBackend}: the inputs are placed by node index, the forward nodes run, and,
  * when gradients were requested, the gradient graph's backward nodes run later on the values the forward kept.
- * Values are released after their last reader. Autograd recording is off while it runs. A {@link GraphLowering}
- * may rewrite the graph (forward and backward together) before it runs, as the JIT does to fuse nodes.
+ * Values are released after their last reader. Autograd recording is off while it runs. The standard passes may
+ * rewrite the graph first, and a {@link GraphLowering} after them, as the JIT does to fuse nodes.
  */
 final class InterpretedGraph implements CompiledGraph {
     private final CompileRequest request;
@@ -34,52 +38,70 @@ final class InterpretedGraph implements CompiledGraph {
     private final Entry[] outputs;
     private final int[] headNodes;
     private final Entry[] gradients;
+    private final Graph forward;
+    private final List<String> headGradientNames;
+    private final PassContext context;
     /** Per output, the input it passes through when the forward has no ops (an identity graph), else null. */
     private final int[] passThrough;
     private volatile MemoryPlan plan;
 
-    InterpretedGraph(CompileRequest request, GraphLowering lowering) {
+    /**
+     * Compiles {@code request}: the standard passes in {@code passes}' scope, then the gradient graph if asked, then
+     * {@code lowering} ({@code null} for none), which may rewrite the graph (forward and backward together) before it
+     * runs node by node, as the JIT does to fuse nodes.
+     */
+    InterpretedGraph(CompileRequest request, PassScope passes, GraphLowering lowering) {
         this.request = request;
-        Graph forward = request.graph();
+        this.context = PassContext.of(request);
+        PassContext ctx = context;
+        PassPipeline pipeline = PassPipeline.standard(request.training());
+        forward = passes == PassScope.NONE ? request.graph() : pipeline.run(request.graph(), ctx).graph();
         int numOutputs = forward.outputs().size();
         Graph built = forward;
         int forwardNodes = forward.size();
-        String[] heads = new String[0];
-        int[] gradientOutputs = new int[0];
         if (request.needsGradients()) {
-            int[] headIndices = new int[request.numHeads()];
-            for (int k = 0; k < headIndices.length; k++) {
-                headIndices[k] = k;
+            int[] heads = new int[request.numHeads()];
+            for (int k = 0; k < heads.length; k++) {
+                heads[k] = k;
             }
-            GraphGradient builder = GraphGradient.of(forward).training(request.training()).heads(headIndices);
+            GraphGradient builder = GraphGradient.of(forward).training(request.training()).heads(heads);
             for (String name : request.gradients()) {
                 builder.wrt(name, GradReq.WRITE);
             }
             GradientGraph gg = builder.build();
-            built = gg.graph();
-            forwardNodes = gg.numForwardNodes();
-            heads = gg.headGradients().subList(0, request.numHeads()).toArray(new String[0]);
-            gradientOutputs = new int[request.gradients().size()];
-            for (int k = 0; k < gradientOutputs.length; k++) {
-                gradientOutputs[k] = built.outputs().indexOf(gg.gradientOf(request.gradients().get(k)));
+            headGradientNames = gg.headGradients();
+            if (passes == PassScope.FULL && ctx.inferable(forward)) {
+                HeadSignature sig = headSignature();
+                Graph optimised = pipeline.run(gg.graph(), ctx.forGradientGraph(sig.shapes(), sig.types())).graph();
+                ForwardSplit split = ForwardSplit.of(optimised, numOutputs, sig.shapes().keySet(),
+                        request.training());
+                built = split.graph();
+                forwardNodes = split.numForwardNodes();
+            } else {
+                built = gg.graph();
+                forwardNodes = gg.numForwardNodes();
             }
+        } else {
+            headGradientNames = List.of();
         }
-        if (lowering != null) {
-            Signature sig = signature(request, heads);
-            GraphLowering.Lowered lowered = lowering.lower(built, forwardNodes, sig.shapes(), sig.types(), request);
+        if (lowering != null && context.inferable(forward)) {
+            HeadSignature heads = headSignature();
+            Map<String, Shape> shapes = new HashMap<>(context.inputShapes());
+            shapes.putAll(heads.shapes());
+            Map<String, DType> types = new HashMap<>(context.inputTypes());
+            types.putAll(heads.types());
+            GraphLowering.Lowered lowered = lowering.lower(built, forwardNodes, shapes, types, request);
             built = lowered.graph();
             forwardNodes = lowered.numForwardNodes();
         }
         graph = built;
         numForwardNodes = forwardNodes;
-        headNodes = new int[heads.length];
+        headNodes = new int[request.needsGradients() ? request.numHeads() : 0];
         for (int k = 0; k < headNodes.length; k++) {
-            headNodes[k] = heads[k] == null ? -1 : graph.indexOf(heads[k]);
+            String head = headGradientNames.get(k);
+            headNodes[k] = head == null ? -1 : graph.indexOf(head);
         }
-        gradients = new Entry[gradientOutputs.length];
-        for (int k = 0; k < gradients.length; k++) {
-            gradients[k] = graph.outputs().get(gradientOutputs[k]);
-        }
+        gradients = graph.outputs().subList(numOutputs, graph.outputs().size()).toArray(new Entry[0]);
         inputNodes = new int[request.inputs().size()];
         for (int k = 0; k < inputNodes.length; k++) {
             inputNodes[k] = graph.indexOf(request.inputs().get(k));
@@ -112,6 +134,26 @@ final class InterpretedGraph implements CompiledGraph {
             }
         }
         return slots;
+    }
+
+    /** The shapes and dtypes of the head-gradient variables: those of the forward outputs they stand for. */
+    private record HeadSignature(Map<String, Shape> shapes, Map<String, DType> types) {
+    }
+
+    /** Infers the forward graph; the compiling call's shapes must be consistent with it. */
+    private HeadSignature headSignature() {
+        InferenceResult<Shape> fs = context.shapes(forward);
+        InferenceResult<DType> ft = context.types(forward);
+        Map<String, Shape> headShapes = new HashMap<>();
+        Map<String, DType> headTypes = new HashMap<>();
+        for (int k = 0; k < headGradientNames.size(); k++) {
+            String head = headGradientNames.get(k);
+            if (head != null) {
+                headShapes.put(head, fs.outputs().get(k));
+                headTypes.put(head, ft.outputs().get(k));
+            }
+        }
+        return new HeadSignature(headShapes, headTypes);
     }
 
     @Override
@@ -181,38 +223,12 @@ final class InterpretedGraph implements CompiledGraph {
     }
 
     private MemoryPlan planMemory() {
-        String[] heads = new String[headNodes.length];
-        for (int k = 0; k < heads.length; k++) {
-            heads[k] = headNodes[k] < 0 ? null : graph.node(headNodes[k]).name();
-        }
-        Signature sig = signature(request, heads);
-        return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, sig.shapes()),
-                TypeInference.infer(graph, sig.types()));
-    }
-
-    /** The variables' shapes and dtypes in the compiling call; each head-gradient variable takes its output's. */
-    private record Signature(Map<String, Shape> shapes, Map<String, DType> types) {
-    }
-
-    private static Signature signature(CompileRequest request, String[] heads) {
-        Map<String, Shape> shapes = new HashMap<>();
-        Map<String, DType> types = new HashMap<>();
-        List<String> names = request.inputs();
-        for (int k = 0; k < names.size(); k++) {
-            shapes.put(names.get(k), request.shapes().get(k));
-            types.put(names.get(k), request.dtypes().get(k));
-        }
-        if (heads.length > 0) {
-            InferenceResult<Shape> fs = ShapeInference.infer(request.graph(), shapes);
-            InferenceResult<DType> ft = TypeInference.infer(request.graph(), types);
-            for (int k = 0; k < heads.length; k++) {
-                if (heads[k] != null) {
-                    shapes.put(heads[k], fs.outputs().get(k));
-                    types.put(heads[k], ft.outputs().get(k));
-                }
-            }
-        }
-        return new Signature(shapes, types);
+        HeadSignature heads = headSignature();
+        Map<String, Shape> shapes = new HashMap<>(context.inputShapes());
+        shapes.putAll(heads.shapes());
+        Map<String, DType> types = new HashMap<>(context.inputTypes());
+        types.putAll(heads.types());
+        return MemoryPlan.withoutReuse(graph, ShapeInference.infer(graph, shapes), TypeInference.infer(graph, types));
     }
 
     /** One forward run's kept values and its backward. */

@@ -263,6 +263,25 @@ public abstract class OpDef {
         return null;
     }
 
+    /**
+     * True if an application draws from the global random generator in this mode (random sampling, Dropout in
+     * training), so two applications to equal inputs may differ. Graph passes never merge, fold or drop such a node,
+     * and keep it in order with the other draws, so a compiled graph draws what eager execution draws. By default the
+     * {@link OpFamily#RANDOM} family is random.
+     */
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return family == OpFamily.RANDOM;
+    }
+
+    /**
+     * True if an application changes state beyond its outputs in this mode: it updates inputs in place (BatchNorm's
+     * moving statistics in training) or advances the global random generator ({@link #isRandom}). Graph passes keep
+     * such a node even when nothing reads its outputs, and never merge two of them.
+     */
+    public boolean hasSideEffects(Attrs attrs, boolean training) {
+        return isRandom(attrs, training);
+    }
+
     /** An error that starts with this op's name. */
     public final KilnException error(String message) {
         return new KilnException("op '" + name + "': " + message);

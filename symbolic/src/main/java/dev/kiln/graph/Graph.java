@@ -7,6 +7,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The immutable graph IR: nodes in topological order (each reads only earlier nodes; MXNet's depth-first post-order
@@ -170,23 +171,37 @@ public record Graph(List<Node> nodes, List<Entry> outputs) {
      * are called. Equal subgraphs are the nodes sharing a number, which common-subexpression elimination merges.
      */
     public int[] valueNumbers() {
+        return valueNumbers(i -> false);
+    }
+
+    /**
+     * As {@link #valueNumbers()}, except that each node {@code distinct} accepts gets a number of its own, as do the
+     * nodes computed from it: for nodes that differ from an equal-looking one (a random draw, an op with side
+     * effects).
+     */
+    public int[] valueNumbers(IntPredicate distinct) {
         Map<List<Object>, Integer> numbering = new HashMap<>();
         int[] vn = new int[nodes.size()];
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             List<Object> key = new ArrayList<>();
-            switch (n) {
-                case Variable v -> {
-                    key.add("var");
-                    key.add(v.name());
-                }
-                case OpNode op -> {
-                    key.add(op.op());
-                    key.add(op.params());
-                    key.add(op.attrs());
-                    for (Entry e : op.inputs()) {
-                        key.add(vn[e.node()]);
-                        key.add(e.output());
+            if (distinct.test(i)) {
+                key.add("distinct");
+                key.add(i);
+            } else {
+                switch (n) {
+                    case Variable v -> {
+                        key.add("var");
+                        key.add(v.name());
+                    }
+                    case OpNode op -> {
+                        key.add(op.op());
+                        key.add(op.params());
+                        key.add(op.attrs());
+                        for (Entry e : op.inputs()) {
+                            key.add(vn[e.node()]);
+                            key.add(e.output());
+                        }
                     }
                 }
             }

@@ -49,6 +49,18 @@ class GraphTest {
     }
 
     @Test
+    void valueNumbersKeepNodesMarkedDistinctAndWhatTheyFeedApart() {
+        Graph g = new Graph(List.of(new Variable("x"), relu("r1", 0), relu("r2", 0), relu("s1", 1), relu("s2", 2)),
+                List.of(new Entry(3, 0), new Entry(4, 0)));
+
+        int[] vn = g.valueNumbers(i -> i == 2);
+
+        assertThat(vn[1]).isNotEqualTo(vn[2]);
+        assertThat(vn[3]).isNotEqualTo(vn[4]);
+        assertThat(g.valueNumbers()[3]).isEqualTo(g.valueNumbers()[4]);
+    }
+
+    @Test
     void valueNumbersRecogniseEqualSubgraphsWhateverTheirNames() {
         Graph g = new Graph(List.of(new Variable("x"), relu("r1", 0), relu("r2", 0),
                 new OpNode("s", ADD, ADD.defaultAttrs(), List.of(new Entry(1, 0), new Entry(2, 0))),

@@ -7,6 +7,7 @@ import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.GraphLowering;
 import dev.kiln.compiler.InterpreterBackend;
+import dev.kiln.compiler.pass.PassScope;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
@@ -31,7 +32,7 @@ public final class JitBackend implements Backend {
 
     @Override
     public CompiledGraph compile(CompileRequest request) {
-        return InterpreterBackend.interpret(request, JitBackend::lower);
+        return InterpreterBackend.interpret(request, PassScope.FULL, JitBackend::lower);
     }
 
     /**

@@ -35,6 +35,12 @@ final class CustomBackwardOpDef extends OpDef {
         return true;
     }
 
+    /** Runs the user's backward code, which passes must not merge or drop (see {@code Custom}). */
+    @Override
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return true;
+    }
+
     /** Where each group of inputs starts, for one prop. */
     private record Layout(int outGrads, int args, int outs, int aux) {
         static Layout of(CustomOpProp prop) {

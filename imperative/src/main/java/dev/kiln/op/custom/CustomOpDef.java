@@ -60,6 +60,15 @@ final class CustomOpDef extends OpDef {
         return idx;
     }
 
+    /**
+     * A custom operator is the user's code, which may draw random numbers or keep state, and each call creates its
+     * own operator instance; treated as random so passes never merge or drop a call.
+     */
+    @Override
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return true;
+    }
+
     @Override
     public int numOutputs(Attrs attrs) {
         return CustomOps.prop(attrs).listOutputs().size() + 1;

@@ -59,6 +59,12 @@ final class BatchNormOp extends NNOp {
         return List.of(3, 4);
     }
 
+    /** In training with batch statistics, a call moves the moving mean and variance in place. */
+    @Override
+    public boolean hasSideEffects(Attrs attrs, boolean training) {
+        return training && !attrs.get(USE_GLOBAL_STATS);
+    }
+
     @Override
     public int numOutputs(Attrs attrs) {
         return 3;

@@ -69,6 +69,12 @@ final class DropBlockOp extends MaskedOp {
         slots.forward();
     }
 
+    /** Draws its block seeds in training when {@code p} is above 0. */
+    @Override
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return training && attrs.get(P) > 0;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);

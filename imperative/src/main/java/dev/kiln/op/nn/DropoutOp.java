@@ -125,6 +125,12 @@ final class DropoutOp extends MaskedOp {
         return List.of(out, maskOut);
     }
 
+    /** Random exactly when a call drops elements ({@link #active}). */
+    @Override
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return active(attrs, training);
+    }
+
     /** True if a call drops elements: p above 0, and training mode or {@code mode='always'}. */
     private static boolean active(Attrs attrs, boolean training) {
         float pkeep = 1.0f - (float) (double) attrs.get(P);

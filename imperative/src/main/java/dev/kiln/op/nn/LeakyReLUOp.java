@@ -68,6 +68,12 @@ final class LeakyReLUOp extends NNOp {
         return isPrelu(attrs) ? List.of("data", "gamma") : List.of("data");
     }
 
+    /** rrelu draws its slopes in training. */
+    @Override
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return training && attrs.get(ACT_TYPE).equals("rrelu");
+    }
+
     @Override
     public int numOutputs(Attrs attrs) {
         return isRrelu(attrs) ? 2 : 1;

@@ -107,6 +107,12 @@ final class RNNOp extends OpDef {
         return attrs.get(BIDIRECTIONAL) ? 2 : 1;
     }
 
+    /** Random in training when a dropout mask is drawn between layers. */
+    @Override
+    public boolean isRandom(Attrs attrs, boolean training) {
+        return training && hasDropout(attrs);
+    }
+
     /** True if the op has a dropout mask output: a rate above 0 and a layer after the first. */
     static boolean hasDropout(Attrs attrs) {
         return attrs.get(P) > 0 && attrs.get(NUM_LAYERS) > 1;
