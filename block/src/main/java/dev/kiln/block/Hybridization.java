@@ -62,7 +62,7 @@ final class Hybridization {
      * {@code dataIndex[k]}, otherwise {@code params[k]}; and the taps among its outputs.
      */
     record Traced(CachedGraph graph, int[] dataIndex, Parameter[] params, List<GraphTaps.HookTap> hookTaps,
-                  List<GraphTaps.ValueTap> valueTaps, Map<String, NodeOrigin> origins) {
+                  List<GraphTaps.ValueTap> valueTaps, Map<String, NodeOrigin> origins, int[] passThrough) {
     }
 
     Hybridization(HybridBlock block, HybridizeOptions options) {
@@ -95,6 +95,10 @@ final class Hybridization {
         boolean training = OpContext.isTraining();
         Last l = last;
         Traced t = l != null && l.key().matches(inputs, training) ? l.traced() : traced(inputs, training);
+        int[] through = t.passThrough;
+        if (through != null) {
+            return through.length == 1 ? List.of(inputs.get(through[0])) : passedThrough(inputs, through);
+        }
         Device on = Device.cpu();
         for (NDArray x : inputs) {
             if (x != null) {
@@ -124,6 +128,14 @@ final class Hybridization {
         }
         GraphTaps.fire(t.hookTaps, t.valueTaps, all, block.opHooks());
         return all.subList(0, t.graph.numHeads());
+    }
+
+    private static List<NDArray> passedThrough(List<NDArray> inputs, int[] through) {
+        NDArray[] out = new NDArray[through.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = inputs.get(through[j]);
+        }
+        return java.util.Arrays.asList(out);
     }
 
     /** The trace for the pattern of present {@code inputs} and the mode, traced on its first call. */
@@ -179,6 +191,37 @@ final class Hybridization {
         int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
         CachedGraph cg = new CachedGraph(path, graph, names, present, traced.numOutputs(), options, cache);
         return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps(),
-                block.traceOrigins());
+                block.traceOrigins(), passThrough(graph, dataIndex, tapped));
+    }
+
+    /**
+     * For a traced graph without ops or taps whose every output is one of the block's inputs (an identity, a
+     * container of identities), which input each output is; such a call returns its inputs, as the eager code does,
+     * with nothing to compile or run. {@code null} otherwise.
+     */
+    private static int[] passThrough(Graph graph, int[] dataIndex, GraphTaps.Tapped tapped) {
+        if (!tapped.hookTaps().isEmpty() || !tapped.valueTaps().isEmpty()) {
+            return null;
+        }
+        int[] variableSlot = new int[graph.size()];
+        java.util.Arrays.fill(variableSlot, -1);
+        int k = 0;
+        for (int i : graph.variableNodes()) {
+            variableSlot[i] = k++;
+        }
+        for (int i = 0; i < graph.size(); i++) {
+            if (graph.node(i) instanceof dev.kiln.graph.OpNode) {
+                return null;
+            }
+        }
+        int[] through = new int[graph.outputs().size()];
+        for (int j = 0; j < through.length; j++) {
+            int slot = variableSlot[graph.outputs().get(j).node()];
+            if (slot < 0 || dataIndex[slot] < 0) {
+                return null;
+            }
+            through[j] = dataIndex[slot];
+        }
+        return through;
     }
 }

@@ -159,6 +159,18 @@ class HybridizeTest {
     }
 
     @Test
+    void aTracedGraphWithoutOpsReturnsItsInputsWithNothingCompiled() {
+        Identity id = new Identity();
+        id.hybridize();
+        NDArray x = input(2, 3, 4);
+        assertThat(id.call(x)).isSameAs(x);
+        try (var ignored = Autograd.record()) {
+            assertThat(id.call(x)).isSameAs(x);
+        }
+        assertThat(id.cacheStats().misses()).isZero();
+    }
+
+    @Test
     void optionsAreValidatedWhenBuilt() {
         assertThatThrownBy(() -> HybridizeOptions.builder().staticShape(true).build())
                 .isInstanceOf(KilnException.class).hasMessageContaining("staticShape requires staticAlloc");
