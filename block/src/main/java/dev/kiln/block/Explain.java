@@ -10,6 +10,7 @@ import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
 import dev.kiln.hybrid.GraphCache;
 import dev.kiln.hybrid.HybridizeOptions;
+import dev.kiln.hybrid.InputSignature;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
 
@@ -41,15 +42,14 @@ final class Explain {
                 .append("cache: ").append(st.size()).append(" of ").append(st.capacity()).append(" graphs, ")
                 .append(st.hits()).append(" hits, ").append(st.misses()).append(" misses, ")
                 .append(st.evictions()).append(" evictions\n");
-        List<CompiledGraph> graphs = h.cache().graphs();
+        List<Map.Entry<InputSignature, CompiledGraph>> graphs = h.cache().entries();
         if (graphs.isEmpty()) {
             return sb.append("no graph compiled yet: call the block once\n").toString();
         }
-        var signatures = h.cache().signatures();
-        for (int k = 0; k < graphs.size(); k++) {
-            CompiledGraph g = graphs.get(k);
+        for (Map.Entry<InputSignature, CompiledGraph> entry : graphs) {
+            CompiledGraph g = entry.getValue();
             CompileRequest r = g.request();
-            sb.append("\n== signature ").append(signatures.get(k)).append(" ==\n");
+            sb.append("\n== signature ").append(entry.getKey()).append(" ==\n");
             sb.append("-- as traced --\n").append(GraphText.format(r.graph(), notes(r.graph(), r)));
             sb.append("-- as compiled (").append(o.backend()).append(r.needsGradients() ? ", forward and backward"
                     : ", forward").append(") --\n");

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -114,14 +115,11 @@ public final class GraphCache {
         return "new signature: " + sig.differenceFrom(nearest);
     }
 
-    /** The cached graphs, least recently used first. */
-    public synchronized List<CompiledGraph> graphs() {
-        return new ArrayList<>(graphs.values());
-    }
-
-    /** The cached signatures, least recently used first. */
-    public synchronized List<InputSignature> signatures() {
-        return new ArrayList<>(graphs.keySet());
+    /** One snapshot of the cached signatures and their graphs, least recently used first. */
+    public synchronized List<Map.Entry<InputSignature, CompiledGraph>> entries() {
+        List<Map.Entry<InputSignature, CompiledGraph>> out = new ArrayList<>(graphs.size());
+        graphs.forEach((k, v) -> out.add(Map.entry(k, v)));
+        return out;
     }
 
     /** Counts so far and the reason of the last miss. */
