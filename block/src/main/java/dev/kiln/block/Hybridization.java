@@ -62,7 +62,8 @@ final class Hybridization {
      * {@code dataIndex[k]}, otherwise {@code params[k]}; and the taps among its outputs.
      */
     record Traced(CachedGraph graph, int[] dataIndex, Parameter[] params, List<GraphTaps.HookTap> hookTaps,
-                  List<GraphTaps.ValueTap> valueTaps, Map<String, NodeOrigin> origins, int[] passThrough) {
+                  List<GraphTaps.ValueTap> valueTaps, Map<String, NodeOrigin> origins, int[] passThrough,
+                  java.util.concurrent.atomic.AtomicBoolean parametersReady) {
     }
 
     Hybridization(HybridBlock block, HybridizeOptions options) {
@@ -107,11 +108,14 @@ final class Hybridization {
             }
         }
         NDArray[] args = new NDArray[t.dataIndex.length];
-        for (Parameter p : t.params) {
-            if (p != null && p.isDeferred()) {
-                block.completeDeferred(inputs);
-                break;
+        if (!t.parametersReady.get()) { // once every parameter the graph reads is materialised, calls skip this
+            for (Parameter p : t.params) {
+                if (p != null && p.isDeferred()) {
+                    block.completeDeferred(inputs);
+                    break;
+                }
             }
+            t.parametersReady.set(true);
         }
         for (int k = 0; k < args.length; k++) {
             int d = t.dataIndex[k];
@@ -191,7 +195,8 @@ final class Hybridization {
         int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
         CachedGraph cg = new CachedGraph(path, graph, names, present, traced.numOutputs(), options, cache);
         return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps(),
-                block.traceOrigins(), passThrough(graph, dataIndex, tapped));
+                block.traceOrigins(), passThrough(graph, dataIndex, tapped),
+                new java.util.concurrent.atomic.AtomicBoolean());
     }
 
     /**
