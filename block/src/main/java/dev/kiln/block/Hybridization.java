@@ -193,7 +193,14 @@ final class Hybridization {
             sources.add(p);
         }
         int[] dataIndex = data.stream().mapToInt(Integer::intValue).toArray();
-        CachedGraph cg = new CachedGraph(path, graph, names, present, traced.numOutputs(), options, cache);
+        java.util.Set<String> parameterNames = new java.util.HashSet<>();
+        for (int k = 0; k < names.size(); k++) {
+            if (sources.get(k) != null) {
+                parameterNames.add(names.get(k));
+            }
+        }
+        CachedGraph cg = new CachedGraph(path, graph, names, parameterNames, present, traced.numOutputs(), options,
+                cache);
         return new Traced(cg, dataIndex, sources.toArray(new Parameter[0]), tapped.hookTaps(), tapped.valueTaps(),
                 block.traceOrigins(), passThrough(graph, dataIndex, tapped),
                 new java.util.concurrent.atomic.AtomicBoolean());

@@ -25,12 +25,22 @@ import java.util.Set;
  * @param staticShapes  whether every call has exactly these shapes
  * @param staticAlloc   whether buffers may be allocated once and reused across calls
  * @param numHeads      how many leading outputs are the graph's results, which backward receives gradients for
+ * @param parameters    the inputs whose values persist across calls (block parameters and auxiliary states): in
+ *                      inference a backend may compute what depends only on them once and reuse it while the same
+ *                      arrays arrive unchanged ({@link dev.kiln.compiler.stage.ParameterStage})
  */
 public record CompileRequest(Graph graph, List<String> inputs, List<Shape> shapes, List<DType> dtypes,
                              boolean training, List<String> gradients, boolean staticShapes, boolean staticAlloc,
-                             int numHeads) {
+                             int numHeads, Set<String> parameters) {
+
+    /** A request with no inputs marked as parameters: every input may change between calls. */
+    public CompileRequest(Graph graph, List<String> inputs, List<Shape> shapes, List<DType> dtypes, boolean training,
+                          List<String> gradients, boolean staticShapes, boolean staticAlloc, int numHeads) {
+        this(graph, inputs, shapes, dtypes, training, gradients, staticShapes, staticAlloc, numHeads, Set.of());
+    }
 
     public CompileRequest {
+        parameters = Set.copyOf(parameters);
         inputs = List.copyOf(inputs);
         shapes = List.copyOf(shapes);
         dtypes = List.copyOf(dtypes);
@@ -55,6 +65,17 @@ public record CompileRequest(Graph graph, List<String> inputs, List<Shape> shape
             throw new KilnException("compile request: gradients requested for " + gradients
                     + ", which are not all inputs " + inputs);
         }
+        if (!new HashSet<>(inputs).containsAll(parameters)) {
+            throw new KilnException("compile request: parameters " + new java.util.TreeSet<>(parameters)
+                    + " are not all inputs " + inputs);
+        }
+    }
+
+    /** This request for another graph over other inputs, with the same mode and options. */
+    public CompileRequest withGraph(Graph newGraph, List<String> newInputs, List<Shape> newShapes,
+                                    List<DType> newDtypes, Set<String> newParameters) {
+        return new CompileRequest(newGraph, newInputs, newShapes, newDtypes, training, gradients, staticShapes,
+                staticAlloc, numHeads, newParameters);
     }
 
     /** True when backward must be available. */

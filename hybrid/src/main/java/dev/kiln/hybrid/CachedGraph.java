@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One traced graph of a hybridized block and the way it runs (MXNet's {@code CachedOp}): each call finds or
@@ -34,6 +35,7 @@ public final class CachedGraph {
     private final Backend backend;
     private final int numOps;
     private final int numHeads;
+    private final Set<String> parameters;
     /**
      * The signature of the last call that went through the cache: a call that matches it (checked without
      * allocating) asks the cache for that very key instead of building a new one. Immutable, published through a
@@ -48,6 +50,17 @@ public final class CachedGraph {
      */
     public CachedGraph(String owner, Graph graph, List<String> arguments, boolean[] present, int numHeads,
                        HybridizeOptions options, GraphCache cache) {
+        this(owner, graph, arguments, Set.of(), present, numHeads, options, cache);
+    }
+
+    /**
+     * As above, with the arguments that are the block's parameters and auxiliary states named in {@code parameters}:
+     * their arrays persist across calls, so inference may compute what depends only on them once
+     * ({@link CompileRequest#parameters()}).
+     */
+    public CachedGraph(String owner, Graph graph, List<String> arguments, Set<String> parameters, boolean[] present,
+                       int numHeads, HybridizeOptions options, GraphCache cache) {
+        this.parameters = Set.copyOf(parameters);
         this.owner = owner;
         this.numHeads = numHeads;
         this.graph = graph;
@@ -96,7 +109,7 @@ public final class CachedGraph {
         if (compiled == null) {
             InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
             compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments, sig.shapes(),
-                    sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc(), numHeads)));
+                    sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc(), numHeads, parameters)));
             last = sig;
         }
         if (grads == null) {

@@ -8,6 +8,7 @@ import dev.kiln.KilnException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A dense, row-major n-dimensional array: a {@link Shape}, a {@link DType}, a {@link Device} and a backing Java array.
@@ -19,13 +20,20 @@ public final class NDArray {
     private final DType dtype;
     private final Device device;
     private final Object data;
+    /** Counts writes through this array's mutating methods; shared with its views, which share the contents. */
+    private final AtomicLong mutations;
     private TapeEntry autogradEntry;
 
     private NDArray(Shape shape, DType dtype, Device device, Object data) {
+        this(shape, dtype, device, data, new AtomicLong());
+    }
+
+    private NDArray(Shape shape, DType dtype, Device device, Object data, AtomicLong mutations) {
         this.shape = shape;
         this.dtype = dtype;
         this.device = device;
         this.data = data;
+        this.mutations = mutations;
     }
 
     /**
@@ -128,7 +136,10 @@ public final class NDArray {
 
     /**
      * The live backing array (see {@link Storage} for its type per dtype). Kernels read and write it directly;
-     * writing changes this array and every view of it.
+     * writing changes this array and every view of it. Writes through this array are not counted by
+     * {@link #mutationCount()}: code that changes a value other code may have cached (a parameter a hybridized block
+     * reads in inference) must write through {@link #copyTo(NDArray)}, {@link #fill}, {@link #setDouble} or the
+     * {@code *InPlace} methods, or call {@link #markMutated()} after writing.
      */
     public Object data() {
         return data;
@@ -159,6 +170,23 @@ public final class NDArray {
     /** Writes element {@code flat}, rounding {@code value} to this dtype. */
     public void setDouble(int flat, double value) {
         Storage.set(dtype, data, flat, value);
+        mutations.incrementAndGet();
+    }
+
+    /**
+     * How many times the contents were written through this array's mutating methods ({@link #fill},
+     * {@link #setDouble}, {@link #copyTo(NDArray)} into it, the {@code *InPlace} methods, {@code Ops.into}) or
+     * {@link #markMutated()}, on this array or any view of its contents ({@link #reshape}, {@link #detach}). Compiled
+     * inference graphs compare it to reuse values computed from parameters. Writes through {@link #data()} are not
+     * counted; two arrays {@link #wrap}ping the same Java array count separately.
+     */
+    public long mutationCount() {
+        return mutations.get();
+    }
+
+    /** Records that the contents changed by a write {@link #mutationCount()} cannot see (through {@link #data()}). */
+    public void markMutated() {
+        mutations.incrementAndGet();
     }
 
     /** Row-major flat index of an n-d index, bounds-checked. */
@@ -189,6 +217,7 @@ public final class NDArray {
                 }
             }
         }
+        mutations.incrementAndGet();
         return this;
     }
 
@@ -287,6 +316,7 @@ public final class NDArray {
             Object converted = Storage.convert(dtype, data, target.dtype);
             System.arraycopy(converted, 0, target.data, 0, size());
         }
+        target.mutations.incrementAndGet();
         return target;
     }
 
@@ -330,7 +360,7 @@ public final class NDArray {
         if (newShape.sizeLong() != shape.sizeLong()) {
             throw new KilnException("reshape: cannot view " + shape + " as " + newShape);
         }
-        NDArray view = new NDArray(newShape, dtype, device, data);
+        NDArray view = new NDArray(newShape, dtype, device, data, mutations);
         return Tape.recordUnary("Reshape", Map.of("shape", newShape.dims()), this, view);
     }
 
@@ -383,7 +413,7 @@ public final class NDArray {
 
     /** The same contents with no autograd history: gradients do not flow back through the result. */
     public NDArray detach() {
-        return new NDArray(shape, dtype, device, data);
+        return new NDArray(shape, dtype, device, data, mutations);
     }
 
     /** Autograd's note on this array (internal to autograd; {@code null} if untracked). */

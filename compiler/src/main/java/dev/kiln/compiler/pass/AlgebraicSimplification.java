@@ -14,30 +14,48 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code simplify}: applies the rule table of {@link SimplificationRules} (identities such as {@code x * 1},
- * {@code _copy}, same-dtype casts, reshape and transpose chains) node by node, the first matching rule of a node's op
- * winning, and sweeps again while a sweep changed something (a rewrite may enable another), up to
- * {@value #MAX_SWEEPS} sweeps. A node that would disappear into a variable, a constant or another output while it is
- * itself a graph output stays, and so does one whose hidden outputs something reads.
+ * A pass driven by a rule table. As {@code simplify} it applies {@link SimplificationRules} (identities such as
+ * {@code x * 1}, {@code _copy}, same-dtype casts, reshape and transpose chains); as {@code fold-batchnorm} and
+ * {@code fold-scale} the inference-only tables of {@link FoldingRules}. Rules apply node by node, the first matching
+ * rule of a node's op winning, and the pass sweeps again while a sweep changed something (a rewrite may enable
+ * another), up to {@value #MAX_SWEEPS} sweeps. A node that would disappear into a variable, a constant or another
+ * output while it is itself a graph output stays, and so does one whose hidden outputs something reads. Tables whose
+ * rules add helper nodes leave the nodes they bypass unread; the pass then drops them ({@link DeadCodeElimination}).
  */
 final class AlgebraicSimplification implements Pass {
     static final int MAX_SWEEPS = 4;
 
+    private final String name;
+    private final boolean inferenceOnly;
     private final Map<String, List<Rule>> rulesByOp = new HashMap<>();
 
+    /** {@code simplify}: the exact rewrites of {@link SimplificationRules}, in every mode. */
     AlgebraicSimplification() {
-        for (Rule r : SimplificationRules.RULES) {
+        this("simplify", SimplificationRules.RULES, false);
+    }
+
+    /**
+     * A pass called {@code name} applying {@code rules}; with {@code inferenceOnly} it changes nothing in training or
+     * when a gradient graph will be built from the result.
+     */
+    AlgebraicSimplification(String name, List<Rule> rules, boolean inferenceOnly) {
+        this.name = name;
+        this.inferenceOnly = inferenceOnly;
+        for (Rule r : rules) {
             rulesByOp.computeIfAbsent(r.op(), k -> new ArrayList<>()).add(r);
         }
     }
 
     @Override
     public String name() {
-        return "simplify";
+        return name;
     }
 
     @Override
     public Graph apply(Graph graph, PassContext ctx) {
+        if (inferenceOnly && (ctx.training() || ctx.differentiated())) {
+            return graph;
+        }
         Graph g = graph;
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
             Graph next = sweep(g, ctx);
@@ -46,7 +64,7 @@ final class AlgebraicSimplification implements Pass {
             }
             g = next;
         }
-        return g;
+        return inferenceOnly && g != graph ? new DeadCodeElimination().apply(g, ctx) : g;
     }
 
     private Graph sweep(Graph graph, PassContext ctx) {
@@ -54,9 +72,11 @@ final class AlgebraicSimplification implements Pass {
         InferenceResult<DType> types = ctx.types(graph);
         int[][] reads = GraphRewriter.readCounts(graph);
         GraphRewriter r = new GraphRewriter(graph);
+        ParameterDependence fixed = new ParameterDependence(r::node, ctx.parameters(), ctx.training());
         boolean changed = false;
         for (int i = 0; i < graph.size(); i++) {
-            Rewrite rw = graph.node(i) instanceof OpNode op ? rewrite(graph, i, op, r, ctx, shapes, types) : null;
+            Rewrite rw = graph.node(i) instanceof OpNode op
+                    ? rewrite(new RuleMatch(graph, i, r, ctx, shapes, types, reads, fixed)) : null;
             if (rw instanceof Rewrite.Forward f && hiddenUnread(reads[i]) && r.mayForward(i, f.target())) {
                 r.forward(i, f.target());
                 changed = true;
@@ -70,13 +90,11 @@ final class AlgebraicSimplification implements Pass {
         return changed ? r.build() : graph;
     }
 
-    private Rewrite rewrite(Graph graph, int i, OpNode op, GraphRewriter r, PassContext ctx,
-                            InferenceResult<Shape> shapes, InferenceResult<DType> types) {
-        List<Rule> rules = rulesByOp.get(op.op().name());
+    private Rewrite rewrite(RuleMatch m) {
+        List<Rule> rules = rulesByOp.get(m.node().op().name());
         if (rules == null) {
             return null;
         }
-        RuleMatch m = new RuleMatch(graph, i, r, ctx, shapes, types);
         for (Rule rule : rules) {
             Rewrite rw = rule.rewrite().apply(m);
             if (rw != null) {

@@ -7,7 +7,9 @@ import dev.kiln.graph.OpNode;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the graph a pass returns from the graph it read, visiting the source nodes in order: each is kept (its
@@ -21,6 +23,7 @@ final class GraphRewriter {
     private final List<Node> nodes = new ArrayList<>();
     private final BitSet sourceOutputNodes;
     private final BitSet outputNodes = new BitSet();
+    private Set<String> usedNames;
 
     GraphRewriter(Graph source) {
         this.source = source;
@@ -78,6 +81,34 @@ final class GraphRewriter {
         }
         map[i] = entries(nodes.size(), node.numOutputs());
         nodes.add(node);
+    }
+
+    /**
+     * Appends {@code node}, whose inputs are entries of the new graph, without replacing a source node (a helper value
+     * a rewrite needs, such as a folded scale); returns the index it has in the new graph.
+     */
+    int add(Node node) {
+        nodes.add(node);
+        return nodes.size() - 1;
+    }
+
+    /** {@code base}, or {@code base} with a number appended, such that no source or added node has that name. */
+    String freshName(String base) {
+        if (usedNames == null) {
+            usedNames = new HashSet<>();
+            for (Node n : source.nodes()) {
+                usedNames.add(n.name());
+            }
+            for (Node n : nodes) {
+                usedNames.add(n.name());
+            }
+        }
+        String name = base;
+        for (int k = 1; usedNames.contains(name); k++) {
+            name = base + k;
+        }
+        usedNames.add(name);
+        return name;
     }
 
     /**

@@ -10,11 +10,14 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What passes know besides the graph: the shapes and dtypes of its variables (those of the compiling call), the mode,
@@ -32,6 +35,7 @@ public final class PassContext {
     private final boolean differentiated;
     private final boolean staticShapes;
     private final Map<String, NDArray> constants;
+    private final Set<String> parameters;
     private Graph shapesOf;
     private InferenceResult<Shape> shapeResult;
     private Graph typesOf;
@@ -50,6 +54,7 @@ public final class PassContext {
         this.differentiated = b.differentiated;
         this.staticShapes = b.staticShapes;
         this.constants = Collections.unmodifiableMap(new LinkedHashMap<>(b.constants));
+        this.parameters = Set.copyOf(b.parameters);
     }
 
     public static Builder builder() {
@@ -62,7 +67,7 @@ public final class PassContext {
      */
     public static PassContext of(CompileRequest request) {
         Builder b = builder().training(request.training()).differentiated(request.needsGradients())
-                .staticShapes(request.staticShapes());
+                .staticShapes(request.staticShapes()).parameters(request.parameters());
         List<String> names = request.inputs();
         for (int k = 0; k < names.size(); k++) {
             b.shape(names.get(k), request.shapes().get(k)).dtype(names.get(k), request.dtypes().get(k));
@@ -81,6 +86,7 @@ public final class PassContext {
         b.dtypes.putAll(dtypes);
         b.dtypes.putAll(moreTypes);
         b.constants.putAll(constants);
+        b.parameters.addAll(parameters);
         return b.build();
     }
 
@@ -115,6 +121,15 @@ public final class PassContext {
     /** Values of variables that are constant for every run of the result, by name. */
     public Map<String, NDArray> constants() {
         return constants;
+    }
+
+    /**
+     * Variables whose values persist across runs though they may change between them (block parameters and auxiliary
+     * states, {@link CompileRequest#parameters()}): inference-time folding may move arithmetic onto them, which the
+     * parameter stage then computes once per change.
+     */
+    public Set<String> parameters() {
+        return parameters;
     }
 
     /**
@@ -155,6 +170,7 @@ public final class PassContext {
         private final Map<String, Shape> shapes = new HashMap<>();
         private final Map<String, DType> dtypes = new HashMap<>();
         private final Map<String, NDArray> constants = new LinkedHashMap<>();
+        private final Set<String> parameters = new HashSet<>();
         private boolean training;
         private boolean differentiated;
         private boolean staticShapes;
@@ -190,6 +206,12 @@ public final class PassContext {
 
         public Builder constants(Map<String, NDArray> byName) {
             constants.putAll(byName);
+            return this;
+        }
+
+        /** These variables are parameters: their values persist across runs ({@link PassContext#parameters()}). */
+        public Builder parameters(Collection<String> names) {
+            parameters.addAll(names);
             return this;
         }
 

@@ -33,7 +33,9 @@ public final class PassPipeline {
 
     private static final System.Logger LOG = System.getLogger(PassPipeline.class.getName());
     private static final Map<String, Pass> KNOWN = known(new DeadCodeElimination(),
-            new CommonSubexpressionElimination(), new ConstantFolding(), new AlgebraicSimplification());
+            new CommonSubexpressionElimination(), new ConstantFolding(), new AlgebraicSimplification(),
+            new AlgebraicSimplification("fold-batchnorm", FoldingRules.BATCH_NORM, true),
+            new AlgebraicSimplification("fold-scale", FoldingRules.SCALE_BIAS, true));
 
     private final String name;
     private final List<Pass> passes;
@@ -57,12 +59,13 @@ public final class PassPipeline {
 
     /**
      * The default order: drop dead code, fold constants, simplify, merge common subexpressions, then drop what
-     * simplification and merging left unread. The passes are the same in both modes and read the mode from the
-     * context (Dropout is random only in training, BatchNorm has side effects only in training); inference-only passes
-     * join the inference list.
+     * simplification and merging left unread. The passes read the mode from the context (Dropout is random only in
+     * training, BatchNorm has side effects only in training); inference adds the folding of BatchNorm and of scale and
+     * bias chains into the layers before them ({@code fold-batchnorm}, {@code fold-scale}) after {@code simplify}.
      */
     public static PassPipeline standard(boolean training) {
-        return of(training ? "standard-training" : "standard-inference", "dce", "fold", "simplify", "cse", "dce");
+        return training ? of("standard-training", "dce", "fold", "simplify", "cse", "dce")
+                : of("standard-inference", "dce", "fold", "simplify", "fold-batchnorm", "fold-scale", "cse", "dce");
     }
 
     /** A pipeline of the built-in passes with these names ({@link #knownPasses}), in this order. */

@@ -8,6 +8,8 @@ import dev.kiln.graph.infer.InferenceResult;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.IntTuple;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpRegistry;
 
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,15 @@ final class RuleMatch {
     private final PassContext ctx;
     private final InferenceResult<Shape> shapes;
     private final InferenceResult<DType> types;
+    private final Graph source;
+    private final int[][] reads;
+    private final ParameterDependence fixed;
 
     RuleMatch(Graph source, int index, GraphRewriter rewriter, PassContext ctx, InferenceResult<Shape> shapes,
-              InferenceResult<DType> types) {
+              InferenceResult<DType> types, int[][] reads, ParameterDependence fixed) {
+        this.source = source;
+        this.reads = reads;
+        this.fixed = fixed;
         this.index = index;
         this.node = (OpNode) source.node(index);
         this.rewriter = rewriter;
@@ -110,6 +118,63 @@ final class RuleMatch {
     /** The node reading {@code input} instead, its attributes unchanged. */
     Rewrite rewired(Entry input) {
         return new Rewrite.Replace(node.withInputs(List.of(input)));
+    }
+
+    /** How many readers (nodes and graph outputs) the value of input {@code k} has in the source graph. */
+    int readers(int k) {
+        Entry e = node.inputs().get(k);
+        return reads[e.node()][e.output()];
+    }
+
+    /** True if nothing reads the node's outputs past the first. */
+    boolean hiddenUnread() {
+        for (int k = 1; k < reads[index].length; k++) {
+            if (reads[index][k] > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if {@code e}, an entry of the graph being built, depends only on parameters and constants. */
+    boolean isFixed(Entry e) {
+        return fixed.isFixed(e);
+    }
+
+    /**
+     * The shape of input {@code j} of the source node producing input {@code k} (rewrites keep the shapes of the
+     * inputs they keep), or {@code null} if unknown.
+     */
+    Shape producerInputShape(int k, int j) {
+        Node p = source.node(node.inputs().get(k).node());
+        return j < p.inputs().size() ? shapes.entry(p.inputs().get(j)) : null;
+    }
+
+    /** The dtype of input {@code j} of the source node producing input {@code k}, or {@code null}. */
+    DType producerInputType(int k, int j) {
+        Node p = source.node(node.inputs().get(k).node());
+        return j < p.inputs().size() ? types.entry(p.inputs().get(j)) : null;
+    }
+
+    /**
+     * Adds a helper node applying {@code op} to {@code inputs} (entries of the graph being built) under a fresh name
+     * made of this node's and {@code suffix}, carrying this node's annotations; returns its output 0.
+     */
+    Entry emit(String suffix, String op, Map<String, ?> attrs, Entry... inputs) {
+        OpDef def = OpRegistry.global().get(op);
+        return emitNode(new OpNode(rewriter.freshName(node.name() + "_" + suffix), def, def.attrs(attrs),
+                List.of(inputs), node.attrs()));
+    }
+
+    /** The node replaced, under its name and annotations, by {@code op} applied to {@code inputs}. */
+    Rewrite replacedBy(String op, Map<String, ?> attrs, Entry... inputs) {
+        OpDef def = OpRegistry.global().get(op);
+        return new Rewrite.Replace(new OpNode(node.name(), def, def.attrs(attrs), List.of(inputs), node.attrs()));
+    }
+
+    /** Adds {@code n} (inputs in the graph being built) to the graph being built; returns its output 0. */
+    Entry emitNode(OpNode n) {
+        return new Entry(rewriter.add(n), 0);
     }
 
     /** {@code t} as an int array. */
