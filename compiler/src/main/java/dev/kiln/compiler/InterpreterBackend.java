@@ -1,6 +1,7 @@
 package dev.kiln.compiler;
 
 import dev.kiln.compiler.pass.PassScope;
+import dev.kiln.compiler.stage.ParameterStage;
 
 /**
  * The reference backend: runs the graph node by node with each op's kernel ({@link dev.kiln.graph.Interpreter}),
@@ -37,9 +38,16 @@ public final class InterpreterBackend implements Backend {
         return passes;
     }
 
+    /**
+     * With passes, inference requests run behind a parameter stage ({@link ParameterStage}); the reference
+     * ({@link PassScope#NONE}) runs the graph as traced.
+     */
     @Override
     public CompiledGraph compile(CompileRequest request) {
-        return new InterpretedGraph(request, passes, null);
+        if (passes == PassScope.NONE) {
+            return new InterpretedGraph(request, passes, null);
+        }
+        return ParameterStage.compile(request, r -> new InterpretedGraph(r, passes, null));
     }
 
     /**

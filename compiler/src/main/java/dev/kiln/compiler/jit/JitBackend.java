@@ -8,6 +8,7 @@ import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.GraphLowering;
 import dev.kiln.compiler.InterpreterBackend;
 import dev.kiln.compiler.pass.PassScope;
+import dev.kiln.compiler.stage.ParameterStage;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
@@ -32,7 +33,7 @@ public final class JitBackend implements Backend {
 
     @Override
     public CompiledGraph compile(CompileRequest request) {
-        return InterpreterBackend.interpret(request, PassScope.FULL, JitBackend::lower);
+        return ParameterStage.compile(request, r -> InterpreterBackend.interpret(r, PassScope.FULL, JitBackend::lower));
     }
 
     /**
