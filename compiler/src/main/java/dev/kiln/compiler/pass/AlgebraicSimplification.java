@@ -20,10 +20,12 @@ import java.util.Map;
  * rule of a node's op winning, and the pass sweeps again while a sweep changed something (a rewrite may enable
  * another), up to {@value #MAX_SWEEPS} sweeps. A node that would disappear into a variable, a constant or another
  * output while it is itself a graph output stays, and so does one whose hidden outputs something reads. Tables whose
- * rules add helper nodes leave the nodes they bypass unread; the pass then drops them ({@link DeadCodeElimination}).
+ * rules add helper nodes leave the nodes they bypass unread; the pass drops them after each sweep
+ * ({@link DeadCodeElimination}).
  */
 final class AlgebraicSimplification implements Pass {
     static final int MAX_SWEEPS = 4;
+    private static final Pass DCE = new DeadCodeElimination();
 
     private final String name;
     private final boolean inferenceOnly;
@@ -62,9 +64,9 @@ final class AlgebraicSimplification implements Pass {
             if (next == g) {
                 break;
             }
-            g = next;
+            g = inferenceOnly ? DCE.apply(next, ctx) : next; // bypassed producers go, so they count no readers
         }
-        return inferenceOnly && g != graph ? new DeadCodeElimination().apply(g, ctx) : g;
+        return g;
     }
 
     private Graph sweep(Graph graph, PassContext ctx) {
