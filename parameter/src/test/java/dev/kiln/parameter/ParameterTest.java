@@ -233,4 +233,19 @@ class ParameterTest {
                 .hasToString("Parameter dense0_weight (shape=(10, 0), dtype=float32)");
         assertThat(new Parameter("w")).hasToString("Parameter w (shape=None, dtype=float32)");
     }
+
+    @Test
+    void setDataWritesTheSameArrayAndCountsAsAMutationWhileForcedReinitialisationReplacesIt() {
+        Parameter p = new Parameter("w", ParameterSpec.of().shape(2));
+        p.initialize(new Constant(1.0));
+        NDArray data = p.data();
+        long before = data.mutationCount();
+
+        p.setData(NDArray.from(new float[] {3, 4}));
+        assertThat(p.data()).isSameAs(data);
+        assertThat(data.mutationCount()).isGreaterThan(before);
+
+        p.initialize(new Constant(2.0), List.of(Device.cpu()), false, true);
+        assertThat(p.data()).isNotSameAs(data);
+    }
 }
