@@ -23,7 +23,9 @@ import java.util.Map;
  * The {@code jit} backend: fuses elementwise chains of the forward graph and, for training, of its gradient graph
  * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}) and runs the
  * graph node by node as the interpreter does, fused nodes calling their generated loops across Kiln's threads.
- * Results equal the interpreter's bit for bit.
+ * Results equal the interpreter's bit for bit, except that inference requests naming parameters fold BatchNorm and
+ * scale chains into the layers before them and compute parameter-only values once
+ * ({@link ParameterStage}), which agrees within float tolerance.
  */
 public final class JitBackend implements Backend {
     @Override

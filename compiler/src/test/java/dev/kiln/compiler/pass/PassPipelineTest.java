@@ -38,6 +38,8 @@ class PassPipelineTest {
         assertThat(PassPipeline.standard(true).passNames()).containsExactly("dce", "fold", "simplify", "cse", "dce");
         assertThat(PassPipeline.standard(true).name()).isEqualTo("standard-training");
         assertThat(PassPipeline.standard(false).name()).isEqualTo("standard-inference");
+        assertThat(PassPipeline.standard(false).passNames()).containsExactly("dce", "fold", "simplify",
+                "fold-batchnorm", "fold-scale", "cse", "dce");
     }
 
     @Test
@@ -64,7 +66,8 @@ class PassPipelineTest {
         PassPipeline.Result result = PassPipeline.standard(false).run(g, context("x", Shape.of(2, 3)).build());
 
         List<PassRecord> records = result.records();
-        assertThat(records).extracting(PassRecord::pass).containsExactly("dce", "fold", "simplify", "cse", "dce");
+        assertThat(records).extracting(PassRecord::pass).containsExactly("dce", "fold", "simplify", "fold-batchnorm",
+                "fold-scale", "cse", "dce");
         assertThat(records.getFirst().nodesBefore()).isEqualTo(g.size());
         for (int k = 1; k < records.size(); k++) {
             assertThat(records.get(k).nodesBefore()).isEqualTo(records.get(k - 1).nodesAfter());
@@ -93,9 +96,10 @@ class PassPipelineTest {
 
         PassPipeline.standard(false).printAfterAll(printed::add).run(messy(), context("x", Shape.of(2, 3)).build());
 
-        assertThat(printed).hasSize(5);
+        assertThat(printed).hasSize(7);
         assertThat(printed.get(0)).startsWith("graph after pass 'dce'");
-        assertThat(printed.get(4)).startsWith("graph after pass 'dce'");
+        assertThat(printed.get(3)).startsWith("graph after pass 'fold-batchnorm'");
+        assertThat(printed.get(6)).startsWith("graph after pass 'dce'");
     }
 
     @Test
@@ -103,7 +107,7 @@ class PassPipelineTest {
         assertThatThrownBy(() -> PassPipeline.of("mine", "dce", "licm"))
                 .isInstanceOf(KilnException.class)
                 .hasMessageContaining("unknown compiler pass 'licm'")
-                .hasMessageContaining("[dce, cse, fold, simplify]");
+                .hasMessageContaining("[dce, cse, fold, simplify, fold-batchnorm, fold-scale]");
         assertThatThrownBy(() -> PassPipeline.of("mine", "dce").printAfter(s -> { }, "cse"))
                 .isInstanceOf(KilnException.class)
                 .hasMessageContaining("pipeline 'mine' has no pass 'cse'").hasMessageContaining("[dce]");
@@ -138,7 +142,7 @@ class PassPipelineTest {
             System.setProperty(PassPipeline.PRINT_AFTER_PROPERTY, "fold,cse2");
             assertThatThrownBy(() -> PassPipeline.standard(false).run(messy(), context().build()))
                     .isInstanceOf(KilnException.class).hasMessageContaining("unknown pass 'cse2'")
-                    .hasMessageContaining("[cse, dce, fold, simplify]");
+                    .hasMessageContaining("[cse, dce, fold, fold-batchnorm, fold-scale, simplify]");
         } finally {
             System.clearProperty(PassPipeline.PRINT_AFTER_PROPERTY);
             jul.removeHandler(handler);
