@@ -54,6 +54,9 @@ class InferenceFoldingTest {
         NDArray hybrid = net.call(x);
         assertThat(hybrid).isCloseTo(eager, RTOL, ATOL);
         assertThat(net.explain()).contains("rsqrt");
+        assertThat(net.hybridization().cache().entries().getFirst().getValue().request().parameters())
+                .containsExactlyInAnyOrder(conv.weight().name(), conv.bias().name(), bn.gamma().name(),
+                        bn.beta().name(), bn.runningMean().name(), bn.runningVar().name());
 
         Parameter mean = bn.runningMean();
         mean.setData(uniform(Shape.of(4), -1, 1, 6));

@@ -125,4 +125,17 @@ class CachedGraphTest {
         assertThat(HybridizeOptions.defaults().inlineLimit()).isEqualTo(2);
         assertThat(HybridizeOptions.defaults().toBuilder().cacheSize(3).build().cacheSize()).isEqualTo(3);
     }
+
+    @Test
+    void theCompileRequestNamesTheParameterArguments() {
+        GraphCache cache = new GraphCache("net0", 4);
+        CachedGraph g = new CachedGraph("net0", graph(), List.of("data", "w"), java.util.Set.of("w"),
+                new boolean[] {true}, 1, compiled(), cache);
+        g.call(new NDArray[] {Random.uniform(-1, 1, 2, 3), Random.uniform(-1, 1, 2, 3)});
+        assertThat(cache.entries().getFirst().getValue().request().parameters()).containsExactly("w");
+
+        GraphCache plain = new GraphCache("net0", 4);
+        cached(plain, compiled()).call(new NDArray[] {Random.uniform(-1, 1, 2, 3), Random.uniform(-1, 1, 2, 3)});
+        assertThat(plain.entries().getFirst().getValue().request().parameters()).isEmpty();
+    }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A dense, row-major n-dimensional array: a {@link Shape}, a {@link DType}, a {@link Device} and a backing Java array.
  * Shape, dtype and device never change; the contents may (in-place updates, {@link #copyTo(NDArray)}), which is what
  * optimizers and parameters need. {@link #reshape(Shape)} returns a view sharing the contents, as MXNet's does.
+ * Writes through the public mutating methods are counted ({@link #mutationCount()}), so that values computed from an
+ * array (a compiled graph's folded parameters) can be reused until it changes; writes through {@link #data()} are not.
  */
 public final class NDArray {
     private final Shape shape;
