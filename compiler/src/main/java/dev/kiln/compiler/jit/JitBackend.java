@@ -44,11 +44,14 @@ public final class JitBackend implements Backend {
                                        Map<String, DType> types, CompileRequest request) {
         FusionPass.Result fused;
         try {
-            fused = FusionPass.apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+            EpilogueFusion.Result epilogues = EpilogueFusion.lower(graph, numForwardNodes, shapes, types, request);
+            fused = FusionPass.apply(epilogues.graph(), epilogues.numForwardNodes(), shapes, types,
+                    request.staticShapes());
         } catch (KilnException inferenceFailed) {
             return new GraphLowering.Lowered(graph, numForwardNodes);
         }
-        return new GraphLowering.Lowered(withKernels(fused.graph()), fused.numForwardNodes());
+        return new GraphLowering.Lowered(withKernels(EpilogueFusion.withKernels(fused.graph())),
+                fused.numForwardNodes());
     }
 
     /** {@code graph} with every {@link FusedElementwiseOp} computed by its generated kernel. */
