@@ -256,7 +256,7 @@ public final class EpilogueFusion {
             valueOf.put(c.base(), 0);
             for (int m : steps) {
                 for (Entry e : graph.node(m).inputs()) {
-                    if (!valueOf.containsKey(e.node())) {
+                    if (e.node() != c.base() && !steps.contains(e.node())) {
                         operands.putIfAbsent(e, operands.size());
                     }
                 }
