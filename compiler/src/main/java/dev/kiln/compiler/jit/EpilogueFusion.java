@@ -76,20 +76,6 @@ public final class EpilogueFusion {
         return apply(graph, numForwardNodes, shapes, types, request.staticShapes());
     }
 
-    /** {@code graph} with every {@link FusedEpilogueOp} running its generated epilogue kernel. */
-    static Graph withKernels(Graph graph) {
-        List<Node> nodes = new ArrayList<>(graph.size());
-        for (Node n : graph.nodes()) {
-            if (n instanceof OpNode op && op.op() instanceof FusedEpilogueOp f) {
-                FusedEpilogueOp jit = f.withKernel(JitKernels.kernel(f.expression()));
-                nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
-            } else {
-                nodes.add(n);
-            }
-        }
-        return new Graph(nodes, graph.outputs());
-    }
-
     /** One chain: the base node, its epilogue nodes in order, and what it reads from outside. */
     private record Chain(int base, List<Integer> steps, int axis) {
         int last() {

@@ -98,7 +98,7 @@ class EpilogueFusionTest {
         Map<String, NDArray> in = inputs(new Random(seed), shapes, t);
         List<NDArray> expected = Interpreter.eval(g, in);
         assertSameBits(Interpreter.eval(fused, in), expected, "reference epilogue\n" + GraphText.format(fused));
-        assertSameBits(Interpreter.eval(EpilogueFusion.withKernels(fused), in), expected, "generated epilogue");
+        assertSameBits(Interpreter.eval(JitBackend.withKernels(fused), in), expected, "generated epilogue");
         return fused;
     }
 
@@ -241,7 +241,7 @@ class EpilogueFusionTest {
                 && o.op() instanceof FusedEpilogueOp).map(n -> ((OpNode) n).op()).findFirst().orElseThrow();
         assertThat(op.outputNames(op.defaultAttrs())).as("sigmoid's output feeds its gradient").contains("s");
         Map<String, NDArray> in = inputs(new Random(40), shapes, DType.FLOAT32);
-        assertSameBits(Interpreter.eval(EpilogueFusion.withKernels(f), in), Interpreter.eval(g, in),
+        assertSameBits(Interpreter.eval(JitBackend.withKernels(f), in), Interpreter.eval(g, in),
                 "gradient graph");
     }
 
