@@ -118,7 +118,7 @@ public final class EpilogueFusion {
             Map<Integer, Chain> byLast = new HashMap<>();
             BitSet removed = new BitSet();
             for (int i = 0; i < numForwardNodes; i++) {
-                Chain c = chainFrom(i);
+                Chain c = chainFrom(i, removed);
                 if (c != null) {
                     byLast.put(c.last(), c);
                     removed.set(c.base());
@@ -149,8 +149,11 @@ public final class EpilogueFusion {
             return new Result(new Graph(nodes, remapped(graph.outputs(), remap)), forward, byLast.size());
         }
 
-        /** The chain with base node {@code i}, or null if {@code i} is no FullyConnected/Convolution with one. */
-        private Chain chainFrom(int i) {
+        /**
+         * The chain with base node {@code i}, or null if {@code i} is no FullyConnected/Convolution with one. A node
+         * another chain has {@code claimed} ends it (two products added, say: the first one's chain takes the sum).
+         */
+        private Chain chainFrom(int i, BitSet claimed) {
             if (!(graph.node(i) instanceof OpNode op) || !(op.op() instanceof EpilogueOp e) || op.numOutputs() != 1) {
                 return null;
             }
@@ -165,7 +168,7 @@ public final class EpilogueFusion {
             int cur = i;
             while (steps.size() < MAX_STEPS) {
                 Integer next = soleForwardReader(cur);
-                if (next == null || !joins(next, cur, s, t, axis)) {
+                if (next == null || claimed.get(next) || !joins(next, cur, s, t, axis)) {
                     break;
                 }
                 steps.add(next);

@@ -219,6 +219,17 @@ class EpilogueFusionTest {
     }
 
     @Test
+    void twoProductsAddedFuseTheSumIntoTheFirstOnly() {
+        // as in a recurrent cell: i2h(x) + h2h(h), then tanh
+        Symbol sum = sym.call("elemwise_add", name("sum"), fc("i2h", 6, Symbol.var("x"), Map.of()),
+                fc("h2h", 6, Symbol.var("h"), Map.of()));
+        Symbol y = sym.call("tanh", name("t"), sum);
+        Graph fused = fuseAndCheck(y.graph(), Map.of("x", Shape.of(3, 4), "h", Shape.of(3, 6)), DType.FLOAT32, 35);
+        assertThat(ops(fused)).filteredOn(o -> o.startsWith("_kiln")).containsExactly("_kiln_fused_linear:t");
+        assertThat(ops(fused)).contains("FullyConnected:h2h");
+    }
+
+    @Test
     void aTrainingGraphFusesItsForwardPartAndKeepsWhatTheBackwardReads() {
         Symbol h = fc("fc", 6, Symbol.var("x"), Map.of());
         Symbol y = sym.call("_mul_scalar", Map.of("name", "scale", "scalar", 2.0), sym.call("sigmoid", name("s"), h));
