@@ -47,19 +47,24 @@ public final class JitBackend implements Backend {
                                        Map<String, DType> types, CompileRequest request) {
         FusionPass.Result fused;
         try {
-            fused = FusionPass.apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+            EpilogueFusion.Result epilogues = EpilogueFusion.lower(graph, numForwardNodes, shapes, types, request);
+            fused = FusionPass.apply(epilogues.graph(), epilogues.numForwardNodes(), shapes, types,
+                    request.staticShapes());
         } catch (KilnException inferenceFailed) {
             return new GraphLowering.Lowered(graph, numForwardNodes);
         }
         return new GraphLowering.Lowered(withKernels(fused.graph()), fused.numForwardNodes());
     }
 
-    /** {@code graph} with every {@link FusedElementwiseOp} computed by its generated kernel. */
+    /** {@code graph} with every {@link FusedElementwiseOp} and {@link FusedEpilogueOp} running its generated kernel. */
     static Graph withKernels(Graph graph) {
         List<Node> nodes = new ArrayList<>(graph.size());
         for (Node n : graph.nodes()) {
             if (n instanceof OpNode op && op.op() instanceof FusedElementwiseOp f) {
                 FusedElementwiseOp jit = f.withKernel(JitKernels.kernel(f.expression()));
+                nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
+            } else if (n instanceof OpNode op && op.op() instanceof FusedEpilogueOp f) {
+                FusedEpilogueOp jit = f.withKernel(JitKernels.kernel(f.expression()));
                 nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
             } else {
                 nodes.add(n);

@@ -53,11 +53,28 @@ public final class Gemm {
         GemmTeam.run(parts, true, body);
     }
 
+    /**
+     * Told that a block of C, rows {@code [rowFrom, rowTo)} and columns {@code [colFrom, colTo)} in C's own
+     * coordinates, holds its final values; called on the thread that computed it, right after, so the block is still
+     * in cache. The blocks of one product are disjoint and cover C.
+     */
+    @FunctionalInterface
+    public interface BlockDone {
+        void done(int rowFrom, int rowTo, int colFrom, int colTo);
+    }
+
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.AUTO);
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.AUTO, null);
+    }
+
+    /** {@link #sgemm} telling {@code done} about each finished block of C (the same blocks its threads compute). */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc, BlockDone done) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.AUTO, done);
     }
 
     /**
@@ -67,13 +84,20 @@ public final class Gemm {
     public static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
-        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.SCALAR);
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Path.SCALAR, null);
     }
 
     /** Double precision, same contract as {@link #sgemm}. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
                              double beta, double[] c, int cOff, int ldc) {
+        dgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /** {@link #dgemm} telling {@code done} (unless null) about each finished block of C, as {@link #sgemm} does. */
+    public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                             double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                             double beta, double[] c, int cOff, int ldc, BlockDone done) {
         check(transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb, c.length, cOff, ldc);
         if (m == 0 || n == 0) {
             return;
@@ -85,23 +109,43 @@ public final class Gemm {
                     c[row + j] = beta == 0 ? 0 : c[row + j] * beta;
                 }
             }
+            report(done, 0, m, 0, n);
             return;
         }
         int parts = (long) m * n * k >= PARALLEL_MIN_WORK ? Math.min(GemmTeam.size(), m) : 1;
-        GemmTeam.run(parts, (long) m * n * k >= WAKE_MIN_WORK, p -> DoubleGemm.rows(transA, transB,
-                (int) ((long) m * p / parts), (int) ((long) m * (p + 1) / parts), n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+        GemmTeam.run(parts, (long) m * n * k >= WAKE_MIN_WORK, p -> {
+            int i0 = (int) ((long) m * p / parts);
+            int i1 = (int) ((long) m * (p + 1) / parts);
+            DoubleGemm.rows(transA, transB, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (i0 < i1) {
+                report(done, i0, i1, 0, n);
+            }
+        });
+    }
+
+    private static void report(BlockDone done, int rowFrom, int rowTo, int colFrom, int colTo) {
+        if (done != null) {
+            done.done(rowFrom, rowTo, colFrom, colTo);
+        }
     }
 
     /** {@link #sgemm} on a chosen path; {@link Path#VECTOR} needs the Vector API (tests call it directly). */
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc, Path path) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, path, null);
+    }
+
+    private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, Path path, BlockDone done) {
         check(transA, transB, m, n, k, a.length, aOff, lda, b.length, bOff, ldb, c.length, cOff, ldc);
         if (m == 0 || n == 0) {
             return;
         }
         if (k == 0 || alpha == 0f) {
             scale(m, n, beta, c, cOff, ldc);
+            report(done, 0, m, 0, n);
             return;
         }
         FloatProblem g = new FloatProblem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
@@ -110,15 +154,19 @@ public final class Gemm {
         // less, but stores C through a column stride, so swap only when that saves at least a third of the work.
         // Both paths make the same choice so that their results stay identical.
         int nr = 4 * VectorSupport.floatLanes();
-        if (3 * paddedArea(n, m, SGEMM_MR, nr) < 2 * paddedArea(m, n, SGEMM_MR, nr)) {
+        boolean transposed = 3 * paddedArea(n, m, SGEMM_MR, nr) < 2 * paddedArea(m, n, SGEMM_MR, nr);
+        if (transposed) {
             g = g.transposed();
         }
+        // a block of the computed problem is a block of C, with rows and columns swapped when computing C^T
+        BlockDone blockDone = done == null ? null : transposed
+                ? (i0, i1, j0, j1) -> done.done(j0, j1, i0, i1) : done;
         boolean vector = path == Path.VECTOR
                 || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
         if (vector) {
-            split(g, VectorSgemm.MR, VectorSupport.floatLanes(), VectorSgemm::compute);
+            split(g, VectorSgemm.MR, VectorSupport.floatLanes(), VectorSgemm::compute, blockDone);
         } else {
-            split(g, ScalarSgemm.MR, ScalarSgemm.NR, ScalarSgemm::compute);
+            split(g, ScalarSgemm.MR, ScalarSgemm.NR, ScalarSgemm::compute, blockDone);
         }
     }
 
@@ -130,9 +178,10 @@ public final class Gemm {
      * Splits C into one block per thread, by whole register rows ({@code mr}) or column units ({@code nu}: one
      * vector on the vector path, whose narrow register blocks handle a part ending mid-panel), whichever an estimate
      * of the slowest thread's time prefers: its register rows times column units (3 cycles per depth step) plus what
-     * it packs (each thread packs all of op(B) when rows are split, all of op(A) when columns are).
+     * it packs (each thread packs all of op(B) when rows are split, all of op(A) when columns are). Each finished
+     * block is told to {@code done} (unless null) on its thread.
      */
-    private static void split(FloatProblem g, int mr, int nu, Consumer<FloatProblem> kernel) {
+    private static void split(FloatProblem g, int mr, int nu, Consumer<FloatProblem> kernel, BlockDone done) {
         int threads = (long) g.m() * g.n() * g.k() >= PARALLEL_MIN_WORK ? GemmTeam.size() : 1;
         long tilesM = (g.m() + mr - 1) / mr;
         long tilesN = (g.n() + nu - 1) / nu;
@@ -145,6 +194,7 @@ public final class Gemm {
         int parts = Math.min(threads, tiles);
         if (parts <= 1) {
             kernel.accept(g);
+            report(done, 0, g.m(), 0, g.n());
             return;
         }
         int unit = byColumns ? nu : mr;
@@ -154,6 +204,11 @@ public final class Gemm {
             int to = Math.min(extent, tiles * (p + 1) / parts * unit);
             if (from < to) {
                 kernel.accept(byColumns ? g.block(0, g.m(), from, to) : g.block(from, to, 0, g.n()));
+                if (byColumns) {
+                    report(done, 0, g.m(), from, to);
+                } else {
+                    report(done, from, to, 0, g.n());
+                }
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 
 /**
@@ -41,6 +42,16 @@ final class ConvKernels {
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
                                Window win) {
+        return convolution(x, w, bias, batch, channels, filters, groups, win, null);
+    }
+
+    /**
+     * {@link #convolution(float[], float[], float[], int, int, int, int, Window)} running {@code epilogue} (unless
+     * null) on each image of the result as soon as it is complete (bias added), split over the threads when the
+     * images themselves run one after another.
+     */
+    static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
+                               Window win, OutputEpilogue epilogue) {
         int cg = channels / groups;
         int fg = filters / groups;
         int taps = win.kernelSize();
@@ -54,6 +65,7 @@ final class ConvKernels {
                     addBias(y, n * filters * grid, bias, filters, grid);
                 }
             }
+            finish(epilogue, y, 0, y.length, true);
             return y;
         }
         boolean pointwise = win.isPointwise();
@@ -92,10 +104,28 @@ final class ConvKernels {
                     if (bias != null) {
                         addBias(y, yOff, bias, filters, grid);
                     }
+                    finish(epilogue, y, yOff, yOff + filters * grid, sequential);
                 }
             }
         });
         return y;
+    }
+
+    /** Elements an epilogue part covers at least when one image's epilogue is split over the threads. */
+    private static final int EPILOGUE_GRAIN = 1 << 13;
+
+    /** Runs {@code epilogue} (unless null) on {@code [from, to)} of {@code y}, over the threads if {@code split}. */
+    private static void finish(OutputEpilogue epilogue, Object y, int from, int to, boolean split) {
+        if (epilogue == null || from >= to) {
+            return;
+        }
+        int parts = split ? Math.min(Parallel.threads(), Math.max(1, (to - from) / EPILOGUE_GRAIN)) : 1;
+        if (parts == 1) {
+            epilogue.apply(y, from, to);
+            return;
+        }
+        Gemm.forParts(parts, part -> epilogue.apply(y, from + (int) ((long) (to - from) * part / parts),
+                from + (int) ((long) (to - from) * (part + 1) / parts)));
     }
 
     /**
@@ -140,6 +170,12 @@ final class ConvKernels {
     /** Double-precision {@link #convolution(float[], float[], float[], int, int, int, int, Window)}. */
     static double[] convolution(double[] x, double[] w, double[] bias, int batch, int channels, int filters,
                                 int groups, Window win) {
+        return convolution(x, w, bias, batch, channels, filters, groups, win, null);
+    }
+
+    /** Double-precision {@link #convolution(float[], float[], float[], int, int, int, int, Window, OutputEpilogue)}. */
+    static double[] convolution(double[] x, double[] w, double[] bias, int batch, int channels, int filters,
+                                int groups, Window win, OutputEpilogue epilogue) {
         int cg = channels / groups;
         int fg = filters / groups;
         int kk = cg * win.kernelSize();
@@ -166,6 +202,7 @@ final class ConvKernels {
                 if (bias != null) {
                     addBias(y, yOff, bias, filters, grid);
                 }
+                finish(epilogue, y, yOff, yOff + filters * grid, false);
             }
         });
         return y;

@@ -1,9 +1,14 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.EpilogueOp;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OutputEpilogue;
 import dev.kiln.op.IntTuple;
 
 import java.util.List;
@@ -14,7 +19,7 @@ import java.util.List;
  * groups. Each output axis has {@code (x + 2 * pad - dilated_kernel) / stride + 1} positions (floor division).
  * Channels-last layouts ({@code NWC}, {@code NHWC}, {@code NDHWC}) take data, weight and output channels last.
  */
-final class ConvolutionOp extends ConvOpBase {
+final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
     static final AttrSpec<Long> WORKSPACE = AttrSpec.of("workspace", AttrType.LONG, 1024L,
             "temporary workspace limit in MB (accepted for compatibility; Kiln sizes its own buffers)");
     static final AttrSpec<Boolean> NO_BIAS = AttrSpec.of("no_bias", AttrType.BOOL, false,
@@ -110,6 +115,33 @@ final class ConvolutionOp extends ConvOpBase {
         }
         return ConvKernels.convolution((float[]) x, (float[]) w, (float[]) bias, batch, channels, filters, groups,
                 win);
+    }
+
+    /** Float32 and float64 in a channels-first layout, where the kernel's result is the output as it is. */
+    @Override
+    public boolean acceptsEpilogue(Attrs attrs, DType dtype) {
+        return (dtype == DType.FLOAT32 || dtype == DType.FLOAT64) && !params(attrs).layout().channelLast();
+    }
+
+    /** The convolution with {@code epilogue} run on each output image once its bias is added. */
+    @Override
+    public NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue) {
+        ConvParams p = params(call.attrs());
+        DType t = call.outputTypes().get(0);
+        if (!acceptsEpilogue(call.attrs(), t)) {
+            throw error("an epilogue needs float32 or float64 in a channels-first layout, got " + t + " and layout "
+                    + p.layout());
+        }
+        NDArray x = call.input(0);
+        int[] xd = x.shape().dims();
+        Window win = window(call.attrs(), p, xd, call.outputShapes().get(0).dims());
+        Object bias = p.noBias() ? null : call.input(2).data();
+        Object y = t == DType.FLOAT64
+                ? ConvKernels.convolution((double[]) x.data(), (double[]) call.input(1).data(), (double[]) bias,
+                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue)
+                : ConvKernels.convolution((float[]) x.data(), (float[]) call.input(1).data(), (float[]) bias,
+                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue);
+        return call.wrapOutput(0, y);
     }
 
     /** Data gradient: the transposed convolution of {@code dy}; weight gradient: {@code dy} times im2col of data. */

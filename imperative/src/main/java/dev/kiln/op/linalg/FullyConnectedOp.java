@@ -1,15 +1,18 @@
 package dev.kiln.op.linalg;
 
+import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.OutputEpilogue;
 import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
 
@@ -23,7 +26,7 @@ import java.util.Map;
  * (num_hidden,) or (num_hidden, 1), and is absent with {@code no_bias=True}. The gradient is built from dot with
  * transpose flags, {@code Flatten}/{@code reshape_like} for flattened data and {@code sum} for the bias.
  */
-final class FullyConnectedOp extends OpDef {
+final class FullyConnectedOp extends OpDef implements EpilogueOp {
     static final AttrSpec<Integer> NUM_HIDDEN = AttrSpec.required("num_hidden", AttrType.INT,
             "Number of hidden nodes of the output.");
     static final AttrSpec<Boolean> NO_BIAS = AttrSpec.of("no_bias", AttrType.BOOL, false,
@@ -137,6 +140,22 @@ final class FullyConnectedOp extends OpDef {
 
     @Override
     public List<NDArray> compute(Invocation call) {
+        return List.of(MatrixProducts.output(call, 0, product(call, null)));
+    }
+
+    @Override
+    public boolean acceptsEpilogue(Attrs attrs, DType dtype) {
+        return dtype == DType.FLOAT32 || dtype == DType.FLOAT64;
+    }
+
+    /** The product with {@code epilogue} run on each block of rows (or row segments) the GEMM's threads finish. */
+    @Override
+    public NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue) {
+        return MatrixProducts.output(call, 0, product(call, epilogue));
+    }
+
+    /** The (rows, hidden) result in the compute type: bias rows, then the GEMM accumulating onto them. */
+    private Object product(Invocation call, OutputEpilogue epilogue) {
         int hidden = call.attr(NUM_HIDDEN);
         NDArray data = call.input(0);
         NDArray weight = call.input(1);
@@ -148,13 +167,37 @@ final class FullyConnectedOp extends OpDef {
         if (bias) {
             fillRows(c, MatrixProducts.computeData(call.input(2)), rows, hidden);
         }
-        if (out.size() > 0) {
-            MatrixProducts.gemmBatch(false, true, rows, hidden, rows == 0 || data.size() == 0 ? 0 : inputs, 1.0,
-                    MatrixProducts.computeData(data), new int[] {0}, Math.max(1, inputs),
-                    MatrixProducts.computeData(weight), new int[] {0}, Math.max(1, inputs),
-                    bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
+        if (out.size() == 0) {
+            return c;
         }
-        return List.of(MatrixProducts.output(call, 0, c));
+        int k = rows == 0 || data.size() == 0 ? 0 : inputs;
+        Object a = MatrixProducts.computeData(data);
+        Object b = MatrixProducts.computeData(weight);
+        int ld = Math.max(1, inputs);
+        if (epilogue == null) {
+            MatrixProducts.gemmBatch(false, true, rows, hidden, k, 1.0, a, new int[] {0}, ld, b, new int[] {0}, ld,
+                    bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
+        } else if (c instanceof float[] cf) {
+            Gemm.sgemm(false, true, rows, hidden, k, 1f, (float[]) a, 0, ld, (float[]) b, 0, ld, bias ? 1f : 0f,
+                    cf, 0, hidden, rowRanges(epilogue, c, hidden));
+        } else {
+            Gemm.dgemm(false, true, rows, hidden, k, 1.0, (double[]) a, 0, ld, (double[]) b, 0, ld, bias ? 1.0 : 0.0,
+                    (double[]) c, 0, hidden, rowRanges(epilogue, c, hidden));
+        }
+        return c;
+    }
+
+    /** A finished GEMM block as output ranges: one range for whole rows, else one per row segment. */
+    private static Gemm.BlockDone rowRanges(OutputEpilogue epilogue, Object c, int hidden) {
+        return (r0, r1, c0, c1) -> {
+            if (c0 == 0 && c1 == hidden) {
+                epilogue.apply(c, r0 * hidden, r1 * hidden);
+                return;
+            }
+            for (int r = r0; r < r1; r++) {
+                epilogue.apply(c, r * hidden + c0, r * hidden + c1);
+            }
+        };
     }
 
     @Override

@@ -1,0 +1,184 @@
+package dev.kiln.compiler.jit;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.EpilogueOp;
+import dev.kiln.op.Gradient;
+import dev.kiln.op.Invocation;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OpFamily;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A FullyConnected or Convolution node with the elementwise chain that reads its output fused in as an epilogue
+ * ({@link EpilogueFusion}): the base op computes its product and, through {@link EpilogueOp#computeWithEpilogue}, the
+ * epilogue's {@link FusedExpression} runs on each finished block of rows or image while it is in cache. Inputs are the
+ * base op's ({@code data, weight[, bias]}) followed by the chain's other operands ({@code operand1, ...}, the result's
+ * shape or a bias vector). Outputs are the base result when something else still reads it (the backward part, a graph
+ * output), then the chain values read outside it, the last one always. An ordinary op, so the reference interpreter
+ * runs it; the JIT attaches the generated kernel ({@link #withKernel}). Fused after the gradient graph is built, it has
+ * no gradient rule.
+ */
+public final class FusedEpilogueOp extends OpDef {
+    /** The op name of a fused FullyConnected. */
+    public static final String LINEAR = "_kiln_fused_linear";
+    /** The op name of a fused Convolution. */
+    public static final String CONV = "_kiln_fused_conv";
+
+    private final OpDef base;
+    private final Attrs baseParams;
+    private final int numBaseInputs;
+    private final int axis;
+    private final String baseName;
+    private final boolean emitsBase;
+    private final FusedExpression expression;
+    private final FusedKernel kernel;
+    private final List<String> inputNames;
+    private final List<String> outputNames;
+
+    /**
+     * A fused node computing {@code base} (with {@code baseParams}, reading {@code numBaseInputs} inputs) and then
+     * {@code expression}, whose value 0 is the base result and whose vector operands run along {@code axis} of it.
+     */
+    public FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
+                           boolean emitsBase, FusedExpression expression) {
+        this(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression, expression);
+    }
+
+    private FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
+                            boolean emitsBase, FusedExpression expression, FusedKernel kernel) {
+        super(base.name().equals("Convolution") ? CONV : LINEAR, OpFamily.NN, List.of("data"), List.of());
+        if (!(base instanceof EpilogueOp)) {
+            throw error("base op " + base.name() + " takes no epilogue");
+        }
+        this.base = base;
+        this.baseParams = baseParams;
+        this.numBaseInputs = numBaseInputs;
+        this.axis = axis;
+        this.baseName = baseName;
+        this.emitsBase = emitsBase;
+        this.expression = expression;
+        this.kernel = kernel;
+        List<String> in = new ArrayList<>(base.inputNames(baseParams));
+        for (int k = 1; k < expression.numInputs(); k++) {
+            in.add("operand" + k);
+        }
+        this.inputNames = Collections.unmodifiableList(in);
+        List<String> out = new ArrayList<>();
+        if (emitsBase) {
+            out.add(baseName);
+        }
+        for (int v : expression.outputs()) {
+            out.add(expression.stepOf(v).name());
+        }
+        this.outputNames = Collections.unmodifiableList(out);
+    }
+
+    /** This node computing its epilogue with {@code generated} (the same expression) instead of the reference. */
+    public FusedEpilogueOp withKernel(FusedKernel generated) {
+        return new FusedEpilogueOp(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression,
+                generated);
+    }
+
+    /** The epilogue; its value 0 is the base op's result. */
+    public FusedExpression expression() {
+        return expression;
+    }
+
+    /** The fused FullyConnected or Convolution. */
+    public OpDef base() {
+        return base;
+    }
+
+    /** Whether the base op's result is output 0. */
+    public boolean emitsBase() {
+        return emitsBase;
+    }
+
+    @Override
+    public String doc() {
+        return "Fused " + base.name() + "(" + baseParams.toMXNetStrings(base) + ") with the epilogue " + expression;
+    }
+
+    @Override
+    public List<String> inputNames(Attrs attrs) {
+        return inputNames;
+    }
+
+    @Override
+    public int numOutputs(Attrs attrs) {
+        return outputNames.size();
+    }
+
+    @Override
+    public List<String> outputNames(Attrs attrs) {
+        return outputNames;
+    }
+
+    @Override
+    public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
+        Shape result = base.inferShapes(baseParams, in.subList(0, numBaseInputs)).getFirst();
+        for (int k = numBaseInputs; k < in.size(); k++) {
+            Boolean vector = EpilogueOperands.kind(in.get(k), result, axis);
+            if (vector == null) {
+                throw error("input '" + inputNames.get(k) + "' has shape " + in.get(k) + " but the " + base.name()
+                        + " result is " + result + "; an epilogue operand has the result's shape or is a vector "
+                        + "along axis " + axis + " (" + outputNames + ")");
+            }
+        }
+        return Collections.nCopies(outputNames.size(), result);
+    }
+
+    /** Fusion runs on graphs whose gradient is already built; differentiating a fused graph is a mistake. */
+    @Override
+    public <T> List<T> gradient(Gradient<T> g) {
+        throw error("the fused node " + outputNames + " has no gradient rule; build the gradient graph before "
+                + "fusing");
+    }
+
+    @Override
+    public List<NDArray> compute(Invocation call) {
+        List<NDArray> inputs = call.inputs();
+        Shape result = call.outputShapes().getFirst();
+        DType t = call.outputTypes().getFirst();
+        int numOperands = expression.numInputs();
+        Object[] in = new Object[numOperands];
+        List<Boolean> vector = new ArrayList<>();
+        vector.add(false);
+        for (int k = 1; k < numOperands; k++) {
+            NDArray operand = inputs.get(numBaseInputs + k - 1);
+            in[k] = operand.data();
+            vector.add(EpilogueOperands.kind(operand.shape(), result, axis));
+        }
+        EpilogueOperands operands = new EpilogueOperands(t, vector, result.get(axis),
+                result.sizeOf(axis + 1, result.rank()));
+        int numEpilogue = expression.outputs().size();
+        List<NDArray> outputs = new ArrayList<>(outputNames.size());
+        Object[] out = new Object[numEpilogue];
+        // without the base among the outputs, the first epilogue output overwrites the base result in place
+        for (int k = emitsBase ? 0 : 1; k < numEpilogue; k++) {
+            out[k] = t == DType.FLOAT64 ? new double[result.size()] : new float[result.size()];
+        }
+        Invocation baseCall = new Invocation(base, baseParams, inputs.subList(0, numBaseInputs), List.of(result),
+                List.of(t), call.device());
+        NDArray computed = ((EpilogueOp) base).computeWithEpilogue(baseCall, (c, from, to) -> {
+            Object[] ins = in.clone();
+            ins[0] = c;
+            Object[] outs = out.clone();
+            if (!emitsBase) {
+                outs[0] = c;
+            }
+            operands.run(kernel, ins, outs, from, to);
+        });
+        outputs.add(computed);
+        for (int k = emitsBase ? 0 : 1; k < numEpilogue; k++) {
+            outputs.add(call.wrapOutput(outputs.size(), out[k]));
+        }
+        return outputs;
+    }
+}

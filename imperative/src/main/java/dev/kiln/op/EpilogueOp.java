@@ -1,0 +1,20 @@
+package dev.kiln.op;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+
+/**
+ * An op whose kernel can run an {@link OutputEpilogue} on its single output block by block (the graph compiler fuses
+ * bias and activation chains into GEMM and convolution this way). The output equals {@link OpDef#compute}'s before
+ * the epilogue touches it, and the epilogue sees every element once.
+ */
+public interface EpilogueOp {
+    /**
+     * Whether {@link #computeWithEpilogue} serves these attributes with a {@code dtype} output whose backing array
+     * is the output itself (float32 or float64 and the op's native layout).
+     */
+    boolean acceptsEpilogue(Attrs attrs, DType dtype);
+
+    /** The op's output, computed as {@link OpDef#compute} does, with {@code epilogue} applied to each finished range. */
+    NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue);
+}
