@@ -136,6 +136,19 @@ final class InterpretedGraph implements CompiledGraph {
         return slots;
     }
 
+    /** The graph and where its inputs, outputs and gradients are, for executors that run it another way. */
+    GraphLayout layout() {
+        List<Integer> through = null;
+        if (passThrough != null) {
+            through = new java.util.ArrayList<>();
+            for (int k : passThrough) {
+                through.add(k);
+            }
+        }
+        return new GraphLayout(graph, numForwardNodes, java.util.Arrays.stream(inputNodes).boxed().toList(),
+                List.of(outputs), java.util.Arrays.stream(headNodes).boxed().toList(), List.of(gradients), through);
+    }
+
     /** The shapes and dtypes of the head-gradient variables: those of the forward outputs they stand for. */
     private record HeadSignature(Map<String, Shape> shapes, Map<String, DType> types) {
     }

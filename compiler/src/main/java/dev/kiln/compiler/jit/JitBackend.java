@@ -7,6 +7,7 @@ import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.GraphLowering;
 import dev.kiln.compiler.InterpreterBackend;
+import dev.kiln.compiler.exec.GeneratedGraph;
 import dev.kiln.compiler.pass.PassScope;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Node;
@@ -20,8 +21,9 @@ import java.util.Map;
 
 /**
  * The {@code jit} backend: fuses elementwise chains of the forward graph and, for training, of its gradient graph
- * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}) and runs the
- * graph node by node as the interpreter does, fused nodes calling their generated loops across Kiln's threads.
+ * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}), and runs the
+ * graph with a generated executor ({@link GeneratedGraph}): per input signature, one class whose straight-line
+ * {@code forward} and {@code backward} call each node's pre-resolved step, outputs written into planned buffers.
  * Results equal the interpreter's bit for bit.
  */
 public final class JitBackend implements Backend {
@@ -32,7 +34,7 @@ public final class JitBackend implements Backend {
 
     @Override
     public CompiledGraph compile(CompileRequest request) {
-        return InterpreterBackend.interpret(request, PassScope.FULL, JitBackend::lower);
+        return new GeneratedGraph(request, InterpreterBackend.interpret(request, PassScope.FULL, JitBackend::lower));
     }
 
     /**

@@ -79,10 +79,7 @@ public final class JitKernels {
         String name = JitKernels.class.getPackageName().replace('.', '/') + "/Fused_" + last + "_"
                 + COUNTER.incrementAndGet();
         KernelGenerator.Generated g = KernelGenerator.generate(expr, name);
-        String dir = System.getProperty(DUMP_PROPERTY);
-        if (dir != null && !dir.isBlank()) {
-            dump(g, Path.of(dir));
-        }
+        dumpIfAsked(g.className(), g.bytes());
         return g;
     }
 
@@ -98,6 +95,11 @@ public final class JitKernels {
         }
     }
 
+    /** A node name as a Java identifier (other characters become {@code _}), for generated member names. */
+    public static String javaIdentifier(String name) {
+        return KernelGenerator.identifier(name);
+    }
+
     /** The class's readable listing (ASM's Textifier). */
     public static String listing(byte[] classBytes) {
         StringWriter text = new StringWriter();
@@ -105,12 +107,24 @@ public final class JitKernels {
         return text.toString();
     }
 
-    private static void dump(KernelGenerator.Generated g, Path dir) {
-        String simple = g.className().substring(g.className().lastIndexOf('/') + 1);
+    /**
+     * With the system property {@value #DUMP_PROPERTY} naming a directory, writes a generated class there as
+     * {@code <simple name>.class} and its readable listing as {@code <simple name>.txt}; otherwise does nothing. Every
+     * generator of the compiler (fused kernels, graph executors) dumps through here.
+     */
+    public static void dumpIfAsked(String internalName, byte[] bytes) {
+        String dir = System.getProperty(DUMP_PROPERTY);
+        if (dir != null && !dir.isBlank()) {
+            dump(internalName, bytes, Path.of(dir));
+        }
+    }
+
+    private static void dump(String internalName, byte[] bytes, Path dir) {
+        String simple = internalName.substring(internalName.lastIndexOf('/') + 1);
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve(simple + ".class"), g.bytes());
-            Files.writeString(dir.resolve(simple + ".txt"), listing(g.bytes()));
+            Files.write(dir.resolve(simple + ".class"), bytes);
+            Files.writeString(dir.resolve(simple + ".txt"), listing(bytes));
         } catch (IOException e) {
             LOG.warning("could not dump the generated class " + simple + " to " + dir + ": " + e.getMessage());
         }
