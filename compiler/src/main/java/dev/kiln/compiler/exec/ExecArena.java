@@ -30,6 +30,8 @@ final class ExecArena {
     private final Set<Object> reused = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Per node, the function its invocation's {@code newOutput} asks. */
     private final IntFunction<NDArray>[] outputs;
+    /** True until the first run: the buffers are as allocated, output buffers included. */
+    private boolean fresh = true;
 
     @SuppressWarnings("unchecked")
     ExecArena(ArenaLayout layout) {
@@ -53,6 +55,10 @@ final class ExecArena {
 
     /** Starts a run: graph-output buffers get new arrays, so outputs handed out earlier are never written again. */
     void nextRun() {
+        if (fresh) {
+            fresh = false;
+            return;
+        }
         arena.nextRun();
         refreshViews(true);
     }
