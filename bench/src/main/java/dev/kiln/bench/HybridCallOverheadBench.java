@@ -53,6 +53,7 @@ public class HybridCallOverheadBench {
     private HybridBlock identityHybrid;
     private HybridBlock denseEager;
     private HybridBlock denseHybrid;
+    private HybridBlock denseNodeByNodeHybrid;
     private NDArray mlpInput;
     private HybridBlock mlpEager;
     private HybridBlock mlpHybrid;
@@ -69,6 +70,9 @@ public class HybridCallOverheadBench {
         denseEager = dense();
         denseHybrid = dense();
         denseHybrid.hybridize();
+        denseNodeByNodeHybrid = dense();
+        denseNodeByNodeHybrid.hybridize(HybridizeOptions.builder().backend(Backends.INTERPRETER_OPT).build());
+        denseNodeByNodeHybrid.call(x);
         // first calls: trace and compile (hybridized), complete nothing (shapes are given); outside the timing
         for (HybridBlock b : new HybridBlock[] {identityEager, identityHybrid, denseEager, denseHybrid}) {
             b.call(x);
@@ -143,6 +147,12 @@ public class HybridCallOverheadBench {
     @Benchmark
     public NDArray denseHybridized() {
         return denseHybrid.call(x);
+    }
+
+    /** The Dense hybridized on {@code interpreter-opt}, node by node as the jit ran before its generated executor. */
+    @Benchmark
+    public NDArray denseNodeByNodeHybridized() {
+        return denseNodeByNodeHybrid.call(x);
     }
 
     @Benchmark

@@ -1,16 +1,11 @@
 package dev.kiln.compiler.exec;
 
 import dev.kiln.compiler.memory.Arena;
-import dev.kiln.compiler.memory.Buffer;
-import dev.kiln.graph.Entry;
-import dev.kiln.graph.Graph;
+import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Storage;
 
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -26,9 +21,7 @@ final class ExecArena {
     private final NDArray[] views;
     /** Per buffer, true once a value was written to it since it was allocated. */
     private final boolean[] dirty;
-    /** The arrays of the buffers allocated once, which later values reuse. */
-    private final Set<Object> reused = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Per node, the function its invocation's {@code newOutput} asks. */
+    /** Per node, the function its invocation's {@code newOutput} asks, made on first use. */
     private final IntFunction<NDArray>[] outputs;
     /** True until the first run: the buffers are as allocated, output buffers included. */
     private boolean fresh = true;
@@ -39,17 +32,7 @@ final class ExecArena {
         this.arena = layout.plan.allocate();
         this.views = new NDArray[layout.buffer.length];
         this.dirty = new boolean[layout.outputBuffer.length];
-        for (Buffer b : layout.plan.buffers()) {
-            if (b.role() == Buffer.Role.ARENA) {
-                reused.add(arena.storage(b.id()));
-            }
-        }
-        Graph graph = layout.plan.graph();
-        outputs = new IntFunction[graph.size()];
-        for (int i = 0; i < graph.size(); i++) {
-            int first = layout.rowPtr[i];
-            outputs[i] = k -> output(first + k);
-        }
+        this.outputs = new IntFunction[layout.rowPtr.length - 1];
         refreshViews(false);
     }
 
@@ -64,13 +47,10 @@ final class ExecArena {
     }
 
     private void refreshViews(boolean outputsOnly) {
-        Graph graph = layout.plan.graph();
-        for (int i = 0; i < graph.size(); i++) {
-            for (int k = 0; k < graph.node(i).numOutputs(); k++) {
-                int s = layout.rowPtr[i] + k;
-                if (layout.handed[s] && (!outputsOnly || layout.outputBuffer[layout.buffer[s]])) {
-                    views[s] = arena.value(new Entry(i, k));
-                }
+        for (int s = 0; s < views.length; s++) {
+            if (layout.handed[s] && (!outputsOnly || layout.outputBuffer[layout.buffer[s]])) {
+                views[s] = NDArray.wrap(layout.shapes[s], layout.types[s], Device.cpu(),
+                        arena.storage(layout.buffer[s]));
             }
         }
         for (int b = 0; b < dirty.length; b++) {
@@ -82,7 +62,13 @@ final class ExecArena {
 
     /** What {@code newOutput} of node {@code node}'s invocation returns per output index. */
     IntFunction<NDArray> outputsOf(int node) {
-        return outputs[node];
+        IntFunction<NDArray> f = outputs[node];
+        if (f == null) {
+            int first = layout.rowPtr[node];
+            f = k -> output(first + k);
+            outputs[node] = f;
+        }
+        return f;
     }
 
     /** The planned array of slot {@code s}, cleared if its buffer held an earlier value; null for none. */
@@ -100,23 +86,34 @@ final class ExecArena {
     }
 
     /**
-     * The value to keep for slot {@code s} given the kernel's output {@code o}. A kernel that returned a view of a
-     * reused buffer other than the value's own (an input's, which a later value may overwrite) has its output copied
-     * into the value's planned array, or into a new one.
+     * The value to keep for slot {@code s} given the kernel's output {@code o} for inputs {@code in} (at slots
+     * {@code inSlots}). A kernel that returned an input, or a view of it, living in a buffer the plan reuses (and
+     * that the plan did not mean the value to share) has its output copied into the value's planned array, or into a
+     * new one, as a later value may overwrite that buffer. Checking the inputs suffices: an alias is copied at the
+     * node that made it, so no value ever aliases another's reused buffer.
      */
-    NDArray settle(int s, NDArray o) {
+    NDArray settle(int s, NDArray o, NDArray[] in, int[] inSlots) {
         Object data = o.data();
         int b = layout.buffer[s];
-        if (b >= 0 && data == arena.storage(b) || !reused.contains(data)) {
+        if (b >= 0 && data == arena.storage(b)) {
             return o;
         }
+        for (int k = 0; k < in.length; k++) {
+            if (in[k].data() == data && layout.inReusedBuffer(inSlots[k])) {
+                return copy(s, o);
+            }
+        }
+        return o;
+    }
+
+    private NDArray copy(int s, NDArray o) {
         NDArray v = views[s];
         if (v != null && v.shape().equals(o.shape()) && v.dtype() == o.dtype()) {
-            System.arraycopy(data, 0, v.data(), 0, o.size());
-            dirty[b] = true;
+            System.arraycopy(o.data(), 0, v.data(), 0, o.size());
+            dirty[layout.buffer[s]] = true;
             return v;
         }
-        return NDArray.wrap(o.shape(), o.dtype(), o.device(), Storage.copyOf(data));
+        return NDArray.wrap(o.shape(), o.dtype(), o.device(), Storage.copyOf(o.data()));
     }
 
     private static void clear(Object data) {

@@ -66,7 +66,7 @@ record NodeStep(String name, int node, OpDef op, Attrs attrs, List<Shape> output
         ExecArena arena = frame.arena;
         for (int k = 0; k < n; k++) {
             NDArray o = outputs.get(k);
-            values[firstOutput + k] = arena == null ? o : arena.settle(firstOutput + k, o);
+            values[firstOutput + k] = arena == null ? o : arena.settle(firstOutput + k, o, in, inputs);
         }
     }
 
