@@ -3,6 +3,7 @@ package dev.kiln.compiler;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
+import dev.kiln.ndarray.NDArray;
 
 import java.util.List;
 
@@ -29,6 +30,20 @@ public record GraphLayout(Graph graph, int numForwardNodes, List<Integer> inputN
         headNodes = List.copyOf(headNodes);
         gradients = List.copyOf(gradients);
         passThrough = passThrough == null ? null : List.copyOf(passThrough);
+    }
+
+    /**
+     * Checks a backward call: the graph must have been compiled with gradients ({@code numGradients} of them) and
+     * get one head gradient per head ({@code numHeads}).
+     */
+    public static void checkBackward(int numGradients, int numHeads, NDArray[] headGradients) {
+        if (numGradients == 0) {
+            throw new KilnException("compiled graph: compiled for inference; no gradients were requested");
+        }
+        if (headGradients.length != numHeads) {
+            throw new KilnException("compiled graph: " + numHeads + " outputs but " + headGradients.length
+                    + " head gradients");
+        }
     }
 
     /** The layout of a graph compiled by {@link InterpreterBackend} (or {@link InterpreterBackend#interpret}). */

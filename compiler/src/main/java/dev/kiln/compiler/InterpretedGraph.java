@@ -261,14 +261,8 @@ final class InterpretedGraph implements CompiledGraph {
 
         @Override
         public NDArray[] backward(NDArray[] headGradients) {
-            if (gradients.length == 0) {
-                throw new KilnException("compiled graph: compiled for inference; no gradients were requested");
-            }
+            GraphLayout.checkBackward(gradients.length, headNodes.length, headGradients);
             NDArray[][] v = values.clone(); // rows are replaced, never cleared, so backward can run again
-            if (headGradients.length != headNodes.length) {
-                throw new KilnException("compiled graph: " + headNodes.length + " outputs but "
-                        + headGradients.length + " head gradients");
-            }
             for (int k = 0; k < headNodes.length; k++) {
                 if (headNodes[k] >= 0) {
                     v[headNodes[k]] = new NDArray[] {headGradients[k]};

@@ -83,7 +83,7 @@ final class ProgramGenerator implements Opcodes {
             cw.visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field(k), "L" + STEP + ";", null, null).visitEnd();
         }
         writeStaticInit(cw);
-        writeConstructor(cw);
+        JitKernels.writeNoArgConstructor(cw);
         writeEntry(cw, "forward", 0, numForwardSteps);
         writeEntry(cw, "backward", numForwardSteps, steps.size());
         cw.visitEnd();
@@ -101,16 +101,6 @@ final class ProgramGenerator implements Opcodes {
             mv.visitLdcInsn(new ConstantDynamic("_", "L" + STEP + ";", CLASS_DATA_AT, k));
             mv.visitFieldInsn(PUTSTATIC, className, field(k), "L" + STEP + ";");
         }
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    private void writeConstructor(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiFunction;
 
 /**
  * A compiled graph specialised for one tuple of input shapes and dtypes: shapes and dtypes inferred once, the memory
@@ -60,8 +61,8 @@ final class Specialization {
         Graph graph = layout.graph();
         int[] rowPtr = graph.entryOffsets();
         slots = rowPtr[graph.size()];
-        InferenceResult<Shape> inferred = inferShapes(layout, graph);
-        InferenceResult<DType> inferredTypes = inferTypes(layout, graph);
+        InferenceResult<Shape> inferred = infer(layout, graph, this.shapes, ShapeInference::infer);
+        InferenceResult<DType> inferredTypes = infer(layout, graph, this.types, TypeInference::infer);
         inputSlots = slotsOf(layout.inputNodes(), rowPtr);
         headSlots = slotsOf(layout.headNodes(), rowPtr);
         outputSlots = entrySlots(layout.outputs(), rowPtr);
@@ -89,12 +90,17 @@ final class Specialization {
         program = ProgramGenerator.define(generated);
     }
 
-    private InferenceResult<Shape> inferShapes(GraphLayout layout, Graph graph) {
-        Map<String, Shape> known = new HashMap<>();
-        for (int k = 0; k < shapes.size(); k++) {
-            known.put(request.inputs().get(k), shapes.get(k));
+    /**
+     * {@code inference} (shapes or dtypes) of the whole graph for the inputs' {@code values}, then again with each
+     * head-gradient variable given its output's value; every entry must be known.
+     */
+    private <V> InferenceResult<V> infer(GraphLayout layout, Graph graph, List<V> values,
+                                         BiFunction<Graph, Map<String, V>, InferenceResult<V>> inference) {
+        Map<String, V> known = new HashMap<>();
+        for (int k = 0; k < values.size(); k++) {
+            known.put(request.inputs().get(k), values.get(k));
         }
-        InferenceResult<Shape> result = ShapeInference.infer(graph, known);
+        InferenceResult<V> result = inference.apply(graph, known);
         if (!layout.headNodes().isEmpty()) {
             for (int k = 0; k < layout.headNodes().size(); k++) {
                 int head = layout.headNodes().get(k);
@@ -102,25 +108,7 @@ final class Specialization {
                     known.put(graph.node(head).name(), result.entry(layout.outputs().get(k)));
                 }
             }
-            result = ShapeInference.infer(graph, known);
-        }
-        return result.requireComplete();
-    }
-
-    private InferenceResult<DType> inferTypes(GraphLayout layout, Graph graph) {
-        Map<String, DType> known = new HashMap<>();
-        for (int k = 0; k < types.size(); k++) {
-            known.put(request.inputs().get(k), types.get(k));
-        }
-        InferenceResult<DType> result = TypeInference.infer(graph, known);
-        if (!layout.headNodes().isEmpty()) {
-            for (int k = 0; k < layout.headNodes().size(); k++) {
-                int head = layout.headNodes().get(k);
-                if (head >= 0) {
-                    known.put(graph.node(head).name(), result.entry(layout.outputs().get(k)));
-                }
-            }
-            result = TypeInference.infer(graph, known);
+            result = inference.apply(graph, known);
         }
         return result.requireComplete();
     }
@@ -224,14 +212,7 @@ final class Specialization {
             frame.values[inputSlots[k]] = inputs[k];
         }
         arena.nextRun();
-        boolean wasTraining = OpContext.setTraining(request.training());
-        boolean wasRecording = OpContext.setRecording(false);
-        try {
-            program.forward(frame);
-        } finally {
-            OpContext.setRecording(wasRecording);
-            OpContext.setTraining(wasTraining);
-        }
+        runPart(frame, false);
         return new Run(frame, collect(frame, outputSlots));
     }
 
@@ -244,6 +225,22 @@ final class Specialization {
             throw new KilnException("compiled graph: the head gradient of output " + k + " must have the output's "
                     + "shape " + shape + " and dtype " + dtype + ", got " + (head == null ? "null"
                     : head.shape() + " " + head.dtype()));
+        }
+    }
+
+    /** Runs the forward or backward part in the request's training mode with recording off, as the interpreter. */
+    private void runPart(Frame frame, boolean backward) {
+        boolean wasTraining = OpContext.setTraining(request.training());
+        boolean wasRecording = OpContext.setRecording(false);
+        try {
+            if (backward) {
+                program.backward(frame);
+            } else {
+                program.forward(frame);
+            }
+        } finally {
+            OpContext.setRecording(wasRecording);
+            OpContext.setTraining(wasTraining);
         }
     }
 
@@ -272,13 +269,7 @@ final class Specialization {
 
         @Override
         public NDArray[] backward(NDArray[] headGradients) {
-            if (gradientSlots.length == 0) {
-                throw new KilnException("compiled graph: compiled for inference; no gradients were requested");
-            }
-            if (headGradients.length != headSlots.length) {
-                throw new KilnException("compiled graph: " + headSlots.length + " outputs but "
-                        + headGradients.length + " head gradients");
-            }
+            GraphLayout.checkBackward(gradientSlots.length, headSlots.length, headGradients);
             for (int k = 0; k < headSlots.length; k++) {
                 if (headSlots[k] >= 0) {
                     requireLike(headGradients[k], k);
@@ -286,14 +277,7 @@ final class Specialization {
                 }
             }
             frame.arena.nextRun();
-            boolean wasTraining = OpContext.setTraining(request.training());
-            boolean wasRecording = OpContext.setRecording(false);
-            try {
-                program.backward(frame);
-            } finally {
-                OpContext.setRecording(wasRecording);
-                OpContext.setTraining(wasTraining);
-            }
+            runPart(frame, true);
             return collect(frame, gradientSlots);
         }
     }

@@ -4,6 +4,9 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.op.ElementwiseFormula;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.TraceClassVisitor;
 
 import java.io.IOException;
@@ -98,6 +101,17 @@ public final class JitKernels {
     /** A node name as a Java identifier (other characters become {@code _}), for generated member names. */
     public static String javaIdentifier(String name) {
         return KernelGenerator.identifier(name);
+    }
+
+    /** Writes {@code public <init>()} calling {@code Object()}: the constructor of every generated class. */
+    public static void writeNoArgConstructor(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     /** The class's readable listing (ASM's Textifier). */
