@@ -136,6 +136,19 @@ final class InterpretedGraph implements CompiledGraph {
         return slots;
     }
 
+    /** The graph and where its inputs, outputs and gradients are, for executors that run it another way. */
+    GraphLayout layout() {
+        List<Integer> through = null;
+        if (passThrough != null) {
+            through = new java.util.ArrayList<>();
+            for (int k : passThrough) {
+                through.add(k);
+            }
+        }
+        return new GraphLayout(graph, numForwardNodes, java.util.Arrays.stream(inputNodes).boxed().toList(),
+                List.of(outputs), java.util.Arrays.stream(headNodes).boxed().toList(), List.of(gradients), through);
+    }
+
     /** The shapes and dtypes of the head-gradient variables: those of the forward outputs they stand for. */
     private record HeadSignature(Map<String, Shape> shapes, Map<String, DType> types) {
     }
@@ -248,14 +261,8 @@ final class InterpretedGraph implements CompiledGraph {
 
         @Override
         public NDArray[] backward(NDArray[] headGradients) {
-            if (gradients.length == 0) {
-                throw new KilnException("compiled graph: compiled for inference; no gradients were requested");
-            }
+            GraphLayout.checkBackward(gradients.length, headNodes.length, headGradients);
             NDArray[][] v = values.clone(); // rows are replaced, never cleared, so backward can run again
-            if (headGradients.length != headNodes.length) {
-                throw new KilnException("compiled graph: " + headNodes.length + " outputs but "
-                        + headGradients.length + " head gradients");
-            }
             for (int k = 0; k < headNodes.length; k++) {
                 if (headNodes[k] >= 0) {
                     v[headNodes[k]] = new NDArray[] {headGradients[k]};

@@ -6,13 +6,27 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * One checked application of an op, as its kernel sees it: attributes, inputs, and the output shapes and dtypes that
- * inference already computed, so a kernel only allocates and fills.
+ * inference already computed, so a kernel only allocates and fills. An executor that plans memory may also give the
+ * arrays outputs are to be written into ({@code plannedOutputs}); kernels need not know, as they get them from
+ * {@link #newOutput}.
+ *
+ * @param plannedOutputs per output index, the array {@link #newOutput} returns instead of a new one, or {@code null}
+ *                       (the function or its result) to allocate; the array has the output's shape and dtype and is
+ *                       zero-filled, unless the op's in-place declaration ({@link OpDef#inPlaceOptions}) lets it be the
+ *                       storage of the input it overwrites
  */
 public record Invocation(OpDef op, Attrs attrs, List<NDArray> inputs, List<Shape> outputShapes,
-                         List<DType> outputTypes, Device device) {
+                         List<DType> outputTypes, Device device, IntFunction<NDArray> plannedOutputs) {
+
+    /** An application whose kernel allocates every output (eager execution). */
+    public Invocation(OpDef op, Attrs attrs, List<NDArray> inputs, List<Shape> outputShapes, List<DType> outputTypes,
+                      Device device) {
+        this(op, attrs, inputs, outputShapes, outputTypes, device, null);
+    }
 
     public NDArray input(int i) {
         return inputs.get(i);
@@ -22,8 +36,17 @@ public record Invocation(OpDef op, Attrs attrs, List<NDArray> inputs, List<Shape
         return attrs.get(spec);
     }
 
-    /** A zero-filled array for output {@code i}, with its inferred shape and dtype on the call's device. */
+    /**
+     * A zero-filled array for output {@code i}, with its inferred shape and dtype on the call's device: the planned
+     * one when the executor gave one, else a new one.
+     */
     public NDArray newOutput(int i) {
+        if (plannedOutputs != null) {
+            NDArray planned = plannedOutputs.apply(i);
+            if (planned != null) {
+                return planned;
+            }
+        }
         return NDArray.zeros(outputShapes.get(i), outputTypes.get(i), device);
     }
 

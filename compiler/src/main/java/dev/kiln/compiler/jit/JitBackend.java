@@ -7,6 +7,7 @@ import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.GraphLowering;
 import dev.kiln.compiler.InterpreterBackend;
+import dev.kiln.compiler.exec.GeneratedGraph;
 import dev.kiln.compiler.pass.PassScope;
 import dev.kiln.compiler.stage.ParameterStage;
 import dev.kiln.graph.Graph;
@@ -21,11 +22,12 @@ import java.util.Map;
 
 /**
  * The {@code jit} backend: fuses elementwise chains of the forward graph and, for training, of its gradient graph
- * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}) and runs the
- * graph node by node as the interpreter does, fused nodes calling their generated loops across Kiln's threads.
+ * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}), and runs the
+ * graph with a generated executor ({@link GeneratedGraph}): per input signature, one class whose straight-line
+ * {@code forward} and {@code backward} call each node's pre-resolved step, outputs written into planned buffers.
  * Results equal the interpreter's bit for bit, except that inference requests naming parameters fold BatchNorm and
- * scale chains into the layers before them and compute parameter-only values once
- * ({@link ParameterStage}), which agrees within float tolerance.
+ * scale chains into the layers before them and compute parameter-only values once ({@link ParameterStage}), which
+ * agrees within float tolerance.
  */
 public final class JitBackend implements Backend {
     @Override
@@ -35,7 +37,8 @@ public final class JitBackend implements Backend {
 
     @Override
     public CompiledGraph compile(CompileRequest request) {
-        return ParameterStage.compile(request, r -> InterpreterBackend.interpret(r, PassScope.FULL, JitBackend::lower));
+        return ParameterStage.compile(request,
+                r -> new GeneratedGraph(r, InterpreterBackend.interpret(r, PassScope.FULL, JitBackend::lower)));
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.op.ElementwiseFormula;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.TraceClassVisitor;
 
 import java.io.IOException;
@@ -79,10 +82,7 @@ public final class JitKernels {
         String name = JitKernels.class.getPackageName().replace('.', '/') + "/Fused_" + last + "_"
                 + COUNTER.incrementAndGet();
         KernelGenerator.Generated g = KernelGenerator.generate(expr, name);
-        String dir = System.getProperty(DUMP_PROPERTY);
-        if (dir != null && !dir.isBlank()) {
-            dump(g, Path.of(dir));
-        }
+        dumpIfAsked(g.className(), g.bytes());
         return g;
     }
 
@@ -98,6 +98,22 @@ public final class JitKernels {
         }
     }
 
+    /** A node name as a Java identifier (other characters become {@code _}), for generated member names. */
+    public static String javaIdentifier(String name) {
+        return KernelGenerator.identifier(name);
+    }
+
+    /** Writes {@code public <init>()} calling {@code Object()}: the constructor of every generated class. */
+    public static void writeNoArgConstructor(ClassWriter cw) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     /** The class's readable listing (ASM's Textifier). */
     public static String listing(byte[] classBytes) {
         StringWriter text = new StringWriter();
@@ -105,12 +121,24 @@ public final class JitKernels {
         return text.toString();
     }
 
-    private static void dump(KernelGenerator.Generated g, Path dir) {
-        String simple = g.className().substring(g.className().lastIndexOf('/') + 1);
+    /**
+     * With the system property {@value #DUMP_PROPERTY} naming a directory, writes a generated class there as
+     * {@code <simple name>.class} and its readable listing as {@code <simple name>.txt}; otherwise does nothing. Every
+     * generator of the compiler (fused kernels, graph executors) dumps through here.
+     */
+    public static void dumpIfAsked(String internalName, byte[] bytes) {
+        String dir = System.getProperty(DUMP_PROPERTY);
+        if (dir != null && !dir.isBlank()) {
+            dump(internalName, bytes, Path.of(dir));
+        }
+    }
+
+    private static void dump(String internalName, byte[] bytes, Path dir) {
+        String simple = internalName.substring(internalName.lastIndexOf('/') + 1);
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve(simple + ".class"), g.bytes());
-            Files.writeString(dir.resolve(simple + ".txt"), listing(g.bytes()));
+            Files.write(dir.resolve(simple + ".class"), bytes);
+            Files.writeString(dir.resolve(simple + ".txt"), listing(bytes));
         } catch (IOException e) {
             LOG.warning("could not dump the generated class " + simple + " to " + dir + ": " + e.getMessage());
         }

@@ -74,7 +74,7 @@ final class KernelGenerator implements Opcodes {
                     null).visitEnd();
         }
         writeStaticInit(cw);
-        writeConstructor(cw);
+        JitKernels.writeNoArgConstructor(cw);
         writeBridge(cw, loopDesc);
         cw.visitEnd();
         return cw.toByteArray();
@@ -242,16 +242,6 @@ final class KernelGenerator implements Opcodes {
             mv.visitLdcInsn(new ConstantDynamic("_", desc, CLASS_DATA_AT, k));
             mv.visitFieldInsn(PUTSTATIC, className, field(k), desc);
         }
-        mv.visitInsn(RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-    }
-
-    private void writeConstructor(ClassWriter cw) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "()V", null, null);
-        mv.visitCode();
-        mv.visitVarInsn(ALOAD, 0);
-        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

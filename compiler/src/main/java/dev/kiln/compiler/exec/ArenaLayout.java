@@ -1,0 +1,69 @@
+package dev.kiln.compiler.exec;
+
+import dev.kiln.compiler.memory.Buffer;
+import dev.kiln.compiler.memory.BufferPlan;
+import dev.kiln.graph.Entry;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.OpNode;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Shape;
+
+/**
+ * What every arena of one specialisation shares, read from its {@link BufferPlan} once: per frame slot, the buffer
+ * the value lives in, whether the kernel gets that buffer as its output array, and whether the value is written over
+ * its input's storage (so its array must not be cleared first).
+ */
+final class ArenaLayout {
+    final BufferPlan plan;
+    /** Per node, its first slot ({@link Graph#entryOffsets()}). */
+    final int[] rowPtr;
+    /** Per slot, the buffer holding the value, or a negative {@link BufferPlan} code. */
+    final int[] buffer;
+    /** Per slot, true if the kernel gets the planned array from {@code Invocation.newOutput}. */
+    final boolean[] handed;
+    /** Per slot, true if the value overwrites an input's buffer (its array is not cleared). */
+    final boolean[] overwrites;
+    /** Per buffer, true for graph-output buffers, allocated afresh per run. */
+    final boolean[] outputBuffer;
+    /** Per slot, the value's shape where the kernel is handed its planned array. */
+    final Shape[] shapes;
+    /** Per slot, the value's dtype where the kernel is handed its planned array. */
+    final DType[] types;
+
+    ArenaLayout(BufferPlan plan) {
+        this.plan = plan;
+        Graph graph = plan.graph();
+        rowPtr = graph.entryOffsets();
+        int slots = rowPtr[graph.size()];
+        buffer = new int[slots];
+        handed = new boolean[slots];
+        overwrites = new boolean[slots];
+        shapes = new Shape[slots];
+        types = new DType[slots];
+        for (int i = 0; i < graph.size(); i++) {
+            boolean op = graph.node(i) instanceof OpNode;
+            for (int k = 0; k < graph.node(i).numOutputs(); k++) {
+                Entry e = new Entry(i, k);
+                int s = rowPtr[i] + k;
+                buffer[s] = plan.bufferOf(e);
+                boolean shared = plan.inPlaceInput(e) >= 0;
+                // an identity shares its input's buffer unchanged: its kernel must not be handed (and clear) it
+                handed[s] = op && buffer[s] >= 0 && !(shared && plan.isIdentity(e));
+                overwrites[s] = handed[s] && shared;
+                if (handed[s]) {
+                    shapes[s] = plan.shape(e);
+                    types[s] = plan.dtype(e);
+                }
+            }
+        }
+        outputBuffer = new boolean[plan.buffers().size()];
+        for (Buffer b : plan.buffers()) {
+            outputBuffer[b.id()] = b.role() == Buffer.Role.OUTPUT;
+        }
+    }
+
+    /** True if slot {@code s} is planned in a buffer that later values of the same run reuse. */
+    boolean inReusedBuffer(int s) {
+        return buffer[s] >= 0 && !outputBuffer[buffer[s]];
+    }
+}

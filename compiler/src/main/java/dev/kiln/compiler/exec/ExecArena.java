@@ -1,0 +1,131 @@
+package dev.kiln.compiler.exec;
+
+import dev.kiln.compiler.memory.Arena;
+import dev.kiln.ndarray.Device;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Storage;
+
+import java.util.Arrays;
+import java.util.function.IntFunction;
+
+/**
+ * One {@link Arena} of a specialisation as its steps use it: the planned output arrays kernels get from
+ * {@code Invocation.newOutput} (cleared only when a buffer already held a value, never when the value overwrites its
+ * input), and the check that keeps a kernel's own output from aliasing a buffer the plan will reuse. Not thread-safe:
+ * one run at a time.
+ */
+final class ExecArena {
+    private final ArenaLayout layout;
+    private final Arena arena;
+    /** Per slot, the planned array handed to the kernel, or null. */
+    private final NDArray[] views;
+    /** Per buffer, true once a value was written to it since it was allocated. */
+    private final boolean[] dirty;
+    /** Per node, the function its invocation's {@code newOutput} asks, made on first use. */
+    private final IntFunction<NDArray>[] outputs;
+    /** True until the first run: the buffers are as allocated, output buffers included. */
+    private boolean fresh = true;
+
+    @SuppressWarnings("unchecked")
+    ExecArena(ArenaLayout layout) {
+        this.layout = layout;
+        this.arena = layout.plan.allocate();
+        this.views = new NDArray[layout.buffer.length];
+        this.dirty = new boolean[layout.outputBuffer.length];
+        this.outputs = new IntFunction[layout.rowPtr.length - 1];
+        refreshViews(false);
+    }
+
+    /** Starts a run: graph-output buffers get new arrays, so outputs handed out earlier are never written again. */
+    void nextRun() {
+        if (fresh) {
+            fresh = false;
+            return;
+        }
+        arena.nextRun();
+        refreshViews(true);
+    }
+
+    private void refreshViews(boolean outputsOnly) {
+        for (int s = 0; s < views.length; s++) {
+            if (layout.handed[s] && (!outputsOnly || layout.outputBuffer[layout.buffer[s]])) {
+                views[s] = NDArray.wrap(layout.shapes[s], layout.types[s], Device.cpu(),
+                        arena.storage(layout.buffer[s]));
+            }
+        }
+        for (int b = 0; b < dirty.length; b++) {
+            if (layout.outputBuffer[b]) {
+                dirty[b] = false;
+            }
+        }
+    }
+
+    /** What {@code newOutput} of node {@code node}'s invocation returns per output index. */
+    IntFunction<NDArray> outputsOf(int node) {
+        IntFunction<NDArray> f = outputs[node];
+        if (f == null) {
+            int first = layout.rowPtr[node];
+            f = k -> output(first + k);
+            outputs[node] = f;
+        }
+        return f;
+    }
+
+    /** The planned array of slot {@code s}, cleared if its buffer held an earlier value; null for none. */
+    private NDArray output(int s) {
+        NDArray v = views[s];
+        if (v == null) {
+            return null;
+        }
+        int b = layout.buffer[s];
+        if (dirty[b] && !layout.overwrites[s]) {
+            clear(v.data());
+        }
+        dirty[b] = true;
+        return v;
+    }
+
+    /**
+     * The value to keep for slot {@code s} given the kernel's output {@code o} for inputs {@code in} (at slots
+     * {@code inSlots}). A kernel that returned an input, or a view of it, living in a buffer the plan reuses (and
+     * that the plan did not mean the value to share) has its output copied into the value's planned array, or into a
+     * new one, as a later value may overwrite that buffer. Checking the inputs suffices: an alias is copied at the
+     * node that made it, so no value ever aliases another's reused buffer.
+     */
+    NDArray settle(int s, NDArray o, NDArray[] in, int[] inSlots) {
+        Object data = o.data();
+        int b = layout.buffer[s];
+        if (b >= 0 && data == arena.storage(b)) {
+            return o;
+        }
+        for (int k = 0; k < in.length; k++) {
+            if (in[k].data() == data && layout.inReusedBuffer(inSlots[k])) {
+                return copy(s, o);
+            }
+        }
+        return o;
+    }
+
+    private NDArray copy(int s, NDArray o) {
+        NDArray v = views[s];
+        if (v != null && v.shape().equals(o.shape()) && v.dtype() == o.dtype()) {
+            System.arraycopy(o.data(), 0, v.data(), 0, o.size());
+            dirty[layout.buffer[s]] = true;
+            return v;
+        }
+        return NDArray.wrap(o.shape(), o.dtype(), o.device(), Storage.copyOf(o.data()));
+    }
+
+    private static void clear(Object data) {
+        switch (data) {
+            case float[] a -> Arrays.fill(a, 0f);
+            case double[] a -> Arrays.fill(a, 0d);
+            case int[] a -> Arrays.fill(a, 0);
+            case long[] a -> Arrays.fill(a, 0L);
+            case short[] a -> Arrays.fill(a, (short) 0);
+            case byte[] a -> Arrays.fill(a, (byte) 0);
+            case boolean[] a -> Arrays.fill(a, false);
+            default -> throw new IllegalStateException("unknown storage " + data.getClass());
+        }
+    }
+}
