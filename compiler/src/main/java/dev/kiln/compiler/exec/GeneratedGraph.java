@@ -16,13 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A compiled graph run by generated code: per distinct tuple of input shapes and dtypes (one with static shapes, the
  * last {@value #CACHE_SIZE} used otherwise) a {@link Specialization} with its memory plan and generated program.
  * Calls it cannot specialise (shapes or dtypes that do not infer, inputs off the CPU, other shapes than the static
- * ones) and graphs without op nodes run on the reference it was built from, the interpreter on the same compiled
- * graph, so results and errors are the interpreter's.
+ * ones) run on the interpreter with the same passes but without the backend's lowering, and graphs without op nodes
+ * on the reference it was built from, so results and errors are the interpreter's.
  */
 public final class GeneratedGraph implements CompiledGraph {
     /** How many shape specialisations a dynamic-shape graph keeps. */
@@ -30,6 +31,8 @@ public final class GeneratedGraph implements CompiledGraph {
 
     private final CompileRequest request;
     private final CompiledGraph reference;
+    private final Supplier<CompiledGraph> unlowered;
+    private volatile CompiledGraph unloweredGraph;
     private final GraphLayout layout;
     private final Specialization initial;
     private volatile Specialization last;
@@ -48,8 +51,18 @@ public final class GeneratedGraph implements CompiledGraph {
      * {@code request}), specialised at once for the compiling call's shapes.
      */
     public GeneratedGraph(CompileRequest request, CompiledGraph reference) {
+        this(request, reference, () -> reference);
+    }
+
+    /**
+     * As {@link #GeneratedGraph(CompileRequest, CompiledGraph)}, with calls that cannot be specialised running on
+     * {@code unlowered} (built on first need): the same graph before the backend's lowering, so an op that fails on
+     * a call's shapes is reported under its own node name rather than the fused node that absorbed it.
+     */
+    public GeneratedGraph(CompileRequest request, CompiledGraph reference, Supplier<CompiledGraph> unlowered) {
         this.request = request;
         this.reference = reference;
+        this.unlowered = unlowered;
         this.layout = GraphLayout.of(reference);
         Specialization first = null;
         if (layout.passThrough() == null) {
@@ -68,7 +81,7 @@ public final class GeneratedGraph implements CompiledGraph {
     public Execution run(NDArray[] inputs) {
         Specialization s = specialisationFor(inputs);
         if (s == null) {
-            return reference.run(inputs);
+            return fallback().run(inputs);
         }
         return request.needsGradients() ? s.run(inputs) : new Forward(s.infer(inputs));
     }
@@ -76,7 +89,20 @@ public final class GeneratedGraph implements CompiledGraph {
     @Override
     public NDArray[] infer(NDArray[] inputs) {
         Specialization s = specialisationFor(inputs);
-        return s == null ? reference.infer(inputs) : s.infer(inputs);
+        return s == null ? fallback().infer(inputs) : s.infer(inputs);
+    }
+
+    /** Where calls without a specialisation run: the pass-through reference, else the graph before lowering. */
+    private CompiledGraph fallback() {
+        if (layout.passThrough() != null) {
+            return reference;
+        }
+        CompiledGraph g = unloweredGraph;
+        if (g == null) {
+            g = unlowered.get();
+            unloweredGraph = g;
+        }
+        return g;
     }
 
     @Override

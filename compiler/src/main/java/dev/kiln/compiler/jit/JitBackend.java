@@ -38,7 +38,8 @@ public final class JitBackend implements Backend {
     @Override
     public CompiledGraph compile(CompileRequest request) {
         return ParameterStage.compile(request,
-                r -> new GeneratedGraph(r, InterpreterBackend.interpret(r, PassScope.FULL, JitBackend::lower)));
+                r -> new GeneratedGraph(r, InterpreterBackend.interpret(r, PassScope.FULL, JitBackend::lower),
+                        () -> InterpreterBackend.interpret(r, PassScope.FULL, null)));
     }
 
     /**

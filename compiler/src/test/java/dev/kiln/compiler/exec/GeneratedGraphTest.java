@@ -219,14 +219,15 @@ class GeneratedGraphTest {
 
     @Test
     void theJitReportsThePlanItRunsWithLessThanEagerMemory() {
-        Shape data = Shape.of(8, 10);
-        CompileRequest req = request(ExecFixtures.mlp(), Map.of("data", data), false, false, true, true);
+        Shape data = Shape.of(2, 3, 8, 8);
+        CompileRequest req = request(ExecFixtures.cnn(), Map.of("data", data), false, false, true, true);
         GeneratedGraph jit = (GeneratedGraph) jit(req);
         MemoryPlan plan = jit.memoryPlan();
         assertThat(plan).isEqualTo(MemoryPlan.planned(jit.initial().plan()));
         assertThat(plan.plannedBytes()).isLessThan(plan.unplannedBytes());
         assertThat(plan.reuseRatio()).isPositive();
-        assertThat(plan.unplannedBytes()).isEqualTo(reference(req).memoryPlan().unplannedBytes());
+        assertThat(plan.unplannedBytes()).as("fusion leaves fewer values than the node-by-node graph")
+                .isLessThanOrEqualTo(reference(req).memoryPlan().unplannedBytes());
     }
 
     @Test
