@@ -20,7 +20,7 @@ final class GemmRows {
     }
 
     static List<GemmRow> measure(int threads, Timer timer) {
-        double peak = FmaPeak.gflops(threads, 5);
+        double peak = FmaPeak.gflops(threads, 10);
         List<GemmRow> rows = new ArrayList<>();
         Random rnd = new Random(7);
         for (int[] s : SHAPES) {
