@@ -40,7 +40,7 @@ final class MXNetModel implements AutoCloseable {
     private final Graph graph;
     private final Map<String, MXArray> arrays = new LinkedHashMap<>();
     private final List<MXArray> grads = new ArrayList<>();
-    private final MXSymbol symbol;
+    private MXSymbol symbol;
     private final Pointer[] cachedInputs;
     private final Pointer cachedOp;
 
@@ -49,31 +49,53 @@ final class MXNetModel implements AutoCloseable {
         this.training = training;
         Symbol traced = block.trace(true);
         this.graph = traced.graph();
+        try {
+            upload(block, input);
+            this.symbol = MXSymbol.fromJson(mx, traced.toJson());
+            this.cachedInputs = cachedOpInputs(block.name());
+            this.cachedOp = createCachedOp();
+        } catch (RuntimeException e) {
+            if (symbol != null) {
+                symbol.close();
+            }
+            freeArrays();
+            throw e;
+        }
+    }
+
+    /** Uploads the input and every parameter; attaches gradient arrays to the differentiated ones when training. */
+    private void upload(HybridBlock block, NDArray input) {
         arrays.put(HybridBlock.inputName(0, 1), mx.array(input));
         List<MXArray> vars = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : block.collectParams().asMap().entrySet()) {
-            MXArray a = mx.array(e.getValue().data());
+            Parameter p = e.getValue();
+            MXArray a = mx.array(p.data());
             arrays.put(e.getKey(), a);
-            if (training && e.getValue().gradReq() != GradReq.NULL) {
+            if (training && p.gradReq() != GradReq.NULL) {
                 vars.add(a);
-                grads.add(mx.array(NDArray.zeros(e.getValue().shape(), e.getValue().dtype(),
-                        e.getValue().data().device())));
+                grads.add(mx.array(NDArray.zeros(p.shape(), p.dtype(), p.data().device())));
             }
         }
         if (training) {
             mx.markVariables(vars, grads);
         }
-        this.symbol = MXSymbol.fromJson(mx, traced.toJson());
+    }
+
+    private Pointer[] cachedOpInputs(String blockName) {
         List<String> order = symbol.listInputs();
-        cachedInputs = new Pointer[order.size()];
-        for (int i = 0; i < cachedInputs.length; i++) {
+        Pointer[] in = new Pointer[order.size()];
+        for (int i = 0; i < in.length; i++) {
             MXArray a = arrays.get(order.get(i));
             if (a == null) {
                 throw new IllegalStateException("MXNet symbol input '" + order.get(i) + "' is neither the data nor "
-                        + "a parameter of " + block.name() + "; parameters: " + arrays.keySet());
+                        + "a parameter of " + blockName + "; parameters: " + arrays.keySet());
             }
-            cachedInputs[i] = a.handle();
+            in[i] = a.handle();
         }
+        return in;
+    }
+
+    private Pointer createCachedOp() {
         PointerByReference op = new PointerByReference();
         String[] keys = {"static_alloc", "static_shape"};
         String[] vals = {"true", "true"};
@@ -81,7 +103,7 @@ final class MXNetModel implements AutoCloseable {
             mx.check(mx.api().MXCreateCachedOpEx(symbol.handle(), keys.length, keys, vals, op),
                     "MXCreateCachedOpEx(static_alloc, static_shape)");
         }
-        cachedOp = op.getValue();
+        return op.getValue();
     }
 
     /** One op-by-op pass; returns the outputs as Kiln arrays. */
@@ -205,6 +227,10 @@ final class MXNetModel implements AutoCloseable {
             mx.check(mx.api().MXFreeCachedOp(cachedOp), "MXFreeCachedOp");
         }
         symbol.close();
+        freeArrays();
+    }
+
+    private void freeArrays() {
         arrays.values().forEach(MXArray::close);
         grads.forEach(MXArray::close);
     }
