@@ -44,7 +44,8 @@ public class GemmSquareBench {
         c = new float[size * size];
     }
 
-    static float[] random(Random rnd, int n) {
+    /** {@code n} floats uniform in [-0.5, 0.5). */
+    public static float[] random(Random rnd, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
             x[i] = rnd.nextFloat() - 0.5f;

@@ -157,6 +157,15 @@ public abstract class HybridBlock extends Block {
         return h == null ? new GraphCache.Stats(0, 0, 0, 0, 0, "") : h.cache().stats();
     }
 
+    /**
+     * The graphs compiled so far for this block's calls, one per input signature, least recently used first (empty when eager):
+     * their requests say whether they include the backward pass, and {@code memoryPlan()} gives the planned bytes.
+     */
+    public List<dev.kiln.compiler.CompiledGraph> compiledGraphs() {
+        Hybridization h = hybridization;
+        return h == null ? List.of() : h.cache().entries().stream().map(Map.Entry::getValue).toList();
+    }
+
     /** Drops traced and compiled graphs after a change of structure or dtype; the next call traces again. */
     @Override
     protected void structureChanged() {

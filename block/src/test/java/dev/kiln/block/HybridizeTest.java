@@ -107,6 +107,31 @@ class HybridizeTest {
     }
 
     @Test
+    void compiledGraphsListsTheGraphOfEachSignatureWithItsMemoryPlan() {
+        HybridSequential net = mlp();
+        NDArray x = input(4, 6, 1);
+        net.call(x);
+        assertThat(net.compiledGraphs()).isEmpty();
+        net.hybridize(HybridizeOptions.builder().staticAlloc(true).staticShape(true).build());
+        net.call(x);
+        assertThat(net.compiledGraphs()).hasSize(1);
+        assertThat(net.compiledGraphs().get(0).request().needsGradients()).isFalse();
+        var plan = net.compiledGraphs().get(0).memoryPlan();
+        assertThat(plan.unplannedBytes()).isPositive();
+        assertThat(plan.plannedBytes()).isPositive().isLessThanOrEqualTo(plan.unplannedBytes());
+
+        NDArray y;
+        try (var ignored = Autograd.record()) {
+            y = net.call(x);
+        }
+        Autograd.backward(List.of(y), null, false);
+        assertThat(net.compiledGraphs()).hasSize(2);
+        assertThat(net.compiledGraphs().get(1).request().needsGradients()).isTrue();
+        net.hybridize(false);
+        assertThat(net.compiledGraphs()).isEmpty();
+    }
+
+    @Test
     void modeAndDtypeSelectTheirOwnGraphs() {
         HybridSequential net = mlp();
         net.hybridize();

@@ -9,16 +9,17 @@ import dev.kiln.ndarray.Shape;
  * One MXNet NDArray handle owned by the harness. Close it (or use try-with-resources) to free the native array;
  * {@link #toNDArray()} copies its contents into a Kiln array.
  */
-final class MXArray implements AutoCloseable {
+public final class MXArray implements AutoCloseable {
     private final MXNet mx;
     private Pointer handle;
 
-    MXArray(MXNet mx, Pointer handle) {
+    /** Takes ownership of a native array handle (one an MXNet call returned). */
+    public MXArray(MXNet mx, Pointer handle) {
         this.mx = mx;
         this.handle = handle;
     }
 
-    Pointer handle() {
+    public Pointer handle() {
         if (handle == null) {
             throw new IllegalStateException("MXNet array already freed");
         }
@@ -34,7 +35,7 @@ final class MXArray implements AutoCloseable {
     }
 
     /** A Kiln CPU array holding a copy of this array's shape, dtype and values. */
-    NDArray toNDArray() {
+    public NDArray toNDArray() {
         return mx.copyToKiln(handle());
     }
 

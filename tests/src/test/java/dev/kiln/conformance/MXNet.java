@@ -30,7 +30,7 @@ import java.util.Set;
  * {@code NaiveEngine}, one OpenMP thread and no operator auto-tuning: errors then surface from the call that caused
  * them, results do not depend on thread timing, and start-up is quicker. Calls are serialised on this object.
  */
-final class MXNet {
+public final class MXNet {
     private static final int CPU = 1;
     private static MXNet instance;
 
@@ -64,11 +64,22 @@ final class MXNet {
     }
 
     /** The process-wide instance; the first call unpacks (if needed) and loads the library. */
-    static synchronized MXNet get() {
+    public static synchronized MXNet get() {
         if (instance == null) {
             instance = new MXNet();
         }
         return instance;
+    }
+
+    /**
+     * Sets environment variable {@code name} of this process before MXNet loads (it reads {@code OMP_NUM_THREADS}
+     * and the engine type once, at load), overriding the harness defaults; fails once the library is loaded.
+     */
+    public static synchronized void presetEnvironment(String name, String value) {
+        if (instance != null) {
+            throw new IllegalStateException("MXNet is already loaded; set " + name + " before the first MXNet.get()");
+        }
+        Native.load("c", LibC.class).setenv(name, value, 1);
     }
 
     private static void configureEnvironment() {
@@ -79,7 +90,7 @@ final class MXNet {
     }
 
     /** {@code MXGetVersion()}: 10900 for the 1.9.1 artifact. */
-    int version() {
+    public int version() {
         return version;
     }
 
@@ -98,7 +109,7 @@ final class MXNet {
     }
 
     /** Uploads a copy of a Kiln array (any device's contents; MXNet keeps it on its CPU). */
-    synchronized MXArray array(NDArray a) {
+    public synchronized MXArray array(NDArray a) {
         Shape shape = a.shape();
         if (!numpyShape && shape.rank() == 0) {
             // MXNet 1.x's legacy (non-NumPy) shape mode reads ndim 0 as "unknown"; zero-size arrays such as (2, 0)
@@ -130,7 +141,7 @@ final class MXNet {
      * Runs op {@code name} with MXNet string attributes on {@code inputs} and returns every output; the caller closes
      * them.
      */
-    synchronized List<MXArray> invoke(String name, Map<String, String> attrs, List<MXArray> inputs) {
+    public synchronized List<MXArray> invoke(String name, Map<String, String> attrs, List<MXArray> inputs) {
         Pointer op = opHandles.computeIfAbsent(name, this::opHandle);
         Pointer[] in = new Pointer[inputs.size()];
         for (int i = 0; i < in.length; i++) {
@@ -176,7 +187,7 @@ final class MXNet {
     }
 
     /** Sets MXNet's training flag ({@code autograd.train_mode}) and returns the previous value. */
-    synchronized boolean setTraining(boolean training) {
+    public synchronized boolean setTraining(boolean training) {
         IntByReference prev = new IntByReference();
         check(api.MXAutogradSetIsTraining(training ? 1 : 0, prev), "MXAutogradSetIsTraining");
         return prev.getValue() != 0;
@@ -199,14 +210,14 @@ final class MXNet {
     }
 
     /** Sets MXNet's recording flag ({@code autograd.record}) and returns the previous value. */
-    synchronized boolean setRecording(boolean recording) {
+    public synchronized boolean setRecording(boolean recording) {
         IntByReference prev = new IntByReference();
         check(api.MXAutogradSetIsRecording(recording ? 1 : 0, prev), "MXAutogradSetIsRecording");
         return prev.getValue() != 0;
     }
 
     /** Marks {@code vars} as variables whose gradients are written into {@code grads} ({@code attach_grad}). */
-    synchronized void markVariables(List<MXArray> vars, List<MXArray> grads) {
+    public synchronized void markVariables(List<MXArray> vars, List<MXArray> grads) {
         Pointer[] v = vars.stream().map(MXArray::handle).toArray(Pointer[]::new);
         Pointer[] g = grads.stream().map(MXArray::handle).toArray(Pointer[]::new);
         int[] reqs = new int[v.length];
@@ -215,7 +226,7 @@ final class MXNet {
     }
 
     /** Back-propagates from {@code outputs} with head gradients of ones ({@code autograd.backward}). */
-    synchronized void backward(List<MXArray> outputs) {
+    public synchronized void backward(List<MXArray> outputs) {
         Pointer[] o = outputs.stream().map(MXArray::handle).toArray(Pointer[]::new);
         check(api.MXAutogradBackward(o.length, o, null, 0), "MXAutogradBackward");
     }
@@ -313,7 +324,7 @@ final class MXNet {
     }
 
     /** The C API, for the symbol bindings in {@link MXSymbol}; callers serialise on this object. */
-    MXNetCApi api() {
+    public MXNetCApi api() {
         return api;
     }
 
@@ -341,7 +352,7 @@ final class MXNet {
         return h.getValue();
     }
 
-    void check(int rc, String call) {
+    public void check(int rc, String call) {
         if (rc != 0) {
             throw new MXNetException(call, api.MXGetLastError());
         }

@@ -12,7 +12,7 @@ import com.sun.jna.ptr.PointerByReference;
  * x86-64 Linux only). Every function returns 0 on success and -1 on failure, with the message in
  * {@link #MXGetLastError()}.
  */
-interface MXNetCApi extends Library {
+public interface MXNetCApi extends Library {
     /** {@code const char *MXGetLastError()}. */
     String MXGetLastError();
 
@@ -206,6 +206,9 @@ interface MXNetCApi extends Library {
      * CachedOpHandle *out)}: a runnable graph, Gluon's hybridized form.
      */
     int MXCreateCachedOpEx(Pointer symbol, int numFlags, String[] keys, String[] vals, PointerByReference out);
+
+    /** {@code int MXSetNumOMPThreads(int thread_num)}: the OpenMP thread count of the calling thread. */
+    int MXSetNumOMPThreads(int threadNum);
 
     /** {@code int MXFreeCachedOp(CachedOpHandle handle)}. */
     int MXFreeCachedOp(Pointer handle);

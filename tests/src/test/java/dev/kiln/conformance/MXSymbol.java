@@ -18,7 +18,7 @@ import java.util.Map;
  * to symbols ({@code mx.sym.<Op>(..., name=...)}) or a group; saved back to JSON, listed, shape- and dtype-inferred
  * (complete or partial), and run as a cached op (Gluon's hybridized execution). Close it to free the native symbol.
  */
-final class MXSymbol implements AutoCloseable {
+public final class MXSymbol implements AutoCloseable {
     private final MXNet mx;
     private Pointer handle;
 
@@ -28,7 +28,7 @@ final class MXSymbol implements AutoCloseable {
     }
 
     /** MXNet's {@code MXSymbolCreateFromJSON}: the loader with its legacy upgrades. */
-    static MXSymbol fromJson(MXNet mx, String json) {
+    public static MXSymbol fromJson(MXNet mx, String json) {
         synchronized (mx) {
             PointerByReference out = new PointerByReference();
             mx.check(mx.api().MXSymbolCreateFromJSON(json, out), "MXSymbolCreateFromJSON");
@@ -126,7 +126,7 @@ final class MXSymbol implements AutoCloseable {
     }
 
     /** Every variable, arguments and auxiliary states, in graph order: the cached op's input order. */
-    List<String> listInputs() {
+    public List<String> listInputs() {
         return strings((size, arr) -> mx.api().NNSymbolListInputNames(handle(), 0, size, arr),
                 "NNSymbolListInputNames");
     }
@@ -340,7 +340,7 @@ final class MXSymbol implements AutoCloseable {
         }
     }
 
-    Pointer handle() {
+    public Pointer handle() {
         if (handle == null) {
             throw new IllegalStateException("MXNet symbol already freed");
         }

@@ -1,0 +1,16 @@
+package dev.kiln.bench.suite;
+
+/**
+ * One measured row of the model table. Times are medians in milliseconds; {@code NaN} where a column could not be
+ * measured ({@code note} says why). {@code kilnPlannedBytes} is what the compiled graph's memory plan allocates per
+ * run; {@code kilnEagerBytes} is the plan's unplanned figure: every op output in a buffer of its own, as an eager
+ * pass allocates them.
+ */
+public record ModelRow(String model, String pass, int batch, int threads, double kilnEagerMs, double kilnHybridMs,
+                       double mxnetImperativeMs, double mxnetCachedOpMs, long kilnPlannedBytes, long kilnEagerBytes,
+                       String note) {
+    /** Kiln eager over Kiln hybridized. */
+    public double speedUp() {
+        return kilnEagerMs / kilnHybridMs;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kiln.bench.suite;
+
+import java.util.Arrays;
+
+/**
+ * Times a body the same way for every column: warm-up runs (at least {@code warmupRuns} and {@code warmupSeconds}),
+ * then timed runs (at least {@code minRuns} and {@code measureSeconds}, at most {@code maxRuns}), reporting the
+ * median in milliseconds. One run is one call of the body (a forward, or a forward and backward).
+ */
+public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRuns, double measureSeconds) {
+    /** The default budget: about 1 s of warm-up and 2 s of measurement per column, 10 to 200 runs. */
+    public static Timer standard() {
+        return new Timer(3, 1.0, 10, 200, 2.0);
+    }
+
+    /** {@code --quick}: at least 5 warm-up runs and 0.3 s, then the median of 5 to 50 runs within about 0.5 s. */
+    public static Timer quick() {
+        return new Timer(5, 0.3, 5, 50, 0.5);
+    }
+
+    /** The self-test's budget: one warm-up run and one timed run. */
+    public static Timer once() {
+        return new Timer(1, 0.0, 1, 1, 0.0);
+    }
+
+    /** The median time of one run of {@code body}, in milliseconds. */
+    public double medianMillis(Runnable body) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmupRuns || seconds(start) < warmupSeconds; i++) {
+            body.run();
+        }
+        double[] ms = new double[maxRuns];
+        int n = 0;
+        start = System.nanoTime();
+        while (n < maxRuns && (n < minRuns || seconds(start) < measureSeconds)) {
+            long t = System.nanoTime();
+            body.run();
+            ms[n++] = (System.nanoTime() - t) / 1e6;
+        }
+        double[] runs = Arrays.copyOf(ms, n);
+        Arrays.sort(runs);
+        return n % 2 == 1 ? runs[n / 2] : (runs[n / 2 - 1] + runs[n / 2]) / 2;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.kiln.bench.suite;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.kiln.conformance.MXNet;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.parallel.Parallel;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The model suite's self-test: every model and pass of the table builds, runs eagerly and hybridized with equal
+ * outputs (and, where MXNet loads, MXNet op by op and as a cached op agree with Kiln), and the table and JSON
+ * writers produce every field. One warm-up and one timed run per column; no assertion on the times' values.
+ */
+class ModelSuiteTest {
+    private static MXNet mxnetOrNull() {
+        try {
+            return MXNet.get();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyModelRunsEagerAndHybridizedWithAgreeingOutputs() {
+        MXNet mx = mxnetOrNull();
+        Set<String> seen = new LinkedHashSet<>();
+        List<ModelCase> smallest = new ArrayList<>();
+        for (ModelCase c : ModelSuite.rows()) {
+            if (seen.add(c.model() + "/" + c.pass())) {
+                smallest.add(c); // rows list the smaller batch first
+            }
+        }
+        assertThat(smallest).hasSize(9);
+        return smallest.stream().map(c -> DynamicTest.dynamicTest(c.model() + ", " + c.pass(), () -> {
+            ModelRow row = RowMeasurement.measure(c, mx, "not loadable here", Timer.once(), Parallel.threads());
+            assertThat(row.note()).doesNotContain("WARNING").doesNotContain("failed")
+                    .doesNotContain("no memory plan");
+            assertThat(row.kilnEagerMs()).isPositive();
+            assertThat(row.kilnHybridMs()).isPositive();
+            assertThat(row.kilnPlannedBytes()).isPositive().isLessThanOrEqualTo(row.kilnEagerBytes());
+            if (mx != null) {
+                assertThat(row.mxnetImperativeMs()).isPositive();
+                assertThat(row.mxnetCachedOpMs()).isPositive();
+            }
+        }));
+    }
+
+    @Test
+    void agreementScalesTheLargestDifferenceByTheLargestMagnitude() {
+        NDArray expected = NDArray.wrap(Shape.of(2, 2), new float[] {1, -4, 2, 0});
+        NDArray close = NDArray.wrap(Shape.of(2, 2), new float[] {1, -4.002f, 2, 0.001f});
+        NDArray far = NDArray.wrap(Shape.of(2, 2), new float[] {1, -4, 2.1f, 0});
+        // |diff| 0.002 at most, over max |value| 4: 5e-4
+        assertThat(Agreement.scaledDifference(List.of(close), List.of(expected))).isCloseTo(5e-4,
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(Agreement.scaledDifference(List.of(far), List.of(expected))).isGreaterThan(Agreement.TOLERANCE);
+        assertThat(Agreement.scaledDifference(List.of(NDArray.wrap(Shape.of(4), new float[] {1, -4, 2, 0})),
+                List.of(expected))).isInfinite();
+        assertThat(Agreement.scaledDifference(List.of(NDArray.wrap(Shape.of(2, 2), new float[] {Float.NaN, -4, 2,
+                0})), List.of(expected))).isInfinite();
+    }
+
+    @Test
+    void jsonHasOneObjectPerRowWithTheIssueFields() throws IOException {
+        List<ModelRow> rows = List.of(
+                new ModelRow("MLP", "forward", 8, 2, 1.5, 0.5, 2.25, 0.75, 1024, 4096, ""),
+                new ModelRow("CNN", "forward+backward", 4, 2, 3, 1, Double.NaN, Double.NaN, 10, 20, "MXNet n/a"));
+        List<GemmRow> gemms = List.of(new GemmRow(64, 128, 784, true, 2, 300.5, 530));
+        StringWriter out = new StringWriter();
+        Report.json(rows, gemms, out);
+
+        List<Map<String, Object>> objects = parse(out.toString());
+        assertThat(objects).hasSize(3);
+        assertThat(objects.get(0)).containsEntry("model", "MLP").containsEntry("pass", "forward")
+                .containsEntry("batch", 8L).containsEntry("threads", 2L).containsEntry("kiln_eager_ms", 1.5)
+                .containsEntry("kiln_hybrid_ms", 0.5).containsEntry("mxnet_imperative_ms", 2.25)
+                .containsEntry("mxnet_cachedop_ms", 0.75).containsEntry("kiln_planned_bytes", 1024L)
+                .containsEntry("kiln_eager_bytes", 4096L);
+        assertThat(objects.get(1)).containsEntry("pass", "forward+backward").containsEntry("mxnet_imperative_ms", null)
+                .containsEntry("mxnet_cachedop_ms", null).containsEntry("note", "MXNet n/a");
+        assertThat(objects.get(2)).containsEntry("m", 64L).containsEntry("n", 128L).containsEntry("k", 784L)
+                .containsEntry("threads", 2L).containsEntry("gflops", 300.5).containsEntry("peak_gflops", 530.0);
+
+        String table = Report.markdown(rows, gemms);
+        assertThat(table).contains("| MLP | forward | 8 | 2 | 1.500 | 0.500 | 3.00x | 1.0 KB / 4.0 KB | 2.250 "
+                + "| 0.750 | 1.50x |  |");
+        assertThat(table).contains("| CNN | forward+backward | 4 | 2 | 3.000 | 1.000 | 3.00x | 0.0 KB / 0.0 KB | n/a "
+                + "| n/a | n/a | MXNet n/a |");
+        assertThat(table).contains("| 64x128x784:NT | 2 | 300.5 | 530.0 | 57% |");
+    }
+
+    /** A flat JSON array of flat objects, numbers as Long or Double, null as null. */
+    private static List<Map<String, Object>> parse(String json) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(json)) {
+            assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                Map<String, Object> obj = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    obj.put(name, switch (t) {
+                        case VALUE_NUMBER_INT -> p.getLongValue();
+                        case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                        case VALUE_STRING -> p.getText();
+                        case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+                        case VALUE_NULL -> null;
+                        default -> throw new IllegalStateException("unexpected " + t);
+                    });
+                }
+                out.add(obj);
+            }
+        }
+        return out;
+    }
+}
