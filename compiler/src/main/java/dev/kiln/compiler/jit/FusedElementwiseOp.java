@@ -31,6 +31,7 @@ public final class FusedElementwiseOp extends OpDef {
     private final FusedKernel kernel;
     private final List<String> inputNames;
     private final List<String> outputNames;
+    private volatile LastLayout lastLayout;
 
     /** A fused op computing {@code expression} with its reference evaluation. */
     public FusedElementwiseOp(FusedExpression expression) {
@@ -90,6 +91,9 @@ public final class FusedElementwiseOp extends OpDef {
 
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        if (expression.broadcasts()) {
+            return Collections.nCopies(outputNames.size(), broadcastShape(inputShapes));
+        }
         Shape s = inputShapes.get(0);
         for (int k = 1; k < inputShapes.size(); k++) {
             if (!inputShapes.get(k).equals(s)) {
@@ -101,9 +105,37 @@ public final class FusedElementwiseOp extends OpDef {
         return Collections.nCopies(outputNames.size(), s);
     }
 
+    /** The output of a broadcasting group: the inputs broadcast together, read the way the group was fused for. */
+    private Shape broadcastShape(List<Shape> inputShapes) {
+        Shape out = inputShapes.get(0);
+        try {
+            for (Shape s : inputShapes.subList(1, inputShapes.size())) {
+                out = Shape.broadcast(out, s);
+            }
+        } catch (dev.kiln.KilnException e) {
+            throw error("inputs of shapes " + inputShapes + " do not broadcast together (" + outputNames + "): "
+                    + e.getMessage());
+        }
+        List<FusedExpression.Access> found = BroadcastLayout.accesses(inputShapes, out);
+        if (!found.equals(expression.accesses())) {
+            throw error("inputs of shapes " + inputShapes + " broadcast to " + out + " as " + found + ", but the "
+                    + "group " + outputNames + " was fused for " + expression.accesses());
+        }
+        return out;
+    }
+
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        slots.unifyAll();
+        if (!expression.broadcasts()) {
+            slots.unifyAll();
+            return;
+        }
+        for (Shape s : slots.inputs()) {
+            if (!s.isKnown()) {
+                return;
+            }
+        }
+        slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
     }
 
     @Override
@@ -144,8 +176,35 @@ public final class FusedElementwiseOp extends OpDef {
             out[k] = o.data();
         }
         int n = outputs.get(0).size();
-        Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, from, to));
+        if (n == 0) {
+            return outputs;
+        }
+        if (expression.broadcasts()) {
+            BroadcastLayout layout = layout(call);
+            Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, layout.offsets(), layout.inner(), from,
+                    to));
+        } else {
+            Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, from, to));
+        }
         return outputs;
+    }
+
+    /** The row layout of this call's input shapes; the last one is kept, since a graph sees the same shapes. */
+    private BroadcastLayout layout(Invocation call) {
+        List<Shape> shapes = new ArrayList<>(call.inputs().size());
+        for (NDArray a : call.inputs()) {
+            shapes.add(a.shape());
+        }
+        Shape out = call.outputShapes().get(0);
+        LastLayout last = lastLayout;
+        if (last == null || !last.shapes().equals(shapes)) {
+            last = new LastLayout(shapes, BroadcastLayout.of(shapes, out));
+            lastLayout = last;
+        }
+        return last.layout();
+    }
+
+    private record LastLayout(List<Shape> shapes, BroadcastLayout layout) {
     }
 
     /** Elements per parallel chunk: fewer for longer expressions, so each chunk costs about the same. */

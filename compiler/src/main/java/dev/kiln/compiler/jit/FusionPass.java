@@ -21,7 +21,9 @@ import java.util.Map;
 
 /**
  * Fuses elementwise nodes into {@link FusedElementwiseOp} nodes. A node is fusible when its op gives an
- * {@link ElementwiseFormula} for its float32 or float64 output and all its inputs have the output's shape and dtype.
+ * {@link ElementwiseFormula} for its float32 or float64 output and all its inputs have the output's dtype and shape,
+ * or, for a {@code broadcast_*} op with static shapes, a shape that broadcasts to the output's (the group then reads
+ * that input per row, {@link BroadcastLayout}).
  * Fusible nodes join the groups of the fusible nodes they read (same shape and dtype, same part of a gradient graph)
  * as long as no path leaves the group and comes back, which keeps the graph acyclic. A fused value read outside its
  * group (by another node, a graph output or the backward part) becomes an output of the group node, so nothing the
@@ -110,8 +112,11 @@ public final class FusionPass {
             if (s == null || !s.isKnown() || t == null) {
                 return null;
             }
+            boolean broadcasting = op.op() instanceof BinaryOp b && b.isBroadcasting();
             for (Entry e : op.inputs()) {
-                if (!s.equals(shapes.entry(e)) || t != types.entry(e)) {
+                Shape in = shapes.entry(e);
+                if (t != types.entry(e) || in == null
+                        || !s.equals(in) && !(broadcasting && in.isKnown() && in.broadcastsTo(s))) {
                     return null;
                 }
             }
@@ -305,7 +310,12 @@ public final class FusionPass {
             for (Entry e : inputs.keySet()) {
                 in.add(remapped(e, remap));
             }
-            FusedExpression expr = new FusedExpression(types.entry(last, 0), numInputs, steps, outs);
+            List<Shape> inputShapes = new ArrayList<>();
+            for (Entry e : inputs.keySet()) {
+                inputShapes.add(shapes.entry(e));
+            }
+            FusedExpression expr = new FusedExpression(types.entry(last, 0), numInputs, steps, outs,
+                    BroadcastLayout.accesses(inputShapes, shapes.entry(last, 0)));
             FusedElementwiseOp op = new FusedElementwiseOp(expr);
             OpNode lastNode = (OpNode) graph.node(last);
             return new OpNode(lastNode.name(), op, op.defaultAttrs(), in, lastNode.attrs());
