@@ -2,9 +2,7 @@ package dev.kiln.compiler.jit;
 
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
-import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
-import dev.kiln.graph.Variable;
 import dev.kiln.graph.infer.InferenceResult;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
@@ -73,8 +71,7 @@ public final class FusionPass {
         private final int numForwardNodes;
         private final int n;
         private final ElementwiseFormula[] formula;
-        private final List<List<Integer>> readers = new ArrayList<>();
-        private final BitSet graphOutputs = new BitSet();
+        private final GroupRewrite rewrite;
         private final int[] group;
         private final List<BitSet> members = new ArrayList<>();
 
@@ -87,18 +84,10 @@ public final class FusionPass {
             this.n = graph.size();
             this.formula = new ElementwiseFormula[n];
             this.group = new int[n];
+            this.rewrite = new GroupRewrite(graph);
             for (int i = 0; i < n; i++) {
-                readers.add(new ArrayList<>());
                 group[i] = -1;
                 formula[i] = graph.node(i) instanceof OpNode op ? formulaOf(i, op, staticShapes) : null;
-            }
-            for (int i = 0; i < n; i++) {
-                for (Entry e : graph.node(i).inputs()) {
-                    readers.get(e.node()).add(i);
-                }
-            }
-            for (Entry e : graph.outputs()) {
-                graphOutputs.set(e.node());
             }
         }
 
@@ -172,7 +161,7 @@ public final class FusionPass {
             for (int g : gs) {
                 merged.or(members.get(g));
             }
-            if (merged.cardinality() > MAX_GROUP || !convex(merged)) {
+            if (merged.cardinality() > MAX_GROUP || !rewrite.convex(merged)) {
                 return false;
             }
             int target = gs.get(0);
@@ -186,152 +175,45 @@ public final class FusionPass {
             return true;
         }
 
-        /** True if no path goes from a member through a non-member back to a member. */
-        private boolean convex(BitSet s) {
-            int last = s.length() - 1;
-            BitSet seen = new BitSet();
-            List<Integer> stack = new ArrayList<>();
-            for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                for (int r : readers.get(m)) {
-                    if (!s.get(r) && r < last) {
-                        stack.add(r);
-                    }
-                }
-            }
-            while (!stack.isEmpty()) {
-                int x = stack.removeLast();
-                if (seen.get(x)) {
-                    continue;
-                }
-                seen.set(x);
-                for (int r : readers.get(x)) {
-                    if (s.get(r)) {
-                        return false;
-                    }
-                    if (r < last && !seen.get(r)) {
-                        stack.add(r);
-                    }
-                }
-            }
-            return true;
-        }
-
         /** The graph with each group of two or more nodes replaced by one fused node. */
         Result rewrite() {
-            List<BitSet> units = new ArrayList<>();
-            int[] unitOf = new int[n];
-            for (int i = 0; i < n; i++) {
-                int g = group[i];
-                if (g >= 0 && members.get(g).cardinality() > 1) {
-                    if (members.get(g).nextSetBit(0) == i) {
-                        units.add(members.get(g));
-                    }
-                } else {
-                    BitSet single = new BitSet();
-                    single.set(i);
-                    units.add(single);
+            List<BitSet> groups = new ArrayList<>();
+            for (BitSet m : members) {
+                if (m.cardinality() > 1) {
+                    groups.add(m);
                 }
             }
-            for (int u = 0; u < units.size(); u++) {
-                BitSet s = units.get(u);
-                for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                    unitOf[m] = u;
-                }
-            }
-            List<Node> nodes = new ArrayList<>();
-            Entry[] remap = new Entry[n];
-            int forward = 0;
-            int groups = 0;
-            for (int u : UnitOrder.of(units, unitOf, graph)) {
-                BitSet s = units.get(u);
-                int first = s.nextSetBit(0);
-                if (s.cardinality() == 1) {
-                    nodes.add(copy(graph.node(first), remap));
-                    remap[first] = new Entry(nodes.size() - 1, 0);
-                } else {
-                    nodes.add(fuse(s, remap, nodes.size()));
-                    groups++;
-                }
-                if (first < numForwardNodes) {
-                    forward++;
-                }
-            }
-            List<Entry> outputs = new ArrayList<>();
-            for (Entry e : graph.outputs()) {
-                outputs.add(remapped(e, remap));
-            }
-            return new Result(new Graph(nodes, outputs), forward, groups);
+            GroupRewrite.Result r = rewrite.rewrite(groups, numForwardNodes, this::fuse);
+            return new Result(r.graph(), r.numForwardNodes(), r.groups());
         }
 
-        private static Entry remapped(Entry e, Entry[] remap) {
-            Entry r = remap[e.node()];
-            return e.output() == 0 ? r : new Entry(r.node(), r.output() + e.output());
-        }
-
-        private static Node copy(Node node, Entry[] remap) {
-            if (node instanceof OpNode op) {
-                List<Entry> in = new ArrayList<>();
-                for (Entry e : op.inputs()) {
-                    in.add(remapped(e, remap));
-                }
-                return op.withInputs(in);
-            }
-            return (Variable) node;
-        }
-
-        /** The fused node of group {@code s}, placed at {@code index}; records where its outputs went. */
-        private OpNode fuse(BitSet s, Entry[] remap, int index) {
-            Map<Entry, Integer> inputs = new LinkedHashMap<>();
-            for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                for (Entry e : graph.node(m).inputs()) {
-                    if (!s.get(e.node())) {
-                        inputs.putIfAbsent(e, inputs.size());
-                    }
-                }
-            }
+        /** The fused node of group {@code s} reading {@code inputs} and writing the values of {@code outputs}. */
+        private OpNode fuse(BitSet s, List<Entry> inputs, List<Integer> outputs) {
             int numInputs = inputs.size();
             Map<Integer, Integer> valueOf = new LinkedHashMap<>();
             List<FusedExpression.Step> steps = new ArrayList<>();
-            List<Integer> outs = new ArrayList<>();
             int last = s.length() - 1;
             for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
                 List<Integer> operands = new ArrayList<>();
                 for (Entry e : graph.node(m).inputs()) {
-                    operands.add(s.get(e.node()) ? valueOf.get(e.node()) : inputs.get(e));
+                    operands.add(s.get(e.node()) ? valueOf.get(e.node()) : inputs.indexOf(e));
                 }
                 valueOf.put(m, numInputs + steps.size());
                 steps.add(new FusedExpression.Step(graph.node(m).name(), formula[m], operands));
-                if (readOutside(m, s)) {
-                    remap[m] = new Entry(index, outs.size());
-                    outs.add(numInputs + steps.size() - 1);
-                }
             }
-            List<Entry> in = new ArrayList<>();
-            for (Entry e : inputs.keySet()) {
-                in.add(remapped(e, remap));
+            List<Integer> outs = new ArrayList<>();
+            for (int m : outputs) {
+                outs.add(valueOf.get(m));
             }
             List<Shape> inputShapes = new ArrayList<>();
-            for (Entry e : inputs.keySet()) {
+            for (Entry e : inputs) {
                 inputShapes.add(shapes.entry(e));
             }
             FusedExpression expr = new FusedExpression(types.entry(last, 0), numInputs, steps, outs,
                     BroadcastLayout.accesses(inputShapes, shapes.entry(last, 0)));
             FusedElementwiseOp op = new FusedElementwiseOp(expr);
             OpNode lastNode = (OpNode) graph.node(last);
-            return new OpNode(lastNode.name(), op, op.defaultAttrs(), in, lastNode.attrs());
-        }
-
-        /** True if something outside the group reads node {@code m}, or nothing reads it at all. */
-        private boolean readOutside(int m, BitSet s) {
-            if (graphOutputs.get(m) || readers.get(m).isEmpty()) {
-                return true;
-            }
-            for (int r : readers.get(m)) {
-                if (!s.get(r)) {
-                    return true;
-                }
-            }
-            return false;
+            return new OpNode(lastNode.name(), op, op.defaultAttrs(), inputs, lastNode.attrs());
         }
     }
 }

@@ -1,0 +1,201 @@
+package dev.kiln.compiler.jit;
+
+import dev.kiln.graph.Entry;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.Node;
+import dev.kiln.graph.OpNode;
+import dev.kiln.graph.Variable;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Replaces groups of nodes of a graph by one node each, the part shared by the fusion passes. A group must be convex
+ * (no path leaves it and comes back, {@link #convex}) so the graph stays acyclic. The group node reads every value
+ * the members read from outside, in first-use order, and outputs every member read outside the group (by another
+ * node, a graph output or nothing at all), in node order; graph outputs keep their positions and a gradient graph's
+ * forward part stays first ({@link UnitOrder}).
+ */
+final class GroupRewrite {
+    /** Builds the node of one group; its inputs are replaced by the remapped {@code inputs}. */
+    interface Fuser {
+        OpNode fuse(BitSet members, List<Entry> inputs, List<Integer> outputs);
+    }
+
+    /**
+     * A rewritten graph.
+     *
+     * @param numForwardNodes how many leading nodes belong to the forward part
+     * @param groups          how many group nodes were made
+     */
+    record Result(Graph graph, int numForwardNodes, int groups) {
+    }
+
+    private final Graph graph;
+    private final List<List<Integer>> readers = new ArrayList<>();
+    private final BitSet graphOutputs = new BitSet();
+
+    GroupRewrite(Graph graph) {
+        this.graph = graph;
+        for (int i = 0; i < graph.size(); i++) {
+            readers.add(new ArrayList<>());
+        }
+        for (int i = 0; i < graph.size(); i++) {
+            for (Entry e : graph.node(i).inputs()) {
+                readers.get(e.node()).add(i);
+            }
+        }
+        for (Entry e : graph.outputs()) {
+            graphOutputs.set(e.node());
+        }
+    }
+
+    /** The nodes reading node {@code i} (a node reading it twice is listed twice). */
+    List<Integer> readers(int i) {
+        return readers.get(i);
+    }
+
+    /** True if a graph output is node {@code i}. */
+    boolean isGraphOutput(int i) {
+        return graphOutputs.get(i);
+    }
+
+    /** True if no path goes from a member through a non-member back to a member. */
+    boolean convex(BitSet s) {
+        int last = s.length() - 1;
+        BitSet seen = new BitSet();
+        List<Integer> stack = new ArrayList<>();
+        for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
+            for (int r : readers.get(m)) {
+                if (!s.get(r) && r < last) {
+                    stack.add(r);
+                }
+            }
+        }
+        while (!stack.isEmpty()) {
+            int x = stack.removeLast();
+            if (seen.get(x)) {
+                continue;
+            }
+            seen.set(x);
+            for (int r : readers.get(x)) {
+                if (s.get(r)) {
+                    return false;
+                }
+                if (r < last && !seen.get(r)) {
+                    stack.add(r);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The graph with each group (disjoint, convex, two or more nodes) replaced by the node {@code fuser} builds. */
+    Result rewrite(List<BitSet> groups, int numForwardNodes, Fuser fuser) {
+        int n = graph.size();
+        int[] groupOf = new int[n];
+        java.util.Arrays.fill(groupOf, -1);
+        for (int g = 0; g < groups.size(); g++) {
+            BitSet s = groups.get(g);
+            for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
+                groupOf[m] = g;
+            }
+        }
+        List<BitSet> units = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (groupOf[i] < 0) {
+                BitSet single = new BitSet();
+                single.set(i);
+                units.add(single);
+            } else if (groups.get(groupOf[i]).nextSetBit(0) == i) {
+                units.add(groups.get(groupOf[i]));
+            }
+        }
+        int[] unitOf = new int[n];
+        for (int u = 0; u < units.size(); u++) {
+            BitSet s = units.get(u);
+            for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
+                unitOf[m] = u;
+            }
+        }
+        List<Node> nodes = new ArrayList<>();
+        Entry[] remap = new Entry[n];
+        int forward = 0;
+        int made = 0;
+        for (int u : UnitOrder.of(units, unitOf, graph)) {
+            BitSet s = units.get(u);
+            int first = s.nextSetBit(0);
+            if (s.cardinality() == 1) {
+                nodes.add(copy(graph.node(first), remap));
+                remap[first] = new Entry(nodes.size() - 1, 0);
+            } else {
+                nodes.add(fuse(s, remap, nodes.size(), fuser));
+                made++;
+            }
+            if (first < numForwardNodes) {
+                forward++;
+            }
+        }
+        List<Entry> outputs = new ArrayList<>();
+        for (Entry e : graph.outputs()) {
+            outputs.add(remapped(e, remap));
+        }
+        return new Result(new Graph(nodes, outputs), forward, made);
+    }
+
+    private static Entry remapped(Entry e, Entry[] remap) {
+        Entry r = remap[e.node()];
+        return e.output() == 0 ? r : new Entry(r.node(), r.output() + e.output());
+    }
+
+    private static Node copy(Node node, Entry[] remap) {
+        if (node instanceof OpNode op) {
+            List<Entry> in = new ArrayList<>();
+            for (Entry e : op.inputs()) {
+                in.add(remapped(e, remap));
+            }
+            return op.withInputs(in);
+        }
+        return (Variable) node;
+    }
+
+    /** The node of group {@code s}, placed at {@code index}; records where its outputs went. */
+    private OpNode fuse(BitSet s, Entry[] remap, int index, GroupRewrite.Fuser fuser) {
+        Set<Entry> inputs = new LinkedHashSet<>();
+        List<Integer> outs = new ArrayList<>();
+        for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
+            for (Entry e : graph.node(m).inputs()) {
+                if (!s.get(e.node())) {
+                    inputs.add(e);
+                }
+            }
+            if (readOutside(m, s)) {
+                remap[m] = new Entry(index, outs.size());
+                outs.add(m);
+            }
+        }
+        List<Entry> original = List.copyOf(inputs);
+        OpNode node = fuser.fuse(s, original, outs);
+        List<Entry> in = new ArrayList<>();
+        for (Entry e : original) {
+            in.add(remapped(e, remap));
+        }
+        return node.withInputs(in);
+    }
+
+    /** True if something outside the group reads node {@code m}, or nothing reads it at all. */
+    private boolean readOutside(int m, BitSet s) {
+        if (graphOutputs.get(m) || readers.get(m).isEmpty()) {
+            return true;
+        }
+        for (int r : readers.get(m)) {
+            if (!s.get(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
