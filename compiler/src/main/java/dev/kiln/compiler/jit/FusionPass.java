@@ -72,8 +72,7 @@ public final class FusionPass {
         private final int n;
         private final ElementwiseFormula[] formula;
         private final GroupRewrite rewrite;
-        private final int[] group;
-        private final List<BitSet> members = new ArrayList<>();
+        private List<BitSet> members = List.of();
 
         Analysis(Graph graph, InferenceResult<Shape> shapes, InferenceResult<DType> types, int numForwardNodes,
                  boolean staticShapes) {
@@ -83,10 +82,8 @@ public final class FusionPass {
             this.numForwardNodes = numForwardNodes;
             this.n = graph.size();
             this.formula = new ElementwiseFormula[n];
-            this.group = new int[n];
             this.rewrite = new GroupRewrite(graph);
             for (int i = 0; i < n; i++) {
-                group[i] = -1;
                 formula[i] = graph.node(i) instanceof OpNode op ? formulaOf(i, op, staticShapes) : null;
             }
         }
@@ -115,64 +112,13 @@ public final class FusionPass {
 
         /** Assigns fusible nodes to groups, greedily in node order. */
         void group() {
-            for (int i = 0; i < n; i++) {
-                if (formula[i] == null) {
-                    continue;
-                }
-                List<Integer> candidates = new ArrayList<>();
-                for (Entry e : graph.node(i).inputs()) {
-                    int g = group[e.node()];
-                    if (g >= 0 && !candidates.contains(g) && compatible(e.node(), i)) {
-                        candidates.add(g);
-                    }
-                }
-                if (!joins(i, candidates)) {
-                    candidates.sort((x, y) -> members.get(y).cardinality() - members.get(x).cardinality());
-                    boolean joined = false;
-                    for (int g : candidates) {
-                        if (joins(i, List.of(g))) {
-                            joined = true;
-                            break;
-                        }
-                    }
-                    if (!joined) {
-                        BitSet single = new BitSet();
-                        single.set(i);
-                        group[i] = members.size();
-                        members.add(single);
-                    }
-                }
-            }
+            members = rewrite.groupGreedily(i -> formula[i] != null, this::compatible, MAX_GROUP);
         }
 
         private boolean compatible(int producer, int consumer) {
             return shapes.entry(producer, 0).equals(shapes.entry(consumer, 0))
                     && types.entry(producer, 0) == types.entry(consumer, 0)
                     && (producer < numForwardNodes) == (consumer < numForwardNodes);
-        }
-
-        /** Merges node {@code i} and the groups {@code gs} into the first of them if the result stays convex. */
-        private boolean joins(int i, List<Integer> gs) {
-            if (gs.isEmpty()) {
-                return false;
-            }
-            BitSet merged = new BitSet();
-            merged.set(i);
-            for (int g : gs) {
-                merged.or(members.get(g));
-            }
-            if (merged.cardinality() > MAX_GROUP || !rewrite.convex(merged)) {
-                return false;
-            }
-            int target = gs.get(0);
-            members.set(target, merged);
-            for (int g : gs.subList(1, gs.size())) {
-                members.set(g, new BitSet());
-            }
-            for (int m = merged.nextSetBit(0); m >= 0; m = merged.nextSetBit(m + 1)) {
-                group[m] = target;
-            }
-            return true;
         }
 
         /** The graph with each group of two or more nodes replaced by one fused node. */

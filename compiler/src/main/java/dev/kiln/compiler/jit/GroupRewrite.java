@@ -11,6 +11,8 @@ import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.IntPredicate;
 
 /**
  * Replaces groups of nodes of a graph by one node each, the part shared by the fusion passes. A group must be convex
@@ -61,6 +63,71 @@ final class GroupRewrite {
     /** True if a graph output is node {@code i}. */
     boolean isGraphOutput(int i) {
         return graphOutputs.get(i);
+    }
+
+    /**
+     * Groups the nodes {@code fusible} accepts, greedily in node order: a node joins the groups of the nodes it reads
+     * ({@code compatible(producer, consumer)}) if the merged group stays convex and within {@code maxGroup} nodes,
+     * else the largest of them it can join, else starts its own. Returns the groups (some may be single nodes).
+     */
+    List<BitSet> groupGreedily(IntPredicate fusible, BiPredicate<Integer, Integer> compatible, int maxGroup) {
+        int[] group = new int[graph.size()];
+        java.util.Arrays.fill(group, -1);
+        List<BitSet> members = new ArrayList<>();
+        for (int i = 0; i < graph.size(); i++) {
+            if (!fusible.test(i)) {
+                continue;
+            }
+            List<Integer> candidates = new ArrayList<>();
+            for (Entry e : graph.node(i).inputs()) {
+                int g = group[e.node()];
+                if (g >= 0 && !candidates.contains(g) && compatible.test(e.node(), i)) {
+                    candidates.add(g);
+                }
+            }
+            if (!joins(i, candidates, members, group, maxGroup)) {
+                candidates.sort((x, y) -> members.get(y).cardinality() - members.get(x).cardinality());
+                boolean joined = false;
+                for (int g : candidates) {
+                    if (joins(i, List.of(g), members, group, maxGroup)) {
+                        joined = true;
+                        break;
+                    }
+                }
+                if (!joined) {
+                    BitSet single = new BitSet();
+                    single.set(i);
+                    group[i] = members.size();
+                    members.add(single);
+                }
+            }
+        }
+        members.removeIf(BitSet::isEmpty);
+        return members;
+    }
+
+    /** Merges node {@code i} and the groups {@code gs} into the first of them if the result stays convex. */
+    private boolean joins(int i, List<Integer> gs, List<BitSet> members, int[] group, int maxGroup) {
+        if (gs.isEmpty()) {
+            return false;
+        }
+        BitSet merged = new BitSet();
+        merged.set(i);
+        for (int g : gs) {
+            merged.or(members.get(g));
+        }
+        if (merged.cardinality() > maxGroup || !convex(merged)) {
+            return false;
+        }
+        int target = gs.get(0);
+        members.set(target, merged);
+        for (int g : gs.subList(1, gs.size())) {
+            members.set(g, new BitSet());
+        }
+        for (int m = merged.nextSetBit(0); m >= 0; m = merged.nextSetBit(m + 1)) {
+            group[m] = target;
+        }
+        return true;
     }
 
     /** True if no path goes from a member through a non-member back to a member. */

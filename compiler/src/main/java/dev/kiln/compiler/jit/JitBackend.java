@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code jit} backend: fuses elementwise chains of the forward graph and, for training, of its gradient graph
- * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}) and runs the
+ * The {@code jit} backend: fuses chains around row reductions ({@link RowFusionPass}, static shapes) and elementwise
+ * chains ({@link FusionPass}) of the forward graph and, for training, of its gradient graph (each part separately), generates a JVM class per fused group ({@link JitKernels}) and runs the
  * graph node by node as the interpreter does, fused nodes calling their generated loops across Kiln's threads.
  * Results equal the interpreter's bit for bit.
  */
@@ -44,7 +44,10 @@ public final class JitBackend implements Backend {
                                        Map<String, DType> types, CompileRequest request) {
         FusionPass.Result fused;
         try {
-            fused = FusionPass.apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+            FusionPass.Result rows = request.staticShapes()
+                    ? RowFusionPass.apply(graph, numForwardNodes, shapes, types)
+                    : new FusionPass.Result(graph, numForwardNodes, 0);
+            fused = FusionPass.apply(rows.graph(), rows.numForwardNodes(), shapes, types, request.staticShapes());
         } catch (KilnException inferenceFailed) {
             return new GraphLowering.Lowered(graph, numForwardNodes);
         }
@@ -57,6 +60,15 @@ public final class JitBackend implements Backend {
         for (Node n : graph.nodes()) {
             if (n instanceof OpNode op && op.op() instanceof FusedElementwiseOp f) {
                 FusedElementwiseOp jit = f.withKernel(JitKernels.kernel(f.expression()));
+                nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
+            } else if (n instanceof OpNode op && op.op() instanceof FusedRowOp f) {
+                List<FusedKernel> kernels = new ArrayList<>();
+                for (RowProgram.Stage s : f.program().stages()) {
+                    if (s instanceof RowProgram.Pointwise p) {
+                        kernels.add(JitKernels.kernel(p.expression()));
+                    }
+                }
+                FusedRowOp jit = f.withKernels(kernels);
                 nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
             } else {
                 nodes.add(n);

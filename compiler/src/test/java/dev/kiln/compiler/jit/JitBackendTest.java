@@ -45,7 +45,8 @@ class JitBackendTest {
 
     private static long fusedNodes(CompiledGraph c) {
         return c.compiledGraph().nodes().stream()
-                .filter(n -> n instanceof OpNode op && op.op() instanceof FusedElementwiseOp).count();
+                .filter(n -> n instanceof OpNode op
+                        && (op.op() instanceof FusedElementwiseOp || op.op() instanceof FusedRowOp)).count();
     }
 
     /**
