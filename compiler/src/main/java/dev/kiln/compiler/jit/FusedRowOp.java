@@ -24,14 +24,12 @@ import java.util.List;
  * Pointwise stages run their generated kernels once the JIT attaches them ({@link #withKernels}); until then their
  * expressions' reference evaluation. Built for static shapes only; no gradient rule (fusion follows differentiation).
  */
-public final class FusedRowOp extends OpDef {
+public final class FusedRowOp extends FusedOp {
     /** The op name fused row nodes show in graph listings. */
     public static final String NAME = "_fused_rows";
 
     private final RowProgram program;
     private final List<FusedKernel> kernels;
-    private final List<String> inputNames;
-    private final List<String> outputNames;
 
     /** A fused row op running {@code program} with its reference kernels. */
     public FusedRowOp(RowProgram program) {
@@ -39,19 +37,17 @@ public final class FusedRowOp extends OpDef {
     }
 
     private FusedRowOp(RowProgram program, List<FusedKernel> kernels) {
-        super(NAME, OpFamily.REDUCE, List.of("data"), List.of());
+        super(NAME, OpFamily.REDUCE, program.dtype(), program.numInputs(), outputNames(program));
         this.program = program;
         this.kernels = List.copyOf(kernels);
-        List<String> in = new ArrayList<>();
-        for (int k = 0; k < program.numInputs(); k++) {
-            in.add("data" + k);
-        }
-        this.inputNames = Collections.unmodifiableList(in);
+    }
+
+    private static List<String> outputNames(RowProgram program) {
         List<String> out = new ArrayList<>();
         for (int v : program.outputs()) {
             out.add(program.names().get(v - program.numInputs()));
         }
-        this.outputNames = Collections.unmodifiableList(out);
+        return out;
     }
 
     private static List<FusedKernel> referenceKernels(RowProgram program) {
@@ -79,24 +75,9 @@ public final class FusedRowOp extends OpDef {
     }
 
     @Override
-    public List<String> inputNames(Attrs attrs) {
-        return inputNames;
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return outputNames.size();
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return outputNames;
-    }
-
-    @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
         if (!inputShapes.equals(program.inputShapes())) {
-            throw error("inputs have shapes " + inputShapes + " but the row group " + outputNames + " was fused for "
+            throw error("inputs have shapes " + inputShapes + " but the row group " + outputNames() + " was fused for "
                     + program.inputShapes() + " (fused row groups are built for static shapes)");
         }
         return program.outputShapes();
@@ -108,29 +89,6 @@ public final class FusedRowOp extends OpDef {
     }
 
     @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        for (int k = 0; k < inputTypes.size(); k++) {
-            if (inputTypes.get(k) != program.dtype()) {
-                throw error("input '" + inputNames.get(k) + "' has dtype " + inputTypes.get(k) + " but the row group "
-                        + outputNames + " was fused for " + program.dtype());
-            }
-        }
-        return Collections.nCopies(outputNames.size(), program.dtype());
-    }
-
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
-    }
-
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        throw error("the fused row group " + outputNames + " has no gradient rule; build the gradient graph before "
-                + "fusing (the JIT fuses forward and backward together)");
-    }
-
-    @Override
     public List<NDArray> compute(Invocation call) {
         inferShapes(call.attrs(), call.inputs().stream().map(NDArray::shape).toList());
         Object[] in = new Object[program.numInputs()];
@@ -138,7 +96,7 @@ public final class FusedRowOp extends OpDef {
             in[k] = call.input(k).data();
         }
         List<NDArray> outputs = new ArrayList<>();
-        Object[] out = new Object[outputNames.size()];
+        Object[] out = new Object[outputNames().size()];
         for (int k = 0; k < out.length; k++) {
             NDArray o = call.newOutput(k);
             outputs.add(o);

@@ -144,28 +144,18 @@ final class KernelGenerator implements Opcodes {
         Label rowDone = new Label();
         mv.visitLabel(start);
         if (rows) {
-            mv.visitVarInsn(ILOAD, from);
-            mv.visitVarInsn(ILOAD, inner);
-            mv.visitInsn(IDIV);
+            ints(mv, from, inner, IDIV);
             mv.visitVarInsn(ISTORE, row);
-            mv.visitVarInsn(ILOAD, row);
-            mv.visitVarInsn(ILOAD, inner);
-            mv.visitInsn(IMUL);
+            ints(mv, row, inner, IMUL);
             mv.visitVarInsn(ISTORE, base);
-            mv.visitVarInsn(ILOAD, from);
-            mv.visitVarInsn(ILOAD, base);
-            mv.visitInsn(ISUB);
+            ints(mv, from, base, ISUB);
             mv.visitVarInsn(ISTORE, i);
             mv.visitLabel(rowTest);
-            mv.visitVarInsn(ILOAD, base);
-            mv.visitVarInsn(ILOAD, i);
-            mv.visitInsn(IADD);
+            ints(mv, base, i, IADD);
             mv.visitVarInsn(ILOAD, to);
             mv.visitJumpInsn(IF_ICMPGE, end);
             mv.visitVarInsn(ILOAD, inner);
-            mv.visitVarInsn(ILOAD, to);
-            mv.visitVarInsn(ILOAD, base);
-            mv.visitInsn(ISUB);
+            ints(mv, to, base, ISUB);
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
             mv.visitVarInsn(ISTORE, rowEnd);
             for (int k = 0; k < rowInputs.size(); k++) {
@@ -187,20 +177,12 @@ final class KernelGenerator implements Opcodes {
         mv.visitVarInsn(ILOAD, i);
         mv.visitVarInsn(ILOAD, rows ? rowEnd : to);
         mv.visitJumpInsn(IF_ICMPGE, rows ? rowDone : end);
-        Runnable at = rows ? () -> {
-            mv.visitVarInsn(ILOAD, base);
-            mv.visitVarInsn(ILOAD, i);
-            mv.visitInsn(IADD);
-        } : () -> mv.visitVarInsn(ILOAD, i);
+        Runnable at = rows ? () -> ints(mv, base, i, IADD) : () -> mv.visitVarInsn(ILOAD, i);
         for (int k = 0; k < expr.numInputs(); k++) {
             int input = k;
             switch (expr.accesses().get(k)) {
                 case ELEMENT -> loadInput(mv, k, at, slot[k]);
-                case ROW -> loadInput(mv, k, () -> {
-                    mv.visitVarInsn(ILOAD, offsetOf[input]);
-                    mv.visitVarInsn(ILOAD, i);
-                    mv.visitInsn(IADD);
-                }, slot[k]);
+                case ROW -> loadInput(mv, k, () -> ints(mv, offsetOf[input], i, IADD), slot[k]);
                 case ROW_SCALAR -> {
                 }
             }
@@ -222,9 +204,7 @@ final class KernelGenerator implements Opcodes {
             mv.visitInsn(ICONST_0);
             mv.visitVarInsn(ISTORE, i);
             mv.visitIincInsn(row, 1);
-            mv.visitVarInsn(ILOAD, base);
-            mv.visitVarInsn(ILOAD, inner);
-            mv.visitInsn(IADD);
+            ints(mv, base, inner, IADD);
             mv.visitVarInsn(ISTORE, base);
             mv.visitJumpInsn(GOTO, rowTest);
         }
@@ -262,6 +242,13 @@ final class KernelGenerator implements Opcodes {
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Pushes {@code a op b} of two int locals. */
+    private static void ints(MethodVisitor mv, int a, int b, int op) {
+        mv.visitVarInsn(ILOAD, a);
+        mv.visitVarInsn(ILOAD, b);
+        mv.visitInsn(op);
     }
 
     /** Stores input {@code k} at the index {@code index} pushes into its value's local. */
