@@ -61,8 +61,8 @@ public class NormBlockBench {
         protected <T> T hybridForward(F<T> F, T x, ParameterValues<T> p) {
             T h = F.layerNorm(x, p.get("gamma"), p.get("beta"), Map.of("name", "ln")).getFirst();
             h = F.leakyReLU(h, null, Map.of("act_type", "gelu", "name", "gelu"));
-            h = F.broadcastAdd(F.broadcastMul(h, p.get("scale"), Map.of("name", "scale")), p.get("bias"),
-                    Map.of("name", "bias"));
+            h = F.broadcastAdd(F.broadcastMul(h, p.get("scale"), Map.of("name", "scaled")), p.get("bias"),
+                    Map.of("name", "biased"));
             return F.softmax(h, null, Map.of("axis", -1, "name", "softmax"));
         }
     }

@@ -104,9 +104,16 @@ public final class FusedRowOp extends FusedOp {
         }
         int rows = program.rows();
         if (program.shape().size() > 0) {
-            Parallel.forRange(rows, Math.max(1, 16384 / program.length() / Math.max(1, program.stages().size())),
-                    (from, to) -> new RowRunner(program, kernels, in, out).run(from, to));
+            Parallel.forRange(rows, grain(), (from, to) -> new RowRunner(program, kernels, in, out).run(from, to));
         }
         return outputs;
+    }
+
+    /**
+     * Rows per parallel chunk: about 2048 elements per stage. Row stages are compute-heavy (exponentials, GELU,
+     * normalisation), so even a few rows outweigh handing them to another thread.
+     */
+    private int grain() {
+        return Math.max(1, 2048 / program.length() / Math.max(1, program.stages().size()));
     }
 }
