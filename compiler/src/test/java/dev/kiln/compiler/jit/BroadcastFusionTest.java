@@ -178,6 +178,62 @@ class BroadcastFusionTest {
         assertSameBits(a, b, "split " + shapes);
     }
 
+    private static final List<String> BROADCAST_OPS = List.of("broadcast_add", "broadcast_sub", "broadcast_mul",
+            "broadcast_div", "broadcast_maximum", "broadcast_minimum", "broadcast_power");
+    private static final List<Shape> RANDOM_SHAPES = List.of(Shape.of(3, 4, 5), Shape.of(1, 4, 1), Shape.of(3, 1, 5),
+            Shape.of(5), Shape.of(1), Shape.of(3, 4, 1));
+
+    /** Random graphs of broadcast ops and unary ops over inputs of mixed broadcastable shapes. */
+    private static Graph randomBroadcastGraph(Random r, int numOps) {
+        List<Symbol> values = new ArrayList<>();
+        for (int k = 0; k < RANDOM_SHAPES.size(); k++) {
+            values.add(Symbol.var("x" + k));
+        }
+        for (int k = 0; k < numOps; k++) {
+            Symbol a = values.get(r.nextInt(3) == 0 ? r.nextInt(values.size()) : values.size() - 1);
+            Symbol v = r.nextInt(3) == 0
+                    ? sym.call(List.of("tanh", "relu", "abs", "sigmoid").get(r.nextInt(4)), name("n" + k), a)
+                    : sym.call(BROADCAST_OPS.get(r.nextInt(BROADCAST_OPS.size())), name("n" + k), a,
+                    values.get(r.nextInt(values.size())));
+            values.add(v);
+        }
+        return Symbol.group(values.getLast(), values.get(RANDOM_SHAPES.size() + r.nextInt(numOps))).graph();
+    }
+
+    @Test
+    void randomBroadcastGraphsGiveTheInterpretersOutputsAndGradientsBitForBit() {
+        Random r = new Random(31);
+        int fused = 0;
+        for (int trial = 0; trial < 30; trial++) {
+            Graph g = randomBroadcastGraph(r, 3 + r.nextInt(10));
+            List<String> names = new ArrayList<>();
+            List<Shape> shapes = new ArrayList<>();
+            for (int i : g.variableNodes()) {
+                String n = g.node(i).name();
+                names.add(n);
+                shapes.add(RANDOM_SHAPES.get(Integer.parseInt(n.substring(1))));
+            }
+            DType t = trial % 2 == 0 ? DType.FLOAT32 : DType.FLOAT64;
+            CompileRequest req = new CompileRequest(g, names, shapes, Collections.nCopies(names.size(), t), true,
+                    names, true, false, 2);
+            CompiledGraph jit = Backends.get(Backends.JIT).compile(req);
+            fused += fusedOps(jit.compiledGraph()).size();
+            CompiledGraph ref = Backends.get(Backends.INTERPRETER_OPT).compile(req);
+            NDArray[] in = new NDArray[names.size()];
+            for (int k = 0; k < in.length; k++) {
+                in[k] = ElementwiseGraphs.input(r, shapes.get(k), t);
+            }
+            var a = jit.run(in);
+            var b = ref.run(in);
+            String what = "trial " + trial + " " + t + "\n" + g;
+            assertSameBits(Arrays.asList(a.outputs()), Arrays.asList(b.outputs()), what);
+            NDArray[] heads = {ElementwiseGraphs.input(r, b.outputs()[0].shape(), t),
+                ElementwiseGraphs.input(r, b.outputs()[1].shape(), t)};
+            assertSameBits(Arrays.asList(a.backward(heads)), Arrays.asList(b.backward(heads)), what + " gradients");
+        }
+        assertThat(fused).as("the random graphs do fuse").isGreaterThan(30);
+    }
+
     @Test
     void theRowLoopReadsPerRowInputsOutsideTheInnerLoop() {
         Graph g = chain("broadcast_add", "broadcast_mul");

@@ -236,6 +236,64 @@ class RowFusionTest {
                 .graph())).isEmpty();
     }
 
+    /**
+     * A random graph in the row space of (3,4,5) along {@code axis}: unary and broadcast ops over vectors, per-row
+     * scalars, per-position arrays and single elements, keepdims reductions and softmax along the axis.
+     */
+    private static Graph randomRowGraph(Random r, int axis, int numOps, Map<String, Shape> inputs) {
+        Shape s = Shape.of(3, 4, 5);
+        int[] position = {1, 1, 1};
+        position[axis] = s.get(axis);
+        List<Shape> inputShapes = List.of(s, s.with(axis, 1), Shape.of(position), Shape.of(1));
+        List<Symbol> values = new ArrayList<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (int k = 0; k < inputShapes.size(); k++) {
+            values.add(Symbol.var("x" + k));
+            shapes.add(inputShapes.get(k));
+            inputs.put("x" + k, inputShapes.get(k));
+        }
+        for (int k = 0; k < numOps; k++) {
+            int ai = r.nextInt(3) == 0 ? r.nextInt(values.size()) : values.size() - 1;
+            Symbol a = values.get(ai);
+            String name = "n" + k;
+            int kind = r.nextInt(6);
+            if (kind <= 1 && shapes.get(ai).equals(s)) {
+                String op = kind == 0 ? List.of("sum", "mean", "max", "min").get(r.nextInt(4))
+                        : List.of("softmax", "log_softmax").get(r.nextInt(2));
+                values.add(sym.call(op, kind == 0 ? attrs(name, "axis", axis, "keepdims", true)
+                        : attrs(name, "axis", axis), a));
+                shapes.add(kind == 0 ? s.with(axis, 1) : s);
+            } else if (kind == 2) {
+                values.add(sym.call(List.of("tanh", "square", "abs").get(r.nextInt(3)), attrs(name), a));
+                shapes.add(shapes.get(ai));
+            } else {
+                int bi = r.nextInt(values.size());
+                values.add(sym.call(List.of("broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div")
+                        .get(r.nextInt(4)), attrs(name), a, values.get(bi)));
+                shapes.add(Shape.broadcast(shapes.get(ai), shapes.get(bi)));
+            }
+        }
+        return Symbol.group(values.getLast(), values.get(inputShapes.size() + r.nextInt(numOps))).graph();
+    }
+
+    @Test
+    void randomRowGraphsGiveTheInterpretersOutputsAndGradientsBitForBit() {
+        Random r = new Random(77);
+        int rowNodes = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            Map<String, Shape> all = new LinkedHashMap<>();
+            Graph g = randomRowGraph(r, trial % 3, 4 + r.nextInt(10), all);
+            Map<String, Shape> used = new LinkedHashMap<>();
+            for (int i : g.variableNodes()) {
+                used.put(g.node(i).name(), all.get(g.node(i).name()));
+            }
+            DType t = trial % 2 == 0 ? DType.FLOAT32 : DType.FLOAT64;
+            rowNodes += rowOps(assertSameAsInterpreter(g, used, t, false, true, trial)).size();
+            assertSameAsInterpreter(g, used, t, true, true, trial + 100);
+        }
+        assertThat(rowNodes).as("the random graphs do row-fuse").isGreaterThan(15);
+    }
+
     @Test
     void everyPointwiseStageKernelVerifies() {
         List<Graph> graphs = List.of(normBlock(), handNorm(), softmaxBlock("log_softmax", 1));
