@@ -160,12 +160,18 @@ public final class LayerCheck {
     }
 
     /**
-     * Eager vs hybridized with every graph compiled: the forward alone, then (unless gradients are not checked)
-     * forward and backward under record with random head gradients. A graph without ops has nothing to compile:
+     * Eager vs hybridized with every graph compiled, with dynamic and with static shapes: the forward alone, then
+     * (unless gradients are not checked) forward and backward under record with random head gradients. A graph without ops has nothing to compile:
      * the call returns its inputs, as eagerly.
      */
     private void checkHybridized(List<NDArray> eager, Graph graph) {
-        HybridizeOptions compiled = HybridizeOptions.builder().inlineLimit(0).build();
+        checkHybridized(eager, graph, HybridizeOptions.builder().inlineLimit(0).build());
+        // static shapes let the jit fuse broadcasts and row reductions (softmax, LayerNorm, sum...) as well
+        checkHybridized(eager, graph, HybridizeOptions.builder().inlineLimit(0).staticAlloc(true).staticShape(true)
+                .build());
+    }
+
+    private void checkHybridized(List<NDArray> eager, Graph graph, HybridizeOptions compiled) {
         boolean hasOps = graph.nodes().stream().anyMatch(n -> n instanceof OpNode);
         DifferentialReport forward = Differential.of(block).inputs(inputs).training(training).seed(SEED)
                 .options(compiled).gradients(false).run().assertWithin(rtol, atol);

@@ -23,14 +23,13 @@ import java.util.List;
  * JIT attaches a generated one ({@link #withKernel}). Not registered: each group is its own op instance. Fusion runs
  * after the gradient graph is built, so the op has no gradient rule (asking for one is an error).
  */
-public final class FusedElementwiseOp extends OpDef {
+public final class FusedElementwiseOp extends FusedOp {
     /** The op name fused nodes show in graph listings. */
     public static final String NAME = "_fused_elementwise";
 
     private final FusedExpression expression;
     private final FusedKernel kernel;
-    private final List<String> inputNames;
-    private final List<String> outputNames;
+    private volatile LastLayout lastLayout;
 
     /** A fused op computing {@code expression} with its reference evaluation. */
     public FusedElementwiseOp(FusedExpression expression) {
@@ -38,19 +37,17 @@ public final class FusedElementwiseOp extends OpDef {
     }
 
     private FusedElementwiseOp(FusedExpression expression, FusedKernel kernel) {
-        super(NAME, OpFamily.ELEMENTWISE, List.of("data"), List.of());
+        super(NAME, OpFamily.ELEMENTWISE, expression.dtype(), expression.numInputs(), outputNames(expression));
         this.expression = expression;
         this.kernel = kernel;
-        List<String> in = new ArrayList<>();
-        for (int k = 0; k < expression.numInputs(); k++) {
-            in.add("data" + k);
-        }
-        this.inputNames = Collections.unmodifiableList(in);
+    }
+
+    private static List<String> outputNames(FusedExpression expression) {
         List<String> out = new ArrayList<>();
         for (int v : expression.outputs()) {
             out.add(expression.stepOf(v).name());
         }
-        this.outputNames = Collections.unmodifiableList(out);
+        return out;
     }
 
     /** This group computed by {@code generated} (which must compute the same expression) instead of the reference. */
@@ -73,61 +70,52 @@ public final class FusedElementwiseOp extends OpDef {
     }
 
     @Override
-    public List<String> inputNames(Attrs attrs) {
-        return inputNames;
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return outputNames.size();
-    }
-
-    /** The names of the fused nodes whose values the group writes out. */
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return outputNames;
-    }
-
-    @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> inputShapes) {
+        if (expression.broadcasts()) {
+            return Collections.nCopies(outputNames().size(), broadcastShape(inputShapes));
+        }
         Shape s = inputShapes.get(0);
         for (int k = 1; k < inputShapes.size(); k++) {
             if (!inputShapes.get(k).equals(s)) {
-                throw error("input '" + inputNames.get(k) + "' has shape " + inputShapes.get(k) + " but '"
-                        + inputNames.get(0) + "' has " + s + "; a fused elementwise group reads equal shapes ("
-                        + outputNames + ")");
+                throw error("input '" + inputNames().get(k) + "' has shape " + inputShapes.get(k) + " but '"
+                        + inputNames().get(0) + "' has " + s + "; a fused elementwise group reads equal shapes ("
+                        + outputNames() + ")");
             }
         }
-        return Collections.nCopies(outputNames.size(), s);
+        return Collections.nCopies(outputNames().size(), s);
+    }
+
+    /** The output of a broadcasting group: the inputs broadcast together, read the way the group was fused for. */
+    private Shape broadcastShape(List<Shape> inputShapes) {
+        Shape out = inputShapes.get(0);
+        try {
+            for (Shape s : inputShapes.subList(1, inputShapes.size())) {
+                out = Shape.broadcast(out, s);
+            }
+        } catch (dev.kiln.KilnException e) {
+            throw error("inputs of shapes " + inputShapes + " do not broadcast together (" + outputNames() + "): "
+                    + e.getMessage());
+        }
+        List<FusedExpression.Access> found = BroadcastLayout.accesses(inputShapes, out);
+        if (!found.equals(expression.accesses())) {
+            throw error("inputs of shapes " + inputShapes + " broadcast to " + out + " as " + found + ", but the "
+                    + "group " + outputNames() + " was fused for " + expression.accesses());
+        }
+        return out;
     }
 
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        slots.unifyAll();
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        for (int k = 0; k < inputTypes.size(); k++) {
-            if (inputTypes.get(k) != expression.dtype()) {
-                throw error("input '" + inputNames.get(k) + "' has dtype " + inputTypes.get(k) + " but the group "
-                        + outputNames + " was fused for " + expression.dtype());
+        if (!expression.broadcasts()) {
+            slots.unifyAll();
+            return;
+        }
+        for (Shape s : slots.inputs()) {
+            if (s == null || !s.isKnown()) {
+                return;
             }
         }
-        return Collections.nCopies(outputNames.size(), expression.dtype());
-    }
-
-    @Override
-    public void inferTypesPartial(TypeSlots slots) {
-        slots.unifyAll();
-        slots.forward();
-    }
-
-    /** Fusion runs on graphs whose gradient is already built; differentiating a fused graph is a mistake. */
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        throw error("the fused group " + outputNames + " has no gradient rule; build the gradient graph before "
-                + "fusing (the JIT fuses forward and backward together)");
+        slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
     }
 
     @Override
@@ -136,16 +124,43 @@ public final class FusedElementwiseOp extends OpDef {
         for (int k = 0; k < in.length; k++) {
             in[k] = call.input(k).data();
         }
-        List<NDArray> outputs = new ArrayList<>(outputNames.size());
-        Object[] out = new Object[outputNames.size()];
+        List<NDArray> outputs = new ArrayList<>(outputNames().size());
+        Object[] out = new Object[outputNames().size()];
         for (int k = 0; k < out.length; k++) {
             NDArray o = call.newOutput(k);
             outputs.add(o);
             out[k] = o.data();
         }
         int n = outputs.get(0).size();
-        Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, from, to));
+        if (n == 0) {
+            return outputs;
+        }
+        if (expression.broadcasts()) {
+            BroadcastLayout layout = layout(call);
+            Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, layout.offsets(), layout.inner(), from,
+                    to));
+        } else {
+            Parallel.forRange(n, grain(), (from, to) -> kernel.run(in, out, from, to));
+        }
         return outputs;
+    }
+
+    /** The row layout of this call's input shapes; the last one is kept, since a graph sees the same shapes. */
+    private BroadcastLayout layout(Invocation call) {
+        List<Shape> shapes = new ArrayList<>(call.inputs().size());
+        for (NDArray a : call.inputs()) {
+            shapes.add(a.shape());
+        }
+        Shape out = call.outputShapes().get(0);
+        LastLayout last = lastLayout;
+        if (last == null || !last.shapes().equals(shapes)) {
+            last = new LastLayout(shapes, BroadcastLayout.of(shapes, out));
+            lastLayout = last;
+        }
+        return last.layout();
+    }
+
+    private record LastLayout(List<Shape> shapes, BroadcastLayout layout) {
     }
 
     /** Elements per parallel chunk: fewer for longer expressions, so each chunk costs about the same. */

@@ -16,9 +16,25 @@ import java.util.List;
  * @param numInputs how many arrays the group reads
  * @param steps     the fused nodes in topological order
  * @param outputs   the value numbers the group writes out, in output order (steps only)
+ * @param accesses  how each input is read ({@link Access#ELEMENT} for all of them unless the group broadcasts)
  */
-public record FusedExpression(DType dtype, int numInputs, List<Step> steps, List<Integer> outputs)
-        implements FusedKernel {
+public record FusedExpression(DType dtype, int numInputs, List<Step> steps, List<Integer> outputs,
+                              List<Access> accesses) implements FusedKernel {
+
+    /**
+     * How the loop reads one input, the output being walked as rows ({@link BroadcastLayout}): at the output
+     * element's own index (the input has the output's size), at its row's offset plus the column (the input
+     * broadcasts over outer dims only), or one value per row (it broadcasts over the row's dims: a bias per channel,
+     * a column, a scalar-shaped array).
+     */
+    public enum Access {
+        ELEMENT, ROW, ROW_SCALAR
+    }
+
+    /** An expression whose inputs all have the output's shape. */
+    public FusedExpression(DType dtype, int numInputs, List<Step> steps, List<Integer> outputs) {
+        this(dtype, numInputs, steps, outputs, java.util.Collections.nCopies(numInputs, Access.ELEMENT));
+    }
 
     /**
      * One fused node.
@@ -40,6 +56,11 @@ public record FusedExpression(DType dtype, int numInputs, List<Step> steps, List
     public FusedExpression {
         steps = List.copyOf(steps);
         outputs = List.copyOf(outputs);
+        accesses = List.copyOf(accesses);
+        if (accesses.size() != numInputs) {
+            throw new KilnException("fused elementwise group: " + accesses.size() + " input accesses for "
+                    + numInputs + " inputs");
+        }
         if (!ElementwiseFormula.covers(dtype)) {
             throw new KilnException("fused elementwise group: dtype " + dtype + " is not fused (float32 and float64 "
                     + "are)");
@@ -69,13 +90,23 @@ public record FusedExpression(DType dtype, int numInputs, List<Step> steps, List
         return steps.get(v - numInputs);
     }
 
+    /** True if some input is read other than at the output's index. */
+    public boolean broadcasts() {
+        return accesses.stream().anyMatch(a -> a != Access.ELEMENT);
+    }
+
     @Override
-    public void run(Object[] inputs, Object[] outputs, int from, int to) {
+    public void run(Object[] inputs, Object[] outputs, int[][] offsets, int inner, int from, int to) {
         boolean f32 = dtype == DType.FLOAT32;
         double[] values = new double[numValues()];
         for (int i = from; i < to; i++) {
             for (int k = 0; k < numInputs; k++) {
-                values[k] = f32 ? ((float[]) inputs[k])[i] : ((double[]) inputs[k])[i];
+                int at = switch (accesses.get(k)) {
+                    case ELEMENT -> i;
+                    case ROW -> offsets[k][i / inner] + i % inner;
+                    case ROW_SCALAR -> offsets[k][i / inner];
+                };
+                values[k] = f32 ? ((float[]) inputs[k])[at] : ((double[]) inputs[k])[at];
             }
             for (int k = 0; k < steps.size(); k++) {
                 Step s = steps.get(k);
@@ -98,7 +129,11 @@ public record FusedExpression(DType dtype, int numInputs, List<Step> steps, List
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(dtype).append(' ').append(numInputs).append(" inputs -> ").append(outputs).append('\n');
+        sb.append(dtype).append(' ').append(numInputs).append(" inputs ");
+        if (broadcasts()) {
+            sb.append(accesses).append(' ');
+        }
+        sb.append("-> ").append(outputs).append('\n');
         for (int k = 0; k < steps.size(); k++) {
             Step s = steps.get(k);
             sb.append("  %").append(numInputs + k).append(" = ").append(describe(s.formula())).append('(');

@@ -2,9 +2,7 @@ package dev.kiln.compiler.jit;
 
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
-import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
-import dev.kiln.graph.Variable;
 import dev.kiln.graph.infer.InferenceResult;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
@@ -21,7 +19,9 @@ import java.util.Map;
 
 /**
  * Fuses elementwise nodes into {@link FusedElementwiseOp} nodes. A node is fusible when its op gives an
- * {@link ElementwiseFormula} for its float32 or float64 output and all its inputs have the output's shape and dtype.
+ * {@link ElementwiseFormula} for its float32 or float64 output and all its inputs have the output's dtype and shape,
+ * or, for a {@code broadcast_*} op with static shapes, a shape that broadcasts to the output's (the group then reads
+ * that input per row, {@link BroadcastLayout}).
  * Fusible nodes join the groups of the fusible nodes they read (same shape and dtype, same part of a gradient graph)
  * as long as no path leaves the group and comes back, which keeps the graph acyclic. A fused value read outside its
  * group (by another node, a graph output or the backward part) becomes an output of the group node, so nothing the
@@ -71,10 +71,8 @@ public final class FusionPass {
         private final int numForwardNodes;
         private final int n;
         private final ElementwiseFormula[] formula;
-        private final List<List<Integer>> readers = new ArrayList<>();
-        private final BitSet graphOutputs = new BitSet();
-        private final int[] group;
-        private final List<BitSet> members = new ArrayList<>();
+        private final GroupRewrite rewrite;
+        private List<BitSet> members = List.of();
 
         Analysis(Graph graph, InferenceResult<Shape> shapes, InferenceResult<DType> types, int numForwardNodes,
                  boolean staticShapes) {
@@ -84,19 +82,9 @@ public final class FusionPass {
             this.numForwardNodes = numForwardNodes;
             this.n = graph.size();
             this.formula = new ElementwiseFormula[n];
-            this.group = new int[n];
+            this.rewrite = new GroupRewrite(graph);
             for (int i = 0; i < n; i++) {
-                readers.add(new ArrayList<>());
-                group[i] = -1;
                 formula[i] = graph.node(i) instanceof OpNode op ? formulaOf(i, op, staticShapes) : null;
-            }
-            for (int i = 0; i < n; i++) {
-                for (Entry e : graph.node(i).inputs()) {
-                    readers.get(e.node()).add(i);
-                }
-            }
-            for (Entry e : graph.outputs()) {
-                graphOutputs.set(e.node());
             }
         }
 
@@ -110,8 +98,11 @@ public final class FusionPass {
             if (s == null || !s.isKnown() || t == null) {
                 return null;
             }
+            boolean broadcasting = op.op() instanceof BinaryOp b && b.isBroadcasting();
             for (Entry e : op.inputs()) {
-                if (!s.equals(shapes.entry(e)) || t != types.entry(e)) {
+                Shape in = shapes.entry(e);
+                if (t != types.entry(e) || in == null
+                        || !s.equals(in) && !(broadcasting && in.isKnown() && in.broadcastsTo(s))) {
                     return null;
                 }
             }
@@ -121,34 +112,7 @@ public final class FusionPass {
 
         /** Assigns fusible nodes to groups, greedily in node order. */
         void group() {
-            for (int i = 0; i < n; i++) {
-                if (formula[i] == null) {
-                    continue;
-                }
-                List<Integer> candidates = new ArrayList<>();
-                for (Entry e : graph.node(i).inputs()) {
-                    int g = group[e.node()];
-                    if (g >= 0 && !candidates.contains(g) && compatible(e.node(), i)) {
-                        candidates.add(g);
-                    }
-                }
-                if (!joins(i, candidates)) {
-                    candidates.sort((x, y) -> members.get(y).cardinality() - members.get(x).cardinality());
-                    boolean joined = false;
-                    for (int g : candidates) {
-                        if (joins(i, List.of(g))) {
-                            joined = true;
-                            break;
-                        }
-                    }
-                    if (!joined) {
-                        BitSet single = new BitSet();
-                        single.set(i);
-                        group[i] = members.size();
-                        members.add(single);
-                    }
-                }
-            }
+            members = rewrite.groupGreedily(i -> formula[i] != null, this::compatible, MAX_GROUP);
         }
 
         private boolean compatible(int producer, int consumer) {
@@ -157,171 +121,45 @@ public final class FusionPass {
                     && (producer < numForwardNodes) == (consumer < numForwardNodes);
         }
 
-        /** Merges node {@code i} and the groups {@code gs} into the first of them if the result stays convex. */
-        private boolean joins(int i, List<Integer> gs) {
-            if (gs.isEmpty()) {
-                return false;
-            }
-            BitSet merged = new BitSet();
-            merged.set(i);
-            for (int g : gs) {
-                merged.or(members.get(g));
-            }
-            if (merged.cardinality() > MAX_GROUP || !convex(merged)) {
-                return false;
-            }
-            int target = gs.get(0);
-            members.set(target, merged);
-            for (int g : gs.subList(1, gs.size())) {
-                members.set(g, new BitSet());
-            }
-            for (int m = merged.nextSetBit(0); m >= 0; m = merged.nextSetBit(m + 1)) {
-                group[m] = target;
-            }
-            return true;
-        }
-
-        /** True if no path goes from a member through a non-member back to a member. */
-        private boolean convex(BitSet s) {
-            int last = s.length() - 1;
-            BitSet seen = new BitSet();
-            List<Integer> stack = new ArrayList<>();
-            for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                for (int r : readers.get(m)) {
-                    if (!s.get(r) && r < last) {
-                        stack.add(r);
-                    }
-                }
-            }
-            while (!stack.isEmpty()) {
-                int x = stack.removeLast();
-                if (seen.get(x)) {
-                    continue;
-                }
-                seen.set(x);
-                for (int r : readers.get(x)) {
-                    if (s.get(r)) {
-                        return false;
-                    }
-                    if (r < last && !seen.get(r)) {
-                        stack.add(r);
-                    }
-                }
-            }
-            return true;
-        }
-
         /** The graph with each group of two or more nodes replaced by one fused node. */
         Result rewrite() {
-            List<BitSet> units = new ArrayList<>();
-            int[] unitOf = new int[n];
-            for (int i = 0; i < n; i++) {
-                int g = group[i];
-                if (g >= 0 && members.get(g).cardinality() > 1) {
-                    if (members.get(g).nextSetBit(0) == i) {
-                        units.add(members.get(g));
-                    }
-                } else {
-                    BitSet single = new BitSet();
-                    single.set(i);
-                    units.add(single);
+            List<BitSet> groups = new ArrayList<>();
+            for (BitSet m : members) {
+                if (m.cardinality() > 1) {
+                    groups.add(m);
                 }
             }
-            for (int u = 0; u < units.size(); u++) {
-                BitSet s = units.get(u);
-                for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                    unitOf[m] = u;
-                }
-            }
-            List<Node> nodes = new ArrayList<>();
-            Entry[] remap = new Entry[n];
-            int forward = 0;
-            int groups = 0;
-            for (int u : UnitOrder.of(units, unitOf, graph)) {
-                BitSet s = units.get(u);
-                int first = s.nextSetBit(0);
-                if (s.cardinality() == 1) {
-                    nodes.add(copy(graph.node(first), remap));
-                    remap[first] = new Entry(nodes.size() - 1, 0);
-                } else {
-                    nodes.add(fuse(s, remap, nodes.size()));
-                    groups++;
-                }
-                if (first < numForwardNodes) {
-                    forward++;
-                }
-            }
-            List<Entry> outputs = new ArrayList<>();
-            for (Entry e : graph.outputs()) {
-                outputs.add(remapped(e, remap));
-            }
-            return new Result(new Graph(nodes, outputs), forward, groups);
+            GroupRewrite.Result r = rewrite.rewrite(groups, numForwardNodes, this::fuse);
+            return new Result(r.graph(), r.numForwardNodes(), r.groups());
         }
 
-        private static Entry remapped(Entry e, Entry[] remap) {
-            Entry r = remap[e.node()];
-            return e.output() == 0 ? r : new Entry(r.node(), r.output() + e.output());
-        }
-
-        private static Node copy(Node node, Entry[] remap) {
-            if (node instanceof OpNode op) {
-                List<Entry> in = new ArrayList<>();
-                for (Entry e : op.inputs()) {
-                    in.add(remapped(e, remap));
-                }
-                return op.withInputs(in);
-            }
-            return (Variable) node;
-        }
-
-        /** The fused node of group {@code s}, placed at {@code index}; records where its outputs went. */
-        private OpNode fuse(BitSet s, Entry[] remap, int index) {
-            Map<Entry, Integer> inputs = new LinkedHashMap<>();
-            for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                for (Entry e : graph.node(m).inputs()) {
-                    if (!s.get(e.node())) {
-                        inputs.putIfAbsent(e, inputs.size());
-                    }
-                }
-            }
+        /** The fused node of group {@code s} reading {@code inputs} and writing the values of {@code outputs}. */
+        private OpNode fuse(BitSet s, List<Entry> inputs, List<Integer> outputs) {
             int numInputs = inputs.size();
             Map<Integer, Integer> valueOf = new LinkedHashMap<>();
             List<FusedExpression.Step> steps = new ArrayList<>();
-            List<Integer> outs = new ArrayList<>();
             int last = s.length() - 1;
             for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
                 List<Integer> operands = new ArrayList<>();
                 for (Entry e : graph.node(m).inputs()) {
-                    operands.add(s.get(e.node()) ? valueOf.get(e.node()) : inputs.get(e));
+                    operands.add(s.get(e.node()) ? valueOf.get(e.node()) : inputs.indexOf(e));
                 }
                 valueOf.put(m, numInputs + steps.size());
                 steps.add(new FusedExpression.Step(graph.node(m).name(), formula[m], operands));
-                if (readOutside(m, s)) {
-                    remap[m] = new Entry(index, outs.size());
-                    outs.add(numInputs + steps.size() - 1);
-                }
             }
-            List<Entry> in = new ArrayList<>();
-            for (Entry e : inputs.keySet()) {
-                in.add(remapped(e, remap));
+            List<Integer> outs = new ArrayList<>();
+            for (int m : outputs) {
+                outs.add(valueOf.get(m));
             }
-            FusedExpression expr = new FusedExpression(types.entry(last, 0), numInputs, steps, outs);
+            List<Shape> inputShapes = new ArrayList<>();
+            for (Entry e : inputs) {
+                inputShapes.add(shapes.entry(e));
+            }
+            FusedExpression expr = new FusedExpression(types.entry(last, 0), numInputs, steps, outs,
+                    BroadcastLayout.accesses(inputShapes, shapes.entry(last, 0)));
             FusedElementwiseOp op = new FusedElementwiseOp(expr);
             OpNode lastNode = (OpNode) graph.node(last);
-            return new OpNode(lastNode.name(), op, op.defaultAttrs(), in, lastNode.attrs());
-        }
-
-        /** True if something outside the group reads node {@code m}, or nothing reads it at all. */
-        private boolean readOutside(int m, BitSet s) {
-            if (graphOutputs.get(m) || readers.get(m).isEmpty()) {
-                return true;
-            }
-            for (int r : readers.get(m)) {
-                if (!s.get(r)) {
-                    return true;
-                }
-            }
-            return false;
+            return new OpNode(lastNode.name(), op, op.defaultAttrs(), inputs, lastNode.attrs());
         }
     }
 }

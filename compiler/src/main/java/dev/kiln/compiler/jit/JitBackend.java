@@ -21,13 +21,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code jit} backend: fuses elementwise chains of the forward graph and, for training, of its gradient graph
- * ({@link FusionPass}, each part separately), generates a JVM class per fused group ({@link JitKernels}), and runs the
- * graph with a generated executor ({@link GeneratedGraph}): per input signature, one class whose straight-line
- * {@code forward} and {@code backward} call each node's pre-resolved step, outputs written into planned buffers.
- * Results equal the interpreter's bit for bit, except that inference requests naming parameters fold BatchNorm and
- * scale chains into the layers before them and compute parameter-only values once ({@link ParameterStage}), which
- * agrees within float tolerance.
+ * The {@code jit} backend: runs bias and activation chains on the GEMM or convolution that feeds them
+ * ({@link EpilogueFusion}), fuses chains around row reductions ({@link RowFusionPass}, static shapes) and elementwise
+ * and broadcast chains ({@link FusionPass}) of the forward graph and, for training, of its gradient graph (each part
+ * separately), generates a JVM class per fused group ({@link JitKernels}), and runs the graph with a generated
+ * executor ({@link GeneratedGraph}): per input signature, one class whose straight-line {@code forward} and
+ * {@code backward} call each node's pre-resolved step, outputs written into planned buffers. Results equal the
+ * interpreter's bit for bit, except that inference requests naming parameters fold BatchNorm and scale chains into
+ * the layers before them and compute parameter-only values once ({@link ParameterStage}), which agrees within float
+ * tolerance.
  */
 public final class JitBackend implements Backend {
     @Override
@@ -52,8 +54,10 @@ public final class JitBackend implements Backend {
         FusionPass.Result fused;
         try {
             EpilogueFusion.Result epilogues = EpilogueFusion.lower(graph, numForwardNodes, shapes, types, request);
-            fused = FusionPass.apply(epilogues.graph(), epilogues.numForwardNodes(), shapes, types,
-                    request.staticShapes());
+            FusionPass.Result rows = request.staticShapes()
+                    ? RowFusionPass.apply(epilogues.graph(), epilogues.numForwardNodes(), shapes, types)
+                    : new FusionPass.Result(epilogues.graph(), epilogues.numForwardNodes(), 0);
+            fused = FusionPass.apply(rows.graph(), rows.numForwardNodes(), shapes, types, request.staticShapes());
         } catch (KilnException inferenceFailed) {
             return new GraphLowering.Lowered(graph, numForwardNodes);
         }
@@ -69,6 +73,15 @@ public final class JitBackend implements Backend {
                 nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
             } else if (n instanceof OpNode op && op.op() instanceof FusedEpilogueOp f) {
                 FusedEpilogueOp jit = f.withKernel(JitKernels.kernel(f.expression()));
+                nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
+            } else if (n instanceof OpNode op && op.op() instanceof FusedRowOp f) {
+                List<FusedKernel> kernels = new ArrayList<>();
+                for (RowProgram.Stage s : f.program().stages()) {
+                    if (s instanceof RowProgram.Pointwise p) {
+                        kernels.add(JitKernels.kernel(p.expression()));
+                    }
+                }
+                FusedRowOp jit = f.withKernels(kernels);
                 nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
             } else {
                 nodes.add(n);

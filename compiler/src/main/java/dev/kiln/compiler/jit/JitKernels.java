@@ -48,7 +48,8 @@ public final class JitKernels {
 
     /** An expression without its node names: what decides the generated code. */
     private record Structure(DType dtype, int numInputs, List<ElementwiseFormula> formulas,
-                             List<List<Integer>> operands, List<Integer> outputs) {
+                             List<List<Integer>> operands, List<Integer> outputs,
+                             List<FusedExpression.Access> accesses) {
         static Structure of(FusedExpression e) {
             List<ElementwiseFormula> f = new ArrayList<>();
             List<List<Integer>> o = new ArrayList<>();
@@ -56,7 +57,7 @@ public final class JitKernels {
                 f.add(s.formula());
                 o.add(s.operands());
             }
-            return new Structure(e.dtype(), e.numInputs(), f, o, e.outputs());
+            return new Structure(e.dtype(), e.numInputs(), f, o, e.outputs(), e.accesses());
         }
     }
 

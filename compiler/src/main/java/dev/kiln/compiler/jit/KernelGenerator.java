@@ -87,41 +87,105 @@ final class KernelGenerator implements Opcodes {
     private String loopDescriptor() {
         StringBuilder d = new StringBuilder("(");
         d.append(array().repeat(expr.numInputs() + expr.outputs().size()));
+        if (expr.broadcasts()) {
+            d.append("[I".repeat(rowInputs().size())).append('I');
+        }
         return d.append("II)V").toString();
+    }
+
+    /** The inputs read per row (their offsets are parameters), in input order. */
+    private List<Integer> rowInputs() {
+        List<Integer> k = new ArrayList<>();
+        for (int i = 0; i < expr.numInputs(); i++) {
+            if (expr.accesses().get(i) != FusedExpression.Access.ELEMENT) {
+                k.add(i);
+            }
+        }
+        return k;
     }
 
     private static String field(int k) {
         return "MATH" + k;
     }
 
-    /** The static loop over {@code [from, to)}. */
+    /**
+     * The static loop over {@code [from, to)}: one counted loop, or, for a group that broadcasts, rows of
+     * {@code inner} elements, each row loading its per-row inputs once and its other inputs at the column.
+     */
     private void writeLoop(ClassWriter cw, String desc) {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_STATIC, "run", desc, null, null);
         mv.visitCode();
+        boolean rows = expr.broadcasts();
+        List<Integer> rowInputs = rowInputs();
         int arrays = expr.numInputs() + expr.outputs().size();
-        int from = arrays;
-        int to = arrays + 1;
-        int i = arrays + 2;
+        int params = arrays + (rows ? rowInputs.size() + 1 : 0);
+        int inner = params - 1;
+        int from = params;
+        int to = params + 1;
+        int i = params + 2; // the element index (the column j in rows)
+        int row = i + 1;
+        int base = i + 2;
+        int rowEnd = i + 3;
+        int firstOffset = i + 4;
         int width = f32 ? 1 : 2;
         int[] slot = new int[expr.numValues()];
+        int firstValue = rows ? firstOffset + rowInputs.size() : i + 1;
         for (int v = 0; v < slot.length; v++) {
-            slot[v] = i + 1 + v * width;
+            slot[v] = firstValue + v * width;
+        }
+        int[] offsetOf = new int[expr.numInputs()];
+        for (int k = 0; k < rowInputs.size(); k++) {
+            offsetOf[rowInputs.get(k)] = firstOffset + k;
         }
         Label start = new Label();
         Label test = new Label();
         Label end = new Label();
+        Label rowTest = new Label();
+        Label rowDone = new Label();
         mv.visitLabel(start);
-        mv.visitVarInsn(ILOAD, from);
-        mv.visitVarInsn(ISTORE, i);
+        if (rows) {
+            ints(mv, from, inner, IDIV);
+            mv.visitVarInsn(ISTORE, row);
+            ints(mv, row, inner, IMUL);
+            mv.visitVarInsn(ISTORE, base);
+            ints(mv, from, base, ISUB);
+            mv.visitVarInsn(ISTORE, i);
+            mv.visitLabel(rowTest);
+            ints(mv, base, i, IADD);
+            mv.visitVarInsn(ILOAD, to);
+            mv.visitJumpInsn(IF_ICMPGE, end);
+            mv.visitVarInsn(ILOAD, inner);
+            ints(mv, to, base, ISUB);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+            mv.visitVarInsn(ISTORE, rowEnd);
+            for (int k = 0; k < rowInputs.size(); k++) {
+                mv.visitVarInsn(ALOAD, arrays + k);
+                mv.visitVarInsn(ILOAD, row);
+                mv.visitInsn(IALOAD);
+                mv.visitVarInsn(ISTORE, firstOffset + k);
+            }
+            for (int k : rowInputs) {
+                if (expr.accesses().get(k) == FusedExpression.Access.ROW_SCALAR) {
+                    loadInput(mv, k, () -> mv.visitVarInsn(ILOAD, offsetOf[k]), slot[k]);
+                }
+            }
+        } else {
+            mv.visitVarInsn(ILOAD, from);
+            mv.visitVarInsn(ISTORE, i);
+        }
         mv.visitLabel(test);
         mv.visitVarInsn(ILOAD, i);
-        mv.visitVarInsn(ILOAD, to);
-        mv.visitJumpInsn(IF_ICMPGE, end);
+        mv.visitVarInsn(ILOAD, rows ? rowEnd : to);
+        mv.visitJumpInsn(IF_ICMPGE, rows ? rowDone : end);
+        Runnable at = rows ? () -> ints(mv, base, i, IADD) : () -> mv.visitVarInsn(ILOAD, i);
         for (int k = 0; k < expr.numInputs(); k++) {
-            mv.visitVarInsn(ALOAD, k);
-            mv.visitVarInsn(ILOAD, i);
-            mv.visitInsn(f32 ? FALOAD : DALOAD);
-            mv.visitVarInsn(f32 ? FSTORE : DSTORE, slot[k]);
+            int input = k;
+            switch (expr.accesses().get(k)) {
+                case ELEMENT -> loadInput(mv, k, at, slot[k]);
+                case ROW -> loadInput(mv, k, () -> ints(mv, offsetOf[input], i, IADD), slot[k]);
+                case ROW_SCALAR -> {
+                }
+            }
         }
         for (int k = 0; k < expr.steps().size(); k++) {
             step(mv, expr.steps().get(k), slot);
@@ -129,12 +193,21 @@ final class KernelGenerator implements Opcodes {
         }
         for (int k = 0; k < expr.outputs().size(); k++) {
             mv.visitVarInsn(ALOAD, expr.numInputs() + k);
-            mv.visitVarInsn(ILOAD, i);
+            at.run();
             mv.visitVarInsn(f32 ? FLOAD : DLOAD, slot[expr.outputs().get(k)]);
             mv.visitInsn(f32 ? FASTORE : DASTORE);
         }
         mv.visitIincInsn(i, 1);
         mv.visitJumpInsn(GOTO, test);
+        if (rows) {
+            mv.visitLabel(rowDone);
+            mv.visitInsn(ICONST_0);
+            mv.visitVarInsn(ISTORE, i);
+            mv.visitIincInsn(row, 1);
+            ints(mv, base, inner, IADD);
+            mv.visitVarInsn(ISTORE, base);
+            mv.visitJumpInsn(GOTO, rowTest);
+        }
         mv.visitLabel(end);
         mv.visitInsn(RETURN);
         Label done = new Label();
@@ -147,16 +220,43 @@ final class KernelGenerator implements Opcodes {
             mv.visitLocalVariable("out" + k + "_" + identifier(node), array(), null, start, done,
                     expr.numInputs() + k);
         }
+        Label body = rows ? rowTest : test;
+        Label bodyEnd = end;
+        if (rows) {
+            for (int k = 0; k < rowInputs.size(); k++) {
+                mv.visitLocalVariable("rowOffsets" + rowInputs.get(k), "[I", null, start, done, arrays + k);
+                mv.visitLocalVariable("offset" + rowInputs.get(k), "I", null, body, bodyEnd, firstOffset + k);
+            }
+            mv.visitLocalVariable("inner", "I", null, start, done, inner);
+            mv.visitLocalVariable("row", "I", null, body, bodyEnd, row);
+            mv.visitLocalVariable("base", "I", null, body, bodyEnd, base);
+            mv.visitLocalVariable("rowEnd", "I", null, body, bodyEnd, rowEnd);
+        }
         mv.visitLocalVariable("from", "I", null, start, done, from);
         mv.visitLocalVariable("to", "I", null, start, done, to);
-        mv.visitLocalVariable("i", "I", null, test, end, i);
+        mv.visitLocalVariable(rows ? "j" : "i", "I", null, body, bodyEnd, i);
         String scalar = f32 ? "F" : "D";
         for (int v = 0; v < slot.length; v++) {
             String name = v < expr.numInputs() ? "x" + v : "v" + v + "_" + identifier(expr.stepOf(v).name());
-            mv.visitLocalVariable(name, scalar, null, test, end, slot[v]);
+            mv.visitLocalVariable(name, scalar, null, body, bodyEnd, slot[v]);
         }
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Pushes {@code a op b} of two int locals. */
+    private static void ints(MethodVisitor mv, int a, int b, int op) {
+        mv.visitVarInsn(ILOAD, a);
+        mv.visitVarInsn(ILOAD, b);
+        mv.visitInsn(op);
+    }
+
+    /** Stores input {@code k} at the index {@code index} pushes into its value's local. */
+    private void loadInput(MethodVisitor mv, int k, Runnable index, int slot) {
+        mv.visitVarInsn(ALOAD, k);
+        index.run();
+        mv.visitInsn(f32 ? FALOAD : DALOAD);
+        mv.visitVarInsn(f32 ? FSTORE : DSTORE, slot);
     }
 
     /** Pushes the value of one step. */
@@ -249,15 +349,23 @@ final class KernelGenerator implements Opcodes {
 
     /** {@link FusedKernel#run}: casts each array and calls the static loop. */
     private void writeBridge(ClassWriter cw, String loopDesc) {
-        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "([Ljava/lang/Object;[Ljava/lang/Object;II)V", null,
-                null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "run", "([Ljava/lang/Object;[Ljava/lang/Object;[[IIII)V",
+                null, null);
         mv.visitCode();
         Label start = new Label();
         mv.visitLabel(start);
         arrays(mv, 1, expr.numInputs());
         arrays(mv, 2, expr.outputs().size());
-        mv.visitVarInsn(ILOAD, 3);
-        mv.visitVarInsn(ILOAD, 4);
+        if (expr.broadcasts()) {
+            for (int k : rowInputs()) {
+                mv.visitVarInsn(ALOAD, 3);
+                mv.visitLdcInsn(k);
+                mv.visitInsn(AALOAD);
+            }
+            mv.visitVarInsn(ILOAD, 4);
+        }
+        mv.visitVarInsn(ILOAD, 5);
+        mv.visitVarInsn(ILOAD, 6);
         mv.visitMethodInsn(INVOKESTATIC, className, "run", loopDesc, false);
         mv.visitInsn(RETURN);
         Label end = new Label();
@@ -265,8 +373,10 @@ final class KernelGenerator implements Opcodes {
         mv.visitLocalVariable("this", "L" + className + ";", null, start, end, 0);
         mv.visitLocalVariable("inputs", "[Ljava/lang/Object;", null, start, end, 1);
         mv.visitLocalVariable("outputs", "[Ljava/lang/Object;", null, start, end, 2);
-        mv.visitLocalVariable("from", "I", null, start, end, 3);
-        mv.visitLocalVariable("to", "I", null, start, end, 4);
+        mv.visitLocalVariable("offsets", "[[I", null, start, end, 3);
+        mv.visitLocalVariable("inner", "I", null, start, end, 4);
+        mv.visitLocalVariable("from", "I", null, start, end, 5);
+        mv.visitLocalVariable("to", "I", null, start, end, 6);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
     }

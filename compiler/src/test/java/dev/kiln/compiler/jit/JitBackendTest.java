@@ -46,7 +46,8 @@ class JitBackendTest {
     private static long fusedNodes(CompiledGraph c) {
         return c.compiledGraph().nodes().stream()
                 .filter(n -> n instanceof OpNode op
-                        && (op.op() instanceof FusedElementwiseOp || op.op() instanceof FusedEpilogueOp)).count();
+                        && (op.op() instanceof FusedElementwiseOp || op.op() instanceof FusedEpilogueOp
+                        || op.op() instanceof FusedRowOp)).count();
     }
 
     /**

@@ -42,14 +42,14 @@ class KernelGeneratorTest {
         return out;
     }
 
-    private static String verify(byte[] bytes) {
+    static String verify(byte[] bytes) {
         StringWriter problems = new StringWriter();
         CheckClassAdapter.verify(new ClassReader(bytes), KernelGeneratorTest.class.getClassLoader(), false,
                 new PrintWriter(problems));
         return problems.toString();
     }
 
-    private static List<NDArray> run(FusedElementwiseOp op, List<NDArray> inputs) {
+    static List<NDArray> run(FusedElementwiseOp op, List<NDArray> inputs) {
         return Ops.invokeAll(op, op.defaultAttrs(), inputs);
     }
 

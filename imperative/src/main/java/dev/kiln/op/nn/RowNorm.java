@@ -43,23 +43,12 @@ final class RowNorm {
             for (int r = from; r < to; r++) {
                 int base = rows.base(r);
                 Rows.gather(x, base, stride, m, buf, 0);
-                double sum = 0;
-                for (int j = 0; j < m; j++) {
-                    sum += buf[j];
-                }
-                double mu = sum / m;
-                double sq = 0;
-                for (int j = 0; j < m; j++) {
-                    double d = buf[j] - mu;
-                    sq += d * d;
-                }
-                double sigma = Math.sqrt(sq / m + eps);
+                double mu = mean(buf, m);
+                double sigma = std(buf, m, mu, eps);
                 mean[r] = mu;
                 std[r] = sigma;
                 if (perPosition) {
-                    for (int j = 0; j < m; j++) {
-                        buf[j] = (buf[j] - mu) / sigma * gamma[j] + beta[j];
-                    }
+                    normalise(buf, m, mu, sigma, gamma, beta);
                 } else {
                     double g = gamma[r % period];
                     double b = beta[r % period];
@@ -71,6 +60,32 @@ final class RowNorm {
             }
         });
         return new Moments(mean, std);
+    }
+
+    /** The mean of {@code buf[0, m)}, summed in order. */
+    static double mean(double[] buf, int m) {
+        double sum = 0;
+        for (int j = 0; j < m; j++) {
+            sum += buf[j];
+        }
+        return sum / m;
+    }
+
+    /** {@code sqrt(var + eps)} of {@code buf[0, m)} around {@code mu}, the biased variance summed in order. */
+    static double std(double[] buf, int m, double mu, double eps) {
+        double sq = 0;
+        for (int j = 0; j < m; j++) {
+            double d = buf[j] - mu;
+            sq += d * d;
+        }
+        return Math.sqrt(sq / m + eps);
+    }
+
+    /** {@code buf[j] = (buf[j] - mu) / sigma * gamma[j] + beta[j]}: the per-position scale and shift. */
+    static void normalise(double[] buf, int m, double mu, double sigma, double[] gamma, double[] beta) {
+        for (int j = 0; j < m; j++) {
+            buf[j] = (buf[j] - mu) / sigma * gamma[j] + beta[j];
+        }
     }
 
     /**

@@ -43,14 +43,7 @@ final class SoftmaxKernel {
                 }
             }
         }
-        DType t = in.dtype();
-        DoubleUnaryOperator shift = t == DType.FLOAT64 ? v -> v : v -> Casting.roundTo(t, v);
-        DoubleUnaryOperator acc = switch (t) {
-            case FLOAT64, FLOAT32 -> v -> v;
-            default -> SAFE_ACCUMULATION ? v -> (float) v : v -> Casting.roundTo(t, v);
-        };
-        boolean wide = t == DType.FLOAT64;
-        double temp = shift.applyAsDouble(temperature);
+        Precision p = Precision.of(in.dtype(), temperature);
         int stride = rows.inner();
         Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
             double[] buf = new double[m];
@@ -58,10 +51,30 @@ final class SoftmaxKernel {
                 int base = rows.base(r);
                 int len = lengths == null ? m : (int) lengths[r];
                 Rows.gather(in, base, stride, m, buf, 0);
-                row(buf, len, temp, negate, log, shift, acc, wide);
+                row(buf, len, p.temp(), negate, log, p.shift(), p.acc(), p.wide());
                 Rows.scatter(buf, 0, out, base, stride, m);
             }
         });
+    }
+
+    /**
+     * The rounding of one dtype: how shifted logits round ({@code shift}), how the running sum and results round
+     * ({@code acc}), whether exponentials stay in double ({@code wide}), and the temperature rounded like a logit.
+     */
+    record Precision(DoubleUnaryOperator shift, DoubleUnaryOperator acc, boolean wide, double temp) {
+        static Precision of(DType t, double temperature) {
+            DoubleUnaryOperator shift = t == DType.FLOAT64 ? v -> v : v -> Casting.roundTo(t, v);
+            DoubleUnaryOperator acc = switch (t) {
+                case FLOAT64, FLOAT32 -> v -> v;
+                default -> SAFE_ACCUMULATION ? v -> (float) v : v -> Casting.roundTo(t, v);
+            };
+            return new Precision(shift, acc, t == DType.FLOAT64, shift.applyAsDouble(temperature));
+        }
+    }
+
+    /** The (log-)softmax of one full row {@code buf[0, n)} in place, before rounding to the output dtype. */
+    static void row(double[] buf, int n, Precision p, boolean negate, boolean log) {
+        row(buf, n, p.temp(), negate, log, p.shift(), p.acc(), p.wide());
     }
 
     private static void row(double[] buf, int len, double temp, boolean negate, boolean log,

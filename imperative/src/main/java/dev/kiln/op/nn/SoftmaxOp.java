@@ -190,6 +190,10 @@ final class SoftmaxOp extends NNOp {
         return log;
     }
 
+    boolean isNegate() {
+        return negate;
+    }
+
     boolean isNegated() {
         return negate;
     }

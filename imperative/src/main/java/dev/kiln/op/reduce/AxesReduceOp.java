@@ -60,6 +60,16 @@ public final class AxesReduceOp extends OpDef {
         return doc;
     }
 
+    /** The floating-point math of this reduction (what a fused kernel must compute per lane). */
+    public LaneMath laneMath() {
+        return math;
+    }
+
+    /** Which axes of an input of shape {@code s} these attributes reduce. */
+    public boolean[] reducedAxes(Attrs attrs, Shape s) {
+        return axes(attrs, s).reduced();
+    }
+
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         Shape s = in.get(0);

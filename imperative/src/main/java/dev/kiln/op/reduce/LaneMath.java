@@ -178,6 +178,29 @@ public enum LaneMath {
         }
     };
 
+    /**
+     * One lane {@code v[0, n)} reduced exactly as {@link LaneReducer#reduce} reduces it (fixed blocks of
+     * {@link LaneReducer#BLOCK}, partials combined in order, then finished), for fused kernels that must agree with
+     * the reduction ops bit for bit; may overwrite {@code v}.
+     */
+    public double reduceLane(double[] v, int n) {
+        if (n == 0) {
+            return empty();
+        }
+        int blocks = (n + LaneReducer.BLOCK - 1) / LaneReducer.BLOCK;
+        if (blocks == 1) {
+            return finish(block(v, n), n);
+        }
+        double[] partials = new double[blocks];
+        double[] buf = new double[LaneReducer.BLOCK];
+        for (int b = 0; b < blocks; b++) {
+            int len = Math.min(LaneReducer.BLOCK, n - b * LaneReducer.BLOCK);
+            System.arraycopy(v, b * LaneReducer.BLOCK, buf, 0, len);
+            partials[b] = block(buf, len);
+        }
+        return finish(combine(partials, blocks), n);
+    }
+
     /** Reduces {@code v[0, n)} (n >= 1) to a partial; may overwrite {@code v}. */
     abstract double block(double[] v, int n);
 
