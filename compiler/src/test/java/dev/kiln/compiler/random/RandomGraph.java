@@ -1,0 +1,47 @@
+package dev.kiln.compiler.random;
+
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.GraphText;
+import dev.kiln.ndarray.NDArray;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A generated graph with its inputs: the seed it came from, the graph, each variable's shape, dtype and value domain,
+ * and the arrays the generator built it on (every node ran on them).
+ */
+record RandomGraph(long seed, Graph graph, List<VariableSpec> variables, Map<String, NDArray> arrays) {
+
+    /** The inputs in variable order, copied (backends may update auxiliary states in place). */
+    NDArray[] inputs() {
+        return variables.stream().map(v -> arrays.get(v.name()).copy()).toArray(NDArray[]::new);
+    }
+
+    /** Other inputs from the same domains, for a second call of a compiled graph. */
+    NDArray[] otherInputs(long salt) {
+        Random rnd = new Random(seed * 31 + salt);
+        return variables.stream().map(v -> v.domain().sample(rnd, v.shape(), v.dtype())).toArray(NDArray[]::new);
+    }
+
+    /** The graph computing only {@code outputs}, without the nodes and variables they do not read (shrinking). */
+    RandomGraph withOutputs(List<dev.kiln.graph.Entry> outputs) {
+        Graph g = graph.withOutputs(outputs).pruned();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i : g.variableNodes()) {
+            names.add(g.node(i).name());
+        }
+        return new RandomGraph(seed, g, variables.stream().filter(v -> names.contains(v.name())).toList(), arrays);
+    }
+
+    /** The reproduction: seed, graph text and the inputs. */
+    String describe() {
+        StringBuilder sb = new StringBuilder("seed ").append(seed).append('\n');
+        sb.append(GraphText.format(graph)).append('\n').append("inputs:\n");
+        for (VariableSpec v : variables) {
+            sb.append("  ").append(v).append('\n');
+        }
+        return sb.toString();
+    }
+}
