@@ -26,7 +26,9 @@ import java.util.Map;
  * as long as no path leaves the group and comes back, which keeps the graph acyclic. A fused value read outside its
  * group (by another node, a graph output or the backward part) becomes an output of the group node, so nothing the
  * rest of the graph needs is lost. The group node takes the name of its last node; graph outputs keep their positions.
- * Groups of one node stay as they are.
+ * Groups of one node stay as they are. Nodes with side effects (random draws, in-place updates) keep their order: each
+ * is treated as reading the previous one, for convexity and for the order of the rewritten graph, so a group never
+ * moves one draw past another.
  */
 public final class FusionPass {
     /** The most nodes one group takes, so a generated loop stays a method HotSpot compiles well. */
@@ -73,6 +75,8 @@ public final class FusionPass {
         private final ElementwiseFormula[] formula;
         private final List<List<Integer>> readers = new ArrayList<>();
         private final BitSet graphOutputs = new BitSet();
+        /** Per node, the side-effecting node it must run after (the previous one), or -1. */
+        private final int[] effectBefore;
         private final int[] group;
         private final List<BitSet> members = new ArrayList<>();
 
@@ -93,6 +97,19 @@ public final class FusionPass {
             for (int i = 0; i < n; i++) {
                 for (Entry e : graph.node(i).inputs()) {
                     readers.get(e.node()).add(i);
+                }
+            }
+            this.effectBefore = new int[n];
+            int previous = -1;
+            for (int i = 0; i < n; i++) {
+                effectBefore[i] = -1;
+                if (graph.node(i) instanceof OpNode op && (op.op().hasSideEffects(op.params(), true)
+                        || op.op().hasSideEffects(op.params(), false))) {
+                    if (previous >= 0) {
+                        effectBefore[i] = previous;
+                        readers.get(previous).add(i);
+                    }
+                    previous = i;
                 }
             }
             for (Entry e : graph.outputs()) {
@@ -237,7 +254,7 @@ public final class FusionPass {
             Entry[] remap = new Entry[n];
             int forward = 0;
             int groups = 0;
-            for (int u : UnitOrder.of(units, unitOf, graph)) {
+            for (int u : UnitOrder.of(units, unitOf, graph, effectBefore)) {
                 BitSet s = units.get(u);
                 int first = s.nextSetBit(0);
                 if (s.cardinality() == 1) {

@@ -18,8 +18,12 @@ final class UnitOrder {
     private UnitOrder() {
     }
 
-    /** The units' indices in order; {@code unitOf[i]} is the unit of node {@code i}. Units must form a DAG. */
-    static List<Integer> of(List<BitSet> units, int[] unitOf, Graph graph) {
+    /**
+     * The units' indices in order; {@code unitOf[i]} is the unit of node {@code i}, and {@code after[i]} a node that
+     * node {@code i} must follow besides those it reads (the previous side-effecting node), or -1. Units must form a
+     * DAG.
+     */
+    static List<Integer> of(List<BitSet> units, int[] unitOf, Graph graph, int[] after) {
         int count = units.size();
         List<List<Integer>> dependents = new ArrayList<>();
         int[] pending = new int[count];
@@ -30,8 +34,15 @@ final class UnitOrder {
             BitSet deps = new BitSet();
             BitSet s = units.get(u);
             for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
+                List<Integer> before = new ArrayList<>();
                 for (Entry e : graph.node(m).inputs()) {
-                    int d = unitOf[e.node()];
+                    before.add(e.node());
+                }
+                if (after[m] >= 0) {
+                    before.add(after[m]);
+                }
+                for (int b : before) {
+                    int d = unitOf[b];
                     if (d != u && !deps.get(d)) {
                         deps.set(d);
                         dependents.get(d).add(u);

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RandomGraphTest {
     private static final long SUITE_SEED = 20261121L;
-    private static final int SUITE_COUNT = 120;
+    private static final int SUITE_COUNT = 250;
 
     /** Ops the generator must keep covering; the list only grows. */
     private static final Set<String> FLOOR = Set.of(
@@ -56,6 +56,7 @@ class RandomGraphTest {
         GraphGenerator generator = new GraphGenerator();
         BackendCheck check = BackendCheck.allBackends();
         List<String> failures = new ArrayList<>();
+        List<String> rejections = new ArrayList<>();
         int checked = 0;
         int rejected = 0;
         long start = System.nanoTime();
@@ -64,6 +65,9 @@ class RandomGraphTest {
             Result r = check.check(g);
             if (r.outcome() == Outcome.REFERENCE_FAILED) {
                 rejected++;
+                if (rejections.size() < 5) {
+                    rejections.add(r.detail() + "\n" + g.describe());
+                }
                 continue;
             }
             checked++;
@@ -80,6 +84,7 @@ class RandomGraphTest {
                 checked, rejected, checked / secs, seed);
         if (seconds > 0 || count != SUITE_COUNT) {
             System.out.println("ops never built: " + generator.neverBuilt());
+            rejections.forEach(d -> System.out.println("rejected (the reference failed): " + d));
         }
         assertThat(failures).as("backends that differ from the reference").isEmpty();
         assertThat(checked).as("graphs checked").isGreaterThan((int) Math.min(count, SUITE_COUNT) / 2);
