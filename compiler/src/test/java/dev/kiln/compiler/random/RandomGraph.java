@@ -2,6 +2,8 @@ package dev.kiln.compiler.random;
 
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.GraphText;
+import dev.kiln.graph.infer.ShapeInference;
+import dev.kiln.graph.infer.TypeInference;
 import dev.kiln.ndarray.NDArray;
 
 import java.util.List;
@@ -35,10 +37,18 @@ record RandomGraph(long seed, Graph graph, List<VariableSpec> variables, Map<Str
         return new RandomGraph(seed, g, variables.stream().filter(v -> names.contains(v.name())).toList(), arrays);
     }
 
-    /** The reproduction: seed, graph text and the inputs. */
+    /** The reproduction: seed, graph text with every value's shape and dtype, and the inputs. */
     String describe() {
         StringBuilder sb = new StringBuilder("seed ").append(seed).append('\n');
-        sb.append(GraphText.format(graph)).append('\n').append("inputs:\n");
+        Map<String, dev.kiln.ndarray.Shape> shapes = new java.util.HashMap<>();
+        Map<String, dev.kiln.ndarray.DType> types = new java.util.HashMap<>();
+        for (VariableSpec v : variables) {
+            shapes.put(v.name(), v.shape());
+            types.put(v.name(), v.dtype());
+        }
+        var s = ShapeInference.infer(graph, shapes);
+        var t = TypeInference.infer(graph, types);
+        sb.append(GraphText.format(graph, e -> s.entry(e) + " " + t.entry(e))).append('\n').append("inputs:\n");
         for (VariableSpec v : variables) {
             sb.append("  ").append(v).append('\n');
         }

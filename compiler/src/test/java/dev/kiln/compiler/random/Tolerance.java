@@ -23,6 +23,7 @@ record Tolerance(double rtol32, double atol32, double rtol64, double atol64) {
 
     /** The tolerance each backend declares; the reference passes and the JIT promise bit-identical results. */
     static final Map<String, Tolerance> TABLE = Map.of(
+            "interpreter", EXACT,
             "interpreter-opt", EXACT,
             "jit", EXACT);
 
