@@ -26,7 +26,7 @@ import java.util.Set;
  * ({@code infer}, then {@code run} on other inputs) and in training mode ({@code run}, then, when the graph is
  * differentiable, {@code backward} with random head gradients for every float argument), the outputs, the inputs
  * after the call (auxiliary states an op updates in place) and the gradients, by the backend's
- * {@link Tolerance}. Random ops draw the same numbers everywhere: the global generator is reseeded before each call.
+ * {@link Tolerance}; the compiled graph and memory plan must be readable too. Random ops draw the same numbers everywhere: the global generator is reseeded before each call.
  */
 final class BackendCheck {
     /** What one graph's check found. */
@@ -131,6 +131,9 @@ final class BackendCheck {
     /** Two calls of the compiled graph (the generated inputs, then other ones), everything they produce. */
     private static List<Slot> execute(Backend backend, CompileRequest request, RandomGraph g) {
         CompiledGraph compiled = backend.compile(request);
+        // explain() reads both; neither may fail on a graph the backend runs
+        compiled.compiledGraph();
+        compiled.memoryPlan();
         List<Slot> out = new ArrayList<>();
         for (int call = 0; call < 2; call++) {
             NDArray[] in = call == 0 ? g.inputs() : g.otherInputs(call);

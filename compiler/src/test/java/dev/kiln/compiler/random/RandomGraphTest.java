@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mvn -B -o -pl compiler -am verify -Dsurefire.failIfNoSpecifiedTests=false -Dtest=RandomGraphTest \
  *     -Dkiln.randomGraphs.seconds=600 [-Dkiln.randomGraphs.seed=42]
  * </pre>
- * ({@code kiln.randomGraphs.count} sets the number of graphs instead of a time.)
+ * ({@code kiln.randomGraphs.count} sets the number of graphs instead of a time, {@code kiln.randomGraphs.ops} the
+ * most op nodes per graph, 12 by default.)
  */
 class RandomGraphTest {
     private static final long SUITE_SEED = 20261121L;
@@ -52,6 +53,7 @@ class RandomGraphTest {
         long seed = Long.getLong("kiln.randomGraphs.seed", SUITE_SEED);
         long seconds = Long.getLong("kiln.randomGraphs.seconds", 0);
         long count = Long.getLong("kiln.randomGraphs.count", seconds > 0 ? Long.MAX_VALUE : SUITE_COUNT);
+        int maxOps = Math.max(3, Integer.getInteger("kiln.randomGraphs.ops", 12));
         long deadline = seconds > 0 ? System.nanoTime() + seconds * 1_000_000_000L : Long.MAX_VALUE;
         GraphGenerator generator = new GraphGenerator();
         BackendCheck check = BackendCheck.allBackends();
@@ -61,7 +63,7 @@ class RandomGraphTest {
         int rejected = 0;
         long start = System.nanoTime();
         for (long i = 0; i < count && System.nanoTime() < deadline && failures.size() < 5; i++) {
-            RandomGraph g = generator.generate(seed + i, 3 + (int) Math.floorMod(seed + i, 10));
+            RandomGraph g = generator.generate(seed + i, 3 + (int) Math.floorMod(seed + i, maxOps - 2));
             Result r = check.check(g);
             if (r.outcome() == Outcome.REFERENCE_FAILED) {
                 rejected++;
