@@ -18,7 +18,10 @@ import java.util.Map;
  * {@code _copy}, same-dtype casts, reshape and transpose chains) node by node, the first matching rule of a node's op
  * winning, and sweeps again while a sweep changed something (a rewrite may enable another), up to
  * {@value #MAX_SWEEPS} sweeps. A node that would disappear into a variable, a constant or another output while it is
- * itself a graph output stays, and so does one whose hidden outputs something reads.
+ * itself a graph output stays, and so does one whose hidden outputs something reads. A graph a gradient will be built
+ * from ({@link PassContext#differentiated()}) is left alone: a value that disappears into its input adds its readers'
+ * gradients to the input's in another grouping than the graph as traced, which rounds differently; the pipeline on the
+ * forward and backward graph together simplifies without that change.
  */
 final class AlgebraicSimplification implements Pass {
     static final int MAX_SWEEPS = 4;
@@ -38,6 +41,9 @@ final class AlgebraicSimplification implements Pass {
 
     @Override
     public Graph apply(Graph graph, PassContext ctx) {
+        if (ctx.differentiated()) {
+            return graph;
+        }
         Graph g = graph;
         for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
             Graph next = sweep(g, ctx);

@@ -82,6 +82,18 @@ class AlgebraicSimplificationTest {
     }
 
     @Test
+    void leavesAGraphAGradientWillBeBuiltFromAlone() {
+        // without the copy, x's gradient would add the stack's and the copy's contributions in another grouping than
+        // the graph as traced (found by RandomGraphTest, seed 4047854)
+        Symbol x = var("x");
+        Symbol copy = op("_copy", "c", x);
+        Graph g = Symbol.group(op("stack", "s", Map.of("num_args", 2), copy, x), op("relu", "r", copy)).graph();
+
+        assertThat(apply("simplify", g, context("x", Shape.of(4, 3)).differentiated(true).build())).isSameAs(g);
+        assertThat(apply("simplify", g, context("x", Shape.of(4, 3)).build())).isNotSameAs(g);
+    }
+
+    @Test
     void removesBlockGradOnlyWhenNoGradientIsBuiltFromTheGraph() {
         Graph g = underRelu(op("BlockGrad", "stop", var("x")));
 

@@ -26,7 +26,8 @@ import java.util.Set;
  * ({@code infer}, then {@code run} on other inputs) and in training mode ({@code run}, then, when the graph is
  * differentiable, {@code backward} with random head gradients for every float argument), the outputs, the inputs
  * after the call (auxiliary states an op updates in place) and the gradients, by the backend's
- * {@link Tolerance}; the compiled graph and memory plan must be readable too. Random ops draw the same numbers everywhere: the global generator is reseeded before each call.
+ * {@link Tolerance}. A graph compiled without static shapes also runs on inputs of other shapes where the reference
+ * accepts them. The compiled graph and memory plan must be readable too. Random ops draw the same numbers everywhere: the global generator is reseeded before each call.
  */
 final class BackendCheck {
     /** What one graph's check found. */
@@ -60,10 +61,16 @@ final class BackendCheck {
         for (boolean training : new boolean[] {false, true}) {
             CompileRequest request = request(g, training);
             List<Slot> expected;
+            boolean resized = !request.staticShapes();
             try {
-                expected = execute(REFERENCE, request, g);
+                expected = execute(REFERENCE, request, g, resized);
             } catch (RuntimeException | StackOverflowError e) {
-                return new Result(Outcome.REFERENCE_FAILED, (training ? "training" : "inference") + ": " + e);
+                resized = false;
+                try {
+                    expected = execute(REFERENCE, request, g, false);
+                } catch (RuntimeException | StackOverflowError again) {
+                    return new Result(Outcome.REFERENCE_FAILED, (training ? "training" : "inference") + ": " + again);
+                }
             }
             for (Backend backend : backends) {
                 String where = "backend '" + backend.name() + "', " + (training ? "training" : "inference")
@@ -71,7 +78,7 @@ final class BackendCheck {
                         + request.staticShapes() + ", staticAlloc=" + request.staticAlloc() + ")";
                 List<Slot> actual;
                 try {
-                    actual = execute(backend, request, g);
+                    actual = execute(backend, request, g, resized);
                 } catch (RuntimeException | StackOverflowError | AssertionError e) {
                     java.io.StringWriter trace = new java.io.StringWriter();
                     e.printStackTrace(new java.io.PrintWriter(trace));
@@ -128,15 +135,18 @@ final class BackendCheck {
         return true;
     }
 
-    /** Two calls of the compiled graph (the generated inputs, then other ones), everything they produce. */
-    private static List<Slot> execute(Backend backend, CompileRequest request, RandomGraph g) {
+    /**
+     * Two calls of the compiled graph (the generated inputs, then other ones) and, if {@code resized}, a third on
+     * inputs of other shapes ({@link RandomGraph#resizedInputs}), everything they produce.
+     */
+    private static List<Slot> execute(Backend backend, CompileRequest request, RandomGraph g, boolean resized) {
         CompiledGraph compiled = backend.compile(request);
         // explain() reads both; neither may fail on a graph the backend runs
         compiled.compiledGraph();
         compiled.memoryPlan();
         List<Slot> out = new ArrayList<>();
-        for (int call = 0; call < 2; call++) {
-            NDArray[] in = call == 0 ? g.inputs() : g.otherInputs(call);
+        for (int call = 0; call < (resized ? 3 : 2); call++) {
+            NDArray[] in = call == 0 ? g.inputs() : call == 1 ? g.otherInputs(call) : g.resizedInputs();
             dev.kiln.random.Random.seed(g.seed() + call);
             String c = "call " + (call + 1) + ", ";
             if (!request.training() && call == 0) {

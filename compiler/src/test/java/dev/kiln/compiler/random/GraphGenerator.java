@@ -67,11 +67,4 @@ final class GraphGenerator {
     List<String> neverBuilt() {
         return stats.entrySet().stream().filter(e -> e.getValue()[1] == 0).map(Map.Entry::getKey).sorted().toList();
     }
-
-    /** How many nodes of each op the generated graphs hold. */
-    Map<String, Integer> built() {
-        Map<String, Integer> m = new java.util.TreeMap<>();
-        stats.forEach((n, s) -> m.put(n, s[1]));
-        return m;
-    }
 }

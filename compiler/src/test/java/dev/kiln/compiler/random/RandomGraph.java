@@ -27,6 +27,23 @@ record RandomGraph(long seed, Graph graph, List<VariableSpec> variables, Map<Str
         return variables.stream().map(v -> v.domain().sample(rnd, v.shape(), v.dtype())).toArray(NDArray[]::new);
     }
 
+    /**
+     * Inputs of other shapes of the same ranks, for a graph compiled without static shapes: every dim equal to the
+     * first input's first dim grows by one (a batch size, where the graph allows it; the caller checks that the
+     * reference accepts them).
+     */
+    NDArray[] resizedInputs() {
+        int batch = variables.get(0).shape().get(0);
+        Random rnd = new Random(seed * 37 + 5);
+        return variables.stream().map(v -> {
+            int[] d = v.shape().dims();
+            for (int i = 0; i < d.length; i++) {
+                d[i] = d[i] == batch ? batch + 1 : d[i];
+            }
+            return v.domain().sample(rnd, dev.kiln.ndarray.Shape.of(d), v.dtype());
+        }).toArray(NDArray[]::new);
+    }
+
     /** The graph computing only {@code outputs}, without the nodes and variables they do not read (shrinking). */
     RandomGraph withOutputs(List<dev.kiln.graph.Entry> outputs) {
         Graph g = graph.withOutputs(outputs).pruned();

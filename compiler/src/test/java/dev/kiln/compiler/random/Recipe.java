@@ -5,7 +5,6 @@ import dev.kiln.compiler.random.GraphBuilder.Input;
 import dev.kiln.compiler.random.GraphBuilder.Proposal;
 import dev.kiln.compiler.random.GraphBuilder.Use;
 import dev.kiln.compiler.random.GraphBuilder.Value;
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
@@ -136,10 +135,5 @@ interface Recipe {
             }
         }
         return m;
-    }
-
-    /** The floating dtype of graphs built by {@code b}, or the other one a quarter of the time. */
-    static DType someFloat(GraphBuilder b) {
-        return b.rnd.nextInt(4) == 0 ? (b.floatType == DType.FLOAT32 ? DType.FLOAT64 : DType.FLOAT32) : b.floatType;
     }
 }
