@@ -27,8 +27,9 @@ import java.util.Map;
  * group (by another node, a graph output or the backward part) becomes an output of the group node, so nothing the
  * rest of the graph needs is lost. The group node takes the name of its last node; graph outputs keep their positions.
  * Groups of one node stay as they are. Nodes with side effects (random draws, in-place updates) keep their order: each
- * is treated as reading the previous one, for convexity and for the order of the rewritten graph, so a group never
- * moves one draw past another.
+ * is treated as reading the previous one and the earlier readers of the inputs it updates in place, and their later
+ * readers as reading it, for convexity and for the order of the rewritten graph, so a group never moves one draw past another
+ * nor a read of a moving statistic across its update.
  */
 public final class FusionPass {
     /** The most nodes one group takes, so a generated loop stays a method HotSpot compiles well. */
@@ -75,8 +76,14 @@ public final class FusionPass {
         private final ElementwiseFormula[] formula;
         private final List<List<Integer>> readers = new ArrayList<>();
         private final BitSet graphOutputs = new BitSet();
-        /** Per node, the side-effecting node it must run after (the previous one), or -1. */
-        private final int[] effectBefore;
+        /**
+         * Per node, the nodes it must run after besides those it reads: a side-effecting node after the previous one,
+         * and after the earlier readers of the inputs it updates in place ({@code OpDef.auxInputIndices}); their later
+         * readers after it. These orderings count as reads for convexity too.
+         */
+        private final List<List<Integer>> runsAfter;
+        /** Per node, its readers and the nodes {@link #runsAfter} orders after it: the edges convexity follows. */
+        private final List<List<Integer>> successors = new ArrayList<>();
         private final int[] group;
         private final List<BitSet> members = new ArrayList<>();
 
@@ -99,18 +106,35 @@ public final class FusionPass {
                     readers.get(e.node()).add(i);
                 }
             }
-            this.effectBefore = new int[n];
+            this.runsAfter = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                runsAfter.add(new ArrayList<>());
+            }
+            List<int[]> order = new ArrayList<>();
             int previous = -1;
             for (int i = 0; i < n; i++) {
-                effectBefore[i] = -1;
                 if (graph.node(i) instanceof OpNode op && (op.op().hasSideEffects(op.params(), true)
                         || op.op().hasSideEffects(op.params(), false))) {
                     if (previous >= 0) {
-                        effectBefore[i] = previous;
-                        readers.get(previous).add(i);
+                        order.add(new int[] {previous, i});
                     }
                     previous = i;
+                    // the values it updates in place are read before or after it as in the original order
+                    for (int k : op.op().auxInputIndices(op.params())) {
+                        for (int m : readers.get(op.inputs().get(k).node())) {
+                            if (m != i) {
+                                order.add(m < i ? new int[] {m, i} : new int[] {i, m});
+                            }
+                        }
+                    }
                 }
+            }
+            for (int i = 0; i < n; i++) {
+                successors.add(new ArrayList<>(readers.get(i)));
+            }
+            for (int[] o : order) {
+                runsAfter.get(o[1]).add(o[0]);
+                successors.get(o[0]).add(o[1]);
             }
             for (Entry e : graph.outputs()) {
                 graphOutputs.set(e.node());
@@ -204,7 +228,7 @@ public final class FusionPass {
             BitSet seen = new BitSet();
             List<Integer> stack = new ArrayList<>();
             for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-                for (int r : readers.get(m)) {
+                for (int r : successors.get(m)) {
                     if (!s.get(r) && r < last) {
                         stack.add(r);
                     }
@@ -216,7 +240,7 @@ public final class FusionPass {
                     continue;
                 }
                 seen.set(x);
-                for (int r : readers.get(x)) {
+                for (int r : successors.get(x)) {
                     if (s.get(r)) {
                         return false;
                     }
@@ -254,7 +278,7 @@ public final class FusionPass {
             Entry[] remap = new Entry[n];
             int forward = 0;
             int groups = 0;
-            for (int u : UnitOrder.of(units, unitOf, graph, effectBefore)) {
+            for (int u : UnitOrder.of(units, unitOf, graph, runsAfter)) {
                 BitSet s = units.get(u);
                 int first = s.nextSetBit(0);
                 if (s.cardinality() == 1) {

@@ -19,11 +19,10 @@ final class UnitOrder {
     }
 
     /**
-     * The units' indices in order; {@code unitOf[i]} is the unit of node {@code i}, and {@code after[i]} a node that
-     * node {@code i} must follow besides those it reads (the previous side-effecting node), or -1. Units must form a
-     * DAG.
+     * The units' indices in order; {@code unitOf[i]} is the unit of node {@code i}, and {@code after.get(i)} the
+     * nodes node {@code i} must follow besides those it reads (side-effect orderings). Units must form a DAG.
      */
-    static List<Integer> of(List<BitSet> units, int[] unitOf, Graph graph, int[] after) {
+    static List<Integer> of(List<BitSet> units, int[] unitOf, Graph graph, List<List<Integer>> after) {
         int count = units.size();
         List<List<Integer>> dependents = new ArrayList<>();
         int[] pending = new int[count];
@@ -38,9 +37,7 @@ final class UnitOrder {
                 for (Entry e : graph.node(m).inputs()) {
                     before.add(e.node());
                 }
-                if (after[m] >= 0) {
-                    before.add(after[m]);
-                }
+                before.addAll(after.get(m));
                 for (int b : before) {
                     int d = unitOf[b];
                     if (d != u && !deps.get(d)) {

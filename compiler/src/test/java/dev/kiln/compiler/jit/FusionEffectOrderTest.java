@@ -18,8 +18,9 @@ import static dev.kiln.symbol.Sym.sym;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fusion keeps random draws in their order (found by RandomGraphTest, seed 14679: a group placed at its last node
- * pulled a shuffle of its first node's value after a later sampler, so the two drew each other's numbers).
+ * Fusion keeps side effects in their order (found by RandomGraphTest): random draws (seed 14679: a group placed at its
+ * last node pulled a shuffle of its first node's value after a later sampler, so the two drew each other's numbers)
+ * and in-place updates relative to the reads of what they update.
  */
 class FusionEffectOrderTest {
     private static final Shape S = Shape.of(3, 5);
@@ -72,5 +73,38 @@ class FusionEffectOrderTest {
         assertThat(names(fused)).containsExactly("x", "a", "p", "r", "b");
         assertThat(fused.nodes()).noneMatch(n -> n instanceof OpNode op && op.op() instanceof FusedElementwiseOp);
         assertSameDraws(g, fused);
+    }
+
+    @Test
+    void aReadOfAMovingStatisticStaysAfterItsUpdate() {
+        // seed 4257358: sigmoid and relu fused into a group placed at relu pulled BatchNorm after max(moving_var),
+        // which then read the statistic before the training update instead of after it
+        Symbol x = Symbol.var("x");
+        Symbol s = sym.call("sigmoid", Map.of("name", "s"), x);
+        Symbol movingVar = Symbol.var("var");
+        Symbol bn = sym.call("BatchNorm", Map.of("name", "bn"), s, Symbol.var("gamma"), Symbol.var("beta"),
+                Symbol.var("mean"), movingVar);
+        Symbol max = sym.call("max", Map.of("name", "m"), movingVar);
+        Symbol relu = sym.call("relu", Map.of("name", "r"), s);
+        Graph g = Symbol.group(bn, max, relu).graph();
+        Shape c = Shape.of(3);
+        Map<String, Shape> shapes = Map.of("x", Shape.of(2, 3), "gamma", c, "beta", c, "mean", c, "var", c);
+        Graph fused = FusionPass.apply(g, shapes, ElementwiseGraphs.types(g, DType.FLOAT32));
+
+        assertThat(names(fused).indexOf("bn")).isLessThan(names(fused).indexOf("m"));
+        List<NDArray> expected = runTraining(g);
+        List<NDArray> actual = runTraining(fused);
+        for (int k = 0; k < expected.size(); k++) {
+            assertSameBits(actual.get(k), expected.get(k), "output " + k);
+        }
+    }
+
+    private static List<NDArray> runTraining(Graph g) {
+        NDArray c = NDArray.of(Shape.of(3), DType.FLOAT32, 0.5, 1, 2);
+        Map<String, NDArray> in = Map.of("x", NDArray.of(Shape.of(2, 3), DType.FLOAT32, 1, -2, 3, 0.5, 0, -1),
+                "gamma", c.copy(), "beta", c.copy(), "mean", c.copy(), "var", c.copy());
+        List<NDArray> out = new ArrayList<>(Interpreter.eval(g, in, true));
+        out.add(in.get("var"));
+        return out;
     }
 }
