@@ -5,6 +5,7 @@ import dev.kiln.graph.GraphText;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
 
 import java.util.List;
 import java.util.Map;
@@ -29,19 +30,37 @@ record RandomGraph(long seed, Graph graph, List<VariableSpec> variables, Map<Str
 
     /**
      * Inputs of other shapes of the same ranks, for a graph compiled without static shapes: every dim equal to the
-     * first input's first dim grows by one (a batch size, where the graph allows it; the caller checks that the
-     * reference accepts them).
+     * first input's first dim grows by one (a batch size); null where shape inference then fails or gives any value
+     * another rank (gather_nd's index count), which is outside what such a graph must serve.
      */
     NDArray[] resizedInputs() {
         int batch = variables.get(0).shape().get(0);
-        Random rnd = new Random(seed * 37 + 5);
-        return variables.stream().map(v -> {
+        Map<String, Shape> before = new java.util.HashMap<>();
+        Map<String, Shape> after = new java.util.HashMap<>();
+        for (VariableSpec v : variables) {
             int[] d = v.shape().dims();
             for (int i = 0; i < d.length; i++) {
                 d[i] = d[i] == batch ? batch + 1 : d[i];
             }
-            return v.domain().sample(rnd, dev.kiln.ndarray.Shape.of(d), v.dtype());
-        }).toArray(NDArray[]::new);
+            before.put(v.name(), v.shape());
+            after.put(v.name(), Shape.of(d));
+        }
+        try {
+            var was = ShapeInference.infer(graph, before);
+            var now = ShapeInference.infer(graph, after).requireComplete();
+            for (int i = 0; i < graph.size(); i++) {
+                for (int k = 0; k < graph.node(i).numOutputs(); k++) {
+                    if (was.entry(i, k).rank() != now.entry(i, k).rank()) {
+                        return null;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        Random rnd = new Random(seed * 37 + 5);
+        return variables.stream().map(v -> v.domain().sample(rnd, after.get(v.name()), v.dtype()))
+                .toArray(NDArray[]::new);
     }
 
     /** The graph computing only {@code outputs}, without the nodes and variables they do not read (shrinking). */
@@ -57,7 +76,7 @@ record RandomGraph(long seed, Graph graph, List<VariableSpec> variables, Map<Str
     /** The reproduction: seed, graph text with every value's shape and dtype, and the inputs. */
     String describe() {
         StringBuilder sb = new StringBuilder("seed ").append(seed).append('\n');
-        Map<String, dev.kiln.ndarray.Shape> shapes = new java.util.HashMap<>();
+        Map<String, Shape> shapes = new java.util.HashMap<>();
         Map<String, dev.kiln.ndarray.DType> types = new java.util.HashMap<>();
         for (VariableSpec v : variables) {
             shapes.put(v.name(), v.shape());
