@@ -74,15 +74,28 @@ public final class FusedElementwiseOp extends FusedOp {
         if (expression.broadcasts()) {
             return Collections.nCopies(outputNames().size(), broadcastShape(inputShapes));
         }
+        // every input is read at the output's index: equal shapes, or shapes of the output's size that broadcast to
+        // it with only leading ones added ((3,) read as (1, 3))
         Shape s = inputShapes.get(0);
         for (int k = 1; k < inputShapes.size(); k++) {
-            if (!inputShapes.get(k).equals(s)) {
-                throw error("input '" + inputNames().get(k) + "' has shape " + inputShapes.get(k) + " but '"
-                        + inputNames().get(0) + "' has " + s + "; a fused elementwise group reads equal shapes ("
-                        + outputNames() + ")");
+            Shape t = inputShapes.get(k);
+            Shape joined = t.equals(s) ? s : t.size() == s.size() ? broadcastOrNull(s, t) : null;
+            if (joined == null || joined.size() != s.size()) {
+                throw error("input '" + inputNames().get(k) + "' has shape " + t + " but '"
+                        + inputNames().get(0) + "' has " + inputShapes.get(0) + "; a fused elementwise group reads "
+                        + "equal shapes (" + outputNames() + ")");
             }
+            s = joined;
         }
         return Collections.nCopies(outputNames().size(), s);
+    }
+
+    private static Shape broadcastOrNull(Shape a, Shape b) {
+        try {
+            return Shape.broadcast(a, b);
+        } catch (dev.kiln.KilnException e) {
+            return null;
+        }
     }
 
     /** The output of a broadcasting group: the inputs broadcast together, read the way the group was fused for. */
@@ -106,16 +119,21 @@ public final class FusedElementwiseOp extends FusedOp {
 
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
-        if (!expression.broadcasts()) {
-            slots.unifyAll();
-            return;
-        }
+        boolean known = true;
+        Shape first = null;
+        boolean equal = true;
         for (Shape s : slots.inputs()) {
-            if (s == null || !s.isKnown()) {
-                return;
+            known &= s != null && s.isKnown();
+            if (s != null && first != null && !s.equals(first)) {
+                equal = false;
             }
+            first = first == null ? s : first;
         }
-        slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
+        if (known) {
+            slots.assignOutputs(inferShapes(slots.attrs(), slots.inputs()));
+        } else if (!expression.broadcasts() && equal) {
+            slots.unifyAll(); // equal shapes throughout: what one slot knows, all do
+        }
     }
 
     @Override

@@ -39,20 +39,57 @@ final class GroupRewrite {
     private final Graph graph;
     private final List<List<Integer>> readers = new ArrayList<>();
     private final BitSet graphOutputs = new BitSet();
+    /**
+     * Per node, the nodes it must run after besides those it reads: a side-effecting node after the previous one, and
+     * after the earlier readers of the inputs it updates in place ({@code OpDef.auxInputIndices}); their later readers
+     * after it. These orderings count as reads for convexity too, so fusion never reorders random draws or moves a
+     * read of a BatchNorm statistic across its update.
+     */
+    private final List<List<Integer>> runsAfter = new ArrayList<>();
+    /** Per node, its readers and the nodes {@link #runsAfter} orders after it: the edges convexity follows. */
+    private final List<List<Integer>> successors = new ArrayList<>();
 
     GroupRewrite(Graph graph) {
         this.graph = graph;
-        for (int i = 0; i < graph.size(); i++) {
+        int n = graph.size();
+        for (int i = 0; i < n; i++) {
             readers.add(new ArrayList<>());
+            runsAfter.add(new ArrayList<>());
         }
-        for (int i = 0; i < graph.size(); i++) {
+        for (int i = 0; i < n; i++) {
             for (Entry e : graph.node(i).inputs()) {
                 readers.get(e.node()).add(i);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            successors.add(new ArrayList<>(readers.get(i)));
+        }
+        int previous = -1;
+        for (int i = 0; i < n; i++) {
+            if (graph.node(i) instanceof OpNode op && (op.op().hasSideEffects(op.params(), true)
+                    || op.op().hasSideEffects(op.params(), false))) {
+                if (previous >= 0) {
+                    order(previous, i);
+                }
+                previous = i;
+                for (int k : op.op().auxInputIndices(op.params())) {
+                    for (int m : readers.get(op.inputs().get(k).node())) {
+                        if (m != i) {
+                            order(Math.min(m, i), Math.max(m, i));
+                        }
+                    }
+                }
             }
         }
         for (Entry e : graph.outputs()) {
             graphOutputs.set(e.node());
         }
+    }
+
+    /** Records that node {@code later} must run after node {@code earlier}. */
+    private void order(int earlier, int later) {
+        runsAfter.get(later).add(earlier);
+        successors.get(earlier).add(later);
     }
 
     /** The nodes reading node {@code i} (a node reading it twice is listed twice). */
@@ -136,7 +173,7 @@ final class GroupRewrite {
         BitSet seen = new BitSet();
         List<Integer> stack = new ArrayList<>();
         for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
-            for (int r : readers.get(m)) {
+            for (int r : successors.get(m)) {
                 if (!s.get(r) && r < last) {
                     stack.add(r);
                 }
@@ -148,7 +185,7 @@ final class GroupRewrite {
                 continue;
             }
             seen.set(x);
-            for (int r : readers.get(x)) {
+            for (int r : successors.get(x)) {
                 if (s.get(r)) {
                     return false;
                 }
@@ -192,7 +229,7 @@ final class GroupRewrite {
         Entry[] remap = new Entry[n];
         int forward = 0;
         int made = 0;
-        for (int u : UnitOrder.of(units, unitOf, graph)) {
+        for (int u : UnitOrder.of(units, unitOf, graph, runsAfter)) {
             BitSet s = units.get(u);
             int first = s.nextSetBit(0);
             if (s.cardinality() == 1) {

@@ -23,7 +23,7 @@ import java.util.Set;
 /**
  * Fuses chains that contain row reductions into {@link FusedRowOp} nodes. A row space is a shape, an axis (of size
  * two or more) and a float dtype. Its seeds are {@code softmax}/{@code log_softmax}/{@code softmin} along the axis
- * (no length, no output dtype), {@code LayerNorm} along it whose statistics nobody reads, and
+ * (no length, no output dtype), {@code LayerNorm} along the last axis whose statistics nobody reads, and
  * {@code sum}/{@code mean}/{@code max}/{@code min} over exactly that axis (or over all axes: one row of every element). Elementwise nodes (broadcasting ones
  * included) join when their output is a vector or a per-row scalar of the space and every input is one of a vector,
  * a per-row scalar, a per-position array or a single element. Nodes group greedily in node order as
@@ -140,7 +140,8 @@ public final class RowFusionPass {
             RowKernels.LayerNorm ln = RowKernels.layerNorm(op.op(), op.params(), s);
             if (sm != null) {
                 axis = sm.axis();
-            } else if (ln != null && hiddenOutputsUnread(i)) {
+            } else if (ln != null && hiddenOutputsUnread(i) && ln.axis() == s.rank() - 1) {
+                // gamma and beta are vectors along the axis, which only the last axis reads as a broadcast row
                 axis = ln.axis();
             } else if (op.op() instanceof AxesReduceOp r && reducible(r.laneMath())) {
                 boolean[] reduced = r.reducedAxes(op.params(), s);

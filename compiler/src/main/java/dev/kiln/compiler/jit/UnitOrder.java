@@ -18,8 +18,11 @@ final class UnitOrder {
     private UnitOrder() {
     }
 
-    /** The units' indices in order; {@code unitOf[i]} is the unit of node {@code i}. Units must form a DAG. */
-    static List<Integer> of(List<BitSet> units, int[] unitOf, Graph graph) {
+    /**
+     * The units' indices in order; {@code unitOf[i]} is the unit of node {@code i}, and {@code after.get(i)} the
+     * nodes node {@code i} must follow besides those it reads (side-effect orderings). Units must form a DAG.
+     */
+    static List<Integer> of(List<BitSet> units, int[] unitOf, Graph graph, List<List<Integer>> after) {
         int count = units.size();
         List<List<Integer>> dependents = new ArrayList<>();
         int[] pending = new int[count];
@@ -30,8 +33,13 @@ final class UnitOrder {
             BitSet deps = new BitSet();
             BitSet s = units.get(u);
             for (int m = s.nextSetBit(0); m >= 0; m = s.nextSetBit(m + 1)) {
+                List<Integer> before = new ArrayList<>();
                 for (Entry e : graph.node(m).inputs()) {
-                    int d = unitOf[e.node()];
+                    before.add(e.node());
+                }
+                before.addAll(after.get(m));
+                for (int b : before) {
+                    int d = unitOf[b];
                     if (d != u && !deps.get(d)) {
                         deps.set(d);
                         dependents.get(d).add(u);

@@ -21,7 +21,10 @@ import java.util.Map;
  * another), up to {@value #MAX_SWEEPS} sweeps. A node that would disappear into a variable, a constant or another
  * output while it is itself a graph output stays, and so does one whose hidden outputs something reads. Tables whose
  * rules add helper nodes leave the nodes they bypass unread; the pass drops them after each sweep
- * ({@link DeadCodeElimination}).
+ * ({@link DeadCodeElimination}). A graph a gradient will be built from ({@link PassContext#differentiated()}) is left
+ * alone: a value that disappears into its input adds its readers' gradients to the input's in another grouping than
+ * the graph as traced, which rounds differently; the pipeline on the forward and backward graph together simplifies
+ * without that change.
  */
 final class AlgebraicSimplification implements Pass {
     static final int MAX_SWEEPS = 4;
@@ -55,7 +58,7 @@ final class AlgebraicSimplification implements Pass {
 
     @Override
     public Graph apply(Graph graph, PassContext ctx) {
-        if (inferenceOnly && (ctx.training() || ctx.differentiated())) {
+        if (ctx.differentiated() || (inferenceOnly && ctx.training())) {
             return graph;
         }
         Graph g = graph;

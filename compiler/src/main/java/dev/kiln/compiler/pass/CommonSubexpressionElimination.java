@@ -12,7 +12,10 @@ import java.util.Map;
  * the first; readers of the others read it. Nodes that are random or have side effects in the context's mode
  * ({@code OpDef.isRandom}, {@code OpDef.hasSideEffects}: Dropout in training, samplers, BatchNorm in training) are
  * never merged, since two of them differ or act twice. Two graph outputs are not merged into one, so outputs stay
- * distinct arrays.
+ * distinct arrays. A graph a gradient will be built from ({@link PassContext#differentiated()}) is left alone: the
+ * gradient of one merged node sums its readers' head gradients before the chain rule, where the graph as traced sums
+ * after it, which rounds differently; the pipeline on the forward and backward graph together merges what the forward
+ * computes twice without that change.
  */
 final class CommonSubexpressionElimination implements Pass {
     @Override
@@ -22,6 +25,9 @@ final class CommonSubexpressionElimination implements Pass {
 
     @Override
     public Graph apply(Graph graph, PassContext ctx) {
+        if (ctx.differentiated()) {
+            return graph;
+        }
         int[] vn = graph.valueNumbers(i -> graph.node(i) instanceof OpNode op && !mergeable(op, ctx.training()));
         GraphRewriter r = new GraphRewriter(graph);
         Map<Integer, Integer> first = new HashMap<>();

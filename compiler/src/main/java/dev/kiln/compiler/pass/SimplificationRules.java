@@ -13,7 +13,7 @@ import java.util.function.Function;
 /**
  * The algebraic simplification rules as a table: each names the op it applies to and turns a match into a rewrite,
  * or {@code null} where it does not apply. Every rewrite computes exactly what the node computed (same shape, same
- * dtype, same values; {@code x + 0} may turn {@code -0.0} into {@code 0.0} and back), and a rule that relies on
+ * dtype, same values, the sign of zero included), and a rule that relies on
  * inferred dims rather than ranks applies only with static shapes.
  */
 final class SimplificationRules {
@@ -33,7 +33,9 @@ final class SimplificationRules {
     static final List<Rule> RULES = List.of(
             new Rule("_mul_scalar", "x * 1 -> x", m -> m.scalarIs(1) && m.keepsDType() ? m.identity() : null),
             new Rule("_div_scalar", "x / 1 -> x", m -> m.scalarIs(1) && m.keepsDType() ? m.identity() : null),
-            new Rule("_plus_scalar", "x + 0 -> x", m -> m.scalarIs(0) && m.keepsDType() ? m.identity() : null),
+            // -0.0 + 0 is 0.0, so on floats x + 0 is not x (its sign shows in 1 / x); x - 0 is x
+            new Rule("_plus_scalar", "x + 0 -> x for integer x", m -> m.scalarIs(0) && m.keepsDType()
+                    && !m.inputType(0).isFloating() ? m.identity() : null),
             new Rule("_minus_scalar", "x - 0 -> x", m -> m.scalarIs(0) && m.keepsDType() ? m.identity() : null),
             new Rule("_copy", "_copy(x) -> x", RuleMatch::identity),
             new Rule("BlockGrad", "BlockGrad(x) -> x when no gradient is built from the graph",
