@@ -5,7 +5,6 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.EpilogueOp;
-import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
@@ -24,7 +23,7 @@ import java.util.List;
  * runs it; the JIT attaches the generated kernel ({@link #withKernel}). Fused after the gradient graph is built, it has
  * no gradient rule.
  */
-public final class FusedEpilogueOp extends OpDef {
+public final class FusedEpilogueOp extends FusedOp {
     /** The op name of a fused FullyConnected. */
     public static final String LINEAR = "_kiln_fused_linear";
     /** The op name of a fused Convolution. */
@@ -38,8 +37,6 @@ public final class FusedEpilogueOp extends OpDef {
     private final boolean emitsBase;
     private final FusedExpression expression;
     private final FusedKernel kernel;
-    private final List<String> inputNames;
-    private final List<String> outputNames;
 
     /**
      * A fused node computing {@code base} (with {@code baseParams}, reading {@code numBaseInputs} inputs) and then
@@ -52,7 +49,8 @@ public final class FusedEpilogueOp extends OpDef {
 
     private FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
                             boolean emitsBase, FusedExpression expression, FusedKernel kernel) {
-        super(base.name().equals("Convolution") ? CONV : LINEAR, OpFamily.NN, List.of("data"), List.of());
+        super(base.name().equals("Convolution") ? CONV : LINEAR, OpFamily.NN, expression.dtype(),
+                inputNames(base, baseParams, expression), outputNames(emitsBase, baseName, expression));
         if (!(base instanceof EpilogueOp)) {
             throw error("base op " + base.name() + " takes no epilogue");
         }
@@ -64,11 +62,17 @@ public final class FusedEpilogueOp extends OpDef {
         this.emitsBase = emitsBase;
         this.expression = expression;
         this.kernel = kernel;
+    }
+
+    private static List<String> inputNames(OpDef base, Attrs baseParams, FusedExpression expression) {
         List<String> in = new ArrayList<>(base.inputNames(baseParams));
         for (int k = 1; k < expression.numInputs(); k++) {
             in.add("operand" + k);
         }
-        this.inputNames = Collections.unmodifiableList(in);
+        return in;
+    }
+
+    private static List<String> outputNames(boolean emitsBase, String baseName, FusedExpression expression) {
         List<String> out = new ArrayList<>();
         if (emitsBase) {
             out.add(baseName);
@@ -76,7 +80,7 @@ public final class FusedEpilogueOp extends OpDef {
         for (int v : expression.outputs()) {
             out.add(expression.stepOf(v).name());
         }
-        this.outputNames = Collections.unmodifiableList(out);
+        return out;
     }
 
     /** This node computing its epilogue with {@code generated} (the same expression) instead of the reference. */
@@ -106,39 +110,17 @@ public final class FusedEpilogueOp extends OpDef {
     }
 
     @Override
-    public List<String> inputNames(Attrs attrs) {
-        return inputNames;
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return outputNames.size();
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return outputNames;
-    }
-
-    @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         Shape result = base.inferShapes(baseParams, in.subList(0, numBaseInputs)).getFirst();
         for (int k = numBaseInputs; k < in.size(); k++) {
             Boolean vector = EpilogueOperands.kind(in.get(k), result, axis);
             if (vector == null) {
-                throw error("input '" + inputNames.get(k) + "' has shape " + in.get(k) + " but the " + base.name()
+                throw error("input '" + inputNames().get(k) + "' has shape " + in.get(k) + " but the " + base.name()
                         + " result is " + result + "; an epilogue operand has the result's shape or is a vector "
-                        + "along axis " + axis + " (" + outputNames + ")");
+                        + "along axis " + axis + " (" + outputNames() + ")");
             }
         }
-        return Collections.nCopies(outputNames.size(), result);
-    }
-
-    /** Fusion runs on graphs whose gradient is already built; differentiating a fused graph is a mistake. */
-    @Override
-    public <T> List<T> gradient(Gradient<T> g) {
-        throw error("the fused node " + outputNames + " has no gradient rule; build the gradient graph before "
-                + "fusing");
+        return Collections.nCopies(outputNames().size(), result);
     }
 
     @Override
@@ -158,7 +140,7 @@ public final class FusedEpilogueOp extends OpDef {
         EpilogueOperands operands = new EpilogueOperands(t, vector, result.get(axis),
                 result.sizeOf(axis + 1, result.rank()));
         int numEpilogue = expression.outputs().size();
-        List<NDArray> outputs = new ArrayList<>(outputNames.size());
+        List<NDArray> outputs = new ArrayList<>(outputNames().size());
         Object[] out = new Object[numEpilogue];
         // without the base among the outputs, the first epilogue output overwrites the base result in place
         for (int k = emitsBase ? 0 : 1; k < numEpilogue; k++) {

@@ -22,14 +22,23 @@ abstract class FusedOp extends OpDef {
     private final List<String> outputNames;
 
     FusedOp(String name, OpFamily family, DType dtype, int numInputs, List<String> outputNames) {
+        this(name, family, dtype, numberedInputs(numInputs), outputNames);
+    }
+
+    /** A fused op whose inputs have their own names (a fused layer keeps its base op's {@code data, weight, ...}). */
+    FusedOp(String name, OpFamily family, DType dtype, List<String> inputNames, List<String> outputNames) {
         super(name, family, List.of("data"), List.of());
         this.dtype = dtype;
+        this.inputNames = List.copyOf(inputNames);
+        this.outputNames = List.copyOf(outputNames);
+    }
+
+    private static List<String> numberedInputs(int numInputs) {
         List<String> in = new ArrayList<>();
         for (int k = 0; k < numInputs; k++) {
             in.add("data" + k);
         }
-        this.inputNames = Collections.unmodifiableList(in);
-        this.outputNames = List.copyOf(outputNames);
+        return in;
     }
 
     @Override
