@@ -52,6 +52,15 @@ final class SoftmaxKernel {
         boolean wide = t == DType.FLOAT64;
         double temp = shift.applyAsDouble(temperature);
         int stride = rows.inner();
+        if (t == DType.FLOAT32 && stride == 1 && in.data() instanceof float[] x && out.data() instanceof float[] y) {
+            float tempF = (float) temp;
+            Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    floatRow(x, y, rows.base(r), m, lengths == null ? m : (int) lengths[r], tempF, negate, log);
+                }
+            });
+            return;
+        }
         Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
             double[] buf = new double[m];
             for (int r = from; r < to; r++) {
@@ -62,6 +71,45 @@ final class SoftmaxKernel {
                 Rows.scatter(buf, 0, out, base, stride, m);
             }
         });
+    }
+
+    /**
+     * {@link #row} for a contiguous float32 row, reading {@code x} and writing {@code y} (which may be {@code x})
+     * directly: the same roundings in the same order, so bitwise the same results, without the double buffer.
+     */
+    private static void floatRow(float[] x, float[] y, int base, int m, int len, float temp, boolean negate,
+                                 boolean log) {
+        float sign = negate ? -1f : 1f;
+        float max = len > 0 ? sign * x[base] : 0f;
+        for (int j = 1; j < len; j++) {
+            float v = sign * x[base + j];
+            if (max < v) {
+                max = v;
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            float d = sign * x[base + j] - max;
+            if (temp != 1f) {
+                d = d / temp;
+            }
+            float e = (float) Math.exp(d);
+            y[base + j] = log ? d : e;
+            sum += e;
+        }
+        if (log) {
+            float logSum = (float) Math.log(sum);
+            for (int j = 0; j < len; j++) {
+                y[base + j] -= logSum;
+            }
+        } else {
+            for (int j = 0; j < len; j++) {
+                y[base + j] = (float) (y[base + j] / sum);
+            }
+        }
+        for (int j = len; j < m; j++) {
+            y[base + j] = 0f;
+        }
     }
 
     private static void row(double[] buf, int len, double temp, boolean negate, boolean log,
