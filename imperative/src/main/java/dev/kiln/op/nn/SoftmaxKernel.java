@@ -1,5 +1,6 @@
 package dev.kiln.op.nn;
 
+import dev.kiln.kernel.simd.VectorSupport;
 import dev.kiln.ndarray.Casting;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
@@ -18,6 +19,9 @@ import java.util.function.DoubleUnaryOperator;
 final class SoftmaxKernel {
     private static final boolean SAFE_ACCUMULATION = "1".equals(System.getenv("MXNET_SAFE_ACCUMULATION"))
             || "true".equalsIgnoreCase(System.getenv("MXNET_SAFE_ACCUMULATION"));
+
+    /** Whether contiguous float32 rows run on the Vector API ({@link VectorSoftmaxRow}). */
+    private static final boolean VECTOR = VectorSupport.isAvailable();
 
     private SoftmaxKernel() {
     }
@@ -56,7 +60,8 @@ final class SoftmaxKernel {
             float tempF = (float) temp;
             Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
                 for (int r = from; r < to; r++) {
-                    floatRow(x, y, rows.base(r), m, lengths == null ? m : (int) lengths[r], tempF, negate, log);
+                    floatRow(x, y, rows.base(r), m, lengths == null ? m : (int) lengths[r], tempF, negate, log,
+                            VECTOR);
                 }
             });
             return;
@@ -75,10 +80,11 @@ final class SoftmaxKernel {
 
     /**
      * {@link #row} for a contiguous float32 row, reading {@code x} and writing {@code y} (which may be {@code x})
-     * directly: the same roundings in the same order, so bitwise the same results, without the double buffer.
+     * directly: the same roundings in the same order, so bitwise the same results, without the double buffer; on
+     * {@link VectorSoftmaxRow} when {@code vector} (which needs the Vector API).
      */
-    private static void floatRow(float[] x, float[] y, int base, int m, int len, float temp, boolean negate,
-                                 boolean log) {
+    static void floatRow(float[] x, float[] y, int base, int m, int len, float temp, boolean negate, boolean log,
+                         boolean vector) {
         float sign = negate ? -1f : 1f;
         float max = len > 0 ? sign * x[base] : 0f;
         for (int j = 1; j < len; j++) {
@@ -86,6 +92,10 @@ final class SoftmaxKernel {
             if (max < v) {
                 max = v;
             }
+        }
+        if (vector) {
+            VectorSoftmaxRow.row(x, y, base, m, len, max, temp, sign, log);
+            return;
         }
         double sum = 0;
         for (int j = 0; j < len; j++) {

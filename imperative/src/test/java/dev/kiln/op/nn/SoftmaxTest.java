@@ -256,4 +256,33 @@ class SoftmaxTest {
             }
         }
     }
+
+    @Test
+    void vectorAndScalarFloatRowsAgreeBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.kiln.kernel.simd.VectorSupport.isAvailable());
+        java.util.Random r = new java.util.Random(11);
+        int m = 203;
+        float[] x = new float[3 * m];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * (i < m ? 3 : 40));
+        }
+        for (boolean log : new boolean[] {false, true}) {
+            for (boolean negate : new boolean[] {false, true}) {
+                for (float temp : new float[] {1f, 0.3f}) {
+                    for (int len : new int[] {m, 17, 0}) {
+                        float[] scalar = new float[x.length];
+                        float[] vector = new float[x.length];
+                        for (int row = 0; row < 3; row++) {
+                            SoftmaxKernel.floatRow(x, scalar, row * m, m, len, temp, negate, log, false);
+                            SoftmaxKernel.floatRow(x, vector, row * m, m, len, temp, negate, log, true);
+                        }
+                        for (int i = 0; i < x.length; i++) {
+                            assertThat(Float.floatToIntBits(vector[i])).as("log %s negate %s temp %s len %s at %d",
+                                    log, negate, temp, len, i).isEqualTo(Float.floatToIntBits(scalar[i]));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,76 @@
+package dev.kiln.op.nn;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 softmax row of {@link SoftmaxKernel} on the Vector API: exponentials in double lanes rounded to float
+ * (what {@code (float) Math.exp(d)} gives; the double exponential is within an ulp of double, far inside float
+ * rounding) and the final division in double lanes, as the scalar row does. The running sum stays a sequential
+ * double sum, so the row's roundings are the scalar row's. Only loaded when the Vector API is available.
+ */
+final class VectorSoftmaxRow {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+
+    private VectorSoftmaxRow() {
+    }
+
+    /**
+     * Softmax (or log-softmax) of {@code x[base, base + len)} into {@code y} (which may be {@code x}), the positions
+     * up to {@code m} zeroed; {@code max} is the row maximum of the (negated when softmin) values.
+     */
+    static void row(float[] x, float[] y, int base, int m, int len, float max, float temp, float sign,
+                    boolean log) {
+        double sum = 0;
+        int j = 0;
+        int bound = len - len % L;
+        double[] lanes = new double[L];
+        for (; j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign).sub(max);
+            if (temp != 1f) {
+                v = v.div(temp);
+            }
+            DoubleVector e = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP);
+            FloatVector ef = (FloatVector) e.convertShape(VectorOperators.D2F, F, 0);
+            (log ? v : ef).intoArray(y, base + j);
+            ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).intoArray(lanes, 0);
+            for (int q = 0; q < L; q++) {
+                sum += lanes[q];
+            }
+        }
+        for (; j < len; j++) {
+            float d = sign * x[base + j] - max;
+            if (temp != 1f) {
+                d = d / temp;
+            }
+            float e = (float) Math.exp(d);
+            y[base + j] = log ? d : e;
+            sum += e;
+        }
+        if (log) {
+            float logSum = (float) Math.log(sum);
+            for (int k = 0; k < len; k++) {
+                y[base + k] -= logSum;
+            }
+        } else {
+            int k = 0;
+            for (; k < bound; k += L) {
+                DoubleVector e = (DoubleVector) FloatVector.fromArray(F, y, base + k)
+                        .convertShape(VectorOperators.F2D, D, 0);
+                ((FloatVector) e.div(sum).convertShape(VectorOperators.D2F, F, 0)).intoArray(y, base + k);
+            }
+            for (; k < len; k++) {
+                y[base + k] = (float) (y[base + k] / sum);
+            }
+        }
+        for (int k = len; k < m; k++) {
+            y[base + k] = 0f;
+        }
+    }
+}
