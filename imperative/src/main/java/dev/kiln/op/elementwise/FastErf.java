@@ -53,22 +53,29 @@ public final class FastErf {
         return Double.isNaN(u) ? u : Math.copySign(1.0, u);
     }
 
+    /** P(s) by Estrin's scheme: a dependency chain of four multiply-adds instead of Horner's seven. */
     private static double small(double s) {
-        double r = SMALL[7];
-        for (int i = 6; i >= 0; i--) {
-            r = Math.fma(r, s, SMALL[i]);
-        }
-        return r;
+        double s2 = s * s;
+        double s4 = s2 * s2;
+        double p01 = Math.fma(SMALL[1], s, SMALL[0]);
+        double p23 = Math.fma(SMALL[3], s, SMALL[2]);
+        double p45 = Math.fma(SMALL[5], s, SMALL[4]);
+        double p67 = Math.fma(SMALL[7], s, SMALL[6]);
+        return Math.fma(Math.fma(p67, s2, p45), s4, Math.fma(p23, s2, p01));
     }
 
-    /** erfc(u) for u in [1, 10). */
+    /** erfc(u) for u in [1, 10), Q by Estrin's scheme. */
     private static double erfcTail(double u) {
         double t = 1.0 / (1.0 + 0.5 * u);
         double x = (t - T_MID) * T_SCALE;
-        double r = TAIL[9];
-        for (int i = 8; i >= 0; i--) {
-            r = Math.fma(r, x, TAIL[i]);
-        }
+        double x2 = x * x;
+        double x4 = x2 * x2;
+        double p01 = Math.fma(TAIL[1], x, TAIL[0]);
+        double p23 = Math.fma(TAIL[3], x, TAIL[2]);
+        double p45 = Math.fma(TAIL[5], x, TAIL[4]);
+        double p67 = Math.fma(TAIL[7], x, TAIL[6]);
+        double p89 = Math.fma(TAIL[9], x, TAIL[8]);
+        double r = Math.fma(Math.fma(p89, x4, Math.fma(p67, x2, p45)), x4, Math.fma(p23, x2, p01));
         return t * Math.exp(-u * u) * r;
     }
 }
