@@ -86,17 +86,11 @@ final class SoftmaxKernel {
     static void floatRow(float[] x, float[] y, int base, int m, int len, float temp, boolean negate, boolean log,
                          boolean vector) {
         float sign = negate ? -1f : 1f;
-        float max = len > 0 ? sign * x[base] : 0f;
-        for (int j = 1; j < len; j++) {
-            float v = sign * x[base + j];
-            if (max < v) {
-                max = v;
-            }
-        }
         if (vector) {
-            VectorSoftmaxRow.row(x, y, base, m, len, max, temp, sign, log);
+            VectorSoftmaxRow.row(x, y, base, m, len, temp, sign, log);
             return;
         }
+        float max = rowMax(x, base, len, sign);
         double sum = 0;
         for (int j = 0; j < len; j++) {
             float d = sign * x[base + j] - max;
@@ -120,6 +114,21 @@ final class SoftmaxKernel {
         for (int j = len; j < m; j++) {
             y[base + j] = 0f;
         }
+    }
+
+    /**
+     * The maximum of {@code sign * x[base, base + len)} as the scalar row finds it: a NaN first element stays, later
+     * NaNs are skipped, and of equal values (+0 and -0) the first wins; 0 for an empty row.
+     */
+    static float rowMax(float[] x, int base, int len, float sign) {
+        float max = len > 0 ? sign * x[base] : 0f;
+        for (int j = 1; j < len; j++) {
+            float v = sign * x[base + j];
+            if (max < v) {
+                max = v;
+            }
+        }
+        return max;
     }
 
     private static void row(double[] buf, int len, double temp, boolean negate, boolean log,

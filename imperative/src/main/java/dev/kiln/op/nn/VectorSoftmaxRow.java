@@ -22,14 +22,33 @@ final class VectorSoftmaxRow {
     }
 
     /**
-     * Softmax (or log-softmax) of {@code x[base, base + len)} into {@code y} (which may be {@code x}), the positions
-     * up to {@code m} zeroed; {@code max} is the row maximum of the (negated when softmin) values.
+     * {@link SoftmaxKernel#rowMax} by lanes; where lanes and the scalar loop could disagree (a NaN, or a maximum of
+     * zero whose sign depends on which zero came first) the scalar loop decides.
      */
-    static void row(float[] x, float[] y, int base, int m, int len, float max, float temp, float sign,
-                    boolean log) {
+    private static float max(float[] x, int base, int len, int bound, float sign) {
+        if (bound == 0) {
+            return SoftmaxKernel.rowMax(x, base, len, sign);
+        }
+        FloatVector acc = FloatVector.fromArray(F, x, base).mul(sign);
+        for (int j = L; j < bound; j += L) {
+            acc = acc.max(FloatVector.fromArray(F, x, base + j).mul(sign));
+        }
+        float max = acc.reduceLanes(VectorOperators.MAX);
+        for (int j = bound; j < len; j++) {
+            max = Math.max(max, sign * x[base + j]);
+        }
+        return Float.isNaN(max) || max == 0f ? SoftmaxKernel.rowMax(x, base, len, sign) : max;
+    }
+
+    /**
+     * Softmax (or log-softmax) of {@code x[base, base + len)} into {@code y} (which may be {@code x}), the positions
+     * up to {@code m} zeroed; {@code sign} is -1 for softmin.
+     */
+    static void row(float[] x, float[] y, int base, int m, int len, float temp, float sign, boolean log) {
+        int bound = len - len % L;
+        float max = max(x, base, len, bound, sign);
         double sum = 0;
         int j = 0;
-        int bound = len - len % L;
         double[] lanes = new double[L];
         for (; j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign).sub(max);

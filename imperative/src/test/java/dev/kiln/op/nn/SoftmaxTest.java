@@ -266,6 +266,13 @@ class SoftmaxTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (r.nextGaussian() * (i < m ? 3 : 40));
         }
+        // third row: zeros of both signs as the largest values; second row: a NaN after the first element
+        for (int i = 2 * m; i < 3 * m; i++) {
+            x[i] = -Math.abs(x[i]);
+        }
+        x[2 * m + 5] = -0f;
+        x[2 * m + 9] = 0f;
+        x[m + 40] = Float.NaN;
         for (boolean log : new boolean[] {false, true}) {
             for (boolean negate : new boolean[] {false, true}) {
                 for (float temp : new float[] {1f, 0.3f}) {
