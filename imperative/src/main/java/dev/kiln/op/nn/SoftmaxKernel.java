@@ -91,8 +91,17 @@ final class SoftmaxKernel {
             return;
         }
         float max = rowMax(x, base, len, sign);
-        double sum = 0;
-        for (int j = 0; j < len; j++) {
+        double sum = exponentiate(x, y, base, 0, len, max, temp, sign, log, 0);
+        finish(y, base, 0, m, len, sum, log);
+    }
+
+    /**
+     * Writes the shifted (and divided by {@code temp}) logits of positions {@code [from, len)} into {@code y}, or
+     * their exponentials unless {@code log}, and returns {@code sum} plus the exponentials, added in order.
+     */
+    static double exponentiate(float[] x, float[] y, int base, int from, int len, float max, float temp, float sign,
+                               boolean log, double sum) {
+        for (int j = from; j < len; j++) {
             float d = sign * x[base + j] - max;
             if (temp != 1f) {
                 d = d / temp;
@@ -101,13 +110,21 @@ final class SoftmaxKernel {
             y[base + j] = log ? d : e;
             sum += e;
         }
+        return sum;
+    }
+
+    /**
+     * Ends a row: log-softmax subtracts {@code log(sum)} from every position; softmax divides positions
+     * {@code [divided, len)} by {@code sum} (those before are done); positions from {@code len} to {@code m} become 0.
+     */
+    static void finish(float[] y, int base, int divided, int m, int len, double sum, boolean log) {
         if (log) {
             float logSum = (float) Math.log(sum);
             for (int j = 0; j < len; j++) {
                 y[base + j] -= logSum;
             }
         } else {
-            for (int j = 0; j < len; j++) {
+            for (int j = divided; j < len; j++) {
                 y[base + j] = (float) (y[base + j] / sum);
             }
         }

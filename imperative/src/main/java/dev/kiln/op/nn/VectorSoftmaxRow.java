@@ -63,33 +63,14 @@ final class VectorSoftmaxRow {
                 sum += lanes[q];
             }
         }
-        for (; j < len; j++) {
-            float d = sign * x[base + j] - max;
-            if (temp != 1f) {
-                d = d / temp;
-            }
-            float e = (float) Math.exp(d);
-            y[base + j] = log ? d : e;
-            sum += e;
-        }
-        if (log) {
-            float logSum = (float) Math.log(sum);
-            for (int k = 0; k < len; k++) {
-                y[base + k] -= logSum;
-            }
-        } else {
-            int k = 0;
-            for (; k < bound; k += L) {
+        sum = SoftmaxKernel.exponentiate(x, y, base, bound, len, max, temp, sign, log, sum);
+        if (!log) {
+            for (int k = 0; k < bound; k += L) {
                 DoubleVector e = (DoubleVector) FloatVector.fromArray(F, y, base + k)
                         .convertShape(VectorOperators.F2D, D, 0);
                 ((FloatVector) e.div(sum).convertShape(VectorOperators.D2F, F, 0)).intoArray(y, base + k);
             }
-            for (; k < len; k++) {
-                y[base + k] = (float) (y[base + k] / sum);
-            }
         }
-        for (int k = len; k < m; k++) {
-            y[base + k] = 0f;
-        }
+        SoftmaxKernel.finish(y, base, log ? 0 : bound, m, len, sum, log);
     }
 }
