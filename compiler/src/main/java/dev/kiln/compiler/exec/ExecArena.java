@@ -1,8 +1,10 @@
 package dev.kiln.compiler.exec;
 
 import dev.kiln.compiler.memory.Arena;
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
 
 import java.util.Arrays;
@@ -83,6 +85,19 @@ final class ExecArena {
         }
         dirty[b] = true;
         return v;
+    }
+
+    /**
+     * Input {@code in} (at slot {@code inSlot}) relabelled as slot {@code s}'s value, sharing its array, when the
+     * plan put both values in one buffer as an identity and {@code in} really lives there; null otherwise (the
+     * kernel then runs). Nothing writes an identity's buffer, so the shared array needs no clearing.
+     */
+    NDArray share(int s, int inSlot, NDArray in, Shape shape, DType type) {
+        int b = layout.buffer[s];
+        if (b < 0 || layout.buffer[inSlot] != b || in == null || in.data() != arena.storage(b)) {
+            return null;
+        }
+        return NDArray.wrap(shape, type, Device.cpu(), in.data());
     }
 
     /**

@@ -27,9 +27,12 @@ import java.util.List;
  * @param outputTypes the output dtypes
  * @param inputs      the slot of each input
  * @param firstOutput the slot of output 0; output {@code k} is at {@code firstOutput + k}
+ * @param sharedInput the input whose elements the single output is, unchanged, in the same planned buffer (reshape
+ *                    and the other identities of the memory plan); -1 for none. The step then relabels that input's
+ *                    array instead of running the kernel, which would copy it.
  */
 record NodeStep(String name, int node, OpDef op, Attrs attrs, List<Shape> outputShapes, List<DType> outputTypes,
-                int[] inputs, int firstOutput) {
+                int[] inputs, int firstOutput, int sharedInput) {
     private static final Device CPU = Device.cpu();
 
     NodeStep {
@@ -40,6 +43,14 @@ record NodeStep(String name, int node, OpDef op, Attrs attrs, List<Shape> output
     /** Computes the node's outputs into {@code frame}. */
     void run(Frame frame) {
         NDArray[] values = frame.values;
+        if (sharedInput >= 0 && frame.arena != null) {
+            NDArray shared = frame.arena.share(firstOutput, inputs[sharedInput], values[inputs[sharedInput]],
+                    outputShapes.get(0), outputTypes.get(0));
+            if (shared != null) {
+                values[firstOutput] = shared;
+                return;
+            }
+        }
         NDArray[] in = new NDArray[inputs.length];
         List<NDArray> outputs;
         try {

@@ -78,7 +78,7 @@ final class Specialization {
         int forwardSteps = 0;
         for (int i = 0; i < graph.size(); i++) {
             if (graph.node(i) instanceof OpNode op) {
-                steps.add(step(op, i, rowPtr, inferred, inferredTypes));
+                steps.add(step(op, i, rowPtr, inferred, inferredTypes, arenaLayout.plan));
                 if (i < layout.numForwardNodes()) {
                     forwardSteps++;
                 }
@@ -127,7 +127,7 @@ final class Specialization {
 
     /** The node resolved: the op's own inference for the inferred input shapes, which must agree with the graph's. */
     private static NodeStep step(OpNode op, int node, int[] rowPtr, InferenceResult<Shape> shapes,
-                                 InferenceResult<DType> types) {
+                                 InferenceResult<DType> types, BufferPlan plan) {
         List<Shape> inShapes = new ArrayList<>();
         List<DType> inTypes = new ArrayList<>();
         int[] inputs = new int[op.inputs().size()];
@@ -146,7 +146,10 @@ final class Specialization {
                         + " " + types.entry(node, k));
             }
         }
-        return new NodeStep(op.name(), node, op.op(), op.params(), outShapes, outTypes, inputs, rowPtr[node]);
+        Entry out = new Entry(node, 0);
+        int shared = op.numOutputs() == 1 && plan.isIdentity(out) ? plan.inPlaceInput(out) : -1;
+        return new NodeStep(op.name(), node, op.op(), op.params(), outShapes, outTypes, inputs, rowPtr[node],
+                shared);
     }
 
     private static int[] slotsOf(List<Integer> nodes, int[] rowPtr) {
@@ -250,6 +253,11 @@ final class Specialization {
             out[k] = frame.values[slots[k]];
         }
         return out;
+    }
+
+    /** The resolved steps, in program order (forward first). */
+    List<NodeStep> steps() {
+        return generated.steps();
     }
 
     /** One forward's values and its backward, which may run again (the backward part never writes forward slots). */

@@ -132,6 +132,25 @@ class GeneratedGraphTest {
                 "views inference");
     }
 
+    @Test
+    void identityStepsRelabelTheirInputsArrayInsteadOfCopyingIt() {
+        Symbol x = Symbol.var("data");
+        Symbol h = sym.call("sin", Map.of("name", "s"), ExecFixtures.dense(x, "fc_", 12));
+        Symbol v = sym.call("Reshape", Map.of("name", "view", "shape", "(0, 3, 4)"), h);
+        Symbol y = sym.call("elemwise_add", Map.of("name", "add"), sym.call("tanh", Map.of("name", "t"), v),
+                sym.call("Reshape", Map.of("name", "back", "shape", "(0, 3, 4)"), sym.call("cos", Map.of("name",
+                        "c"), h)));
+        Shape data = Shape.of(2, 5);
+        for (boolean gradients : new boolean[] {false, true}) {
+            CompileRequest req = request(y.graph(), Map.of("data", data), gradients, gradients, true, false);
+            GeneratedGraph g = (GeneratedGraph) jit(req);
+            List<NodeStep> reshapes = g.initial().steps().stream().filter(s -> s.op().name().equals("Reshape"))
+                    .toList();
+            assertThat(reshapes).isNotEmpty().allSatisfy(s -> assertThat(s.sharedInput()).isZero());
+            assertSameAsInterpreter(req, data, "identity steps, gradients " + gradients);
+        }
+    }
+
     /** An op whose kernel returns its input itself, declaring nothing: the executor must not let its buffer go. */
     private static final class Alias extends OpDef {
         Alias() {

@@ -14,6 +14,7 @@ import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
 import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.elementwise.FastErf;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -181,11 +182,13 @@ final class LeakyReLUOp extends NNOp {
             case "selu" -> new ElementwiseFormula.Unary(act,
                     a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
                     a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
-            case "gelu" -> new ElementwiseFormula.Unary(act, a -> (float) gelu(a), LeakyReLUOp::gelu);
+            case "gelu" -> new ElementwiseFormula.Unary(act,
+                    a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu);
             default -> throw error("act_type " + act + " has no per-element formula");
         };
     }
 
+    /** float64 GELU with the fully accurate erf; float32 uses {@link FastErf}, exact to well below float rounding. */
     private static double gelu(double a) {
         return 0.5 * a * (1 + dev.kiln.op.elementwise.SpecialFunctions.erf(a / SQRT_2));
     }

@@ -1,5 +1,6 @@
 package dev.kiln.op.nn;
 
+import dev.kiln.kernel.simd.VectorSupport;
 import dev.kiln.ndarray.Casting;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
@@ -18,6 +19,9 @@ import java.util.function.DoubleUnaryOperator;
 final class SoftmaxKernel {
     private static final boolean SAFE_ACCUMULATION = "1".equals(System.getenv("MXNET_SAFE_ACCUMULATION"))
             || "true".equalsIgnoreCase(System.getenv("MXNET_SAFE_ACCUMULATION"));
+
+    /** Whether contiguous float32 rows run on the Vector API ({@link VectorSoftmaxRow}). */
+    private static final boolean VECTOR = VectorSupport.isAvailable();
 
     private SoftmaxKernel() {
     }
@@ -45,6 +49,17 @@ final class SoftmaxKernel {
         }
         Precision p = Precision.of(in.dtype(), temperature);
         int stride = rows.inner();
+        if (in.dtype() == DType.FLOAT32 && stride == 1 && in.data() instanceof float[] x
+                && out.data() instanceof float[] y) {
+            float tempF = (float) p.temp();
+            Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    floatRow(x, y, rows.base(r), m, lengths == null ? m : (int) lengths[r], tempF, negate, log,
+                            VECTOR);
+                }
+            });
+            return;
+        }
         Parallel.forRange(rows.count(), rows.grain(), (from, to) -> {
             double[] buf = new double[m];
             for (int r = from; r < to; r++) {
@@ -75,6 +90,76 @@ final class SoftmaxKernel {
     /** The (log-)softmax of one full row {@code buf[0, n)} in place, before rounding to the output dtype. */
     static void row(double[] buf, int n, Precision p, boolean negate, boolean log) {
         row(buf, n, p.temp(), negate, log, p.shift(), p.acc(), p.wide());
+    }
+
+    /**
+     * {@link #row} for a contiguous float32 row, reading {@code x} and writing {@code y} (which may be {@code x})
+     * directly: the same roundings in the same order, so bitwise the same results, without the double buffer; on
+     * {@link VectorSoftmaxRow} when {@code vector} (which needs the Vector API).
+     */
+    static void floatRow(float[] x, float[] y, int base, int m, int len, float temp, boolean negate, boolean log,
+                         boolean vector) {
+        float sign = negate ? -1f : 1f;
+        if (vector) {
+            VectorSoftmaxRow.row(x, y, base, m, len, temp, sign, log);
+            return;
+        }
+        float max = rowMax(x, base, len, sign);
+        double sum = exponentiate(x, y, base, 0, len, max, temp, sign, log, 0);
+        finish(y, base, 0, m, len, sum, log);
+    }
+
+    /**
+     * Writes the shifted (and divided by {@code temp}) logits of positions {@code [from, len)} into {@code y}, or
+     * their exponentials unless {@code log}, and returns {@code sum} plus the exponentials, added in order.
+     */
+    static double exponentiate(float[] x, float[] y, int base, int from, int len, float max, float temp, float sign,
+                               boolean log, double sum) {
+        for (int j = from; j < len; j++) {
+            float d = sign * x[base + j] - max;
+            if (temp != 1f) {
+                d = d / temp;
+            }
+            float e = (float) Math.exp(d);
+            y[base + j] = log ? d : e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /**
+     * Ends a row: log-softmax subtracts {@code log(sum)} from every position; softmax divides positions
+     * {@code [divided, len)} by {@code sum} (those before are done); positions from {@code len} to {@code m} become 0.
+     */
+    static void finish(float[] y, int base, int divided, int m, int len, double sum, boolean log) {
+        if (log) {
+            float logSum = (float) Math.log(sum);
+            for (int j = 0; j < len; j++) {
+                y[base + j] -= logSum;
+            }
+        } else {
+            for (int j = divided; j < len; j++) {
+                y[base + j] = (float) (y[base + j] / sum);
+            }
+        }
+        for (int j = len; j < m; j++) {
+            y[base + j] = 0f;
+        }
+    }
+
+    /**
+     * The maximum of {@code sign * x[base, base + len)} as the scalar row finds it: a NaN first element stays, later
+     * NaNs are skipped, and of equal values (+0 and -0) the first wins; 0 for an empty row.
+     */
+    static float rowMax(float[] x, int base, int len, float sign) {
+        float max = len > 0 ? sign * x[base] : 0f;
+        for (int j = 1; j < len; j++) {
+            float v = sign * x[base + j];
+            if (max < v) {
+                max = v;
+            }
+        }
+        return max;
     }
 
     private static void row(double[] buf, int len, double temp, boolean negate, boolean log,

@@ -224,4 +224,72 @@ class SoftmaxTest {
                     .containsExactly(single.toFloatArray());
         }
     }
+
+    @Test
+    void contiguousFloatRowsGiveBitwiseTheStridedPathsResults() {
+        // rows along the last axis take the direct float32 path; the same rows along axis 0 of the transpose take
+        // the general gather/scatter path
+        java.util.Random r = new java.util.Random(7);
+        double[] v = new double[5 * 37];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextGaussian() * 20;
+        }
+        NDArray x = NDArray.of(Shape.of(5, 37), DType.FLOAT32, v);
+        NDArray xt = Ops.call("transpose", x);
+        NDArray len = NDArray.of(Shape.of(5), DType.INT32, new double[] {37, 0, 1, 20, 36});
+        for (Map<String, Object> attrs : java.util.List.<Map<String, Object>>of(Map.of(), Map.of("temperature", 0.7),
+                Map.of("use_length", true))) {
+            for (String op : java.util.List.of("softmax", "log_softmax", "softmin")) {
+                if (attrs.containsKey("use_length") && !op.equals("softmax")) {
+                    continue;
+                }
+                Map<String, Object> along0 = new java.util.HashMap<>(attrs);
+                along0.put("axis", 0);
+                NDArray fast = attrs.containsKey("use_length") ? Ops.call(op, attrs, x, len) : Ops.call(op, attrs, x);
+                NDArray strided = attrs.containsKey("use_length") ? Ops.call(op, along0, xt, len)
+                        : Ops.call(op, along0, xt);
+                NDArray back = Ops.call("transpose", strided);
+                for (int i = 0; i < v.length; i++) {
+                    assertThat(Float.floatToIntBits((float) fast.getDouble(i))).as("%s %s at %d", op, attrs, i)
+                            .isEqualTo(Float.floatToIntBits((float) back.getDouble(i)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorAndScalarFloatRowsAgreeBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.kiln.kernel.simd.VectorSupport.isAvailable());
+        java.util.Random r = new java.util.Random(11);
+        int m = 203;
+        float[] x = new float[3 * m];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * (i < m ? 3 : 40));
+        }
+        // third row: zeros of both signs as the largest values; second row: a NaN after the first element
+        for (int i = 2 * m; i < 3 * m; i++) {
+            x[i] = -Math.abs(x[i]);
+        }
+        x[2 * m + 5] = -0f;
+        x[2 * m + 9] = 0f;
+        x[m + 40] = Float.NaN;
+        for (boolean log : new boolean[] {false, true}) {
+            for (boolean negate : new boolean[] {false, true}) {
+                for (float temp : new float[] {1f, 0.3f}) {
+                    for (int len : new int[] {m, 17, 0}) {
+                        float[] scalar = new float[x.length];
+                        float[] vector = new float[x.length];
+                        for (int row = 0; row < 3; row++) {
+                            SoftmaxKernel.floatRow(x, scalar, row * m, m, len, temp, negate, log, false);
+                            SoftmaxKernel.floatRow(x, vector, row * m, m, len, temp, negate, log, true);
+                        }
+                        for (int i = 0; i < x.length; i++) {
+                            assertThat(Float.floatToIntBits(vector[i])).as("log %s negate %s temp %s len %s at %d",
+                                    log, negate, temp, len, i).isEqualTo(Float.floatToIntBits(scalar[i]));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
