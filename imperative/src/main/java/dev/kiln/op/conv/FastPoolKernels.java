@@ -1,0 +1,197 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.parallel.Parallel;
+
+/**
+ * Float32 max, avg and sum pooling and their gradients as plain loops, without the per-window callback of
+ * {@link PoolKernels#forEachWindow}: for each output row the starts of its window's data rows are computed once, and
+ * each output then scans those rows with a loop unrolled for the common window widths 2 and 3. The results are bit
+ * for bit those of the general kernels: every window is read in window order (depth, row, column), max keeps the
+ * first value strictly greater than the running maximum (so NaN never wins and padding is never read), sums add
+ * {@code x / size} in the same order, and the max gradient goes to the first element equal to the pooled output.
+ * Lp pooling with {@code p > 1} stays on the general path.
+ */
+final class FastPoolKernels {
+    /** Window reads per task below which planes run on the calling thread. */
+    private static final int GRAIN_READS = 1 << 14;
+
+    private FastPoolKernels() {
+    }
+
+    /** Whether these kernels compute {@code spec}: max, avg and sum pooling (lp only for {@code p = 1}). */
+    static boolean handles(PoolKernels.Spec spec) {
+        return spec.max() || spec.p() == 1;
+    }
+
+    /** Pools {@code planes} consecutive planes of {@code x} into {@code y} (every element written). */
+    static void pool(float[] x, float[] y, int planes, PoolKernels.Spec spec) {
+        PoolWindows w = spec.windows();
+        float lowest = (float) spec.lowest();
+        boolean nanOnEmpty = spec.nanOnEmpty() && spec.average();
+        Parallel.forRange(planes, grain(w), (from, to) -> {
+            int[] rows = new int[maxWindowRows(w)];
+            for (int plane = from; plane < to; plane++) {
+                int o = plane * w.gridSize();
+                for (int gz = 0; gz < w.grid()[0]; gz++) {
+                    for (int gy = 0; gy < w.grid()[1]; gy++) {
+                        int n = windowRows(w, plane, gz, gy, rows);
+                        int sizeZY = spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1;
+                        int[] lo = w.lo()[2];
+                        int[] hi = w.hi()[2];
+                        int[] dv = w.divisor()[2];
+                        for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
+                            if (spec.max()) {
+                                y[o] = max(x, rows, n, lo[gx], hi[gx] - lo[gx], lowest);
+                            } else {
+                                int size = spec.average() ? sizeZY * dv[gx] : 1;
+                                y[o] = nanOnEmpty && size == 0 ? Float.NaN
+                                        : sum(x, rows, n, lo[gx], hi[gx] - lo[gx], size);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Adds the data gradient of {@code planes} planes into {@code dx} (zero on entry) from the output gradient
+     * {@code dy}, the data {@code x} and, for max pooling, the forward output {@code y}.
+     */
+    static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
+        PoolWindows w = spec.windows();
+        Parallel.forRange(planes, grain(w), (from, to) -> {
+            int[] rows = new int[maxWindowRows(w)];
+            for (int plane = from; plane < to; plane++) {
+                int o = plane * w.gridSize();
+                for (int gz = 0; gz < w.grid()[0]; gz++) {
+                    for (int gy = 0; gy < w.grid()[1]; gy++) {
+                        int n = windowRows(w, plane, gz, gy, rows);
+                        int sizeZY = spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1;
+                        int[] lo = w.lo()[2];
+                        int[] hi = w.hi()[2];
+                        int[] dv = w.divisor()[2];
+                        for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
+                            if (spec.max()) {
+                                int at = firstEqual(x, rows, n, lo[gx], hi[gx] - lo[gx], y[o]);
+                                if (at >= 0) {
+                                    dx[at] += dy[o];
+                                }
+                            } else {
+                                int size = spec.average() ? sizeZY * dv[gx] : 1;
+                                spread(dx, rows, n, lo[gx], hi[gx] - lo[gx], dy[o] / size);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** Planes per task: enough that a task reads about {@link #GRAIN_READS} window elements. */
+    private static int grain(PoolWindows w) {
+        long perPlane = Math.max(1, windowReads(w) + w.gridSize());
+        return (int) Math.max(1, GRAIN_READS / perPlane);
+    }
+
+    /** Data elements read per plane: the product over the axes of the summed window extents. */
+    private static long windowReads(PoolWindows w) {
+        long reads = 1;
+        for (int a = 0; a < 3; a++) {
+            long axis = 0;
+            for (int g = 0; g < w.grid()[a]; g++) {
+                axis += Math.max(0, w.hi()[a][g] - w.lo()[a][g]);
+            }
+            reads *= axis;
+        }
+        return reads;
+    }
+
+    /** The most data rows (depth times height) any window covers. */
+    private static int maxWindowRows(PoolWindows w) {
+        int rows = 1;
+        for (int a = 0; a < 2; a++) {
+            int most = 0;
+            for (int g = 0; g < w.grid()[a]; g++) {
+                most = Math.max(most, w.hi()[a][g] - w.lo()[a][g]);
+            }
+            rows *= most;
+        }
+        return rows;
+    }
+
+    /** Writes the flat starts of the data rows of window row {@code (gz, gy)} of {@code plane}; returns how many. */
+    private static int windowRows(PoolWindows w, int plane, int gz, int gy, int[] rows) {
+        int[] im = w.image();
+        int base = plane * w.imageSize();
+        int n = 0;
+        for (int z = w.lo()[0][gz]; z < w.hi()[0][gz]; z++) {
+            for (int yy = w.lo()[1][gy]; yy < w.hi()[1][gy]; yy++) {
+                rows[n++] = base + (z * im[1] + yy) * im[2];
+            }
+        }
+        return n;
+    }
+
+    /** The running maximum {@code m} over columns {@code [a, a + len)} of {@code n} rows, in order. */
+    private static float max(float[] x, int[] rows, int n, int a, int len, float m) {
+        for (int r = 0; r < n; r++) {
+            int i = rows[r] + a;
+            switch (len) {
+                case 2 -> {
+                    float v0 = x[i];
+                    float v1 = x[i + 1];
+                    m = v0 > m ? v0 : m;
+                    m = v1 > m ? v1 : m;
+                }
+                case 3 -> {
+                    float v0 = x[i];
+                    float v1 = x[i + 1];
+                    float v2 = x[i + 2];
+                    m = v0 > m ? v0 : m;
+                    m = v1 > m ? v1 : m;
+                    m = v2 > m ? v2 : m;
+                }
+                default -> {
+                    for (int e = i + len; i < e; i++) {
+                        float v = x[i];
+                        m = v > m ? v : m;
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    /** The sum of {@code x / size} over columns {@code [a, a + len)} of {@code n} rows, added in order. */
+    private static float sum(float[] x, int[] rows, int n, int a, int len, int size) {
+        float s = 0f;
+        for (int r = 0; r < n; r++) {
+            for (int i = rows[r] + a, e = i + len; i < e; i++) {
+                s += x[i] / size;
+            }
+        }
+        return s;
+    }
+
+    /** The flat index of the first element equal to {@code out} in window order, or -1. */
+    private static int firstEqual(float[] x, int[] rows, int n, int a, int len, float out) {
+        for (int r = 0; r < n; r++) {
+            for (int i = rows[r] + a, e = i + len; i < e; i++) {
+                if (x[i] == out) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Adds {@code g} to every element of the window. */
+    private static void spread(float[] dx, int[] rows, int n, int a, int len, float g) {
+        for (int r = 0; r < n; r++) {
+            for (int i = rows[r] + a, e = i + len; i < e; i++) {
+                dx[i] += g;
+            }
+        }
+    }
+}
