@@ -28,6 +28,7 @@ final class FastPoolKernels {
         PoolWindows w = spec.windows();
         float lowest = (float) spec.lowest();
         boolean nanOnEmpty = spec.nanOnEmpty() && spec.average();
+        Run run = Run.of(w);
         Parallel.forRange(planes, grain(w), (from, to) -> {
             int[] rows = new int[maxWindowRows(w)];
             for (int plane = from; plane < to; plane++) {
@@ -39,8 +40,13 @@ final class FastPoolKernels {
                         int[] lo = w.lo()[2];
                         int[] hi = w.hi()[2];
                         int[] dv = w.divisor()[2];
+                        int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
                         for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
-                            if (spec.max()) {
+                            if (gx == skip) {
+                                maxRun(x, rows, run, y, o, lowest);
+                                o += run.to() - run.from() - 1;
+                                gx = run.to() - 1;
+                            } else if (spec.max()) {
                                 y[o] = max(x, rows, n, lo[gx], hi[gx] - lo[gx], lowest);
                             } else {
                                 int size = spec.average() ? sizeZY * dv[gx] : 1;
@@ -60,6 +66,7 @@ final class FastPoolKernels {
      */
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
         PoolWindows w = spec.windows();
+        Run run = Run.of(w);
         Parallel.forRange(planes, grain(w), (from, to) -> {
             int[] rows = new int[maxWindowRows(w)];
             for (int plane = from; plane < to; plane++) {
@@ -71,8 +78,13 @@ final class FastPoolKernels {
                         int[] lo = w.lo()[2];
                         int[] hi = w.hi()[2];
                         int[] dv = w.divisor()[2];
+                        int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
                         for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
-                            if (spec.max()) {
+                            if (gx == skip) {
+                                firstMaxRun(dy, x, y, dx, rows, run, o);
+                                o += run.to() - run.from() - 1;
+                                gx = run.to() - 1;
+                            } else if (spec.max()) {
                                 int at = firstEqual(x, rows, n, lo[gx], hi[gx] - lo[gx], y[o]);
                                 if (at >= 0) {
                                     dx[at] += dy[o];
@@ -86,6 +98,84 @@ final class FastPoolKernels {
                 }
             }
         });
+    }
+
+    /**
+     * The longest stretch {@code [from, to)} of output columns whose windows all span {@code width} data columns
+     * starting {@code step} apart at {@code start} (the columns clear of padding and of clipped last windows).
+     */
+    record Run(int from, int to, int width, int step, int start) {
+        static Run of(PoolWindows w) {
+            int[] lo = w.lo()[2];
+            int[] hi = w.hi()[2];
+            int n = lo.length;
+            Run best = new Run(0, 0, 0, 0, 0);
+            for (int a = 0; a < n; ) {
+                int width = hi[a] - lo[a];
+                int step = a + 1 < n ? lo[a + 1] - lo[a] : 1;
+                int b = a + 1;
+                while (b < n && hi[b] - lo[b] == width && lo[b] - lo[b - 1] == step) {
+                    b++;
+                }
+                if (b - a > best.to() - best.from()) {
+                    best = new Run(a, b, width, step, lo[a]);
+                }
+                a = b;
+            }
+            return best;
+        }
+    }
+
+    /** Whether {@code n} window rows over {@code run} form square 2x2 or 3x3 windows, which have run kernels. */
+    private static boolean squareRun(int n, Run run) {
+        return n == run.width() && (n == 2 || n == 3);
+    }
+
+    /**
+     * Max pooling of a run of square windows over data rows {@code rows[0..width)}, into {@code y[o..]}. The maximum
+     * is taken with {@link Math#max}, which has no branches to mispredict; where that can differ from the running
+     * first-strictly-greater maximum (a NaN in the window, a zero maximum whose sign depends on order, or nothing
+     * above {@code lowest}) the window is scanned again in order.
+     */
+    private static void maxRun(float[] x, int[] rows, Run run, float[] y, int o, float lowest) {
+        int a = rows[0] + run.start();
+        int b = rows[1] + run.start();
+        int step = run.step();
+        int end = o + run.to() - run.from();
+        if (run.width() == 2) {
+            for (int k = o; k < end; k++, a += step, b += step) {
+                float m = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
+                y[k] = m > lowest && m != 0f ? m : max(x, rows, 2, a - rows[0], 2, lowest);
+            }
+            return;
+        }
+        for (int k = o, c = rows[2] + run.start(); k < end; k++, a += step, b += step, c += step) {
+            float m = Math.max(Math.max(Math.max(x[a], x[a + 1]), Math.max(x[a + 2], x[b])),
+                    Math.max(Math.max(x[b + 1], x[b + 2]), Math.max(Math.max(x[c], x[c + 1]), x[c + 2])));
+            y[k] = m > lowest && m != 0f ? m : max(x, rows, 3, a - rows[0], 3, lowest);
+        }
+    }
+
+    /**
+     * The max-pooling gradient of a run of square windows: each {@code dy[o..]} goes to the first element of its
+     * window equal to its pooled maximum {@code y[o..]}, picked with selects rather than an early exit.
+     */
+    private static void firstMaxRun(float[] dy, float[] x, float[] y, float[] dx, int[] rows, Run run, int o) {
+        int width = run.width();
+        int end = o + run.to() - run.from();
+        for (int k = o, col = run.start(); k < end; k++, col += run.step()) {
+            float out = y[k];
+            int at = -1;
+            for (int r = width - 1; r >= 0; r--) {
+                int i = rows[r] + col;
+                at = x[i + width - 1] == out ? i + width - 1 : at;
+                at = width == 3 && x[i + 1] == out ? i + 1 : at;
+                at = x[i] == out ? i : at;
+            }
+            if (at >= 0) {
+                dx[at] += dy[k];
+            }
+        }
     }
 
     /** Planes per task: enough that a task reads about {@link #GRAIN_READS} window elements. */
