@@ -4,12 +4,12 @@ import dev.kiln.parallel.Parallel;
 
 /**
  * Float32 max, avg and sum pooling and their gradients as plain loops, without the per-window callback of
- * {@link PoolKernels#forEachWindow}: for each output row the starts of its window's data rows are computed once, and
- * each output then scans those rows with a loop unrolled for the common window widths 2 and 3. The results are bit
- * for bit those of the general kernels: every window is read in window order (depth, row, column), max keeps the
- * first value strictly greater than the running maximum (so NaN never wins and padding is never read), sums add
- * {@code x / size} in the same order, and the max gradient goes to the first element equal to the pooled output.
- * Lp pooling with {@code p > 1} stays on the general path.
+ * {@link PoolKernels#forEachWindow}: for each output row the starts of its windows' data rows are computed once, each
+ * output then scans those rows, and the runs of full 2x2 and 3x3 max windows (all but the padded edges) have kernels
+ * of their own. The results are bit for bit those of the general kernels: every window is read in window order
+ * (depth, row, column), max keeps the first value strictly greater than the running maximum (so NaN never wins and
+ * padding is never read), sums add {@code x / size} in the same order, and the max gradient goes to the first element
+ * equal to the pooled output. Lp pooling with {@code p > 1} stays on the general path.
  */
 final class FastPoolKernels {
     /** Window reads per task below which planes run on the calling thread. */
@@ -29,32 +29,22 @@ final class FastPoolKernels {
         float lowest = (float) spec.lowest();
         boolean nanOnEmpty = spec.nanOnEmpty() && spec.average();
         Run run = Run.of(w);
-        Parallel.forRange(planes, grain(w), (from, to) -> {
-            int[] rows = new int[maxWindowRows(w)];
-            for (int plane = from; plane < to; plane++) {
-                int o = plane * w.gridSize();
-                for (int gz = 0; gz < w.grid()[0]; gz++) {
-                    for (int gy = 0; gy < w.grid()[1]; gy++) {
-                        int n = windowRows(w, plane, gz, gy, rows);
-                        int sizeZY = spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1;
-                        int[] lo = w.lo()[2];
-                        int[] hi = w.hi()[2];
-                        int[] dv = w.divisor()[2];
-                        int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
-                        for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
-                            if (gx == skip) {
-                                maxRun(x, rows, run, y, o, lowest);
-                                o += run.to() - run.from() - 1;
-                                gx = run.to() - 1;
-                            } else if (spec.max()) {
-                                y[o] = max(x, rows, n, lo[gx], hi[gx] - lo[gx], lowest);
-                            } else {
-                                int size = spec.average() ? sizeZY * dv[gx] : 1;
-                                y[o] = nanOnEmpty && size == 0 ? Float.NaN
-                                        : sum(x, rows, n, lo[gx], hi[gx] - lo[gx], size);
-                            }
-                        }
-                    }
+        int[] lo = w.lo()[2];
+        int[] hi = w.hi()[2];
+        int[] dv = w.divisor()[2];
+        forEachRow(spec, planes, (rows, n, o, sizeZY) -> {
+            int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
+            for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
+                if (gx == skip) {
+                    maxRun(x, rows, run, y, o, lowest);
+                    o += run.to() - run.from() - 1;
+                    gx = run.to() - 1;
+                } else if (spec.max()) {
+                    y[o] = max(x, rows, n, lo[gx], hi[gx] - lo[gx], lowest);
+                } else {
+                    int size = spec.average() ? sizeZY * dv[gx] : 1;
+                    y[o] = nanOnEmpty && size == 0 ? Float.NaN
+                            : sum(x, rows, n, lo[gx], hi[gx] - lo[gx], size);
                 }
             }
         });
@@ -67,34 +57,24 @@ final class FastPoolKernels {
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
         PoolWindows w = spec.windows();
         Run run = Run.of(w);
-        Parallel.forRange(planes, grain(w), (from, to) -> {
-            int[] rows = new int[maxWindowRows(w)];
-            for (int plane = from; plane < to; plane++) {
-                int o = plane * w.gridSize();
-                for (int gz = 0; gz < w.grid()[0]; gz++) {
-                    for (int gy = 0; gy < w.grid()[1]; gy++) {
-                        int n = windowRows(w, plane, gz, gy, rows);
-                        int sizeZY = spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1;
-                        int[] lo = w.lo()[2];
-                        int[] hi = w.hi()[2];
-                        int[] dv = w.divisor()[2];
-                        int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
-                        for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
-                            if (gx == skip) {
-                                firstMaxRun(dy, x, y, dx, rows, run, o);
-                                o += run.to() - run.from() - 1;
-                                gx = run.to() - 1;
-                            } else if (spec.max()) {
-                                int at = firstEqual(x, rows, n, lo[gx], hi[gx] - lo[gx], y[o]);
-                                if (at >= 0) {
-                                    dx[at] += dy[o];
-                                }
-                            } else {
-                                int size = spec.average() ? sizeZY * dv[gx] : 1;
-                                spread(dx, rows, n, lo[gx], hi[gx] - lo[gx], dy[o] / size);
-                            }
-                        }
+        int[] lo = w.lo()[2];
+        int[] hi = w.hi()[2];
+        int[] dv = w.divisor()[2];
+        forEachRow(spec, planes, (rows, n, o, sizeZY) -> {
+            int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
+            for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
+                if (gx == skip) {
+                    firstMaxRun(dy, x, y, dx, rows, run, o);
+                    o += run.to() - run.from() - 1;
+                    gx = run.to() - 1;
+                } else if (spec.max()) {
+                    int at = firstEqual(x, rows, n, lo[gx], hi[gx] - lo[gx], y[o]);
+                    if (at >= 0) {
+                        dx[at] += dy[o];
                     }
+                } else {
+                    int size = spec.average() ? sizeZY * dv[gx] : 1;
+                    spread(dx, rows, n, lo[gx], hi[gx] - lo[gx], dy[o] / size);
                 }
             }
         });
@@ -176,6 +156,32 @@ final class FastPoolKernels {
                 dx[at] += dy[k];
             }
         }
+    }
+
+    /**
+     * One output row's work: the starts {@code rows[0..n)} of its windows' data rows (depth, then height), its first
+     * output {@code o}, and the depth-times-height factor of the averaging divisor (1 unless averaging).
+     */
+    @FunctionalInterface
+    private interface RowBody {
+        void run(int[] rows, int n, int o, int sizeZY);
+    }
+
+    /** Visits every output row of {@code planes} consecutive planes, planes split across threads. */
+    private static void forEachRow(PoolKernels.Spec spec, int planes, RowBody body) {
+        PoolWindows w = spec.windows();
+        Parallel.forRange(planes, grain(w), (from, to) -> {
+            int[] rows = new int[maxWindowRows(w)];
+            for (int plane = from; plane < to; plane++) {
+                int o = plane * w.gridSize();
+                for (int gz = 0; gz < w.grid()[0]; gz++) {
+                    for (int gy = 0; gy < w.grid()[1]; gy++, o += w.grid()[2]) {
+                        int n = windowRows(w, plane, gz, gy, rows);
+                        body.run(rows, n, o, spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1);
+                    }
+                }
+            }
+        });
     }
 
     /** Planes per task: enough that a task reads about {@link #GRAIN_READS} window elements. */
