@@ -25,27 +25,18 @@ final class FastPoolKernels {
 
     /** Pools {@code planes} consecutive planes of {@code x} into {@code y} (every element written). */
     static void pool(float[] x, float[] y, int planes, PoolKernels.Spec spec) {
-        PoolWindows w = spec.windows();
         float lowest = (float) spec.lowest();
         boolean nanOnEmpty = spec.nanOnEmpty() && spec.average();
-        Run run = Run.of(w);
-        int[] lo = w.lo()[2];
-        int[] hi = w.hi()[2];
-        int[] dv = w.divisor()[2];
-        forEachRow(spec, planes, (rows, n, o, sizeZY) -> {
-            int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
-            for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
-                if (gx == skip) {
-                    maxRun(x, rows, run, y, o, lowest);
-                    o += run.to() - run.from() - 1;
-                    gx = run.to() - 1;
-                } else if (spec.max()) {
-                    y[o] = max(x, rows, n, lo[gx], hi[gx] - lo[gx], lowest);
-                } else {
-                    int size = spec.average() ? sizeZY * dv[gx] : 1;
-                    y[o] = nanOnEmpty && size == 0 ? Float.NaN
-                            : sum(x, rows, n, lo[gx], hi[gx] - lo[gx], size);
-                }
+        forEachWindow(spec, planes, new WindowVisitor() {
+            @Override
+            public void squareRun(int[] rows, Run run, int o) {
+                maxRun(x, rows, run, y, o, lowest);
+            }
+
+            @Override
+            public void window(int[] rows, int n, int o, int a, int len, int size) {
+                y[o] = spec.max() ? max(x, rows, n, a, len, lowest)
+                        : nanOnEmpty && size == 0 ? Float.NaN : sum(x, rows, n, a, len, size);
             }
         });
     }
@@ -55,26 +46,21 @@ final class FastPoolKernels {
      * {@code dy}, the data {@code x} and, for max pooling, the forward output {@code y}.
      */
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
-        PoolWindows w = spec.windows();
-        Run run = Run.of(w);
-        int[] lo = w.lo()[2];
-        int[] hi = w.hi()[2];
-        int[] dv = w.divisor()[2];
-        forEachRow(spec, planes, (rows, n, o, sizeZY) -> {
-            int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
-            for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
-                if (gx == skip) {
-                    firstMaxRun(dy, x, y, dx, rows, run, o);
-                    o += run.to() - run.from() - 1;
-                    gx = run.to() - 1;
-                } else if (spec.max()) {
-                    int at = firstEqual(x, rows, n, lo[gx], hi[gx] - lo[gx], y[o]);
-                    if (at >= 0) {
-                        dx[at] += dy[o];
-                    }
-                } else {
-                    int size = spec.average() ? sizeZY * dv[gx] : 1;
-                    spread(dx, rows, n, lo[gx], hi[gx] - lo[gx], dy[o] / size);
+        forEachWindow(spec, planes, new WindowVisitor() {
+            @Override
+            public void squareRun(int[] rows, Run run, int o) {
+                firstMaxRun(dy, x, y, dx, rows, run, o);
+            }
+
+            @Override
+            public void window(int[] rows, int n, int o, int a, int len, int size) {
+                if (!spec.max()) {
+                    spread(dx, rows, n, a, len, dy[o] / size);
+                    return;
+                }
+                int at = firstEqual(x, rows, n, a, len, y[o]);
+                if (at >= 0) {
+                    dx[at] += dy[o];
                 }
             }
         });
@@ -158,26 +144,44 @@ final class FastPoolKernels {
         }
     }
 
-    /**
-     * One output row's work: the starts {@code rows[0..n)} of its windows' data rows (depth, then height), its first
-     * output {@code o}, and the depth-times-height factor of the averaging divisor (1 unless averaging).
-     */
-    @FunctionalInterface
-    private interface RowBody {
-        void run(int[] rows, int n, int o, int sizeZY);
+    /** What a kernel does with the windows of one output row, whose data rows start at {@code rows[0..n)}. */
+    private interface WindowVisitor {
+        /** The run of full square max windows, its first output at {@code o}; called for max pooling only. */
+        void squareRun(int[] rows, Run run, int o);
+
+        /** Output {@code o}'s window: columns {@code [a, a + len)} of the rows; {@code size}: averaging divisor. */
+        void window(int[] rows, int n, int o, int a, int len, int size);
     }
 
-    /** Visits every output row of {@code planes} consecutive planes, planes split across threads. */
-    private static void forEachRow(PoolKernels.Spec spec, int planes, RowBody body) {
+    /**
+     * Visits every window of {@code planes} consecutive planes in output order, planes split across threads; in each
+     * output row of a max pooling, the run of full 2x2 or 3x3 windows goes to {@link WindowVisitor#squareRun} at once.
+     */
+    private static void forEachWindow(PoolKernels.Spec spec, int planes, WindowVisitor visitor) {
         PoolWindows w = spec.windows();
+        Run run = Run.of(w);
+        int[] lo = w.lo()[2];
+        int[] hi = w.hi()[2];
+        int[] dv = w.divisor()[2];
         Parallel.forRange(planes, grain(w), (from, to) -> {
             int[] rows = new int[maxWindowRows(w)];
             for (int plane = from; plane < to; plane++) {
                 int o = plane * w.gridSize();
                 for (int gz = 0; gz < w.grid()[0]; gz++) {
-                    for (int gy = 0; gy < w.grid()[1]; gy++, o += w.grid()[2]) {
+                    for (int gy = 0; gy < w.grid()[1]; gy++) {
                         int n = windowRows(w, plane, gz, gy, rows);
-                        body.run(rows, n, o, spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1);
+                        int sizeZY = spec.average() ? w.divisor()[0][gz] * w.divisor()[1][gy] : 1;
+                        int skip = spec.max() && squareRun(n, run) ? run.from() : -1;
+                        for (int gx = 0; gx < w.grid()[2]; gx++, o++) {
+                            if (gx == skip) {
+                                visitor.squareRun(rows, run, o);
+                                o += run.to() - run.from() - 1;
+                                gx = run.to() - 1;
+                            } else {
+                                visitor.window(rows, n, o, lo[gx], hi[gx] - lo[gx],
+                                        spec.average() ? sizeZY * dv[gx] : 1);
+                            }
+                        }
                     }
                 }
             }
