@@ -67,7 +67,6 @@ final class AdaptivePoolingBackwardOp extends SpatialBackwardOp {
         PoolKernels.Spec spec = op.spec(layout.toChannelFirst(data.shape().dims()),
                 layout.toChannelFirst(ograd.shape().dims()));
         NDArray output = op.isMax() ? call.input(2) : null;
-        return List.of(PoolGradKernels.backward(ograd, data, output, layout, spec, call.outputTypes().get(0),
-                call.device()));
+        return List.of(PoolGradKernels.backward(ograd, data, output, layout, spec, call));
     }
 }

@@ -164,6 +164,6 @@ final class AdaptivePoolingOp extends FloatingOp {
         SpatialLayout layout = geometry(call.attrs(), data.shape()).layout();
         int[] outCF = layout.toChannelFirst(call.outputShapes().get(0).dims());
         PoolKernels.Spec spec = spec(layout.toChannelFirst(data.shape().dims()), outCF);
-        return List.of(PoolKernels.pool(data, layout, outCF, spec, call.outputTypes().get(0), call.device()));
+        return List.of(PoolKernels.pool(data, layout, outCF, spec, call));
     }
 }

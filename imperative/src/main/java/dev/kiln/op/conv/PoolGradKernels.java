@@ -1,8 +1,8 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.ndarray.DType;
-import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.Invocation;
 
 /**
  * The pooling gradient over the same windows as {@link PoolKernels}: max sends each output gradient to the first
@@ -19,28 +19,39 @@ final class PoolGradKernels {
     /**
      * The gradient of {@code data} (laid out as {@code layout}) from the output gradient {@code ograd} and the forward
      * output {@code output} ({@code null} unless max or lp), computed channels-second in float32 or float64 and
-     * returned in the data's layout and {@code outType}.
+     * returned in the data's layout and the call's output dtype. Channels-second data already in that dtype gets its
+     * gradient straight in {@link Invocation#newOutput}; float32 max, avg and sum pooling run {@link FastPoolKernels}.
      */
     static NDArray backward(NDArray ograd, NDArray data, NDArray output, SpatialLayout layout, PoolKernels.Spec spec,
-                            DType outType, Device device) {
+                            Invocation call) {
+        DType outType = call.outputTypes().get(0);
         NDArray dy = layout.toChannelFirst(FloatingKernels.widen(ograd));
         NDArray x = layout.toChannelFirst(FloatingKernels.widen(data));
         NDArray y = output == null ? null : layout.toChannelFirst(FloatingKernels.widen(output));
         int planes = x.shape().get(0) * x.shape().get(1);
-        Object dx = x.data() instanceof double[] xs
-                ? backward((double[]) dy.data(), xs, y == null ? null : (double[]) y.data(), planes, spec)
-                : backward((float[]) dy.data(), (float[]) x.data(), y == null ? null : (float[]) y.data(), planes,
-                        spec);
-        NDArray out = NDArray.wrap(x.shape(), x.dtype(), device, dx);
-        return FloatingKernels.narrow(layout.fromChannelFirst(out), outType);
+        NDArray dx = !layout.channelLast() && x.dtype() == outType ? call.newOutput(0)
+                : NDArray.zeros(x.shape(), x.dtype(), call.device());
+        switch (x.data()) {
+            case float[] xs when FastPoolKernels.handles(spec) -> FastPoolKernels.backward((float[]) dy.data(), xs,
+                    y == null ? null : (float[]) y.data(), (float[]) dx.data(), planes, spec);
+            case float[] xs -> backward((float[]) dy.data(), xs, y == null ? null : (float[]) y.data(),
+                    (float[]) dx.data(), planes, spec);
+            case double[] xs -> backward((double[]) dy.data(), xs, y == null ? null : (double[]) y.data(),
+                    (double[]) dx.data(), planes, spec);
+            default -> throw new IllegalStateException("pooling gradient expects float32 or float64, got "
+                    + x.dtype());
+        }
+        return FloatingKernels.narrow(layout.fromChannelFirst(dx), outType);
     }
 
-    /** Data gradient of {@code planes} planes from output gradient {@code dy}, data {@code x} and output {@code y}. */
-    static float[] backward(float[] dy, float[] x, float[] y, int planes, PoolKernels.Spec spec) {
+    /**
+     * Adds the data gradient of {@code planes} planes into {@code dx} (zero on entry) from output gradient {@code dy},
+     * data {@code x} and output {@code y}, one window at a time.
+     */
+    static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
         int[] im = spec.windows().image();
         int p = spec.p();
         boolean lp = !spec.max() && !spec.average() && p > 1;
-        float[] dx = new float[x.length];
         PoolKernels.forEachWindow(spec, planes, (o, xb, z0, z1, y0, y1, x0, x1, size) -> {
             float g = dy[o];
             float out = y == null ? 0f : y[o];
@@ -64,15 +75,13 @@ final class PoolGradKernels {
                 }
             }
         });
-        return dx;
     }
 
-    /** Double-precision {@link #backward(float[], float[], float[], int, PoolKernels.Spec)}. */
-    static double[] backward(double[] dy, double[] x, double[] y, int planes, PoolKernels.Spec spec) {
+    /** Double-precision {@link #backward(float[], float[], float[], float[], int, PoolKernels.Spec)}. */
+    static void backward(double[] dy, double[] x, double[] y, double[] dx, int planes, PoolKernels.Spec spec) {
         int[] im = spec.windows().image();
         int p = spec.p();
         boolean lp = !spec.max() && !spec.average() && p > 1;
-        double[] dx = new double[x.length];
         PoolKernels.forEachWindow(spec, planes, (o, xb, z0, z1, y0, y1, x0, x1, size) -> {
             double g = dy[o];
             double out = y == null ? 0 : y[o];
@@ -96,6 +105,5 @@ final class PoolGradKernels {
                 }
             }
         });
-        return dx;
     }
 }

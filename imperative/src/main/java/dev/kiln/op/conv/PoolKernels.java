@@ -1,9 +1,9 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.ndarray.DType;
-import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Invocation;
 import dev.kiln.parallel.Parallel;
 
 /**
@@ -74,22 +74,31 @@ final class PoolKernels {
     }
 
     /**
-     * Pools {@code data}, laid out as {@code layout}, to the channels-second output dims {@code outCF}: the kernel runs
-     * channels-second in float32 or float64 and the result comes back in the data's layout and {@code outType}.
+     * Pools {@code data}, laid out as {@code layout}, to the channels-second output dims {@code outCF} for the
+     * application {@code call}: the kernel runs channels-second in float32 or float64 and the result comes back in the
+     * data's layout and the call's output dtype. Channels-second data already in the output dtype is pooled straight
+     * into {@link Invocation#newOutput}; float32 max, avg and sum pooling run {@link FastPoolKernels}.
      */
-    static NDArray pool(NDArray data, SpatialLayout layout, int[] outCF, Spec spec, DType outType, Device device) {
+    static NDArray pool(NDArray data, SpatialLayout layout, int[] outCF, Spec spec, Invocation call) {
+        DType outType = call.outputTypes().get(0);
         NDArray x = layout.toChannelFirst(FloatingKernels.widen(data));
         int planes = outCF[0] * outCF[1];
-        Object y = x.data() instanceof double[] xs ? pool(xs, planes, spec) : pool((float[]) x.data(), planes, spec);
-        NDArray out = NDArray.wrap(Shape.of(outCF), x.dtype(), device, y);
+        NDArray out = !layout.channelLast() && x.dtype() == outType ? call.newOutput(0)
+                : NDArray.zeros(Shape.of(outCF), x.dtype(), call.device());
+        switch (x.data()) {
+            case float[] xs when FastPoolKernels.handles(spec) ->
+                    FastPoolKernels.pool(xs, (float[]) out.data(), planes, spec);
+            case float[] xs -> pool(xs, (float[]) out.data(), planes, spec);
+            case double[] xs -> pool(xs, (double[]) out.data(), planes, spec);
+            default -> throw new IllegalStateException("pooling expects float32 or float64, got " + x.dtype());
+        }
         return FloatingKernels.narrow(layout.fromChannelFirst(out), outType);
     }
 
-    /** Pools {@code planes} consecutive planes of {@code x}. */
-    static float[] pool(float[] x, int planes, Spec spec) {
+    /** Pools {@code planes} consecutive planes of {@code x} into {@code y}, one window at a time. */
+    static void pool(float[] x, float[] y, int planes, Spec spec) {
         int[] im = spec.windows().image();
         int p = spec.p();
-        float[] y = new float[planes * spec.windows().gridSize()];
         forEachWindow(spec, planes, (o, xb, z0, z1, y0, y1, x0, x1, size) -> {
             if (spec.max()) {
                 float m = (float) spec.lowest();
@@ -124,14 +133,12 @@ final class PoolKernels {
             }
             y[o] = p == 1 ? sum : p == 2 ? (float) Math.sqrt(sum) : (float) Math.cbrt(sum);
         });
-        return y;
     }
 
-    /** Double-precision {@link #pool(float[], int, Spec)}. */
-    static double[] pool(double[] x, int planes, Spec spec) {
+    /** Double-precision {@link #pool(float[], float[], int, Spec)}. */
+    static void pool(double[] x, double[] y, int planes, Spec spec) {
         int[] im = spec.windows().image();
         int p = spec.p();
-        double[] y = new double[planes * spec.windows().gridSize()];
         forEachWindow(spec, planes, (o, xb, z0, z1, y0, y1, x0, x1, size) -> {
             if (spec.max()) {
                 double m = spec.lowest();
@@ -166,6 +173,5 @@ final class PoolKernels {
             }
             y[o] = p == 1 ? sum : p == 2 ? Math.sqrt(sum) : Math.cbrt(sum);
         });
-        return y;
     }
 }

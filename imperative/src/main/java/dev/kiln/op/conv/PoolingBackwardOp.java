@@ -68,7 +68,6 @@ final class PoolingBackwardOp extends SpatialBackwardOp {
         SpatialLayout layout = p.layout();
         PoolKernels.Spec spec = PoolingOp.spec(p, layout.toChannelFirst(data.shape().dims()),
                 layout.toChannelFirst(output.shape().dims()), data.dtype());
-        return List.of(PoolGradKernels.backward(call.input(0), data, output, layout, spec, call.outputTypes().get(0),
-                call.device()));
+        return List.of(PoolGradKernels.backward(call.input(0), data, output, layout, spec, call));
     }
 }

@@ -114,6 +114,6 @@ final class PoolingOp extends FloatingOp {
         int[] dataCF = p.layout().toChannelFirst(data.shape().dims());
         int[] outCF = p.layout().toChannelFirst(call.outputShapes().get(0).dims());
         DType type = call.outputTypes().get(0);
-        return List.of(PoolKernels.pool(data, p.layout(), outCF, spec(p, dataCF, outCF, type), type, call.device()));
+        return List.of(PoolKernels.pool(data, p.layout(), outCF, spec(p, dataCF, outCF, type), call));
     }
 }

@@ -77,7 +77,25 @@ final class BatchNormBackwardOp extends NNBackwardOp {
         double[] dGamma = new double[channels];
         double[] dBeta = new double[channels];
         NDArray dx = call.newOutput(0);
-        Parallel.forRange(channels, Math.max(1, 16384 / Math.max(1, n)), (from, to) -> {
+        Parallel.forRange(channels, BatchNormOp.grain(n), (from, to) -> {
+            if (og.data() instanceof float[] ogs && x.data() instanceof float[] xs
+                    && dx.data() instanceof float[] dxs) {
+                double[] sums = new double[2];
+                for (int c = from; c < to; c++) {
+                    double s = invStd[c];
+                    BatchNormKernels.gradientSums(ogs, xs, layout, c, mean[c], s, sums);
+                    dBeta[c] = sums[0];
+                    dGamma[c] = fixGamma ? 0 : sums[1];
+                    double scale = (fixGamma ? 1 : gamma[c]) * s;
+                    if (batchStats && n > 0) {
+                        BatchNormKernels.batchGradient(ogs, xs, dxs, layout, c, mean[c], s, scale, sums[0] / n,
+                                sums[1] / n, meanGrad[c] / n, invStdGrad[c] * s * s / n);
+                    } else {
+                        BatchNormKernels.scaledGradient(ogs, dxs, layout, c, scale);
+                    }
+                }
+                return;
+            }
             double[] o = new double[n];
             double[] v = new double[n];
             for (int c = from; c < to; c++) {

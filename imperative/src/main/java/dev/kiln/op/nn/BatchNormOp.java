@@ -183,8 +183,21 @@ final class BatchNormOp extends NNOp {
         double[] var = Rows.all(movingVar);
         double[] invStd = new double[channels];
         NDArray out = call.newOutput(0);
+        Stats st = new Stats(gamma, mean, var, invStd, batchStats, eps);
         int perChannel = layout.outer() * layout.inner();
-        Parallel.forRange(channels, Math.max(1, 16384 / Math.max(1, perChannel)), (from, to) -> {
+        Parallel.forRange(channels, grain(perChannel), (from, to) -> {
+            if (x.data() instanceof float[] xs && out.data() instanceof float[] ys) {
+                for (int c = from; c < to; c++) {
+                    if (batchStats) {
+                        mean[c] = BatchNormKernels.sum(xs, layout, c, 0, false) / perChannel;
+                        st.batch(c, BatchNormKernels.sum(xs, layout, c, mean[c], true), perChannel);
+                    } else {
+                        st.moving(c);
+                    }
+                    BatchNormKernels.normalise(xs, ys, layout, c, mean[c], st.scale(c), beta[c]);
+                }
+                return;
+            }
             double[] buf = new double[perChannel];
             for (int c = from; c < to; c++) {
                 gatherChannel(x, layout, c, buf);
@@ -199,12 +212,11 @@ final class BatchNormOp extends NNOp {
                         double d = v - mean[c];
                         sq += d * d;
                     }
-                    var[c] = sq / perChannel;
-                    invStd[c] = sq == 0 && eps == 0 ? 0 : 1 / Math.sqrt(var[c] + eps);
+                    st.batch(c, sq, perChannel);
                 } else {
-                    invStd[c] = 1 / Math.sqrt(var[c] + eps);
+                    st.moving(c);
                 }
-                double scale = invStd[c] * (gamma == null ? 1 : gamma[c]);
+                double scale = st.scale(c);
                 double m = mean[c];
                 double b = beta[c];
                 for (int j = 0; j < perChannel; j++) {
@@ -222,6 +234,34 @@ final class BatchNormOp extends NNOp {
         Rows.scatter(mean, 0, meanOut, 0, 1, channels);
         Rows.scatter(invStd, 0, invStdOut, 0, 1, channels);
         return List.of(out, meanOut, invStdOut);
+    }
+
+    /** Channels per task: about {@code 8192} elements each, as a channel is read two or three times. */
+    static int grain(int perChannel) {
+        return Math.max(1, 8192 / Math.max(1, perChannel));
+    }
+
+    /**
+     * The per-channel statistics of one forward call, filled channel by channel: the mean and variance in use and
+     * the inverse standard deviation they give.
+     */
+    private record Stats(double[] gamma, double[] mean, double[] var, double[] invStd,
+                         boolean batchStats, double eps) {
+        /** Batch statistics from the summed squared deviations {@code sq} of {@code n} elements around the mean. */
+        void batch(int c, double sq, int n) {
+            var[c] = sq / n;
+            invStd[c] = sq == 0 && eps == 0 ? 0 : 1 / Math.sqrt(var[c] + eps);
+        }
+
+        /** The moving statistics' inverse standard deviation. */
+        void moving(int c) {
+            invStd[c] = 1 / Math.sqrt(var[c] + eps);
+        }
+
+        /** What the centred data is multiplied by: the inverse standard deviation times gamma (1 under fix_gamma). */
+        double scale(int c) {
+            return invStd[c] * (gamma == null ? 1 : gamma[c]);
+        }
     }
 
     /** {@code moving = momentum * moving + (1 - momentum) * batch}, in place. */

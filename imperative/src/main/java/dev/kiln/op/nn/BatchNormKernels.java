@@ -1,0 +1,127 @@
+package dev.kiln.op.nn;
+
+/**
+ * BatchNorm's per-channel loops over float32 arrays read and written in place, without copying a channel out: channel
+ * {@code c} of data viewed as {@link Rows} ({@code outer x channels x inner}) is {@code outer} contiguous runs of
+ * {@code inner} elements. Sums accumulate in double in four interleaved partial sums, so consecutive adds do not wait
+ * on each other; element-wise results are computed in double and rounded once, as the copying path for other dtypes
+ * does.
+ */
+final class BatchNormKernels {
+    private BatchNormKernels() {
+    }
+
+    /** The sum of channel {@code c} of {@code x}, shifted by {@code -shift} and squared when {@code square}. */
+    static double sum(float[] x, Rows rows, int c, double shift, boolean square) {
+        int inner = rows.inner();
+        int block = rows.length() * inner;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int o = 0; o < rows.outer(); o++) {
+            int i = o * block + c * inner;
+            int end = i + inner;
+            if (square) {
+                for (; i + 3 < end; i += 4) {
+                    double d0 = x[i] - shift;
+                    double d1 = x[i + 1] - shift;
+                    double d2 = x[i + 2] - shift;
+                    double d3 = x[i + 3] - shift;
+                    s0 += d0 * d0;
+                    s1 += d1 * d1;
+                    s2 += d2 * d2;
+                    s3 += d3 * d3;
+                }
+                for (; i < end; i++) {
+                    double d = x[i] - shift;
+                    s0 += d * d;
+                }
+            } else {
+                for (; i + 3 < end; i += 4) {
+                    s0 += x[i];
+                    s1 += x[i + 1];
+                    s2 += x[i + 2];
+                    s3 += x[i + 3];
+                }
+                for (; i < end; i++) {
+                    s0 += x[i];
+                }
+            }
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Writes {@code y = (x - mean) * scale + shift} over channel {@code c}. */
+    static void normalise(float[] x, float[] y, Rows rows, int c, double mean, double scale, double shift) {
+        int inner = rows.inner();
+        int block = rows.length() * inner;
+        for (int o = 0; o < rows.outer(); o++) {
+            int base = o * block + c * inner;
+            for (int i = base; i < base + inner; i++) {
+                y[i] = (float) ((x[i] - mean) * scale + shift);
+            }
+        }
+    }
+
+    /**
+     * The two sums of the BatchNorm gradient over channel {@code c}: {@code sums[0] = sum(og)} and
+     * {@code sums[1] = sum(og * xhat)} with {@code xhat = (x - mean) * invStd}.
+     */
+    static void gradientSums(float[] og, float[] x, Rows rows, int c, double mean, double invStd, double[] sums) {
+        int inner = rows.inner();
+        int block = rows.length() * inner;
+        double o0 = 0;
+        double o1 = 0;
+        double p0 = 0;
+        double p1 = 0;
+        for (int o = 0; o < rows.outer(); o++) {
+            int i = o * block + c * inner;
+            int end = i + inner;
+            for (; i + 1 < end; i += 2) {
+                double g0 = og[i];
+                double g1 = og[i + 1];
+                o0 += g0;
+                o1 += g1;
+                p0 += g0 * ((x[i] - mean) * invStd);
+                p1 += g1 * ((x[i + 1] - mean) * invStd);
+            }
+            if (i < end) {
+                double g = og[i];
+                o0 += g;
+                p0 += g * ((x[i] - mean) * invStd);
+            }
+        }
+        sums[0] = o0 + o1;
+        sums[1] = p0 + p1;
+    }
+
+    /**
+     * Writes the data gradient through the batch statistics over channel {@code c}:
+     * {@code dx = scale * (og - meanO - xhat * meanOX) + viaMean - viaInvStd * xhat}.
+     */
+    static void batchGradient(float[] og, float[] x, float[] dx, Rows rows, int c, double mean, double invStd,
+                              double scale, double meanO, double meanOX, double viaMean, double viaInvStd) {
+        int inner = rows.inner();
+        int block = rows.length() * inner;
+        for (int o = 0; o < rows.outer(); o++) {
+            int base = o * block + c * inner;
+            for (int i = base; i < base + inner; i++) {
+                double v = (x[i] - mean) * invStd;
+                dx[i] = (float) (scale * (og[i] - meanO - v * meanOX) + viaMean - viaInvStd * v);
+            }
+        }
+    }
+
+    /** Writes {@code dx = og * scale} over channel {@code c} (moving statistics are constants). */
+    static void scaledGradient(float[] og, float[] dx, Rows rows, int c, double scale) {
+        int inner = rows.inner();
+        int block = rows.length() * inner;
+        for (int o = 0; o < rows.outer(); o++) {
+            int base = o * block + c * inner;
+            for (int i = base; i < base + inner; i++) {
+                dx[i] = (float) (og[i] * scale);
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Attrs;
+import dev.kiln.op.OpRegistry;
+import dev.kiln.op.Ops;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The float32 fast pooling loops against the general window-by-window kernels, bit for bit (any NaN equal to any
+ * other), on random data with many
+ * ties (small integers, both signs of zero) and NaN, infinities and the lowest float mixed in, for the window shapes
+ * the fast path unrolls (2 and 3 wide), wider and adaptive windows, padding, both averaging divisors, the full
+ * convention, global pooling and 1-D and 3-D data.
+ */
+class FastPoolKernelsTest {
+    private static final PoolingOp POOLING = (PoolingOp) OpRegistry.global().get("Pooling");
+
+    static Stream<Object[]> cases() {
+        List<Object[]> attrs = List.of(
+                new Object[] {new int[] {3, 4, 12, 10}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {2, 3, 11, 9}, "kernel", "(3, 3)", "stride", "(2, 2)", "pad", "(1, 1)"},
+                new Object[] {new int[] {2, 3, 9, 8}, "kernel", "(3, 3)", "stride", "(1, 1)", "pad", "(1, 1)"},
+                new Object[] {new int[] {2, 2, 7, 9}, "kernel", "(2, 2)", "stride", "(1, 1)"},
+                new Object[] {new int[] {2, 2, 9, 9}, "kernel", "(3, 3)", "stride", "(2, 2)",
+                    "pooling_convention", "full"},
+                new Object[] {new int[] {2, 2, 8, 8}, "kernel", "(2, 2)", "stride", "(2, 2)", "pad", "(1, 1)",
+                    "pooling_convention", "full"},
+                new Object[] {new int[] {1, 3, 10, 13}, "kernel", "(4, 5)", "stride", "(3, 2)", "pad", "(2, 1)"},
+                new Object[] {new int[] {2, 3, 7, 6}, "global_pool", true},
+                new Object[] {new int[] {64, 8, 14, 14}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {3, 2, 11}, "kernel", "(3,)", "stride", "(2,)", "pad", "(1,)"},
+                new Object[] {new int[] {2, 2, 5, 6, 7}, "kernel", "(2, 3, 2)", "stride", "(1, 2, 2)",
+                    "pad", "(1, 1, 0)"});
+        return attrs.stream().flatMap(a -> Stream.of("max", "avg", "sum").flatMap(type -> Stream.of(
+                new Object[] {type, a, null}, new Object[] {type, a, false})));
+    }
+
+    /** Small integers (many ties, both zeros) with about one in eight elements NaN, +-inf or -Float.MAX_VALUE. */
+    private static float[] data(int n, long seed) {
+        Random r = new Random(seed);
+        float[] x = new float[n];
+        float[] specials = {Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -Float.MAX_VALUE, -0f};
+        for (int i = 0; i < n; i++) {
+            x[i] = r.nextInt(8) == 0 ? specials[r.nextInt(specials.length)] : r.nextInt(7) - 3;
+        }
+        return x;
+    }
+
+    /** The bits of each value, NaNs collapsed to one (Java leaves NaN payloads to the hardware). */
+    private static int[] bits(float[] v) {
+        int[] b = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = Float.floatToIntBits(v[i]);
+        }
+        return b;
+    }
+
+    @ParameterizedTest(name = "{0} {1} count_include_pad={2}")
+    @MethodSource("cases")
+    void fastPoolingMatchesTheGeneralKernelsBitForBit(String type, Object[] shapeAndAttrs, Boolean countIncludePad) {
+        Shape shape = Shape.of((int[]) shapeAndAttrs[0]);
+        Object[] kv = Arrays.copyOfRange(shapeAndAttrs, 1, shapeAndAttrs.length);
+        var map = new java.util.HashMap<>(Ops.attrs(kv));
+        map.put("pool_type", type);
+        if (countIncludePad != null) {
+            map.put("count_include_pad", countIncludePad);
+        }
+        Attrs attrs = POOLING.attrs(map);
+        PoolParams p = PoolParams.parse(POOLING, attrs, shape);
+        Shape out = POOLING.inferShapes(attrs, List.of(shape)).get(0);
+        PoolKernels.Spec spec = PoolingOp.spec(p, shape.dims(), out.dims(), DType.FLOAT32);
+        assertThat(FastPoolKernels.handles(spec)).isTrue();
+        int planes = shape.get(0) * shape.get(1);
+        float[] x = data(shape.size(), shape.size() * 31L + type.hashCode());
+
+        float[] fast = new float[out.size()];
+        float[] general = new float[out.size()];
+        FastPoolKernels.pool(x, fast, planes, spec);
+        PoolKernels.pool(x, general, planes, spec);
+        assertThat(bits(fast)).isEqualTo(bits(general));
+
+        float[] dy = data(out.size(), 7);
+        float[] dxFast = new float[x.length];
+        float[] dxGeneral = new float[x.length];
+        FastPoolKernels.backward(dy, x, general, dxFast, planes, spec);
+        PoolGradKernels.backward(dy, x, general, dxGeneral, planes, spec);
+        assertThat(bits(dxFast)).isEqualTo(bits(dxGeneral));
+    }
+
+    @ParameterizedTest(name = "adaptive {0}")
+    @MethodSource("adaptiveCases")
+    void fastAdaptivePoolingMatchesTheGeneralKernelsBitForBit(boolean max, int[] image, int[] grid) {
+        PoolKernels.Spec spec = new PoolKernels.Spec(PoolWindows.adaptive(image, grid), max, !max, 1, false,
+                Double.NEGATIVE_INFINITY);
+        int planes = 6;
+        int imSize = Arrays.stream(image).reduce(1, (a, b) -> a * b);
+        int grSize = Arrays.stream(grid).reduce(1, (a, b) -> a * b);
+        float[] x = data(planes * imSize, 11);
+        float[] fast = new float[planes * grSize];
+        float[] general = new float[planes * grSize];
+        FastPoolKernels.pool(x, fast, planes, spec);
+        PoolKernels.pool(x, general, planes, spec);
+        assertThat(bits(fast)).isEqualTo(bits(general));
+
+        float[] dy = data(planes * grSize, 13);
+        float[] dxFast = new float[x.length];
+        float[] dxGeneral = new float[x.length];
+        FastPoolKernels.backward(dy, x, general, dxFast, planes, spec);
+        PoolGradKernels.backward(dy, x, general, dxGeneral, planes, spec);
+        assertThat(bits(dxFast)).isEqualTo(bits(dxGeneral));
+    }
+
+    static Stream<Object[]> adaptiveCases() {
+        return Stream.of(true, false).flatMap(max -> Stream.of(
+                new Object[] {max, new int[] {7, 10}, new int[] {3, 4}},
+                new Object[] {max, new int[] {5, 5}, new int[] {7, 3}},
+                new Object[] {max, new int[] {4, 6, 9}, new int[] {2, 3, 2}}));
+    }
+}
