@@ -32,8 +32,8 @@ final class ConvGradKernels {
         }
         boolean pointwise = win.isPointwise();
         int per = pointwise ? 1 : ConvKernels.imagesPerProduct(batch, (long) bCh * taps, grid);
-        float[] col = pointwise ? null : new float[bCh * taps * grid * per];
-        float[] gathered = per > 1 ? new float[aCh * grid * per] : null;
+        float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
+        float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
         for (int n0 = 0; n0 < batch; n0 += per) {
             int nb = Math.min(per, batch - n0);
             int wide = nb * grid;
@@ -44,11 +44,7 @@ final class ConvGradKernels {
             float[] am = a;
             int aOff = n0 * aCh * grid;
             if (nb > 1) {
-                for (int i = 0; i < nb; i++) {
-                    for (int c = 0; c < aCh; c++) {
-                        System.arraycopy(a, (n0 + i) * aCh * grid + c * grid, gathered, c * wide + i * grid, grid);
-                    }
-                }
+                ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
                 am = gathered;
                 aOff = 0;
             }

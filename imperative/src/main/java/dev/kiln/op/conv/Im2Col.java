@@ -104,11 +104,13 @@ final class Im2Col {
     }
 
     /**
-     * Adds every column entry of the rows of channels {@code [cFrom, cTo)} into its tap of the image at
-     * {@code y[yOff...]} (which the caller zeroes first). Distinct channel ranges write distinct image planes.
+     * Adds every entry of the rows of channels {@code [cFrom, cTo)} of the column matrix stored at
+     * {@code col[colOff...]} with row stride {@code ld} (one image's columns, possibly among several images' side by
+     * side) into its tap of the image at {@code y[yOff...]} (which the caller zeroes first). Distinct channel ranges
+     * write distinct image planes.
      */
-    static void col2im(float[] col, int cFrom, int cTo, Window w, float[] y, int yOff) {
-        forEachRun(w, cFrom, cTo, yOff, 0, w.gridSize(), (src, gw, inside, dst, lo, hi, sw) -> {
+    static void col2im(float[] col, int colOff, int ld, int cFrom, int cTo, Window w, float[] y, int yOff) {
+        forEachRun(w, cFrom, cTo, yOff, colOff, ld, (src, gw, inside, dst, lo, hi, sw) -> {
             if (inside) {
                 for (int g = lo; g < hi; g++) {
                     y[dst + g * sw] += col[src + g];
