@@ -1,63 +1,61 @@
 package dev.kiln.op.conv;
 
-import java.util.Arrays;
-
 /**
  * Lowers convolution to matrix multiply: {@code im2col} copies every kernel tap of a channels-second image into a
  * (channels * taps) x (grid positions) column matrix (zeros where a tap falls in the padding), and {@code col2im}
  * scatters such a matrix back into an image, summing overlapping taps (the transposed convolution). Rows are ordered
- * channel, then depth, height, width tap, matching MXNet's weight layout. One traversal ({@link #forEachRun}) walks
- * the taps and grid rows for every dtype and direction; the typed copies of a contiguous grid row are small enough
- * for HotSpot to vectorise.
+ * channel, then depth, height, width tap, matching MXNet's weight layout. The geometry of one channel's taps is
+ * worked out once per call ({@link Runs}); the per-channel loops are then plain typed copies that HotSpot inlines and
+ * vectorises (these are the hottest loops of a convolution after the product itself).
  */
 final class Im2Col {
     private Im2Col() {
     }
 
     /**
-     * One grid row of one kernel tap: the row starts at {@code colPos} in the column matrix and {@code gw} wide; when
-     * {@code inside}, grid element {@code g} in {@code [lo, hi)} reads or writes image element {@code imgPos + g * sw},
-     * and the rest of the row lies in the padding. When not {@code inside}, the whole row is padding.
+     * One channel's taps as grid rows, in column-matrix order (tap, then grid depth, then grid height): run {@code r}
+     * fills columns {@code [(r % gridRows) * gw, ... + gw)} of row {@code r / gridRows} of the channel's block, grid
+     * element {@code g} in {@code [lo[r], hi[r])} reading image element {@code offset[r] + g * sw} of the channel's
+     * plane; the rest of the run, and the whole run when {@code offset[r]} is {@link #OUTSIDE}, lies in the padding.
      */
-    @FunctionalInterface
-    interface GridRun {
-        void run(int colPos, int gw, boolean inside, int imgPos, int lo, int hi, int sw);
-    }
+    record Runs(int[] offset, int[] lo, int[] hi, int gridRows, int gw, int sw) {
+        /** Offset of a run whose grid row lies wholly in the padding. */
+        static final int OUTSIDE = Integer.MIN_VALUE;
 
-    /**
-     * Visits every grid row of the taps of channels {@code [cFrom, cTo)} of the image at {@code imgOff}, with the
-     * column matrix at {@code colOff} and row stride {@code ld}.
-     */
-    static void forEachRun(Window w, int cFrom, int cTo, int imgOff, int colOff, int ld, GridRun visit) {
-        int[] im = w.image();
-        int[] gr = w.grid();
-        int[] k = w.kernel();
-        int[] s = w.stride();
-        int[] d = w.dilate();
-        int[] p = w.pad();
-        int gw = gr[2];
-        int row = cFrom * w.kernelSize();
-        for (int c = cFrom; c < cTo; c++) {
-            int chanBase = imgOff + c * w.imageSize();
+        static Runs of(Window w) {
+            int[] im = w.image();
+            int[] gr = w.grid();
+            int[] k = w.kernel();
+            int[] s = w.stride();
+            int[] d = w.dilate();
+            int[] p = w.pad();
+            int gw = gr[2];
+            int gridRows = gr[0] * gr[1];
+            int n = w.kernelSize() * gridRows;
+            int[] offset = new int[n];
+            int[] lo = new int[n];
+            int[] hi = new int[n];
+            int r = 0;
             for (int kd = 0; kd < k[0]; kd++) {
                 for (int kh = 0; kh < k[1]; kh++) {
-                    for (int kw = 0; kw < k[2]; kw++, row++) {
+                    for (int kw = 0; kw < k[2]; kw++) {
                         int shift = kw * d[2] - p[2];
-                        int lo = Window.firstInside(shift, s[2], gw);
-                        int hi = Window.endInside(shift, s[2], im[2], gw, lo);
-                        int colPos = colOff + row * ld;
+                        int first = Window.firstInside(shift, s[2], gw);
+                        int end = Window.endInside(shift, s[2], im[2], gw, first);
                         for (int gz = 0; gz < gr[0]; gz++) {
                             int iz = gz * s[0] - p[0] + kd * d[0];
-                            for (int gy = 0; gy < gr[1]; gy++, colPos += gw) {
+                            for (int gy = 0; gy < gr[1]; gy++, r++) {
                                 int iy = gy * s[1] - p[1] + kh * d[1];
                                 boolean inside = iz >= 0 && iz < im[0] && iy >= 0 && iy < im[1];
-                                int imgPos = chanBase + (iz * im[1] + iy) * im[2] + shift;
-                                visit.run(colPos, gw, inside, imgPos, lo, hi, s[2]);
+                                offset[r] = inside ? (iz * im[1] + iy) * im[2] + shift : OUTSIDE;
+                                lo[r] = first;
+                                hi[r] = end;
                             }
                         }
                     }
                 }
             }
+            return new Runs(offset, lo, hi, gridRows, gw, s[2]);
         }
     }
 
@@ -67,40 +65,59 @@ final class Im2Col {
      * grid lets several images' matrices sit side by side as one wider matrix.
      */
     static void im2col(float[] x, int xOff, int cFrom, int cTo, Window w, float[] col, int colOff, int ld) {
-        forEachRun(w, cFrom, cTo, xOff, colOff, ld, (dst, gw, inside, src, lo, hi, sw) -> {
-            if (!inside) {
-                Arrays.fill(col, dst, dst + gw, 0f);
-                return;
-            }
-            Arrays.fill(col, dst, dst + lo, 0f);
-            if (sw == 1 && hi > lo) {
-                System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-            } else {
-                for (int g = lo; g < hi; g++) {
-                    col[dst + g] = x[src + g * sw];
+        Runs runs = Runs.of(w);
+        int[] offset = runs.offset();
+        int[] lo = runs.lo();
+        int[] hi = runs.hi();
+        int gridRows = runs.gridRows();
+        int gw = runs.gw();
+        int sw = runs.sw();
+        int taps = w.kernelSize();
+        int plane = w.imageSize();
+        for (int c = cFrom; c < cTo; c++) {
+            int base = xOff + c * plane;
+            for (int r = 0; r < offset.length; r++) {
+                int dst = colOff + (c * taps + r / gridRows) * ld + (r - r / gridRows * gridRows) * gw;
+                int a = offset[r] == Runs.OUTSIDE ? gw : lo[r];
+                int b = offset[r] == Runs.OUTSIDE ? gw : hi[r];
+                for (int g = 0; g < a; g++) {
+                    col[dst + g] = 0f;
+                }
+                int src = base + offset[r];
+                if (sw == 1) {
+                    for (int g = a; g < b; g++) {
+                        col[dst + g] = x[src + g];
+                    }
+                } else {
+                    for (int g = a; g < b; g++) {
+                        col[dst + g] = x[src + g * sw];
+                    }
+                }
+                for (int g = b; g < gw; g++) {
+                    col[dst + g] = 0f;
                 }
             }
-            Arrays.fill(col, dst + hi, dst + gw, 0f);
-        });
+        }
     }
 
     /** Double-precision im2col of all channels of one image into a gridSize-strided column matrix. */
     static void im2col(double[] x, int xOff, int channels, Window w, double[] col) {
-        forEachRun(w, 0, channels, xOff, 0, w.gridSize(), (dst, gw, inside, src, lo, hi, sw) -> {
-            if (!inside) {
-                Arrays.fill(col, dst, dst + gw, 0.0);
-                return;
-            }
-            Arrays.fill(col, dst, dst + lo, 0.0);
-            if (sw == 1 && hi > lo) {
-                System.arraycopy(x, src + lo, col, dst + lo, hi - lo);
-            } else {
-                for (int g = lo; g < hi; g++) {
-                    col[dst + g] = x[src + g * sw];
+        Runs runs = Runs.of(w);
+        int gw = runs.gw();
+        int taps = w.kernelSize();
+        int ld = w.gridSize();
+        for (int c = 0; c < channels; c++) {
+            int base = xOff + c * w.imageSize();
+            for (int r = 0; r < runs.offset().length; r++) {
+                int dst = (c * taps + r / runs.gridRows()) * ld + r % runs.gridRows() * gw;
+                boolean outside = runs.offset()[r] == Runs.OUTSIDE;
+                int a = outside ? gw : runs.lo()[r];
+                int b = outside ? gw : runs.hi()[r];
+                for (int g = 0; g < gw; g++) {
+                    col[dst + g] = g >= a && g < b ? x[base + runs.offset()[r] + g * runs.sw()] : 0.0;
                 }
             }
-            Arrays.fill(col, dst + hi, dst + gw, 0.0);
-        });
+        }
     }
 
     /**
@@ -110,23 +127,53 @@ final class Im2Col {
      * write distinct image planes.
      */
     static void col2im(float[] col, int colOff, int ld, int cFrom, int cTo, Window w, float[] y, int yOff) {
-        forEachRun(w, cFrom, cTo, yOff, colOff, ld, (src, gw, inside, dst, lo, hi, sw) -> {
-            if (inside) {
-                for (int g = lo; g < hi; g++) {
-                    y[dst + g * sw] += col[src + g];
+        Runs runs = Runs.of(w);
+        int[] offset = runs.offset();
+        int[] lo = runs.lo();
+        int[] hi = runs.hi();
+        int gridRows = runs.gridRows();
+        int gw = runs.gw();
+        int sw = runs.sw();
+        int taps = w.kernelSize();
+        int plane = w.imageSize();
+        for (int c = cFrom; c < cTo; c++) {
+            int base = yOff + c * plane;
+            for (int r = 0; r < offset.length; r++) {
+                if (offset[r] == Runs.OUTSIDE) {
+                    continue;
+                }
+                int src = colOff + (c * taps + r / gridRows) * ld + (r - r / gridRows * gridRows) * gw;
+                int dst = base + offset[r];
+                if (sw == 1) {
+                    for (int g = lo[r]; g < hi[r]; g++) {
+                        y[dst + g] += col[src + g];
+                    }
+                } else {
+                    for (int g = lo[r]; g < hi[r]; g++) {
+                        y[dst + g * sw] += col[src + g];
+                    }
                 }
             }
-        });
+        }
     }
 
     /** Double-precision col2im of all channels. */
     static void col2im(double[] col, int channels, Window w, double[] y, int yOff) {
-        forEachRun(w, 0, channels, yOff, 0, w.gridSize(), (src, gw, inside, dst, lo, hi, sw) -> {
-            if (inside) {
-                for (int g = lo; g < hi; g++) {
-                    y[dst + g * sw] += col[src + g];
+        Runs runs = Runs.of(w);
+        int taps = w.kernelSize();
+        int ld = w.gridSize();
+        for (int c = 0; c < channels; c++) {
+            int base = yOff + c * w.imageSize();
+            for (int r = 0; r < runs.offset().length; r++) {
+                if (runs.offset()[r] == Runs.OUTSIDE) {
+                    continue;
+                }
+                int src = (c * taps + r / runs.gridRows()) * ld + r % runs.gridRows() * runs.gw();
+                int dst = base + runs.offset()[r];
+                for (int g = runs.lo()[r]; g < runs.hi()[r]; g++) {
+                    y[dst + g * runs.sw()] += col[src + g];
                 }
             }
-        });
+        }
     }
 }
