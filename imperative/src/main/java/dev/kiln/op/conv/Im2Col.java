@@ -1,5 +1,7 @@
 package dev.kiln.op.conv;
 
+import java.util.Arrays;
+
 /**
  * Lowers convolution to matrix multiply: {@code im2col} copies every kernel tap of a channels-second image into a
  * (channels * taps) x (grid positions) column matrix (zeros where a tap falls in the padding), and {@code col2im}
@@ -65,6 +67,75 @@ final class Im2Col {
      * grid lets several images' matrices sit side by side as one wider matrix.
      */
     static void im2col(float[] x, int xOff, int cFrom, int cTo, Window w, float[] col, int colOff, int ld) {
+        if (isSamePlanar(w)) {
+            im2colSamePlanar(x, xOff, cFrom, cTo, w, col, colOff, ld);
+        } else {
+            im2colRuns(x, xOff, cFrom, cTo, w, col, colOff, ld);
+        }
+    }
+
+    /**
+     * True for a 1-D or 2-D window of unit stride whose grid is as wide as the image ("same" padding along the
+     * width, as in every 3x3 pad-1 layer): each column-matrix row is then the image plane shifted by a constant, so
+     * it is one contiguous copy with the padding columns and rows zeroed after ({@link #im2colSamePlanar}).
+     */
+    static boolean isSamePlanar(Window w) {
+        return w.image()[0] == 1 && w.grid()[0] == 1 && w.kernel()[0] == 1 && w.pad()[0] == 0
+                && w.stride()[1] == 1 && w.stride()[2] == 1 && w.grid()[2] == w.image()[2];
+    }
+
+    /** {@link #im2col} for a window {@link #isSamePlanar}: one copy per tap row, then the padding zeroed. */
+    static void im2colSamePlanar(float[] x, int xOff, int cFrom, int cTo, Window w, float[] col, int colOff,
+                                 int ld) {
+        int[] k = w.kernel();
+        int[] d = w.dilate();
+        int[] p = w.pad();
+        int width = w.image()[2];
+        int height = w.image()[1];
+        int gh = w.grid()[1];
+        int gw = width;
+        int plane = w.imageSize();
+        int taps = w.kernelSize();
+        for (int c = cFrom; c < cTo; c++) {
+            int base = xOff + c * plane;
+            int row = c * taps;
+            for (int kh = 0; kh < k[1]; kh++) {
+                int dy = kh * d[1] - p[1];
+                int gy0 = Math.min(gh, Math.max(0, -dy));
+                int gy1 = Math.max(gy0, Math.min(gh, height - dy));
+                for (int kw = 0; kw < k[2]; kw++, row++) {
+                    int shift = kw * d[2] - p[2];
+                    int lo = Window.firstInside(shift, 1, gw);
+                    int hi = Window.endInside(shift, 1, width, gw, lo);
+                    int dst = colOff + row * ld;
+                    Arrays.fill(col, dst, dst + gy0 * gw, 0f);
+                    Arrays.fill(col, dst + gy1 * gw, dst + gh * gw, 0f);
+                    if (gy1 == gy0 || hi == lo) {
+                        Arrays.fill(col, dst + gy0 * gw, dst + gy1 * gw, 0f);
+                        continue;
+                    }
+                    // grid element (gy, g) reads image element (gy + dy) * width + g + shift: one constant offset
+                    int from = gy0 * gw + lo;
+                    int to = (gy1 - 1) * gw + hi;
+                    System.arraycopy(x, base + from + dy * width + shift, col, dst + from, to - from);
+                    if (lo > 0 || hi < gw) {
+                        for (int gy = gy0; gy < gy1; gy++) {
+                            int r = dst + gy * gw;
+                            for (int g = 0; g < lo; g++) {
+                                col[r + g] = 0f;
+                            }
+                            for (int g = hi; g < gw; g++) {
+                                col[r + g] = 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #im2col} of any window, run by run. */
+    static void im2colRuns(float[] x, int xOff, int cFrom, int cTo, Window w, float[] col, int colOff, int ld) {
         Runs runs = Runs.of(w);
         int[] offset = runs.offset();
         int[] lo = runs.lo();
