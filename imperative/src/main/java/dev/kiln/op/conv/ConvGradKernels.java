@@ -85,6 +85,51 @@ final class ConvGradKernels {
         return dw;
     }
 
+    /**
+     * True when a convolution's data gradient is itself a convolution ({@link #dataGrad}): unit stride on every axis
+     * and padding no wider than the dilated kernel's reach ({@code pad <= (kernel - 1) * dilate}).
+     */
+    static boolean dataGradIsConvolution(Window win) {
+        for (int a = 0; a < 3; a++) {
+            if (win.stride()[a] != 1 || win.pad()[a] > (win.kernel()[a] - 1) * win.dilate()[a]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Data gradient of a unit-stride convolution ({@link #dataGradIsConvolution}) as a forward convolution of
+     * {@code dy} (batch, filters, grid...) with the weight (filters, channels / groups, kernel...) transposed per
+     * group to (channels, filters / groups, kernel...) and flipped along every spatial axis, padded by
+     * {@code (kernel - 1) * dilate - pad}; returns (batch, channels, image...). Unlike the transposed convolution
+     * (a shallow product over the filters, then a col2im summing the taps) it is one product as deep as filters times
+     * taps, with no scatter, and it takes the forward kernel's fast im2col for "same" padding.
+     */
+    static float[] dataGrad(float[] dy, float[] w, int batch, int channels, int filters, int groups, Window win) {
+        int cg = channels / groups;
+        int fg = filters / groups;
+        int taps = win.kernelSize();
+        float[] flipped = ConvScratch.floats(ConvScratch.Slot.WEIGHTS, channels * fg * taps);
+        for (int g = 0; g < groups; g++) {
+            for (int f = 0; f < fg; f++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = ((g * fg + f) * cg + c) * taps;
+                    int dst = ((g * cg + c) * fg + f) * taps;
+                    for (int t = 0; t < taps; t++) {
+                        flipped[dst + t] = w[src + taps - 1 - t];
+                    }
+                }
+            }
+        }
+        int[] pad = new int[3];
+        for (int a = 0; a < 3; a++) {
+            pad[a] = (win.kernel()[a] - 1) * win.dilate()[a] - win.pad()[a];
+        }
+        Window transposed = new Window(win.grid(), win.image(), win.kernel(), win.stride(), win.dilate(), pad);
+        return ConvKernels.convolution(dy, flipped, null, batch, filters, channels, groups, transposed);
+    }
+
     /** Bias gradient of (batch, filters, plane) output gradients: the sum over batch and positions per filter. */
     static float[] biasGrad(float[] dy, int batch, int filters, int plane) {
         double[] sums = biasSums(i -> dy[i], batch, filters, plane);
