@@ -64,7 +64,8 @@ public final class Arena {
     public void renew(int id) {
         Buffer b = plan.buffers().get(id);
         if (b.role() != Buffer.Role.OUTPUT) {
-            throw new KilnException("memory plan: buffer " + id + " is not a graph-output buffer; only those are renewed");
+            throw new KilnException("memory plan: buffer " + id + " is not a graph-output buffer; only those are "
+                    + "renewed");
         }
         allocate(b);
     }

@@ -59,6 +59,12 @@ final class Im2Col {
             }
             return new Runs(offset, lo, hi, gridRows, gw, s[2]);
         }
+
+        /** Where run {@code r} of channel {@code c} starts in a column matrix of {@code taps} taps, row stride {@code ld}. */
+        int column(int c, int r, int taps, int ld) {
+            int tap = r / gridRows;
+            return (c * taps + tap) * ld + (r - tap * gridRows) * gw;
+        }
     }
 
     /**
@@ -138,19 +144,14 @@ final class Im2Col {
     static void im2colRuns(float[] x, int xOff, int cFrom, int cTo, Window w, float[] col, int colOff, int ld) {
         Runs runs = Runs.of(w);
         int[] offset = runs.offset();
-        int[] lo = runs.lo();
-        int[] hi = runs.hi();
-        int gridRows = runs.gridRows();
         int gw = runs.gw();
         int sw = runs.sw();
-        int taps = w.kernelSize();
-        int plane = w.imageSize();
         for (int c = cFrom; c < cTo; c++) {
-            int base = xOff + c * plane;
+            int base = xOff + c * w.imageSize();
             for (int r = 0; r < offset.length; r++) {
-                int dst = colOff + (c * taps + r / gridRows) * ld + (r - r / gridRows * gridRows) * gw;
-                int a = offset[r] == Runs.OUTSIDE ? gw : lo[r];
-                int b = offset[r] == Runs.OUTSIDE ? gw : hi[r];
+                int dst = colOff + runs.column(c, r, w.kernelSize(), ld);
+                int a = offset[r] == Runs.OUTSIDE ? gw : runs.lo()[r];
+                int b = offset[r] == Runs.OUTSIDE ? gw : runs.hi()[r];
                 for (int g = 0; g < a; g++) {
                     col[dst + g] = 0f;
                 }
@@ -180,7 +181,7 @@ final class Im2Col {
         for (int c = 0; c < channels; c++) {
             int base = xOff + c * w.imageSize();
             for (int r = 0; r < runs.offset().length; r++) {
-                int dst = (c * taps + r / runs.gridRows()) * ld + r % runs.gridRows() * gw;
+                int dst = runs.column(c, r, taps, ld);
                 boolean outside = runs.offset()[r] == Runs.OUTSIDE;
                 int a = outside ? gw : runs.lo()[r];
                 int b = outside ? gw : runs.hi()[r];
@@ -200,28 +201,23 @@ final class Im2Col {
     static void col2im(float[] col, int colOff, int ld, int cFrom, int cTo, Window w, float[] y, int yOff) {
         Runs runs = Runs.of(w);
         int[] offset = runs.offset();
-        int[] lo = runs.lo();
-        int[] hi = runs.hi();
-        int gridRows = runs.gridRows();
-        int gw = runs.gw();
-        int sw = runs.sw();
-        int taps = w.kernelSize();
-        int plane = w.imageSize();
         for (int c = cFrom; c < cTo; c++) {
-            int base = yOff + c * plane;
+            int base = yOff + c * w.imageSize();
             for (int r = 0; r < offset.length; r++) {
                 if (offset[r] == Runs.OUTSIDE) {
                     continue;
                 }
-                int src = colOff + (c * taps + r / gridRows) * ld + (r - r / gridRows * gridRows) * gw;
+                int src = colOff + runs.column(c, r, w.kernelSize(), ld);
                 int dst = base + offset[r];
-                if (sw == 1) {
-                    for (int g = lo[r]; g < hi[r]; g++) {
+                int lo = runs.lo()[r];
+                int hi = runs.hi()[r];
+                if (runs.sw() == 1) {
+                    for (int g = lo; g < hi; g++) {
                         y[dst + g] += col[src + g];
                     }
                 } else {
-                    for (int g = lo[r]; g < hi[r]; g++) {
-                        y[dst + g * sw] += col[src + g];
+                    for (int g = lo; g < hi; g++) {
+                        y[dst + g * runs.sw()] += col[src + g];
                     }
                 }
             }
@@ -239,7 +235,7 @@ final class Im2Col {
                 if (runs.offset()[r] == Runs.OUTSIDE) {
                     continue;
                 }
-                int src = (c * taps + r / runs.gridRows()) * ld + r % runs.gridRows() * runs.gw();
+                int src = runs.column(c, r, taps, ld);
                 int dst = base + runs.offset()[r];
                 for (int g = runs.lo()[r]; g < runs.hi()[r]; g++) {
                     y[dst + g * runs.sw()] += col[src + g];
