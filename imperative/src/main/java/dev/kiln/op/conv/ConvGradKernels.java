@@ -2,8 +2,6 @@ package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
 
-import java.util.function.IntToDoubleFunction;
-
 /**
  * The parts of the convolution gradients that the forward kernels do not already give: the weight gradient (a grid
  * side times the im2col of an image side, summed over the batch) and the bias gradient (a sum over batch and
@@ -130,30 +128,34 @@ final class ConvGradKernels {
         return ConvKernels.convolution(dy, flipped, null, batch, filters, channels, groups, transposed);
     }
 
-    /** Bias gradient of (batch, filters, plane) output gradients: the sum over batch and positions per filter. */
+    /**
+     * Bias gradient of (batch, filters, plane) output gradients: per filter, the sum in double over batch then
+     * positions, rounded once to float.
+     */
     static float[] biasGrad(float[] dy, int batch, int filters, int plane) {
-        double[] sums = biasSums(i -> dy[i], batch, filters, plane);
         float[] db = new float[filters];
         for (int f = 0; f < filters; f++) {
-            db[f] = (float) sums[f];
+            double s = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * filters + f) * plane;
+                for (int i = 0; i < plane; i++) {
+                    s += dy[base + i];
+                }
+            }
+            db[f] = (float) s;
         }
         return db;
     }
 
-    /** Double-precision {@link #biasGrad(float[], int, int, int)}. */
+    /** Double-precision {@link #biasGrad(float[], int, int, int)}, summed in the same order. */
     static double[] biasGrad(double[] dy, int batch, int filters, int plane) {
-        return biasSums(i -> dy[i], batch, filters, plane);
-    }
-
-    /** Per-filter sums, in double and in batch-then-position order, of the output gradient read through {@code dy}. */
-    private static double[] biasSums(IntToDoubleFunction dy, int batch, int filters, int plane) {
         double[] db = new double[filters];
         for (int f = 0; f < filters; f++) {
             double s = 0;
             for (int n = 0; n < batch; n++) {
                 int base = (n * filters + f) * plane;
                 for (int i = 0; i < plane; i++) {
-                    s += dy.applyAsDouble(base + i);
+                    s += dy[base + i];
                 }
             }
             db[f] = s;
