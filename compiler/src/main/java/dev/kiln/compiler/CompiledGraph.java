@@ -39,5 +39,12 @@ public interface CompiledGraph {
          * gradients, one per head output ({@link CompileRequest#numHeads()}), shaped like it; callable again (autograd's {@code retainGraph}).
          */
         NDArray[] backward(NDArray[] headGradients);
+
+        /**
+         * Tells the execution that {@link #backward} will not be called again (autograd freed the step that held
+         * it), so the buffers kept for it may serve a later run. Calling {@link #backward} afterwards fails.
+         */
+        default void release() {
+        }
     }
 }

@@ -28,6 +28,12 @@ final class GraphCallOp extends TapeOnlyOp {
         this.numOutputs = numOutputs;
     }
 
+    /** The tape step is freed: the compiled run's kept buffers may serve the next call. */
+    @Override
+    protected void released() {
+        run.release();
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public <T> List<T> gradient(Gradient<T> g) {

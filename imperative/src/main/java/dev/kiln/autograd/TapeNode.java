@@ -53,8 +53,12 @@ public final class TapeNode {
     }
 
     void free() {
+        boolean live = inputs != null;
         inputs = null;
         outputs = null;
+        if (live && op instanceof TapeOnlyOp t) {
+            t.released();
+        }
     }
 
     private void requireLive() {

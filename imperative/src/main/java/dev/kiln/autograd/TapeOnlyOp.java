@@ -48,4 +48,11 @@ public abstract class TapeOnlyOp extends OpDef {
     public final List<NDArray> compute(Invocation call) {
         throw error("runs only through " + runsOnlyThrough);
     }
+
+    /**
+     * Called once when backward frees the tape step of this op (no retained graph), after which its gradient never
+     * runs again: the place to give back what was kept for it. Does nothing unless overridden.
+     */
+    protected void released() {
+    }
 }

@@ -35,29 +35,36 @@ final class ExecArena {
         this.views = new NDArray[layout.buffer.length];
         this.dirty = new boolean[layout.outputBuffer.length];
         this.outputs = new IntFunction[layout.rowPtr.length - 1];
-        refreshViews(false);
+        refreshViews(null);
     }
 
-    /** Starts a run: graph-output buffers get new arrays, so outputs handed out earlier are never written again. */
+    /**
+     * Starts a run (or a backward): graph-output buffers written since they were allocated get new arrays, so outputs
+     * handed out earlier are never written again. The others were never handed out and stay: a training step's
+     * forward leaves the gradient buffers alone, so each output buffer is renewed once per step, not per part.
+     */
     void nextRun() {
         if (fresh) {
             fresh = false;
             return;
         }
-        arena.nextRun();
-        refreshViews(true);
-    }
-
-    private void refreshViews(boolean outputsOnly) {
-        for (int s = 0; s < views.length; s++) {
-            if (layout.handed[s] && (!outputsOnly || layout.outputBuffer[layout.buffer[s]])) {
-                views[s] = NDArray.wrap(layout.shapes[s], layout.types[s], Device.cpu(),
-                        arena.storage(layout.buffer[s]));
+        boolean[] renewed = new boolean[dirty.length];
+        for (int b = 0; b < dirty.length; b++) {
+            if (layout.outputBuffer[b] && dirty[b]) {
+                arena.renew(b);
+                renewed[b] = true;
+                dirty[b] = false;
             }
         }
-        for (int b = 0; b < dirty.length; b++) {
-            if (layout.outputBuffer[b]) {
-                dirty[b] = false;
+        refreshViews(renewed);
+    }
+
+    /** Wraps the planned arrays of the handed slots in the buffers {@code only} marks, or of every one if null. */
+    private void refreshViews(boolean[] only) {
+        for (int s = 0; s < views.length; s++) {
+            if (layout.handed[s] && (only == null || only[layout.buffer[s]])) {
+                views[s] = NDArray.wrap(layout.shapes[s], layout.types[s], Device.cpu(),
+                        arena.storage(layout.buffer[s]));
             }
         }
     }

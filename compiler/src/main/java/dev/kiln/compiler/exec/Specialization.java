@@ -20,6 +20,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.OpContext;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,7 +34,9 @@ import java.util.function.BiFunction;
  * planned ({@link MemoryPlanner}, exact sizes, values backward reads kept to the end), every op node resolved into a
  * {@link NodeStep}, and the generated {@link GraphProgram} calling them. Inference runs take an arena from a pool when
  * the request allows static allocation (so concurrent callers never share one) or a new one otherwise; each training
- * run gets an arena of its own, which its {@link CompiledGraph.Execution} keeps for backward.
+ * run gets an arena of its own, which its {@link CompiledGraph.Execution} keeps for backward and, with static
+ * allocation, gives back to the pool once released (autograd freed its step), so a training loop reuses one arena
+ * instead of allocating and zeroing every planned buffer per step.
  */
 final class Specialization {
     private final CompileRequest request;
@@ -183,6 +186,11 @@ final class Specialization {
         return arenaLayout.plan;
     }
 
+    /** How many arenas wait in the pool for the next run (for tests). */
+    int pooledArenas() {
+        return pool.size();
+    }
+
     /** The generated class. */
     ProgramGenerator.Generated generated() {
         return generated;
@@ -204,9 +212,10 @@ final class Specialization {
         }
     }
 
-    /** A forward that keeps its values, in an arena of its own, for backward. */
+    /** A forward that keeps its values, in an arena of its own (from the pool with static allocation), for backward. */
     CompiledGraph.Execution run(NDArray[] inputs) {
-        return forward(inputs, new ExecArena(arenaLayout));
+        ExecArena arena = request.staticAlloc() ? pool.poll() : null;
+        return forward(inputs, arena == null ? new ExecArena(arenaLayout) : arena);
     }
 
     private Run forward(NDArray[] inputs, ExecArena arena) {
@@ -264,6 +273,7 @@ final class Specialization {
     private final class Run implements CompiledGraph.Execution {
         private final Frame frame;
         private final NDArray[] outputs;
+        private boolean released;
 
         Run(Frame frame, NDArray[] outputs) {
             this.frame = frame;
@@ -277,6 +287,10 @@ final class Specialization {
 
         @Override
         public NDArray[] backward(NDArray[] headGradients) {
+            if (released) {
+                throw new KilnException("compiled graph: backward of a run that was released; its buffers may hold a "
+                        + "later run's values");
+            }
             GraphLayout.checkBackward(gradientSlots.length, headSlots.length, headGradients);
             for (int k = 0; k < headSlots.length; k++) {
                 if (headSlots[k] >= 0) {
@@ -287,6 +301,19 @@ final class Specialization {
             frame.arena.nextRun();
             runPart(frame, true);
             return collect(frame, gradientSlots);
+        }
+
+        /** Gives the arena back to the pool (static allocation only; once), dropping this run's values. */
+        @Override
+        public synchronized void release() {
+            if (released) {
+                return;
+            }
+            released = true;
+            Arrays.fill(frame.values, null);
+            if (request.staticAlloc()) {
+                pool.offer(frame.arena);
+            }
         }
     }
 }

@@ -57,6 +57,19 @@ public final class Arena {
         }
     }
 
+    /**
+     * Replaces graph-output buffer {@code id} by a new array, as {@link #nextRun} does for all of them: for an executor
+     * that knows which output buffers a run actually wrote (the others need no new array).
+     */
+    public void renew(int id) {
+        Buffer b = plan.buffers().get(id);
+        if (b.role() != Buffer.Role.OUTPUT) {
+            throw new KilnException("memory plan: buffer " + id + " is not a graph-output buffer; only those are "
+                    + "renewed");
+        }
+        allocate(b);
+    }
+
     /** The backing array of buffer {@code id} ({@code float[]} for float32, ...; see {@link Storage}). */
     public Object storage(int id) {
         return arrays[id];

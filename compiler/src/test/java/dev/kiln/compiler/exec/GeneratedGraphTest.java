@@ -221,6 +221,37 @@ class GeneratedGraphTest {
     }
 
     @Test
+    void aReleasedTrainingRunLendsItsArenaToTheNextRunWithoutChangingAnyResult() {
+        Shape data = Shape.of(2, 3, 8, 8);
+        CompileRequest req = request(ExecFixtures.cnn(), Map.of("data", data), true, true, true, true);
+        GeneratedGraph jit = (GeneratedGraph) jit(req);
+        CompiledGraph ref = reference(req);
+        java.util.Random r = new java.util.Random(11);
+        NDArray[] x1 = inputs(r, req, data);
+        NDArray[] x2 = inputs(r, req, data);
+        NDArray[] x1Ref = copies(x1);
+        NDArray[] x2Ref = copies(x2);
+        CompiledGraph.Execution a1 = jit.run(x1);
+        CompiledGraph.Execution b1 = ref.run(x1Ref);
+        NDArray[] h1 = heads(r, b1.outputs());
+        NDArray[] g1 = a1.backward(h1);
+        NDArray[] out1 = copies(a1.outputs());
+        NDArray[] grads1 = copies(g1);
+        a1.release();
+        assertThat(jit.initial().pooledArenas()).isEqualTo(1);
+        CompiledGraph.Execution a2 = jit.run(x2);
+        assertThat(jit.initial().pooledArenas()).as("the second run took the released arena").isZero();
+        CompiledGraph.Execution b2 = ref.run(x2Ref);
+        assertSameBits(a2.outputs(), b2.outputs(), "second forward in the reused arena");
+        NDArray[] h2 = heads(r, b2.outputs());
+        assertSameBits(a2.backward(h2), b2.backward(h2), "second backward in the reused arena");
+        assertSameBits(x2, x2Ref, "moving statistics after the second run");
+        assertSameBits(a1.outputs(), out1, "first outputs after the second run");
+        assertSameBits(g1, grads1, "first gradients after the second run");
+        assertThat(catchThrowable(() -> a1.backward(h1))).hasMessageContaining("released");
+    }
+
+    @Test
     void staticAllocationHandsOutNewOutputArraysEveryCall() {
         Shape data = Shape.of(2, 3, 8, 8);
         CompileRequest req = request(ExecFixtures.cnn(), Map.of("data", data), false, false, true, true);

@@ -120,4 +120,21 @@ class ArenaTest {
                 .isInstanceOf(KilnException.class)
                 .hasMessageContaining("value %0 of node 'x' has no planned buffer (a variable, the caller's)");
     }
+
+    @Test
+    void renewGivesAGraphOutputBufferANewArrayAndRefusesOtherBuffers() {
+        Graph graph = Networks.cnn();
+        BufferPlan plan = GraphFixture.plan(graph, Map.of("data", Shape.of(2, 3, 8, 8)),
+                PlanOptions.defaults().exactSizes());
+        Arena arena = plan.allocate();
+        Buffer output = plan.buffers().stream().filter(b -> b.role() == Buffer.Role.OUTPUT).findFirst().orElseThrow();
+        Buffer inner = plan.buffers().stream().filter(b -> b.role() != Buffer.Role.OUTPUT).findFirst().orElseThrow();
+        Object before = arena.storage(output.id());
+        Object innerBefore = arena.storage(inner.id());
+        arena.renew(output.id());
+        assertThat(arena.storage(output.id())).isNotSameAs(before);
+        assertThat(arena.storage(inner.id())).isSameAs(innerBefore);
+        assertThatThrownBy(() -> arena.renew(inner.id())).isInstanceOf(KilnException.class)
+                .hasMessageContaining("not a graph-output buffer");
+    }
 }

@@ -2,8 +2,6 @@ package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
 
-import java.util.function.IntToDoubleFunction;
-
 /**
  * The parts of the convolution gradients that the forward kernels do not already give: the weight gradient (a grid
  * side times the im2col of an image side, summed over the batch) and the bias gradient (a sum over batch and
@@ -32,8 +30,8 @@ final class ConvGradKernels {
         }
         boolean pointwise = win.isPointwise();
         int per = pointwise ? 1 : ConvKernels.imagesPerProduct(batch, (long) bCh * taps, grid);
-        float[] col = pointwise ? null : new float[bCh * taps * grid * per];
-        float[] gathered = per > 1 ? new float[aCh * grid * per] : null;
+        float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
+        float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
         for (int n0 = 0; n0 < batch; n0 += per) {
             int nb = Math.min(per, batch - n0);
             int wide = nb * grid;
@@ -44,11 +42,7 @@ final class ConvGradKernels {
             float[] am = a;
             int aOff = n0 * aCh * grid;
             if (nb > 1) {
-                for (int i = 0; i < nb; i++) {
-                    for (int c = 0; c < aCh; c++) {
-                        System.arraycopy(a, (n0 + i) * aCh * grid + c * grid, gathered, c * wide + i * grid, grid);
-                    }
-                }
+                ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
                 am = gathered;
                 aOff = 0;
             }
@@ -89,30 +83,79 @@ final class ConvGradKernels {
         return dw;
     }
 
-    /** Bias gradient of (batch, filters, plane) output gradients: the sum over batch and positions per filter. */
+    /**
+     * True when a convolution's data gradient is itself a convolution ({@link #dataGrad}): unit stride on every axis
+     * and padding no wider than the dilated kernel's reach ({@code pad <= (kernel - 1) * dilate}).
+     */
+    static boolean dataGradIsConvolution(Window win) {
+        for (int a = 0; a < 3; a++) {
+            if (win.stride()[a] != 1 || win.pad()[a] > (win.kernel()[a] - 1) * win.dilate()[a]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Data gradient of a unit-stride convolution ({@link #dataGradIsConvolution}) as a forward convolution of
+     * {@code dy} (batch, filters, grid...) with the weight (filters, channels / groups, kernel...) transposed per
+     * group to (channels, filters / groups, kernel...) and flipped along every spatial axis, padded by
+     * {@code (kernel - 1) * dilate - pad}; returns (batch, channels, image...). Unlike the transposed convolution
+     * (a shallow product over the filters, then a col2im summing the taps) it is one product as deep as filters times
+     * taps, with no scatter, and it takes the forward kernel's fast im2col for "same" padding.
+     */
+    static float[] dataGrad(float[] dy, float[] w, int batch, int channels, int filters, int groups, Window win) {
+        int cg = channels / groups;
+        int fg = filters / groups;
+        int taps = win.kernelSize();
+        float[] flipped = ConvScratch.floats(ConvScratch.Slot.WEIGHTS, channels * fg * taps);
+        for (int g = 0; g < groups; g++) {
+            for (int f = 0; f < fg; f++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = ((g * fg + f) * cg + c) * taps;
+                    int dst = ((g * cg + c) * fg + f) * taps;
+                    for (int t = 0; t < taps; t++) {
+                        flipped[dst + t] = w[src + taps - 1 - t];
+                    }
+                }
+            }
+        }
+        int[] pad = new int[3];
+        for (int a = 0; a < 3; a++) {
+            pad[a] = (win.kernel()[a] - 1) * win.dilate()[a] - win.pad()[a];
+        }
+        Window transposed = new Window(win.grid(), win.image(), win.kernel(), win.stride(), win.dilate(), pad);
+        return ConvKernels.convolution(dy, flipped, null, batch, filters, channels, groups, transposed);
+    }
+
+    /**
+     * Bias gradient of (batch, filters, plane) output gradients: per filter, the sum in double over batch then
+     * positions, rounded once to float.
+     */
     static float[] biasGrad(float[] dy, int batch, int filters, int plane) {
-        double[] sums = biasSums(i -> dy[i], batch, filters, plane);
         float[] db = new float[filters];
         for (int f = 0; f < filters; f++) {
-            db[f] = (float) sums[f];
+            double s = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * filters + f) * plane;
+                for (int i = 0; i < plane; i++) {
+                    s += dy[base + i];
+                }
+            }
+            db[f] = (float) s;
         }
         return db;
     }
 
-    /** Double-precision {@link #biasGrad(float[], int, int, int)}. */
+    /** Double-precision {@link #biasGrad(float[], int, int, int)}, summed in the same order. */
     static double[] biasGrad(double[] dy, int batch, int filters, int plane) {
-        return biasSums(i -> dy[i], batch, filters, plane);
-    }
-
-    /** Per-filter sums, in double and in batch-then-position order, of the output gradient read through {@code dy}. */
-    private static double[] biasSums(IntToDoubleFunction dy, int batch, int filters, int plane) {
         double[] db = new double[filters];
         for (int f = 0; f < filters; f++) {
             double s = 0;
             for (int n = 0; n < batch; n++) {
                 int base = (n * filters + f) * plane;
                 for (int i = 0; i < plane; i++) {
-                    s += dy.applyAsDouble(base + i);
+                    s += dy[base + i];
                 }
             }
             db[f] = s;

@@ -74,8 +74,9 @@ final class ConvKernels {
         long work = (long) fg * per * grid * kk;
         boolean sequential = work >= GEMM_PARALLEL_WORK || Parallel.threads() == 1;
         Parallel.forRange(steps, sequential ? steps : grain(steps, work), (from, to) -> {
-            float[] col = pointwise ? null : new float[channels * taps * grid * Math.min(per, batch)];
-            float[] out = per > 1 ? new float[filters * grid * per] : null;
+            float[] col = pointwise ? null
+                    : ConvScratch.floats(ConvScratch.Slot.COLUMNS, channels * taps * grid * Math.min(per, batch));
+            float[] out = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, filters * grid * per) : null;
             for (int step = from; step < to; step++) {
                 int n0 = step * per;
                 int nb = Math.min(per, batch - n0);
@@ -211,38 +212,80 @@ final class ConvKernels {
     /**
      * Transposed convolution: {@code x} is (batch, channels, grid...), {@code w} is (channels, filters / groups,
      * kernel...), {@code bias} is (filters) or null; returns (batch, filters, image...), where the window's padding
-     * crops the full transposed result.
+     * crops the full transposed result. As in the forward kernel, images of a small grid are gathered side by side
+     * ({@link #imagesPerProduct}) so one product per group covers them all (the weight is packed once for them, not
+     * once per image); each image's columns are then scattered back by col2im. Every column element is the same sum
+     * however the images are grouped, so results do not depend on the batch grouping or the thread count.
      */
     static float[] deconvolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters,
                                  int groups, Window win) {
         int cg = channels / groups;
-        int rows = filters / groups * win.kernelSize();
+        int taps = win.kernelSize();
+        int rows = filters / groups * taps;
         int grid = win.gridSize();
         int image = win.imageSize();
         float[] y = new float[batch * filters * image];
-        long work = (long) rows * grid * cg;
-        boolean sequential = work >= GEMM_PARALLEL_WORK || Parallel.threads() == 1;
-        Parallel.forRange(batch, sequential ? batch : grain(batch, (long) channels * rows * grid), (from, to) -> {
-            float[] col = new float[filters * win.kernelSize() * grid];
-            for (int n = from; n < to; n++) {
-                int xOff = n * channels * grid;
-                for (int g = 0; g < groups; g++) {
-                    if (rows > 0 && grid > 0 && cg > 0) {
-                        Gemm.sgemm(true, false, rows, grid, cg, 1f, w, g * cg * rows, rows, x, xOff + g * cg * grid,
-                                grid, 0f, col, g * rows * grid, grid);
-                    }
+        if (rows == 0 || grid == 0 || cg == 0) {
+            if (bias != null) {
+                for (int n = 0; n < batch; n++) {
+                    addBias(y, n * filters * image, bias, filters, image);
                 }
-                int yOff = n * filters * image;
+            }
+            return y;
+        }
+        int per = imagesPerProduct(batch, (long) filters * taps, grid);
+        int steps = (batch + per - 1) / per;
+        long work = (long) rows * per * grid * cg;
+        boolean sequential = work >= GEMM_PARALLEL_WORK || Parallel.threads() == 1;
+        Parallel.forRange(steps, sequential ? steps : grain(steps, work), (from, to) -> {
+            float[] col = ConvScratch.floats(ConvScratch.Slot.COLUMNS, filters * taps * grid * per);
+            float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, channels * grid * per) : null;
+            for (int step = from; step < to; step++) {
+                int n0 = step * per;
+                int nb = Math.min(per, batch - n0);
+                int wide = nb * grid;
+                float[] src = x;
+                int srcOff = n0 * channels * grid;
+                if (nb > 1) {
+                    gather(x, srcOff, nb, channels, grid, gathered);
+                    src = gathered;
+                    srcOff = 0;
+                }
+                for (int g = 0; g < groups; g++) {
+                    Gemm.sgemm(true, false, rows, wide, cg, 1f, w, g * cg * rows, rows, src, srcOff + g * cg * wide,
+                            wide, 0f, col, g * rows * wide, wide);
+                }
                 int parts = sequential ? (int) Math.min(Math.min(filters, IM2COL_PARTS),
-                        Math.max(1, (long) filters * win.kernelSize() * grid / IM2COL_GRAIN)) : 1;
-                Gemm.forParts(parts, part -> Im2Col.col2im(col, (int) ((long) filters * part / parts),
-                        (int) ((long) filters * (part + 1) / parts), win, y, yOff));
+                        Math.max(1, (long) filters * taps * wide / IM2COL_GRAIN)) : 1;
+                int images = nb;
+                Gemm.forParts(parts, part -> {
+                    int fFrom = (int) ((long) filters * part / parts);
+                    int fTo = (int) ((long) filters * (part + 1) / parts);
+                    for (int i = 0; i < images; i++) {
+                        Im2Col.col2im(col, i * grid, wide, fFrom, fTo, win, y, (n0 + i) * filters * image);
+                    }
+                });
                 if (bias != null) {
-                    addBias(y, yOff, bias, filters, image);
+                    for (int i = 0; i < nb; i++) {
+                        addBias(y, (n0 + i) * filters * image, bias, filters, image);
+                    }
                 }
             }
         });
         return y;
+    }
+
+    /**
+     * Copies {@code nb} consecutive (rows, grid) matrices starting at {@code a[aOff]} side by side into one
+     * (rows, nb * grid) matrix in {@code out}: image {@code i} in columns {@code [i * grid, (i + 1) * grid)}.
+     */
+    static void gather(float[] a, int aOff, int nb, int rows, int grid, float[] out) {
+        int wide = nb * grid;
+        for (int i = 0; i < nb; i++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(a, aOff + (i * rows + r) * grid, out, r * wide + i * grid, grid);
+            }
+        }
     }
 
     /** Double-precision {@link #deconvolution(float[], float[], float[], int, int, int, int, Window)}. */

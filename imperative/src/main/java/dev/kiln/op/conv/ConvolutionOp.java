@@ -144,7 +144,10 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
         return call.wrapOutput(0, y);
     }
 
-    /** Data gradient: the transposed convolution of {@code dy}; weight gradient: {@code dy} times im2col of data. */
+    /**
+     * Data gradient: the transposed convolution of {@code dy} (in float32 with unit stride, the equivalent forward
+     * convolution, {@link ConvGradKernels#dataGrad}); weight gradient: {@code dy} times im2col of data.
+     */
     @Override
     Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
                          Window win) {
@@ -153,7 +156,10 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
                     ConvGradKernels.weightGrad(d, (double[]) x, batch, filters, channels, groups, win)};
         }
         float[] f = (float[]) dy;
-        return new Object[] {ConvKernels.deconvolution(f, (float[]) w, null, batch, filters, channels, groups, win),
+        float[] dx = ConvGradKernels.dataGradIsConvolution(win)
+                ? ConvGradKernels.dataGrad(f, (float[]) w, batch, channels, filters, groups, win)
+                : ConvKernels.deconvolution(f, (float[]) w, null, batch, filters, channels, groups, win);
+        return new Object[] {dx,
                 ConvGradKernels.weightGrad(f, (float[]) x, batch, filters, channels, groups, win)};
     }
 }

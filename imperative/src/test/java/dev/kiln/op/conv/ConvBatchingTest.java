@@ -161,4 +161,29 @@ class ConvBatchingTest {
         assertThat(all).isEqualTo(perImage("Deconvolution", attrs, xd, x, w));
         assertThat(all).isEqualTo(inWorker("Deconvolution", attrs, xa, w));
     }
+
+    private static void checkDeconvolution(int[] xd, int filters, int groups, String stride, String pad,
+                                           boolean bias) {
+        int[] wd = {xd[1], filters / groups, 3, 3};
+        float[] x = noise(DirectConv.prod(xd, 0), 6);
+        NDArray w = NDArray.of(Shape.of(wd), noise(DirectConv.prod(wd, 0), 7));
+        Map<String, Object> attrs = Ops.attrs("kernel", "(3, 3)", "stride", stride, "pad", pad,
+                "num_filter", filters, "num_group", groups, "no_bias", !bias);
+        NDArray xa = NDArray.of(Shape.of(xd), x);
+        NDArray[] rest = bias ? new NDArray[] {w, NDArray.of(Shape.of(filters), noise(filters, 8))}
+                : new NDArray[] {w};
+        NDArray[] all = new NDArray[rest.length + 1];
+        all[0] = xa;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        float[] batched = Ops.call("Deconvolution", attrs, all).toFloatArray();
+        assertThat(batched).isEqualTo(perImage("Deconvolution", attrs, xd, x, rest));
+        assertThat(batched).isEqualTo(inWorker("Deconvolution", attrs, all));
+    }
+
+    @Test
+    void smallGridDeconvolutionsBatchedIntoOneProductEqualOneImageAtATimeBitwise() {
+        checkDeconvolution(new int[] {9, 16, 4, 4}, 12, 1, "(1, 1)", "(1, 1)", true);
+        checkDeconvolution(new int[] {8, 64, 7, 7}, 32, 2, "(2, 2)", "(1, 1)", false);
+        checkDeconvolution(new int[] {32, 40, 2, 3}, 24, 4, "(1, 1)", "(0, 0)", true);
+    }
 }
