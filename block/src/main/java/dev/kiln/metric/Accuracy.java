@@ -35,24 +35,23 @@ public class Accuracy extends EvalMetric {
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            NDArray label = labels.get(b);
-            NDArray pred = preds.get(b);
-            int[] predicted = pred.shape().equals(label.shape()) ? pred.toIntArray()
-                    : classIndices(label, pred);
-            int[] truth = label.toIntArray();
-            if (predicted.length != truth.length) {
-                throw mismatch(truth.length, predicted.length, label, pred);
-            }
-            int correct = 0;
-            for (int i = 0; i < truth.length; i++) {
-                if (predicted[i] == truth[i]) {
-                    correct++;
-                }
-            }
-            accumulate(correct, truth.length);
+        forEachPair(labels, preds, this::add);
+    }
+
+    private void add(NDArray label, NDArray pred) {
+        int[] predicted = pred.shape().equals(label.shape()) ? pred.toIntArray()
+                : classIndices(label, pred);
+        int[] truth = label.toIntArray();
+        if (predicted.length != truth.length) {
+            throw mismatch(truth.length, predicted.length, label, pred);
         }
+        int correct = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (predicted[i] == truth[i]) {
+                correct++;
+            }
+        }
+        accumulate(correct, truth.length);
     }
 
     private int[] classIndices(NDArray label, NDArray pred) {

@@ -29,10 +29,7 @@ public abstract sealed class BinaryClassificationMetric extends EvalMetric permi
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            counts.add(this, labels.get(b), preds.get(b));
-        }
+        forEachPair(labels, preds, (label, pred) -> counts.add(this, label, pred));
         if (average == Average.MACRO) {
             sumMetric += score(counts, false);
             globalSumMetric += score(counts, true);

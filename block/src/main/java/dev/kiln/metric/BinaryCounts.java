@@ -16,14 +16,8 @@ final class BinaryCounts {
 
     /** Counts one label/prediction pair; {@code metric} reports bad inputs. */
     void add(EvalMetric metric, NDArray label, NDArray pred) {
-        if (pred.rank() != 2) {
-            throw metric.badInput(metric.getClass().getSimpleName()
-                    + " needs predictions of shape (batch, classes)", label, pred);
-        }
+        metric.requireScoresPerSample(label, pred);
         int[] truth = label.toIntArray();
-        if (label.rank() == 0 || label.shape().get(0) != pred.shape().get(0) || truth.length != pred.shape().get(0)) {
-            throw metric.mismatch(label.rank() == 0 ? "()" : label.shape().get(0), pred.shape().get(0), label, pred);
-        }
         long distinct = Arrays.stream(truth).distinct().count();
         if (distinct > 2) {
             throw metric.badInput(metric.getClass().getSimpleName() + " supports binary classification only; the"

@@ -35,30 +35,23 @@ public class CrossEntropy extends EvalMetric {
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            NDArray label = labels.get(b);
-            NDArray pred = preds.get(b);
-            if (pred.rank() != 2) {
-                throw badInput("predictions must be (batch, classes) probabilities", label, pred);
+        forEachPair(labels, preds, this::add);
+    }
+
+    private void add(NDArray label, NDArray pred) {
+        int samples = requireScoresPerSample(label, pred);
+        int classes = pred.shape().get(1);
+        long[] truth = label.toLongArray();
+        double[] p = pred.toDoubleArray();
+        double sum = 0;
+        for (int s = 0; s < samples; s++) {
+            long c = truth[s] < 0 ? truth[s] + classes : truth[s];
+            if (c < 0 || c >= classes) {
+                throw badInput("label " + truth[s] + " of sample " + s + " is out of range for " + classes
+                        + " classes", label, pred);
             }
-            int samples = pred.shape().get(0);
-            int classes = pred.shape().get(1);
-            long[] truth = label.toLongArray();
-            if (truth.length != samples) {
-                throw mismatch(truth.length, samples, label, pred);
-            }
-            double[] p = pred.toDoubleArray();
-            double sum = 0;
-            for (int s = 0; s < samples; s++) {
-                long c = truth[s] < 0 ? truth[s] + classes : truth[s];
-                if (c < 0 || c >= classes) {
-                    throw badInput("label " + truth[s] + " of sample " + s + " is out of range for " + classes
-                            + " classes", label, pred);
-                }
-                sum -= Math.log(p[s * classes + (int) c] + eps);
-            }
-            accumulate(sum, samples);
+            sum -= Math.log(p[s * classes + (int) c] + eps);
         }
+        accumulate(sum, samples);
     }
 }

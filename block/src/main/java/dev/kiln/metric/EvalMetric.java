@@ -6,6 +6,7 @@ import dev.kiln.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -144,6 +145,29 @@ public abstract class EvalMetric {
                     + " does not match shape of predictions " + preds.size() + " (number of arrays: label shapes "
                     + shapes(labels) + ", prediction shapes " + shapes(preds) + ")");
         }
+    }
+
+    /** Checks the counts, then hands each label/prediction pair to {@code perPair} in order. */
+    protected final void forEachPair(List<NDArray> labels, List<NDArray> preds, BiConsumer<NDArray, NDArray> perPair) {
+        checkSameCount(labels, preds);
+        for (int i = 0; i < labels.size(); i++) {
+            perPair.accept(labels.get(i), preds.get(i));
+        }
+    }
+
+    /**
+     * Checks that {@code pred} is {@code (batch, classes)} scores and {@code label} holds one value per sample, and
+     * returns the batch size.
+     */
+    protected final int requireScoresPerSample(NDArray label, NDArray pred) {
+        if (pred.rank() != 2) {
+            throw badInput(getClass().getSimpleName() + " needs predictions of shape (batch, classes)", label, pred);
+        }
+        int samples = pred.shape().get(0);
+        if (label.size() != samples) {
+            throw mismatch(label.size(), samples, label, pred);
+        }
+        return samples;
     }
 
     /** An error for a label and a prediction that do not fit, naming what differs and both shapes. */

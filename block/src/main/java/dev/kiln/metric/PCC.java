@@ -27,40 +27,39 @@ public class PCC extends EvalMetric {
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            NDArray label = labels.get(b);
-            NDArray pred = preds.get(b);
-            int[] truth = label.toIntArray();
-            int[] predicted;
-            if (pred.shape().equals(label.shape())) {
-                predicted = pred.toIntArray();
-            } else if (pred.rank() == 2) {
-                predicted = new AlongAxis(pred.shape(), 1).argmax(pred.toDoubleArray());
-            } else {
-                throw badInput("predictions must be class indices shaped as the labels or (batch, classes) scores",
-                        label, pred);
-            }
-            if (predicted.length != truth.length) {
-                throw mismatch(truth.length, predicted.length, label, pred);
-            }
-            int largest = 0;
-            for (int i = 0; i < truth.length; i++) {
-                if (truth[i] < 0 || predicted[i] < 0) {
-                    throw badInput("class indices must not be negative (sample " + i + ")", label, pred);
-                }
-                largest = Math.max(largest, Math.max(truth[i], predicted[i]));
-            }
-            if (largest >= local.length) {
-                local = grown(local, largest + 1);
-                global = grown(global, largest + 1);
-            }
-            for (int i = 0; i < truth.length; i++) {
-                local[predicted[i]][truth[i]]++;
-                global[predicted[i]][truth[i]]++;
-            }
-        }
+        forEachPair(labels, preds, this::add);
         accumulate(0, 1);
+    }
+
+    private void add(NDArray label, NDArray pred) {
+        int[] truth = label.toIntArray();
+        int[] predicted;
+        if (pred.shape().equals(label.shape())) {
+            predicted = pred.toIntArray();
+        } else if (pred.rank() == 2) {
+            predicted = new AlongAxis(pred.shape(), 1).argmax(pred.toDoubleArray());
+        } else {
+            throw badInput("predictions must be class indices shaped as the labels or (batch, classes) scores",
+                    label, pred);
+        }
+        if (predicted.length != truth.length) {
+            throw mismatch(truth.length, predicted.length, label, pred);
+        }
+        int largest = 0;
+        for (int i = 0; i < truth.length; i++) {
+            if (truth[i] < 0 || predicted[i] < 0) {
+                throw badInput("class indices must not be negative (sample " + i + ")", label, pred);
+            }
+            largest = Math.max(largest, Math.max(truth[i], predicted[i]));
+        }
+        if (largest >= local.length) {
+            local = grown(local, largest + 1);
+            global = grown(global, largest + 1);
+        }
+        for (int i = 0; i < truth.length; i++) {
+            local[predicted[i]][truth[i]]++;
+            global[predicted[i]][truth[i]]++;
+        }
     }
 
     private static double[][] grown(double[][] m, int k) {

@@ -47,21 +47,20 @@ public class PearsonCorrelation extends EvalMetric {
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            NDArray label = labels.get(b);
-            NDArray pred = preds.get(b);
-            if (!label.shape().equals(pred.shape())) {
-                throw mismatch(label.shape(), pred.shape(), label, pred);
-            }
-            double[] l = label.toDoubleArray();
-            double[] p = pred.toDoubleArray();
-            if (average == Average.MACRO) {
-                accumulate(correlation(p, l), 1);
-            } else {
-                accumulate(0, 1);
-                addMicro(l, p);
-            }
+        forEachPair(labels, preds, this::add);
+    }
+
+    private void add(NDArray label, NDArray pred) {
+        if (!label.shape().equals(pred.shape())) {
+            throw mismatch(label.shape(), pred.shape(), label, pred);
+        }
+        double[] l = label.toDoubleArray();
+        double[] p = pred.toDoubleArray();
+        if (average == Average.MACRO) {
+            accumulate(correlation(p, l), 1);
+        } else {
+            accumulate(0, 1);
+            addMicro(l, p);
         }
     }
 

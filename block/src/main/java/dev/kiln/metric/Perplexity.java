@@ -38,29 +38,28 @@ public class Perplexity extends EvalMetric {
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
+        forEachPair(labels, preds, this::add);
+    }
+
+    private void add(NDArray label, NDArray pred) {
         double loss = 0;
         double count = 0;
-        for (int b = 0; b < labels.size(); b++) {
-            NDArray label = labels.get(b);
-            NDArray pred = preds.get(b);
-            if (pred.rank() == 0 || axis >= pred.rank() || axis < -pred.rank()) {
-                throw badInput("probability axis " + axis + " is out of range for the predictions", label, pred);
+        if (pred.rank() == 0 || axis >= pred.rank() || axis < -pred.rank()) {
+            throw badInput("probability axis " + axis + " is out of range for the predictions", label, pred);
+        }
+        AlongAxis along = new AlongAxis(pred.shape(), axis);
+        int rows = pred.shape().get(pred.rank() - 1) == 0 ? 0 : pred.size() / pred.shape().get(pred.rank() - 1);
+        if (label.size() != rows || label.size() != along.positions()) {
+            throw mismatch(label.size(), along.positions(), label, pred);
+        }
+        double[] truth = label.toDoubleArray();
+        double[] picked = along.pick(pred.toDoubleArray(), label.toIntArray());
+        for (int i = 0; i < picked.length; i++) {
+            if (ignoreLabel != null && truth[i] == ignoreLabel) {
+                continue;
             }
-            AlongAxis along = new AlongAxis(pred.shape(), axis);
-            int rows = pred.shape().get(pred.rank() - 1) == 0 ? 0 : pred.size() / pred.shape().get(pred.rank() - 1);
-            if (label.size() != rows || label.size() != along.positions()) {
-                throw mismatch(label.size(), along.positions(), label, pred);
-            }
-            double[] truth = label.toDoubleArray();
-            double[] picked = along.pick(pred.toDoubleArray(), label.toIntArray());
-            for (int i = 0; i < picked.length; i++) {
-                if (ignoreLabel != null && truth[i] == ignoreLabel) {
-                    continue;
-                }
-                loss -= Math.log(Math.max(1e-10, picked[i]));
-                count++;
-            }
+            loss -= Math.log(Math.max(1e-10, picked[i]));
+            count++;
         }
         accumulate(loss, count);
     }

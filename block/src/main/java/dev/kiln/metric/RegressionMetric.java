@@ -22,10 +22,7 @@ public abstract sealed class RegressionMetric extends EvalMetric permits MAE, MS
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            accumulate(error(differences(labels.get(b), preds.get(b))), 1);
-        }
+        forEachPair(labels, preds, (label, pred) -> accumulate(error(differences(label, pred)), 1));
     }
 
     private double[] differences(NDArray label, NDArray pred) {

@@ -41,29 +41,22 @@ public class TopKAccuracy extends EvalMetric {
 
     @Override
     public void update(List<NDArray> labels, List<NDArray> preds) {
-        checkSameCount(labels, preds);
-        for (int b = 0; b < labels.size(); b++) {
-            NDArray label = labels.get(b);
-            NDArray pred = preds.get(b);
-            if (pred.rank() != 2) {
-                throw badInput("TopKAccuracy needs predictions of shape (batch, classes)", label, pred);
+        forEachPair(labels, preds, this::add);
+    }
+
+    private void add(NDArray label, NDArray pred) {
+        int samples = requireScoresPerSample(label, pred);
+        int classes = pred.shape().get(1);
+        int[] truth = label.toIntArray();
+        double[] scores = pred.toDoubleArray();
+        int k = Math.min(topK, classes);
+        int hits = 0;
+        for (int s = 0; s < samples; s++) {
+            if (inTopK(scores, s * classes, classes, k, truth[s])) {
+                hits++;
             }
-            int samples = pred.shape().get(0);
-            int classes = pred.shape().get(1);
-            int[] truth = label.toIntArray();
-            if (label.rank() == 0 || label.shape().get(0) != samples || truth.length != samples) {
-                throw mismatch(label.rank() == 0 ? "()" : label.shape().get(0), samples, label, pred);
-            }
-            double[] scores = pred.toDoubleArray();
-            int k = Math.min(topK, classes);
-            int hits = 0;
-            for (int s = 0; s < samples; s++) {
-                if (inTopK(scores, s * classes, classes, k, truth[s])) {
-                    hits++;
-                }
-            }
-            accumulate(hits, samples);
         }
+        accumulate(hits, samples);
     }
 
     private static boolean inTopK(double[] scores, int offset, int classes, int k, int label) {
