@@ -185,9 +185,14 @@ final class TrainerStates {
             return;
         }
         if (!saved.equals(shapeText(mine))) {
-            throw new KilnException(source + ": parameter '" + p.name() + "' has shape (" + saved + ") in the file "
-                    + "but " + mine + " in this trainer");
+            throw new KilnException(source + ": parameter '" + p.name() + "' has shape " + tuple(saved) + " in the "
+                    + "file but " + mine + " in this trainer");
         }
+    }
+
+    /** The file's shape text in Python's tuple form, as {@link Shape#toString()} prints shapes. */
+    private static String tuple(String saved) {
+        return "(" + saved.replace(",", ", ") + (saved.contains(",") || saved.isEmpty() ? "" : ",") + ")";
     }
 
     private static String shapeText(Shape s) {
