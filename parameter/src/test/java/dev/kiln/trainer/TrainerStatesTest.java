@@ -6,7 +6,9 @@ import dev.kiln.io.NDArrayFile;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.optimizer.Optimizer;
 import dev.kiln.optimizer.OptimizerOptions;
+import dev.kiln.optimizer.OptimizerState;
 import dev.kiln.optimizer.schedule.FactorScheduler;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterSpec;
@@ -110,6 +112,58 @@ class TrainerStatesTest {
                 parameter.1.shape=1
                 """);
         assertThat(NDArrayFile.load(file).keys()).containsExactly(TrainerStates.HEADER_KEY, "a/momentum");
+    }
+
+    /** An optimizer with optimizer-wide scalar state: the rate shrinks by half with every update of any weight. */
+    private static final class HalvingSgd extends Optimizer {
+        private double factor = 1;
+
+        HalvingSgd() {
+            super("halving_sgd", OptimizerOptions.of(Map.of("learning_rate", 1.0)), 0.01);
+        }
+
+        @Override
+        public OptimizerState createState(int index, NDArray weight) {
+            return OptimizerState.EMPTY;
+        }
+
+        @Override
+        protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
+            factor *= 0.5;
+            weight.subInPlace(grad.copy().mulInPlace(lr * factor * rescaleGrad()));
+        }
+
+        @Override
+        public Map<String, Double> scalarState() {
+            return Map.of("factor", factor);
+        }
+
+        @Override
+        public void restoreScalarState(Map<String, Double> state) {
+            factor = state.get("factor");
+        }
+    }
+
+    @Test
+    void scalarStateIsSavedAndRestored() {
+        List<Parameter> straight = freshParams();
+        Trainer s = new Trainer(straight, new HalvingSgd());
+        train(s, straight, 0, 3);
+        List<Parameter> first = freshParams();
+        Trainer f = new Trainer(first, new HalvingSgd());
+        train(f, first, 0, 2);
+        Path file = dir.resolve("scalar.states");
+        f.saveStates(file);
+        assertThat(header(file)).contains("\nscalar.factor=0.0625\n");
+        List<Parameter> resumed = copies(first);
+        Trainer r = new Trainer(resumed, new HalvingSgd());
+        r.loadStates(file);
+        train(r, resumed, 2, 3);
+        for (int i = 0; i < straight.size(); i++) {
+            assertThat(resumed.get(i).data().toFloatArray()).containsExactly(straight.get(i).data().toFloatArray());
+        }
+        assertThatThrownBy(() -> momentumSgd().loadStates(tampered(saved(true), h -> h + "scalar.factor=1.0\n",
+                m -> m))).hasMessageContaining("keeps no scalar state");
     }
 
     @Test
