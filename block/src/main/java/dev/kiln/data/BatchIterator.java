@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One pass of a {@link DataLoader}. Without workers each batch is loaded when asked for. With workers, up to
- * {@code prefetch} batches are loading on daemon threads ahead of the consumer and come back in sampler order. The
- * threads end when the pass is exhausted, when a batch fails, on {@link #close()}, and, for an iterator dropped
+ * {@code prefetch} batches are loading on daemon threads ahead of the consumer and come back in sampler order. A
+ * failed batch ends the pass. The threads end when the pass is exhausted, when a batch fails, on {@link #close()},
+ * and, for an iterator dropped
  * halfway, on their own once idle for a second (they only ever run ahead by {@code prefetch} batches).
  */
 public final class BatchIterator implements Iterator<List<NDArray>>, AutoCloseable {
@@ -89,7 +90,12 @@ public final class BatchIterator implements Iterator<List<NDArray>>, AutoCloseab
         }
         int batch = returned++;
         if (pool == null) {
-            return loader.load(batches.next(), batch);
+            try {
+                return loader.load(batches.next(), batch);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
         }
         List<NDArray> out = await(inFlight.poll(), batch);
         fill();

@@ -109,7 +109,7 @@ public final class DefaultBatchify {
     }
 
     /** A 0-d array holding {@code n}, with the dtype its boxed type maps to. */
-    static NDArray scalar(Number n) {
+    public static NDArray scalar(Number n) {
         return numbers(List.of(n)).reshape(Shape.scalar());
     }
 
