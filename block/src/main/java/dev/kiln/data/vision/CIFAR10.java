@@ -1,8 +1,6 @@
 package dev.kiln.data.vision;
 
 import dev.kiln.KilnException;
-import dev.kiln.data.Dataset;
-import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
 import java.io.IOException;
@@ -18,13 +16,11 @@ import java.util.List;
  * is one label byte and 3072 pixel bytes in CHW order (1024 red, 1024 green, 1024 blue); a sample is
  * {@code [image (32, 32, 3) uint8 HWC, label () int32]}.
  */
-public final class CIFAR10 implements Dataset<List<NDArray>> {
+public final class CIFAR10 extends LabeledImageDataset {
     static final int SIDE = 32;
     static final int PIXELS = SIDE * SIDE * 3;
     static final int RECORD = 1 + PIXELS;
     static final int CLASSES = 10;
-
-    private final LabeledImages images;
 
     /** The training set in {@code root}. */
     public CIFAR10(Path root) {
@@ -33,6 +29,10 @@ public final class CIFAR10 implements Dataset<List<NDArray>> {
 
     /** The training ({@code train}) or test set in {@code root}. */
     public CIFAR10(Path root, boolean train) {
+        super(load(root, train));
+    }
+
+    private static LabeledImages load(Path root, boolean train) {
         List<Path> files = new ArrayList<>();
         if (train) {
             for (int i = 1; i <= 5; i++) {
@@ -54,7 +54,7 @@ public final class CIFAR10 implements Dataset<List<NDArray>> {
         for (Path f : files) {
             at = readRecords(f, pixels, labels, at);
         }
-        this.images = new LabeledImages(Shape.of(SIDE, SIDE, 3), pixels, labels);
+        return new LabeledImages(Shape.of(SIDE, SIDE, 3), pixels, labels);
     }
 
     private static long recordsIn(Path file) {
@@ -103,25 +103,5 @@ public final class CIFAR10 implements Dataset<List<NDArray>> {
             throw new KilnException("CIFAR10: cannot read " + file + ": " + e, e);
         }
         return at;
-    }
-
-    @Override
-    public int size() {
-        return images.size();
-    }
-
-    @Override
-    public List<NDArray> get(int index) {
-        return images.sample(index);
-    }
-
-    /** All images as one (N, 32, 32, 3) uint8 array (a copy). */
-    public NDArray images() {
-        return images.images();
-    }
-
-    /** All labels as one (N,) int32 array (a copy). */
-    public NDArray labels() {
-        return images.labelArray();
     }
 }

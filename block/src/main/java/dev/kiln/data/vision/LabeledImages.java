@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Decoded images of one shape (HWC uint8, one after another) with an int label each: the in-memory form of the MNIST
- * and CIFAR readers. A sample is {@code [image (H, W, C) uint8, label () int32]}, a fresh copy each time.
+ * Decoded images of one shape (HWC uint8, one after another) with an int label each: the in-memory contents of a
+ * {@link LabeledImageDataset}.
  */
 record LabeledImages(Shape imageShape, byte[] pixels, int[] labels) {
     int size() {

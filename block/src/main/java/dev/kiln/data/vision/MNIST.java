@@ -1,13 +1,10 @@
 package dev.kiln.data.vision;
 
 import dev.kiln.KilnException;
-import dev.kiln.data.Dataset;
-import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The MNIST digits from IDX files in a local directory, as Gluon's {@code vision.MNIST} (nothing is downloaded):
@@ -15,9 +12,7 @@ import java.util.List;
  * each gzipped ({@code .gz}, Gluon's names) or plain. A sample is {@code [image (28, 28, 1) uint8, label () int32]}
  * (the image size is taken from the file header).
  */
-public sealed class MNIST implements Dataset<List<NDArray>> permits FashionMNIST {
-    private final LabeledImages images;
-
+public sealed class MNIST extends LabeledImageDataset permits FashionMNIST {
     /** The training set in {@code root}. */
     public MNIST(Path root) {
         this(root, true);
@@ -29,6 +24,10 @@ public sealed class MNIST implements Dataset<List<NDArray>> permits FashionMNIST
     }
 
     MNIST(Path root, boolean train, String name) {
+        super(load(root, train, name));
+    }
+
+    private static LabeledImages load(Path root, boolean train, String name) {
         String prefix = train ? "train" : "t10k";
         IdxFile data = IdxFile.read(locate(root, prefix + "-images-idx3-ubyte", name), 3);
         IdxFile label = IdxFile.read(locate(root, prefix + "-labels-idx1-ubyte", name), 1);
@@ -41,7 +40,7 @@ public sealed class MNIST implements Dataset<List<NDArray>> permits FashionMNIST
         for (int i = 0; i < count; i++) {
             labels[i] = label.data()[i] & 0xFF;
         }
-        this.images = new LabeledImages(Shape.of(data.dims()[1], data.dims()[2], 1), data.data(), labels);
+        return new LabeledImages(Shape.of(data.dims()[1], data.dims()[2], 1), data.data(), labels);
     }
 
     /** {@code root/name.gz} if it exists, else {@code root/name}. */
@@ -56,25 +55,5 @@ public sealed class MNIST implements Dataset<List<NDArray>> permits FashionMNIST
         }
         throw new KilnException(dataset + ": neither " + gz + " nor " + plain + " exists (nothing is downloaded; put "
                 + "the IDX files in " + root + ")");
-    }
-
-    @Override
-    public int size() {
-        return images.size();
-    }
-
-    @Override
-    public List<NDArray> get(int index) {
-        return images.sample(index);
-    }
-
-    /** All images as one (N, H, W, 1) uint8 array (a copy). */
-    public NDArray images() {
-        return images.images();
-    }
-
-    /** All labels as one (N,) int32 array (a copy). */
-    public NDArray labels() {
-        return images.labelArray();
     }
 }
