@@ -44,8 +44,7 @@ public final class AdaDelta extends Optimizer {
     /** The averages of squared gradients and of squared steps ({@code acc_g}, {@code acc_delta}). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return OptimizerState.of("acc_g", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()),
-                "acc_delta", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()));
+        return States.zeros(weight, "acc_g", "acc_delta");
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class AdaGrad extends Optimizer {
     /** The sum of squared gradients ({@code history}). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return OptimizerState.of("history", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()));
+        return States.zeros(weight, "history");
     }
 
     @Override

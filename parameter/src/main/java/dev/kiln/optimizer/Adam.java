@@ -11,9 +11,7 @@ import java.util.Map;
  * {@code lazy_update} (true), and the common ones with {@code learning_rate} 0.001.
  */
 public final class Adam extends Optimizer {
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
+    private final Moments moments;
     private final boolean lazyUpdate;
 
     /** Adam with MXNet's defaults. */
@@ -23,9 +21,7 @@ public final class Adam extends Optimizer {
 
     Adam(OptimizerOptions options) {
         super("adam", options, 0.001);
-        this.beta1 = options.number("beta1", 0.9);
-        this.beta2 = options.number("beta2", 0.999);
-        this.epsilon = options.number("epsilon", 1e-8);
+        this.moments = Moments.read(options, 1e-8);
         this.lazyUpdate = options.flag("lazy_update", true);
     }
 
@@ -36,36 +32,22 @@ public final class Adam extends Optimizer {
     /** The first and second moments ({@code mean}, {@code var}). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return Moments.create(weight);
+        return States.moments(weight);
     }
 
     @Override
     protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
         long t = updateCount(index);
-        Map<String, Object> attrs = updateAttrs(lr * Moments.biasCorrection(beta1, beta2, t), wd);
-        attrs.put("beta1", beta1);
-        attrs.put("beta2", beta2);
-        attrs.put("epsilon", epsilon);
+        Map<String, Object> attrs = updateAttrs(lr * moments.biasCorrection(t), wd);
+        moments.putAttrs(attrs);
         attrs.put("lazy_update", lazyUpdate);
         applyUpdate("adam_update", attrs, weight, grad, arrays(state));
     }
 
     /** Builds an {@link Adam}. */
-    public static final class Builder extends OptimizerBuilder<Builder, Adam> {
+    public static final class Builder extends MomentsBuilder<Builder, Adam> {
         Builder() {
             super(Adam::new);
-        }
-
-        public Builder beta1(double beta1) {
-            return set("beta1", beta1);
-        }
-
-        public Builder beta2(double beta2) {
-            return set("beta2", beta2);
-        }
-
-        public Builder epsilon(double epsilon) {
-            return set("epsilon", epsilon);
         }
 
         public Builder lazyUpdate(boolean lazy) {

@@ -14,9 +14,7 @@ import java.util.Map;
  * {@code learning_rate} 0.001.
  */
 public final class AdamW extends Optimizer {
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
+    private final Moments moments;
     private final boolean correctBias;
 
     /** AdamW with MXNet 2's defaults. */
@@ -26,9 +24,7 @@ public final class AdamW extends Optimizer {
 
     AdamW(OptimizerOptions options) {
         super("adamw", options, 0.001);
-        this.beta1 = options.number("beta1", 0.9);
-        this.beta2 = options.number("beta2", 0.999);
-        this.epsilon = options.number("epsilon", 1e-6);
+        this.moments = Moments.read(options, 1e-6);
         this.correctBias = options.flag("correct_bias", true);
     }
 
@@ -39,39 +35,25 @@ public final class AdamW extends Optimizer {
     /** The first and second moments ({@code mean}, {@code var}). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return Moments.create(weight);
+        return States.moments(weight);
     }
 
     @Override
     protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
-        double eta = correctBias ? lr * Moments.biasCorrection(beta1, beta2, updateCount(index)) : lr;
+        double eta = correctBias ? lr * moments.biasCorrection(updateCount(index)) : lr;
         Map<String, Object> attrs = updateAttrs(1.0, wd);
         attrs.remove("rescale_grad");
         attrs.put("eta", eta);
-        attrs.put("beta1", beta1);
-        attrs.put("beta2", beta2);
-        attrs.put("epsilon", epsilon);
+        moments.putAttrs(attrs);
         NDArray rescale = NDArray.full(dev.kiln.ndarray.Shape.of(1), rescaleGrad(), weight.dtype(), weight.device());
         NDArray[] states = arrays(state);
         applyUpdate("_adamw_update", attrs, weight, grad, states[0], states[1], rescale);
     }
 
     /** Builds an {@link AdamW}. */
-    public static final class Builder extends OptimizerBuilder<Builder, AdamW> {
+    public static final class Builder extends MomentsBuilder<Builder, AdamW> {
         Builder() {
             super(AdamW::new);
-        }
-
-        public Builder beta1(double beta1) {
-            return set("beta1", beta1);
-        }
-
-        public Builder beta2(double beta2) {
-            return set("beta2", beta2);
-        }
-
-        public Builder epsilon(double epsilon) {
-            return set("epsilon", epsilon);
         }
 
         public Builder correctBias(boolean correct) {

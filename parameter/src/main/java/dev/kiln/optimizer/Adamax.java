@@ -40,7 +40,7 @@ public final class Adamax extends Optimizer {
     /** The first moment and the infinity-norm estimate ({@code mean}, {@code var}, MXNet's order). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return Moments.create(weight);
+        return States.moments(weight);
     }
 
     @Override

@@ -31,8 +31,7 @@ public final class Ftrl extends Optimizer {
     /** {@code z} and {@code n} (the sum of squared gradients). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return OptimizerState.of("z", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()),
-                "n", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()));
+        return States.zeros(weight, "z", "n");
     }
 
     @Override

@@ -14,9 +14,7 @@ import java.util.Map;
  * {@code learning_rate} 0.001.
  */
 public final class LAMB extends Optimizer {
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
+    private final Moments moments;
     private final Double lowerBound;
     private final Double upperBound;
     private final boolean biasCorrection;
@@ -28,9 +26,7 @@ public final class LAMB extends Optimizer {
 
     LAMB(OptimizerOptions options) {
         super("lamb", options, 0.001);
-        this.beta1 = options.number("beta1", 0.9);
-        this.beta2 = options.number("beta2", 0.999);
-        this.epsilon = options.number("epsilon", 1e-6);
+        this.moments = Moments.read(options, 1e-6);
         this.lowerBound = options.optionalNumber("lower_bound");
         this.upperBound = options.optionalNumber("upper_bound");
         this.biasCorrection = options.flag("bias_correction", true);
@@ -43,16 +39,14 @@ public final class LAMB extends Optimizer {
     /** The first and second moments ({@code mean}, {@code var}). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return Moments.create(weight);
+        return States.moments(weight);
     }
 
     @Override
     protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
         Map<String, Object> phase1 = updateAttrs(lr, wd);
         phase1.remove("lr");
-        phase1.put("beta1", beta1);
-        phase1.put("beta2", beta2);
-        phase1.put("epsilon", epsilon);
+        moments.putAttrs(phase1);
         phase1.put("bias_correction", biasCorrection);
         phase1.put("t", Math.toIntExact(updateCount(index)));
         NDArray[] moments = arrays(state);
@@ -67,21 +61,9 @@ public final class LAMB extends Optimizer {
     }
 
     /** Builds a {@link LAMB}. */
-    public static final class Builder extends OptimizerBuilder<Builder, LAMB> {
+    public static final class Builder extends MomentsBuilder<Builder, LAMB> {
         Builder() {
             super(LAMB::new);
-        }
-
-        public Builder beta1(double beta1) {
-            return set("beta1", beta1);
-        }
-
-        public Builder beta2(double beta2) {
-            return set("beta2", beta2);
-        }
-
-        public Builder epsilon(double epsilon) {
-            return set("epsilon", epsilon);
         }
 
         public Builder lowerBound(double bound) {

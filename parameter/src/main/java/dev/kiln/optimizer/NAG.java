@@ -28,19 +28,13 @@ public final class NAG extends Optimizer {
     /** Momentum ({@code mom}) when {@code momentum} is non-zero, else nothing. */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return momentum != 0 ? OptimizerState.of("mom", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()))
-                : OptimizerState.EMPTY;
+        return States.momentum(momentum, weight);
     }
 
     @Override
     protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
-        Map<String, Object> attrs = updateAttrs(lr, wd);
-        if (state.arrays().containsKey("mom")) {
-            attrs.put("momentum", momentum > 0 ? momentum : 0.0);
-            applyUpdate("nag_mom_update", attrs, weight, grad, state.get("mom"));
-        } else {
-            applyUpdate("sgd_update", attrs, weight, grad);
-        }
+        applyMomentumUpdate("nag_mom_update", Map.of("momentum", Math.max(momentum, 0)), "sgd_update",
+                updateAttrs(lr, wd), weight, grad, state);
     }
 
     /** Builds a {@link NAG}. */

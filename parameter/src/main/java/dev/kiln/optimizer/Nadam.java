@@ -25,9 +25,7 @@ import static dev.kiln.optimizer.StateMath.sub;
  */
 public final class Nadam extends Optimizer {
     private static final String M_SCHEDULE = "m_schedule";
-    private final double beta1;
-    private final double beta2;
-    private final double epsilon;
+    private final Moments moments;
     private final double scheduleDecay;
     private double mSchedule = 1.0;
 
@@ -38,9 +36,7 @@ public final class Nadam extends Optimizer {
 
     Nadam(OptimizerOptions options) {
         super("nadam", options, 0.001);
-        this.beta1 = options.number("beta1", 0.9);
-        this.beta2 = options.number("beta2", 0.999);
-        this.epsilon = options.number("epsilon", 1e-8);
+        this.moments = Moments.read(options, 1e-8);
         this.scheduleDecay = options.number("schedule_decay", 0.004);
     }
 
@@ -51,7 +47,7 @@ public final class Nadam extends Optimizer {
     /** The first and second moments ({@code mean}, {@code var}). */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return Moments.create(weight);
+        return States.moments(weight);
     }
 
     /** {@code m_schedule}: the product of every update's momentum so far. */
@@ -69,37 +65,25 @@ public final class Nadam extends Optimizer {
     protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
         long t = updateCount(index);
         NDArray g = rescaled(grad, rescaleGrad(), weight, wd, clipGradient());
-        double momentumT = beta1 * (1 - 0.5 * Math.pow(0.96, t * scheduleDecay));
-        double momentumNext = beta1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * scheduleDecay));
+        double momentumT = moments.beta1() * (1 - 0.5 * Math.pow(0.96, t * scheduleDecay));
+        double momentumNext = moments.beta1() * (1 - 0.5 * Math.pow(0.96, (t + 1) * scheduleDecay));
         mSchedule = mSchedule * momentumT;
         double mScheduleNext = mSchedule * momentumNext;
         NDArray m = state.get("mean");
         NDArray v = state.get("var");
-        assign(m, add(scale(m, beta1), scale(g, 1 - beta1)));
-        assign(v, add(scale(v, beta2), mul(scale(g, 1 - beta2), g)));
+        assign(m, add(scale(m, moments.beta1()), scale(g, 1 - moments.beta1())));
+        assign(v, add(scale(v, moments.beta2()), mul(scale(g, 1 - moments.beta2()), g)));
         NDArray gradPrime = divScalar(g, 1 - mSchedule);
         NDArray mPrime = divScalar(m, 1 - mScheduleNext);
-        NDArray vPrime = divScalar(v, 1 - Math.pow(beta2, t));
+        NDArray vPrime = divScalar(v, 1 - Math.pow(moments.beta2(), t));
         NDArray mBar = add(scale(gradPrime, 1 - momentumT), scale(mPrime, momentumNext));
-        assign(weight, sub(weight, div(scale(mBar, lr), plus(sqrt(vPrime), epsilon))));
+        assign(weight, sub(weight, div(scale(mBar, lr), plus(sqrt(vPrime), moments.epsilon()))));
     }
 
     /** Builds a {@link Nadam}. */
-    public static final class Builder extends OptimizerBuilder<Builder, Nadam> {
+    public static final class Builder extends MomentsBuilder<Builder, Nadam> {
         Builder() {
             super(Nadam::new);
-        }
-
-        public Builder beta1(double beta1) {
-            return set("beta1", beta1);
-        }
-
-        public Builder beta2(double beta2) {
-            return set("beta2", beta2);
-        }
-
-        public Builder epsilon(double epsilon) {
-            return set("epsilon", epsilon);
         }
 
         public Builder scheduleDecay(double decay) {

@@ -285,6 +285,24 @@ public abstract class Optimizer {
         dev.kiln.op.Ops.into(weight, op, attrs, inputs);
     }
 
+    /**
+     * The momentum optimizers' dispatch (SGD, NAG, Signum): with a momentum array {@code mom} in the state, runs
+     * {@code momentumOp} with {@code attrs} and {@code momentumAttrs}; without one (momentum 0), {@code plainOp} with
+     * {@code attrs}.
+     */
+    protected static void applyMomentumUpdate(String momentumOp, Map<String, ?> momentumAttrs, String plainOp,
+                                              Map<String, Object> attrs, NDArray weight, NDArray grad,
+                                              OptimizerState state) {
+        NDArray mom = state.arrays().get("mom");
+        if (mom == null) {
+            applyUpdate(plainOp, attrs, weight, grad);
+        } else {
+            Map<String, Object> all = new LinkedHashMap<>(attrs);
+            all.putAll(momentumAttrs);
+            applyUpdate(momentumOp, all, weight, grad, mom);
+        }
+    }
+
     /** The state arrays of {@code state} in order, for {@link #applyUpdate}. */
     protected static NDArray[] arrays(OptimizerState state) {
         List<NDArray> list = List.copyOf(state.arrays().values());

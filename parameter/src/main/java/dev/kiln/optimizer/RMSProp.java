@@ -39,12 +39,7 @@ public final class RMSProp extends Optimizer {
     /** {@code n}, and for the centred form also {@code g} and {@code delta}. */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        NDArray n = NDArray.zeros(weight.shape(), weight.dtype(), weight.device());
-        if (!centered) {
-            return OptimizerState.of("n", n);
-        }
-        return OptimizerState.of("n", n, "g", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()),
-                "delta", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()));
+        return centered ? States.zeros(weight, "n", "g", "delta") : States.zeros(weight, "n");
     }
 
     @Override

@@ -36,20 +36,15 @@ public final class SGD extends Optimizer {
     /** Momentum ({@code mom}) when {@code momentum} is non-zero, else nothing. */
     @Override
     public OptimizerState createState(int index, NDArray weight) {
-        return momentum != 0 ? OptimizerState.of("mom", NDArray.zeros(weight.shape(), weight.dtype(), weight.device()))
-                : OptimizerState.EMPTY;
+        return States.momentum(momentum, weight);
     }
 
     @Override
     protected void step(int index, NDArray weight, NDArray grad, OptimizerState state, double lr, double wd) {
         Map<String, Object> attrs = updateAttrs(lr, wd);
         attrs.put("lazy_update", lazyUpdate);
-        if (state.arrays().containsKey("mom")) {
-            attrs.put("momentum", momentum > 0 ? momentum : 0.0);
-            applyUpdate("sgd_mom_update", attrs, weight, grad, state.get("mom"));
-        } else {
-            applyUpdate("sgd_update", attrs, weight, grad);
-        }
+        applyMomentumUpdate("sgd_mom_update", Map.of("momentum", Math.max(momentum, 0)), "sgd_update", attrs,
+                weight, grad, state);
     }
 
     /** Builds an {@link SGD}. */

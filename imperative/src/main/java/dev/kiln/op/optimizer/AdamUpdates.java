@@ -47,18 +47,15 @@ final class AdamUpdates {
         return new UpdateOp("adam_update", List.of("weight", "grad", "mean", "var"), List.of(2, 3), List.of(),
                 List.of(LR, BETA1, BETA2, EPSILON, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE),
                 "Adam step (bias correction is the caller's, in lr); updates mean and var in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double b1 = p.get(BETA1);
                     double b2 = p.get(BETA2);
                     double eps = p.get(EPSILON);
-                    double rescale = p.get(RESCALE_GRAD);
                     return (x, i) -> {
                         double w = x[0][i];
-                        double g = p.clipGradient(rescale * x[1][i] + wd * w);
+                        double g = p.clipGradient(p.rescale() * x[1][i] + p.wd() * w);
                         x[2][i] = b1 * x[2][i] + (1 - b1) * g;
                         x[3][i] = b2 * x[3][i] + (1 - b2) * g * g;
-                        return w - lr * x[2][i] / (Math.sqrt(x[3][i]) + eps);
+                        return w - p.lr() * x[2][i] / (Math.sqrt(x[3][i]) + eps);
                     };
                 });
     }
@@ -76,8 +73,6 @@ final class AdamUpdates {
                     if (!Double.isFinite(rescale) || rescale == 0) {
                         return (x, i) -> x[0][i];
                     }
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double eta = p.get(ETA);
                     double b1 = p.get(BETA1);
                     double b2 = p.get(BETA2);
@@ -87,7 +82,7 @@ final class AdamUpdates {
                         double g = p.clipGradient(rescale * x[1][i]);
                         x[2][i] = b1 * x[2][i] + (1 - b1) * g;
                         x[3][i] = b2 * x[3][i] + (1 - b2) * g * g;
-                        return w - eta * (lr * x[2][i] / (Math.sqrt(x[3][i]) + eps) + wd * w);
+                        return w - eta * (p.lr() * x[2][i] / (Math.sqrt(x[3][i]) + eps) + p.wd() * w);
                     };
                 }, "_contrib_adamw_update");
     }
@@ -101,20 +96,18 @@ final class AdamUpdates {
         return new UpdateOp("lamb_update_phase1", List.of("weight", "grad", "mean", "var"), List.of(2, 3), List.of(),
                 List.of(BETA1, BETA2, LAMB_EPSILON, T, BIAS_CORRECTION, LAMB_WD, RESCALE_GRAD, CLIP_GRADIENT),
                 "LAMB phase 1: the update direction; updates mean and var in place", (p, v) -> {
-                    double wd = p.get(LAMB_WD);
                     double b1 = p.get(BETA1);
                     double b2 = p.get(BETA2);
                     double eps = p.get(LAMB_EPSILON);
-                    double rescale = p.get(RESCALE_GRAD);
                     int t = p.attrs().get(T);
                     boolean correct = p.attrs().get(BIAS_CORRECTION);
                     double c1 = correct ? 1 - (float) Math.pow(b1, t) : 1;
                     double c2 = correct ? 1 - (float) Math.pow(b2, t) : 1;
                     return (x, i) -> {
-                        double g = p.clipGradient(rescale * x[1][i]);
+                        double g = p.clipGradient(p.rescale() * x[1][i]);
                         x[2][i] = b1 * x[2][i] + (1 - b1) * g;
                         x[3][i] = b2 * x[3][i] + (1 - b2) * g * g;
-                        return x[2][i] / c1 / (Math.sqrt(x[3][i] / c2) + eps) + wd * x[0][i];
+                        return x[2][i] / c1 / (Math.sqrt(x[3][i] / c2) + eps) + p.wd() * x[0][i];
                     };
                 });
     }

@@ -43,17 +43,14 @@ final class RmsPropUpdates {
         return new UpdateOp("rmsprop_update", List.of("weight", "grad", "n"), List.of(2), List.of(),
                 List.of(LR, GAMMA1, EPSILON, WD, RESCALE_GRAD, CLIP_GRADIENT, CLIP_WEIGHTS),
                 "RMSProp step; updates n in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double g1 = p.get(GAMMA1);
                     double eps = p.get(EPSILON);
-                    double rescale = p.get(RESCALE_GRAD);
                     double clipWeights = p.get(CLIP_WEIGHTS);
                     return (x, i) -> {
                         double w = x[0][i];
-                        double g = p.clipGradient(rescale * x[1][i] + wd * w);
+                        double g = p.clipGradient(p.rescale() * x[1][i] + p.wd() * w);
                         x[2][i] = (1 - g1) * g * g + g1 * x[2][i];
-                        double next = w - lr * (g / Math.sqrt(x[2][i] + eps));
+                        double next = w - p.lr() * (g / Math.sqrt(x[2][i] + eps));
                         return clipWeights >= 0 ? clip(next, clipWeights) : next;
                     };
                 });
@@ -68,19 +65,16 @@ final class RmsPropUpdates {
         return new UpdateOp("rmspropalex_update", List.of("weight", "grad", "n", "g", "delta"), List.of(2, 3, 4),
                 List.of(), List.of(LR, GAMMA1, GAMMA2, EPSILON, WD, RESCALE_GRAD, CLIP_GRADIENT, CLIP_WEIGHTS),
                 "centred RMSProp step; updates n, g and delta in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double g1 = p.get(GAMMA1);
                     double g2 = p.get(GAMMA2);
                     double eps = p.get(EPSILON);
-                    double rescale = p.get(RESCALE_GRAD);
                     double clipWeights = p.get(CLIP_WEIGHTS);
                     return (x, i) -> {
                         double w = x[0][i];
-                        double g = p.clipGradient(rescale * x[1][i] + wd * w);
+                        double g = p.clipGradient(p.rescale() * x[1][i] + p.wd() * w);
                         x[2][i] = (1 - g1) * g * g + g1 * x[2][i];
                         x[3][i] = (1 - g1) * g + g1 * x[3][i];
-                        x[4][i] = g2 * x[4][i] - lr * g / Math.sqrt(x[2][i] - x[3][i] * x[3][i] + eps);
+                        x[4][i] = g2 * x[4][i] - p.lr() * g / Math.sqrt(x[2][i] - x[3][i] * x[3][i] + eps);
                         double next = w + x[4][i];
                         return clipWeights >= 0 ? clip(next, clipWeights) : next;
                     };
@@ -96,19 +90,16 @@ final class RmsPropUpdates {
         return new UpdateOp("ftrl_update", List.of("weight", "grad", "z", "n"), List.of(2, 3), List.of(),
                 List.of(LR, LAMDA1, BETA, WD, RESCALE_GRAD, CLIP_GRADIENT),
                 "FTRL-proximal step; updates z and n in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double lamda1 = p.get(LAMDA1);
                     double beta = p.get(BETA);
-                    double rescale = p.get(RESCALE_GRAD);
                     return (x, i) -> {
-                        double g = p.clipGradient(rescale * x[1][i]);
+                        double g = p.clipGradient(p.rescale() * x[1][i]);
                         double n = x[3][i];
-                        x[2][i] += g - (Math.sqrt(n + g * g) - Math.sqrt(n)) * x[0][i] / lr;
+                        x[2][i] += g - (Math.sqrt(n + g * g) - Math.sqrt(n)) * x[0][i] / p.lr();
                         x[3][i] = n + g * g;
                         double z = x[2][i];
                         return Math.abs(z) > lamda1
-                                ? (sign(z) * lamda1 - z) / ((beta + Math.sqrt(x[3][i])) / lr + wd) : 0;
+                                ? (sign(z) * lamda1 - z) / ((beta + Math.sqrt(x[3][i])) / p.lr() + p.wd()) : 0;
                     };
                 });
     }

@@ -35,10 +35,7 @@ final class SgdUpdates {
         return new UpdateOp("sgd_update", List.of("weight", "grad"), List.of(), List.of(),
                 List.of(LR, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE),
                 "SGD step: weight = (1 - lr*wd)*weight - lr*clip(rescale_grad*grad)", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
-                    double rescale = p.get(RESCALE_GRAD);
-                    return (x, i) -> (1 - lr * wd) * x[0][i] - lr * p.clipGradient(rescale * x[1][i]);
+                    return (x, i) -> (1 - p.lr() * p.wd()) * x[0][i] - p.lr() * p.clipGradient(p.rescale() * x[1][i]);
                 });
     }
 
@@ -47,13 +44,11 @@ final class SgdUpdates {
         return new UpdateOp("sgd_mom_update", List.of("weight", "grad", "mom"), List.of(2), List.of(),
                 List.of(LR, MOMENTUM, WD, RESCALE_GRAD, CLIP_GRADIENT, LAZY_UPDATE),
                 "momentum SGD step; updates mom in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double momentum = p.get(MOMENTUM);
-                    double rescale = p.get(RESCALE_GRAD);
                     return (x, i) -> {
                         double w = x[0][i];
-                        x[2][i] = momentum * x[2][i] - lr * wd * w - lr * p.clipGradient(rescale * x[1][i]);
+                        x[2][i] = momentum * x[2][i] - p.lr() * p.wd() * w
+                                - p.lr() * p.clipGradient(p.rescale() * x[1][i]);
                         return w + x[2][i];
                     };
                 });
@@ -68,16 +63,13 @@ final class SgdUpdates {
         return new UpdateOp("nag_mom_update", List.of("weight", "grad", "mom"), List.of(2), List.of(),
                 List.of(LR, MOMENTUM, WD, RESCALE_GRAD, CLIP_GRADIENT),
                 "Nesterov momentum SGD step; updates mom in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double momentum = p.get(MOMENTUM);
-                    double rescale = p.get(RESCALE_GRAD);
                     return (x, i) -> {
                         double w = x[0][i];
-                        double g = p.clipGradient(rescale * x[1][i]) + wd * w;
+                        double g = p.clipGradient(p.rescale() * x[1][i]) + p.wd() * w;
                         double mom = momentum * x[2][i];
-                        x[2][i] = mom - lr * g;
-                        return w - mom + (momentum + 1) * (mom - lr * g);
+                        x[2][i] = mom - p.lr() * g;
+                        return w - mom + (momentum + 1) * (mom - p.lr() * g);
                     };
                 });
     }
@@ -87,9 +79,7 @@ final class SgdUpdates {
         return new UpdateOp("signsgd_update", List.of("weight", "grad"), List.of(), List.of(),
                 List.of(LR, WD, RESCALE_GRAD, CLIP_GRADIENT),
                 "signSGD step: weight = (1 - lr*wd)*weight - lr*sign(grad)", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
-                    return (x, i) -> (1 - lr * wd) * x[0][i] - lr * sign(x[1][i]);
+                    return (x, i) -> (1 - p.lr() * p.wd()) * x[0][i] - p.lr() * sign(x[1][i]);
                 });
     }
 
@@ -101,16 +91,13 @@ final class SgdUpdates {
         return new UpdateOp("signum_update", List.of("weight", "grad", "mom"), List.of(2), List.of(),
                 List.of(LR, MOMENTUM, WD, RESCALE_GRAD, CLIP_GRADIENT, WD_LH),
                 "Signum step: the sign of the momentum; updates mom in place", (p, v) -> {
-                    double lr = p.get(LR);
-                    double wd = p.get(WD);
                     double wdLh = p.get(WD_LH);
                     double momentum = p.get(MOMENTUM);
-                    double rescale = p.get(RESCALE_GRAD);
                     return (x, i) -> {
                         double w = x[0][i];
-                        x[2][i] = momentum * x[2][i] - (1 - momentum) * wd * w
-                                - (1 - momentum) * p.clipGradient(rescale * x[1][i]);
-                        return (1 - lr * wdLh) * w + lr * sign(x[2][i]);
+                        x[2][i] = momentum * x[2][i] - (1 - momentum) * p.wd() * w
+                                - (1 - momentum) * p.clipGradient(p.rescale() * x[1][i]);
+                        return (1 - p.lr() * wdLh) * w + p.lr() * sign(x[2][i]);
                     };
                 });
     }

@@ -17,9 +17,9 @@ import java.util.List;
 /**
  * One of MXNet's fused optimizer updates ({@code sgd_update}, {@code adam_update}, ...): the output is the updated
  * weight, and the state inputs (momentum, moments) are updated in place, as MXNet's {@code FMutateInputs}, so they are
- * declared auxiliary. Inputs other than the one-element ones ({@code lamb_update_phase2}'s norms, {@code _adamw_update}'s
- * {@code rescale_grad}) share the weight's shape. The rule runs per element in double precision on the attributes
- * rounded to float32, as MXNet's kernels take them. Updates are not differentiable.
+ * declared auxiliary. Inputs other than the one-element ones ({@code lamb_update_phase2}'s norms,
+ * {@code _adamw_update}'s {@code rescale_grad}) share the weight's shape. The rule runs per element in double
+ * precision on the attributes rounded to float32, as MXNet's kernels take them. Updates are not differentiable.
  */
 final class UpdateOp extends OpDef {
     static final AttrSpec<Double> LR = AttrSpec.required("lr", AttrType.FLOAT, "learning rate");
@@ -43,16 +43,29 @@ final class UpdateOp extends OpDef {
         ElementRule bind(Params p, double[][] v);
     }
 
-    /** The call's attributes, read as MXNet's kernels read them (float32). */
-    record Params(Attrs attrs) {
+    /**
+     * The call's attributes, read as MXNet's kernels read them (float32), with the ones most updates take at hand:
+     * {@code lr}, {@code wd}, {@code rescale_grad} and {@code clip_gradient} (NaN where the op has no such
+     * attribute).
+     */
+    record Params(Attrs attrs, double lr, double wd, double rescale, double clipBound) {
+        Params(Attrs attrs) {
+            this(attrs, common(attrs, "lr"), common(attrs, "wd"), common(attrs, "rescale_grad"),
+                    common(attrs, "clip_gradient"));
+        }
+
+        private static double common(Attrs attrs, String name) {
+            Object v = attrs.values().get(name);
+            return v instanceof Double d ? (float) (double) d : Double.NaN;
+        }
+
         double get(AttrSpec<Double> spec) {
             return (float) (double) attrs.get(spec);
         }
 
         /** MXNet's {@code clip::Map} when {@code clip_gradient >= 0}, else {@code g}. */
         double clipGradient(double g) {
-            double bound = get(CLIP_GRADIENT);
-            return bound >= 0 ? clip(g, bound) : g;
+            return clipBound >= 0 ? clip(g, clipBound) : g;
         }
     }
 
