@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.ndarray.NDArray;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,12 +52,12 @@ record ArrayStats(long finite, double min, double max, double mean, double std, 
 
     /** One row per array: name, dtype, shape, size and the statistics. */
     static TextTable table(List<String> names, List<NDArray> arrays) {
-        List<String> header = new java.util.ArrayList<>(List.of("key", "dtype", "shape", "size"));
+        List<String> header = new ArrayList<>(List.of("key", "dtype", "shape", "size"));
         header.addAll(header());
         TextTable t = new TextTable(header);
         for (int i = 0; i < arrays.size(); i++) {
             NDArray a = arrays.get(i);
-            List<String> row = new java.util.ArrayList<>(List.of(names.get(i), a.dtype().mxnetName(),
+            List<String> row = new ArrayList<>(List.of(names.get(i), a.dtype().mxnetName(),
                     a.shape().toString(), Integer.toString(a.size())));
             row.addAll(of(a).cells());
             t.row(row);

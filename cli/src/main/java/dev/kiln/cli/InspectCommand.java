@@ -4,11 +4,14 @@ import dev.kiln.io.NDArrayFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -58,7 +61,7 @@ final class InspectCommand implements Callable<Integer> {
             return 0;
         }
         if (params != null || dot != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new ParameterException(spec.commandLine(),
                     "--params and --dot apply to a -symbol.json file, not to " + file);
         }
         ArrayFormat format = ArrayFormat.of(file);
@@ -85,8 +88,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** Labels for arrays without keys: their positions, {@code [0]}, {@code [1]}, ... */
-    private static java.util.List<String> indices(int n) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> indices(int n) {
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             out.add("[" + i + "]");
         }

@@ -99,7 +99,10 @@ class ConvertCommandTest {
         NDArrayFile.save(params, List.of(a, b));
         Path npz = dir.resolve("list.npz");
         assertThat(Kiln.run("convert", params, npz).status()).isZero();
-        assertSameArrays(Npz.read(npz), Map.of("arr_0", a, "arr_1", b));
+        Map<String, NDArray> expected = new LinkedHashMap<>();
+        expected.put("arr_0", a);
+        expected.put("arr_1", b);
+        assertSameArrays(Npz.read(npz), expected);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.io.NDArrayFile;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +39,7 @@ class ErrorHandlingTest {
     @Test
     void damagedFilesAreOneLineErrors() throws IOException {
         Path params = dir.resolve("w.params");
-        NDArrayFile.save(params, Map.of("w", NDArray.of(dev.kiln.ndarray.Shape.of(4, 4), new float[16])));
+        NDArrayFile.save(params, Map.of("w", NDArray.of(Shape.of(4, 4), new float[16])));
         byte[] bytes = Files.readAllBytes(params);
         Path truncated = dir.resolve("truncated.params");
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 10));

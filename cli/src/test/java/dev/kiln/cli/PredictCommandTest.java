@@ -127,7 +127,10 @@ class PredictCommandTest {
         ExportedModels.Exported m = ExportedModels.scaleAdd(dir);
         Files.delete(ExportMetadata.beside(m.symbol()).orElseThrow());
         Path input = dir.resolve("savez.npz");
-        Npz.write(input, Map.of("arr_0", m.inputs().get(0), "arr_1", m.inputs().get(1)));
+        Map<String, NDArray> positional = new LinkedHashMap<>();
+        positional.put("arr_0", m.inputs().get(0));
+        positional.put("arr_1", m.inputs().get(1));
+        Npz.write(input, positional);
         predict(m, input, "--output", dir.resolve("out.params"));
         assertClose(NDArrayFile.loadDict(dir.resolve("out.params")).get("output0"), m.expected().get(0));
     }
