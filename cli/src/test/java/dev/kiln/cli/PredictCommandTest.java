@@ -64,6 +64,16 @@ class PredictCommandTest {
     }
 
     @Test
+    void aGluonStylePairWithoutMetadataTakesOneArrayAsData() throws IOException {
+        ExportedModels.Exported m = ExportedModels.cnn(dir);
+        Files.delete(ExportMetadata.beside(m.symbol()).orElseThrow());   // as MXNet's Gluon export leaves it
+        Path input = dir.resolve("x.npy");
+        Npy.write(input, m.inputs().getFirst());
+        predict(m, input, "--output", dir.resolve("y.npy"));
+        assertClose(Npy.read(dir.resolve("y.npy")), m.expected().getFirst());
+    }
+
+    @Test
     void summaryNamesTheModeShapesAndGraphOutputs() {
         ExportedModels.Exported m = ExportedModels.cnn(dir);
         Path input = dir.resolve("x.params");
