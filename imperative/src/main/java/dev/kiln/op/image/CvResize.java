@@ -5,8 +5,9 @@ import dev.kiln.parallel.Parallel;
 /**
  * The resizing {@code _image_resize} runs, as OpenCV's {@code cv::resize} computes it for the interleaved
  * {@code (H, W, C)} images MXNet hands it. {@code INTER_NEAREST} (0) takes source index {@code floor(d * src / dst)};
- * {@code INTER_LINEAR} (1) maps pixel centres, {@code s = (d + 0.5) * src / dst - 0.5}, clamped to the edge pixels,
- * with float32 weights: float images blend in their own precision, uint8 images in OpenCV's 11-bit fixed point.
+ * {@code INTER_LINEAR} (1) maps pixel centres, {@code s = (d + 0.5) * src / dst - 0.5}, clamped to the edge pixels
+ * (see {@link Taps#of} for OpenCV's two ways of clamping), with float32 weights: float images blend in their own
+ * precision, uint8 images in OpenCV's 11-bit fixed point.
  */
 final class CvResize {
     /** OpenCV's {@code INTER_RESIZE_COEF_BITS}: uint8 weights are scaled by {@code 2^11}. */
@@ -17,7 +18,12 @@ final class CvResize {
 
     /** For each output index along one axis: the two source indices and their weights. */
     record Taps(int[] first, int[] second, float[] near, float[] far) {
-        static Taps of(int src, int dst, boolean linear) {
+        /**
+         * The taps along one axis. Along columns ({@code clampWeights}) OpenCV moves a tap that falls outside the
+         * image onto the edge pixel with weight one; along rows it clamps only the row indices and keeps the
+         * weights, whose float32 sum may miss one by an ulp.
+         */
+        static Taps of(int src, int dst, boolean linear, boolean clampWeights) {
             double scale = 1.0 / ((double) dst / src);
             int[] first = new int[dst];
             int[] second = new int[dst];
@@ -30,6 +36,13 @@ final class CvResize {
                     f = (float) ((d + 0.5) * scale - 0.5);
                     s = (int) Math.floor(f);
                     f -= s;
+                    if (!clampWeights) {
+                        first[d] = Math.max(0, Math.min(s, src - 1));
+                        second[d] = Math.max(0, Math.min(s + 1, src - 1));
+                        near[d] = 1f - f;
+                        far[d] = f;
+                        continue;
+                    }
                     if (s < 0) {
                         f = 0f;
                         s = 0;
@@ -64,8 +77,8 @@ final class CvResize {
      * {@code float[]} or {@code double[]}) to {@code oh x ow x c} in {@code dst} of the same type.
      */
     static void resize(Object src, Object dst, int images, int h, int w, int c, int oh, int ow, boolean linear) {
-        Taps ty = Taps.of(h, oh, linear);
-        Taps tx = Taps.of(w, ow, linear);
+        Taps ty = Taps.of(h, oh, linear, false);
+        Taps tx = Taps.of(w, ow, linear, true);
         int inImage = h * w * c;
         int outImage = oh * ow * c;
         int[][] fixed = {tx.fixed(tx.near()), tx.fixed(tx.far()), ty.fixed(ty.near()), ty.fixed(ty.far())};
