@@ -84,7 +84,7 @@ class TensorTransformsTest {
 
     @Test
     void toTensorAndCastAgreeEagerAndHybridized() {
-        LayerCheck.of(new ToTensor(), pixels(2, 3, 2, 3).astype(DType.FLOAT32)).expectShape(2, 3, 2, 3)
+        LayerCheck.of(new ToTensor(), pixels(2, 3, 2, 3).astype(DType.FLOAT32)).expectShape(2, 3, 3, 2)
                 .withoutGradientCheck().run();
         LayerCheck.of(new Cast(DType.FLOAT64), Random.uniform(0, 1, 2, 3)).expectShape(2, 3).run();
     }
