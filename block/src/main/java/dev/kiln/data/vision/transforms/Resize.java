@@ -1,6 +1,5 @@
 package dev.kiln.data.vision.transforms;
 
-import dev.kiln.KilnException;
 import dev.kiln.block.HybridBlock;
 import dev.kiln.block.ParameterValues;
 import dev.kiln.op.surface.F;
@@ -36,17 +35,10 @@ public class Resize extends HybridBlock {
     }
 
     private Resize(int[] size, boolean keepRatio, int interpolation) {
-        for (int s : size) {
-            if (s <= 0) {
-                throw new KilnException("Resize size must be positive, got " + java.util.Arrays.toString(size));
-            }
-        }
-        if (interpolation != 0 && interpolation != 1) {
-            throw new KilnException("Resize interpolation must be 0 (nearest) or 1 (bilinear), got " + interpolation);
-        }
+        FixedCrop.size("Resize", size);
         this.size = size;
         this.keepRatio = keepRatio;
-        this.interpolation = interpolation;
+        this.interpolation = FixedCrop.interpolation("Resize", interpolation);
     }
 
     @Override
