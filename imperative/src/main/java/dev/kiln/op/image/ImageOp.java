@@ -28,7 +28,7 @@ abstract class ImageOp extends OpDef {
     /** Fails unless {@code data} is 3-D or 4-D, naming the expected layout. */
     final void requireRank34(Shape data, String layout) {
         if (data.rank() != 3 && data.rank() != 4) {
-            throw error("data must be an image (" + layout + ") or a batch (N, " + layout.substring(1)
+            throw error("data must be an image " + layout + " or a batch (N, " + layout.substring(1)
                     + ", got shape " + data);
         }
     }

@@ -50,7 +50,7 @@ class ImageOpsTest {
     void toTensorRejectsAnArrayThatIsNoImage() {
         assertThatThrownBy(() -> Ops.call("_image_to_tensor", image(DType.UINT8, 4, 3)))
                 .isInstanceOf(KilnException.class).hasMessageContaining("_image_to_tensor")
-                .hasMessageContaining("(4, 3)");
+                .hasMessageContaining("an image (H, W, C) or a batch (N, H, W, C), got shape (4, 3)");
     }
 
     @Test
