@@ -78,13 +78,15 @@ final class CropOp extends ImageOp {
         return r == 3 ? Shape.of(h, w, data.get(2)) : Shape.of(data.get(0), h, w, data.get(3));
     }
 
-    /** The gradient op's output has data's shape. */
+    /** The gradient op's output has data's shape; the crop's follows from the window with an unknown batch. */
     @Override
     public void inferShapesPartial(ShapeSlots slots) {
         if (backward) {
             slots.unify(new int[] {1}, new int[] {0});
+            slots.forward();
+        } else {
+            forwardWithFreeAxes(slots, rank -> axis -> rank == 4 && axis == 0);
         }
-        slots.forward();
     }
 
     @Override

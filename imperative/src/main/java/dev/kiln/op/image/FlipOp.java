@@ -5,6 +5,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 import dev.kiln.random.Generator;
 import dev.kiln.random.Random;
 
@@ -50,6 +51,13 @@ final class FlipOp extends ImageOp {
         }
         requireOneOrThreeChannels(data, 2);
         return List.of(data);
+    }
+
+    /** As MXNet: the output takes data's shape, known or partial. */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        slots.unify(new int[] {0}, new int[] {0});
+        slots.forward();
     }
 
     @Override

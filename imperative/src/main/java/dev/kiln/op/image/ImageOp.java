@@ -5,8 +5,10 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * Base of MXNet's {@code _image_*} ops: one input {@code data}, an image {@code (H, W, C)} or a batch
@@ -46,5 +48,33 @@ abstract class ImageOp extends OpDef {
         if (!allowed.contains(type)) {
             throw error("data has dtype " + type + "; this op supports " + allowed);
         }
+    }
+
+    /**
+     * Partial shape inference as MXNet's image rules do it for ops whose output dims, but for the batch, do not depend
+     * on data's axes that {@code free} accepts (given data's rank): while only such axes are unknown, the op's rule
+     * runs with 1 in their place and an unknown batch stays unknown in the output.
+     */
+    final void forwardWithFreeAxes(ShapeSlots slots, java.util.function.IntFunction<IntPredicate> free) {
+        Shape data = slots.input(0);
+        if (data != null && data.isRankKnown() && !data.isKnown() && (data.rank() == 3 || data.rank() == 4)) {
+            int[] dims = data.dims();
+            IntPredicate isFree = free.apply(dims.length);
+            boolean inferable = true;
+            for (int a = 0; a < dims.length; a++) {
+                if (dims[a] == Shape.UNKNOWN) {
+                    inferable &= isFree.test(a);
+                    dims[a] = 1;
+                }
+            }
+            if (inferable) {
+                int[] out = inferShapes(slots.attrs(), List.of(Shape.of(dims))).get(0).dims();
+                if (dims.length == 4 && data.get(0) == Shape.UNKNOWN) {
+                    out[0] = Shape.UNKNOWN;
+                }
+                slots.assignOutput(0, Shape.partial(out));
+            }
+        }
+        slots.forward();
     }
 }

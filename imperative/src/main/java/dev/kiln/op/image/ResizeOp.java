@@ -8,6 +8,7 @@ import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.IntTuple;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 
@@ -79,6 +80,16 @@ final class ResizeOp extends ImageOp {
             return new int[] {s, s};
         }
         return h > w ? new int[] {(int) ((long) h * s / w), s} : new int[] {s, (int) ((long) w * s / h)};
+    }
+
+    /**
+     * As MXNet: with an unknown batch, or (given a {@code (width, height)} size or no {@code keep_ratio}) unknown
+     * height and width, the output shape still follows from {@code size} and the channels.
+     */
+    @Override
+    public void inferShapesPartial(ShapeSlots slots) {
+        boolean fixedSize = slots.attrs().get(SIZE).size() == 2 || !slots.attrs().get(KEEP_RATIO);
+        forwardWithFreeAxes(slots, rank -> axis -> (rank == 4 && axis == 0) || (fixedSize && axis < rank - 1));
     }
 
     @Override
