@@ -1,7 +1,6 @@
 package dev.kiln.op.nn;
 
 import dev.kiln.ndarray.Casting;
-import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
@@ -26,7 +25,7 @@ import java.util.Map;
  * (labels 0..C-2). Like MXNet, the forward also computes the gradient with respect to {@code data} into a hidden
  * second output, which the gradient rule scales by the output gradient; steps beyond a data length get none.
  */
-final class CTCLossOp extends NNOp {
+final class CTCLossOp extends HiddenOutputOp {
     static final AttrSpec<Boolean> USE_DATA_LENGTHS = AttrSpec.of("use_data_lengths", AttrType.BOOL, false,
             "take an input data_lengths giving each sequence's length");
     static final AttrSpec<Boolean> USE_LABEL_LENGTHS = AttrSpec.of("use_label_lengths", AttrType.BOOL, false,
@@ -36,7 +35,7 @@ final class CTCLossOp extends NNOp {
 
     CTCLossOp() {
         super("CTCLoss", List.of("data", "label", "data_lengths", "label_lengths"),
-                List.of(USE_DATA_LENGTHS, USE_LABEL_LENGTHS, BLANK_LABEL),
+                List.of(USE_DATA_LENGTHS, USE_LABEL_LENGTHS, BLANK_LABEL), "grad",
                 "ctc_loss", "_contrib_CTCLoss", "_contrib_ctc_loss", "_npx_ctc_loss");
     }
 
@@ -55,27 +54,6 @@ final class CTCLossOp extends NNOp {
             names.add("label_lengths");
         }
         return names;
-    }
-
-    @Override
-    public int numOutputs(Attrs attrs) {
-        return 2;
-    }
-
-    @Override
-    public int numVisibleOutputs(Attrs attrs) {
-        return 1;
-    }
-
-    @Override
-    public List<String> outputNames(Attrs attrs) {
-        return List.of("output", "grad");
-    }
-
-    @Override
-    public List<DType> inferTypes(Attrs attrs, List<DType> inputTypes) {
-        DType t = requireFloating(attrs, inputTypes, 0);
-        return List.of(t, t);
     }
 
     /** Both outputs take the data's dtype; the labels and lengths may have any. */
