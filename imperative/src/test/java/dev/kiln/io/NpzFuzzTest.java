@@ -1,0 +1,53 @@
+package dev.kiln.io;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kiln.KilnException;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.testing.FuzzLoop;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzzing of the {@code .npz} reader, which reads zip archives from files: each input is written to one scratch
+ * file and read back. Only a {@link KilnException} may come out, and every key read must be a plain name (no path
+ * that leaves the archive). The suite replays the seeds in {@code NpzFuzzTestInputs/} and runs a fixed mutation loop;
+ * {@code JAZZER_FUZZ=1 mvn ... -Dtest=NpzFuzzTest} fuzzes with coverage guidance.
+ */
+class NpzFuzzTest {
+    private static Path scratch;
+
+    @FuzzTest(maxDuration = "60s")
+    void readerRaisesOnlyKilnException(byte[] data) throws IOException {
+        Path file = scratch();
+        Files.write(file, data);
+        try {
+            Map<String, NDArray> arrays = Npz.read(file);
+            for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
+                assertThat(e.getKey()).doesNotStartWith("/").doesNotContain("..").doesNotContain("\\");
+                assertThat(e.getValue().size()).isEqualTo(e.getValue().shape().size());
+            }
+        } catch (KilnException e) {
+            assertThat(e.getMessage()).contains(file.toString()).doesNotContain("malformed .npy data");
+        }
+    }
+
+    @Test
+    void fixedMutationRunRaisesOnlyKilnException() {
+        int runs = FuzzLoop.run(getClass(), "readerRaisesOnlyKilnException", 3, 6_000,
+                this::readerRaisesOnlyKilnException);
+        assertThat(runs).isGreaterThan(6_000);
+    }
+
+    private static synchronized Path scratch() {
+        if (scratch == null) {
+            scratch = FuzzLoop.scratchFile(".npz");
+        }
+        return scratch;
+    }
+}
