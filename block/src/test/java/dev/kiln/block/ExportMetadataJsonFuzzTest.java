@@ -4,9 +4,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kiln.KilnException;
 import dev.kiln.testing.FuzzLoop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,12 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * coverage guidance.
  */
 class ExportMetadataJsonFuzzTest {
-    private static Path scratch;
+    private static final FuzzLoop.Scratch SCRATCH = FuzzLoop.scratch("-metadata.json");
 
     @FuzzTest(maxDuration = "60s")
-    void readerRaisesOnlyKilnException(byte[] data) throws IOException {
-        Path file = scratch();
-        Files.write(file, data);
+    void readerRaisesOnlyKilnException(byte[] data) {
+        Path file = SCRATCH.holding(data);
         ExportMetadata m;
         try {
             m = ExportMetadataJson.read(file);
@@ -32,21 +31,15 @@ class ExportMetadataJsonFuzzTest {
             assertThat(e.getMessage()).contains(file.toString());
             return;
         }
-        Files.writeString(file, ExportMetadataJson.write(m));
+        SCRATCH.holding(ExportMetadataJson.write(m).getBytes(StandardCharsets.UTF_8));
         assertThat(ExportMetadataJson.read(file)).isEqualTo(m);
     }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fixedMutationRunRaisesOnlyKilnException() {
         int runs = FuzzLoop.run(getClass(), "readerRaisesOnlyKilnException", 11, 8_000,
                 this::readerRaisesOnlyKilnException);
         assertThat(runs).isGreaterThan(8_000);
-    }
-
-    private static synchronized Path scratch() {
-        if (scratch == null) {
-            scratch = FuzzLoop.scratchFile("-metadata.json");
-        }
-        return scratch;
     }
 }

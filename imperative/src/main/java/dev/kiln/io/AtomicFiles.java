@@ -46,7 +46,11 @@ public final class AtomicFiles {
         Path dir = absolute.getParent();
         Path tmp = null;
         try {
-            removeStaleTemporaries(absolute);
+            try {
+                removeStaleTemporaries(absolute);
+            } catch (IOException ignored) {
+                // cleaning up after earlier crashes is best effort; the save itself reports its own failures
+            }
             tmp = dir.resolve(tempPrefix(absolute) + ProcessHandle.current().pid() + "."
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + TEMP_SUFFIX);
             try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

@@ -5,6 +5,7 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.testing.FuzzLoop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +27,7 @@ class NpyFuzzTest {
     }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fixedMutationRunRaisesOnlyKilnException() {
         int runs = FuzzLoop.run(getClass(), "readerRaisesOnlyKilnException", 7, 10_000,
                 this::readerRaisesOnlyKilnException);

@@ -5,9 +5,8 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.testing.FuzzLoop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,12 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code JAZZER_FUZZ=1 mvn ... -Dtest=NpzFuzzTest} fuzzes with coverage guidance.
  */
 class NpzFuzzTest {
-    private static Path scratch;
+    private static final FuzzLoop.Scratch SCRATCH = FuzzLoop.scratch(".npz");
 
     @FuzzTest(maxDuration = "60s")
-    void readerRaisesOnlyKilnException(byte[] data) throws IOException {
-        Path file = scratch();
-        Files.write(file, data);
+    void readerRaisesOnlyKilnException(byte[] data) {
+        Path file = SCRATCH.holding(data);
         try {
             Map<String, NDArray> arrays = Npz.read(file);
             for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
@@ -38,16 +36,10 @@ class NpzFuzzTest {
     }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fixedMutationRunRaisesOnlyKilnException() {
         int runs = FuzzLoop.run(getClass(), "readerRaisesOnlyKilnException", 3, 3_000,
                 this::readerRaisesOnlyKilnException);
         assertThat(runs).isGreaterThan(3_000);
-    }
-
-    private static synchronized Path scratch() {
-        if (scratch == null) {
-            scratch = FuzzLoop.scratchFile(".npz");
-        }
-        return scratch;
     }
 }

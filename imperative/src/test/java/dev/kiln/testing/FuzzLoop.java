@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * A short, deterministic mutation fuzzer for the test suite: it starts from the seed files a Jazzer fuzz test keeps
  * in {@code <TestClass>Inputs/<method>/}, applies a fixed-seed sequence of byte-level mutations (bit flips, hostile
  * integers in length fields, insertions, deletions, truncations, splices, runs of brackets) and hands every input to
- * the property. It is the in-suite counterpart of Jazzer's coverage-guided runs (which are too slow and too
- * timing-dependent for a build): the same inputs come out on every machine, so it never flakes.
+ * the property; an input that takes more than 10 s is a finding too. It is the in-suite counterpart of Jazzer's
+ * coverage-guided runs (which are too slow and too timing-dependent for a build): the same inputs come out on every
+ * machine, so it never flakes.
  */
 public final class FuzzLoop {
     /** The property under test; it throws (anything) for a finding. */
@@ -35,6 +36,9 @@ public final class FuzzLoop {
             "((((((((".getBytes(), "\u0000".getBytes(), "\"".getBytes(), "\\u".getBytes(), "99999999999999999999"
             .getBytes(), "-1".getBytes(), "1e999".getBytes(), "../".getBytes(), "/".getBytes(), "=".getBytes(),
             "\n".getBytes()};
+
+    /** One input taking longer than this is a finding: inputs are a few KiB, so a reader should take milliseconds. */
+    private static final long SLOW_MILLIS = 10_000;
 
     private FuzzLoop() {
     }
@@ -65,17 +69,29 @@ public final class FuzzLoop {
         return done;
     }
 
+    /** One file that a reader taking a path is fuzzed through, rewritten for every input. */
+    public record Scratch(Path file) {
+        /** Writes {@code data} to the file and returns its path. */
+        public Path holding(byte[] data) {
+            try {
+                return Files.write(file, data);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /**
-     * A new scratch file for fuzzing a reader that takes a path, deleted when the JVM exits; on a memory file system
-     * ({@code /dev/shm}) where there is one, since a disk write per input would dominate the run.
+     * A new scratch file, deleted when the JVM exits; on a memory file system ({@code /dev/shm}) where there is one,
+     * since a disk write per input would dominate the run.
      */
-    public static Path scratchFile(String suffix) {
+    public static Scratch scratch(String suffix) {
         Path shm = Path.of("/dev/shm");
         try {
             Path file = Files.isDirectory(shm) && Files.isWritable(shm)
                     ? Files.createTempFile(shm, "kiln-fuzz", suffix) : Files.createTempFile("kiln-fuzz", suffix);
             file.toFile().deleteOnExit();
-            return file;
+            return new Scratch(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,8 +118,14 @@ public final class FuzzLoop {
     }
 
     private static void check(Target target, byte[] input, Class<?> testClass, String method, long seed, int n) {
+        long start = System.nanoTime();
         try {
             target.accept(input);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > SLOW_MILLIS) {
+                throw new AssertionError("the reader took " + millis + " ms on one input (a hang, or work out of "
+                        + "proportion to the input)");
+            }
         } catch (Throwable t) {
             String name = testClass.getSimpleName() + "." + method + "-seed" + seed + "-input" + n;
             Path saved = Path.of("target", "fuzz-findings", name);

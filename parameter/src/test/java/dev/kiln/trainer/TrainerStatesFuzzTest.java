@@ -6,9 +6,8 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.testing.FuzzLoop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fixed mutation loop; {@code JAZZER_FUZZ=1 mvn ... -Dtest=TrainerStatesFuzzTest} fuzzes with coverage guidance.
  */
 class TrainerStatesFuzzTest {
-    private static Path scratch;
+    private static final FuzzLoop.Scratch SCRATCH = FuzzLoop.scratch(".states");
 
     private static Trainer trainer() {
         List<Parameter> params = List.of(param("a", 1f, -2f, 0.5f), param("b", 3f));
@@ -33,9 +32,8 @@ class TrainerStatesFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
-    void loadStatesRaisesOnlyKilnException(byte[] data) throws IOException {
-        Path file = scratch();
-        Files.write(file, data);
+    void loadStatesRaisesOnlyKilnException(byte[] data) {
+        Path file = SCRATCH.holding(data);
         Trainer t = trainer();
         try {
             t.loadStates(file);
@@ -55,16 +53,10 @@ class TrainerStatesFuzzTest {
     }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fixedMutationRunRaisesOnlyKilnException() {
         int runs = FuzzLoop.run(getClass(), "loadStatesRaisesOnlyKilnException", 9, 2_000,
                 this::loadStatesRaisesOnlyKilnException);
         assertThat(runs).isGreaterThan(2_000);
-    }
-
-    private static synchronized Path scratch() {
-        if (scratch == null) {
-            scratch = FuzzLoop.scratchFile(".states");
-        }
-        return scratch;
     }
 }

@@ -5,6 +5,7 @@ import dev.kiln.KilnException;
 import dev.kiln.graph.Graph;
 import dev.kiln.testing.FuzzLoop;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 
@@ -31,6 +32,7 @@ class SymbolJsonFuzzTest {
     }
 
     @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fixedMutationRunRaisesOnlyKilnException() {
         int runs = FuzzLoop.run(getClass(), "readerRaisesOnlyKilnException", 5, 5_000,
                 this::readerRaisesOnlyKilnException);
