@@ -59,7 +59,8 @@ public final class TrainingCurves {
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, height());
         chart().draw(g, new Rectangle(0, 0, WIDTH, height()));
         try {
-            Files.writeString(file, g.getSVGDocument());
+            // The element without JFreeSVG's DOCTYPE, so that XML tools parse it without fetching the SVG 1.1 DTD.
+            Files.writeString(file, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g.getSVGElement() + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("TrainingCurves: cannot write " + file, e);
         }
