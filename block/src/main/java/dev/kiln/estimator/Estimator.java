@@ -5,6 +5,7 @@ import dev.kiln.block.Block;
 import dev.kiln.init.Initializer;
 import dev.kiln.init.Uniform;
 import dev.kiln.metric.EvalMetric;
+import dev.kiln.metric.LossMetric;
 import dev.kiln.metric.MetricValue;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
@@ -256,7 +257,7 @@ public final class Estimator {
 
     private static List<EvalMetric> withLoss(List<EvalMetric> metrics) {
         List<EvalMetric> out = new ArrayList<>();
-        out.add(new LossMetric("loss"));
+        out.add(new LossMetric());
         out.addAll(metrics);
         return List.copyOf(out);
     }

@@ -1,6 +1,7 @@
 package dev.kiln.estimator;
 
 import dev.kiln.metric.EvalMetric;
+import dev.kiln.metric.LossMetric;
 
 import java.util.List;
 

@@ -73,13 +73,15 @@ final class FitFixtures {
         }
 
         @Override
-        public void update(NDArray label, NDArray pred) {
-            double[] l = label.toDoubleArray();
-            double[] p = pred.toDoubleArray();
-            for (int i = 0; i < l.length; i++) {
-                sum += Math.abs(l[i] - p[i]);
+        public void update(List<NDArray> labels, List<NDArray> preds) {
+            for (int k = 0; k < labels.size(); k++) {
+                double[] l = labels.get(k).toDoubleArray();
+                double[] p = preds.get(k).toDoubleArray();
+                for (int i = 0; i < l.length; i++) {
+                    sum += Math.abs(l[i] - p[i]);
+                }
+                count += l.length;
             }
-            count += l.length;
         }
 
         @Override
@@ -103,7 +105,7 @@ final class FitFixtures {
         }
 
         @Override
-        public void update(NDArray label, NDArray pred) {
+        public void update(List<NDArray> labels, List<NDArray> preds) {
         }
 
         @Override
