@@ -91,7 +91,7 @@ public final class CheckpointHandler implements TrainBegin, BatchEnd, EpochEnd {
     @Override
     public boolean batchEnd(Estimator estimator, BatchResult result) {
         if (currentBatch == 0 && estimator.net() instanceof HybridBlock hb && hb.isHybridized()) {
-            hb.trace().save(modelDir.resolve(prefix + "-symbol.json"));
+            hb.trace(true).save(modelDir.resolve(prefix + "-symbol.json"));
         }
         if (batchPeriod > 0 && (currentBatch + 1) % batchPeriod == 0) {
             save(estimator, estimator.maxEpoch() == null ? 1 : 0);

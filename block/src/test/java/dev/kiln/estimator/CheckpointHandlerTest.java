@@ -130,4 +130,14 @@ class CheckpointHandlerTest {
         assertThatThrownBy(() -> CheckpointHandler.builder(dir).saveBest(true).build())
                 .isInstanceOf(KilnException.class).hasMessageContaining("monitor");
     }
+
+    @Test
+    void aHybridizedNetsGraphIsWrittenOnceAsSymbolJson() throws IOException {
+        Dense net = FitFixtures.net();
+        net.hybridize();
+        Estimator est = FitFixtures.estimator(net);
+        est.fit(FitFixtures.linearData(2, 2, 0), null, 1, List.of(CheckpointHandler.builder(dir).build()));
+        var symbol = dev.kiln.symbol.Symbol.fromJson(Files.readString(dir.resolve("model-symbol.json")));
+        assertThat(symbol.listArguments()).containsExactly("data", net.weight().name(), net.bias().name());
+    }
 }
