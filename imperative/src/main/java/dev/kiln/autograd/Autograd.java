@@ -116,6 +116,21 @@ public final class Autograd {
         return Backward.run(heads, headGrads, variables, retainGraph || createGraph, createGraph);
     }
 
+    /**
+     * Whether {@code x}'s gradient buffer was written by a backward pass since {@link #markGradStale} last ran on
+     * it (MXNet's {@code _fresh_grad}); false for an array without an attached gradient.
+     */
+    public static boolean isGradFresh(NDArray x) {
+        return x.autogradEntry() instanceof TapeEntry.Variable v && v.freshGrad();
+    }
+
+    /** Marks {@code x}'s gradient as consumed, so the next update can tell whether backward wrote it again. */
+    public static void markGradStale(NDArray x) {
+        if (x.autogradEntry() instanceof TapeEntry.Variable v) {
+            v.setFreshGrad(false);
+        }
+    }
+
     /** {@code x} with gradients blocked ({@code stop_gradient} / {@code BlockGrad}); recorded like any op. */
     public static NDArray stopGradient(NDArray x) {
         return Ops.call("BlockGrad", x);

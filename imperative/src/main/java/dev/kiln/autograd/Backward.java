@@ -269,6 +269,7 @@ final class Backward {
             } else if (v.req() == GradReq.ADD && g != null) {
                 buffer.addInPlace(g);
             }
+            v.setFreshGrad(true);
         }
         for (Map.Entry<TapeEntry.Variable, NDArray> e : variableGrads.entrySet()) {
             if (!reachedVariables.contains(e.getKey()) && e.getKey().req() != GradReq.NULL) {
@@ -284,5 +285,6 @@ final class Backward {
         } else {
             v.grad().addInPlace(g);
         }
+        v.setFreshGrad(true);
     }
 }

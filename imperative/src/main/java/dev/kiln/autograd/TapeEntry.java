@@ -12,6 +12,7 @@ public sealed interface TapeEntry permits TapeEntry.Variable, TapeEntry.Output {
     final class Variable implements TapeEntry {
         private final GradReq req;
         private final NDArray grad;
+        private boolean freshGrad;
 
         public Variable(GradReq req, NDArray grad) {
             this.req = req;
@@ -25,6 +26,19 @@ public sealed interface TapeEntry permits TapeEntry.Variable, TapeEntry.Output {
         /** The gradient buffer, {@code null} when {@code req} is {@link GradReq#NULL}. */
         public NDArray grad() {
             return grad;
+        }
+
+        /**
+         * Whether a backward pass has written (or added to) the gradient buffer since the flag was last cleared;
+         * the Trainer reads it to find stale gradients, as MXNet's {@code _fresh_grad}.
+         */
+        public boolean freshGrad() {
+            return freshGrad;
+        }
+
+        /** Sets the fresh-gradient flag: backward sets it, the Trainer clears it after an update. */
+        public void setFreshGrad(boolean fresh) {
+            this.freshGrad = fresh;
         }
     }
 

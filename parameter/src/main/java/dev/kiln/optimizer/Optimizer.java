@@ -6,7 +6,11 @@ import dev.kiln.optimizer.schedule.LRScheduler;
 import dev.kiln.parameter.Parameter;
 
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The base of every optimizer, with MXNet 1.x's bookkeeping: a global learning rate (or a schedule), weight decay,
@@ -17,6 +21,8 @@ import java.util.Map;
  * counting first and hands the rule the index's learning rate and weight decay, in MXNet's order.
  */
 public abstract class Optimizer {
+    private static final Map<String, Function<OptimizerOptions, Optimizer>> REGISTRY = new ConcurrentHashMap<>();
+
     private final String name;
     private double rescaleGrad;
     private double learningRate;
@@ -53,6 +59,31 @@ public abstract class Optimizer {
         this.beginNumUpdate = (long) options.number("begin_num_update", 0);
         this.numUpdate = beginNumUpdate;
         this.multiPrecision = options.flag("multi_precision", false);
+    }
+
+    /**
+     * Registers a factory under {@code name} (case-insensitive) for {@link #create}; the factory reads its options
+     * from the {@link OptimizerOptions} it is given. A later registration of the same name replaces the earlier.
+     */
+    public static void register(String name, Function<OptimizerOptions, Optimizer> factory) {
+        REGISTRY.put(name.toLowerCase(Locale.ROOT), factory);
+    }
+
+    /**
+     * Creates the optimizer registered as {@code name} (MXNet's names, case-insensitive: {@code "sgd"},
+     * {@code "adam"}) with Gluon-style keyword options; an unknown name or an option the optimizer does not take
+     * is an error naming what it does know.
+     */
+    public static Optimizer create(String name, Map<String, ?> options) {
+        Function<OptimizerOptions, Optimizer> factory = REGISTRY.get(name.toLowerCase(Locale.ROOT));
+        if (factory == null) {
+            throw new KilnException("unknown optimizer '" + name + "'; registered optimizers are "
+                    + new TreeSet<>(REGISTRY.keySet()));
+        }
+        OptimizerOptions o = OptimizerOptions.of(options);
+        Optimizer optimizer = factory.apply(o);
+        o.requireAllRead(name);
+        return optimizer;
     }
 
     /** The registered name, as {@code create} takes it ({@code "sgd"}, {@code "adam"}). */
@@ -104,6 +135,21 @@ public abstract class Optimizer {
         indexUpdateCount.clear();
         indexUpdateCount.putAll(counts);
         this.numUpdate = numUpdate;
+    }
+
+    /**
+     * Optimizer-wide numbers that change as it trains and are not per-parameter arrays (Nadam's
+     * {@code m_schedule}), for the state file; empty for most optimizers.
+     */
+    public Map<String, Double> scalarState() {
+        return Map.of();
+    }
+
+    /** Restores what {@link #scalarState()} returned; an optimizer with no scalar state accepts only an empty map. */
+    public void restoreScalarState(Map<String, Double> state) {
+        if (!state.isEmpty()) {
+            throw new KilnException("optimizer '" + name + "' keeps no scalar state, but was given " + state.keySet());
+        }
     }
 
     /** The current learning rate: the schedule's at {@link #numUpdate()} when there is one. */
