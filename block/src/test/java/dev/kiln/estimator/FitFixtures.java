@@ -14,6 +14,7 @@ import dev.kiln.optimizer.Optimizer;
 import dev.kiln.optimizer.OptimizerOptions;
 import dev.kiln.optimizer.OptimizerState;
 import dev.kiln.parameter.Parameter;
+import dev.kiln.symbol.NameManager;
 import dev.kiln.trainer.Trainer;
 
 import java.util.ArrayList;
@@ -136,8 +137,16 @@ final class FitFixtures {
         return out;
     }
 
+    /**
+     * A fresh {@code Dense(1)} with weights 0.1, named in a fresh name scope so that every instance is
+     * {@code dense0} as in a new process: a trainer-state file names its parameters, and a resumed run loads it into
+     * a new instance of the same net.
+     */
     static Dense net() {
-        Dense net = new Dense(1);
+        Dense net;
+        try (var ignored = NameManager.fresh()) {
+            net = new Dense(1);
+        }
         net.initialize(new Constant(0.1));
         return net;
     }
