@@ -28,6 +28,7 @@ public final class OpRegistry {
             "dev.kiln.op.rnn.RnnOps",
             "dev.kiln.op.creation.CreationOps",
             "dev.kiln.random.RandomOps",
+            "dev.kiln.op.optimizer.OptimizerOps",
             "dev.kiln.op.custom.CustomOpLibrary");
 
     private static final class Holder {

@@ -36,6 +36,7 @@ final class ForwardOnlyCases {
         c.reductionsAndIndexing();
         c.nn();
         c.creationAndRandom();
+        c.optimizer();
         c.custom();
         return c.cases;
     }
@@ -125,6 +126,28 @@ final class ForwardOnlyCases {
         add("_random_randint", Map.of("low", 0L, "high", 9L, "shape", "(2, 2)", "dtype", "int64"));
         add("_shuffle", Map.of(), array(DType.INT32, 5, 2));
         add("_sample_multinomial", Map.of("shape", "(3,)", "get_prob", true, "dtype", "int32"), probabilities(2, 4));
+    }
+
+    /** The fused optimizer updates: the weight, gradient and states share a shape; LAMB's norms are one element. */
+    private void optimizer() {
+        Map<String, Object> lr = Map.of("lr", 0.1);
+        add("sgd_update", lr, array(DType.FLOAT32, 2, 3), array(DType.FLOAT32, 2, 3));
+        add("signsgd_update", lr, array(DType.FLOAT64, 4), array(DType.FLOAT64, 4));
+        for (String op : List.of("sgd_mom_update", "nag_mom_update", "signum_update", "rmsprop_update")) {
+            add(op, lr, array(DType.FLOAT32, 3, 2), array(DType.FLOAT32, 3, 2), array(DType.FLOAT32, 3, 2));
+        }
+        add("adam_update", lr, array(DType.FLOAT16, 5), array(DType.FLOAT16, 5), array(DType.FLOAT16, 5),
+                positive(5).astype(DType.FLOAT16));
+        add("ftrl_update", lr, array(DType.FLOAT32, 2, 2), array(DType.FLOAT32, 2, 2), array(DType.FLOAT32, 2, 2),
+                positive(4).reshape(2, 2));
+        add("rmspropalex_update", lr, array(DType.FLOAT32, 3), array(DType.FLOAT32, 3), positive(3).mulInPlace(4),
+                array(DType.FLOAT32, 3).mulInPlace(0.1), array(DType.FLOAT32, 3));
+        add("lamb_update_phase1", Map.of("t", 2, "wd", 0.01), array(DType.FLOAT32, 2, 2), array(DType.FLOAT32, 2, 2),
+                array(DType.FLOAT32, 2, 2), positive(4).reshape(2, 2));
+        add("lamb_update_phase2", lr, array(DType.FLOAT32, 3, 1), array(DType.FLOAT32, 3, 1), positive(1),
+                positive(1));
+        add("_adamw_update", Map.of("lr", 1, "eta", 0.1), array(DType.FLOAT32, 4), array(DType.FLOAT32, 4),
+                array(DType.FLOAT32, 4), positive(4), positive(1));
     }
 
     /** A custom identity op registered for these cases; its gradient gives {@code _backward_Custom}. */

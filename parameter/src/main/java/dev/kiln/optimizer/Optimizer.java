@@ -1,15 +1,16 @@
 package dev.kiln.optimizer;
 
 import dev.kiln.KilnException;
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.optimizer.schedule.LRScheduler;
 import dev.kiln.parameter.Parameter;
 
 import java.util.HashMap;
-import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -19,9 +20,13 @@ import java.util.function.Function;
  *
  * <p>A subclass declares its state ({@link #createState}) and its rule ({@link #step}); {@link #update} does the
  * counting first and hands the rule the index's learning rate and weight decay, in MXNet's order.
+ *
+ * <p>Optimizers are made by class ({@code SGD.builder().learningRate(0.1).momentum(0.9).build()}) or by name
+ * ({@link #create}: {@code "sgd"}, {@code "adam"}, ..., case-insensitive), and users add their own with
+ * {@link #register}. With {@code multi_precision}, a float16 weight is updated through a float32 master copy kept in
+ * its state ({@link #createStateMultiPrecision}), as MXNet's {@code update_multi_precision}.
  */
 public abstract class Optimizer {
-    private static final Map<String, Function<OptimizerOptions, Optimizer>> REGISTRY = new ConcurrentHashMap<>();
 
     private final String name;
     private double rescaleGrad;
@@ -61,46 +66,103 @@ public abstract class Optimizer {
         this.multiPrecision = options.flag("multi_precision", false);
     }
 
-    /**
-     * Registers a factory under {@code name} (case-insensitive) for {@link #create}; the factory reads its options
-     * from the {@link OptimizerOptions} it is given. A later registration of the same name replaces the earlier.
-     */
-    public static void register(String name, Function<OptimizerOptions, Optimizer> factory) {
-        REGISTRY.put(name.toLowerCase(Locale.ROOT), factory);
-    }
-
-    /**
-     * Creates the optimizer registered as {@code name} (MXNet's names, case-insensitive: {@code "sgd"},
-     * {@code "adam"}) with Gluon-style keyword options; an unknown name or an option the optimizer does not take
-     * is an error naming what it does know.
-     */
-    public static Optimizer create(String name, Map<String, ?> options) {
-        Function<OptimizerOptions, Optimizer> factory = REGISTRY.get(name.toLowerCase(Locale.ROOT));
-        if (factory == null) {
-            throw new KilnException("unknown optimizer '" + name + "'; registered optimizers are "
-                    + new TreeSet<>(REGISTRY.keySet()));
-        }
-        OptimizerOptions o = OptimizerOptions.of(options);
-        Optimizer optimizer = factory.apply(o);
-        o.requireAllRead(name);
-        return optimizer;
-    }
-
     /** The registered name, as {@code create} takes it ({@code "sgd"}, {@code "adam"}). */
     public String name() {
         return name;
+    }
+
+    /** The state key of the float32 master copy of a float16 weight under {@code multi_precision}. */
+    public static final String MASTER_WEIGHT = "weight32";
+
+    /**
+     * The optimizer called {@code name} (case-insensitive: {@code "sgd"}, {@code "Adam"}, ...), configured from
+     * {@code options}: MXNet's keyword names ({@code learning_rate}, {@code momentum}) or their camelCase forms. An
+     * unknown name or an option the optimizer does not take is an error listing the valid ones.
+     */
+    public static Optimizer create(String name, Map<String, ?> options) {
+        return OptimizerRegistry.create(name, OptimizerOptions.of(options));
+    }
+
+    /** The optimizer called {@code name} with its defaults. */
+    public static Optimizer create(String name) {
+        return create(name, Map.of());
+    }
+
+    /**
+     * Registers a user optimizer under {@code name} (compared case-insensitively), made from its options by
+     * {@code factory}; {@link #create} then rejects options the factory did not read. Replacing a name is an error.
+     */
+    public static void register(String name, Function<OptimizerOptions, ? extends Optimizer> factory) {
+        OptimizerRegistry.register(name, factory);
+    }
+
+    /** Every registered optimizer name, lower case and sorted. */
+    public static Set<String> registeredNames() {
+        return OptimizerRegistry.names();
     }
 
     /** Creates what this optimizer keeps for the parameter at {@code index}; called once per parameter. */
     public abstract OptimizerState createState(int index, NDArray weight);
 
     /**
+     * The state to give {@link #update}, as MXNet's {@code create_state_multi_precision}: with
+     * {@code multi_precision} and a float16 weight, a float32 master copy ({@link #MASTER_WEIGHT}) followed by the
+     * state {@link #createState} makes for that copy; otherwise {@link #createState}'s. A Trainer calls this one.
+     */
+    public OptimizerState createStateMultiPrecision(int index, NDArray weight) {
+        if (multiPrecision && weight.dtype() == DType.FLOAT16) {
+            NDArray master = weight.astype(DType.FLOAT32);
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            arrays.put(MASTER_WEIGHT, master);
+            arrays.putAll(createState(index, master).arrays());
+            return new OptimizerState(arrays);
+        }
+        return createState(index, weight);
+    }
+
+    /**
      * Applies one update to {@code weight} in place from {@code grad}, after counting the update for
-     * {@code index}.
+     * {@code index}. A state with a {@link #MASTER_WEIGHT} for a float16 weight updates the master copy from the
+     * gradient cast to float32 and then casts the copy into the weight (MXNet's {@code update_multi_precision}).
      */
     public final void update(int index, NDArray weight, NDArray grad, OptimizerState state) {
         countUpdate(index);
-        step(index, weight, grad, state, learningRate(index), weightDecay(index));
+        double lr = learningRate(index);
+        double wd = weightDecay(index);
+        NDArray master = state.arrays().get(MASTER_WEIGHT);
+        if (master != null && weight.dtype() == DType.FLOAT16) {
+            Map<String, NDArray> inner = new LinkedHashMap<>(state.arrays());
+            inner.remove(MASTER_WEIGHT);
+            step(index, master, grad.astype(DType.FLOAT32), new OptimizerState(inner), lr, wd);
+            master.copyTo(weight);
+        } else {
+            step(index, weight, grad, state, lr, wd);
+        }
+    }
+
+    /**
+     * Optimizer-level values that change with updates and belong in a checkpoint beside the per-parameter states
+     * (Nadam's {@code m_schedule}); empty for most optimizers. Restore them with {@link #restoreScalarState}.
+     */
+    public Map<String, Double> scalarState() {
+        return Map.of();
+    }
+
+    /** Restores values {@link #scalarState} gave; a key this optimizer does not keep is an error. */
+    public void restoreScalarState(Map<String, Double> values) {
+        Set<String> known = scalarState().keySet();
+        for (String key : values.keySet()) {
+            if (!known.contains(key)) {
+                throw new KilnException("optimizer '" + name + "' keeps no scalar state '" + key + "' (it keeps "
+                        + known + ")");
+            }
+        }
+        values.forEach(this::setScalarState);
+    }
+
+    /** Sets one of the keys of {@link #scalarState}; optimizers that keep scalar state override it. */
+    protected void setScalarState(String key, double value) {
+        throw new KilnException("optimizer '" + name + "' keeps no scalar state '" + key + "'");
     }
 
     /**
@@ -135,21 +197,6 @@ public abstract class Optimizer {
         indexUpdateCount.clear();
         indexUpdateCount.putAll(counts);
         this.numUpdate = numUpdate;
-    }
-
-    /**
-     * Optimizer-wide numbers that change as it trains and are not per-parameter arrays (Nadam's
-     * {@code m_schedule}), for the state file; empty for most optimizers.
-     */
-    public Map<String, Double> scalarState() {
-        return Map.of();
-    }
-
-    /** Restores what {@link #scalarState()} returned; an optimizer with no scalar state accepts only an empty map. */
-    public void restoreScalarState(Map<String, Double> state) {
-        if (!state.isEmpty()) {
-            throw new KilnException("optimizer '" + name + "' keeps no scalar state, but was given " + state.keySet());
-        }
     }
 
     /** The current learning rate: the schedule's at {@link #numUpdate()} when there is one. */
@@ -205,9 +252,62 @@ public abstract class Optimizer {
         return clipGradient;
     }
 
-    /** MXNet's encoding of {@link #clipGradient()} for the fused update ops: {@code -1} for none. */
+    /**
+     * MXNet's encoding of {@link #clipGradient()} for the fused update ops: {@code -1} for none. A bound of 0 also
+     * gives {@code -1}, as MXNet's optimizers pass {@code clip_gradient} to the ops only when it is truthy.
+     */
     protected double clipGradientOrMinusOne() {
-        return clipGradient == null ? -1.0 : clipGradient;
+        return clipGradient == null || clipGradient == 0 ? -1.0 : clipGradient;
+    }
+
+    /**
+     * The attributes every fused update op takes from this optimizer: {@code lr}, {@code wd}, {@code rescale_grad}
+     * and {@code clip_gradient}; callers add their own.
+     */
+    protected Map<String, Object> updateAttrs(double lr, double wd) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("lr", lr);
+        attrs.put("wd", wd);
+        attrs.put("rescale_grad", rescaleGrad);
+        attrs.put("clip_gradient", clipGradientOrMinusOne());
+        return attrs;
+    }
+
+    /**
+     * Runs fused update op {@code op} on {@code weight}, {@code grad} and {@code states} (updated in place by the
+     * op) and writes the new weight into {@code weight}.
+     */
+    protected static void applyUpdate(String op, Map<String, ?> attrs, NDArray weight, NDArray grad,
+                                      NDArray... states) {
+        NDArray[] inputs = new NDArray[states.length + 2];
+        inputs[0] = weight;
+        inputs[1] = grad;
+        System.arraycopy(states, 0, inputs, 2, states.length);
+        dev.kiln.op.Ops.into(weight, op, attrs, inputs);
+    }
+
+    /**
+     * The momentum optimizers' dispatch (SGD, NAG, Signum): with a momentum array {@code mom} in the state, runs
+     * {@code momentumOp} with {@code attrs} and {@code momentumAttrs}; without one (momentum 0), {@code plainOp} with
+     * {@code attrs}.
+     */
+    protected static void applyMomentumUpdate(String momentumOp, Map<String, ?> momentumAttrs, String plainOp,
+                                              Map<String, Object> attrs, NDArray weight, NDArray grad,
+                                              OptimizerState state) {
+        NDArray mom = state.arrays().get("mom");
+        if (mom == null) {
+            applyUpdate(plainOp, attrs, weight, grad);
+        } else {
+            Map<String, Object> all = new LinkedHashMap<>(attrs);
+            all.putAll(momentumAttrs);
+            applyUpdate(momentumOp, all, weight, grad, mom);
+        }
+    }
+
+    /** The state arrays of {@code state} in order, for {@link #applyUpdate}. */
+    protected static NDArray[] arrays(OptimizerState state) {
+        List<NDArray> list = List.copyOf(state.arrays().values());
+        return list.toArray(NDArray[]::new);
     }
 
     public boolean multiPrecision() {

@@ -227,7 +227,7 @@ public final class Trainer {
     private OptimizerState state(int index, NDArray weight) {
         OptimizerState s = states.get(index);
         if (s == null) {
-            s = optimizer.createState(index, weight);
+            s = optimizer.createStateMultiPrecision(index, weight);
             Map<String, NDArray> loaded = pendingStates.remove(index);
             if (loaded != null) {
                 TrainerStates.fill(params.get(index).name(), s, loaded);
@@ -259,7 +259,7 @@ public final class Trainer {
         loaded.stateArrays().forEach((index, arrays) -> {
             Parameter p = params.get(index);
             if (p.isInitialized()) {
-                OptimizerState s = optimizer.createState(index, p.listData().get(0));
+                OptimizerState s = optimizer.createStateMultiPrecision(index, p.listData().get(0));
                 TrainerStates.fill(p.name(), s, arrays);
                 restored.put(index, s);
             } else {

@@ -54,6 +54,9 @@ final class RecipeBook {
         if (op.family() == OpFamily.CUSTOM) {
             return "needs a registered custom operator";
         }
+        if (op.family() == OpFamily.OPTIMIZER) {
+            return "optimizer update: optimizers run it eagerly on parameters and their states";
+        }
         return switch (n) {
             case "RNN" -> "needs a packed parameter vector sized by mode, layers and state size";
             case "_sample_multinomial" -> "needs rows of probabilities as input";
