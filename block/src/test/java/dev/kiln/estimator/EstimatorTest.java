@@ -166,4 +166,13 @@ class EstimatorTest {
         FitFixtures.builder(net).initializer(new Constant(5)).build();
         assertThat(net.weight().data().toDoubleArray()).containsExactly(before);
     }
+
+    @Test
+    void withoutATrainerGluonsDefaultSgdWithRateOneThousandthIsUsed() {
+        var logger = new FitFixtures.CapturingLogger();
+        Estimator est = Estimator.builder(FitFixtures.net(), new FitFixtures.SquaredError()).logger(logger).build();
+        assertThat(est.trainer().optimizer().name()).isEqualTo("sgd");
+        assertThat(est.trainer().learningRate()).isEqualTo(0.001);
+        assertThat(logger.lines).anyMatch(l -> l.contains("No trainer specified"));
+    }
 }
