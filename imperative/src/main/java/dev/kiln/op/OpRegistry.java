@@ -26,6 +26,7 @@ public final class OpRegistry {
             "dev.kiln.op.nn.NNOps",
             "dev.kiln.op.conv.ConvOps",
             "dev.kiln.op.rnn.RnnOps",
+            "dev.kiln.op.image.ImageOps",
             "dev.kiln.op.creation.CreationOps",
             "dev.kiln.random.RandomOps",
             "dev.kiln.op.optimizer.OptimizerOps",

@@ -37,6 +37,7 @@ final class ForwardOnlyCases {
         c.nn();
         c.creationAndRandom();
         c.optimizer();
+        c.image();
         c.custom();
         return c.cases;
     }
@@ -112,6 +113,15 @@ final class ForwardOnlyCases {
                 array(DType.FLOAT16, 2, 7, 3), array(DType.FLOAT16, 4, 3, 3));
         add("Deconvolution", Map.of("kernel", "(3, 3)", "num_filter", 2, "stride", "(2, 2)", "target_shape", "(8, 7)"),
                 array(DType.FLOAT32, 1, 3, 4, 4), array(DType.FLOAT32, 3, 2, 3, 3));
+    }
+
+    private void image() {
+        add("_image_to_tensor", Map.of(), array(DType.UINT8, 2, 3, 3));
+        add("_image_to_tensor", Map.of(), array(DType.FLOAT64, 2, 2, 3, 1));
+        add("_image_resize", Map.of("size", "(3, 2)"), array(DType.FLOAT32, 4, 5, 3));
+        add("_image_resize", Map.of("size", 2, "keep_ratio", true, "interp", 0), array(DType.UINT8, 2, 3, 4, 1));
+        add("_image_random_flip_left_right", Map.of(), array(DType.FLOAT32, 2, 3, 3));
+        add("_image_random_flip_top_bottom", Map.of(), array(DType.UINT8, 2, 3, 1));
     }
 
     private void creationAndRandom() {

@@ -3,6 +3,7 @@ package dev.kiln.testing;
 import dev.kiln.op.conv.ConvGradientCases;
 import dev.kiln.op.elementwise.BinaryGradientCases;
 import dev.kiln.op.elementwise.ElementwiseGradientCases;
+import dev.kiln.op.image.ImageGradientCases;
 import dev.kiln.op.indexing.IndexingGradientCases;
 import dev.kiln.op.linalg.LinalgGradientCases;
 import dev.kiln.op.nn.NNGradientCases;
@@ -33,6 +34,7 @@ public final class GradientCases {
         all.addAll(NNGradientCases.cases());
         all.addAll(ConvGradientCases.cases());
         all.addAll(RnnGradientCases.cases());
+        all.addAll(ImageGradientCases.cases());
         return all;
     }
 }

@@ -35,6 +35,7 @@ final class CaseTable {
         all.addAll(CreationCases.specs());
         all.addAll(EdgeCases.specs());
         all.addAll(OptimizerCases.specs());
+        all.addAll(ImageCases.specs());
         return all;
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.kiln.op.surface.ND.nd;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +57,7 @@ class DenseTrainingTest {
         if (hybridize) {
             net.hybridize();
         }
-        Trainer trainer = new Trainer(net.collectParams(), new PlainSgd(0.5));
+        Trainer trainer = new Trainer(net.collectParams(), "sgd", Map.of("learning_rate", 0.5));
         NDArray x = inputs();
         NDArray y = targets(x);
         List<Double> losses = new ArrayList<>();
@@ -111,7 +112,7 @@ class DenseTrainingTest {
             }
             var params = used.collectParams();
             params.update(unused.collectParams());
-            Trainer trainer = new Trainer(params, new PlainSgd(0.1));
+            Trainer trainer = new Trainer(params, "sgd", Map.of("learning_rate", 0.1));
             NDArray out;
             try (var rec = Autograd.record()) {
                 out = used.call(NDArray.ones(1, 2));
