@@ -1,6 +1,7 @@
 package dev.kiln.data;
 
 import dev.kiln.random.Generator;
+import dev.kiln.random.Random;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
@@ -9,7 +10,8 @@ import java.util.random.RandomGenerator;
  * The random source a random augmentation should draw from while a {@link DataLoader} loads a sample. With a seeded
  * loader the stream is a pure function of the seed, the epoch and the sample's position in the epoch, so a random
  * crop or flip comes out the same whichever worker thread loads the sample and however many workers there are;
- * outside a seeded loader it is the thread's own generator.
+ * outside a seeded loader it is the thread's own generator. Inside a seeded loader the random ops of
+ * {@code dev.kiln.random} (used by the random transforms) draw from a generator keyed the same way.
  */
 public final class SampleRandom {
     private static final ThreadLocal<RandomGenerator> CURRENT = new ThreadLocal<>();
@@ -28,7 +30,8 @@ public final class SampleRandom {
         RandomGenerator previous = CURRENT.get();
         CURRENT.set(new Stream(key));
         try {
-            return body.get();
+            // the random ops (random flips, crops through dev.kiln.random) draw from a stream keyed the same way
+            return Random.withGenerator(new Generator(key), body);
         } finally {
             if (previous == null) {
                 CURRENT.remove();

@@ -154,6 +154,23 @@ class DataLoaderTest {
     }
 
     @Test
+    void randomOpsInsideASeededLoaderAreReproducibleAcrossWorkerCounts() {
+        // the random ops (what RandomFlipLeftRight and friends run) draw from the loader's per-sample stream
+        Dataset<NDArray> noisy = Dataset.of(IntStream.range(0, 12).boxed().toList())
+                .transform(i -> dev.kiln.random.Random.uniform(0, 1, 3));
+        List<List<Double>> runs = new ArrayList<>();
+        for (int workers : new int[] {0, 3}) {
+            dev.kiln.random.Random.seed(workers + 100); // the global generator must not matter inside the loader
+            DataLoader loader = DataLoader.builder(noisy).batchSize(4).shuffle(true).seed(5).workers(workers).build();
+            List<Double> values = new ArrayList<>();
+            loader.forEach(b -> Arrays.stream(b.getFirst().toDoubleArray()).forEach(values::add));
+            runs.add(values);
+        }
+        assertThat(runs.get(1)).hasSize(36).isEqualTo(runs.get(0));
+        assertThat(runs.get(0).subList(0, 3)).isNotEqualTo(runs.get(0).subList(3, 6));
+    }
+
+    @Test
     void workersPreserveSamplerOrderAndPrefetchAhead() {
         DataLoader loader = DataLoader.builder(pairs(30)).batchSize(3).workers(3).prefetch(4).build();
         assertThat(loader.prefetch()).isEqualTo(4);

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class Random {
     private static volatile Generator global = new Generator(System.nanoTime() ^ 0x5DEECE66DL);
+    private static final ThreadLocal<Generator> SCOPED = new ThreadLocal<>();
 
     private Random() {
     }
@@ -26,14 +27,37 @@ public final class Random {
         global = new Generator(seed);
     }
 
-    /** The global generator the random ops draw from. */
+    /**
+     * The generator the random ops draw from: this thread's scoped one inside {@link #withGenerator}, else the
+     * process-wide one.
+     */
     public static Generator global() {
-        return global;
+        Generator scoped = SCOPED.get();
+        return scoped != null ? scoped : global;
+    }
+
+    /**
+     * Runs {@code body} with {@code generator} as this thread's source for the random ops, then restores what was
+     * there. A data loader uses it so that a random augmentation of a sample draws the same numbers whichever worker
+     * thread loads it.
+     */
+    public static <T> T withGenerator(Generator generator, java.util.function.Supplier<T> body) {
+        Generator previous = SCOPED.get();
+        SCOPED.set(generator);
+        try {
+            return body.get();
+        } finally {
+            if (previous == null) {
+                SCOPED.remove();
+            } else {
+                SCOPED.set(previous);
+            }
+        }
     }
 
     /** Float32 CPU values uniform on {@code [low, high)}, from the global generator. */
     public static NDArray uniform(double low, double high, int... shape) {
-        return uniform(global, low, high, Shape.of(shape), DType.FLOAT32, Device.cpu());
+        return uniform(global(), low, high, Shape.of(shape), DType.FLOAT32, Device.cpu());
     }
 
     /** Values uniform on {@code [low, high)} from {@code generator}. */
@@ -45,7 +69,7 @@ public final class Random {
 
     /** Float32 CPU normal values, from the global generator. */
     public static NDArray normal(double loc, double scale, int... shape) {
-        return normal(global, loc, scale, Shape.of(shape), DType.FLOAT32, Device.cpu());
+        return normal(global(), loc, scale, Shape.of(shape), DType.FLOAT32, Device.cpu());
     }
 
     /** Normal values with mean {@code loc} and standard deviation {@code scale} from {@code generator}. */
@@ -57,7 +81,7 @@ public final class Random {
 
     /** Int32 CPU integers in {@code [low, high)}, from the global generator. */
     public static NDArray randint(long low, long high, int... shape) {
-        return randint(global, low, high, Shape.of(shape), DType.INT32, Device.cpu());
+        return randint(global(), low, high, Shape.of(shape), DType.INT32, Device.cpu());
     }
 
     /** Integers in {@code [low, high)} (int32 or int64) from {@code generator}. */
@@ -69,7 +93,7 @@ public final class Random {
 
     /** A copy of {@code data} with its first-axis slices shuffled, from the global generator. */
     public static NDArray shuffle(NDArray data) {
-        return shuffle(global, data);
+        return shuffle(global(), data);
     }
 
     /** A copy of {@code data} with its first-axis slices shuffled by {@code generator}. */
@@ -79,7 +103,7 @@ public final class Random {
 
     /** {@code sampleShape} int32 category indices per distribution in {@code probabilities}' last axis. */
     public static NDArray multinomial(NDArray probabilities, int... sampleShape) {
-        return multinomial(global, probabilities, sampleShape);
+        return multinomial(global(), probabilities, sampleShape);
     }
 
     /** Category indices drawn by {@code generator}; see {@code _sample_multinomial}. */

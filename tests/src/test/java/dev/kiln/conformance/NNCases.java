@@ -102,6 +102,7 @@ final class NNCases {
             return OpCase.of("softmax_cross_entropy", r.floats(Shape.of(b, n)),
                     r.array(Shape.of(b), DType.FLOAT32, 0, n - 1));
         }));
+        specs.add(random("CTCLoss", 8, NNCases::ctcCase));
         for (String op : List.of("LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput")) {
             specs.add(random(op, 2, r -> {
                 Shape s = Shape.of(r.intIn(1, 3), r.intIn(1, 4));
@@ -126,5 +127,43 @@ final class NNCases {
                 .attr("fix_gamma", r.bool()).attr("use_global_stats", r.intIn(0, 3) == 0)
                 .attr("output_mean_var", r.bool());
         return training ? op.inTraining() : op;
+    }
+
+    /**
+     * A CTCLoss case: scores (time, batch, classes), labels that fit the time steps padded as the blank choice
+     * requires (0 with the blank first, -1 with it last), and sometimes explicit data and label lengths.
+     */
+    private static OpCase ctcCase(CaseRandom r) {
+        int time = r.intIn(3, 5);
+        int batch = r.intIn(1, 3);
+        int classes = r.intIn(3, 5);
+        boolean first = r.bool();
+        boolean dataLengths = r.bool();
+        boolean labelLengths = r.bool();
+        int maxLabel = r.intIn(1, 2);
+        double[] label = new double[batch * maxLabel];
+        double[] labelLen = new double[batch];
+        double[] dataLen = new double[batch];
+        for (int b = 0; b < batch; b++) {
+            dataLen[b] = dataLengths ? r.intIn(Math.min(time, 2 * maxLabel), time) : time;
+            // a batch whose labels are all empty makes MXNet read memory it never wrote (its costs are garbage),
+            // so the first label is never empty
+            int n = r.intIn(b == 0 ? 1 : 0, maxLabel);
+            labelLen[b] = n;
+            for (int i = 0; i < maxLabel; i++) {
+                int token = first ? r.intIn(1, classes - 1) : r.intIn(0, classes - 2);
+                label[b * maxLabel + i] = i < n || labelLengths ? token : first ? 0 : -1;
+            }
+        }
+        List<NDArray> inputs = new ArrayList<>(List.of(r.floats(Shape.of(time, batch, classes)),
+                NDArray.of(Shape.of(batch, maxLabel), DType.FLOAT32, label)));
+        if (dataLengths) {
+            inputs.add(NDArray.of(Shape.of(batch), DType.FLOAT32, dataLen));
+        }
+        if (labelLengths) {
+            inputs.add(NDArray.of(Shape.of(batch), DType.FLOAT32, labelLen));
+        }
+        return OpCase.of("CTCLoss", inputs.toArray(NDArray[]::new)).attr("blank_label", first ? "first" : "last")
+                .attr("use_data_lengths", dataLengths).attr("use_label_lengths", labelLengths);
     }
 }

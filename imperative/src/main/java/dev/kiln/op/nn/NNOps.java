@@ -35,6 +35,7 @@ public final class NNOps implements OpLibrary {
                 new SoftmaxCrossEntropyOp(),
                 new SoftmaxCrossEntropyBackwardOp(),
                 new SmoothL1Op(),
+                new CTCLossOp(),
                 new BatchNormOp(),
                 new BatchNormBackwardOp(),
                 layerNorm,

@@ -75,6 +75,8 @@ public final class NNGradientCases {
         c.add(GradientCase.of("softmin", r.uniform(-2.0, 2.0, 3, 4)).attr("axis", 0).attr("dtype", "float64"));
         c.add(GradientCase.of("softmax_cross_entropy", r.uniform(-2.0, 2.0, 3, 4), r.ints(0, 4, DType.FLOAT64, 3))
                 .wrt(0));
+        c.add(GradientCase.of("CTCLoss", r.uniform(-1.0, 1.0, 4, 2, 3),
+                dev.kiln.ndarray.NDArray.of(dev.kiln.ndarray.Shape.of(2, 2), DType.FLOAT64, 1, 2, 2, 0)).wrt(0));
         c.add(GradientCase.of("smooth_l1", r.uniform(-3.0, 3.0, 3, 4)));
         c.add(GradientCase.of("smooth_l1", r.uniform(-1.0, 1.0, 3, 4)).attr("scalar", 2.0));
         // float32-only kernels (as MXNet's): checked in float32 with a larger step
