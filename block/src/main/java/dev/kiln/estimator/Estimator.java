@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.block.Block;
 import dev.kiln.init.Initializer;
 import dev.kiln.init.Uniform;
+import dev.kiln.loss.SoftmaxCrossEntropyLoss;
 import dev.kiln.metric.EvalMetric;
 import dev.kiln.metric.LossMetric;
 import dev.kiln.metric.MetricValue;
@@ -264,8 +265,7 @@ public final class Estimator {
 
     /** Gluon suggests accuracy for a softmax cross-entropy loss and nothing else for other losses. */
     private static List<EvalMetric> suggestedMetrics(Block loss) {
-        return loss.getClass().getSimpleName().equals("SoftmaxCrossEntropyLoss")
-                ? List.of(EvalMetric.create("acc")) : List.of();
+        return loss instanceof SoftmaxCrossEntropyLoss ? List.of(EvalMetric.create("acc")) : List.of();
     }
 
     /** Fresh validation metrics of the training metrics' kinds (Gluon deep-copies them). */
