@@ -1,5 +1,6 @@
 package dev.kiln.estimator;
 
+import dev.kiln.KilnException;
 import dev.kiln.metric.EvalMetric;
 
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public final class CheckpointHandlerBuilder {
 
     CheckpointHandlerBuilder(Path modelDir) {
         if (modelDir == null) {
-            throw new dev.kiln.KilnException("CheckpointHandler: modelDir is null");
+            throw new KilnException("CheckpointHandler: modelDir is null");
         }
         this.modelDir = modelDir;
     }

@@ -1,7 +1,10 @@
 package dev.kiln.estimator;
 
 import dev.kiln.KilnException;
+import dev.kiln.ndarray.NDArray;
 import dev.kiln.optimizer.schedule.LRScheduler;
+
+import java.util.List;
 
 /**
  * Sets the trainer's learning rate from a schedule before every batch: update number {@code n} (counted from 1, as
@@ -28,7 +31,7 @@ public final class LearningRateHandler implements TrainBegin, BatchBegin {
     }
 
     @Override
-    public void batchBegin(Estimator estimator, java.util.List<dev.kiln.ndarray.NDArray> batch) {
+    public void batchBegin(Estimator estimator, List<NDArray> batch) {
         estimator.trainer().setLearningRate(schedule.learningRate(estimator.trainer().optimizer().numUpdate() + 1));
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.estimator;
 
 import dev.kiln.KilnException;
 import dev.kiln.metric.MetricValue;
+import dev.kiln.ndarray.NDArray;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class LoggingHandler implements TrainBegin, TrainEnd, EpochBegin, E
     }
 
     @Override
-    public void batchBegin(Estimator estimator, List<dev.kiln.ndarray.NDArray> batch) {
+    public void batchBegin(Estimator estimator, List<NDArray> batch) {
         batchStart = System.nanoTime();
     }
 

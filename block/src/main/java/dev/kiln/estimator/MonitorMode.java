@@ -1,5 +1,7 @@
 package dev.kiln.estimator;
 
+import dev.kiln.KilnException;
+
 import java.util.Locale;
 
 /**
@@ -25,7 +27,7 @@ public enum MonitorMode {
             case "min" -> MIN;
             case "max" -> MAX;
             case "auto" -> AUTO;
-            default -> throw new dev.kiln.KilnException("monitor mode must be one of min, max, auto; got '"
+            default -> throw new KilnException("monitor mode must be one of min, max, auto; got '"
                     + mode + "'");
         };
     }

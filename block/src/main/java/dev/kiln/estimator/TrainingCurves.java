@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class TrainingCurves {
         for (String name : history.names()) {
             String base = name.startsWith(TRAINING) ? name.substring(TRAINING.length())
                     : name.startsWith(VALIDATION) ? name.substring(VALIDATION.length()) : name;
-            out.computeIfAbsent(base, k -> new java.util.ArrayList<>()).add(name);
+            out.computeIfAbsent(base, k -> new ArrayList<>()).add(name);
         }
         return out;
     }
