@@ -152,8 +152,9 @@ final class ExportMetadataJson {
                 throw error("field 'format_version' is " + version + "; this Kiln reads versions 1 to "
                         + ExportMetadata.FORMAT_VERSION + " (a later version needs a later Kiln)");
             }
-            if (inputs == null || outputs == null) {
-                throw error("field '" + (inputs == null ? "inputs" : "outputs") + "' is missing");
+            if (block == null || inputs == null || outputs == null) {
+                throw error("field '" + (block == null ? "block" : inputs == null ? "inputs" : "outputs")
+                        + "' is missing");
             }
             return new ExportMetadata(version, block, epoch, inputs, outputs);
         }

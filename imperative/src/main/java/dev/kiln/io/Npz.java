@@ -32,8 +32,29 @@ public final class Npz {
     private Npz() {
     }
 
-    /** Reads every array of an {@code .npz} file, keyed by entry name without {@code .npy}, in archive order. */
+    /**
+     * Reads every array of an {@code .npz} file, keyed by entry name without {@code .npy}, in archive order, within
+     * the {@linkplain #defaultMaxBytes() default limit} on the bytes the entries decompress to.
+     */
     public static Map<String, NDArray> read(Path file) {
+        return read(file, defaultMaxBytes());
+    }
+
+    /**
+     * The default bound on the total decompressed bytes of an archive's entries: a quarter of the heap, since reading
+     * an entry holds its bytes and the array made from them. A larger archive needs an explicit
+     * {@link #read(Path, long)}.
+     */
+    public static long defaultMaxBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
+    }
+
+    /**
+     * Reads every array of an {@code .npz} file, as {@link #read(Path)}, refusing (before decompressing anything) an
+     * archive whose entries declare more than {@code maxBytes} decompressed bytes in all. Each entry must decompress
+     * to exactly its declared size, so the bound holds for what is actually inflated too.
+     */
+    public static Map<String, NDArray> read(Path file, long maxBytes) {
         long fileSize;
         try {
             fileSize = Files.size(file);
@@ -42,6 +63,7 @@ public final class Npz {
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (ZipFile zip = new ZipFile(file.toFile())) {
+            checkTotalSize(zip, file, maxBytes);
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
@@ -75,6 +97,23 @@ public final class Npz {
                     e);
         }
         return Collections.unmodifiableMap(out);
+    }
+
+    private static void checkTotalSize(ZipFile zip, Path file, long maxBytes) {
+        long total = 0;
+        Enumeration<? extends ZipEntry> entries = zip.entries();
+        while (entries.hasMoreElements()) {
+            ZipEntry e = entries.nextElement();
+            long size = e.getSize();
+            if (size < 0) {
+                throw Npy.fail(file + " entry '" + e.getName() + "'", "the archive does not declare its size");
+            }
+            total += size;
+            if (total > maxBytes || total < 0) {
+                throw Npy.fail(file.toString(), "its entries decompress to more than " + maxBytes
+                        + " bytes (the limit; a quarter of the heap unless given to Npz.read(Path, long))");
+            }
+        }
     }
 
     /** Writes the arrays as a stored (uncompressed) {@code .npz}, like {@code numpy.savez}. */

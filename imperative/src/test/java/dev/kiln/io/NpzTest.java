@@ -123,6 +123,19 @@ class NpzTest {
     }
 
     @Test
+    void refusesAnArchiveThatInflatesBeyondTheLimitBeforeInflatingIt() throws IOException {
+        // 48 MiB of zeros deflate to about 48 KiB: a small zip bomb, within deflate's ratio but over the limit
+        NDArray zeros = NDArray.zeros(Shape.of(48 << 20), DType.UINT8, dev.kiln.ndarray.Device.cpu());
+        Path bomb = dir.resolve("bomb.npz");
+        Npz.write(bomb, Map.of("z", zeros), true);
+        assertThat(Files.size(bomb)).isLessThan(1 << 20);
+        assertThatThrownBy(() -> Npz.read(bomb, 16 << 20)).isExactlyInstanceOf(KilnException.class)
+                .hasMessageContaining("bomb.npz").hasMessageContaining("more than 16777216 bytes");
+        assertThat(Npz.read(bomb, 64 << 20).get("z").shape()).isEqualTo(Shape.of(48 << 20));
+        assertThat(Npz.defaultMaxBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    @Test
     void rejectsTruncatedAndNonZipFiles() throws IOException {
         Path good = dir.resolve("g.npz");
         Npz.write(good, Map.of("a", NDArray.ones(100)), true);

@@ -10,6 +10,7 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
+import dev.kiln.op.TypeSlots;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -144,6 +145,13 @@ final class UpdateOp extends OpDef {
             }
         }
         slots.unify(same.stream().mapToInt(Integer::intValue).toArray(), new int[] {0});
+        slots.forward();
+    }
+
+    /** Every input (one-element ones too) and the output share the weight's dtype, as MXNet's ElemwiseType. */
+    @Override
+    public void inferTypesPartial(TypeSlots slots) {
+        slots.unifyAll();
         slots.forward();
     }
 
