@@ -13,6 +13,15 @@ import dev.kiln.parameter.Parameter;
 import dev.kiln.parameter.ParameterDict;
 import dev.kiln.parameter.ParameterSpec;
 import dev.kiln.symbol.Symbol;
+import dev.kiln.autograd.Autograd;
+import dev.kiln.block.HybridSequential;
+import dev.kiln.nn.Dense;
+import dev.kiln.data.ArrayDataset;
+import dev.kiln.data.DataLoader;
+import dev.kiln.loss.SoftmaxCrossEntropyLoss;
+import dev.kiln.metric.Accuracy;
+import dev.kiln.trainer.Trainer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,5 +118,51 @@ class ReadmeExamplesTest {
         params.load(dir.resolve("dense.params"), LoadOptions.defaults().allowMissing(true));
         assertThat(w.data()).isEqualTo(saved);
         assertThat(b.data().toDoubleArray()).containsOnly(0);
+    }
+
+    @Test
+    void trainingLoopLearnsThreeBlobs() {
+        Random.seed(7);
+        java.util.Random r = new java.util.Random(7);
+        int n = 90;
+        float[] xs = new float[n * 2];
+        float[] ys = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            double angle = 2 * Math.PI * c / 3;
+            xs[2 * i] = (float) (2 * Math.cos(angle) + 0.4 * r.nextGaussian());
+            xs[2 * i + 1] = (float) (2 * Math.sin(angle) + 0.4 * r.nextGaussian());
+            ys[i] = c;
+        }
+        NDArray features = NDArray.of(Shape.of(n, 2), xs);
+        NDArray labels = NDArray.of(Shape.of(n), ys);
+
+        HybridSequential net = new HybridSequential();
+        net.add(new Dense(16, "relu"), new Dense(3));
+        net.initialize(new Xavier());
+        net.hybridize();
+
+        DataLoader train = DataLoader.builder(new ArrayDataset(features, labels))
+                .batchSize(10).shuffle(true).seed(1).build();
+        SoftmaxCrossEntropyLoss lossFn = new SoftmaxCrossEntropyLoss();
+        Trainer trainer = new Trainer(net.collectParams(), "adam", Map.of("learning_rate", 0.01));
+        Accuracy accuracy = new Accuracy();
+
+        for (int epoch = 0; epoch < 20; epoch++) {
+            accuracy.reset();
+            for (List<NDArray> batch : train) {
+                NDArray x = batch.get(0), y = batch.get(1);
+                NDArray out, loss;
+                try (var rec = Autograd.record()) {
+                    out = net.call(x);
+                    loss = lossFn.forward(out, y);
+                }
+                loss.backward();
+                trainer.step(x.shape().get(0));
+                accuracy.update(y, out);
+            }
+        }
+        assertThat(accuracy.get().value()).isGreaterThan(0.95);
+        assertThat(net.compiledGraphs()).isNotEmpty();
     }
 }
