@@ -9,11 +9,11 @@ import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.nn.Dense;
-import dev.kiln.parameter.Parameter;
 import dev.kiln.random.Random;
 import dev.kiln.symbol.Symbol;
 import dev.kiln.testing.FreshNames;
 import dev.kiln.testing.LayerCheck;
+import dev.kiln.trainer.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -96,7 +96,9 @@ class CustomLayerTutorialTest {
         Autograd.backward(List.of(loss), null, false);
         assertThat(net.cacheStats().misses()).isEqualTo(2); // forward and backward ran as the graph compiled for training
         NDArray expectedWeights = nd.broadcastSub(weightsBefore, nd.mulScalar(layer.weights.grad(), 0.1 / 5));
-        sgdMomentumStep(net.collectParams().asMap().values(), 0.1, 0.9, 5);
+        // the tutorial's trainer: gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': 0.1, 'momentum': 0.9})
+        Trainer trainer = new Trainer(net.collectParams(), "sgd", Map.of("learning_rate", 0.1, "momentum", 0.9));
+        trainer.step(5);
 
         assertThat(layer.weights.data()).isCloseTo(expectedWeights, 1e-6, 1e-7);
         assertThat(nd.max(nd.abs(nd.broadcastSub(layer.weights.data(), weightsBefore))).getDouble(0))
@@ -121,21 +123,5 @@ class CustomLayerTutorialTest {
         NDArray weightsGrad = r.entry("grad of hybridsequential0_normalizationhybridlayer0_weights").compiled();
         assertThat(nd.max(nd.abs(weightsGrad)).getDouble(0)).isGreaterThan(0); // a real gradient was compared
         assertThat(net.isHybridized()).isTrue();
-    }
-
-    /**
-     * One step of MXNet's SGD with momentum from zero state, as {@code trainer.step(batchSize)} takes it (the
-     * gradient rescaled by 1 / batchSize): {@code mom = -lr * grad / batch; w += mom}. Parameters without a
-     * gradient (gradReq null) are left alone, as the Trainer leaves them.
-     */
-    private static void sgdMomentumStep(Iterable<Parameter> params, double lr, double momentum, int batchSize) {
-        for (Parameter p : params) {
-            if (p.gradReq() == GradReq.NULL) {
-                continue;
-            }
-            NDArray state = nd.zerosLike(p.data()); // the momentum state before the first step
-            NDArray mom = nd.elemwiseSub(nd.mulScalar(state, momentum), nd.mulScalar(p.grad(), lr / batchSize));
-            p.setData(nd.elemwiseAdd(p.data(), mom));
-        }
     }
 }
