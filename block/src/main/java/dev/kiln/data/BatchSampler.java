@@ -51,6 +51,23 @@ public final class BatchSampler implements Sampler<List<Integer>> {
         };
     }
 
+    /**
+     * Positions the inner sampler at {@code epoch}; with rollover it replays the passes before it (indices only, no
+     * data is loaded) to rebuild the carried remainder.
+     */
+    @Override
+    public synchronized void setEpoch(long epoch) {
+        carried = List.of();
+        if (lastBatch != LastBatch.ROLLOVER) {
+            sampler.setEpoch(epoch);
+            return;
+        }
+        sampler.setEpoch(0);
+        for (long pass = 0; pass < epoch; pass++) {
+            iterator().forEachRemaining(batch -> { });
+        }
+    }
+
     /** One pass; with rollover it takes over the indices carried so far and leaves its own remainder at the end. */
     @Override
     public synchronized Iterator<List<Integer>> iterator() {

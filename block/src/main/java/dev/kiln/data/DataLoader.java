@@ -72,6 +72,19 @@ public final class DataLoader implements Iterable<List<NDArray>> {
         return batchSampler;
     }
 
+    /**
+     * Makes the next {@link #iterator()} yield what epoch {@code epoch} (from 0) of an unbroken run yields: the same
+     * batches in the same order, with the same random augmentation streams. A checkpoint resume uses it so that a
+     * shuffled run continues exactly; an error when the batch sampler cannot be positioned.
+     */
+    public synchronized void setEpoch(long epoch) {
+        if (epoch < 0) {
+            throw new KilnException("DataLoader.setEpoch: epoch must not be negative, got " + epoch);
+        }
+        batchSampler.setEpoch(epoch);
+        epochs.set(epoch);
+    }
+
     /** One epoch of batches; close it to stop its workers early (running it to the end closes it). */
     @Override
     public synchronized BatchIterator iterator() {

@@ -42,6 +42,12 @@ public final class RandomSampler implements Sampler<Integer> {
         return length;
     }
 
+    /** The next pass is the permutation of pass {@code epoch}. */
+    @Override
+    public void setEpoch(long epoch) {
+        this.epoch.set(epoch);
+    }
+
     @Override
     public Iterator<Integer> iterator() {
         return IntStream.of(permutation(epoch.getAndIncrement())).iterator();

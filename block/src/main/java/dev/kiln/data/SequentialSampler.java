@@ -10,6 +10,11 @@ public final class SequentialSampler implements Sampler<Integer> {
     private final int length;
     private final int start;
 
+    /** Every pass is the same, so any epoch is already in place. */
+    @Override
+    public void setEpoch(long epoch) {
+    }
+
     /** Indices {@code 0 .. length - 1}. */
     public SequentialSampler(int length) {
         this(length, 0);

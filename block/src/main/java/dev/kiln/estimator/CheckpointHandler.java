@@ -1,6 +1,7 @@
 package dev.kiln.estimator;
 
 import dev.kiln.KilnException;
+import dev.kiln.data.DataLoader;
 import dev.kiln.block.HybridBlock;
 import dev.kiln.metric.MetricValue;
 
@@ -175,6 +176,9 @@ public final class CheckpointHandler implements TrainBegin, BatchEnd, EpochEnd {
         estimator.net().loadParameters(last.params(modelDir));
         estimator.trainer().loadStates(last.states(modelDir));
         if (byEpoch) {
+            if (estimator.trainData() instanceof DataLoader loader) {
+                loader.setEpoch(last.epoch() + 1); // the shuffle order and augmentations of the epoch that comes next
+            }
             estimator.setLimits(estimator.maxEpoch() - last.epoch() - 1, null);
         } else {
             estimator.setLimits(null, estimator.maxBatch() - last.batch() - 1);

@@ -40,6 +40,7 @@ public final class Estimator {
     private final Long seed;
     private final Boolean progressBar;
     private Integer maxEpoch;
+    private Iterable<List<NDArray>> trainData;
     private Integer maxBatch;
     private boolean validates;
 
@@ -103,6 +104,7 @@ public final class Estimator {
         }
         this.maxEpoch = epochs;
         this.maxBatch = batches;
+        this.trainData = trainData;
         if (seed != null) {
             Random.seed(seed);
         }
@@ -217,6 +219,11 @@ public final class Estimator {
     }
 
     /** Epochs this run trains for, or null when it is limited by batches. */
+    /** The training data of the running (or last) {@code fit}; null before the first. */
+    public Iterable<List<NDArray>> trainData() {
+        return trainData;
+    }
+
     public Integer maxEpoch() {
         return maxEpoch;
     }

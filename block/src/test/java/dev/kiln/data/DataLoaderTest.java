@@ -171,6 +171,44 @@ class DataLoaderTest {
     }
 
     @Test
+    void setEpochMakesTheNextEpochThatOfAnUnbrokenRunForEveryLastBatchMode() {
+        for (LastBatch mode : LastBatch.values()) {
+            DataLoader unbroken = DataLoader.builder(pairs(23)).batchSize(4).shuffle(true).lastBatch(mode).seed(9)
+                    .build();
+            List<List<Double>> epochs = new ArrayList<>();
+            for (int e = 0; e < 4; e++) {
+                List<Double> firsts = new ArrayList<>();
+                unbroken.forEach(b -> Arrays.stream(b.getFirst().toDoubleArray()).forEach(firsts::add));
+                epochs.add(firsts);
+            }
+            DataLoader resumed = DataLoader.builder(pairs(23)).batchSize(4).shuffle(true).lastBatch(mode).seed(9)
+                    .build();
+            resumed.setEpoch(3);
+            List<Double> third = new ArrayList<>();
+            resumed.forEach(b -> Arrays.stream(b.getFirst().toDoubleArray()).forEach(third::add));
+            assertThat(third).as("%s", mode).isEqualTo(epochs.get(3)).isNotEqualTo(epochs.get(0));
+        }
+    }
+
+    @Test
+    void aSamplerThatCannotBePositionedSaysSo() {
+        Sampler<Integer> custom = new Sampler<>() {
+            @Override
+            public int size() {
+                return 3;
+            }
+
+            @Override
+            public java.util.Iterator<Integer> iterator() {
+                return List.of(2, 0, 1).iterator();
+            }
+        };
+        DataLoader loader = DataLoader.builder(pairs(3)).batchSize(2).sampler(custom).build();
+        assertThatThrownBy(() -> loader.setEpoch(1)).isInstanceOf(KilnException.class)
+                .hasMessageContaining("cannot be positioned at epoch 1");
+    }
+
+    @Test
     void workersPreserveSamplerOrderAndPrefetchAhead() {
         DataLoader loader = DataLoader.builder(pairs(30)).batchSize(3).workers(3).prefetch(4).build();
         assertThat(loader.prefetch()).isEqualTo(4);

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue #9's end-to-end check: a run checkpointed every epoch and stopped after two of four epochs, then reloaded
  * into a new net and trainer and resumed, ends with exactly the parameters and optimizer state (Adam's moments and
- * update counts) of an uninterrupted four-epoch run. The data order is fixed (no shuffle), since a checkpoint holds
- * the model and the trainer, not a data loader's position.
+ * update counts) of an uninterrupted four-epoch run. The data is shuffled with a seed: the resume positions the
+ * loader at the epoch that comes next, so the resumed epochs see the same batches as the uninterrupted ones.
  */
 @ExtendWith(FreshNames.class)
 class CheckpointResumeTest {
@@ -49,7 +49,7 @@ class CheckpointResumeTest {
     }
 
     private static DataLoader data() {
-        return DataLoader.builder(StripesAndBlobs.dataset(96, 3)).batchSize(16).seed(1).build();
+        return DataLoader.builder(StripesAndBlobs.dataset(96, 3)).batchSize(16).shuffle(true).seed(1).build();
     }
 
     private static List<float[]> values(HybridSequential net) {
