@@ -3,7 +3,6 @@ package dev.kiln.cli.demo;
 import dev.kiln.KilnException;
 import dev.kiln.block.ExportedFiles;
 import dev.kiln.block.HybridSequential;
-import dev.kiln.block.SymbolBlock;
 import dev.kiln.data.ArrayDataset;
 import dev.kiln.data.DataLoader;
 import dev.kiln.estimator.Estimator;
@@ -18,6 +17,7 @@ import dev.kiln.trainer.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -49,14 +49,11 @@ import java.util.concurrent.Callable;
                 "  kiln predict --symbol kiln-demo/model-symbol.json --params kiln-demo/model-0000.params "
                         + "--input kiln-demo/sample-input.params"})
 public final class DemoCommand implements Callable<Integer> {
-    static final int TRAIN_IMAGES = 6400;
     static final int VALIDATION_IMAGES = 400;
     static final int BATCH = 32;
     static final int VALIDATION_BATCH = 100;
     static final int SAMPLE_BATCH = 16;
     static final double LEARNING_RATE = 0.003;
-    /** How far the imported model's scores may be from the trained net's: both run the same graph. */
-    static final double TOLERANCE = 1e-4;
 
     @Spec
     private CommandSpec spec;
@@ -70,6 +67,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Training epochs of each run (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
+    @Option(names = "--images", paramLabel = "N", defaultValue = "6400",
+            description = "Training images to generate (default: ${DEFAULT-VALUE}); validation uses "
+                    + VALIDATION_IMAGES + ".")
+    private int images;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
             description = "Seed of the generated images, the initial weights and the batch order "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -77,17 +79,16 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (epochs < 1) {
-            throw new KilnException("--epochs must be at least 1, got " + epochs);
-        }
+        requirePositive("--epochs", epochs);
+        requirePositive("--images", images);
         PrintWriter w = spec.commandLine().getOut();
         Path dir = createDirectory(out);
         int classes = PatternImages.CLASSES.size();
-        ArrayDataset trainSet = PatternImages.generate(TRAIN_IMAGES, seed);
+        ArrayDataset trainSet = PatternImages.generate(images, seed);
         ArrayDataset valSet = PatternImages.generate(VALIDATION_IMAGES, seed + 1);
         NDArray sample = DataLoader.builder(valSet).batchSize(SAMPLE_BATCH).build().iterator().next().get(0);
         w.printf(Locale.ROOT, "Kiln demo: %d training and %d validation images of 1x%dx%d, generated from seed %d, "
-                        + "%d classes %s%n", TRAIN_IMAGES, VALIDATION_IMAGES, PatternImages.SIZE, PatternImages.SIZE,
+                        + "%d classes %s%n", images, VALIDATION_IMAGES, PatternImages.SIZE, PatternImages.SIZE,
                 seed, classes, PatternImages.CLASSES);
 
         HybridSequential eager = DemoNet.initialized(classes, seed, sample);
@@ -112,18 +113,15 @@ public final class DemoCommand implements Callable<Integer> {
                         + "differ by at most %.2g%n", eagerRun.finalValue("validation accuracy"),
                 hybridRun.finalValue("validation accuracy"), eagerRun.largestDifference(hybridRun, "training loss"));
 
-        NDArray trained = hybrid.call(sample);
+        hybrid.call(sample);                                   // export records the inputs of the last call
         ExportedFiles exported = hybrid.export(dir.resolve("model"), 0);
-        SymbolBlock imported = SymbolBlock.imports(exported.symbolFile(), List.of("data"), exported.paramsFile());
-        imported.hybridize();
-        NDArray predicted = imported.call(sample);
-        Agreement agreement = Agreement.of(trained, predicted)
-                .require(TOLERANCE, "the imported model's and the trained net's predictions");
+        ImportCheck.Result check = ImportCheck.run(hybrid, exported, sample);
+        Agreement agreement = check.agreement();
         w.printf(Locale.ROOT, "exported, imported with SymbolBlock.imports and checked: on %d validation images "
                         + "the imported model picks the trained net's class for %d, largest score difference %.2g%n",
                 agreement.samples(), agreement.sameClass(), agreement.maxAbsDifference());
         NDArrayFile.save(dir.resolve("sample-input.params"), Map.of("data", sample));
-        NDArrayFile.save(dir.resolve("sample-output.params"), Map.of("output", predicted));
+        NDArrayFile.save(dir.resolve("sample-output.params"), Map.of("output", check.imported()));
 
         w.println();
         w.println("files written to " + dir.toAbsolutePath().normalize() + ":");
@@ -184,11 +182,20 @@ public final class DemoCommand implements Callable<Integer> {
                 new String[] {"hybridized.png, .svg", "training curves of the hybridized run (and .csv, .json)"});
     }
 
+    private void requirePositive(String option, int value) {
+        if (value < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1, got " + value);
+        }
+    }
+
     private static Path createDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new KilnException("cannot write into " + dir + ": it is a file, not a directory");
+        }
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the output directory " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the output directory " + dir + ": " + e, e);
         }
     }
 }
