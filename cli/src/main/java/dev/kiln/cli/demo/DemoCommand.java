@@ -46,8 +46,9 @@ import java.util.concurrent.Callable;
                         + "(key data), sample-output.params (key output), and eager.* and hybridized.* training "
                         + "histories (.csv, .json, .png, .svg)."},
         footer = {"", "Examples:", "  kiln demo", "  kiln demo --out /tmp/run1 --epochs 3 --seed 7",
-                "  kiln predict --symbol kiln-demo/model-symbol.json --params kiln-demo/model-0000.params "
-                        + "--input kiln-demo/sample-input.params"})
+                "  kiln predict --symbol kiln-demo/model-symbol.json \\",
+                "      --params kiln-demo/model-0000.params \\",
+                "      --input kiln-demo/sample-input.params"})
 public final class DemoCommand implements Callable<Integer> {
     static final int VALIDATION_IMAGES = 400;
     static final int BATCH = 32;
@@ -158,12 +159,11 @@ public final class DemoCommand implements Callable<Integer> {
         Estimator est = Estimator.builder(net, new SoftmaxCrossEntropyLoss()).trainer(trainer).seed(seed)
                 .progressBar(false).logger(new WarningsOnly(spec.commandLine().getErr())).build();
         TrainingClock clock = new TrainingClock();
-        List<EventHandler> handlers = new ArrayList<>(List.of(clock, new HistoryHandler(dir, prefix)));
+        List<EventHandler> handlers = new ArrayList<>(List.of(clock, new HistoryHandler(dir, prefix),
+                new EpochLines(w, clock)));
         if (ProgressBarHandler.interactive()) {
             w.flush();
-            handlers.add(new ProgressBarHandler(System.out));   // the terminal itself, not a pipe
-        } else {
-            handlers.add(new EpochLines(w, clock));
+            handlers.add(new ProgressBarHandler(System.out));   // the terminal itself, not the launcher's stderr pipe
         }
         DataLoader train = DataLoader.builder(trainSet).batchSize(BATCH).shuffle(true).seed(seed).build();
         TrainingHistory history = est.fit(train, DataLoader.builder(valSet).batchSize(VALIDATION_BATCH).build(), epochs, handlers);

@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * Prints one line per epoch (its training time and throughput from the {@link TrainingClock}, then every reported
- * value) for output that is not a terminal, where the demo shows no progress bar. Runs after validation.
+ * value). Runs last, after validation and after a progress bar has closed its line, whose values a narrow
+ * terminal cuts off.
  */
 final class EpochLines implements EpochEnd {
     private final PrintWriter out;
@@ -23,7 +24,7 @@ final class EpochLines implements EpochEnd {
 
     @Override
     public int priority() {
-        return 100;
+        return Integer.MAX_VALUE;
     }
 
     @Override
