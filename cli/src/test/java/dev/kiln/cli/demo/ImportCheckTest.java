@@ -3,6 +3,7 @@ package dev.kiln.cli.demo;
 import dev.kiln.KilnException;
 import dev.kiln.block.ExportedFiles;
 import dev.kiln.block.HybridSequential;
+import dev.kiln.data.DataLoader;
 import dev.kiln.io.NDArrayFile;
 import dev.kiln.ndarray.NDArray;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,20 +27,11 @@ class ImportCheckTest {
 
     @BeforeEach
     void exportANet() {
-        batch = NDArray.of(dev.kiln.ndarray.Shape.of(8, 1, 16, 16), allImages(8));
+        batch = DataLoader.builder(PatternImages.generate(8, 3)).batchSize(8).build().iterator().next().get(0);
         net = DemoNet.initialized(PatternImages.CLASSES.size(), 11, batch);
         net.hybridize();
         net.call(batch);
         files = net.export(dir.resolve("model"), 0);
-    }
-
-    private static float[] allImages(int n) {
-        var set = PatternImages.generate(n, 3);
-        float[] out = new float[n * 16 * 16];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(set.get(i).get(0).toFloatArray(), 0, out, i * 256, 256);
-        }
-        return out;
     }
 
     @Test
