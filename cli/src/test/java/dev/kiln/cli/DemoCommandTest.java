@@ -150,6 +150,18 @@ class DemoCommandTest {
         }
     }
 
+    /** The default data set and net (one epoch here, five by default) already classify the validation images. */
+    @Test
+    void withTheDefaultDataOneEpochReachesNinetyFivePercentValidationAccuracy(@TempDir Path other) {
+        Kiln full = Kiln.run("demo", "--out", other, "--epochs", 1);
+        assertThat(full.status()).as(full.err()).isZero();
+        Matcher m = Pattern.compile("validation accuracy: eager ([0-9.]+), hybridized ([0-9.]+)").matcher(full.out());
+        assertThat(m.find()).as(full.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(0.95);
+        assertThat(Double.parseDouble(m.group(2))).isGreaterThanOrEqualTo(0.95);
+        assertThat(full.out()).contains("training throughput: eager ");   // one epoch: no warm-up to leave out
+    }
+
     @Test
     void badArgumentsGiveOneLineAndANonZeroStatus() throws IOException {
         Kiln zero = Kiln.run("demo", "--epochs", 0, "--out", dir.resolve("unused"));
