@@ -71,7 +71,7 @@ public final class ProgressBarHandler implements TrainBegin, EpochBegin, BatchEn
         samplesThisEpoch += result.batchSize();
         bar.stepBy(result.batchSize());
         MetricValue loss = estimator.trainValues().getFirst();
-        bar.setExtraMessage(LoggingHandler.format(List.of(loss)));
+        bar.setExtraMessage(" " + LoggingHandler.format(List.of(loss)));
         return false;
     }
 
@@ -79,7 +79,7 @@ public final class ProgressBarHandler implements TrainBegin, EpochBegin, BatchEn
     public boolean epochEnd(Estimator estimator) {
         samplesPerEpoch = samplesThisEpoch;
         bar.maxHint(samplesThisEpoch);
-        bar.setExtraMessage(LoggingHandler.format(estimator.reportedValues()));
+        bar.setExtraMessage(" " + LoggingHandler.format(estimator.reportedValues()));
         bar.close();
         bar = null;
         epoch++;
