@@ -19,8 +19,9 @@ final class GemmRows {
     private GemmRows() {
     }
 
-    static List<GemmRow> measure(int threads, Timer timer) {
-        double peak = FmaPeak.gflops(threads, 10);
+    /** The rows at {@code threads} threads; the peak is the best of {@code peakRounds} rounds. */
+    static List<GemmRow> measure(int threads, Timer timer, int peakRounds) {
+        double peak = FmaPeak.gflops(threads, peakRounds);
         List<GemmRow> rows = new ArrayList<>();
         Random rnd = new Random(7);
         for (int[] s : SHAPES) {

@@ -15,13 +15,12 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The model suite's self-test: every model and pass of the table builds, runs eagerly and hybridized with equal
@@ -40,16 +39,10 @@ class ModelSuiteTest {
     @TestFactory
     Stream<DynamicTest> everyModelRunsEagerAndHybridizedWithAgreeingOutputs() {
         MXNet mx = mxnetOrNull();
-        Set<String> seen = new LinkedHashSet<>();
-        List<ModelCase> smallest = new ArrayList<>();
-        for (ModelCase c : ModelSuite.rows()) {
-            if (seen.add(c.model() + "/" + c.pass())) {
-                smallest.add(c); // rows list the smaller batch first
-            }
-        }
+        List<ModelCase> smallest = new SuiteOptions(true, Parallel.threads(), "", false).cases();
         assertThat(smallest).hasSize(9);
         return smallest.stream().map(c -> DynamicTest.dynamicTest(c.model() + ", " + c.pass(), () -> {
-            ModelRow row = RowMeasurement.measure(c, mx, "not loadable here", Timer.once(), Parallel.threads());
+            ModelRow row = RowMeasurement.measure(c, mx, Timer.once(), Parallel.threads());
             assertThat(row.note()).doesNotContain("WARNING").doesNotContain("failed")
                     .doesNotContain("no memory plan");
             assertThat(row.kilnEagerMs()).isPositive();
@@ -60,6 +53,28 @@ class ModelSuiteTest {
                 assertThat(row.mxnetCachedOpMs()).isPositive();
             }
         }));
+    }
+
+    @Test
+    void quickKeepsTheSmallerBatchOfEachModelAndPassAndOnlyMatchesIgnoringCase() {
+        List<ModelCase> all = ModelSuite.rows();
+        List<ModelCase> quick = new SuiteOptions(true, 1, "", false).cases();
+        assertThat(new SuiteOptions(false, 1, "", false).cases()).extracting(ModelCase::input)
+                .isEqualTo(all.stream().map(ModelCase::input).toList());
+        assertThat(quick).hasSize(9);
+        for (ModelCase q : quick) {
+            int smallest = all.stream().filter(c -> c.model().equals(q.model()) && c.pass().equals(q.pass()))
+                    .mapToInt(ModelCase::batch).min().orElseThrow();
+            assertThat(q.batch()).as(q.model() + ", " + q.pass()).isEqualTo(smallest);
+        }
+        List<ModelCase> mlp = new SuiteOptions(true, 1, "mlp", false).cases();
+        assertThat(mlp).extracting(ModelCase::model).containsOnly("MLP 784-256-128-10");
+        assertThat(mlp).extracting(ModelCase::pass).containsExactly("forward", "forward+backward");
+        assertThat(mlp).extracting(ModelCase::batch).containsExactly(8, 8);
+        assertThat(new SuiteOptions(false, 1, "ResNet", false).cases()).hasSize(4);
+        assertThatThrownBy(() -> new SuiteOptions(true, 1, "vgg", false).cases())
+                .hasMessageContaining("no model of the suite matches 'vgg'").hasMessageContaining("MLP 784-256-128-10");
+        assertThatThrownBy(() -> new SuiteOptions(true, 0, "", false)).hasMessageContaining("threads must be at least 1");
     }
 
     @Test
