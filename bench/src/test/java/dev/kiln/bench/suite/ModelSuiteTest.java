@@ -1,8 +1,5 @@
 package dev.kiln.bench.suite;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.kiln.conformance.MXNet;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -11,10 +8,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,7 +88,7 @@ class ModelSuiteTest {
     }
 
     @Test
-    void jsonHasOneObjectPerRowWithTheIssueFields() throws IOException {
+    void jsonHasOneObjectPerRowWithTheIssueFields() {
         List<ModelRow> rows = List.of(
                 new ModelRow("MLP", "forward", 8, 2, 1.5, 0.5, 2.25, 0.75, 1024, 4096, ""),
                 new ModelRow("CNN", "forward+backward", 4, 2, 3, 1, Double.NaN, Double.NaN, 10, 20, "MXNet n/a"));
@@ -101,7 +96,7 @@ class ModelSuiteTest {
         StringWriter out = new StringWriter();
         Report.json(rows, gemms, out);
 
-        List<Map<String, Object>> objects = parse(out.toString());
+        List<Map<String, Object>> objects = Report.readJson(new StringReader(out.toString()));
         assertThat(objects).hasSize(3);
         assertThat(objects.get(0)).containsEntry("model", "MLP").containsEntry("pass", "forward")
                 .containsEntry("batch", 8L).containsEntry("threads", 2L).containsEntry("kiln_eager_ms", 1.5)
@@ -119,30 +114,5 @@ class ModelSuiteTest {
         assertThat(table).contains("| CNN | forward+backward | 4 | 2 | 3.000 | 1.000 | 3.00x | 0.0 KB / 0.0 KB | n/a "
                 + "| n/a | n/a | MXNet n/a |");
         assertThat(table).contains("| 64x128x784:NT | 2 | 300.5 | 530.0 | 57% |");
-    }
-
-    /** A flat JSON array of flat objects, numbers as Long or Double, null as null. */
-    private static List<Map<String, Object>> parse(String json) throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                Map<String, Object> obj = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken t = p.nextToken();
-                    obj.put(name, switch (t) {
-                        case VALUE_NUMBER_INT -> p.getLongValue();
-                        case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                        case VALUE_STRING -> p.getText();
-                        case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
-                        case VALUE_NULL -> null;
-                        default -> throw new IllegalStateException("unexpected " + t);
-                    });
-                }
-                out.add(obj);
-            }
-        }
-        return out;
     }
 }
