@@ -19,9 +19,8 @@ final class GemmRows {
     private GemmRows() {
     }
 
-    /** The rows at {@code threads} threads; the peak is the best of {@code peakRounds} rounds. */
-    static List<GemmRow> measure(int threads, Timer timer, int peakRounds) {
-        double peak = FmaPeak.gflops(threads, peakRounds);
+    static List<GemmRow> measure(int threads, Timer timer) {
+        double peak = FmaPeak.gflops(threads, 10);
         List<GemmRow> rows = new ArrayList<>();
         Random rnd = new Random(7);
         for (int[] s : SHAPES) {

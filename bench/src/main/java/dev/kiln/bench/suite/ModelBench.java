@@ -58,7 +58,7 @@ public final class ModelBench {
         List<GemmRow> gemms = List.of();
         if (options.gemm()) {
             progress.accept("measuring the FMA peak and GEMM");
-            gemms = GemmRows.measure(threads, timer, options.quick() ? 3 : 10);
+            gemms = GemmRows.measure(threads, timer);
         }
         return new SuiteResult(rows, gemms, threads, mx == null ? 0 : mx.version(), missing);
     }
