@@ -19,7 +19,7 @@ class ErrorHandlingTest {
     @TempDir
     Path dir;
 
-    private static void assertOneLineError(Kiln r, int status, String... fragments) {
+    static void assertOneLineError(Kiln r, int status, String... fragments) {
         assertThat(r.status()).as(r.err()).isEqualTo(status);
         assertThat(r.errLines()).as(r.err()).isEqualTo(1);
         assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");

@@ -2,11 +2,17 @@ package dev.kiln.bench.suite;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -81,6 +87,45 @@ public final class Report {
             g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException("writing the benchmark JSON", e);
+        }
+    }
+
+    /**
+     * Reads what {@link #json} wrote back, one map per row in file order (numbers as Long or Double, null as null),
+     * for comparing runs; fails on anything but a flat array of flat objects.
+     */
+    public static List<Map<String, Object>> readJson(Reader in) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (JsonParser p = new JsonFactory().createParser(in)) {
+            expect(p, p.nextToken() == JsonToken.START_ARRAY, "an array");
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                expect(p, t == JsonToken.START_OBJECT, "an object per row");
+                Map<String, Object> row = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken v = p.nextToken();
+                    row.put(name, switch (v) {
+                        case VALUE_NUMBER_INT -> p.getLongValue();
+                        case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                        case VALUE_STRING -> p.getText();
+                        case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
+                        case VALUE_NULL -> null;
+                        default -> throw new IllegalArgumentException("benchmark JSON: field '" + name
+                                + "' is " + v + " at " + p.currentLocation() + "; expected a number, string, "
+                                + "boolean or null");
+                    });
+                }
+                rows.add(row);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the benchmark JSON", e);
+        }
+        return rows;
+    }
+
+    private static void expect(JsonParser p, boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalArgumentException("benchmark JSON: expected " + what + " at " + p.currentLocation());
         }
     }
 

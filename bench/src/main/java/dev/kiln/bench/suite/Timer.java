@@ -13,9 +13,9 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         return new Timer(3, 1.0, 10, 200, 2.0);
     }
 
-    /** {@code --quick}: at least 5 warm-up runs and 0.3 s, then the median of 5 to 50 runs within about 0.5 s. */
+    /** {@code --quick}: at least 3 warm-up runs and 0.1 s, then the median of 5 to 30 runs within about 0.2 s. */
     public static Timer quick() {
-        return new Timer(5, 0.3, 5, 50, 0.5);
+        return new Timer(3, 0.1, 5, 30, 0.2);
     }
 
     /** The self-test's budget: one warm-up run and one timed run. */

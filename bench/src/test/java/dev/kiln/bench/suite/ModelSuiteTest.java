@@ -1,8 +1,5 @@
 package dev.kiln.bench.suite;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.kiln.conformance.MXNet;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -11,17 +8,14 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.io.IOException;
+import java.io.StringReader;
 import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The model suite's self-test: every model and pass of the table builds, runs eagerly and hybridized with equal
@@ -40,16 +34,10 @@ class ModelSuiteTest {
     @TestFactory
     Stream<DynamicTest> everyModelRunsEagerAndHybridizedWithAgreeingOutputs() {
         MXNet mx = mxnetOrNull();
-        Set<String> seen = new LinkedHashSet<>();
-        List<ModelCase> smallest = new ArrayList<>();
-        for (ModelCase c : ModelSuite.rows()) {
-            if (seen.add(c.model() + "/" + c.pass())) {
-                smallest.add(c); // rows list the smaller batch first
-            }
-        }
+        List<ModelCase> smallest = new SuiteOptions(true, Parallel.threads(), "", false).cases();
         assertThat(smallest).hasSize(9);
         return smallest.stream().map(c -> DynamicTest.dynamicTest(c.model() + ", " + c.pass(), () -> {
-            ModelRow row = RowMeasurement.measure(c, mx, "not loadable here", Timer.once(), Parallel.threads());
+            ModelRow row = RowMeasurement.measure(c, mx, Timer.once(), Parallel.threads());
             assertThat(row.note()).doesNotContain("WARNING").doesNotContain("failed")
                     .doesNotContain("no memory plan");
             assertThat(row.kilnEagerMs()).isPositive();
@@ -60,6 +48,28 @@ class ModelSuiteTest {
                 assertThat(row.mxnetCachedOpMs()).isPositive();
             }
         }));
+    }
+
+    @Test
+    void quickKeepsTheSmallerBatchOfEachModelAndPassAndOnlyMatchesIgnoringCase() {
+        List<ModelCase> all = ModelSuite.rows();
+        List<ModelCase> quick = new SuiteOptions(true, 1, "", false).cases();
+        assertThat(new SuiteOptions(false, 1, "", false).cases()).extracting(ModelCase::input)
+                .isEqualTo(all.stream().map(ModelCase::input).toList());
+        assertThat(quick).hasSize(9);
+        for (ModelCase q : quick) {
+            int smallest = all.stream().filter(c -> c.model().equals(q.model()) && c.pass().equals(q.pass()))
+                    .mapToInt(ModelCase::batch).min().orElseThrow();
+            assertThat(q.batch()).as(q.model() + ", " + q.pass()).isEqualTo(smallest);
+        }
+        List<ModelCase> mlp = new SuiteOptions(true, 1, "mlp", false).cases();
+        assertThat(mlp).extracting(ModelCase::model).containsOnly("MLP 784-256-128-10");
+        assertThat(mlp).extracting(ModelCase::pass).containsExactly("forward", "forward+backward");
+        assertThat(mlp).extracting(ModelCase::batch).containsExactly(8, 8);
+        assertThat(new SuiteOptions(false, 1, "ResNet", false).cases()).hasSize(4);
+        assertThatThrownBy(() -> new SuiteOptions(true, 1, "vgg", false).cases())
+                .hasMessageContaining("no model of the suite matches 'vgg'").hasMessageContaining("MLP 784-256-128-10");
+        assertThatThrownBy(() -> new SuiteOptions(true, 0, "", false)).hasMessageContaining("threads must be at least 1");
     }
 
     @Test
@@ -78,7 +88,7 @@ class ModelSuiteTest {
     }
 
     @Test
-    void jsonHasOneObjectPerRowWithTheIssueFields() throws IOException {
+    void jsonHasOneObjectPerRowWithTheIssueFields() {
         List<ModelRow> rows = List.of(
                 new ModelRow("MLP", "forward", 8, 2, 1.5, 0.5, 2.25, 0.75, 1024, 4096, ""),
                 new ModelRow("CNN", "forward+backward", 4, 2, 3, 1, Double.NaN, Double.NaN, 10, 20, "MXNet n/a"));
@@ -86,7 +96,7 @@ class ModelSuiteTest {
         StringWriter out = new StringWriter();
         Report.json(rows, gemms, out);
 
-        List<Map<String, Object>> objects = parse(out.toString());
+        List<Map<String, Object>> objects = Report.readJson(new StringReader(out.toString()));
         assertThat(objects).hasSize(3);
         assertThat(objects.get(0)).containsEntry("model", "MLP").containsEntry("pass", "forward")
                 .containsEntry("batch", 8L).containsEntry("threads", 2L).containsEntry("kiln_eager_ms", 1.5)
@@ -104,30 +114,5 @@ class ModelSuiteTest {
         assertThat(table).contains("| CNN | forward+backward | 4 | 2 | 3.000 | 1.000 | 3.00x | 0.0 KB / 0.0 KB | n/a "
                 + "| n/a | n/a | MXNet n/a |");
         assertThat(table).contains("| 64x128x784:NT | 2 | 300.5 | 530.0 | 57% |");
-    }
-
-    /** A flat JSON array of flat objects, numbers as Long or Double, null as null. */
-    private static List<Map<String, Object>> parse(String json) throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (JsonParser p = new JsonFactory().createParser(json)) {
-            assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
-            while (p.nextToken() == JsonToken.START_OBJECT) {
-                Map<String, Object> obj = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken t = p.nextToken();
-                    obj.put(name, switch (t) {
-                        case VALUE_NUMBER_INT -> p.getLongValue();
-                        case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-                        case VALUE_STRING -> p.getText();
-                        case VALUE_TRUE, VALUE_FALSE -> p.getBooleanValue();
-                        case VALUE_NULL -> null;
-                        default -> throw new IllegalStateException("unexpected " + t);
-                    });
-                }
-                out.add(obj);
-            }
-        }
-        return out;
     }
 }
