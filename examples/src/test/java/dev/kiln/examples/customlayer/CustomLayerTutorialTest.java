@@ -8,7 +8,6 @@ import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
-import dev.kiln.nn.Dense;
 import dev.kiln.random.Random;
 import dev.kiln.symbol.Symbol;
 import dev.kiln.testing.FreshNames;
@@ -46,19 +45,9 @@ class CustomLayerTutorialTest {
         LayerCheck.of(layer, Random.uniform(-3, 3, 2, 3)).expectShape(2, 3).run();
     }
 
-    private static HybridSequential tutorialNet() {
-        HybridSequential net = new HybridSequential();
-        try (var ignored = net.nameScope()) {
-            net.add(new Dense(5));
-            net.add(new ScaledNormalizationLayer(5, NDArray.of(Shape.of(1), 2f)));
-            net.add(new Dense(1));
-        }
-        return net;
-    }
-
     @Test
     void parametersAreNamedAsGluonNamesThem() {
-        assertThat(tutorialNet().collectParams().keys()).containsExactly(
+        assertThat(CustomLayerTutorial.tutorialNet().collectParams().keys()).containsExactly(
                 "hybridsequential0_dense0_weight", "hybridsequential0_dense0_bias",
                 "hybridsequential0_normalizationhybridlayer0_weights",
                 "hybridsequential0_normalizationhybridlayer0_scales",
@@ -67,7 +56,7 @@ class CustomLayerTutorialTest {
 
     @Test
     void networkRunsEagerAndTracedAndOneSgdStepTrainsWeightsButNotScales() {
-        HybridSequential net = tutorialNet();
+        HybridSequential net = CustomLayerTutorial.tutorialNet();
         net.initialize(new Xavier("uniform", "avg", 2.24));
         net.hybridize(); // as the tutorial does: from here on calls run the compiled graph
         NDArray input = Random.uniform(-10, 10, 5, 2);
@@ -109,7 +98,7 @@ class CustomLayerTutorialTest {
 
     @Test
     void hybridizedTutorialNetworkAgreesWithEagerInOutputsAndGradients() {
-        HybridSequential net = tutorialNet();
+        HybridSequential net = CustomLayerTutorial.tutorialNet();
         net.initialize(new Xavier("uniform", "avg", 2.24));
         net.hybridize();
         NDArray input = Random.uniform(-10, 10, 5, 2);

@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The worked custom operator: its forward, its hand-written gradient, and a toy model trained with it. */
+/** The worked custom operator: its forward, its hand-written gradient, and the layer built on it, hybridized. */
 class LabelScaledFullyConnectedTest {
     private static final double K = 0.5;
 
@@ -95,68 +94,5 @@ class LabelScaledFullyConnectedTest {
         }
         // training really scaled some true-label outputs, so both modes' graphs were compared
         assertThat(java.util.Arrays.equals(outputs[0].toDoubleArray(), outputs[1].toDoubleArray())).isFalse();
-    }
-
-    /** Three Gaussian blobs in the plane, 30 points each, as float32 features and float labels. */
-    private record Blobs(NDArray x, NDArray label) {
-        static Blobs make(long seed) {
-            Random r = new Random(seed);
-            int n = 90;
-            float[] x = new float[n * 2];
-            float[] y = new float[n];
-            for (int i = 0; i < n; i++) {
-                int c = i % 3;
-                double angle = 2 * Math.PI * c / 3;
-                x[2 * i] = (float) (2 * Math.cos(angle) + 0.6 * r.nextGaussian());
-                x[2 * i + 1] = (float) (2 * Math.sin(angle) + 0.6 * r.nextGaussian());
-                y[i] = c;
-            }
-            return new Blobs(NDArray.of(Shape.of(n, 2), x), NDArray.of(Shape.of(n), y));
-        }
-    }
-
-    @Test
-    void aToyClassifierWithTheLayerTrains() {
-        Blobs data = Blobs.make(5);
-        int n = data.x().shape().get(0);
-        NDArray w = NDArray.zeros(3, 2); // float32; zeros predict class 0 everywhere: a third right
-        NDArray b = NDArray.zeros(3);
-        w.attachGrad();
-        b.attachGrad();
-        double lr = 0.5;
-        double firstLoss = Double.NaN;
-        double lastLoss = Double.NaN;
-        double firstAccuracy = accuracy(data, w, b);
-        for (int step = 0; step < 60; step++) {
-            NDArray loss;
-            try (var rec = Autograd.record()) {
-                NDArray out = LabelScaledFullyConnected.apply(data.x(), w, b, data.label(), 3, K);
-                loss = Ops.call("softmax_cross_entropy", out, data.label()); // summed over the batch
-            }
-            loss.backward();
-            lastLoss = loss.getDouble(0) / n;
-            if (step == 0) {
-                firstLoss = lastLoss;
-            }
-            w.subInPlace(Ops.call("_mul_scalar", Map.of("scalar", lr / n), w.grad()));
-            b.subInPlace(Ops.call("_mul_scalar", Map.of("scalar", lr / n), b.grad()));
-        }
-        double lastAccuracy = accuracy(data, w, b);
-        assertThat(firstLoss).isCloseTo(Math.log(3), org.assertj.core.data.Offset.offset(0.05));
-        assertThat(lastLoss).isLessThan(0.4 * firstLoss);
-        assertThat(firstAccuracy).isLessThan(0.34);
-        assertThat(lastAccuracy).isGreaterThan(0.9);
-    }
-
-    /** Fraction of points whose largest predicted (plain layer) score is at their label. */
-    private static double accuracy(Blobs data, NDArray w, NDArray b) {
-        NDArray out = LabelScaledFullyConnected.apply(data.x(), w.detach(), b.detach(), data.label(), 3, K);
-        NDArray predicted = Ops.call("argmax", Map.of("axis", 1), out);
-        int n = data.label().size();
-        int right = 0;
-        for (int i = 0; i < n; i++) {
-            right += predicted.getDouble(i) == data.label().getDouble(i) ? 1 : 0;
-        }
-        return (double) right / n;
     }
 }

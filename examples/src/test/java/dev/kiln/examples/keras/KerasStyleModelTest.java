@@ -2,16 +2,10 @@ package dev.kiln.examples.keras;
 
 import dev.kiln.block.Differential;
 import dev.kiln.block.DifferentialReport;
-import dev.kiln.block.HybridLambda;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
-import dev.kiln.nn.Dense;
-import dev.kiln.nn.Dropout;
-import dev.kiln.nn.Flatten;
-import dev.kiln.nn.conv.Conv2D;
-import dev.kiln.nn.conv.MaxPool2D;
 import dev.kiln.random.Random;
 import dev.kiln.testing.FreshNames;
 import dev.kiln.testing.LayerCheck;
@@ -32,19 +26,9 @@ import static org.assertj.core.api.Assertions.within;
 @ExtendWith(FreshNames.class)
 class KerasStyleModelTest {
 
-    static HybridSequential kerasConvnet() {
-        HybridSequential model = new HybridSequential();
-        try (var ignored = model.nameScope()) {
-            model.add(new Conv2D(32, 3, "relu"), new Conv2D(64, 3, "relu"), new MaxPool2D(2), new Dropout(0.25),
-                    new Flatten(), new Dense(128, "relu"), new Dropout(0.5), new Dense(10),
-                    new HybridLambda("softmax"));
-        }
-        return model;
-    }
-
     @Test
     void infersEveryShapeFromTheInputAndCountsKerasParameters() {
-        HybridSequential model = kerasConvnet();
+        HybridSequential model = KerasStyleModel.kerasConvnet();
         assertThat(model.inferShape(Shape.of(2, 1, 28, 28))).isEqualTo(List.of(Shape.of(2, 10)));
         long total = model.collectParams().asMap().values().stream().mapToLong(p -> p.shape().size()).sum();
         assertThat(total).isEqualTo(1_199_882); // Keras's summary of the same model
@@ -55,7 +39,7 @@ class KerasStyleModelTest {
 
     @Test
     void predictsAProbabilityDistributionPerSampleEagerAndTraced() {
-        HybridSequential model = kerasConvnet();
+        HybridSequential model = KerasStyleModel.kerasConvnet();
         model.initialize(new Xavier());
         NDArray x = Random.uniform(0, 1, 2, 1, 28, 28);
         NDArray y = LayerCheck.of(model, x).expectShape(2, 10).withoutFiniteDifferences().tolerance(1e-4, 1e-6)
@@ -71,7 +55,7 @@ class KerasStyleModelTest {
 
     @Test
     void hybridizedConvnetTrainsThroughTheCompiledGraphAsEagerly() {
-        HybridSequential model = kerasConvnet();
+        HybridSequential model = KerasStyleModel.kerasConvnet();
         model.initialize(new Xavier());
         model.hybridize();
         NDArray x = Random.uniform(0, 1, 2, 1, 28, 28);
@@ -85,10 +69,7 @@ class KerasStyleModelTest {
 
     @Test
     void customLayerTakesTheLastDensesPlaceWithItsShapeInferred() {
-        HybridSequential model = new HybridSequential();
-        try (var ignored = model.nameScope()) {
-            model.add(new Conv2D(4, 3, "relu"), new MaxPool2D(2), new Flatten(), new LazyDense(10));
-        }
+        HybridSequential model = KerasStyleModel.withLazyDense();
         assertThat(model.inferShape(Shape.of(3, 1, 8, 8))).isEqualTo(List.of(Shape.of(3, 10)));
         LazyDense last = (LazyDense) model.get(3);
         assertThat(last.kernel.shape()).isEqualTo(Shape.of(36, 10));

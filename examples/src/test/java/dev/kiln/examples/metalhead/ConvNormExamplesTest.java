@@ -5,9 +5,7 @@ import dev.kiln.block.DifferentialReport;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
-import dev.kiln.nn.metalhead.ConvNorm;
 import dev.kiln.nn.metalhead.Layers;
-import dev.kiln.nn.metalhead.NormLayerFactory;
 import dev.kiln.random.Random;
 import dev.kiln.testing.FreshNames;
 import dev.kiln.testing.LayerCheck;
@@ -23,30 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(FreshNames.class)
 class ConvNormExamplesTest {
-    static final int[] K = {3, 3};
-
-    static HybridSequential sequence(ConvNorm convNorm) {
-        HybridSequential seq = new HybridSequential();
-        convNorm.build().forEach(seq::add);
-        return seq;
-    }
-
-    static HybridSequential plain() {
-        return sequence(ConvNorm.of(K, 32, 64));
-    }
-
-    static HybridSequential withSigmoid() {
-        return sequence(ConvNorm.of(K, 32, 64).activation("sigmoid"));
-    }
-
-    static HybridSequential withGroupNorm() {
-        return sequence(ConvNorm.of(K, 32, 64).normLayer(NormLayerFactory.groupNorm(4)));
-    }
-
-    static HybridSequential withBatchNormEps() {
-        return sequence(ConvNorm.of(K, 32, 64).normLayer(NormLayerFactory.batchNorm(1e-3)));
-    }
-
     private static NDArray run(HybridSequential seq) {
         seq.initialize(new Xavier());
         return LayerCheck.of(seq, Random.uniform(-1, 1, 2, 32, 6, 6)).expectShape(2, 64, 4, 4)
@@ -55,7 +29,7 @@ class ConvNormExamplesTest {
 
     @Test
     void convNormInASequenceIsConvBatchNormRelu() {
-        HybridSequential seq = plain();
+        HybridSequential seq = ConvNormExamples.plain();
         assertThat(seq.toString()).contains("Conv2D(32 -> 64, kernel_size=(3, 3)").contains("BatchNorm")
                 .contains("Activation(relu)");
         NDArray y = run(seq);
@@ -66,7 +40,7 @@ class ConvNormExamplesTest {
 
     @Test
     void withSigmoidTheOutputLiesInTheUnitInterval() {
-        NDArray y = run(withSigmoid());
+        NDArray y = run(ConvNormExamples.withSigmoid());
         for (int i = 0; i < y.size(); i++) {
             assertThat(y.getDouble(i)).isBetween(0.0, 1.0);
         }
@@ -74,22 +48,22 @@ class ConvNormExamplesTest {
 
     @Test
     void withGroupNormOfFourGroups() {
-        HybridSequential seq = withGroupNorm();
+        HybridSequential seq = ConvNormExamples.withGroupNorm();
         assertThat(seq.toString()).contains("GroupNorm");
         run(seq);
     }
 
     @Test
     void withBatchNormOfEpsilonOneThousandth() {
-        HybridSequential seq = withBatchNormEps();
+        HybridSequential seq = ConvNormExamples.withBatchNormEps();
         assertThat(seq.toString()).contains("eps=0.001");
         run(seq);
-        assertThat(Layers.basicConvBn(K, 32, 64, "relu", true).build().get(1).toString()).contains("eps=0.001");
+        assertThat(Layers.basicConvBn(ConvNormExamples.K, 32, 64, "relu", true).build().get(1).toString()).contains("eps=0.001");
     }
 
     @Test
     void everySequenceHybridizedTrainsAsItDoesEagerly() {
-        for (HybridSequential seq : java.util.List.of(plain(), withSigmoid(), withGroupNorm(), withBatchNormEps())) {
+        for (HybridSequential seq : java.util.List.of(ConvNormExamples.plain(), ConvNormExamples.withSigmoid(), ConvNormExamples.withGroupNorm(), ConvNormExamples.withBatchNormEps())) {
             seq.initialize(new Xavier());
             seq.hybridize();
             DifferentialReport r = Differential.of(seq).inputs(Random.uniform(-1, 1, 2, 32, 6, 6)).training(true)
