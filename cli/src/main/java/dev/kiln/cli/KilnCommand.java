@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class,
         description = "Kiln: run, inspect and convert MXNet-compatible models and array files.",
         subcommands = {PredictCommand.class, InspectCommand.class, ConvertCommand.class,
-                dev.kiln.cli.demo.DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                dev.kiln.cli.demo.DemoCommand.class, BenchCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class})
 public final class KilnCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
