@@ -24,9 +24,11 @@ public final class Examples {
 
     private static final List<Example> ALL = List.of(
             new Example("quickstart", "README quick start: custom HybridBlock with a deferred parameter and a "
-                    + "constant, hybridize, train, export, import, compare", dev.kiln.examples.quickstart.QuickStart::main),
+                    + "constant, hybridize, train, export, import, compare",
+                    dev.kiln.examples.quickstart.QuickStart::main),
             new Example("customlayer", "Gluon's custom-layer tutorial: plain Block, HybridBlock, deferred weights, "
-                    + "a constant scale, one compiled graph, SGD", dev.kiln.examples.customlayer.CustomLayerTutorial::main),
+                    + "a constant scale, one compiled graph, SGD",
+                    dev.kiln.examples.customlayer.CustomLayerTutorial::main),
             new Example("autograd", "custom Function with its gradient checked, and a second derivative through "
                     + "createGraph", dev.kiln.examples.autograd.AutogradExample::main),
             new Example("customop", "CustomOp with a hand-written backward: gradient check, then a classifier "

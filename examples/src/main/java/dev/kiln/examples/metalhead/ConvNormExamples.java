@@ -1,7 +1,7 @@
 package dev.kiln.examples.metalhead;
 
-import dev.kiln.autograd.Autograd;
 import dev.kiln.block.HybridSequential;
+import dev.kiln.examples.EagerVsHybridized;
 import dev.kiln.examples.Examples;
 import dev.kiln.init.Xavier;
 import dev.kiln.io.NDArrayFile;
@@ -13,8 +13,6 @@ import dev.kiln.random.Random;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static dev.kiln.op.surface.ND.nd;
 
 /**
  * Worked example 4 of issue #6: Metalhead's {@code conv_norm((3, 3), 32, 64)} in a sequence, with sigmoid, with a
@@ -66,17 +64,10 @@ public final class ConvNormExamples {
         Map<String, NDArray> outputs = new LinkedHashMap<>();
         sequences.forEach((name, seq) -> {
             seq.initialize(new Xavier());
-            NDArray eager;
-            NDArray hybrid;
-            try (var predict = Autograd.predictMode()) {
-                eager = seq.call(x);
-                seq.hybridize();
-                hybrid = seq.call(x);
-            }
-            double diff = nd.max(nd.abs(nd.elemwiseSub(eager, hybrid))).getDouble(0);
+            EagerVsHybridized run = EagerVsHybridized.run(seq, x);
             System.out.printf("%s: %s -> output %s, eager vs hybridized max difference %.2e%n", name,
-                    seq.toString().replace('\n', ' ').replaceAll(" +", " "), eager.shape(), diff);
-            outputs.put(name, eager);
+                    seq.toString().replace('\n', ' ').replaceAll(" +", " "), run.eager().shape(), run.maxDifference());
+            outputs.put(name, run.eager());
         });
         Path file = dir.resolve("conv-norm.params");
         NDArrayFile.save(file, outputs);

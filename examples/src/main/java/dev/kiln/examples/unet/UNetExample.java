@@ -1,7 +1,7 @@
 package dev.kiln.examples.unet;
 
-import dev.kiln.autograd.Autograd;
 import dev.kiln.block.ExportedFiles;
+import dev.kiln.examples.EagerVsHybridized;
 import dev.kiln.examples.Examples;
 import dev.kiln.init.Xavier;
 import dev.kiln.ndarray.NDArray;
@@ -29,16 +29,9 @@ public final class UNetExample {
         Random.seed(3);
         net.initialize(new Xavier());
         NDArray x = Random.uniform(-1, 1, 1, 1, 64, 64);
-        NDArray eager;
-        NDArray hybrid;
-        try (var predict = Autograd.predictMode()) {
-            eager = net.call(x);
-            net.hybridize();
-            hybrid = net.call(x);
-        }
+        EagerVsHybridized run = EagerVsHybridized.run(net, x);
         System.out.printf("output range [%.4f, %.4f] (tanh); eager vs hybridized max difference %.2e%n",
-                nd.min(eager).getDouble(0), nd.max(eager).getDouble(0),
-                nd.max(nd.abs(nd.elemwiseSub(eager, hybrid))).getDouble(0));
+                nd.min(run.eager()).getDouble(0), nd.max(run.eager()).getDouble(0), run.maxDifference());
         long count = net.collectParams().asMap().values().stream().mapToLong(p -> p.shape().size()).sum();
         ExportedFiles files = net.export(dir.resolve("unet"), 0);
         System.out.println(count + " parameters; exported " + files.symbolFile() + " and " + files.paramsFile());

@@ -58,12 +58,14 @@ class ConvNormExamplesTest {
         HybridSequential seq = ConvNormExamples.withBatchNormEps();
         assertThat(seq.toString()).contains("eps=0.001");
         run(seq);
-        assertThat(Layers.basicConvBn(ConvNormExamples.K, 32, 64, "relu", true).build().get(1).toString()).contains("eps=0.001");
+        assertThat(Layers.basicConvBn(ConvNormExamples.K, 32, 64, "relu", true).build().get(1).toString())
+                .contains("eps=0.001");
     }
 
     @Test
     void everySequenceHybridizedTrainsAsItDoesEagerly() {
-        for (HybridSequential seq : java.util.List.of(ConvNormExamples.plain(), ConvNormExamples.withSigmoid(), ConvNormExamples.withGroupNorm(), ConvNormExamples.withBatchNormEps())) {
+        for (HybridSequential seq : java.util.List.of(ConvNormExamples.plain(), ConvNormExamples.withSigmoid(),
+                ConvNormExamples.withGroupNorm(), ConvNormExamples.withBatchNormEps())) {
             seq.initialize(new Xavier());
             seq.hybridize();
             DifferentialReport r = Differential.of(seq).inputs(Random.uniform(-1, 1, 2, 32, 6, 6)).training(true)

@@ -16,7 +16,7 @@ import java.util.Map;
 import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The README's quick start runs: training lowers the loss, and the exported model predicts what the trained one did. */
+/** The README's quick start runs: training lowers the loss; the exported model predicts what the trained one did. */
 @ExtendWith(FreshNames.class)
 class QuickStartTest {
     @TempDir
