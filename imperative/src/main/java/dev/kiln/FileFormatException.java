@@ -17,14 +17,4 @@ public class FileFormatException extends KilnException {
     public FileFormatException(String message, Throwable cause) {
         super(message, cause);
     }
-
-    /**
-     * {@code error} with {@code prefix} (say, the file's name) put before its message, keeping its kind: a
-     * {@code FileFormatException} stays one, any other {@link KilnException} becomes a plain one.
-     */
-    public static KilnException prefixed(String prefix, KilnException error) {
-        String message = prefix + error.getMessage();
-        return error instanceof FileFormatException ? new FileFormatException(message, error)
-                : new KilnException(message, error);
-    }
 }
