@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
@@ -13,6 +14,7 @@ import dev.kiln.ndarray.Shape;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,8 +24,8 @@ import java.util.List;
 
 /**
  * The JSON form of {@link ExportMetadata}: written pretty-printed, read by a streaming parser that checks every field
- * and turns a malformed, oversized or newer-version file into a {@link KilnException} naming the file and field.
- * Fields it does not know are skipped, so a later minor addition stays readable.
+ * and turns a malformed, oversized or newer-version file into a {@link FileFormatException} naming the file and
+ * field. Fields it does not know are skipped, so a later minor addition stays readable.
  */
 final class ExportMetadataJson {
     /** The {@code format} marker, telling the file apart from other JSON. */
@@ -95,21 +97,28 @@ final class ExportMetadataJson {
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
-                throw new KilnException("metadata file " + file + " is " + size + " bytes long, more than the limit of "
-                        + MAX_BYTES + "; it is not an export metadata file");
+                throw new FileFormatException("metadata file " + file + " is " + size + " bytes long, more than the "
+                        + "limit of " + MAX_BYTES + "; it is not an export metadata file");
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new KilnException("metadata file " + file + " does not exist", e);
+        } catch (CharacterCodingException e) {
+            throw new FileFormatException("metadata file " + file + " is not valid UTF-8", e);
         } catch (IOException e) {
             throw new KilnException("cannot read metadata file " + file + ": " + e.getMessage(), e);
         }
         try (JsonParser p = FACTORY.createParser(text)) {
             return new Reader(p, file).document();
         } catch (JsonProcessingException e) {
-            throw new KilnException("metadata file " + file + " is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new FileFormatException("metadata file " + file + " is not valid JSON: " + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
-            throw new KilnException("cannot read metadata file " + file + ": " + e.getMessage(), e);
+            throw new FileFormatException("cannot read metadata file " + file + ": " + e.getMessage(), e);
+        } catch (FileFormatException e) {
+            throw e;
+        } catch (KilnException e) {
+            throw new FileFormatException("metadata file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -288,8 +297,8 @@ final class ExportMetadataJson {
             };
         }
 
-        private KilnException error(String what) {
-            return new KilnException("metadata file " + file + ": " + what);
+        private FileFormatException error(String what) {
+            return new FileFormatException("metadata file " + file + ": " + what);
         }
     }
 }

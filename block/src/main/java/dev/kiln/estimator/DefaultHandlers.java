@@ -2,13 +2,15 @@ package dev.kiln.estimator;
 
 import dev.kiln.ndarray.NDArray;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The handlers the estimator adds to the user's (Gluon's {@code _prepare_default_handlers}): always a stopping
- * handler; a gradient update, metric, validation (when there is validation data), logging, history and progress-bar
- * handler unless the user gave one of that kind. The user's come first, so they win priority ties.
+ * handler; a gradient update, metric, validation (when there is validation data), logging (at DEBUG) and history
+ * handler unless the user gave one of that kind, and a progress bar when the builder named a stream for it. The
+ * user's come first, so they win priority ties.
  */
 final class DefaultHandlers {
     private DefaultHandlers() {
@@ -28,14 +30,14 @@ final class DefaultHandlers {
             all.add(new ValidationHandler(valData));
         }
         if (none(user, LoggingHandler.class)) {
-            all.add(LoggingHandler.perEpoch());
+            all.add(LoggingHandler.perEpoch().atLevel(System.Logger.Level.DEBUG));
         }
         if (none(user, HistoryHandler.class)) {
             all.add(new HistoryHandler());
         }
-        Boolean bar = estimator.progressBarSetting();
-        if (none(user, ProgressBarHandler.class) && (bar != null ? bar : ProgressBarHandler.interactive())) {
-            all.add(new ProgressBarHandler(System.err));
+        PrintStream bar = estimator.progressBarStream();
+        if (none(user, ProgressBarHandler.class) && bar != null) {
+            all.add(new ProgressBarHandler(bar));
         }
         return all;
     }

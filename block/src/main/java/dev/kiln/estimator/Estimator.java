@@ -13,6 +13,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.random.Random;
 import dev.kiln.trainer.Trainer;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class Estimator {
     private final BatchProcessor batchProcessor;
     private final System.Logger logger;
     private final Long seed;
-    private final Boolean progressBar;
+    private final PrintStream progressBar;
     private Integer maxEpoch;
     private Iterable<List<NDArray>> trainData;
     private Integer maxBatch;
@@ -239,7 +240,7 @@ public final class Estimator {
         this.maxBatch = batches;
     }
 
-    Boolean progressBarSetting() {
+    PrintStream progressBarStream() {
         return progressBar;
     }
 

@@ -6,11 +6,12 @@ import dev.kiln.metric.EvalMetric;
 import dev.kiln.ndarray.Device;
 import dev.kiln.trainer.Trainer;
 
+import java.io.PrintStream;
 import java.util.List;
 
 /**
  * The arguments of Gluon's {@code Estimator(net, loss, train_metrics, val_metrics, initializer, trainer, context,
- * val_net, val_loss, batch_processor)}, plus a seed, a logger and the progress-bar switch.
+ * val_net, val_loss, batch_processor)}, plus a seed, a logger and the progress bar's stream.
  */
 public final class EstimatorBuilder {
     final Block net;
@@ -25,7 +26,7 @@ public final class EstimatorBuilder {
     BatchProcessor batchProcessor;
     System.Logger logger;
     Long seed;
-    Boolean progressBar;
+    PrintStream progressBar;
 
     EstimatorBuilder(Block net, Block loss) {
         this.net = net;
@@ -103,9 +104,13 @@ public final class EstimatorBuilder {
         return this;
     }
 
-    /** Forces the console progress bar on or off; by default it shows only on an interactive terminal outside CI. */
-    public EstimatorBuilder progressBar(boolean show) {
-        this.progressBar = show;
+    /**
+     * Adds a progress bar drawn on {@code out} to the default handlers (none by default: the library never writes
+     * to the console on its own). A console application passes {@code System.err}, typically only when
+     * {@link ProgressBarHandler#interactive()}; {@code null} removes it again.
+     */
+    public EstimatorBuilder progressBar(PrintStream out) {
+        this.progressBar = out;
         return this;
     }
 

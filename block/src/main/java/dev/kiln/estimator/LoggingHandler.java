@@ -7,15 +7,18 @@ import dev.kiln.ndarray.NDArray;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Logs the run through the estimator's {@link System.Logger} at INFO (Gluon's {@code LoggingHandler}): the optimizer
+ * Logs the run through the estimator's {@link System.Logger} (Gluon's {@code LoggingHandler}): the optimizer
  * and learning rate at train begin, each epoch's begin and end with its time and the training and validation
  * values, and with an interval also every {@code k}-th batch with the samples seen. Priority is the largest, so it
- * reads every other handler's results.
+ * reads every other handler's results. A handler the caller creates logs at INFO; the one the estimator adds by
+ * default logs at DEBUG, so a plain {@code fit} stays quiet under the JDK's default logging setup.
  */
 public final class LoggingHandler implements TrainBegin, TrainEnd, EpochBegin, EpochEnd, BatchBegin, BatchEnd {
     private final int logInterval;
+    private final Level level;
     private long trainStart;
     private long epochStart;
     private long batchStart;
@@ -24,13 +27,14 @@ public final class LoggingHandler implements TrainBegin, TrainEnd, EpochBegin, E
     private int batchIndex;
     private long processedSamples;
 
-    private LoggingHandler(int logInterval) {
+    private LoggingHandler(int logInterval, Level level) {
         this.logInterval = logInterval;
+        this.level = Objects.requireNonNull(level, "level");
     }
 
     /** Logs at epoch boundaries only (Gluon's {@code log_interval='epoch'}). */
     public static LoggingHandler perEpoch() {
-        return new LoggingHandler(0);
+        return new LoggingHandler(0, Level.INFO);
     }
 
     /** Also logs every {@code k} batches (Gluon's integer {@code log_interval}). */
@@ -38,7 +42,17 @@ public final class LoggingHandler implements TrainBegin, TrainEnd, EpochBegin, E
         if (k <= 0) {
             throw new KilnException("LoggingHandler: the batch interval must be positive, got " + k);
         }
-        return new LoggingHandler(k);
+        return new LoggingHandler(k, Level.INFO);
+    }
+
+    /** The same handler logging at {@code level} (INFO unless changed). */
+    public LoggingHandler atLevel(Level level) {
+        return new LoggingHandler(logInterval, level);
+    }
+
+    /** The level its lines are logged at. */
+    public Level level() {
+        return level;
     }
 
     @Override
@@ -114,7 +128,7 @@ public final class LoggingHandler implements TrainBegin, TrainEnd, EpochBegin, E
         return sb.toString();
     }
 
-    private static void log(Estimator estimator, String message) {
-        estimator.logger().log(Level.INFO, message.strip());
+    private void log(Estimator estimator, String message) {
+        estimator.logger().log(level, message.strip());
     }
 }

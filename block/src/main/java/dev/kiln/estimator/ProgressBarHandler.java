@@ -15,8 +15,9 @@ import java.util.List;
  * samples/s and an ETA, with the running training loss beside it and the epoch's values when it ends. The first
  * epoch's length is unknown unless the data is a collection; later epochs take the length of the one before.
  *
- * <p>The estimator adds one only on an interactive terminal outside CI ({@link #interactive()}), so builds, tests
- * and redirected output stay clean; {@code EstimatorBuilder.progressBar(boolean)} overrides that.
+ * <p>The estimator adds one to its default handlers only when {@code EstimatorBuilder.progressBar(out)} names the
+ * stream to draw on: library code never writes to the console on its own. {@link #interactive()} tells a console
+ * application whether a bar is worth drawing.
  */
 public final class ProgressBarHandler implements TrainBegin, EpochBegin, BatchEnd, EpochEnd, TrainEnd {
     private final PrintStream out;
@@ -25,7 +26,7 @@ public final class ProgressBarHandler implements TrainBegin, EpochBegin, BatchEn
     private long samplesThisEpoch;
     private long samplesPerEpoch = -1;
 
-    /** Draws on {@code out} (the estimator's default draws on {@code System.err}, away from piped results). */
+    /** Draws on {@code out} ({@code System.err} keeps a console application's piped results clean). */
     public ProgressBarHandler(PrintStream out) {
         this.out = out;
     }

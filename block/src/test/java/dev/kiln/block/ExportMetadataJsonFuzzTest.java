@@ -1,6 +1,7 @@
 package dev.kiln.block;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.testing.FuzzLoop;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzing of the export metadata reader ({@code <prefix>-metadata.json}): whatever the bytes, it returns metadata
- * that writes back and reads back equal, or raises a {@link KilnException} naming the file, never another exception,
+ * that writes back and reads back equal, or raises a {@link FileFormatException} naming the file, never another exception,
  * a {@link StackOverflowError} or a hang. The suite replays the seeds in {@code ExportMetadataJsonFuzzTestInputs/}
  * and runs a fixed mutation loop; {@code JAZZER_FUZZ=1 mvn ... -Dtest=ExportMetadataJsonFuzzTest} fuzzes with
  * coverage guidance.
@@ -29,6 +30,7 @@ class ExportMetadataJsonFuzzTest {
             m = ExportMetadataJson.read(file);
         } catch (KilnException e) {
             assertThat(e.getMessage()).contains(file.toString());
+            assertThat(e).isInstanceOf(FileFormatException.class);
             return;
         }
         SCRATCH.holding(ExportMetadataJson.write(m).getBytes(StandardCharsets.UTF_8));

@@ -85,6 +85,19 @@ class EstimatorTest {
     }
 
     @Test
+    void theDefaultLoggingHandlerLogsAtDebugSoAPlainFitIsQuiet() {
+        var logger = new FitFixtures.CapturingLogger();
+        Estimator est = FitFixtures.builder(FitFixtures.net()).logger(logger).build();
+        est.fit(FitFixtures.linearData(2, 3, 0), null, 1);
+
+        assertThat(logger.lines).isNotEmpty().allMatch(l -> l.startsWith("DEBUG "));
+        assertThat(logger.lines).contains("DEBUG Train for 1 epochs.");
+        assertThat(LoggingHandler.perEpoch().level()).isEqualTo(System.Logger.Level.INFO);
+        assertThat(LoggingHandler.everyBatches(2).atLevel(System.Logger.Level.TRACE).level())
+                .isEqualTo(System.Logger.Level.TRACE);
+    }
+
+    @Test
     void gradientClippingBoundsTheGlobalNormBeforeTheUpdate() {
         Dense net = FitFixtures.net();
         Estimator est = FitFixtures.estimator(net);

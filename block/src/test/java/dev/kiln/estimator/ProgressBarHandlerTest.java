@@ -15,16 +15,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProgressBarHandlerTest {
 
     @Test
-    void noBarInTestsBecauseOutputIsNotATerminal() {
+    void noBarUnlessTheBuilderNamesAStream() {
         assertThat(ProgressBarHandler.interactive()).isFalse();
         Estimator est = FitFixtures.estimator(FitFixtures.net());
         assertThat(DefaultHandlers.forFit(est, null, List.of())).noneMatch(ProgressBarHandler.class::isInstance);
     }
 
     @Test
-    void forcedOnTheDefaultsIncludeABar() {
-        Estimator est = FitFixtures.builder(FitFixtures.net()).progressBar(true).build();
+    void aStreamGivenToTheBuilderGetsTheDefaultBar() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Estimator est = FitFixtures.builder(FitFixtures.net()).progressBar(out).build();
         assertThat(DefaultHandlers.forFit(est, null, List.of())).anyMatch(ProgressBarHandler.class::isInstance);
+
+        est.fit(FitFixtures.linearData(2, 4, 0), null, 1);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("Epoch 1/1").contains("8/8 samples");
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * signature, the steady state of a block called again and again, takes no lock.
  */
 public final class GraphCache {
-    private static final System.Logger LOG = System.getLogger("dev.kiln.hybrid");
+    private static final System.Logger LOG = System.getLogger(GraphCache.class.getName());
 
     private final String owner;
     private final int capacity;

@@ -1,5 +1,6 @@
 package dev.kiln.io;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class BoundedInput {
 
     BoundedInput(ReadableByteChannel channel, long length, String source) {
         if (length < 0) {
-            throw new KilnException("cannot read " + source + ": negative length " + length);
+            throw new FileFormatException("cannot read " + source + ": negative length " + length);
         }
         this.channel = channel;
         this.length = length;
@@ -112,7 +113,7 @@ final class BoundedInput {
             int got = channel.read(buf);
             if (got < 0) {
                 buf.flip();
-                throw new KilnException("cannot read " + source + ": truncated at byte " + (consumed
+                throw new FileFormatException("cannot read " + source + ": truncated at byte " + (consumed
                         + buf.remaining()) + " (the data ends before the declared " + length + " bytes) while reading "
                         + what);
             }
@@ -120,8 +121,8 @@ final class BoundedInput {
         buf.flip();
     }
 
-    private KilnException truncated(String what, long needed) {
-        return new KilnException("cannot read " + source + ": truncated at byte " + length + ": " + what + " at byte "
-                + consumed + " needs " + needed + " bytes but only " + remaining() + " remain");
+    private FileFormatException truncated(String what, long needed) {
+        return new FileFormatException("cannot read " + source + ": truncated at byte " + length + ": " + what
+                + " at byte " + consumed + " needs " + needed + " bytes but only " + remaining() + " remain");
     }
 }

@@ -40,8 +40,9 @@ import java.util.Set;
  * records, or V3 records for every array when any array is 0-d, since only NumPy-shape mode (which requires V3
  * throughout one file) can hold a 0-d array.
  *
- * <p>Damaged or hostile files raise a {@link KilnException} naming the file, the record or key and the problem;
- * sizes are checked against the bytes present before anything is allocated. Files are written atomically.
+ * <p>Damaged or hostile files raise a {@link dev.kiln.FileFormatException} naming the file, the record or key and
+ * the problem; sizes are checked against the bytes present before anything is allocated. Files are written
+ * atomically.
  */
 public final class NDArrayFile {
     private static final int CPU = 1;

@@ -1,5 +1,6 @@
 package dev.kiln.io;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
@@ -57,13 +58,15 @@ final class NDArrayFileReader {
     static NDArrayFile.Contents read(ReadableByteChannel channel, long length, String source) {
         try {
             return new NDArrayFileReader(new BoundedInput(channel, length, source), source).readFile();
-        } catch (KilnException e) {
+        } catch (FileFormatException e) {
             throw e;
+        } catch (KilnException e) {
+            throw new FileFormatException("cannot read " + source + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new KilnException("cannot read " + source + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // a gap in the checks below must still surface as a file error, never as a stray exception type
-            throw new KilnException("cannot read " + source + ": " + MALFORMED + " (" + e + ")", e);
+            throw new FileFormatException("cannot read " + source + ": " + MALFORMED + " (" + e + ")", e);
         }
     }
 
@@ -327,7 +330,7 @@ final class NDArrayFileReader {
         return sb.append(dims.length == 1 ? ",)" : ")").toString();
     }
 
-    private KilnException fail(String problem) {
-        return new KilnException("cannot read " + source + ": " + problem);
+    private FileFormatException fail(String problem) {
+        return new FileFormatException("cannot read " + source + ": " + problem);
     }
 }

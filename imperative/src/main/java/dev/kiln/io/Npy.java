@@ -1,5 +1,6 @@
 package dev.kiln.io;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
@@ -25,8 +26,8 @@ import java.nio.file.Path;
  * Writes version 1.0 (2.0 when the header needs it), little-endian, C order. bfloat16 has no NumPy type code, so a
  * bfloat16 array is written as float32 (exactly: every bfloat16 value is a float32) and reads back as float32.
  *
- * <p>Damaged or hostile files raise a {@link KilnException} naming the file and the problem: the header length and
- * the declared shape are checked against the bytes actually present before anything is allocated.
+ * <p>Damaged or hostile files raise a {@link FileFormatException} naming the file and the problem: the header
+ * length and the declared shape are checked against the bytes actually present before anything is allocated.
  */
 public final class Npy {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -56,7 +57,7 @@ public final class Npy {
         try {
             return decode(new ByteArrayInputStream(bytes), bytes.length, true, source);
         } catch (IOException e) {
-            throw new KilnException("cannot read " + source + ": " + e.getMessage(), e);
+            throw new FileFormatException("cannot read " + source + ": " + e.getMessage(), e);
         }
     }
 
@@ -119,8 +120,10 @@ public final class Npy {
     static NDArray decode(InputStream in, long length, boolean trusted, String source) throws IOException {
         try {
             return decodeChecked(in, length, trusted, source);
-        } catch (KilnException e) {
+        } catch (FileFormatException e) {
             throw e;
+        } catch (KilnException e) {
+            throw fail(source, e.getMessage());
         } catch (RuntimeException e) {
             // a defect in the checks above must still surface as a file error, not as a stray exception type
             throw fail(source, "malformed .npy data (" + e + ")");
@@ -241,7 +244,7 @@ public final class Npy {
         return dst;
     }
 
-    static KilnException fail(String source, String problem) {
-        return new KilnException("cannot read " + source + ": " + problem);
+    static FileFormatException fail(String source, String problem) {
+        return new FileFormatException("cannot read " + source + ": " + problem);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.io;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 
@@ -93,8 +94,8 @@ public final class Npz {
         } catch (KilnException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new KilnException("cannot read " + file + ": not a readable .npz (zip) archive: " + e.getMessage(),
-                    e);
+            throw new FileFormatException("cannot read " + file + ": not a readable .npz (zip) archive: "
+                    + e.getMessage(), e);
         }
         return Collections.unmodifiableMap(out);
     }
@@ -127,7 +128,10 @@ public final class Npz {
      */
     public static void write(Path file, Map<String, NDArray> arrays, boolean compressed) {
         for (String key : arrays.keySet()) {
-            keyOf(key + ".npy", "key '" + key + "' for " + file);
+            String problem = entryNameProblem(key + ".npy");
+            if (problem != null) {
+                throw new KilnException("bad .npz entry name in key '" + key + "' for " + file + ": " + problem);
+            }
             if (arrays.get(key) == null) {
                 throw new KilnException("cannot write " + file + ": array for key '" + key + "' is null");
             }
@@ -161,22 +165,29 @@ public final class Npz {
         return crc.getValue();
     }
 
-    /** The key of an entry name, after checking that the name stays inside the archive. */
+    /** The key of an entry name read from an archive, after checking that the name stays inside the archive. */
     private static String keyOf(String name, String source) {
+        String problem = entryNameProblem(name);
+        if (problem != null) {
+            throw new FileFormatException("bad .npz entry name in " + source + ": " + problem);
+        }
+        return name.substring(0, name.length() - 4);
+    }
+
+    /** What is wrong with an entry name ({@code <key>.npy}, staying inside the archive), or null. */
+    private static String entryNameProblem(String name) {
         if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.indexOf('\0') >= 0
                 || (name.length() > 1 && name.charAt(1) == ':')) {
-            throw new KilnException("bad .npz entry name in " + source + ": absolute paths, backslashes and drive "
-                    + "letters are not allowed");
+            return "absolute paths, backslashes and drive letters are not allowed";
         }
         for (String part : name.split("/", -1)) {
             if (part.equals("..") || part.equals(".") || part.isEmpty()) {
-                throw new KilnException("bad .npz entry name in " + source + ": '" + name
-                        + "' has an empty, '.' or '..' path element");
+                return "'" + name + "' has an empty, '.' or '..' path element";
             }
         }
         if (!name.endsWith(".npy") || name.length() == 4) {
-            throw new KilnException("bad .npz entry name in " + source + ": '" + name + "' is not a <key>.npy entry");
+            return "'" + name + "' is not a <key>.npy entry";
         }
-        return name.substring(0, name.length() - 4);
+        return null;
     }
 }

@@ -1,9 +1,9 @@
 package dev.kiln.parallel;
 
+import java.lang.System.Logger.Level;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.logging.Logger;
 
 /**
  * Splits kernel loops across Kiln's worker threads. The thread count comes from the system property
@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * the grain, and work started from inside a worker, runs on the calling thread.
  */
 public final class Parallel {
-    private static final Logger LOG = Logger.getLogger(Parallel.class.getName());
+    private static final System.Logger LOG = System.getLogger(Parallel.class.getName());
     private static final int THREADS = configuredThreads();
     private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS - 1, pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
@@ -84,7 +84,8 @@ public final class Parallel {
         } catch (NumberFormatException ignored) {
             // fall through to the warning
         }
-        LOG.warning("ignoring kiln.threads/KILN_NUM_THREADS='" + v + "' (expected a positive integer); using " + cores);
+        LOG.log(Level.WARNING, "ignoring kiln.threads/KILN_NUM_THREADS='" + v + "' (expected a positive integer); "
+                + "using " + cores);
         return cores;
     }
 }

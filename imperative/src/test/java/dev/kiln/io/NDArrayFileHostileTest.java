@@ -1,5 +1,6 @@
 package dev.kiln.io;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
@@ -23,14 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-/** Damaged and hostile NDArray files fail with a {@link KilnException} naming the file, the record and the fault. */
+/** Damaged and hostile NDArray files fail with a {@link FileFormatException} naming the file, the record and the fault. */
 class NDArrayFileHostileTest {
     @TempDir
     Path dir;
 
     private static void assertRejected(byte[] bytes, String... fragments) {
         var t = assertThatThrownBy(() -> NDArrayFile.read(bytes, "bad.params"))
-                .isExactlyInstanceOf(KilnException.class).hasMessageContaining("bad.params");
+                .isExactlyInstanceOf(FileFormatException.class).hasMessageContaining("bad.params");
         for (String f : fragments) {
             t.hasMessageContaining(f);
         }
@@ -54,7 +55,7 @@ class NDArrayFileHostileTest {
         byte[] good = NDArrayFileTest.fixture("params_every_dtype.params");
         for (int len = 0; len < good.length; len++) {
             byte[] cut = Arrays.copyOf(good, len);
-            assertThatThrownBy(() -> NDArrayFile.read(cut, "bad.params")).isExactlyInstanceOf(KilnException.class)
+            assertThatThrownBy(() -> NDArrayFile.read(cut, "bad.params")).isExactlyInstanceOf(FileFormatException.class)
                     .hasMessageMatching("cannot read bad\\.params: .*(truncated at|ends at) byte " + len + "\\b.*");
         }
     }
@@ -198,7 +199,7 @@ class NDArrayFileHostileTest {
         byte[] good = NDArrayFileTest.bytesOf(Map.of("w", NDArray.ones(2)));
         var channel = java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(good, 0, 30));
         assertThatThrownBy(() -> NDArrayFile.read(channel, good.length, "stream"))
-                .isExactlyInstanceOf(KilnException.class).hasMessageContaining("stream")
+                .isExactlyInstanceOf(FileFormatException.class).hasMessageContaining("stream")
                 .hasMessageContaining("truncated at byte 30");
     }
 

@@ -1,6 +1,7 @@
 package dev.kiln.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.testing.FuzzLoop;
@@ -14,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzing of the {@code .npz} reader, which reads zip archives from files: each input is written to one scratch
- * file and read back. Only a {@link KilnException} may come out (not one wrapping a stray runtime exception), and
+ * file and read back. Only a {@link FileFormatException} may come out (not one wrapping a stray runtime exception), and
  * every key read must be a plain name (no path that leaves the archive). The suite replays the seeds in {@code NpzFuzzTestInputs/} and runs a fixed mutation loop;
  * {@code JAZZER_FUZZ=1 mvn ... -Dtest=NpzFuzzTest} fuzzes with coverage guidance.
  */
@@ -32,6 +33,7 @@ class NpzFuzzTest {
             }
         } catch (KilnException e) {
             assertThat(e.getMessage()).contains(file.toString()).doesNotContain("malformed .npy data");
+            assertThat(e).isInstanceOf(FileFormatException.class);
             // the reader's last-resort wrapping of runtime exceptions is for java.util.zip's IllegalArgumentException
             // on malformed entry names; any other runtime exception under it is a defect it hid
             if (e.getCause() instanceof RuntimeException r) {

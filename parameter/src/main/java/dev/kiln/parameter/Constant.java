@@ -1,10 +1,11 @@
 package dev.kiln.parameter;
 
+import java.lang.System.Logger.Level;
+
 import dev.kiln.autograd.GradReq;
 import dev.kiln.init.Initializer;
 import dev.kiln.ndarray.NDArray;
 
-import java.util.logging.Logger;
 
 /**
  * A parameter with a fixed value and no gradient (Gluon's {@code Constant}): its shape and dtype are the value's,
@@ -13,7 +14,7 @@ import java.util.logging.Logger;
  * parameter ({@code setData} still replaces the value).
  */
 public final class Constant extends Parameter {
-    private static final Logger LOG = Logger.getLogger(Constant.class.getName());
+    private static final System.Logger LOG = System.getLogger(Constant.class.getName());
 
     private final NDArray value;
 
@@ -33,7 +34,7 @@ public final class Constant extends Parameter {
     @Override
     public void setGradReq(GradReq req) {
         if (req != GradReq.NULL) {
-            LOG.warning("Constant parameter '" + name() + "' does not support gradReq other than null; "
+            LOG.log(Level.WARNING, "Constant parameter '" + name() + "' does not support gradReq other than null; "
                     + req.mxnetName() + " is ignored");
         }
     }
@@ -44,8 +45,8 @@ public final class Constant extends Parameter {
         if (init() == null) {
             super.setInit(initializer);
         } else if (initializer != init()) {
-            LOG.warning("Constant parameter '" + name() + "' is always initialised from its value; the initializer "
-                    + "is ignored");
+            LOG.log(Level.WARNING, "Constant parameter '" + name() + "' is always initialised from its value; the "
+                    + "initializer is ignored");
         }
     }
 

@@ -13,12 +13,12 @@ import dev.kiln.symbol.FrozenValueException;
 import dev.kiln.symbol.NodeOrigins;
 import dev.kiln.symbol.Symbol;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.logging.Logger;
 
 /**
  * A learnable array of a model (Gluon's {@code Parameter}): a name, a shape that may still have unknown ({@code 0})
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * as soon as the shape becomes known: by shape inference over the first forward that uses it, or by a loaded file.
  */
 public class Parameter {
-    private static final Logger LOG = Logger.getLogger(Parameter.class.getName());
+    private static final System.Logger LOG = System.getLogger(Parameter.class.getName());
 
     /** What {@code initialize} recorded while the shape is incomplete; {@code value} is data given by setData. */
     private record Deferred(Initializer globalInit, List<Device> devices, NDArray value, boolean verbose) {
@@ -183,7 +183,8 @@ public class Parameter {
             throw new KilnException("Parameter '" + name + "': initialize needs at least one device");
         }
         if (data != null && !forceReinit) {
-            LOG.warning("Parameter '" + name + "' is already initialized, ignoring. Set forceReinit to re-initialize.");
+            LOG.log(Level.WARNING, "Parameter '" + name + "' is already initialized, ignoring. Set forceReinit to "
+                    + "re-initialize.");
             return;
         }
         data = null;
@@ -220,7 +221,7 @@ public class Parameter {
                 value = NDArray.zeros(shape, dtype, Device.cpu());
                 initializeValues(d.globalInit(), value);
                 if (d.verbose()) {
-                    LOG.info(() -> "Initialized " + name + " " + Shapes.text(shape) + " with "
+                    LOG.log(Level.INFO, () -> "Initialized " + name + " " + Shapes.text(shape) + " with "
                             + (init != null ? init : d.globalInit()).dumps());
                 }
             }

@@ -4,9 +4,9 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.Ops;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * Gluon's {@code clip_global_norm}: the 2-norm of several arrays taken together, and their joint rescaling so it
@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * dot product with itself, on the first array's device), as Gluon does.
  */
 final class GlobalNorm {
-    private static final Logger LOG = Logger.getLogger(GlobalNorm.class.getName());
+    private static final System.Logger LOG = System.getLogger(GlobalNorm.class.getName());
 
     private GlobalNorm() {
     }
@@ -36,8 +36,8 @@ final class GlobalNorm {
         NDArray norm = Ops.call("sqrt", total);
         double value = norm.asScalar();
         if (checkIsFinite && !Double.isFinite(value)) {
-            LOG.warning("clipGlobalNorm: the norm is " + value + " (nan or inf detected); clipping results are "
-                    + "undefined");
+            LOG.log(Level.WARNING, "clipGlobalNorm: the norm is " + value + " (nan or inf detected); clipping "
+                    + "results are undefined");
         }
         NDArray ratio = Ops.call("_rdiv_scalar", Map.of("scalar", maxNorm),
                 Ops.call("_plus_scalar", Map.of("scalar", 1e-8), norm));

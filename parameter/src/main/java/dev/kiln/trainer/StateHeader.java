@@ -1,5 +1,6 @@
 package dev.kiln.trainer;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
@@ -65,12 +66,12 @@ final class StateHeader {
     /** Parses the header array read from {@code source}. */
     static StateHeader parse(NDArray array, String source) {
         if (array.dtype() != DType.UINT8 || array.rank() != 1) {
-            throw new KilnException(source + ": the trainer-state header must be a 1-d uint8 array, got "
+            throw new FileFormatException(source + ": the trainer-state header must be a 1-d uint8 array, got "
                     + array.dtype().mxnetName() + " of shape " + array.shape());
         }
         if (array.size() > MAX_BYTES) {
-            throw new KilnException(source + ": the trainer-state header is " + array.size() + " bytes, more than the "
-                    + MAX_BYTES + " accepted");
+            throw new FileFormatException(source + ": the trainer-state header is " + array.size() + " bytes, more "
+                    + "than the " + MAX_BYTES + " accepted");
         }
         byte[] bytes = new byte[array.size()];
         for (int i = 0; i < bytes.length; i++) {
@@ -81,7 +82,7 @@ final class StateHeader {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new KilnException(source + ": the trainer-state header is not valid UTF-8", e);
+            throw new FileFormatException(source + ": the trainer-state header is not valid UTF-8", e);
         }
         StateHeader h = new StateHeader(source);
         int lineNo = 0;
@@ -92,12 +93,12 @@ final class StateHeader {
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
-                throw new KilnException(source + ": trainer-state header line " + lineNo + " is not key=value: '"
+                throw new FileFormatException(source + ": trainer-state header line " + lineNo + " is not key=value: '"
                         + abbreviate(line) + "'");
             }
             if (h.values.put(line.substring(0, eq), line.substring(eq + 1)) != null) {
-                throw new KilnException(source + ": trainer-state header key '" + abbreviate(line.substring(0, eq))
-                        + "' appears twice");
+                throw new FileFormatException(source + ": trainer-state header key '"
+                        + abbreviate(line.substring(0, eq)) + "' appears twice");
             }
         }
         return h;
@@ -111,7 +112,7 @@ final class StateHeader {
     String string(String key) {
         String v = values.get(key);
         if (v == null) {
-            throw new KilnException(source + ": the trainer-state header has no '" + key + "'");
+            throw new FileFormatException(source + ": the trainer-state header has no '" + key + "'");
         }
         read.add(key);
         return v;
@@ -124,11 +125,11 @@ final class StateHeader {
         try {
             n = Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new KilnException(source + ": trainer-state header '" + key + "' must be a whole number, got '"
+            throw new FileFormatException(source + ": trainer-state header '" + key + "' must be a whole number, got '"
                     + abbreviate(v) + "'");
         }
         if (n < min || n > max) {
-            throw new KilnException(source + ": trainer-state header '" + key + "' = " + n + " is outside [" + min
+            throw new FileFormatException(source + ": trainer-state header '" + key + "' = " + n + " is outside [" + min
                     + ", " + max + "]");
         }
         return n;
@@ -140,7 +141,7 @@ final class StateHeader {
         try {
             return Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new KilnException(source + ": trainer-state header '" + key + "' must be a number, got '"
+            throw new FileFormatException(source + ": trainer-state header '" + key + "' must be a number, got '"
                     + abbreviate(v) + "'");
         }
     }
@@ -161,7 +162,7 @@ final class StateHeader {
         Set<String> unknown = new TreeSet<>(values.keySet());
         unknown.removeAll(read);
         if (!unknown.isEmpty()) {
-            throw new KilnException(source + ": the trainer-state header has unknown key(s) "
+            throw new FileFormatException(source + ": the trainer-state header has unknown key(s) "
                     + abbreviate(unknown.toString()));
         }
     }

@@ -1,5 +1,6 @@
 package dev.kiln.trainer;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.io.NDArrayFile;
 import dev.kiln.ndarray.NDArray;
@@ -101,17 +102,18 @@ final class TrainerStates {
         Map<String, NDArray> arrays = new LinkedHashMap<>(NDArrayFile.loadDict(file));
         NDArray headerArray = arrays.remove(HEADER_KEY);
         if (headerArray == null) {
-            throw new KilnException(source + " is not a Kiln trainer-state file: it has no '" + HEADER_KEY
+            throw new FileFormatException(source + " is not a Kiln trainer-state file: it has no '" + HEADER_KEY
                     + "' array (it holds " + abbreviate(arrays.keySet()) + ")");
         }
         StateHeader h = StateHeader.parse(headerArray, source);
         if (!FORMAT.equals(h.string("format"))) {
-            throw new KilnException(source + ": format is '" + h.string("format") + "', expected '" + FORMAT + "'");
+            throw new FileFormatException(source + ": format is '" + h.string("format") + "', expected '" + FORMAT
+                    + "'");
         }
         long version = h.integer("version", 0, Integer.MAX_VALUE);
         if (version != VERSION) {
-            throw new KilnException(source + ": trainer-state format version " + version + " is not supported (this "
-                    + "Kiln reads version " + VERSION + ")");
+            throw new FileFormatException(source + ": trainer-state format version " + version + " is not supported "
+                    + "(this Kiln reads version " + VERSION + ")");
         }
         String saved = h.string("optimizer");
         if (!saved.equalsIgnoreCase(optimizer.name())) {
@@ -144,7 +146,7 @@ final class TrainerStates {
             }
         }
         if (!arrays.isEmpty()) {
-            throw new KilnException(source + ": array(s) " + abbreviate(arrays.keySet()) + " belong to no "
+            throw new FileFormatException(source + ": array(s) " + abbreviate(arrays.keySet()) + " belong to no "
                     + "parameter's state in the header");
         }
         Map<String, Double> scalars = new TreeMap<>();
@@ -168,11 +170,11 @@ final class TrainerStates {
         for (String stateName : names.split(",", -1)) {
             NDArray a = arrays.remove(p.name() + "/" + stateName);
             if (a == null) {
-                throw new KilnException(source + ": state '" + stateName + "' of parameter '" + p.name()
+                throw new FileFormatException(source + ": state '" + stateName + "' of parameter '" + p.name()
                         + "' is listed in the header but its array '" + p.name() + "/" + stateName + "' is missing");
             }
             if (out.put(stateName, a) != null) {
-                throw new KilnException(source + ": state '" + stateName + "' of parameter '" + p.name()
+                throw new FileFormatException(source + ": state '" + stateName + "' of parameter '" + p.name()
                         + "' is listed twice");
             }
         }

@@ -1,5 +1,6 @@
 package dev.kiln.trainer;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.init.Constant;
 import dev.kiln.io.NDArrayFile;
@@ -267,7 +268,8 @@ class TrainerStatesTest {
         backward(params.get(0), 1f, 1f, 1f);
         backward(params.get(1), 1f);
         t.step(1);
-        assertThatThrownBy(() -> t.loadStates(file)).hasMessageContaining("holds [momentum]");
+        assertThatThrownBy(() -> t.loadStates(file)).isExactlyInstanceOf(KilnException.class)
+                .hasMessageContaining("holds [momentum]");
         assertThat(t.optimizer().numUpdate()).isEqualTo(1);
         assertThat(t.learningRate()).isEqualTo(0.5);
     }
@@ -278,15 +280,16 @@ class TrainerStatesTest {
         byte[] bytes = Files.readAllBytes(file);
         Path truncated = dir.resolve("truncated.states");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-        assertThatThrownBy(() -> momentumSgd().loadStates(truncated)).isInstanceOf(KilnException.class)
+        assertThatThrownBy(() -> momentumSgd().loadStates(truncated)).isInstanceOf(FileFormatException.class)
                 .hasMessageContaining("truncated.states");
 
         Path params = dir.resolve("model.params");
         NDArrayFile.save(params, Map.of("arg:w", NDArray.ones(2)));
-        assertThatThrownBy(() -> momentumSgd().loadStates(params)).hasMessageContaining("not a Kiln trainer-state file");
+        assertThatThrownBy(() -> momentumSgd().loadStates(params)).isInstanceOf(FileFormatException.class)
+                .hasMessageContaining("not a Kiln trainer-state file");
 
         assertThatThrownBy(() -> momentumSgd().loadStates(dir.resolve("missing.states")))
-                .hasMessageContaining("no such file");
+                .isExactlyInstanceOf(KilnException.class).hasMessageContaining("no such file");
     }
 
     @Test

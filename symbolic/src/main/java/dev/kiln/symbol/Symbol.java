@@ -22,6 +22,8 @@ import dev.kiln.graph.OpNode;
 import dev.kiln.graph.Variable;
 import dev.kiln.graph.VarAttrs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -394,14 +396,25 @@ public final class Symbol {
         return Summary.format(graph(), unknownZeros(argumentShapes));
     }
 
-    /** Prints {@link #summary(Map)} to standard output. */
-    public void printSummary(Map<String, Shape> argumentShapes) {
-        System.out.print(summary(argumentShapes));
+    /**
+     * Writes {@link #summary(Map)} to {@code out} ({@code mx.viz.print_summary}; pass {@code System.out} for the
+     * console): the library never prints on its own.
+     */
+    public void printSummary(Map<String, Shape> argumentShapes, Appendable out) {
+        write(summary(argumentShapes), out);
     }
 
-    /** Prints {@link #summary()} to standard output. */
-    public void printSummary() {
-        System.out.print(summary());
+    /** Writes {@link #summary()} to {@code out}. */
+    public void printSummary(Appendable out) {
+        write(summary(), out);
+    }
+
+    private static void write(String text, Appendable out) {
+        try {
+            out.append(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the summary: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kiln.data.vision;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.Shape;
 
@@ -69,8 +70,8 @@ public final class CIFAR10 extends LabeledImageDataset {
             throw new KilnException("CIFAR10: cannot read " + file + ": " + e, e);
         }
         if (size % RECORD != 0) {
-            throw new KilnException("CIFAR10: " + file + " has " + size + " bytes, not a whole number of " + RECORD
-                    + "-byte records (1 label byte + 3072 pixel bytes); " + size / RECORD + " records and "
+            throw new FileFormatException("CIFAR10: " + file + " has " + size + " bytes, not a whole number of "
+                    + RECORD + "-byte records (1 label byte + 3072 pixel bytes); " + size / RECORD + " records and "
                     + size % RECORD + " bytes left over");
         }
         return size / RECORD;
@@ -83,11 +84,12 @@ public final class CIFAR10 extends LabeledImageDataset {
         try (InputStream in = Files.newInputStream(file)) {
             for (long r = 0; r < records; r++, at++) {
                 if (in.readNBytes(record, 0, RECORD) != RECORD) {
-                    throw new KilnException("CIFAR10: " + file + " ended early, in record " + r + " of " + records);
+                    throw new FileFormatException("CIFAR10: " + file + " ended early, in record " + r + " of "
+                            + records);
                 }
                 int label = record[0] & 0xFF;
                 if (label >= CLASSES) {
-                    throw new KilnException("CIFAR10: record " + r + " of " + file + " has label " + label
+                    throw new FileFormatException("CIFAR10: record " + r + " of " + file + " has label " + label
                             + ", outside 0.." + (CLASSES - 1));
                 }
                 labels[at] = label;

@@ -1,5 +1,6 @@
 package dev.kiln.data.vision;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 
 import java.io.BufferedInputStream;
@@ -34,20 +35,21 @@ record IdxFile(Path file, int[] dims, byte[] data) {
             int magic = header.readInt();
             int expected = (UBYTE << 8) | rank;
             if (magic != expected) {
-                throw new KilnException(String.format("bad magic number 0x%08X in %s: expected 0x%08X (an IDX file of "
-                        + "unsigned bytes with %d dimension%s)", magic, file, expected, rank, rank == 1 ? "" : "s"));
+                throw new FileFormatException(String.format("bad magic number 0x%08X in %s: expected 0x%08X (an IDX "
+                        + "file of unsigned bytes with %d dimension%s)", magic, file, expected, rank,
+                        rank == 1 ? "" : "s"));
             }
             int[] dims = new int[rank];
             long payload = 1;
             for (int d = 0; d < rank; d++) {
                 dims[d] = header.readInt();
                 if (dims[d] < 0 || (d > 0 && dims[d] == 0)) {
-                    throw new KilnException("bad IDX header in " + file + ": dimension " + d + " is "
+                    throw new FileFormatException("bad IDX header in " + file + ": dimension " + d + " is "
                             + Integer.toUnsignedString(dims[d]));
                 }
                 payload *= dims[d];
                 if (payload > MAX_BYTES) {
-                    throw new KilnException("bad IDX header in " + file + ": dimensions "
+                    throw new FileFormatException("bad IDX header in " + file + ": dimensions "
                             + Arrays.toString(Arrays.copyOf(dims, d + 1))
                             + " declare more bytes than one array can hold");
                 }
@@ -55,22 +57,22 @@ record IdxFile(Path file, int[] dims, byte[] data) {
             if (!gzip) {
                 long available = Files.size(file) - headerBytes;
                 if (available != payload) {
-                    throw new KilnException("IDX file " + file + " declares dimensions " + Arrays.toString(dims)
+                    throw new FileFormatException("IDX file " + file + " declares dimensions " + Arrays.toString(dims)
                             + " = " + payload + " data bytes after its " + headerBytes + "-byte header, but the file "
                             + "has " + available + " (" + (available < payload ? "truncated" : "trailing bytes") + ")");
                 }
             }
             byte[] data = readPayload(in, (int) payload, file, dims);
             if (in.read() >= 0) {
-                throw new KilnException("IDX file " + file + " has bytes after the " + payload + " data bytes its "
-                        + "dimensions " + Arrays.toString(dims) + " declare");
+                throw new FileFormatException("IDX file " + file + " has bytes after the " + payload + " data bytes "
+                        + "its dimensions " + Arrays.toString(dims) + " declare");
             }
             return new IdxFile(file, dims, data);
         } catch (EOFException e) {
-            throw new KilnException("IDX file " + file + " is truncated: " + (e.getMessage() == null
+            throw new FileFormatException("IDX file " + file + " is truncated: " + (e.getMessage() == null
                     ? "it ends inside its header" : e.getMessage()), e);
         } catch (ZipException e) {
-            throw new KilnException("cannot decompress " + file + ": " + e.getMessage(), e);
+            throw new FileFormatException("cannot decompress " + file + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new KilnException("cannot read " + file + ": " + e, e);
         }
@@ -90,7 +92,7 @@ record IdxFile(Path file, int[] dims, byte[] data) {
                 got = -1;
             }
             if (got < 0) {
-                throw new KilnException("IDX file " + file + " is truncated: dimensions " + Arrays.toString(dims)
+                throw new FileFormatException("IDX file " + file + " is truncated: dimensions " + Arrays.toString(dims)
                         + " declare " + n + " data bytes but it ends after " + filled);
             }
             filled += got;

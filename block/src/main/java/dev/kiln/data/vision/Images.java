@@ -1,5 +1,6 @@
 package dev.kiln.data.vision;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
@@ -49,10 +50,10 @@ public final class Images {
         try {
             image = ImageIO.read(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new KilnException("cannot decode image " + file + ": " + e.getMessage(), e);
+            throw new FileFormatException("cannot decode image " + file + ": " + e.getMessage(), e);
         }
         if (image == null) {
-            throw new KilnException("cannot decode image " + file + ": no ImageIO reader recognises its format "
+            throw new FileFormatException("cannot decode image " + file + ": no ImageIO reader recognises its format "
                     + "(readable: " + Arrays.toString(ImageIO.getReaderFormatNames()) + ")");
         }
         return fromImage(image, flag);
@@ -65,11 +66,11 @@ public final class Images {
         try {
             image = ImageIO.read(new ByteArrayInputStream(encoded));
         } catch (IOException | RuntimeException e) {
-            throw new KilnException("cannot decode " + encoded.length + " image bytes: " + e.getMessage(), e);
+            throw new FileFormatException("cannot decode " + encoded.length + " image bytes: " + e.getMessage(), e);
         }
         if (image == null) {
-            throw new KilnException("cannot decode " + encoded.length + " image bytes: no ImageIO reader recognises "
-                    + "the format");
+            throw new FileFormatException("cannot decode " + encoded.length + " image bytes: no ImageIO reader "
+                    + "recognises the format");
         }
         return fromImage(image, flag);
     }

@@ -157,7 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
                       PrintWriter w) {
         Trainer trainer = new Trainer(net.collectParams(), "adam", Map.of("learning_rate", LEARNING_RATE));
         Estimator est = Estimator.builder(net, new SoftmaxCrossEntropyLoss()).trainer(trainer).seed(seed)
-                .progressBar(false).logger(new WarningsOnly(spec.commandLine().getErr())).build();
+                .logger(new WarningsOnly(spec.commandLine().getErr())).build();
         TrainingClock clock = new TrainingClock();
         List<EventHandler> handlers = new ArrayList<>(List.of(clock, new HistoryHandler(dir, prefix),
                 new EpochLines(w, clock)));

@@ -12,6 +12,7 @@ import org.objectweb.asm.util.TraceClassVisitor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 /**
  * Generates, defines and caches the kernels of fused groups. Each kernel is a hidden class
@@ -33,7 +33,7 @@ public final class JitKernels {
     /** The system property naming the dump directory. */
     public static final String DUMP_PROPERTY = "kiln.compiler.dump";
 
-    private static final Logger LOG = Logger.getLogger(JitKernels.class.getName());
+    private static final System.Logger LOG = System.getLogger(JitKernels.class.getName());
     private static final int CACHE_SIZE = 512;
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Map<Structure, FusedKernel> CACHE = new LinkedHashMap<>(64, 0.75f, true) {
@@ -141,7 +141,8 @@ public final class JitKernels {
             Files.write(dir.resolve(simple + ".class"), bytes);
             Files.writeString(dir.resolve(simple + ".txt"), listing(bytes));
         } catch (IOException e) {
-            LOG.warning("could not dump the generated class " + simple + " to " + dir + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "could not dump the generated class " + simple + " to " + dir + ": "
+                    + e.getMessage());
         }
     }
 }

@@ -51,7 +51,6 @@ public final class TrainingExample {
         Estimator estimator = Estimator.builder(net, new SoftmaxCrossEntropyLoss())
                 .trainMetrics(new Accuracy())
                 .trainer(new Trainer(net.collectParams(), "adam", Map.of("learning_rate", 0.05)))
-                .progressBar(false)
                 .build();
         TrainingHistory history = estimator.fit(trainData, valData, EPOCHS,
                 List.of(new HistoryHandler(dir, "training")));

@@ -1,8 +1,8 @@
 package dev.kiln.kernel.simd;
 
+import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.logging.Logger;
 
 /**
  * Whether the incubating Vector API ({@code jdk.incubator.vector}) can be used by Kiln's kernels, decided once per
@@ -15,7 +15,7 @@ public final class VectorSupport {
     /** The JVM option that makes the Vector API visible. */
     public static final String JVM_OPTION = "--add-modules jdk.incubator.vector";
 
-    private static final Logger LOG = Logger.getLogger(VectorSupport.class.getName());
+    private static final System.Logger LOG = System.getLogger(VectorSupport.class.getName());
     private static final int FLOAT_LANES = probe();
 
     private VectorSupport() {
@@ -40,12 +40,12 @@ public final class VectorSupport {
 
     private static int probe() {
         if ("false".equalsIgnoreCase(System.getProperty("kiln.vector", "true").trim())) {
-            LOG.info("kiln.vector=false: Kiln kernels use their scalar paths");
+            LOG.log(Level.DEBUG, "kiln.vector=false: Kiln kernels use their scalar paths");
             return 0;
         }
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            LOG.warning("The Vector API is not available, so Kiln's matrix kernels run a slow scalar fallback. "
-                    + "Start the JVM with " + JVM_OPTION + " to restore full speed.");
+            LOG.log(Level.WARNING, "The Vector API is not available, so Kiln's matrix kernels run a slow scalar "
+                    + "fallback. Start the JVM with " + JVM_OPTION + " to restore full speed.");
             return 0;
         }
         try {
@@ -55,8 +55,8 @@ public final class VectorSupport {
             return (Integer) lanes.invoke(null);
         } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
             Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
-            LOG.warning("The Vector API could not be loaded (" + cause + "), so Kiln's matrix kernels run a slow "
-                    + "scalar fallback. Start the JVM with " + JVM_OPTION + " to restore full speed.");
+            LOG.log(Level.WARNING, "The Vector API could not be loaded (" + cause + "), so Kiln's matrix kernels "
+                    + "run a slow scalar fallback. Start the JVM with " + JVM_OPTION + " to restore full speed.");
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.kiln.graph.json;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
@@ -36,8 +37,8 @@ final class GraphLoader {
         for (int id : raw.argNodes()) {
             checkIndex(id, nodes.size(), "arg_nodes");
             if (!nodes.get(id).isVariable()) {
-                throw new KilnException("symbol JSON: arg_nodes lists " + nodes.get(id).label() + ", which is not "
-                        + "a variable (op \"null\") but a " + nodes.get(id).op.name() + " node");
+                throw new FileFormatException("symbol JSON: arg_nodes lists " + nodes.get(id).label() + ", which is "
+                        + "not a variable (op \"null\") but a " + nodes.get(id).op.name() + " node");
             }
         }
         int version = raw.mxnetVersion() == null ? VERSION_0_8_0 : raw.mxnetVersion();
@@ -54,26 +55,26 @@ final class GraphLoader {
             RawGraph.RawNode r = raw.nodes().get(i);
             String label = "node " + i + " '" + r.name() + "'";
             if (r.name().isEmpty()) {
-                throw new KilnException("symbol JSON: node " + i + " has an empty name");
+                throw new FileFormatException("symbol JSON: node " + i + " has an empty name");
             }
             OpDef op = null;
             if (!r.isVariable()) {
                 try {
                     op = registry.get(r.op());
                 } catch (KilnException e) {
-                    throw new KilnException(label + ": " + e.getMessage(), e); // "unknown op 'Foo'; did you mean"
+                    throw new FileFormatException(label + ": " + e.getMessage(), e); // "unknown op 'Foo'; did you mean"
                 }
             } else if (!r.inputs().isEmpty()) {
-                throw new KilnException(label + ": a variable (op \"null\") has no inputs, this one has "
+                throw new FileFormatException(label + ": a variable (op \"null\") has no inputs, this one has "
                         + r.inputs().size());
             }
             String what = label + (op == null ? "" : " (" + op.name() + ")");
             if (r.subgraphs() > 0) {
-                throw new KilnException(what + ": carries " + r.subgraphs() + " subgraph(s); control-flow and "
+                throw new FileFormatException(what + ": carries " + r.subgraphs() + " subgraph(s); control-flow and "
                         + "partitioned subgraph ops are not supported");
             }
             if (r.controlDeps().length > 0) {
-                throw new KilnException(what + ": has control dependencies (control_deps), which Kiln graphs do "
+                throw new FileFormatException(what + ": has control dependencies (control_deps), which Kiln graphs do "
                         + "not represent");
             }
             for (int k = 0; k < r.inputs().size(); k++) {
@@ -86,7 +87,7 @@ final class GraphLoader {
 
     private static int checkIndex(int node, int size, String who) {
         if (node >= size) {
-            throw new KilnException("symbol JSON: " + who + " refers to node " + node + ", but the graph has "
+            throw new FileFormatException("symbol JSON: " + who + " refers to node " + node + ", but the graph has "
                     + size + " nodes");
         }
         return node;
@@ -137,7 +138,7 @@ final class GraphLoader {
         LoadingNode src = nodes.get(entry[0]);
         int count = src.isVariable() ? 1 : src.op.numOutputs(src.params);
         if (entry[1] >= count) {
-            throw new KilnException("symbol JSON: " + who + " reads output " + entry[1] + " of " + src.label()
+            throw new FileFormatException("symbol JSON: " + who + " reads output " + entry[1] + " of " + src.label()
                     + ", which has " + count + " output" + (count == 1 ? "" : "s"));
         }
         return entry[1];

@@ -1,5 +1,6 @@
 package dev.kiln.graph.json;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
@@ -70,13 +71,13 @@ final class LoadingNode {
         try {
             params = op.attrs(raw);
         } catch (KilnException ex) {
-            throw new KilnException(label() + ": " + ex.getMessage(), ex);
+            throw new FileFormatException(label() + ": " + ex.getMessage(), ex);
         }
         annotations = notes;
     }
 
-    KilnException error(String message) {
-        return new KilnException(label() + (op == null ? "" : " (" + op.name() + ")") + ": " + message);
+    FileFormatException error(String message) {
+        return new FileFormatException(label() + (op == null ? "" : " (" + op.name() + ")") + ": " + message);
     }
 
     static boolean isAnnotation(String key) {

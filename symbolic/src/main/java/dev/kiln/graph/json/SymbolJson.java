@@ -1,6 +1,7 @@
 package dev.kiln.graph.json;
 
 import com.fasterxml.jackson.core.JsonParser;
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Graph;
 import dev.kiln.io.AtomicFiles;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
  * MXNet 1.x symbol JSON ({@code -symbol.json}), both ways. {@link #write} produces exactly the bytes MXNet 1.9's
  * {@code MXSymbolSaveToJSON} ({@code sym.tojson()}) writes for the same graph; {@link #read} accepts what MXNet 1.x
  * loads, older files included (upgraded as MXNet upgrades them), and turns every malformed, inconsistent or hostile
- * input into a {@link KilnException} naming the node and field at fault. See {@code docs/SYMBOL-JSON.md}.
+ * input into a {@link FileFormatException} naming the node and field at fault. See {@code docs/SYMBOL-JSON.md}.
  */
 public final class SymbolJson {
     /** The {@code mxnet_version} written: 1.9.0, as MXNet 1.9 writes it. */
@@ -66,16 +67,25 @@ public final class SymbolJson {
     /** Reads symbol JSON within {@code limits}. */
     public static Graph read(String json, Limits limits) {
         if (json.length() > limits.maxBytes()) {
-            throw new KilnException("symbol JSON is " + json.length() + " chars long, more than the limit of "
+            throw new FileFormatException("symbol JSON is " + json.length() + " chars long, more than the limit of "
                     + limits.maxBytes());
         }
         JsonParser p;
         try {
             p = SymbolJsonParser.factory(limits).createParser(json);
         } catch (IOException e) {
-            throw new KilnException("cannot read symbol JSON: " + e.getMessage(), e);
+            throw new FileFormatException("cannot read symbol JSON: " + e.getMessage(), e);
         }
-        return GraphLoader.load(SymbolJsonParser.parse(p));
+        try {
+            return GraphLoader.load(SymbolJsonParser.parse(p));
+        } catch (KilnException e) {
+            throw asFormatError(e);
+        }
+    }
+
+    /** An error building the graph from the parsed nodes (an op's attribute, say) is the file's fault too. */
+    private static FileFormatException asFormatError(KilnException e) {
+        return e instanceof FileFormatException f ? f : new FileFormatException(e.getMessage(), e);
     }
 
     /** Reads a symbol file with the {@linkplain Limits#DEFAULT default limits}. */
@@ -88,7 +98,7 @@ public final class SymbolJson {
         try {
             long size = Files.size(file);
             if (size > limits.maxBytes()) {
-                throw new KilnException("it is " + size + " bytes long, more than the limit of "
+                throw new FileFormatException("it is " + size + " bytes long, more than the limit of "
                         + limits.maxBytes());
             }
             InputStream in = Files.newInputStream(file);
@@ -104,7 +114,7 @@ public final class SymbolJson {
         } catch (IOException e) {
             throw new KilnException("cannot read symbol file " + file + ": " + e.getMessage(), e);
         } catch (KilnException e) {
-            throw new KilnException("symbol file " + file + ": " + e.getMessage(), e);
+            throw new FileFormatException("symbol file " + file + ": " + e.getMessage(), e);
         }
     }
 }

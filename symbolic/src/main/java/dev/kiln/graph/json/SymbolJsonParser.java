@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import dev.kiln.KilnException;
+import dev.kiln.FileFormatException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,12 +55,14 @@ final class SymbolJsonParser {
                 .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
     }
 
-    /** Reads one document from {@code p} and closes it; malformed or mistyped input is a {@link KilnException}. */
+    /**
+     * Reads one document from {@code p} and closes it; malformed or mistyped input is a {@link FileFormatException}.
+     */
     static RawGraph parse(JsonParser p) {
         try (p) {
             SymbolJsonParser reader = new SymbolJsonParser(p);
             if (p.nextToken() == null) {
-                throw new KilnException("symbol JSON is empty");
+                throw new FileFormatException("symbol JSON is empty");
             }
             RawGraph g = reader.graph();
             if (p.nextToken() != null) {
@@ -69,12 +71,12 @@ final class SymbolJsonParser {
             return g;
         } catch (StreamConstraintsException e) {
             String message = e.getOriginalMessage().replaceAll(", from `[^`]*`\\)", ")");
-            throw new KilnException("symbol JSON exceeds the reader's limits" + where(e) + ": " + message
+            throw new FileFormatException("symbol JSON exceeds the reader's limits" + where(e) + ": " + message
                     + "; see SymbolJson.Limits", e);
         } catch (JsonProcessingException e) {
-            throw new KilnException("malformed symbol JSON" + where(e) + ": " + e.getOriginalMessage(), e);
+            throw new FileFormatException("malformed symbol JSON" + where(e) + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new KilnException("cannot read symbol JSON: " + e.getMessage(), e);
+            throw new FileFormatException("cannot read symbol JSON: " + e.getMessage(), e);
         }
     }
 
@@ -269,7 +271,7 @@ final class SymbolJsonParser {
 
     private void requireField(Object value, String field, String where) {
         if (value == null) {
-            throw new KilnException("symbol JSON: " + where + " has no '" + field + "' field");
+            throw new FileFormatException("symbol JSON: " + where + " has no '" + field + "' field");
         }
     }
 
@@ -289,9 +291,9 @@ final class SymbolJsonParser {
         };
     }
 
-    private KilnException error(String message) {
+    private FileFormatException error(String message) {
         JsonLocation at = p.currentLocation();
-        return new KilnException("symbol JSON line " + at.getLineNr() + ", column " + at.getColumnNr() + ": "
+        return new FileFormatException("symbol JSON line " + at.getLineNr() + ", column " + at.getColumnNr() + ": "
                 + message);
     }
 }

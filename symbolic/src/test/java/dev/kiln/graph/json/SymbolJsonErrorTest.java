@@ -1,6 +1,6 @@
 package dev.kiln.graph.json;
 
-import dev.kiln.KilnException;
+import dev.kiln.FileFormatException;
 import dev.kiln.graph.Graph;
 import org.junit.jupiter.api.Test;
 
@@ -8,12 +8,12 @@ import static dev.kiln.graph.json.SymbolJsonReaderTest.doc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Malformed, inconsistent and hostile documents: each is a clear {@link KilnException}, never a crash. */
+/** Malformed, inconsistent and hostile documents: each is a clear {@link FileFormatException}, never a crash. */
 class SymbolJsonErrorTest {
     private static final String X = "{\"op\": \"null\", \"name\": \"x\", \"inputs\": []}";
 
     private static void rejects(String json, String... fragments) {
-        var thrown = assertThatThrownBy(() -> SymbolJson.read(json)).isInstanceOf(KilnException.class);
+        var thrown = assertThatThrownBy(() -> SymbolJson.read(json)).isInstanceOf(FileFormatException.class);
         for (String f : fragments) {
             thrown.hasMessageContaining(f);
         }
@@ -136,7 +136,7 @@ class SymbolJsonErrorTest {
                 .hasMessageContaining("SymbolJson.Limits");
         String hugeString = doc("{\"op\": \"null\", \"name\": \"" + "n".repeat(5000) + "\", \"inputs\": []}", "[]");
         assertThatThrownBy(() -> SymbolJson.read(hugeString, new SymbolJson.Limits(4000, 1000, 64)))
-                .isInstanceOf(KilnException.class);
+                .isInstanceOf(FileFormatException.class);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.kiln.graph.json;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Graph;
 import dev.kiln.testing.FuzzLoop;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzzing of the symbol JSON reader: whatever the text (deeply nested, truncated, with hostile numbers or entry
- * indices), {@link SymbolJson#read(String)} returns a graph or raises a {@link KilnException}, never another
+ * indices), {@link SymbolJson#read(String)} returns a graph or raises a {@link FileFormatException}, never another
  * exception, a {@link StackOverflowError} or a hang. A graph it returns must write back out. The suite replays the
  * seeds in {@code SymbolJsonFuzzTestInputs/} and runs a fixed mutation loop; {@code JAZZER_FUZZ=1 mvn ...
  * -Dtest=SymbolJsonFuzzTest} fuzzes with coverage guidance.
@@ -26,6 +27,7 @@ class SymbolJsonFuzzTest {
             g = SymbolJson.read(new String(data, StandardCharsets.UTF_8));
         } catch (KilnException e) {
             assertThat(e.getMessage()).isNotBlank();
+            assertThat(e).isInstanceOf(FileFormatException.class);
             return;
         }
         assertThat(SymbolJson.write(g)).contains("\"heads\"");

@@ -1,5 +1,6 @@
 package dev.kiln.graph.json;
 
+import dev.kiln.FileFormatException;
 import dev.kiln.KilnException;
 import dev.kiln.graph.Graph;
 import dev.kiln.ndarray.DType;
@@ -112,11 +113,12 @@ class SymbolJsonRoundTripTest {
     @Test
     void loadingAMissingOrBrokenFileNamesTheFile(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("nope.json");
-        assertThatThrownBy(() -> Symbol.load(missing)).isInstanceOf(KilnException.class)
+        assertThatThrownBy(() -> Symbol.load(missing)).isExactlyInstanceOf(KilnException.class)
                 .hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{\"nodes\": [");
-        assertThatThrownBy(() -> Symbol.load(broken)).hasMessageContaining(broken.toString())
+        assertThatThrownBy(() -> Symbol.load(broken)).isInstanceOf(FileFormatException.class)
+                .hasMessageContaining(broken.toString())
                 .hasMessageContaining("malformed symbol JSON");
         Path big = dir.resolve("big.json");
         Files.writeString(big, " ".repeat(2000));
