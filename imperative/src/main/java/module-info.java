@@ -16,6 +16,7 @@ module dev.kiln.imperative {
     exports dev.kiln.io;
     exports dev.kiln.ndarray;
     exports dev.kiln.op;
+    exports dev.kiln.op.creation; // NDArrays: arange, linspace, eye, full
     exports dev.kiln.op.custom;
     exports dev.kiln.op.surface;
     exports dev.kiln.random;
