@@ -1,0 +1,16 @@
+/**
+ * Graph compilation behind hybridized blocks: the {@code Backend} interface, compile requests and compiled
+ * graphs. The backends themselves (passes, parameter stage, memory planner, JIT kernels and the generated executor)
+ * are internal; their generated classes are hidden classes defined in the compiler's own packages.
+ */
+module dev.kiln.compiler {
+    requires transitive dev.kiln.symbolic;
+    requires org.objectweb.asm;
+    requires org.objectweb.asm.util;
+    requires java.logging;
+
+    exports dev.kiln.compiler;
+
+    // further backends (an accelerator, say) found by name at run time
+    uses dev.kiln.compiler.Backend;
+}
