@@ -9,7 +9,6 @@ module dev.kiln.imperative {
     // Optional at run time: kernels take their SIMD paths only when the JVM resolved the Vector API
     // (--add-modules jdk.incubator.vector); without it VectorSupport reports so and the scalar loops run.
     requires static jdk.incubator.vector;
-    requires java.logging;
 
     exports dev.kiln;
     exports dev.kiln.autograd;
