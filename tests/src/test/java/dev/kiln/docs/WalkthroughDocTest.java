@@ -56,9 +56,9 @@ class WalkthroughDocTest {
     @Test
     void theCompiledBlockComputesReluOfTheShiftedDenseLayerAndItsGradients() {
         WalkthroughRun run = new WalkthroughRun();
-        Parameter weight = run.net.collectParams().get("scaledrelu0_dense0_weight");
-        Parameter bias = run.net.collectParams().get("scaledrelu0_dense0_bias");
-        Parameter shift = run.net.collectParams().get("scaledrelu0_shift");
+        Parameter weight = run.net.collectParams().asMap().get("scaledrelu0_dense0_weight");
+        Parameter bias = run.net.collectParams().asMap().get("scaledrelu0_dense0_bias");
+        Parameter shift = run.net.collectParams().asMap().get("scaledrelu0_shift");
         double[] w = weight.data().toDoubleArray();
         double[] x = run.x.toDoubleArray();
         double[] zeros = new double[3];
