@@ -43,13 +43,18 @@ class WalkthroughDocTest {
         Map<String, String> onPage = DocBlocks.read(text);
         assertThat(onPage.keySet()).as("the generated blocks of %s (markers <!-- walkthrough:NAME -->)", page)
                 .containsExactlyInAnyOrderElementsOf(fresh.keySet());
+        StringBuilder stale = new StringBuilder();
         for (var e : fresh.entrySet()) {
             String expected = DocBlocks.normalised(e.getValue());
             String actual = DocBlocks.normalised(onPage.get(e.getKey()));
             if (!expected.equals(actual)) {
-                fail("docs/WALKTHROUGH.md: the block walkthrough:" + e.getKey() + " is stale (rerun this test with -D"
-                        + UPDATE_PROPERTY + "=true to rewrite it), " + DocBlocks.firstDifference(actual, expected));
+                stale.append("\nwalkthrough:").append(e.getKey()).append(", ")
+                        .append(DocBlocks.firstDifference(actual, expected));
             }
+        }
+        if (!stale.isEmpty()) {
+            fail("docs/WALKTHROUGH.md has stale blocks; rerun this test with -D" + UPDATE_PROPERTY
+                    + "=true to rewrite them from the current code, and read the diff:" + stale);
         }
     }
 

@@ -38,7 +38,6 @@ final class WalkthroughRun {
     final ScaledRelu net;
     final NDArray x;
     final NDArray y;
-    final NDArray loss;
     final CompiledGraph predict;
     final CompiledGraph training;
     final String explain;
@@ -61,11 +60,10 @@ final class WalkthroughRun {
         this.net = net;
         this.x = x;
         this.y = y;
-        this.loss = loss;
         this.explain = net.explain();
         List<CompiledGraph> graphs = net.compiledGraphs();
-        this.predict = graphs.get(0);
-        this.training = graphs.get(1);
+        this.predict = graphs.stream().filter(g -> !g.request().training()).findFirst().orElseThrow();
+        this.training = graphs.stream().filter(g -> g.request().training()).findFirst().orElseThrow();
         render();
     }
 
@@ -77,8 +75,11 @@ final class WalkthroughRun {
     private void render() {
         List<String> signatures = explain.lines().filter(l -> l.startsWith("== signature "))
                 .map(l -> l.substring("== signature ".length(), l.length() - " ==".length())).toList();
+        String predictSignature = signatures.stream().filter(l -> l.startsWith("predict(")).findFirst().orElseThrow();
+        String trainingSignature = signatures.stream().filter(l -> l.startsWith("training(")).findFirst()
+                .orElseThrow();
         CompileRequest request = predict.request();
-        artifacts.put("signature", signatures.get(0));
+        artifacts.put("signature", predictSignature);
         artifacts.put("traced", annotated(request.graph(), request, Map.of()));
         renderPasses(request);
         artifacts.put("compiled", annotated(predict.compiledGraph(), request, Map.of()));
@@ -87,7 +88,7 @@ final class WalkthroughRun {
         artifacts.put("executor", withoutMethod(classOf(classes, "Graph_"), "public <init>("));
         artifacts.put("kernel", method(classOf(classes, "Fused_"), "public static run("));
         CompileRequest train = training.request();
-        artifacts.put("signature-training", signatures.get(1));
+        artifacts.put("signature-training", trainingSignature);
         artifacts.put("passes-training", trainingPasses(train));
         artifacts.put("compiled-training", annotated(training.compiledGraph(), train, headShapes(train)));
         artifacts.put("memory-training", training.bufferPlan().orElseThrow().describe().strip());
