@@ -1,7 +1,11 @@
 package dev.kiln.compiler;
 
+import dev.kiln.compiler.memory.BufferPlan;
 import dev.kiln.graph.Graph;
 import dev.kiln.ndarray.NDArray;
+
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A graph a backend has compiled for one input signature. {@link #run} computes the forward outputs; when the
@@ -28,6 +32,23 @@ public interface CompiledGraph {
 
     /** The memory the compiled graph plans for the compiling call's shapes. */
     MemoryPlan memoryPlan();
+
+    /**
+     * The planner's plan behind {@link #memoryPlan()}, buffer by buffer ({@link BufferPlan#describe()}), for a
+     * backend that allocates by one; empty otherwise.
+     */
+    default Optional<BufferPlan> bufferPlan() {
+        return Optional.empty();
+    }
+
+    /**
+     * The classes generated to run this graph for the compiling call's shapes (the executor, the kernels of fused
+     * nodes), by simple class name, each as a readable bytecode listing (ASM's Textifier); empty for a graph run node
+     * by node. What {@code -Dkiln.compiler.dump} writes to files, on demand, for docs and debugging.
+     */
+    default Map<String, String> generatedClasses() {
+        return Map.of();
+    }
 
     /** One forward run: its outputs and, for gradient-compiled graphs, the way back. */
     interface Execution {

@@ -5,6 +5,8 @@ import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.GraphLayout;
 import dev.kiln.compiler.MemoryPlan;
+import dev.kiln.compiler.jit.JitKernels;
+import dev.kiln.compiler.memory.BufferPlan;
 import dev.kiln.graph.Graph;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
@@ -114,6 +116,24 @@ public final class GeneratedGraph implements CompiledGraph {
     @Override
     public MemoryPlan memoryPlan() {
         return initial == null ? reference.memoryPlan() : MemoryPlan.planned(initial.plan());
+    }
+
+    @Override
+    public Optional<BufferPlan> bufferPlan() {
+        return initial == null ? reference.bufferPlan() : Optional.of(initial.plan());
+    }
+
+    /** The executor of the compiling call's shapes, then the kernels of the fused nodes it calls. */
+    @Override
+    public Map<String, String> generatedClasses() {
+        if (initial == null) {
+            return Map.of();
+        }
+        Map<String, String> classes = new LinkedHashMap<>();
+        String name = initial.generated().className();
+        classes.put(name.substring(name.lastIndexOf('/') + 1), JitKernels.listing(initial.generated().bytes()));
+        classes.putAll(JitKernels.listings(layout.graph()));
+        return classes;
     }
 
     /** The specialisation of the compiling call's shapes, or null when it runs on the interpreter. */

@@ -1,6 +1,9 @@
 package dev.kiln.compiler.jit;
 
 import dev.kiln.KilnException;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.Node;
+import dev.kiln.graph.OpNode;
 import dev.kiln.ndarray.DType;
 import dev.kiln.op.ElementwiseFormula;
 import org.objectweb.asm.ClassReader;
@@ -79,12 +82,15 @@ public final class JitKernels {
 
     /** The class for {@code expr} before definition (dumped when the dump property is set); for tests and tools. */
     static KernelGenerator.Generated generate(FusedExpression expr) {
-        String last = KernelGenerator.identifier(expr.steps().getLast().name());
-        String name = JitKernels.class.getPackageName().replace('.', '/') + "/Fused_" + last + "_"
-                + COUNTER.incrementAndGet();
-        KernelGenerator.Generated g = KernelGenerator.generate(expr, name);
+        KernelGenerator.Generated g = KernelGenerator.generate(expr, newName(expr));
         dumpIfAsked(g.className(), g.bytes());
         return g;
+    }
+
+    /** {@code Fused_<last node>_<n>}, internal form, in this package. */
+    private static String newName(FusedExpression expr) {
+        return JitKernels.class.getPackageName().replace('.', '/') + "/Fused_"
+                + KernelGenerator.identifier(expr.steps().getLast().name()) + "_" + COUNTER.incrementAndGet();
     }
 
     /** Defines the generated class as a hidden class and instantiates it. */
@@ -113,6 +119,52 @@ public final class JitKernels {
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /**
+     * The kernel classes the fused nodes of {@code graph} run, by simple class name, each as a readable listing: the
+     * bytes the generator writes for the node's expression under the name of the class defined for it (a new name if
+     * an equal expression is not in the cache any more). For tools and docs that show generated code.
+     */
+    public static Map<String, String> listings(Graph graph) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Node n : graph.nodes()) {
+            if (n instanceof OpNode op) {
+                for (FusedExpression e : expressions(op)) {
+                    KernelGenerator.Generated g = KernelGenerator.generate(e, definedName(e));
+                    out.put(g.className().substring(g.className().lastIndexOf('/') + 1), listing(g.bytes()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<FusedExpression> expressions(OpNode node) {
+        return switch (node.op()) {
+            case FusedElementwiseOp f -> List.of(f.expression());
+            case FusedEpilogueOp f -> List.of(f.expression());
+            case FusedRowOp f -> f.program().stages().stream()
+                    .<FusedExpression>mapMulti((s, sink) -> {
+                        if (s instanceof RowProgram.Pointwise p) {
+                            sink.accept(p.expression());
+                        }
+                    }).toList();
+            default -> List.of();
+        };
+    }
+
+    /** The internal name of the class defined for {@code expr}'s structure, or a new one if none is cached. */
+    private static String definedName(FusedExpression expr) {
+        FusedKernel k;
+        synchronized (CACHE) {
+            k = CACHE.get(Structure.of(expr));
+        }
+        if (k == null) {
+            return newName(expr);
+        }
+        String name = k.getClass().getName();
+        int hidden = name.indexOf('/');
+        return (hidden < 0 ? name : name.substring(0, hidden)).replace('.', '/');
     }
 
     /** The class's readable listing (ASM's Textifier). */

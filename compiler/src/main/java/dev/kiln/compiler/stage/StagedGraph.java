@@ -4,6 +4,7 @@ import dev.kiln.KilnException;
 import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.MemoryPlan;
+import dev.kiln.compiler.memory.BufferPlan;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Interpreter;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An inference graph behind its parameter stage ({@link ParameterStage}): a call hands the stage's values, computed
@@ -193,5 +195,17 @@ final class StagedGraph implements CompiledGraph {
     @Override
     public MemoryPlan memoryPlan() {
         return rest.memoryPlan();
+    }
+
+    /** The rest's plan, as {@link #memoryPlan()}. */
+    @Override
+    public Optional<BufferPlan> bufferPlan() {
+        return rest.bufferPlan();
+    }
+
+    /** The rest's classes: the stage runs on the reference interpreter. */
+    @Override
+    public Map<String, String> generatedClasses() {
+        return rest.generatedClasses();
     }
 }
