@@ -256,7 +256,6 @@ class AnomalyModeTest {
             assertThat(b.blockPath()).isEqualTo("hybridsequential1.1");
             assertThat(a.blockPath()).isEqualTo("hybridsequential0.1");
             assertThat(b.nodeName()).isEqualTo(log.name() + "_log");
-            System.out.println(a.getMessage() + "\n" + b.getMessage());
             assertThat(b.getMessage()).contains("graph node: " + log.name() + "_log")
                     .contains("traced at: " + a.callSite());
         }
@@ -278,7 +277,6 @@ class AnomalyModeTest {
             assertThat(b.callSite()).isEqualTo(a.callSite());
             assertThat(b.blockPath()).isEqualTo(hybrid.name() + ".0");
             assertThat(b.nodeName()).startsWith(sqrt.name() + "_sqrt");
-            System.out.println(a.getMessage() + "\n" + b.getMessage());
         }
     }
 

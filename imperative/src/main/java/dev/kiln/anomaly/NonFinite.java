@@ -17,6 +17,7 @@ import dev.kiln.ndarray.Storage;
 record NonFinite(int nan, int posInf, int negInf, int first, int size) {
     private static final int HALF_EXPONENT = 0x7C00;
     private static final int BFLOAT16_EXPONENT = 0x7F80;
+    private static final int BLOCK = 4096;
 
     /** The non-finite values of {@code a}, or {@code null} when it has none (always for integer dtypes). */
     static NonFinite find(NDArray a) {
@@ -27,38 +28,59 @@ record NonFinite(int nan, int posInf, int negInf, int first, int size) {
         return first < 0 ? null : count(a, first);
     }
 
+    /**
+     * The first non-finite element's index, or -1. Each block is first tested with a branch-free OR over the
+     * elements' exponent bits (all ones plus one carries into the sign bit), which the JIT vectorises; only a block
+     * that has one is searched element by element.
+     */
     private static int firstIndex(DType t, Object data) {
-        switch (t) {
-            case FLOAT32 -> {
-                float[] d = (float[]) data;
-                for (int i = 0; i < d.length; i++) {
-                    if (!Float.isFinite(d[i])) {
+        int n = Storage.length(data);
+        for (int from = 0; from < n; from += BLOCK) {
+            int to = Math.min(n, from + BLOCK);
+            if (blockHasNonFinite(t, data, from, to)) {
+                for (int i = from; i < to; i++) {
+                    if (blockHasNonFinite(t, data, i, i + 1)) {
                         return i;
                     }
                 }
-            }
-            case FLOAT64 -> {
-                double[] d = (double[]) data;
-                for (int i = 0; i < d.length; i++) {
-                    if (!Double.isFinite(d[i])) {
-                        return i;
-                    }
-                }
-            }
-            case FLOAT16, BFLOAT16 -> {
-                short[] d = (short[]) data;
-                int mask = t == DType.FLOAT16 ? HALF_EXPONENT : BFLOAT16_EXPONENT;
-                for (int i = 0; i < d.length; i++) {
-                    if ((d[i] & mask) == mask) {
-                        return i;
-                    }
-                }
-            }
-            default -> {
-                return -1;
             }
         }
         return -1;
+    }
+
+    private static boolean blockHasNonFinite(DType t, Object data, int from, int to) {
+        return switch (t) {
+            case FLOAT32 -> anyFloat((float[]) data, from, to);
+            case FLOAT64 -> anyDouble((double[]) data, from, to);
+            case FLOAT16 -> anyHalf((short[]) data, from, to, HALF_EXPONENT, 0x0400);
+            case BFLOAT16 -> anyHalf((short[]) data, from, to, BFLOAT16_EXPONENT, 0x0080);
+            default -> false;
+        };
+    }
+
+    private static boolean anyFloat(float[] d, int from, int to) {
+        int acc = 0;
+        for (int i = from; i < to; i++) {
+            acc |= (Float.floatToRawIntBits(d[i]) & 0x7F800000) + 0x00800000;
+        }
+        return acc < 0;
+    }
+
+    private static boolean anyDouble(double[] d, int from, int to) {
+        long acc = 0;
+        for (int i = from; i < to; i++) {
+            acc |= (Double.doubleToRawLongBits(d[i]) & 0x7FF0000000000000L) + 0x0010000000000000L;
+        }
+        return acc < 0;
+    }
+
+    /** Half-width floats: exponent bits {@code mask}, whose lowest bit is {@code one}; a carry reaches bit 15. */
+    private static boolean anyHalf(short[] d, int from, int to, int mask, int one) {
+        int acc = 0;
+        for (int i = from; i < to; i++) {
+            acc |= (d[i] & mask) + one;
+        }
+        return (acc & 0x8000) != 0;
     }
 
     private static NonFinite count(NDArray a, int first) {
