@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +30,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 @ExtendWith(dev.kiln.testing.FreshNames.class)
 class AnomalyModeTest {
     private static final String FILE = "AnomalyModeTest.java";
-    /** The line of the op call in {@link Log} and {@link Sqrt}, taken from a stack trace of its own. */
-    private static int logLine;
-    private static int sqrtLine;
+    /** The line of the op call in {@link Unary}, taken from a stack trace of its own. */
+    private static int opLine;
 
     private static int here() {
         return new Throwable().getStackTrace()[1].getLineNumber();
@@ -43,29 +43,19 @@ class AnomalyModeTest {
         assertThat(Anomaly.isEnabled()).isFalse();
     }
 
-    /** {@code log(x)}: NaN for negative x. */
-    static final class Log extends HybridBlock {
-        Log() {
-            super(null, null, "logblock");
+    /** {@code log(x)} (NaN for negative x) or {@code sqrt(x)} (whose gradient at 0 is +inf), applied on one line. */
+    static final class Unary extends HybridBlock {
+        private final String op;
+
+        Unary(String op) {
+            super(null, null, op + "block");
+            this.op = op;
         }
 
         @Override
         protected <T> T hybridForward(F<T> F, T x, ParameterValues<T> p) {
-            logLine = here() + 1;
-            return F.log(x, java.util.Map.of("name", "log"));
-        }
-    }
-
-    /** {@code sqrt(x)}: its gradient at 0 is +inf. */
-    static final class Sqrt extends HybridBlock {
-        Sqrt() {
-            super(null, null, "sqrtblock");
-        }
-
-        @Override
-        protected <T> T hybridForward(F<T> F, T x, ParameterValues<T> p) {
-            sqrtLine = here() + 1;
-            return F.sqrt(x, java.util.Map.of("name", "sqrt"));
+            opLine = here() + 1;
+            return op.equals("log") ? F.log(x, Map.of("name", op)) : F.sqrt(x, Map.of("name", op));
         }
     }
 
@@ -98,7 +88,7 @@ class AnomalyModeTest {
 
     @Test
     void logOfANegativeDenseOutputIsReportedWithOpBlockPathAndLine() {
-        HybridSequential net = denseThen(-1, new Log());
+        HybridSequential net = denseThen(-1, new Unary("log"));
         NumericAnomalyException e;
         try (var scope = Anomaly.detect()) {
             e = catchThrowableOfType(NumericAnomalyException.class, () -> net.call(ones()));
@@ -110,7 +100,7 @@ class AnomalyModeTest {
         assertThat(e.blockPath()).isEqualTo("hybridsequential0.1");
         assertThat(e.nodeName()).isNull();
         assertThat(e.inputsFinite()).isTrue();
-        assertThat(e.callSite()).isEqualTo(Log.class.getName() + ".hybridForward(" + FILE + ":" + logLine + ")");
+        assertThat(e.callSite()).isEqualTo(Unary.class.getName() + ".hybridForward(" + FILE + ":" + opLine + ")");
         assertThat(e.getMessage()).startsWith("numeric anomaly: op 'log' produced NaN in the forward pass, from "
                 + "finite inputs").contains("block: hybridsequential0.1").contains("2 NaN, 0 +inf, 0 -inf of 2 "
                 + "values, the first at flat index 0").contains("inputs: data float32 (1, 2)");
@@ -182,14 +172,14 @@ class AnomalyModeTest {
     @Test
     void infiniteGradientOfSqrtAtZeroIsReportedInBackwardWithTheForwardLine() {
         HybridSequential net = new HybridSequential();
-        net.add(new Sqrt());
+        net.add(new Unary("sqrt"));
         net.initialize();
         NumericAnomalyException e = backwardAnomaly(net);
         assertThat(e.isBackward()).isTrue();
         assertThat(e.backwardOf()).isEqualTo("sqrt");
         assertThat(e.phase()).isEqualTo("backward of 'sqrt'");
         assertThat(e.blockPath()).isEqualTo("hybridsequential0.0");
-        assertThat(e.callSite()).isEqualTo(Sqrt.class.getName() + ".hybridForward(" + FILE + ":" + sqrtLine + ")");
+        assertThat(e.callSite()).isEqualTo(Unary.class.getName() + ".hybridForward(" + FILE + ":" + opLine + ")");
         assertThat(e.getMessage()).contains("in the backward pass of 'sqrt', from finite inputs")
                 .contains("forward applied at: ").contains("backward called from: ");
     }
@@ -230,7 +220,7 @@ class AnomalyModeTest {
 
     @Test
     void nestedBlocksReportTheFullPath() {
-        Outer net = new Outer(new Outer(denseThen(-1, new Log())));
+        Outer net = new Outer(new Outer(denseThen(-1, new Unary("log"))));
         net.initialize();
         NumericAnomalyException e;
         try (var scope = Anomaly.detect()) {
@@ -242,8 +232,8 @@ class AnomalyModeTest {
 
     @Test
     void hybridizedForwardReportsTheSameOpBlockAndLineAsEagerWithItsNode() {
-        HybridSequential eager = denseThen(-1, new Log());
-        Log log = new Log();
+        HybridSequential eager = denseThen(-1, new Unary("log"));
+        Unary log = new Unary("log");
         HybridSequential hybrid = denseThen(-1, log);
         hybrid.hybridize();
         try (var scope = Anomaly.detect()) {
@@ -265,9 +255,9 @@ class AnomalyModeTest {
     void hybridizedBackwardReportsTheSameForwardOpBlockAndLineAsEager() {
         for (int inline : new int[] {2, 0}) { // op by op on the tape, and one compiled-graph step
             HybridSequential eager = new HybridSequential();
-            eager.add(new Sqrt());
+            eager.add(new Unary("sqrt"));
             HybridSequential hybrid = new HybridSequential();
-            Sqrt sqrt = new Sqrt();
+            Unary sqrt = new Unary("sqrt");
             hybrid.add(sqrt);
             hybrid.hybridize(HybridizeOptions.builder().inlineLimit(inline).build());
             NumericAnomalyException a = backwardAnomaly(eager);
@@ -282,7 +272,7 @@ class AnomalyModeTest {
 
     @Test
     void offModeLetsNaNFlowSilently() {
-        HybridSequential net = denseThen(-1, new Log());
+        HybridSequential net = denseThen(-1, new Unary("log"));
         NDArray y = net.call(ones());
         assertThat(Float.isNaN(y.toFloatArray()[0])).isTrue();
         try (var on = Anomaly.detect(); var off = Anomaly.detect(Anomaly.Mode.OFF)) {

@@ -5,14 +5,12 @@ import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Ops;
+import dev.kiln.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,30 +79,14 @@ class AnomalyTest {
 
     @Test
     void warnModeLogsOnlyTheOpWhereTheValuesStartedAndGoesOn() {
-        Logger jul = Logger.getLogger(Anomaly.class.getName());
-        List<LogRecord> records = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        jul.addHandler(h);
-        try (var scope = Anomaly.detect(Anomaly.Mode.WARN)) {
+        List<LogRecord> records;
+        try (var logs = LogCapture.of(Anomaly.class.getName());
+             var scope = Anomaly.detect(Anomaly.Mode.WARN)) {
             NDArray y = Ops.call("log", NDArray.of(Shape.of(2), -1f, 1f));
             NDArray z = Ops.call("relu", Ops.call("exp", y));
             assertThat(z.toFloatArray()[0]).isNaN();
             assertThat(z.toFloatArray()[1]).isEqualTo(1f);
-        } finally {
-            jul.removeHandler(h);
+            records = logs.records();
         }
         assertThat(records).hasSize(1);
         assertThat(records.get(0).getLevel()).isEqualTo(java.util.logging.Level.WARNING);
