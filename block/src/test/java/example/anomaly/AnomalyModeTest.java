@@ -32,6 +32,7 @@ class AnomalyModeTest {
     private static final String FILE = "AnomalyModeTest.java";
     /** The line of the op call in {@link Unary}, taken from a stack trace of its own. */
     private static int opLine;
+    private static int backwardLine;
 
     private static int here() {
         return new Throwable().getStackTrace()[1].getLineNumber();
@@ -181,7 +182,9 @@ class AnomalyModeTest {
         assertThat(e.blockPath()).isEqualTo("hybridsequential0.0");
         assertThat(e.callSite()).isEqualTo(Unary.class.getName() + ".hybridForward(" + FILE + ":" + opLine + ")");
         assertThat(e.getMessage()).contains("in the backward pass of 'sqrt', from finite inputs")
-                .contains("forward applied at: ").contains("backward called from: ");
+                .contains("forward applied at: " + e.callSite())
+                .containsPattern("backward called from: example\\.anomaly\\.AnomalyModeTest\\.lambda\\$\\w+\\$\\d+\\("
+                        + FILE + ":" + backwardLine + "\\)");
     }
 
     private static NumericAnomalyException backwardAnomaly(HybridBlock net) {
@@ -191,7 +194,8 @@ class AnomalyModeTest {
             try (var rec = Autograd.record()) {
                 y = net.call(x);
             }
-            return catchThrowableOfType(NumericAnomalyException.class, y::backward);
+            backwardLine = here() + 1;
+            return catchThrowableOfType(NumericAnomalyException.class, () -> y.backward());
         }
     }
 
