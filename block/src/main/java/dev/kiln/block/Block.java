@@ -1,6 +1,9 @@
 package dev.kiln.block;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.Anomaly;
+import dev.kiln.anomaly.AnomalyContext;
+import dev.kiln.anomaly.NumericAnomalyException;
 import dev.kiln.hybrid.HybridizeOptions;
 import dev.kiln.init.Initializer;
 import dev.kiln.init.Uniform;
@@ -424,9 +427,9 @@ public abstract class Block implements ScopeOwner {
                 hooks.before(this, inputs);
             }
             List<T> out;
-            try {
+            try (var where = eager && Anomaly.isEnabled() ? AnomalyContext.block(path) : null) {
                 out = body.apply(inputs);
-            } catch (BlockForwardException | DeferredInitializationException e) {
+            } catch (BlockForwardException | DeferredInitializationException | NumericAnomalyException e) {
                 throw e;
             } catch (KilnException e) {
                 throw new BlockForwardException(path, getClass().getSimpleName(), e);

@@ -1,6 +1,9 @@
 package dev.kiln.block;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.Anomaly;
+import dev.kiln.anomaly.AnomalyContext;
+import dev.kiln.anomaly.NumericAnomalyException;
 import dev.kiln.graph.Graph;
 import dev.kiln.hybrid.CachedGraph;
 import dev.kiln.hybrid.GraphCache;
@@ -122,8 +125,11 @@ final class Hybridization {
             args[k] = d >= 0 ? inputs.get(d) : t.params[k].data(on);
         }
         List<NDArray> all;
-        try {
+        try (var where = Anomaly.isEnabled()
+                ? AnomalyContext.graph(new TracedNodeSites(t.origins, t.graph.graph())) : null) {
             all = t.graph.call(args);
+        } catch (NumericAnomalyException anomaly) {
+            throw anomaly; // it names the node and where it was traced
         } catch (KilnException failure) {
             throw TracedNodeException.attribute(failure, t.origins);
         }

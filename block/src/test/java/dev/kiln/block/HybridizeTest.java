@@ -14,17 +14,15 @@ import dev.kiln.nn.norm.BatchNorm;
 import dev.kiln.op.Ops;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.random.Random;
+import dev.kiln.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -151,29 +149,12 @@ class HybridizeTest {
     void aFullCacheEvictsTheOldestGraphWithAWarning() {
         HybridSequential net = mlp();
         net.hybridize(HybridizeOptions.builder().staticAlloc(true).staticShape(true).cacheSize(2).build());
-        List<LogRecord> records = new ArrayList<>();
-        Logger log = Logger.getLogger("dev.kiln.hybrid");
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(h);
-        try {
+        List<LogRecord> records;
+        try (var logs = LogCapture.of("dev.kiln.hybrid")) {
             for (int rows = 1; rows <= 3; rows++) {
                 net.call(input(rows, 4, rows));
             }
-        } finally {
-            log.removeHandler(h);
+            records = logs.records();
         }
         assertThat(net.cacheStats().evictions()).isEqualTo(1);
         assertThat(net.cacheStats().size()).isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.kiln.hybrid;
 
+import dev.kiln.anomaly.Anomaly;
 import dev.kiln.autograd.Tape;
 import dev.kiln.compiler.Backend;
 import dev.kiln.compiler.Backends;
@@ -42,6 +43,8 @@ public final class CachedGraph {
      * volatile field, so calls from several threads see a whole signature.
      */
     private volatile InputSignature last;
+    /** The interpreted graphs anomaly mode runs, made on its first checked call. */
+    private volatile GraphCache checkingCache;
 
     /**
      * The graph traced for the block at {@code owner}, taking {@code arguments} (its variables: the present inputs,
@@ -103,15 +106,7 @@ public final class CachedGraph {
         if (grads != null && numOps <= options.inlineLimit()) {
             return inline(args, training);
         }
-        InputSignature previous = last;
-        CompiledGraph compiled = previous != null && previous.matches(args, training, grads)
-                ? cache.getIfPresent(previous) : null;
-        if (compiled == null) {
-            InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
-            compiled = cache.get(sig, () -> backend.compile(new CompileRequest(graph, arguments, sig.shapes(),
-                    sig.dtypes(), training, sig.gradients(), options.staticShape(), options.staticAlloc(), numHeads, parameters)));
-            last = sig;
-        }
+        CompiledGraph compiled = Anomaly.isEnabled() ? checking(args, training, grads) : compiled(args, training, grads);
         if (grads == null) {
             return Arrays.asList(compiled.infer(args));
         }
@@ -126,6 +121,42 @@ public final class CachedGraph {
         List<NDArray> all = new ArrayList<>(results);
         all.addAll(Arrays.asList(outs).subList(numHeads, outs.length));
         return all;
+    }
+
+    /** The graph compiled by {@link #backend} for this call, from the cache. */
+    private CompiledGraph compiled(NDArray[] args, boolean training, boolean[] grads) {
+        InputSignature previous = last;
+        CompiledGraph compiled = previous != null && previous.matches(args, training, grads)
+                ? cache.getIfPresent(previous) : null;
+        if (compiled == null) {
+            InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
+            compiled = cache.get(sig, () -> compile(backend, sig, training));
+            last = sig;
+        }
+        return compiled;
+    }
+
+    /**
+     * In anomaly mode, the graph as traced run node by node by the reference interpreter, whose every op is checked
+     * for non-finite values under its node's name (compiled code fuses and renames nodes); kept in a cache of its own.
+     */
+    private CompiledGraph checking(NDArray[] args, boolean training, boolean[] grads) {
+        GraphCache c = checkingCache;
+        if (c == null) {
+            synchronized (this) {
+                if (checkingCache == null) {
+                    checkingCache = new GraphCache(owner + " (anomaly mode)", options.cacheSize());
+                }
+                c = checkingCache;
+            }
+        }
+        InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
+        return c.get(sig, () -> compile(Backends.get(Backends.INTERPRETER), sig, training));
+    }
+
+    private CompiledGraph compile(Backend with, InputSignature sig, boolean training) {
+        return with.compile(new CompileRequest(graph, arguments, sig.shapes(), sig.dtypes(), training,
+                sig.gradients(), options.staticShape(), options.staticAlloc(), numHeads, parameters));
     }
 
     /** Small graphs while recording: their ops go on the tape one by one, as eager calls would. */

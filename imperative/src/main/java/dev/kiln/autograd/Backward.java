@@ -1,6 +1,8 @@
 package dev.kiln.autograd;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.Anomaly;
+import dev.kiln.anomaly.AnomalyContext;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.EagerBackend;
 import dev.kiln.op.Gradient;
@@ -200,7 +202,10 @@ final class Backward {
         OpContext.setTraining(node.training());
         Gradient<NDArray> g = new Gradient<>(EagerBackend.INSTANCE, op, node.attrs(), inputs, node.outputs(),
                 Arrays.asList(outGrads), required, node.training());
-        List<NDArray> grads = op.gradient(g);
+        List<NDArray> grads;
+        try (var where = Anomaly.isEnabled() ? AnomalyContext.backward(op.name(), node.anomalyOrigin()) : null) {
+            grads = op.gradient(g);
+        }
         if (grads == null || grads.size() != inputs.size()) {
             throw op.error("gradient rule returned " + (grads == null ? "null" : grads.size() + " gradients")
                     + " for " + inputs.size() + " inputs");
@@ -234,7 +239,15 @@ final class Backward {
             case TapeEntry.Variable v -> variableGrads.merge(v, g, Backward::sum);
             case TapeEntry.Output o -> {
                 NDArray[] slots = nodeGrads.computeIfAbsent(o.node(), n -> new NDArray[n.outputs().size()]);
-                slots[o.index()] = slots[o.index()] == null ? g : sum(slots[o.index()], g);
+                if (slots[o.index()] == null) {
+                    slots[o.index()] = g;
+                    return;
+                }
+                TapeNode n = o.node();
+                try (var where = Anomaly.isEnabled() ? AnomalyContext.backward(n.op().name(), n.anomalyOrigin())
+                        : null) {
+                    slots[o.index()] = sum(slots[o.index()], g);
+                }
             }
         }
     }

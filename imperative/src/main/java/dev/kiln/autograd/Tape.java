@@ -1,6 +1,8 @@
 package dev.kiln.autograd;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.Anomaly;
+import dev.kiln.anomaly.AnomalyContext;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpContext;
@@ -40,6 +42,9 @@ public final class Tape {
         }
         outs = List.copyOf(outs);
         TapeNode node = new TapeNode(op, attrs, List.copyOf(inputs), outs, OpContext.isTraining());
+        if (Anomaly.isEnabled()) {
+            node.anomalyOrigin(AnomalyContext.record(op.name()));
+        }
         for (int i = 0; i < outs.size(); i++) {
             outs.get(i).autogradEntry(new TapeEntry.Output(node, i));
         }

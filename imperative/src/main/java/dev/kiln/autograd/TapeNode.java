@@ -1,6 +1,7 @@
 package dev.kiln.autograd;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.AnomalyContext;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.OpDef;
@@ -17,6 +18,7 @@ public final class TapeNode {
     private final boolean training;
     private List<NDArray> inputs;
     private List<NDArray> outputs;
+    private AnomalyContext.Recorded anomalyOrigin;
 
     TapeNode(OpDef op, Attrs attrs, List<NDArray> inputs, List<NDArray> outputs, boolean training) {
         this.op = op;
@@ -36,6 +38,15 @@ public final class TapeNode {
 
     public boolean training() {
         return training;
+    }
+
+    /** Where the op ran, noted only in anomaly mode ({@code null} otherwise); its backward reports it. */
+    AnomalyContext.Recorded anomalyOrigin() {
+        return anomalyOrigin;
+    }
+
+    void anomalyOrigin(AnomalyContext.Recorded origin) {
+        anomalyOrigin = origin;
     }
 
     public boolean isFreed() {

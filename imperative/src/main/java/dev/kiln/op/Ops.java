@@ -1,6 +1,8 @@
 package dev.kiln.op;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.Anomaly;
+import dev.kiln.anomaly.AnomalyCheck;
 import dev.kiln.autograd.Tape;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /**
  * Eager execution of registered ops on NDArrays: checks inputs (count, devices), runs dtype and shape inference from
- * the op's definition, then its kernel. {@code Ops.call("FullyConnected", Map.of("num_hidden", 10), x, w, b)}.
+ * the op's definition, then its kernel. {@code Ops.call("FullyConnected", Map.of("num_hidden", 10), x, w, b)}. In
+ * anomaly mode ({@link Anomaly}) the outputs are checked for NaN and infinity.
  */
 public final class Ops {
     private Ops() {
@@ -75,6 +78,9 @@ public final class Ops {
         if (out.size() != outShapes.size()) {
             throw new IllegalStateException("kernel of " + op.name() + " returned " + out.size() + " outputs, inference "
                     + "said " + outShapes.size());
+        }
+        if (Anomaly.isEnabled()) {
+            AnomalyCheck.outputs(op, attrs, in, out);
         }
         if (recording) {
             out = Tape.record(op, attrs, in, out);

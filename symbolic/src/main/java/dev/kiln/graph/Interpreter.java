@@ -1,6 +1,9 @@
 package dev.kiln.graph;
 
 import dev.kiln.KilnException;
+import dev.kiln.anomaly.Anomaly;
+import dev.kiln.anomaly.AnomalyContext;
+import dev.kiln.anomaly.NumericAnomalyException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.OpContext;
 import dev.kiln.op.Ops;
@@ -14,7 +17,8 @@ import java.util.Map;
  * Runs a graph node by node on NDArrays with each op's reference kernel: the plain, obviously correct execution that
  * every optimised path (passes, compiled code) is tested against. Hidden outputs are kept so a backward graph can read
  * them; values nothing reads any more are released as the run goes. Under {@code Autograd.record()} the ops are
- * recorded like eager calls. A failing op node raises a {@link NodeExecutionException} naming it.
+ * recorded like eager calls. A failing op node raises a {@link NodeExecutionException} naming it; in anomaly mode
+ * each node's name is entered in {@link AnomalyContext} so a non-finite value is reported with it.
  */
 public final class Interpreter {
     private Interpreter() {
@@ -104,8 +108,10 @@ public final class Interpreter {
         for (Entry e : op.inputs()) {
             in.add(values[e.node()][e.output()]);
         }
-        try {
+        try (var where = Anomaly.isEnabled() ? AnomalyContext.node(op.name()) : null) {
             return Ops.invokeAll(op.op(), op.params(), in).toArray(new NDArray[0]);
+        } catch (NumericAnomalyException e) {
+            throw e; // it names the node itself
         } catch (KilnException e) {
             throw new NodeExecutionException(op.name(), op.op().name(), e.getMessage(), e);
         }
