@@ -11,6 +11,7 @@ module dev.kiln.imperative {
     requires static jdk.incubator.vector;
 
     exports dev.kiln;
+    exports dev.kiln.anomaly;
     exports dev.kiln.autograd;
     exports dev.kiln.io;
     exports dev.kiln.ndarray;
