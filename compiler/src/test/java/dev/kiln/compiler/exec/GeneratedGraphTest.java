@@ -302,6 +302,26 @@ class GeneratedGraphTest {
     }
 
     @Test
+    void manyBatchSizesKeepAtMostCacheSizeSpecialisationsAndAnEvictedShapeStillRunsCorrectly() {
+        CompileRequest req = request(ExecFixtures.mlp(), Map.of("data", Shape.of(1, 10)), false, true, false, false);
+        CompiledGraph jit = jit(req);
+        CompiledGraph ref = reference(req);
+        java.util.Random r = new java.util.Random(9);
+        int shapes = 3 * GeneratedGraph.CACHE_SIZE;
+        for (int batch = 1; batch <= shapes + 1; batch++) {
+            int b = batch <= shapes ? batch : 1; // the last call goes back to the first, long evicted, shape
+            NDArray[] in = inputs(r, req, Shape.of(b, 10));
+            CompiledGraph.Execution a = jit.run(in);
+            CompiledGraph.Execution e = ref.run(in);
+            assertSameBits(a.outputs(), e.outputs(), "batch " + b);
+            NDArray[] h = heads(r, e.outputs());
+            assertSameBits(a.backward(h), e.backward(h), "batch " + b + " gradients");
+            assertThat(((GeneratedGraph) jit).cachedSpecialisations()).as("specialisations after batch %d", b)
+                    .isEqualTo(Math.min(batch, GeneratedGraph.CACHE_SIZE));
+        }
+    }
+
+    @Test
     void aGraphWithoutOpsPassesItsInputsThrough() {
         Graph g = Symbol.group(List.of(Symbol.var("a"), Symbol.var("b"))).graph();
         CompileRequest req = request(g, Map.of("a", Shape.of(2), "b", Shape.of(3)), false, false, true, true);
