@@ -4,10 +4,11 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.util.List;
 
 /**
- * What a soak test samples between training steps: heap in use after a full collection, the JVM's direct and mapped
+ * What a soak test samples between training steps: heap in use after a full collection (heap pools' collection usage), the JVM's direct and mapped
  * NIO buffers (off-heap memory Java code can hold), metaspace and loaded classes (a generated class per call would show
  * there), each read through the platform MXBeans.
  */
@@ -23,12 +24,29 @@ record MemorySamples(long step, long heapBytes, long directCount, long directByt
         long heap = Long.MAX_VALUE;
         for (int i = 0; i < GC_ROUNDS; i++) {
             System.gc();
-            heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            heap = Math.min(heap, heapAfterGc());
         }
         long[] direct = buffers("direct");
         long[] mapped = buffers("mapped");
         return new MemorySamples(step, heap, direct[0], direct[1], mapped[0], mapped[1], metaspace(),
                 ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+    }
+
+    /**
+     * Heap in use as the last collection left it: the heap pools' collection usage, which the collector records as
+     * it finishes. Reading current usage instead would count the allocation buffer (TLAB) a thread takes right after
+     * the collection in full, several MiB after an allocation-heavy phase. Current usage where a pool has no
+     * collection usage.
+     */
+    private static long heapAfterGc() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                MemoryUsage u = pool.getCollectionUsage();
+                used += (u != null ? u : pool.getUsage()).getUsed();
+            }
+        }
+        return used;
     }
 
     /** {count, bytes} of the NIO buffer pool {@code name}; zeros when the JVM has no such pool. */
