@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BenchCommandTest {
     private static final List<String> MODEL_FIELDS = List.of("model", "pass", "batch", "threads", "kiln_eager_ms",
-            "kiln_hybrid_ms", "mxnet_imperative_ms", "mxnet_cachedop_ms", "kiln_planned_bytes", "kiln_eager_bytes");
+            "kiln_hybrid_ms", "mxnet_imperative_ms", "mxnet_cachedop_ms", "kiln_planned_bytes", "kiln_eager_bytes",
+            "kiln_eager_step_alloc_bytes", "kiln_hybrid_step_alloc_bytes");
     private static final List<String> GEMM_FIELDS = List.of("m", "n", "k", "transpose_b", "threads", "gflops",
             "peak_gflops");
     private static final List<String> TIMES = List.of("kiln_eager_ms", "kiln_hybrid_ms", "mxnet_imperative_ms",
@@ -41,7 +42,7 @@ class BenchCommandTest {
         boolean mxnet = !r.out().contains("MXNet n/a");
 
         assertThat(r.out()).contains("| model | pass | batch | threads | Kiln eager ms | Kiln hybridized ms | speed-up "
-                + "| Kiln planned / eager memory | MXNet imperative ms | MXNet CachedOp ms | CachedOp / Kiln hybridized "
+                + "| Kiln planned / eager memory | Kiln step alloc eager / hybridized | MXNet imperative ms | MXNet CachedOp ms | CachedOp / Kiln hybridized "
                 + "| note |", "| GEMM M x N x K | threads | GFLOP/s | measured FMA peak GFLOP/s | of peak |",
                 "| MLP 784-256-128-10 | forward | 8 | " + threads + " |",
                 "| MLP 784-256-128-10 | forward+backward | 8 | " + threads + " |", "wrote " + json);
@@ -71,6 +72,13 @@ class BenchCommandTest {
             }
             assertThat((Long) row.get("kiln_planned_bytes")).isPositive()
                     .isLessThanOrEqualTo((Long) row.get("kiln_eager_bytes"));
+            if (i == 0) {
+                assertThat(row).containsEntry("kiln_eager_step_alloc_bytes", null)
+                        .containsEntry("kiln_hybrid_step_alloc_bytes", null);
+            } else {
+                assertThat((Long) row.get("kiln_eager_step_alloc_bytes")).isPositive();
+                assertThat((Long) row.get("kiln_hybrid_step_alloc_bytes")).isPositive();
+            }
         }
         // the MLP's 784->256->128->10 at batch 8 in float32: the forward's outputs alone are (256+128+10)*8*4 bytes
         assertThat((Long) rows.get(0).get("kiln_eager_bytes")).isGreaterThanOrEqualTo((256 + 128 + 10) * 8 * 4L);

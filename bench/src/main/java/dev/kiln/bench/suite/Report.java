@@ -18,24 +18,29 @@ import java.util.Locale;
 /**
  * The model suite's output: a Markdown table of the model rows and one of the GEMM rows, and the JSON form of
  * {@code kiln bench --json} (an array with one object per row; model rows carry {@code model}, {@code pass},
- * {@code batch}, {@code threads}, the four times in ms and the two byte counts, null where not measured; GEMM rows
+ * {@code batch}, {@code threads}, the four times in ms, the two planned-memory byte counts and the two step-allocation
+ * byte counts, null where not measured; GEMM rows
  * carry {@code m}, {@code n}, {@code k}, {@code threads}, {@code gflops} and {@code peak_gflops}).
  */
 public final class Report {
     private Report() {
     }
 
-    /** The model table: times in ms, speed-up = eager / hybridized, memory as planned / eager. */
+    /**
+     * The model table: times in ms, speed-up = eager / hybridized, memory as planned / eager, and the heap one
+     * training step allocates, eager / hybridized.
+     */
     public static String markdown(List<ModelRow> rows, List<GemmRow> gemms) {
         StringBuilder sb = new StringBuilder();
         sb.append("| model | pass | batch | threads | Kiln eager ms | Kiln hybridized ms | speed-up "
-                + "| Kiln planned / eager memory | MXNet imperative ms | MXNet CachedOp ms | CachedOp / Kiln hybridized "
+                + "| Kiln planned / eager memory | Kiln step alloc eager / hybridized | MXNet imperative ms | MXNet CachedOp ms | CachedOp / Kiln hybridized "
                 + "| note |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ModelRow r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %s / %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |%n",
                     r.model(), r.pass(), r.batch(), r.threads(), ms(r.kilnEagerMs()), ms(r.kilnHybridMs()),
                     ratio(r.speedUp()), bytes(r.kilnPlannedBytes()), bytes(r.kilnEagerBytes()),
+                    stepAlloc(r.kilnEagerStepAllocBytes(), r.kilnHybridStepAllocBytes()),
                     ms(r.mxnetImperativeMs()), ms(r.mxnetCachedOpMs()), ratio(r.mxnetCachedOpMs() / r.kilnHybridMs()),
                     r.note().isEmpty() ? "" : r.note()));
         }
@@ -68,6 +73,8 @@ public final class Report {
                 number(g, "mxnet_cachedop_ms", r.mxnetCachedOpMs());
                 bytesField(g, "kiln_planned_bytes", r.kilnPlannedBytes());
                 bytesField(g, "kiln_eager_bytes", r.kilnEagerBytes());
+                bytesField(g, "kiln_eager_step_alloc_bytes", r.kilnEagerStepAllocBytes());
+                bytesField(g, "kiln_hybrid_step_alloc_bytes", r.kilnHybridStepAllocBytes());
                 if (!r.note().isEmpty()) {
                     g.writeStringField("note", r.note());
                 }
@@ -154,6 +161,10 @@ public final class Report {
 
     private static String ratio(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2fx", v) : "n/a";
+    }
+
+    private static String stepAlloc(long eager, long hybrid) {
+        return eager < 0 && hybrid < 0 ? "n/a" : bytes(eager) + " / " + bytes(hybrid);
     }
 
     private static String bytes(long b) {

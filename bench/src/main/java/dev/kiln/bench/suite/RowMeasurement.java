@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * Measures one row in this process: Kiln eager, then MXNet (op by op and static cached op) on the block's weights,
- * then Kiln hybridized with static allocation and shapes. Before timing, the hybridized, MXNet imperative and MXNet
+ * then Kiln hybridized with static allocation and shapes; for a training row, also the heap one step
+ * allocates in each Kiln mode ({@link StepAllocation}). Before timing, the hybridized, MXNet imperative and MXNet
  * cached-op outputs are checked against Kiln's eager output ({@link Agreement}); a disagreement is reported in the
  * row's note as a WARNING, and the row is still timed.
  */
@@ -26,6 +27,7 @@ public final class RowMeasurement {
         KilnModel kiln = new KilnModel(row, SEED);
         List<NDArray> eager = kiln.run();
         double eagerMs = timer.medianMillis(kiln::step);
+        long eagerAlloc = row.training() ? StepAllocation.leastBytes(kiln::step) : -1;
 
         double imperativeMs = Double.NaN;
         double cachedMs = Double.NaN;
@@ -43,6 +45,7 @@ public final class RowMeasurement {
         kiln.hybridize();
         check(notes, "Kiln hybridized", kiln.run(), eager);
         double hybridMs = timer.medianMillis(kiln::step);
+        long hybridAlloc = row.training() ? StepAllocation.leastBytes(kiln::step) : -1;
         long planned = -1;
         long unplanned = -1;
         try {
@@ -53,7 +56,7 @@ public final class RowMeasurement {
             notes.add("no memory plan: " + firstLine(e));
         }
         return new ModelRow(row.model(), row.pass(), row.batch(), threads, eagerMs, hybridMs, imperativeMs, cachedMs,
-                planned, unplanned, String.join("; ", notes));
+                planned, unplanned, eagerAlloc, hybridAlloc, String.join("; ", notes));
     }
 
     private static void check(List<String> notes, String what, List<NDArray> actual, List<NDArray> eager) {

@@ -43,6 +43,13 @@ class ModelSuiteTest {
             assertThat(row.kilnEagerMs()).isPositive();
             assertThat(row.kilnHybridMs()).isPositive();
             assertThat(row.kilnPlannedBytes()).isPositive().isLessThanOrEqualTo(row.kilnEagerBytes());
+            if (c.training()) {
+                assertThat(row.kilnEagerStepAllocBytes()).isPositive();
+                assertThat(row.kilnHybridStepAllocBytes()).isPositive();
+            } else {
+                assertThat(row.kilnEagerStepAllocBytes()).isEqualTo(-1);
+                assertThat(row.kilnHybridStepAllocBytes()).isEqualTo(-1);
+            }
             if (mx != null) {
                 assertThat(row.mxnetImperativeMs()).isPositive();
                 assertThat(row.mxnetCachedOpMs()).isPositive();
@@ -73,6 +80,24 @@ class ModelSuiteTest {
     }
 
     @Test
+    void stepAllocationCountsTheBytesAStepAllocatesOnAnyThread() {
+        int mib = 1 << 20;
+        byte[][] keep = new byte[1][];
+        long here = StepAllocation.leastBytes(() -> keep[0] = new byte[mib]);
+        assertThat(here).isBetween((long) mib, mib + (64L << 10));
+        long elsewhere = StepAllocation.leastBytes(() -> {
+            Thread t = Thread.ofPlatform().start(() -> keep[0] = new byte[2 * mib]);
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(elsewhere).isGreaterThanOrEqualTo(2L * mib);
+        assertThat(keep[0]).hasSize(2 * mib);
+    }
+
+    @Test
     void agreementScalesTheLargestDifferenceByTheLargestMagnitude() {
         NDArray expected = NDArray.wrap(Shape.of(2, 2), new float[] {1, -4, 2, 0});
         NDArray close = NDArray.wrap(Shape.of(2, 2), new float[] {1, -4.002f, 2, 0.001f});
@@ -90,8 +115,9 @@ class ModelSuiteTest {
     @Test
     void jsonHasOneObjectPerRowWithTheIssueFields() {
         List<ModelRow> rows = List.of(
-                new ModelRow("MLP", "forward", 8, 2, 1.5, 0.5, 2.25, 0.75, 1024, 4096, ""),
-                new ModelRow("CNN", "forward+backward", 4, 2, 3, 1, Double.NaN, Double.NaN, 10, 20, "MXNet n/a"));
+                new ModelRow("MLP", "forward", 8, 2, 1.5, 0.5, 2.25, 0.75, 1024, 4096, -1, -1, ""),
+                new ModelRow("CNN", "forward+backward", 4, 2, 3, 1, Double.NaN, Double.NaN, 10, 20, 3 << 20, 2048,
+                        "MXNet n/a"));
         List<GemmRow> gemms = List.of(new GemmRow(64, 128, 784, true, 2, 300.5, 530));
         StringWriter out = new StringWriter();
         Report.json(rows, gemms, out);
@@ -102,17 +128,19 @@ class ModelSuiteTest {
                 .containsEntry("batch", 8L).containsEntry("threads", 2L).containsEntry("kiln_eager_ms", 1.5)
                 .containsEntry("kiln_hybrid_ms", 0.5).containsEntry("mxnet_imperative_ms", 2.25)
                 .containsEntry("mxnet_cachedop_ms", 0.75).containsEntry("kiln_planned_bytes", 1024L)
-                .containsEntry("kiln_eager_bytes", 4096L);
+                .containsEntry("kiln_eager_bytes", 4096L).containsEntry("kiln_eager_step_alloc_bytes", null)
+                .containsEntry("kiln_hybrid_step_alloc_bytes", null);
         assertThat(objects.get(1)).containsEntry("pass", "forward+backward").containsEntry("mxnet_imperative_ms", null)
+                .containsEntry("kiln_eager_step_alloc_bytes", 3L << 20).containsEntry("kiln_hybrid_step_alloc_bytes", 2048L)
                 .containsEntry("mxnet_cachedop_ms", null).containsEntry("note", "MXNet n/a");
         assertThat(objects.get(2)).containsEntry("m", 64L).containsEntry("n", 128L).containsEntry("k", 784L)
                 .containsEntry("threads", 2L).containsEntry("gflops", 300.5).containsEntry("peak_gflops", 530.0);
 
         String table = Report.markdown(rows, gemms);
-        assertThat(table).contains("| MLP | forward | 8 | 2 | 1.500 | 0.500 | 3.00x | 1.0 KB / 4.0 KB | 2.250 "
+        assertThat(table).contains("| MLP | forward | 8 | 2 | 1.500 | 0.500 | 3.00x | 1.0 KB / 4.0 KB | n/a | 2.250 "
                 + "| 0.750 | 1.50x |  |");
-        assertThat(table).contains("| CNN | forward+backward | 4 | 2 | 3.000 | 1.000 | 3.00x | 0.0 KB / 0.0 KB | n/a "
-                + "| n/a | n/a | MXNet n/a |");
+        assertThat(table).contains("| CNN | forward+backward | 4 | 2 | 3.000 | 1.000 | 3.00x | 0.0 KB / 0.0 KB "
+                + "| 3.0 MB / 2.0 KB | n/a | n/a | n/a | MXNet n/a |");
         assertThat(table).contains("| 64x128x784:NT | 2 | 300.5 | 530.0 | 57% |");
     }
 }

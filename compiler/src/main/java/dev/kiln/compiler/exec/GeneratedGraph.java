@@ -141,6 +141,13 @@ public final class GeneratedGraph implements CompiledGraph {
         return initial;
     }
 
+    /** How many shape specialisations the cache holds now (at most {@link #CACHE_SIZE}). */
+    int cachedSpecialisations() {
+        synchronized (cache) {
+            return cache.size();
+        }
+    }
+
     /** The specialisation for these inputs, or null to run them on the reference. */
     private Specialization specialisationFor(NDArray[] inputs) {
         if (layout.passThrough() != null || inputs.length != request.inputs().size()) {

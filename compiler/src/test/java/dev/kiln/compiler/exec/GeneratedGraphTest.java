@@ -288,17 +288,37 @@ class GeneratedGraphTest {
         CompiledGraph ref = reference(req);
         java.util.Random r = new java.util.Random(8);
         for (int batch : new int[] {3, 5, 1, 5, 3}) {
-            NDArray[] in = inputs(r, req, Shape.of(batch, 10));
-            CompiledGraph.Execution a = jit.run(in);
-            CompiledGraph.Execution b = ref.run(in);
-            assertSameBits(a.outputs(), b.outputs(), "batch " + batch);
-            NDArray[] h = heads(r, b.outputs());
-            assertSameBits(a.backward(h), b.backward(h), "batch " + batch + " gradients");
+            assertSameAtBatch(jit, ref, r, batch);
         }
         NDArray[] bad = inputs(new java.util.Random(1), req, Shape.of(3, 11));
         Throwable jitError = catchThrowable(() -> jit.run(bad));
         Throwable refError = catchThrowable(() -> ref.run(bad));
         assertThat(jitError).isInstanceOf(NodeExecutionException.class).hasMessage(refError.getMessage());
+    }
+
+    @Test
+    void manyBatchSizesKeepAtMostCacheSizeSpecialisationsAndAnEvictedShapeStillRunsCorrectly() {
+        CompileRequest req = request(ExecFixtures.mlp(), Map.of("data", Shape.of(1, 10)), false, true, false, false);
+        CompiledGraph jit = jit(req);
+        CompiledGraph ref = reference(req);
+        java.util.Random r = new java.util.Random(9);
+        int shapes = 3 * GeneratedGraph.CACHE_SIZE;
+        for (int batch = 1; batch <= shapes + 1; batch++) {
+            int b = batch <= shapes ? batch : 1; // the last call goes back to the first, long evicted, shape
+            assertSameAtBatch(jit, ref, r, b);
+            assertThat(((GeneratedGraph) jit).cachedSpecialisations()).as("specialisations after batch %d", b)
+                    .isEqualTo(Math.min(batch, GeneratedGraph.CACHE_SIZE));
+        }
+    }
+
+    /** The MLP graph {@code jit} at data (batch, 10) gives {@code ref}'s outputs and gradients bit for bit. */
+    private static void assertSameAtBatch(CompiledGraph jit, CompiledGraph ref, java.util.Random r, int batch) {
+        NDArray[] in = inputs(r, jit.request(), Shape.of(batch, 10));
+        CompiledGraph.Execution a = jit.run(in);
+        CompiledGraph.Execution e = ref.run(in);
+        assertSameBits(a.outputs(), e.outputs(), "batch " + batch);
+        NDArray[] h = heads(r, e.outputs());
+        assertSameBits(a.backward(h), e.backward(h), "batch " + batch + " gradients");
     }
 
     @Test
