@@ -45,8 +45,10 @@ public abstract class Block implements ScopeOwner {
     private final Map<String, Block> children = new LinkedHashMap<>();
     private final Map<String, Parameter> registered = new LinkedHashMap<>();
     private final ForwardHooks hooks = new ForwardHooks();
-    private boolean called;
-    private Map<Block, String> childNames;
+    /** Set by the first call; read without a lock by every call after it. */
+    private volatile boolean called;
+    /** Built on the first call that needs it; immutable once published. */
+    private volatile Map<Block, String> childNames;
     private boolean ready;
 
     /** A block named by its class ({@code mymodel0_}) with a new parameter dict. */
@@ -175,7 +177,9 @@ public abstract class Block implements ScopeOwner {
     /** Registers Block and Parameter fields not yet registered; looked for until the block is first called. */
     private void findFields() {
         if (!called) {
-            FieldRegistration.register(this, children, registered);
+            synchronized (this) { // first calls from several threads at once register one at a time
+                FieldRegistration.register(this, children, registered);
+            }
         }
     }
 
