@@ -417,7 +417,9 @@ public abstract class Block implements ScopeOwner {
     final <T> List<T> invoke(List<T> inputs, Function<List<T>, List<T>> body, boolean eager) {
         boolean root = CallPath.isEmpty();
         findFields();
-        called = true;
+        if (!called) {
+            called = true; // written once: calls from many threads afterwards only read it
+        }
         String path = CallPath.enter(this);
         try {
             if (root && eager) {
