@@ -48,8 +48,10 @@ public abstract class Block implements ScopeOwner {
     private final Map<String, Block> children = new LinkedHashMap<>();
     private final Map<String, Parameter> registered = new LinkedHashMap<>();
     private final ForwardHooks hooks = new ForwardHooks();
-    private boolean called;
-    private Map<Block, String> childNames;
+    /** Set by the first call; read without a lock by every call after it. */
+    private volatile boolean called;
+    /** Built on the first call that needs it; immutable once published. */
+    private volatile Map<Block, String> childNames;
     private boolean ready;
 
     /** A block named by its class ({@code mymodel0_}) with a new parameter dict. */
@@ -178,7 +180,9 @@ public abstract class Block implements ScopeOwner {
     /** Registers Block and Parameter fields not yet registered; looked for until the block is first called. */
     private void findFields() {
         if (!called) {
-            FieldRegistration.register(this, children, registered);
+            synchronized (this) { // first calls from several threads at once register one at a time
+                FieldRegistration.register(this, children, registered);
+            }
         }
     }
 
@@ -416,7 +420,9 @@ public abstract class Block implements ScopeOwner {
     final <T> List<T> invoke(List<T> inputs, Function<List<T>, List<T>> body, boolean eager) {
         boolean root = CallPath.isEmpty();
         findFields();
-        called = true;
+        if (!called) {
+            called = true; // written once: calls from many threads afterwards only read it
+        }
         String path = CallPath.enter(this);
         try {
             if (root && eager) {

@@ -1,21 +1,20 @@
 package dev.kiln.block;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A block's forward pre-hooks and hooks, in registration order, and a counter shared by all blocks that moves
- * whenever any hook is added or removed, so hybridized graphs know to trace their taps again.
+ * whenever any hook is added or removed, so hybridized graphs know to trace their taps again. Copy-on-write lists:
+ * every call reads them (almost always empty) without a lock, from any number of threads, and registering or
+ * removing a hook copies them.
  */
 final class ForwardHooks {
     private static final AtomicLong EPOCH = new AtomicLong();
 
-    private final Map<Object, ForwardPreHook> pre = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<Object, ForwardHook> post = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<ForwardPreHook> pre = new CopyOnWriteArrayList<>();
+    private final List<ForwardHook> post = new CopyOnWriteArrayList<>();
 
     /** The counter of hook changes across all blocks. */
     static long epoch() {
@@ -28,20 +27,24 @@ final class ForwardHooks {
     }
 
     HookHandle addPre(ForwardPreHook hook) {
-        return add(pre, hook);
+        return add(pre, hook::beforeForward);
     }
 
     HookHandle addPost(ForwardHook hook) {
-        return add(post, hook);
+        return add(post, hook::afterForward);
     }
 
-    private static <H> HookHandle add(Map<Object, H> hooks, H hook) {
-        Object key = new Object();
-        hooks.put(key, hook);
+    /**
+     * Adds {@code hook} wrapped in a new object (so the same hook registered twice runs twice and each handle
+     * removes its own registration).
+     */
+    private static <H> HookHandle add(List<H> hooks, H hook) {
+        hooks.add(hook);
         changed();
         return () -> {
-            hooks.remove(key);
-            changed();
+            if (hooks.remove(hook)) {
+                changed();
+            }
         };
     }
 
@@ -51,25 +54,15 @@ final class ForwardHooks {
 
     /** Runs the pre-hooks on {@code inputs}. */
     void before(Block block, List<?> inputs) {
-        if (!pre.isEmpty()) {
-            for (ForwardPreHook h : snapshot(pre)) {
-                h.beforeForward(block, inputs);
-            }
+        for (ForwardPreHook h : pre) {
+            h.beforeForward(block, inputs);
         }
     }
 
     /** Runs the hooks on {@code inputs} and {@code outputs}. */
     void after(Block block, List<?> inputs, List<?> outputs) {
-        if (!post.isEmpty()) {
-            for (ForwardHook h : snapshot(post)) {
-                h.afterForward(block, inputs, outputs);
-            }
-        }
-    }
-
-    private static <H> List<H> snapshot(Map<Object, H> hooks) {
-        synchronized (hooks) {
-            return new ArrayList<>(hooks.values());
+        for (ForwardHook h : post) {
+            h.afterForward(block, inputs, outputs);
         }
     }
 }

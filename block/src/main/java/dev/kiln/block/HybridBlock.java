@@ -71,7 +71,11 @@ public abstract class HybridBlock extends Block {
 
     @Override
     public final List<NDArray> forward(List<NDArray> inputs) {
-        exportInputs = ExportSignature.seen(exportInputs, inputs);
+        ExportSignature previous = exportInputs;
+        ExportSignature seen = ExportSignature.seen(previous, inputs);
+        if (seen != previous) { // written only when the inputs' structure changes, not by every call of every thread
+            exportInputs = seen;
+        }
         Hybridization h = hybridization;
         if (h != null) {
             // completes the deferred parameters its graph reads, so this block's own need not be checked here

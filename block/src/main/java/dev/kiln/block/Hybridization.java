@@ -160,8 +160,10 @@ final class Hybridization {
         TraceKey key = new TraceKey(present, n, training);
         Traced t = traces.get(key);
         if (t == null) {
-            t = trace(key, block.currentPath());
-            traces.put(key, t);
+            // threads making their first calls together may each trace; all keep the first trace stored
+            Traced mine = trace(key, block.currentPath());
+            Traced raced = traces.putIfAbsent(key, mine);
+            t = raced != null ? raced : mine;
         }
         last = new Last(key, t);
         return t;

@@ -26,6 +26,10 @@ import java.util.Objects;
  * copy of its data (and gradient) per device. When {@code initialize} runs before the shape is complete and deferred
  * initialisation is allowed, the initialiser is recorded and the data is materialised in place, on this same object,
  * as soon as the shape becomes known: by shape inference over the first forward that uses it, or by a loaded file.
+ * Reading the data from many threads is safe, and so is several threads' first forwards racing to materialise a
+ * deferred parameter (one of them initialises it, once); the methods that change it (initialising, setting data,
+ * casting, moving) take the parameter's lock, but a write while other threads compute with the data is seen by
+ * them part-way (see docs/CONCURRENCY.md).
  */
 public class Parameter {
     private static final System.Logger LOG = System.getLogger(Parameter.class.getName());
@@ -44,9 +48,10 @@ public class Parameter {
     private double lrMult;
     private double wdMult;
 
-    private List<NDArray> data;
-    private List<Device> devices;
-    private Deferred deferred;
+    /** Published whole: a reader that sees the list sees the devices written before it. */
+    private volatile List<NDArray> data;
+    private volatile List<Device> devices;
+    private volatile Deferred deferred;
     private String deferredReason;
     private Symbol var;
 
@@ -87,7 +92,7 @@ public class Parameter {
      * Gives a (fuller) shape: unknown dimensions are filled from {@code s}, and a conflict with a known dimension
      * fails naming both shapes. An initialised parameter's shape cannot change.
      */
-    public void setShape(Shape s) {
+    public synchronized void setShape(Shape s) {
         shape = Shapes.merge(name, shape, s);
     }
 
@@ -125,7 +130,7 @@ public class Parameter {
      * Sets the gradient request. A non-differentiable parameter stays at null. Switching to null drops the gradient
      * buffers; switching back allocates zeroed ones.
      */
-    public void setGradReq(GradReq req) {
+    public synchronized void setGradReq(GradReq req) {
         Objects.requireNonNull(req, "gradReq");
         GradReq effective = differentiable ? req : GradReq.NULL;
         if (effective == gradReq) {
@@ -177,7 +182,8 @@ public class Parameter {
      * initialised parameter is left as is (with a warning) unless {@code forceReinit}. With an incomplete shape the
      * initialisation is deferred if allowed, else it fails naming the parameter and its shape.
      */
-    public void initialize(Initializer globalInit, List<Device> devices, boolean verbose, boolean forceReinit) {
+    public synchronized void initialize(Initializer globalInit, List<Device> devices, boolean verbose,
+                                        boolean forceReinit) {
         Objects.requireNonNull(globalInit, "globalInit");
         if (devices == null || devices.isEmpty()) {
             throw new KilnException("Parameter '" + name + "': initialize needs at least one device");
@@ -203,9 +209,10 @@ public class Parameter {
 
     /**
      * Materialises a deferred parameter now that its shape is complete (called by shape inference and file
-     * loading); does nothing if nothing is deferred. Runs with autograd paused.
+     * loading); does nothing if nothing is deferred. Runs with autograd paused. Threads whose first forwards race
+     * here initialise it once: the others find it done.
      */
-    public void finishDeferredInit() {
+    public synchronized void finishDeferredInit() {
         if (deferred == null || data != null) {
             return;
         }
@@ -237,7 +244,7 @@ public class Parameter {
     }
 
     /** Notes why a deferred parameter is still waiting (for the error raised when it is read). */
-    void noteDeferredReason(String reason) {
+    synchronized void noteDeferredReason(String reason) {
         if (isDeferred()) {
             deferredReason = reason;
         }
@@ -261,7 +268,7 @@ public class Parameter {
                 a.attachGrad(gradReq);
             }
         }
-        return arrays;
+        return List.copyOf(arrays);
     }
 
     private static List<NDArray> detachAll(List<NDArray> arrays) {
@@ -289,9 +296,15 @@ public class Parameter {
      * value read there would be frozen into the graph ({@link NodeOrigins#refuseWhileTracing}).
      */
     public List<NDArray> listData() {
-        NodeOrigins.refuseWhileTracing("Parameter '" + name + "'.data", FrozenValueException.Reads.PARAMETER);
-        checkInitialized();
-        return List.copyOf(data);
+        if (NodeOrigins.active()) {
+            NodeOrigins.refuseWhileTracing("Parameter '" + name + "'.data", FrozenValueException.Reads.PARAMETER);
+        }
+        List<NDArray> d = data;
+        if (d == null) {
+            checkInitialized();
+            d = data;
+        }
+        return d; // immutable (attachGradients), so every call can share it
     }
 
     /** The gradient on its only device (see {@link #data()}); fails when {@code gradReq} is null. */
@@ -339,7 +352,7 @@ public class Parameter {
      * Sets the data on every device to {@code value} (cast to this dtype); the shape must agree with the
      * parameter's. On a deferred parameter the value is kept and becomes the data when it is materialised.
      */
-    public void setData(NDArray value) {
+    public synchronized void setData(NDArray value) {
         setShape(value.shape());
         if (data == null) {
             if (deferred == null) {
@@ -358,7 +371,7 @@ public class Parameter {
     }
 
     /** Initialises (if needed) and sets the data from a loaded array; used by {@link ParameterDict} loading. */
-    void loadData(NDArray value, List<Device> targets) {
+    synchronized void loadData(NDArray value, List<Device> targets) {
         setShape(value.shape());
         if (data != null) {
             setData(value);
@@ -376,7 +389,7 @@ public class Parameter {
      * Converts the data and gradients to {@code target} (or only records the dtype if not initialised yet);
      * gradients are re-attached zeroed.
      */
-    public void cast(DType target) {
+    public synchronized void cast(DType target) {
         dtype = Objects.requireNonNull(target, "dtype");
         var = null;
         if (data == null) {
@@ -392,7 +405,7 @@ public class Parameter {
     }
 
     /** Moves the data to {@code targets} (the average of the current copies), or re-targets a deferred one. */
-    public void resetDevice(List<Device> targets) {
+    public synchronized void resetDevice(List<Device> targets) {
         if (targets == null || targets.isEmpty()) {
             throw new KilnException("Parameter '" + name + "': resetDevice needs at least one device");
         }
@@ -424,9 +437,10 @@ public class Parameter {
     /**
      * This parameter as a symbolic variable (Gluon's {@code var()}): its name with {@code __shape__},
      * {@code __dtype__}, {@code __lr_mult__}, {@code __wd_mult__}, {@code __storage_type__} and, with an own
-     * initialiser, {@code __init__}. Created once and kept, as in Gluon.
+     * initialiser, {@code __init__}. Created once and kept, as in Gluon (under the lock, so blocks traced on several
+     * threads at once share one variable).
      */
-    public Symbol var() {
+    public synchronized Symbol var() {
         if (var == null) {
             Map<String, Object> attrs = new LinkedHashMap<>();
             if (shape != null) {

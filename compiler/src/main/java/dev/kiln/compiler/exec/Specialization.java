@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -36,9 +37,13 @@ import java.util.function.BiFunction;
  * the request allows static allocation (so concurrent callers never share one) or a new one otherwise; each training
  * run gets an arena of its own, which its {@link CompiledGraph.Execution} keeps for backward and, with static
  * allocation, gives back to the pool once released (autograd freed its step), so a training loop reuses one arena
- * instead of allocating and zeroing every planned buffer per step.
+ * instead of allocating and zeroing every planned buffer per step. The pool grows to the number of runs in flight at
+ * once (threads calling together each take their own arena) and keeps at most {@link #MAX_IDLE_ARENAS} idle.
  */
 final class Specialization {
+    /** The most arenas a pool keeps idle; an arena given back beyond it is left to the garbage collector. */
+    static final int MAX_IDLE_ARENAS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
     private final CompileRequest request;
     private final List<Shape> shapes;
     private final List<DType> types;
@@ -52,6 +57,8 @@ final class Specialization {
     private final int[] gradientSlots;
     private final List<Entry> graphOutputs;
     private final ConcurrentLinkedQueue<ExecArena> pool = new ConcurrentLinkedQueue<>();
+    /** How many arenas {@link #pool} holds (its own size() walks the queue). */
+    private final AtomicInteger idle = new AtomicInteger();
 
     /**
      * Specialises {@code layout}'s graph for these input shapes and dtypes; a {@link KilnException} when they do not
@@ -188,7 +195,29 @@ final class Specialization {
 
     /** How many arenas wait in the pool for the next run (for tests). */
     int pooledArenas() {
-        return pool.size();
+        return idle.get();
+    }
+
+    /** An idle arena of the pool (static allocation), or a new one. */
+    private ExecArena takeArena() {
+        ExecArena arena = request.staticAlloc() ? pool.poll() : null;
+        if (arena == null) {
+            return new ExecArena(arenaLayout);
+        }
+        idle.decrementAndGet();
+        return arena;
+    }
+
+    /** Puts {@code arena} back in the pool (static allocation only), unless the pool is full. */
+    private void giveBack(ExecArena arena) {
+        if (!request.staticAlloc()) {
+            return;
+        }
+        if (idle.incrementAndGet() <= MAX_IDLE_ARENAS) {
+            pool.offer(arena);
+        } else {
+            idle.decrementAndGet();
+        }
     }
 
     /** The generated class. */
@@ -198,24 +227,17 @@ final class Specialization {
 
     /** The forward outputs, in an arena of the pool (static allocation) or a new one. */
     NDArray[] infer(NDArray[] inputs) {
-        boolean pooled = request.staticAlloc();
-        ExecArena arena = pooled ? pool.poll() : null;
-        if (arena == null) {
-            arena = new ExecArena(arenaLayout);
-        }
+        ExecArena arena = takeArena();
         try {
             return forward(inputs, arena).outputs;
         } finally {
-            if (pooled) {
-                pool.offer(arena);
-            }
+            giveBack(arena);
         }
     }
 
     /** A forward that keeps its values, in an arena of its own (from the pool with static allocation), for backward. */
     CompiledGraph.Execution run(NDArray[] inputs) {
-        ExecArena arena = request.staticAlloc() ? pool.poll() : null;
-        return forward(inputs, arena == null ? new ExecArena(arenaLayout) : arena);
+        return forward(inputs, takeArena());
     }
 
     private Run forward(NDArray[] inputs, ExecArena arena) {
@@ -311,9 +333,7 @@ final class Specialization {
             }
             released = true;
             Arrays.fill(frame.values, null);
-            if (request.staticAlloc()) {
-                pool.offer(frame.arena);
-            }
+            giveBack(frame.arena);
         }
     }
 }

@@ -252,6 +252,28 @@ class GeneratedGraphTest {
     }
 
     @Test
+    void runsInFlightTogetherEachTakeAnArenaAndThePoolKeepsAtMostItsBoundOnceReleased() {
+        Shape data = Shape.of(2, 3, 8, 8);
+        CompileRequest req = request(ExecFixtures.cnn(), Map.of("data", data), true, true, true, true);
+        GeneratedGraph jit = (GeneratedGraph) jit(req);
+        java.util.Random r = new java.util.Random(12);
+        int inFlight = Specialization.MAX_IDLE_ARENAS + 3;
+        java.util.List<CompiledGraph.Execution> runs = new java.util.ArrayList<>();
+        java.util.Set<Object> buffers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < inFlight; i++) {
+            CompiledGraph.Execution run = jit.run(inputs(r, req, data));
+            buffers.add(run.outputs()[0].data());
+            runs.add(run);
+        }
+        assertThat(buffers).as("no two runs in flight share an output buffer").hasSize(inFlight);
+        assertThat(jit.initial().pooledArenas()).isZero();
+        runs.forEach(CompiledGraph.Execution::release);
+        assertThat(jit.initial().pooledArenas()).isEqualTo(Specialization.MAX_IDLE_ARENAS);
+        jit.run(inputs(r, req, data));
+        assertThat(jit.initial().pooledArenas()).isEqualTo(Specialization.MAX_IDLE_ARENAS - 1);
+    }
+
+    @Test
     void staticAllocationHandsOutNewOutputArraysEveryCall() {
         Shape data = Shape.of(2, 3, 8, 8);
         CompileRequest req = request(ExecFixtures.cnn(), Map.of("data", data), false, false, true, true);
