@@ -28,7 +28,9 @@ class NpzFuzzTest {
         try {
             Map<String, NDArray> arrays = Npz.read(file);
             for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
-                assertThat(e.getKey()).doesNotStartWith("/").doesNotContain("..").doesNotContain("\\");
+                assertThat(e.getKey()).doesNotStartWith("/").doesNotContain("\\");
+                // dots inside a name ("b..s") are fine; a "." or ".." path element would leave the archive
+                assertThat(e.getKey().split("/", -1)).doesNotContain("..", ".", "");
                 assertThat(e.getValue().size()).isEqualTo(e.getValue().shape().size());
             }
         } catch (KilnException e) {
