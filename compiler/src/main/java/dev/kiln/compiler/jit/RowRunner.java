@@ -15,8 +15,6 @@ final class RowRunner {
 
     private final RowProgram p;
     private final List<FusedKernel> kernels;
-    private final Object[] in;
-    private final Object[] out;
     private final boolean f32;
     private final int m;
     private final Object[] value;
@@ -28,23 +26,20 @@ final class RowRunner {
     private final Object[][] writes;
     private final int[][][] offsets;
 
-    RowRunner(RowProgram p, List<FusedKernel> kernels, Object[] in, Object[] out) {
+    /** A runner with its own row buffers; {@link #run} binds it to a call's arrays. */
+    RowRunner(RowProgram p, List<FusedKernel> kernels) {
         this.p = p;
         this.kernels = kernels;
-        this.in = in;
-        this.out = out;
         this.f32 = p.dtype() == DType.FLOAT32;
         this.m = p.length();
         int values = p.kinds().size();
         this.value = new Object[values];
-        for (int v = 0; v < values; v++) {
+        for (int v = p.numInputs(); v < values; v++) {
+            value[v] = newRow(p.kinds().get(v));
+        }
+        for (int v = 0; v < p.numInputs(); v++) {
             RowProgram.Kind k = p.kinds().get(v);
-            if (v < p.numInputs() && (k == RowProgram.Kind.POSITION || k == RowProgram.Kind.CONSTANT)) {
-                value[v] = in[v];
-            } else {
-                int n = k == RowProgram.Kind.VECTOR ? m : 1;
-                value[v] = f32 ? new float[n] : new double[n];
-            }
+            value[v] = k == RowProgram.Kind.VECTOR || k == RowProgram.Kind.SCALAR ? newRow(k) : null;
         }
         this.work = new double[m];
         int stages = p.stages().size();
@@ -56,16 +51,16 @@ final class RowRunner {
         for (int s = 0; s < stages; s++) {
             switch (p.stages().get(s)) {
                 case RowProgram.Pointwise pw -> {
-                    reads[s] = pw.reads().stream().map(v -> value[v]).toArray();
+                    reads[s] = new Object[pw.reads().size()];
                     writes[s] = pw.writes().stream().map(v -> value[v]).toArray();
                     offsets[s] = new int[pw.reads().size()][];
                     for (int k = 0; k < pw.reads().size(); k++) {
                         offsets[s][k] = ROW_START;
                     }
                 }
-                case RowProgram.LayerNorm ln -> {
-                    gamma[s] = toDouble(value[ln.gamma()]);
-                    beta[s] = toDouble(value[ln.beta()]);
+                case RowProgram.LayerNorm ignored -> {
+                    gamma[s] = new double[m];
+                    beta[s] = new double[m];
                 }
                 default -> {
                 }
@@ -73,14 +68,42 @@ final class RowRunner {
         }
     }
 
-    private double[] toDouble(Object a) {
-        double[] d = new double[m];
-        load(a, d, m);
-        return d;
+    private Object newRow(RowProgram.Kind k) {
+        int n = k == RowProgram.Kind.VECTOR ? m : 1;
+        return f32 ? new float[n] : new double[n];
     }
 
-    /** Runs rows {@code [from, to)}. */
-    void run(int from, int to) {
+    /**
+     * Points this runner at one call's input arrays: inputs of kind position and constant are read in place, and
+     * LayerNorm's gamma and beta are widened once per call rather than once per row.
+     */
+    private void bind(Object[] in) {
+        for (int v = 0; v < p.numInputs(); v++) {
+            RowProgram.Kind k = p.kinds().get(v);
+            if (k == RowProgram.Kind.POSITION || k == RowProgram.Kind.CONSTANT) {
+                value[v] = in[v];
+            }
+        }
+        for (int s = 0; s < p.stages().size(); s++) {
+            switch (p.stages().get(s)) {
+                case RowProgram.Pointwise pw -> {
+                    for (int k = 0; k < reads[s].length; k++) {
+                        reads[s][k] = value[pw.reads().get(k)];
+                    }
+                }
+                case RowProgram.LayerNorm ln -> {
+                    load(value[ln.gamma()], gamma[s], m);
+                    load(value[ln.beta()], beta[s], m);
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Runs rows {@code [from, to)} of one call, reading {@code in} and writing {@code out}. */
+    void run(Object[] in, Object[] out, int from, int to) {
+        bind(in);
         int stride = p.stride();
         int kernel;
         for (int r = from; r < to; r++) {
@@ -102,6 +125,8 @@ final class RowRunner {
                         load(value[rd.in()], work, m);
                         store(rd.math().reduceLane(work, m), value[rd.out()]);
                     }
+                    case RowProgram.Softmax sm when f32 ->
+                            sm.math().floatRow((float[]) value[sm.in()], (float[]) value[sm.out()], m);
                     case RowProgram.Softmax sm -> {
                         load(value[sm.in()], work, m);
                         sm.math().row(work, m, p.dtype());
