@@ -14,7 +14,11 @@ final class RowRunner {
     private static final int[] ROW_START = {0};
 
     private final RowProgram p;
-    private final List<FusedKernel> kernels;
+    /** The program's lists as arrays: the row loop reads them per row and stage. */
+    private final FusedKernel[] stageKernels;
+    private final RowProgram.Kind[] kinds;
+    private final RowProgram.Stage[] stages;
+    private final int[] outputs;
     private final boolean f32;
     private final int m;
     private final Object[] value;
@@ -29,7 +33,10 @@ final class RowRunner {
     /** A runner with its own row buffers; {@link #run} binds it to a call's arrays. */
     RowRunner(RowProgram p, List<FusedKernel> kernels) {
         this.p = p;
-        this.kernels = kernels;
+        this.stageKernels = kernels.toArray(FusedKernel[]::new);
+        this.kinds = p.kinds().toArray(RowProgram.Kind[]::new);
+        this.stages = p.stages().toArray(RowProgram.Stage[]::new);
+        this.outputs = p.outputs().stream().mapToInt(Integer::intValue).toArray();
         this.f32 = p.dtype() == DType.FLOAT32;
         this.m = p.length();
         int values = p.kinds().size();
@@ -42,13 +49,13 @@ final class RowRunner {
             value[v] = k == RowProgram.Kind.VECTOR || k == RowProgram.Kind.SCALAR ? newRow(k) : null;
         }
         this.work = new double[m];
-        int stages = p.stages().size();
-        this.gamma = new double[stages][];
-        this.beta = new double[stages][];
-        this.reads = new Object[stages][];
-        this.writes = new Object[stages][];
-        this.offsets = new int[stages][][];
-        for (int s = 0; s < stages; s++) {
+        int count = stages.length;
+        this.gamma = new double[count][];
+        this.beta = new double[count][];
+        this.reads = new Object[count][];
+        this.writes = new Object[count][];
+        this.offsets = new int[count][][];
+        for (int s = 0; s < count; s++) {
             switch (p.stages().get(s)) {
                 case RowProgram.Pointwise pw -> {
                     reads[s] = new Object[pw.reads().size()];
@@ -79,13 +86,12 @@ final class RowRunner {
      */
     private void bind(Object[] in) {
         for (int v = 0; v < p.numInputs(); v++) {
-            RowProgram.Kind k = p.kinds().get(v);
-            if (k == RowProgram.Kind.POSITION || k == RowProgram.Kind.CONSTANT) {
+            if (kinds[v] == RowProgram.Kind.POSITION || kinds[v] == RowProgram.Kind.CONSTANT) {
                 value[v] = in[v];
             }
         }
-        for (int s = 0; s < p.stages().size(); s++) {
-            switch (p.stages().get(s)) {
+        for (int s = 0; s < stages.length; s++) {
+            switch (stages[s]) {
                 case RowProgram.Pointwise pw -> {
                     for (int k = 0; k < reads[s].length; k++) {
                         reads[s][k] = value[pw.reads().get(k)];
@@ -105,11 +111,12 @@ final class RowRunner {
     void run(Object[] in, Object[] out, int from, int to) {
         bind(in);
         int stride = p.stride();
+        int inputs = p.numInputs();
         int kernel;
         for (int r = from; r < to; r++) {
             int base = p.base(r);
-            for (int v = 0; v < p.numInputs(); v++) {
-                switch (p.kinds().get(v)) {
+            for (int v = 0; v < inputs; v++) {
+                switch (kinds[v]) {
                     case VECTOR -> gather(in[v], base, stride, value[v]);
                     case SCALAR -> copy(in[v], r, value[v], 0);
                     default -> {
@@ -117,9 +124,9 @@ final class RowRunner {
                 }
             }
             kernel = 0;
-            for (int s = 0; s < p.stages().size(); s++) {
-                switch (p.stages().get(s)) {
-                    case RowProgram.Pointwise pw -> kernels.get(kernel++).run(reads[s], writes[s], offsets[s], m, 0,
+            for (int s = 0; s < stages.length; s++) {
+                switch (stages[s]) {
+                    case RowProgram.Pointwise pw -> stageKernels[kernel++].run(reads[s], writes[s], offsets[s], m, 0,
                             pw.vector() ? m : 1);
                     case RowProgram.Reduce rd -> {
                         load(value[rd.in()], work, m);
@@ -140,8 +147,8 @@ final class RowRunner {
                 }
             }
             for (int k = 0; k < out.length; k++) {
-                int v = p.outputs().get(k);
-                if (p.kinds().get(v) == RowProgram.Kind.VECTOR) {
+                int v = outputs[k];
+                if (kinds[v] == RowProgram.Kind.VECTOR) {
                     scatter(value[v], out[k], base, stride);
                 } else {
                     copy(value[v], 0, out[k], r);
