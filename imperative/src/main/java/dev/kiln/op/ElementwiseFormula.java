@@ -32,8 +32,28 @@ public sealed interface ElementwiseFormula
         float applyAsFloat(float x);
     }
 
-    /** {@code f(x)}: float32 through {@code f32}, float64 through {@code f64}. */
-    record Unary(String name, FloatUnary f32, DoubleUnaryOperator f64) implements ElementwiseFormula {
+    /**
+     * {@link FloatUnary} over a range of an array at once ({@code y[yo + i] = f(x[xo + i])} for {@code i < n},
+     * {@code y} possibly {@code x} at the same offset), for functions whose per-element form is too costly to leave
+     * to a scalar loop (a SIMD form); each result equals {@code f32}'s but for rare last-bit differences of the
+     * exponential it may use.
+     */
+    @FunctionalInterface
+    interface FloatArrayUnary {
+        void apply(float[] x, int xo, float[] y, int yo, int n);
+    }
+
+    /**
+     * {@code f(x)}: float32 through {@code f32}, float64 through {@code f64}; {@code bulk}, when not null, is
+     * {@code f32} over array ranges, which kernels may call instead of {@code f32} element by element.
+     */
+    record Unary(String name, FloatUnary f32, DoubleUnaryOperator f64, FloatArrayUnary bulk)
+            implements ElementwiseFormula {
+        /** A formula with no array form. */
+        public Unary(String name, FloatUnary f32, DoubleUnaryOperator f64) {
+            this(name, f32, f64, null);
+        }
+
         @Override
         public int arity() {
             return 1;

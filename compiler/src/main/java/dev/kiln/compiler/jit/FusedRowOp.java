@@ -15,6 +15,8 @@ import dev.kiln.parallel.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A group that {@link RowFusionPass} fused around row reductions (softmax, LayerNorm, sum/mean/max/min along one
@@ -30,6 +32,8 @@ public final class FusedRowOp extends FusedOp {
 
     private final RowProgram program;
     private final List<FusedKernel> kernels;
+    /** Runners (row buffers) not in use, kept across calls so a call allocates none. */
+    private final Queue<RowRunner> idle = new ConcurrentLinkedQueue<>();
 
     /** A fused row op running {@code program} with its reference kernels. */
     public FusedRowOp(RowProgram program) {
@@ -104,7 +108,14 @@ public final class FusedRowOp extends FusedOp {
         }
         int rows = program.rows();
         if (program.shape().size() > 0) {
-            Parallel.forRange(rows, grain(), (from, to) -> new RowRunner(program, kernels, in, out).run(from, to));
+            Parallel.forRange(rows, grain(), (from, to) -> {
+                RowRunner runner = idle.poll();
+                if (runner == null) {
+                    runner = new RowRunner(program, kernels);
+                }
+                runner.run(in, out, from, to);
+                idle.offer(runner);
+            });
         }
         return outputs;
     }

@@ -64,8 +64,15 @@ public final class JitKernels {
         }
     }
 
-    /** The generated kernel of {@code expr}, from the cache when an equal expression was compiled before. */
+    /**
+     * The generated kernel of {@code expr}, from the cache when an equal expression was compiled before; for one
+     * unary op with an array form, that form ({@link BulkUnaryKernel}) instead of a generated loop.
+     */
     public static FusedKernel kernel(FusedExpression expr) {
+        BulkUnaryKernel bulk = BulkUnaryKernel.of(expr);
+        if (bulk != null) {
+            return bulk;
+        }
         Structure key = Structure.of(expr);
         synchronized (CACHE) {
             FusedKernel k = CACHE.get(key);

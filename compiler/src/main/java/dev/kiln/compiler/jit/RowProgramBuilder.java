@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Builds a {@link RowProgram} from a group's members in node order: consecutive elementwise members of one kind
- * (vector or scalar) form one pointwise stage, each seed (reduction, softmax, LayerNorm) a stage of its own. A
+ * (vector or scalar) form one pointwise stage (a float32 unary member with an array form, such as GELU, a stage of
+ * its own, which runs as that form: {@link BulkUnaryKernel}), each seed (reduction, softmax, LayerNorm) a stage of its own. A
  * pointwise stage writes only the values later stages or the group's outputs read; the rest stay locals of its loop.
  */
 final class RowProgramBuilder {
@@ -58,11 +59,16 @@ final class RowProgramBuilder {
             pending = null;
             plan.add(seedStage(name, seed, v, operands));
         } else {
-            if (pending == null || kinds.get(pending.getFirst()) != kind) {
+            boolean alone = kind == RowProgram.Kind.VECTOR && dtype == DType.FLOAT32
+                    && formula instanceof ElementwiseFormula.Unary u && u.bulk() != null;
+            if (alone || pending == null || kinds.get(pending.getFirst()) != kind) {
                 pending = new ArrayList<>();
                 plan.add(pending);
             }
             pending.add(v);
+            if (alone) {
+                pending = null;
+            }
         }
         return v;
     }

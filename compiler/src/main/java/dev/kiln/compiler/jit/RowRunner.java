@@ -14,9 +14,11 @@ final class RowRunner {
     private static final int[] ROW_START = {0};
 
     private final RowProgram p;
-    private final List<FusedKernel> kernels;
-    private final Object[] in;
-    private final Object[] out;
+    /** The program's lists as arrays: the row loop reads them per row and stage. */
+    private final FusedKernel[] stageKernels;
+    private final RowProgram.Kind[] kinds;
+    private final RowProgram.Stage[] stages;
+    private final int[] outputs;
     private final boolean f32;
     private final int m;
     private final Object[] value;
@@ -28,44 +30,44 @@ final class RowRunner {
     private final Object[][] writes;
     private final int[][][] offsets;
 
-    RowRunner(RowProgram p, List<FusedKernel> kernels, Object[] in, Object[] out) {
+    /** A runner with its own row buffers; {@link #run} binds it to a call's arrays. */
+    RowRunner(RowProgram p, List<FusedKernel> kernels) {
         this.p = p;
-        this.kernels = kernels;
-        this.in = in;
-        this.out = out;
+        this.stageKernels = kernels.toArray(FusedKernel[]::new);
+        this.kinds = p.kinds().toArray(RowProgram.Kind[]::new);
+        this.stages = p.stages().toArray(RowProgram.Stage[]::new);
+        this.outputs = p.outputs().stream().mapToInt(Integer::intValue).toArray();
         this.f32 = p.dtype() == DType.FLOAT32;
         this.m = p.length();
         int values = p.kinds().size();
         this.value = new Object[values];
-        for (int v = 0; v < values; v++) {
+        for (int v = p.numInputs(); v < values; v++) {
+            value[v] = newRow(p.kinds().get(v));
+        }
+        for (int v = 0; v < p.numInputs(); v++) {
             RowProgram.Kind k = p.kinds().get(v);
-            if (v < p.numInputs() && (k == RowProgram.Kind.POSITION || k == RowProgram.Kind.CONSTANT)) {
-                value[v] = in[v];
-            } else {
-                int n = k == RowProgram.Kind.VECTOR ? m : 1;
-                value[v] = f32 ? new float[n] : new double[n];
-            }
+            value[v] = k == RowProgram.Kind.VECTOR || k == RowProgram.Kind.SCALAR ? newRow(k) : null;
         }
         this.work = new double[m];
-        int stages = p.stages().size();
-        this.gamma = new double[stages][];
-        this.beta = new double[stages][];
-        this.reads = new Object[stages][];
-        this.writes = new Object[stages][];
-        this.offsets = new int[stages][][];
-        for (int s = 0; s < stages; s++) {
+        int count = stages.length;
+        this.gamma = new double[count][];
+        this.beta = new double[count][];
+        this.reads = new Object[count][];
+        this.writes = new Object[count][];
+        this.offsets = new int[count][][];
+        for (int s = 0; s < count; s++) {
             switch (p.stages().get(s)) {
                 case RowProgram.Pointwise pw -> {
-                    reads[s] = pw.reads().stream().map(v -> value[v]).toArray();
+                    reads[s] = new Object[pw.reads().size()];
                     writes[s] = pw.writes().stream().map(v -> value[v]).toArray();
                     offsets[s] = new int[pw.reads().size()][];
                     for (int k = 0; k < pw.reads().size(); k++) {
                         offsets[s][k] = ROW_START;
                     }
                 }
-                case RowProgram.LayerNorm ln -> {
-                    gamma[s] = toDouble(value[ln.gamma()]);
-                    beta[s] = toDouble(value[ln.beta()]);
+                case RowProgram.LayerNorm ignored -> {
+                    gamma[s] = new double[m];
+                    beta[s] = new double[m];
                 }
                 default -> {
                 }
@@ -73,20 +75,48 @@ final class RowRunner {
         }
     }
 
-    private double[] toDouble(Object a) {
-        double[] d = new double[m];
-        load(a, d, m);
-        return d;
+    private Object newRow(RowProgram.Kind k) {
+        int n = k == RowProgram.Kind.VECTOR ? m : 1;
+        return f32 ? new float[n] : new double[n];
     }
 
-    /** Runs rows {@code [from, to)}. */
-    void run(int from, int to) {
+    /**
+     * Points this runner at one call's input arrays: inputs of kind position and constant are read in place, and
+     * LayerNorm's gamma and beta are widened once per call rather than once per row.
+     */
+    private void bind(Object[] in) {
+        for (int v = 0; v < p.numInputs(); v++) {
+            if (kinds[v] == RowProgram.Kind.POSITION || kinds[v] == RowProgram.Kind.CONSTANT) {
+                value[v] = in[v];
+            }
+        }
+        for (int s = 0; s < stages.length; s++) {
+            switch (stages[s]) {
+                case RowProgram.Pointwise pw -> {
+                    for (int k = 0; k < reads[s].length; k++) {
+                        reads[s][k] = value[pw.reads().get(k)];
+                    }
+                }
+                case RowProgram.LayerNorm ln -> {
+                    load(value[ln.gamma()], gamma[s], m);
+                    load(value[ln.beta()], beta[s], m);
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    /** Runs rows {@code [from, to)} of one call, reading {@code in} and writing {@code out}. */
+    void run(Object[] in, Object[] out, int from, int to) {
+        bind(in);
         int stride = p.stride();
+        int inputs = p.numInputs();
         int kernel;
         for (int r = from; r < to; r++) {
             int base = p.base(r);
-            for (int v = 0; v < p.numInputs(); v++) {
-                switch (p.kinds().get(v)) {
+            for (int v = 0; v < inputs; v++) {
+                switch (kinds[v]) {
                     case VECTOR -> gather(in[v], base, stride, value[v]);
                     case SCALAR -> copy(in[v], r, value[v], 0);
                     default -> {
@@ -94,14 +124,16 @@ final class RowRunner {
                 }
             }
             kernel = 0;
-            for (int s = 0; s < p.stages().size(); s++) {
-                switch (p.stages().get(s)) {
-                    case RowProgram.Pointwise pw -> kernels.get(kernel++).run(reads[s], writes[s], offsets[s], m, 0,
+            for (int s = 0; s < stages.length; s++) {
+                switch (stages[s]) {
+                    case RowProgram.Pointwise pw -> stageKernels[kernel++].run(reads[s], writes[s], offsets[s], m, 0,
                             pw.vector() ? m : 1);
                     case RowProgram.Reduce rd -> {
                         load(value[rd.in()], work, m);
                         store(rd.math().reduceLane(work, m), value[rd.out()]);
                     }
+                    case RowProgram.Softmax sm when f32 ->
+                            sm.math().floatRow((float[]) value[sm.in()], (float[]) value[sm.out()], m);
                     case RowProgram.Softmax sm -> {
                         load(value[sm.in()], work, m);
                         sm.math().row(work, m, p.dtype());
@@ -115,8 +147,8 @@ final class RowRunner {
                 }
             }
             for (int k = 0; k < out.length; k++) {
-                int v = p.outputs().get(k);
-                if (p.kinds().get(v) == RowProgram.Kind.VECTOR) {
+                int v = outputs[k];
+                if (kinds[v] == RowProgram.Kind.VECTOR) {
                     scatter(value[v], out[k], base, stride);
                 } else {
                     copy(value[v], 0, out[k], r);

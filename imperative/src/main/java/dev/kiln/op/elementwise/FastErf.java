@@ -12,16 +12,16 @@ package dev.kiln.op.elementwise;
  */
 public final class FastErf {
     /** erf(u) / u as a polynomial in u^2 on [0, 1] (a degree-7 fit, 4e-11 relative), lowest degree first. */
-    private static final double P0 = 1.1283791670623606, P1 = -0.37612638475991683, P2 = 0.11283782622069767,
+    static final double P0 = 1.1283791670623606, P1 = -0.37612638475991683, P2 = 0.11283782622069767,
             P3 = -0.026865438310925638, P4 = 0.005221053413694406, P5 = -0.0008484396568492618,
             P6 = 0.00011268254036026356, P7 = -9.673591257115574e-06;
     /** erfc(u) exp(u^2) / t on u in [0, 10] as a polynomial in (t - 7/12) * 12/5, lowest degree first. */
-    private static final double Q0 = 0.5720119758419786, Q1 = 0.32622251983342215, Q2 = 0.10202977720634353,
+    static final double Q0 = 0.5720119758419786, Q1 = 0.32622251983342215, Q2 = 0.10202977720634353,
             Q3 = 0.0059624190951849555, Q4 = -0.006154070196825825, Q5 = -0.000617343663550418,
             Q6 = 0.000595888789186081, Q7 = -7.414543303535945e-07, Q8 = -6.566868007257567e-05,
             Q9 = 1.2210700835228864e-05, Q10 = 5.075348044790007e-06, Q11 = -2.042821614141746e-06;
-    private static final double T_MID = 7.0 / 12.0;
-    private static final double T_SCALE = 12.0 / 5.0;
+    static final double T_MID = 7.0 / 12.0;
+    static final double T_SCALE = 12.0 / 5.0;
     /** Past this erfc(u) < 2.1e-45, below the smallest float32. */
     static final double TAIL_END = 10.0;
 

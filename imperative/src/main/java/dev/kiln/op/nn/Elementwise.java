@@ -25,7 +25,10 @@ final class Elementwise {
         Object dst = out.data();
         ElementwiseFormula.FloatUnary f32 = f.f32();
         DoubleUnaryOperator f64 = f.f64();
-        if (src instanceof float[] x && dst instanceof float[] y) {
+        ElementwiseFormula.FloatArrayUnary bulk = f.bulk();
+        if (bulk != null && src instanceof float[] x && dst instanceof float[] y) {
+            Parallel.forRange(n, GRAIN, (from, to) -> bulk.apply(x, from, y, from, to - from));
+        } else if (src instanceof float[] x && dst instanceof float[] y) {
             Parallel.forRange(n, GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     y[i] = f32.applyAsFloat(x[i]);

@@ -1,5 +1,6 @@
 package dev.kiln.op.nn;
 
+import dev.kiln.kernel.simd.VectorSupport;
 import dev.kiln.ndarray.Broadcast;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
@@ -183,7 +184,9 @@ final class LeakyReLUOp extends NNOp {
                     a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
                     a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
             case "gelu" -> new ElementwiseFormula.Unary(act,
-                    a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu);
+                    a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu,
+                    VectorSupport.isAvailable() ? (x, xo, y, yo, n) -> VectorGelu.apply(x, xo, y, yo, n, SQRT_2)
+                            : null);
             default -> throw error("act_type " + act + " has no per-element formula");
         };
     }

@@ -24,6 +24,14 @@ public final class RowKernels {
         public void row(double[] buf, int n, DType dtype) {
             SoftmaxKernel.row(buf, n, SoftmaxKernel.Precision.of(dtype, temperature), negate, log);
         }
+
+        /**
+         * The float32 (log-)softmax of {@code x[0, n)} into {@code y[0, n)} (which may be {@code x}): the op's own
+         * float32 row, on the Vector API where it is available, with the roundings of {@link #row} for float32.
+         */
+        public void floatRow(float[] x, float[] y, int n) {
+            SoftmaxKernel.floatRow(x, y, 0, n, n, (float) temperature, negate, log, SoftmaxKernel.VECTOR);
+        }
     }
 
     /** LayerNorm's row math: {@code eps} as the op uses it (rounded to float). */

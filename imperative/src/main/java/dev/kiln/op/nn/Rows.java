@@ -41,6 +41,11 @@ record Rows(int outer, int length, int inner) {
     /** Copies {@code n} elements of {@code a} from {@code base} with {@code stride} into {@code buf[off..]}. */
     static void gather(NDArray a, int base, int stride, int n, double[] buf, int off) {
         switch (a.data()) {
+            case float[] f when stride == 1 -> {
+                for (int j = 0; j < n; j++) {
+                    buf[off + j] = f[base + j];
+                }
+            }
             case float[] f -> {
                 for (int j = 0; j < n; j++) {
                     buf[off + j] = f[base + j * stride];
@@ -64,6 +69,11 @@ record Rows(int outer, int length, int inner) {
     /** Writes {@code buf[off..off+n)} into {@code a} from {@code base} with {@code stride}, rounding to its dtype. */
     static void scatter(double[] buf, int off, NDArray a, int base, int stride, int n) {
         switch (a.data()) {
+            case float[] f when stride == 1 -> {
+                for (int j = 0; j < n; j++) {
+                    f[base + j] = (float) buf[off + j];
+                }
+            }
             case float[] f -> {
                 for (int j = 0; j < n; j++) {
                     f[base + j * stride] = (float) buf[off + j];

@@ -21,7 +21,7 @@ final class SoftmaxKernel {
             || "true".equalsIgnoreCase(System.getenv("MXNET_SAFE_ACCUMULATION"));
 
     /** Whether contiguous float32 rows run on the Vector API ({@link VectorSoftmaxRow}). */
-    private static final boolean VECTOR = VectorSupport.isAvailable();
+    static final boolean VECTOR = VectorSupport.isAvailable();
 
     private SoftmaxKernel() {
     }

@@ -51,6 +51,33 @@ class LeakyReLUTest {
     }
 
     @Test
+    void geluArrayFormMatchesTheScalarFormulaWithinAnUlp() {
+        var formula = (dev.kiln.op.ElementwiseFormula.Unary) OpRegistry.global().get("LeakyReLU")
+                .elementwiseFormula(OpRegistry.global().get("LeakyReLU").attrs(Map.of("act_type", "gelu")),
+                        DType.FLOAT32);
+        org.junit.jupiter.api.Assumptions.assumeTrue(formula.bulk() != null, "Vector API not enabled");
+        java.util.Random r = new java.util.Random(11);
+        float[] x = new float[1000 + 13];
+        float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1.4142135f,
+            -1.4142135f, 14.142136f, -14.142136f, -20f, 30f, 1e-30f, -1e-30f, Float.MIN_VALUE};
+        System.arraycopy(special, 0, x, 0, special.length);
+        for (int i = special.length; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * (i % 3 == 0 ? 8 : 1.5));
+        }
+        float[] y = new float[x.length];
+        formula.bulk().apply(x, 0, y, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            float want = formula.f32().applyAsFloat(x[i]);
+            if (Float.isNaN(want)) {
+                assertThat(y[i]).as("gelu(%s)", x[i]).isNaN();
+            } else if (y[i] != want) {
+                assertThat(Math.abs(y[i] - want)).as("gelu(%s): %s vs %s", x[i], y[i], want)
+                        .isLessThanOrEqualTo(Math.ulp(want));
+            }
+        }
+    }
+
+    @Test
     void geluIsTheExactErfForm() {
         double[] expected = {-0.00404969409489031, -0.15865525393145707, -0.0841480581121794, 0.0,
                 0.34573123063700656, 1.9544997361036416};
