@@ -11,7 +11,6 @@ import dev.kiln.op.OpRegistry;
 import dev.kiln.op.OutputPlan;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,14 +38,8 @@ class ConvUnusedGradientTest {
     private static void check(String name, Map<String, ?> raw, int unused, NDArray... in) {
         OpDef op = OpRegistry.global().get(name);
         Attrs attrs = op.attrs(raw);
-        List<Shape> shapes = new ArrayList<>();
-        List<DType> types = new ArrayList<>();
-        for (NDArray x : in) {
-            shapes.add(x.shape());
-            types.add(x.dtype());
-        }
-        List<Shape> outShapes = op.inferShapes(attrs, shapes);
-        List<DType> outTypes = op.inferTypes(attrs, types);
+        List<Shape> outShapes = op.inferShapes(attrs, Arrays.stream(in).map(NDArray::shape).toList());
+        List<DType> outTypes = op.inferTypes(attrs, Arrays.stream(in).map(NDArray::dtype).toList());
         List<NDArray> eager = op.compute(new Invocation(op, attrs, List.of(in), outShapes, outTypes, Device.cpu()));
         float[] marked = new float[outShapes.get(unused).size()];
         Arrays.fill(marked, MARK);
