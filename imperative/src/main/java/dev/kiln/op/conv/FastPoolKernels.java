@@ -46,10 +46,6 @@ final class FastPoolKernels {
      * {@code dy}, the data {@code x} and, for max pooling, the forward output {@code y}.
      */
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
-        if (spec.max() && tilesByPairs(spec.windows())) {
-            maxPairsBackward(dy, x, y, dx, planes, spec.windows());
-            return;
-        }
         forEachWindow(spec, planes, new WindowVisitor() {
             @Override
             public void squareRun(int[] rows, Run run, int o) {
@@ -65,59 +61,6 @@ final class FastPoolKernels {
                 int at = firstEqual(x, rows, n, a, len, y[o]);
                 if (at >= 0) {
                     dx[at] += dy[o];
-                }
-            }
-        });
-    }
-
-    /**
-     * Whether the windows are the 2x2 stride-2 unpadded windows of a 2-d plane of even height and width, so that
-     * every data element lies in exactly one window.
-     */
-    static boolean tilesByPairs(PoolWindows w) {
-        if (w.image()[0] != 1 || w.grid()[0] != 1) {
-            return false;
-        }
-        for (int a = 1; a < 3; a++) {
-            if (w.image()[a] != 2 * w.grid()[a]) {
-                return false;
-            }
-            for (int g = 0; g < w.grid()[a]; g++) {
-                if (w.lo()[a][g] != 2 * g || w.hi()[a][g] != 2 * g + 2) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The max-pooling gradient over windows that tile the planes by 2x2 ({@link #tilesByPairs}): every element of
-     * {@code dx} is written (not added to; the same as adding to zeros), {@code dy[o]} at the first element of its window, in window order, equal to
-     * the pooled maximum {@code y[o]}, and zero elsewhere; chosen with selects, so no branch depends on the data.
-     */
-    private static void maxPairsBackward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolWindows w) {
-        int gh = w.grid()[1];
-        int gw = w.grid()[2];
-        int width = w.image()[2];
-        Parallel.forRange(planes, grain(w), (from, to) -> {
-            for (int plane = from; plane < to; plane++) {
-                for (int gy = 0; gy < gh; gy++) {
-                    int a = plane * w.imageSize() + 2 * gy * width;
-                    int b = a + width;
-                    int o = (plane * gh + gy) * gw;
-                    for (int gx = 0; gx < gw; gx++, o++, a += 2, b += 2) {
-                        float out = y[o];
-                        float g = dy[o] + 0f; // as the adding kernels give: -0 becomes +0
-                        boolean e0 = x[a] == out;
-                        boolean e1 = !e0 & x[a + 1] == out;
-                        boolean e2 = !(e0 | e1) & x[b] == out;
-                        boolean e3 = !(e0 | e1 | e2) & x[b + 1] == out;
-                        dx[a] = e0 ? g : 0f;
-                        dx[a + 1] = e1 ? g : 0f;
-                        dx[b] = e2 ? g : 0f;
-                        dx[b + 1] = e3 ? g : 0f;
-                    }
                 }
             }
         });
