@@ -50,6 +50,14 @@ public record Invocation(OpDef op, Attrs attrs, List<NDArray> inputs, List<Shape
         return NDArray.zeros(outputShapes.get(i), outputTypes.get(i), device);
     }
 
+    /**
+     * True if the executor said nothing reads output {@code i} ({@link OutputPlan}), so the kernel may skip computing
+     * it and return any array of its shape and dtype (such as {@link #newOutput}); false in eager execution.
+     */
+    public boolean isOutputUnused(int i) {
+        return plannedOutputs instanceof OutputPlan plan && plan.isUnused(i);
+    }
+
     /** Wraps a filled backing array as output {@code i}. */
     public NDArray wrapOutput(int i, Object data) {
         return NDArray.wrap(outputShapes.get(i), outputTypes.get(i), device, data);

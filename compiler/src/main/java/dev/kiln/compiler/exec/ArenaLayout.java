@@ -8,10 +8,12 @@ import dev.kiln.graph.OpNode;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
 
+import java.util.Arrays;
+
 /**
  * What every arena of one specialisation shares, read from its {@link BufferPlan} once: per frame slot, the buffer
- * the value lives in, whether the kernel gets that buffer as its output array, and whether the value is written over
- * its input's storage (so its array must not be cleared first).
+ * the value lives in, whether the kernel gets that buffer as its output array, whether the value is written over
+ * its input's storage (so its array must not be cleared first), and whether anything reads it.
  */
 final class ArenaLayout {
     final BufferPlan plan;
@@ -29,6 +31,8 @@ final class ArenaLayout {
     final Shape[] shapes;
     /** Per slot, the value's dtype where the kernel is handed its planned array. */
     final DType[] types;
+    /** Per slot, true if no node reads the value and it is no graph output (its kernel may skip it). */
+    final boolean[] unused;
 
     ArenaLayout(BufferPlan plan) {
         this.plan = plan;
@@ -55,6 +59,18 @@ final class ArenaLayout {
                     types[s] = plan.dtype(e);
                 }
             }
+        }
+        unused = new boolean[slots];
+        Arrays.fill(unused, true);
+        for (int i = 0; i < graph.size(); i++) {
+            if (graph.node(i) instanceof OpNode n) {
+                for (Entry e : n.inputs()) {
+                    unused[rowPtr[e.node()] + e.output()] = false;
+                }
+            }
+        }
+        for (Entry e : graph.outputs()) {
+            unused[rowPtr[e.node()] + e.output()] = false;
         }
         outputBuffer = new boolean[plan.buffers().size()];
         for (Buffer b : plan.buffers()) {

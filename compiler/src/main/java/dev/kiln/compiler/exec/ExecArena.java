@@ -6,9 +6,9 @@ import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.ndarray.Storage;
+import dev.kiln.op.OutputPlan;
 
 import java.util.Arrays;
-import java.util.function.IntFunction;
 
 /**
  * One {@link Arena} of a specialisation as its steps use it: the planned output arrays kernels get from
@@ -24,17 +24,16 @@ final class ExecArena {
     /** Per buffer, true once a value was written to it since it was allocated. */
     private final boolean[] dirty;
     /** Per node, the function its invocation's {@code newOutput} asks, made on first use. */
-    private final IntFunction<NDArray>[] outputs;
+    private final OutputPlan[] outputs;
     /** True until the first run: the buffers are as allocated, output buffers included. */
     private boolean fresh = true;
 
-    @SuppressWarnings("unchecked")
     ExecArena(ArenaLayout layout) {
         this.layout = layout;
         this.arena = layout.plan.allocate();
         this.views = new NDArray[layout.buffer.length];
         this.dirty = new boolean[layout.outputBuffer.length];
-        this.outputs = new IntFunction[layout.rowPtr.length - 1];
+        this.outputs = new OutputPlan[layout.rowPtr.length - 1];
         refreshViews(null);
     }
 
@@ -69,12 +68,25 @@ final class ExecArena {
         }
     }
 
-    /** What {@code newOutput} of node {@code node}'s invocation returns per output index. */
-    IntFunction<NDArray> outputsOf(int node) {
-        IntFunction<NDArray> f = outputs[node];
+    /**
+     * What {@code newOutput} of node {@code node}'s invocation returns per output index, and which of its outputs
+     * nothing reads.
+     */
+    OutputPlan outputsOf(int node) {
+        OutputPlan f = outputs[node];
         if (f == null) {
             int first = layout.rowPtr[node];
-            f = k -> output(first + k);
+            f = new OutputPlan() {
+                @Override
+                public NDArray apply(int k) {
+                    return output(first + k);
+                }
+
+                @Override
+                public boolean isUnused(int k) {
+                    return layout.unused[first + k];
+                }
+            };
             outputs[node] = f;
         }
         return f;

@@ -3,6 +3,7 @@ package dev.kiln.compiler.jit;
 import dev.kiln.ndarray.DType;
 import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.elementwise.Arithmetic;
+import dev.kiln.op.elementwise.Logic;
 import dev.kiln.op.elementwise.UnaryOps;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.ConstantDynamic;
@@ -34,6 +35,7 @@ final class KernelGenerator implements Opcodes {
     private static final String FLOAT_UNARY = Type.getInternalName(ElementwiseFormula.FloatUnary.class);
     private static final String DOUBLE_UNARY = Type.getInternalName(DoubleUnaryOperator.class);
     private static final String DOUBLE_BINARY = Type.getInternalName(DoubleBinaryOperator.class);
+    private static final String COMPARE = Type.getInternalName(BranchFreeCompare.class);
     private static final Handle CLASS_DATA_AT = new Handle(H_INVOKESTATIC, Type.getInternalName(MethodHandles.class),
             "classDataAt", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;I)"
             + "Ljava/lang/Object;", false);
@@ -290,7 +292,10 @@ final class KernelGenerator implements Opcodes {
         }
     }
 
-    /** Pushes {@code f(lhs, rhs)}: one instruction for arithmetic, else a call rounded back for float32. */
+    /**
+     * Pushes {@code f(lhs, rhs)}: one instruction for arithmetic, a branch-free {@link BranchFreeCompare} call for
+     * {@code >} and {@code <}, else a call rounded back for float32.
+     */
     private void binary(MethodVisitor mv, DoubleBinaryOperator f, Runnable lhs, Runnable rhs) {
         int op = f == Arithmetic.ADD ? FADD : f == Arithmetic.SUBTRACT ? FSUB : f == Arithmetic.MULTIPLY ? FMUL
                 : f == Arithmetic.DIVIDE ? FDIV : -1;
@@ -298,6 +303,13 @@ final class KernelGenerator implements Opcodes {
             lhs.run();
             rhs.run();
             mv.visitInsn(f32 ? op : op + 1); // DADD = FADD + 1, and so on
+            return;
+        }
+        String compare = f == Logic.GREATER ? "greater" : f == Logic.LESSER ? "lesser" : null;
+        if (compare != null) {
+            lhs.run();
+            rhs.run();
+            mv.visitMethodInsn(INVOKESTATIC, COMPARE, compare, f32 ? "(FF)F" : "(DD)D", false);
             return;
         }
         mv.visitFieldInsn(GETSTATIC, className, field(constant(f, DOUBLE_BINARY)), "L" + DOUBLE_BINARY + ";");

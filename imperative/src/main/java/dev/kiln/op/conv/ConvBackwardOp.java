@@ -17,7 +17,8 @@ import java.util.Map;
  * the forward attributes, the gradients of data, weight and (unless {@code no_bias}) bias. Each op's data gradient is
  * the other op's forward kernel on the output gradient, its weight gradient one product per group of the grid side
  * and the im2col of the image side ({@link ConvGradKernels}), its bias gradient the output gradient summed over batch
- * and positions. Channels-last layouts are permuted as in the forward op.
+ * and positions. Channels-last layouts are permuted as in the forward op. A gradient the executor marks unused
+ * ({@link dev.kiln.op.Invocation#isOutputUnused}, such as a first layer's data gradient) is not computed.
  * <p>
  * Its own gradient (for second derivatives) is again convolutions of the same kind: the op is linear in
  * {@code ograd} and in each of data and weight.
@@ -60,10 +61,11 @@ final class ConvBackwardOp extends PerInputBackwardOp {
         int[] xd = x.shape().dims();
         int[] yd = dy.shape().dims();
         Window win = op.window(call.attrs(), p, xd, yd);
-        Object[] r = op.runBackward(dy.data(), x.data(), w.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win);
         List<NDArray> out = new ArrayList<>(3);
-        out.add(result(call, 0, layout, x.shape(), r[0]));
-        out.add(result(call, 1, layout, w.shape(), r[1]));
+        out.add(call.isOutputUnused(0) ? call.newOutput(0) : result(call, 0, layout, x.shape(),
+                op.runDataGrad(dy.data(), w.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win)));
+        out.add(call.isOutputUnused(1) ? call.newOutput(1) : result(call, 1, layout, w.shape(),
+                op.runWeightGrad(dy.data(), x.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win)));
         if (!p.noBias()) {
             int plane = yd[0] * yd[1] == 0 ? 0 : dy.size() / (yd[0] * yd[1]);
             Object db = dy.data() instanceof double[] dd ? ConvGradKernels.biasGrad(dd, yd[0], yd[1], plane)

@@ -1,6 +1,8 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.kernel.simd.VectorSums;
+import dev.kiln.kernel.simd.VectorSupport;
 
 /**
  * The parts of the convolution gradients that the forward kernels do not already give: the weight gradient (a grid
@@ -9,6 +11,9 @@ import dev.kiln.kernel.gemm.Gemm;
  * are summed in order, one product after another, so results do not depend on the thread count.
  */
 final class ConvGradKernels {
+    /** Whether the float32 bias gradient sums on the Vector API ({@link VectorSums}). */
+    private static final boolean VECTOR = VectorSupport.isAvailable();
+
     private ConvGradKernels() {
     }
 
@@ -130,7 +135,8 @@ final class ConvGradKernels {
 
     /**
      * Bias gradient of (batch, filters, plane) output gradients: per filter, the sum in double over batch then
-     * positions, rounded once to float.
+     * positions (each image's positions in double vector lanes when the Vector API is available), rounded once to
+     * float.
      */
     static float[] biasGrad(float[] dy, int batch, int filters, int plane) {
         float[] db = new float[filters];
@@ -138,8 +144,12 @@ final class ConvGradKernels {
             double s = 0;
             for (int n = 0; n < batch; n++) {
                 int base = (n * filters + f) * plane;
-                for (int i = 0; i < plane; i++) {
-                    s += dy[base + i];
+                if (VECTOR) {
+                    s += VectorSums.sum(dy, base, plane, 0, false);
+                } else {
+                    for (int i = 0; i < plane; i++) {
+                        s += dy[base + i];
+                    }
                 }
             }
             db[f] = (float) s;

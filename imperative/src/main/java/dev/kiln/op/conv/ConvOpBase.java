@@ -104,11 +104,13 @@ abstract class ConvOpBase extends FloatingOp {
     abstract Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win);
 
     /**
-     * The data and weight gradients {@code {dx, dw}} on channels-second backing arrays: {@code dy} is the output
-     * gradient, {@code x} and {@code w} the forward data and weight, the window as {@link #window} gives it.
+     * The data gradient on channels-second backing arrays: {@code dy} is the output gradient, {@code w} the forward
+     * weight, the window as {@link #window} gives it.
      */
-    abstract Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
-                                  Window win);
+    abstract Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win);
+
+    /** The weight gradient on channels-second backing arrays, from the output gradient {@code dy} and data {@code x}. */
+    abstract Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win);
 
     /** All input gradients at once from {@code _backward_<name>(ograd, data, weight[, bias])}. */
     @Override

@@ -146,20 +146,25 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
 
     /**
      * Data gradient: the transposed convolution of {@code dy} (in float32 with unit stride, the equivalent forward
-     * convolution, {@link ConvGradKernels#dataGrad}); weight gradient: {@code dy} times im2col of data.
+     * convolution, {@link ConvGradKernels#dataGrad}).
      */
     @Override
-    Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
-                         Window win) {
+    Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win) {
         if (dy instanceof double[] d) {
-            return new Object[] {ConvKernels.deconvolution(d, (double[]) w, null, batch, filters, channels, groups, win),
-                    ConvGradKernels.weightGrad(d, (double[]) x, batch, filters, channels, groups, win)};
+            return ConvKernels.deconvolution(d, (double[]) w, null, batch, filters, channels, groups, win);
         }
         float[] f = (float[]) dy;
-        float[] dx = ConvGradKernels.dataGradIsConvolution(win)
+        return ConvGradKernels.dataGradIsConvolution(win)
                 ? ConvGradKernels.dataGrad(f, (float[]) w, batch, channels, filters, groups, win)
                 : ConvKernels.deconvolution(f, (float[]) w, null, batch, filters, channels, groups, win);
-        return new Object[] {dx,
-                ConvGradKernels.weightGrad(f, (float[]) x, batch, filters, channels, groups, win)};
+    }
+
+    /** Weight gradient: {@code dy} times im2col of data. */
+    @Override
+    Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win) {
+        if (dy instanceof double[] d) {
+            return ConvGradKernels.weightGrad(d, (double[]) x, batch, filters, channels, groups, win);
+        }
+        return ConvGradKernels.weightGrad((float[]) dy, (float[]) x, batch, filters, channels, groups, win);
     }
 }

@@ -183,16 +183,21 @@ final class DeconvolutionOp extends ConvOpBase {
                 win);
     }
 
-    /** Data gradient: the convolution of {@code dy}; weight gradient: data times im2col of {@code dy}. */
+    /** Data gradient: the convolution of {@code dy}. */
     @Override
-    Object[] runBackward(Object dy, Object x, Object w, int batch, int channels, int filters, int groups,
-                         Window win) {
+    Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win) {
         if (dy instanceof double[] d) {
-            return new Object[] {ConvKernels.convolution(d, (double[]) w, null, batch, filters, channels, groups, win),
-                    ConvGradKernels.weightGrad((double[]) x, d, batch, channels, filters, groups, win)};
+            return ConvKernels.convolution(d, (double[]) w, null, batch, filters, channels, groups, win);
         }
-        float[] f = (float[]) dy;
-        return new Object[] {ConvKernels.convolution(f, (float[]) w, null, batch, filters, channels, groups, win),
-                ConvGradKernels.weightGrad((float[]) x, f, batch, channels, filters, groups, win)};
+        return ConvKernels.convolution((float[]) dy, (float[]) w, null, batch, filters, channels, groups, win);
+    }
+
+    /** Weight gradient: data times im2col of {@code dy}. */
+    @Override
+    Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win) {
+        if (dy instanceof double[] d) {
+            return ConvGradKernels.weightGrad((double[]) x, d, batch, channels, filters, groups, win);
+        }
+        return ConvGradKernels.weightGrad((float[]) x, (float[]) dy, batch, channels, filters, groups, win);
     }
 }

@@ -1,13 +1,20 @@
 package dev.kiln.op.nn;
 
+import dev.kiln.kernel.simd.VectorSums;
+import dev.kiln.kernel.simd.VectorSupport;
+
 /**
  * BatchNorm's per-channel loops over float32 arrays read and written in place, without copying a channel out: channel
  * {@code c} of data viewed as {@link Rows} ({@code outer x channels x inner}) is {@code outer} contiguous runs of
- * {@code inner} elements. Sums accumulate in double in four interleaved partial sums, so consecutive adds do not wait
- * on each other; element-wise results are computed in double and rounded once, as the copying path for other dtypes
+ * {@code inner} elements. Sums accumulate in double: in double vector lanes when the Vector API is available
+ * ({@link VectorSums}), else in four interleaved partial sums, so consecutive adds do not wait on each other;
+ * element-wise results are computed in double and rounded once, as the copying path for other dtypes
  * does.
  */
 final class BatchNormKernels {
+    /** Whether the sums run on the Vector API ({@link VectorSums}). */
+    private static final boolean VECTOR = VectorSupport.isAvailable();
+
     private BatchNormKernels() {
     }
 
@@ -15,6 +22,13 @@ final class BatchNormKernels {
     static double sum(float[] x, Rows rows, int c, double shift, boolean square) {
         int inner = rows.inner();
         int block = rows.length() * inner;
+        if (VECTOR) {
+            double s = 0;
+            for (int o = 0; o < rows.outer(); o++) {
+                s += VectorSums.sum(x, o * block + c * inner, inner, shift, square);
+            }
+            return s;
+        }
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -71,6 +85,14 @@ final class BatchNormKernels {
     static void gradientSums(float[] og, float[] x, Rows rows, int c, double mean, double invStd, double[] sums) {
         int inner = rows.inner();
         int block = rows.length() * inner;
+        if (VECTOR) {
+            sums[0] = 0;
+            sums[1] = 0;
+            for (int o = 0; o < rows.outer(); o++) {
+                VectorSums.gradientSums(og, x, o * block + c * inner, inner, mean, invStd, sums);
+            }
+            return;
+        }
         double o0 = 0;
         double o1 = 0;
         double p0 = 0;

@@ -1,0 +1,79 @@
+package dev.kiln.kernel.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Double-precision sums of contiguous float32 runs on the Vector API (BatchNorm's statistics and gradient sums, the
+ * convolution bias gradient): elements widened to double lanes and summed in vector accumulators, the tail in scalar
+ * double. The terms are those of a scalar double loop, only the order of the additions differs, so results agree to
+ * double rounding before the single rounding to float. Call only when {@link VectorSupport#isAvailable()}.
+ */
+public final class VectorSums {
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+
+    private VectorSums() {
+    }
+
+    private static DoubleVector load(float[] a, int i) {
+        return (DoubleVector) FloatVector.fromArray(F, a, i).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /** The sum of {@code x[from, from + len)}, shifted by {@code -shift} and squared when {@code square}. */
+    public static double sum(float[] x, int from, int len, double shift, boolean square) {
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = DoubleVector.zero(D);
+        int i = from;
+        int end = from + len;
+        if (square) {
+            for (; i + 2 * L <= end; i += 2 * L) {
+                DoubleVector d0 = load(x, i).sub(shift);
+                DoubleVector d1 = load(x, i + L).sub(shift);
+                a0 = d0.fma(d0, a0);
+                a1 = d1.fma(d1, a1);
+            }
+        } else {
+            for (; i + 2 * L <= end; i += 2 * L) {
+                a0 = a0.add(load(x, i));
+                a1 = a1.add(load(x, i + L));
+            }
+        }
+        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            double d = x[i] - shift;
+            s += square ? d * d : x[i];
+        }
+        return s;
+    }
+
+    /**
+     * Adds {@code sum(og)} to {@code sums[0]} and {@code sum(og * (x - mean) * invStd)} to {@code sums[1]} over
+     * {@code [from, from + len)}.
+     */
+    public static void gradientSums(float[] og, float[] x, int from, int len, double mean, double invStd, double[] sums) {
+        DoubleVector o = DoubleVector.zero(D);
+        DoubleVector p = DoubleVector.zero(D);
+        int i = from;
+        int end = from + len;
+        for (; i + L <= end; i += L) {
+            DoubleVector g = load(og, i);
+            o = o.add(g);
+            p = g.fma(load(x, i).sub(mean).mul(invStd), p);
+        }
+        double so = o.reduceLanes(VectorOperators.ADD);
+        double sp = p.reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            double g = og[i];
+            so += g;
+            sp += g * ((x[i] - mean) * invStd);
+        }
+        sums[0] += so;
+        sums[1] += sp;
+    }
+}
