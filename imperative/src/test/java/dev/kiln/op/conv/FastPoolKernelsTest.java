@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The float32 fast pooling loops against the general window-by-window kernels, bit for bit (any NaN equal to any
  * other), on random data with many
  * ties (small integers, both signs of zero) and NaN, infinities and the lowest float mixed in, for the window shapes
- * the fast path unrolls (2 and 3 wide), wider and adaptive windows, padding, both averaging divisors, the full
- * convention, global pooling and 1-D and 3-D data.
+ * the fast path unrolls (2 and 3 wide; 2x2 stride-2 rows narrower, as wide as and wider than a vector, with and
+ * without a partial last vector), wider and adaptive windows, padding, both averaging divisors, the full convention,
+ * global pooling and 1-D and 3-D data.
  */
 class FastPoolKernelsTest {
     private static final PoolingOp POOLING = (PoolingOp) OpRegistry.global().get("Pooling");
@@ -38,6 +39,9 @@ class FastPoolKernelsTest {
                 new Object[] {new int[] {1, 3, 10, 13}, "kernel", "(4, 5)", "stride", "(3, 2)", "pad", "(2, 1)"},
                 new Object[] {new int[] {2, 3, 7, 6}, "global_pool", true},
                 new Object[] {new int[] {64, 8, 14, 14}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {2, 2, 6, 32}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {1, 3, 5, 67}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {2, 2, 4, 41}, "kernel", "(2, 2)", "stride", "(2, 2)", "pad", "(1, 1)"},
                 new Object[] {new int[] {3, 2, 11}, "kernel", "(3,)", "stride", "(2,)", "pad", "(1,)"},
                 new Object[] {new int[] {2, 2, 5, 6, 7}, "kernel", "(2, 3, 2)", "stride", "(1, 2, 2)",
                     "pad", "(1, 1, 0)"});
