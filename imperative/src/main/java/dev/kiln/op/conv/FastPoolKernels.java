@@ -15,7 +15,7 @@ import dev.kiln.parallel.Parallel;
 final class FastPoolKernels {
     /** Window reads per task below which planes run on the calling thread. */
     private static final int GRAIN_READS = 1 << 14;
-    /** Whether runs of 2x2 stride-2 max windows take {@link VectorPairPool}. */
+    /** Whether 2x2 stride-2 max windows (whole tilings and runs) take {@link VectorPairPool}. */
     private static final boolean VECTOR = VectorSupport.isAvailable();
 
     private FastPoolKernels() {
@@ -29,6 +29,11 @@ final class FastPoolKernels {
     /** Pools {@code planes} consecutive planes of {@code x} into {@code y} (every element written). */
     static void pool(float[] x, float[] y, int planes, PoolKernels.Spec spec) {
         float lowest = (float) spec.lowest();
+        PoolWindows w = spec.windows();
+        if (VECTOR && spec.max() && VectorPairPool.tiles(w)) {
+            Parallel.forRange(planes, grain(w), (from, to) -> VectorPairPool.pool(x, y, from, to, w, lowest));
+            return;
+        }
         boolean nanOnEmpty = spec.nanOnEmpty() && spec.average();
         forEachWindow(spec, planes, new WindowVisitor() {
             @Override
@@ -49,6 +54,11 @@ final class FastPoolKernels {
      * {@code dy}, the data {@code x} and, for max pooling, the forward output {@code y}.
      */
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
+        PoolWindows w = spec.windows();
+        if (VECTOR && spec.max() && VectorPairPool.tiles(w)) {
+            Parallel.forRange(planes, grain(w), (from, to) -> VectorPairPool.backward(dy, x, y, dx, from, to, w));
+            return;
+        }
         forEachWindow(spec, planes, new WindowVisitor() {
             @Override
             public void squareRun(int[] rows, Run run, int o) {
@@ -251,7 +261,7 @@ final class FastPoolKernels {
     }
 
     /** The running maximum {@code m} over columns {@code [a, a + len)} of {@code n} rows, in order. */
-    private static float max(float[] x, int[] rows, int n, int a, int len, float m) {
+    static float max(float[] x, int[] rows, int n, int a, int len, float m) {
         for (int r = 0; r < n; r++) {
             int i = rows[r] + a;
             switch (len) {
@@ -292,7 +302,7 @@ final class FastPoolKernels {
     }
 
     /** The flat index of the first element equal to {@code out} in window order, or -1. */
-    private static int firstEqual(float[] x, int[] rows, int n, int a, int len, float out) {
+    static int firstEqual(float[] x, int[] rows, int n, int a, int len, float out) {
         for (int r = 0; r < n; r++) {
             for (int i = rows[r] + a, e = i + len; i < e; i++) {
                 if (x[i] == out) {

@@ -6,34 +6,149 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 max pooling and its gradient on the Vector API for one row pair of 2x2 windows with stride 2 (window
- * {@code k} reads columns {@code 2k, 2k + 1} of the top row, then of the bottom row), with the same results bit for
+ * Float32 max pooling and its gradient on the Vector API for rows of 2x2 windows with stride 2 (window {@code k} of a
+ * row pair reads columns {@code 2k, 2k + 1} of the top row, then of the bottom row), with the same results bit for
  * bit as the scalar loops of {@link FastPoolKernels}. Lanes are windows: the forward splits the data columns into
- * even and odd lanes and keeps, in window order, each element strictly greater than the running maximum (so NaN
+ * left and right lanes and keeps, in window order, each element strictly greater than the running maximum (so NaN
  * never wins and ties keep the first, whatever their sign); the gradient compares the data with the pooled maxima
- * repeated per column pair and adds each output gradient at the first equal element of its window. Only loaded
- * when the Vector API is available ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
+ * repeated per column pair and adds each output gradient at the first equal element of its window. Vectors are read
+ * whole (lanes past a row's last window are ignored) and stores are masked to the row's windows, so a vector that
+ * would reach past an array's end is left to the scalar code. Only loaded when the Vector API is available
+ * ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
  */
 final class VectorPairPool {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Lane indices into the concatenation of two data vectors: the window's left and right columns. */
-    private static final FloatVector LEFT = laneIndices(2, 0), RIGHT = laneIndices(2, 1);
+    private static final FloatVector LEFT = laneIndices(L, 0), RIGHT = laneIndices(L, 1);
     /** Lane indices that repeat each of the first {@code L / 2} lanes twice (one per column of a window). */
-    private static final FloatVector TWICE = laneIndices(0.5f, 0);
+    private static final FloatVector TWICE = twice();
     /** Mask bits of the lanes holding a window's left column. */
     private static final long LEFT_BITS = 0x5555_5555_5555_5555L;
-    private static final VectorMask<Float> HALF = S.indexInRange(0, L / 2);
 
     private VectorPairPool() {
     }
 
-    private static FloatVector laneIndices(float scale, int first) {
+    /**
+     * Lane indices into the concatenation of two data vectors for rows of {@code n} windows: lane {@code j < n}
+     * reads column {@code 2j + first} of the first vector; when two rows fit one vector ({@code 2n <= L}), lane
+     * {@code n + j} reads the same column of the second.
+     */
+    private static FloatVector laneIndices(int n, int first) {
         float[] idx = new float[L];
         for (int j = 0; j < L; j++) {
-            idx[j] = (float) Math.floor(j * scale) + first;
+            idx[j] = j < n ? 2 * j + first : 2 * n <= L && j < 2 * n ? L + 2 * (j - n) + first : 0;
         }
         return FloatVector.fromArray(S, idx, 0);
+    }
+
+    private static FloatVector twice() {
+        float[] idx = new float[L];
+        for (int j = 0; j < L; j++) {
+            idx[j] = j / 2;
+        }
+        return FloatVector.fromArray(S, idx, 0);
+    }
+
+    /**
+     * Whether every window is 2x2 at stride 2 over a 2-d plane with no padding: window {@code (gy, gx)} reads rows
+     * {@code 2gy, 2gy + 1} and columns {@code 2gx, 2gx + 1}, so {@link #pool} and {@link #backward} can walk the
+     * planes' row pairs directly.
+     */
+    static boolean tiles(PoolWindows w) {
+        if (w.image()[0] != 1 || w.grid()[0] != 1) {
+            return false;
+        }
+        for (int a = 1; a < 3; a++) {
+            for (int g = 0; g < w.grid()[a]; g++) {
+                if (w.lo()[a][g] != 2 * g || w.hi()[a][g] != 2 * g + 2) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Max pools planes {@code [from, to)} of {@code x} into {@code y} over windows that {@link #tiles tile} them;
+     * rows of at most half a vector of windows go two to a vector.
+     */
+    static void pool(float[] x, float[] y, int from, int to, PoolWindows w, float lowest) {
+        int width = w.image()[2];
+        int gh = w.grid()[1];
+        int gw = w.grid()[2];
+        FloatVector low = FloatVector.broadcast(S, lowest);
+        boolean twoRows = 2 * gw <= L;
+        FloatVector left = twoRows ? laneIndices(gw, 0) : LEFT, right = twoRows ? laneIndices(gw, 1) : RIGHT;
+        VectorMask<Float> pairOut = S.indexInRange(0, 2 * gw), tail = S.indexInRange(0, gw % L);
+        int[] rows = new int[2];
+        for (int q = from * gh, end = to * gh; q < end; ) {
+            int a = rowPairStart(w, q);
+            int o = q * gw;
+            if (twoRows && q + 1 < end) {
+                int a2 = rowPairStart(w, q + 1);
+                if (a2 + width + L <= x.length && o + L <= y.length) {
+                    FloatVector t0 = FloatVector.fromArray(S, x, a), t1 = FloatVector.fromArray(S, x, a2);
+                    FloatVector b0 = FloatVector.fromArray(S, x, a + width);
+                    FloatVector b1 = FloatVector.fromArray(S, x, a2 + width);
+                    windowMax(low, left, right, t0, t1, b0, b1).intoArray(y, o, pairOut);
+                    q += 2;
+                    continue;
+                }
+            }
+            int done = 0;
+            if (!twoRows) {
+                int b = a + width;
+                for (; done < gw && b + 2 * done + 2 * L <= x.length && o + done + L <= y.length; done += L) {
+                    int c = 2 * done;
+                    FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
+                    FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
+                    FloatVector m = windowMax(low, LEFT, RIGHT, t0, t1, b0, b1);
+                    if (done + L <= gw) {
+                        m.intoArray(y, o + done);
+                    } else {
+                        m.intoArray(y, o + done, tail);
+                    }
+                }
+                done = Math.min(done, gw);
+            }
+            rows[0] = a;
+            rows[1] = a + width;
+            for (int k = done; k < gw; k++) {
+                y[o + k] = FastPoolKernels.max(x, rows, 2, 2 * k, 2, lowest);
+            }
+            q++;
+        }
+    }
+
+    /**
+     * Adds the max-pooling gradient of planes {@code [from, to)} into {@code dx} (see {@link #firstMaxRows}) over
+     * windows that {@link #tiles tile} them.
+     */
+    static void backward(float[] dy, float[] x, float[] y, float[] dx, int from, int to, PoolWindows w) {
+        int width = w.image()[2];
+        int gh = w.grid()[1];
+        int gw = w.grid()[2];
+        int[] rows = new int[2];
+        for (int q = from * gh, end = to * gh; q < end; q++) {
+            int a = rowPairStart(w, q);
+            int o = q * gw;
+            int done = firstMaxRows(dy, x, y, dx, a, a + width, o, gw);
+            rows[0] = a;
+            rows[1] = a + width;
+            for (int k = done; k < gw; k++) {
+                int at = FastPoolKernels.firstEqual(x, rows, 2, 2 * k, 2, y[o + k]);
+                if (at >= 0) {
+                    dx[at] += dy[o + k];
+                }
+            }
+        }
+    }
+
+    /** The flat start of the top row of row pair {@code q} (plane {@code q / gh}, window row {@code q % gh}). */
+    private static int rowPairStart(PoolWindows w, int q) {
+        int gh = w.grid()[1];
+        return q / gh * w.imageSize() + 2 * (q % gh) * w.image()[2];
     }
 
     /**
@@ -46,34 +161,30 @@ final class VectorPairPool {
         int k = 0;
         for (; k < n && b + 2 * k + 2 * L <= x.length && o + k + L <= y.length; k += L) {
             int c = 2 * k;
-            FloatVector t0, t1, b0, b1;
+            FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
+            FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
+            FloatVector m = windowMax(low, LEFT, RIGHT, t0, t1, b0, b1);
             if (k + L <= n) {
-                t0 = FloatVector.fromArray(S, x, a + c);
-                t1 = FloatVector.fromArray(S, x, a + c + L);
-                b0 = FloatVector.fromArray(S, x, b + c);
-                b1 = FloatVector.fromArray(S, x, b + c + L);
-                windowMax(low, t0, t1, b0, b1).intoArray(y, o + k);
+                m.intoArray(y, o + k);
             } else {
-                int cols = 2 * (n - k);
-                VectorMask<Float> m0 = S.indexInRange(0, cols), m1 = S.indexInRange(L, cols);
-                t0 = FloatVector.fromArray(S, x, a + c, m0);
-                t1 = FloatVector.fromArray(S, x, a + c + L, m1);
-                b0 = FloatVector.fromArray(S, x, b + c, m0);
-                b1 = FloatVector.fromArray(S, x, b + c + L, m1);
-                windowMax(low, t0, t1, b0, b1).intoArray(y, o + k, S.indexInRange(0, n - k));
+                m.intoArray(y, o + k, S.indexInRange(0, n - k));
             }
         }
         return Math.min(k, n);
     }
 
-    /** The running first-strictly-greater maximum of each lane's window: top left, top right, bottom left, right. */
-    private static FloatVector windowMax(FloatVector low, FloatVector t0, FloatVector t1, FloatVector b0,
-                                         FloatVector b1) {
+    /**
+     * The running first-strictly-greater maximum of each lane's window: top left, top right, bottom left, bottom
+     * right, the columns picked by {@code left} and {@code right} from the top rows {@code (t0, t1)} and the bottom
+     * rows {@code (b0, b1)}.
+     */
+    private static FloatVector windowMax(FloatVector low, FloatVector left, FloatVector right, FloatVector t0,
+                                         FloatVector t1, FloatVector b0, FloatVector b1) {
         FloatVector m = low;
-        m = greater(m, LEFT.selectFrom(t0, t1));
-        m = greater(m, RIGHT.selectFrom(t0, t1));
-        m = greater(m, LEFT.selectFrom(b0, b1));
-        return greater(m, RIGHT.selectFrom(b0, b1));
+        m = greater(m, left.selectFrom(t0, t1));
+        m = greater(m, right.selectFrom(t0, t1));
+        m = greater(m, left.selectFrom(b0, b1));
+        return greater(m, right.selectFrom(b0, b1));
     }
 
     private static FloatVector greater(FloatVector m, FloatVector v) {
@@ -83,35 +194,36 @@ final class VectorPairPool {
     /**
      * For the first windows {@code k < n}, adds {@code dy[o + k]} into {@code dx} at the first element of window
      * {@code k} (rows starting at {@code a} and {@code b}) equal to the pooled maximum {@code y[o + k]}; windows
-     * with no equal element (a NaN or all-padding maximum) add nothing. Stops before a vector that would reach past
-     * the end of an array; returns how many windows it did, the rest being the caller's.
+     * with no equal element (a NaN or all-padding maximum) add nothing. Only the elements that receive a gradient are
+     * stored. Stops before a vector that would reach past the end of an array; returns how many windows it did, the
+     * rest being the caller's.
      */
     static int firstMaxRows(float[] dy, float[] x, float[] y, float[] dx, int a, int b, int o, int n) {
         int cols = 2 * n;
         int c = 0;
         for (; c < cols && b + c + L <= x.length && o + c / 2 + L <= y.length; c += L) {
             int at = o + c / 2;
-            VectorMask<Float> data = S.indexInRange(c, cols);
-            VectorMask<Float> half = c + L <= cols ? HALF : S.indexInRange(0, (cols - c) / 2);
-            FloatVector out = TWICE.selectFrom(FloatVector.fromArray(S, y, at, half));
-            long top = FloatVector.fromArray(S, x, a + c, data).compare(VectorOperators.EQ, out, data).toLong();
-            long bottom = FloatVector.fromArray(S, x, b + c, data).compare(VectorOperators.EQ, out, data).toLong();
+            long data = cols - c >= L ? -1L : (1L << (cols - c)) - 1;
+            FloatVector out = TWICE.selectFrom(FloatVector.fromArray(S, y, at));
+            long top = FloatVector.fromArray(S, x, a + c).compare(VectorOperators.EQ, out).toLong() & data;
+            long bottom = FloatVector.fromArray(S, x, b + c).compare(VectorOperators.EQ, out).toLong() & data;
             long topLeft = top & LEFT_BITS;
             long topAny = (topLeft | (top >>> 1)) & LEFT_BITS;
             long takenByTop = topAny | topAny << 1;
             long bottomLeft = bottom & LEFT_BITS & ~topAny;
             long topFirst = topLeft | (top & ~LEFT_BITS & ~(topLeft << 1));
             long bottomFirst = bottomLeft | (bottom & ~LEFT_BITS & ~takenByTop & ~((bottom & LEFT_BITS) << 1));
-            FloatVector g = TWICE.selectFrom(FloatVector.fromArray(S, dy, at, half));
-            addMasked(dx, a + c, g, VectorMask.fromLong(S, topFirst), data);
-            addMasked(dx, b + c, g, VectorMask.fromLong(S, bottomFirst), data);
+            FloatVector g = TWICE.selectFrom(FloatVector.fromArray(S, dy, at));
+            addMasked(dx, a + c, g, topFirst);
+            addMasked(dx, b + c, g, bottomFirst);
         }
         return Math.min(c, cols) / 2;
     }
 
-    private static void addMasked(float[] dx, int i, FloatVector g, VectorMask<Float> add, VectorMask<Float> data) {
-        if (add.anyTrue()) {
-            FloatVector.fromArray(S, dx, i, data).add(g, add).intoArray(dx, i, data);
+    /** Adds {@code g} to the lanes of {@code dx[i..]} whose bits are set in {@code lanes}, storing only those. */
+    private static void addMasked(float[] dx, int i, FloatVector g, long lanes) {
+        if (lanes != 0) {
+            FloatVector.fromArray(S, dx, i).add(g).intoArray(dx, i, VectorMask.fromLong(S, lanes));
         }
     }
 }
