@@ -15,7 +15,7 @@ import dev.kiln.parallel.Parallel;
 final class FastPoolKernels {
     /** Window reads per task below which planes run on the calling thread. */
     private static final int GRAIN_READS = 1 << 14;
-    /** Whether 2x2 stride-2 max windows (whole tilings and runs) take {@link VectorPairPool}. */
+    /** Whether max windows that tile the planes by 2x2 take {@link VectorPairPool}. */
     private static final boolean VECTOR = VectorSupport.isAvailable();
 
     private FastPoolKernels() {
@@ -110,11 +110,6 @@ final class FastPoolKernels {
         return n == run.width() && (n == 2 || n == 3);
     }
 
-    /** Whether the run's windows are 2 wide and 2 apart (disjoint column pairs), as {@link VectorPairPool} takes. */
-    private static boolean pairs(Run run) {
-        return run.width() == 2 && run.step() == 2;
-    }
-
     /**
      * Max pooling of a run of square windows over data rows {@code rows[0..width)}, into {@code y[o..]}. The maximum
      * is taken with {@link Math#max}, which has no branches to mispredict; where that can differ from the running
@@ -126,12 +121,6 @@ final class FastPoolKernels {
         int b = rows[1] + run.start();
         int step = run.step();
         int end = o + run.to() - run.from();
-        if (VECTOR && pairs(run)) {
-            int done = VectorPairPool.maxRows(x, a, b, y, o, end - o, lowest);
-            o += done;
-            a += done * step;
-            b += done * step;
-        }
         if (run.width() == 2) {
             for (int k = o; k < end; k++, a += step, b += step) {
                 float m = Math.max(Math.max(x[a], x[a + 1]), Math.max(x[b], x[b + 1]));
@@ -153,10 +142,7 @@ final class FastPoolKernels {
     private static void firstMaxRun(float[] dy, float[] x, float[] y, float[] dx, int[] rows, Run run, int o) {
         int width = run.width();
         int end = o + run.to() - run.from();
-        int done = VECTOR && pairs(run)
-                ? VectorPairPool.firstMaxRows(dy, x, y, dx, rows[0] + run.start(), rows[1] + run.start(), o, end - o)
-                : 0;
-        for (int k = o + done, col = run.start() + done * run.step(); k < end; k++, col += run.step()) {
+        for (int k = o, col = run.start(); k < end; k++, col += run.step()) {
             float out = y[k];
             int at = -1;
             for (int r = width - 1; r >= 0; r--) {

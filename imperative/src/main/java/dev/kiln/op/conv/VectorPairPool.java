@@ -12,8 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * left and right lanes and keeps, in window order, each element strictly greater than the running maximum (so NaN
  * never wins and ties keep the first, whatever their sign); the gradient compares the data with the pooled maxima
  * repeated per column pair and adds each output gradient at the first equal element of its window. Vectors are read
- * whole (lanes past a row's last window are ignored) and stores are masked to the row's windows, so a vector that
- * would reach past an array's end is left to the scalar code. Only loaded when the Vector API is available
+ * whole; a vector that would reach past the arrays of the planes at hand is left to the scalar code. Only loaded when the Vector API is available
  * ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
  */
 final class VectorPairPool {
@@ -71,50 +70,43 @@ final class VectorPairPool {
 
     /**
      * Max pools planes {@code [from, to)} of {@code x} into {@code y} over windows that {@link #tiles tile} them;
-     * rows of at most half a vector of windows go two to a vector.
+     * rows of at most half a vector of windows go two to a vector. A whole vector is stored even past a row's last
+     * window (the later rows overwrite those lanes), so vectors stay inside the outputs of these planes and the last
+     * windows are left to the scalar loop.
      */
     static void pool(float[] x, float[] y, int from, int to, PoolWindows w, float lowest) {
         int width = w.image()[2];
         int gh = w.grid()[1];
         int gw = w.grid()[2];
+        int yEnd = to * w.gridSize();
         FloatVector low = FloatVector.broadcast(S, lowest);
         boolean twoRows = 2 * gw <= L;
         FloatVector left = twoRows ? laneIndices(gw, 0) : LEFT, right = twoRows ? laneIndices(gw, 1) : RIGHT;
-        VectorMask<Float> pairOut = S.indexInRange(0, 2 * gw), tail = S.indexInRange(0, gw % L);
         int[] rows = new int[2];
         for (int q = from * gh, end = to * gh; q < end; ) {
             int a = rowPairStart(w, q);
+            int b = a + width;
             int o = q * gw;
             if (twoRows && q + 1 < end) {
                 int a2 = rowPairStart(w, q + 1);
-                if (a2 + width + L <= x.length && o + L <= y.length) {
+                if (a2 + width + L <= x.length && o + L <= yEnd) {
                     FloatVector t0 = FloatVector.fromArray(S, x, a), t1 = FloatVector.fromArray(S, x, a2);
-                    FloatVector b0 = FloatVector.fromArray(S, x, a + width);
-                    FloatVector b1 = FloatVector.fromArray(S, x, a2 + width);
-                    windowMax(low, left, right, t0, t1, b0, b1).intoArray(y, o, pairOut);
+                    FloatVector b0 = FloatVector.fromArray(S, x, b), b1 = FloatVector.fromArray(S, x, a2 + width);
+                    windowMax(low, left, right, t0, t1, b0, b1).intoArray(y, o);
                     q += 2;
                     continue;
                 }
             }
-            int done = 0;
-            if (!twoRows) {
-                int b = a + width;
-                for (; done < gw && b + 2 * done + 2 * L <= x.length && o + done + L <= y.length; done += L) {
-                    int c = 2 * done;
-                    FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
-                    FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
-                    FloatVector m = windowMax(low, LEFT, RIGHT, t0, t1, b0, b1);
-                    if (done + L <= gw) {
-                        m.intoArray(y, o + done);
-                    } else {
-                        m.intoArray(y, o + done, tail);
-                    }
-                }
-                done = Math.min(done, gw);
+            int k = 0;
+            for (; !twoRows && k < gw && b + 2 * k + 2 * L <= x.length && o + k + L <= yEnd; k += L) {
+                int c = 2 * k;
+                FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
+                FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
+                windowMax(low, LEFT, RIGHT, t0, t1, b0, b1).intoArray(y, o + k);
             }
             rows[0] = a;
-            rows[1] = a + width;
-            for (int k = done; k < gw; k++) {
+            rows[1] = b;
+            for (; k < gw; k++) {
                 y[o + k] = FastPoolKernels.max(x, rows, 2, 2 * k, 2, lowest);
             }
             q++;
@@ -122,21 +114,26 @@ final class VectorPairPool {
     }
 
     /**
-     * Adds the max-pooling gradient of planes {@code [from, to)} into {@code dx} (see {@link #firstMaxRows}) over
-     * windows that {@link #tiles tile} them.
+     * Adds the max-pooling gradient of planes {@code [from, to)} into {@code dx} over windows that {@link #tiles
+     * tile} them: each {@code dy[o]} goes to the first element of its window equal to the pooled maximum
+     * {@code y[o]}, and windows with no equal element (a NaN maximum) add nothing. Whole vectors of {@code dx} are
+     * read and written back, with the gradient added in the chosen lanes only, so vectors stay inside the data of
+     * these planes and the last windows are left to the scalar loop.
      */
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int from, int to, PoolWindows w) {
         int width = w.image()[2];
         int gh = w.grid()[1];
         int gw = w.grid()[2];
+        int xEnd = to * w.imageSize();
         int[] rows = new int[2];
         for (int q = from * gh, end = to * gh; q < end; q++) {
             int a = rowPairStart(w, q);
+            int b = a + width;
             int o = q * gw;
-            int done = firstMaxRows(dy, x, y, dx, a, a + width, o, gw);
+            int k = firstMaxRows(dy, x, y, dx, a, b, o, gw, xEnd);
             rows[0] = a;
-            rows[1] = a + width;
-            for (int k = done; k < gw; k++) {
+            rows[1] = b;
+            for (; k < gw; k++) {
                 int at = FastPoolKernels.firstEqual(x, rows, 2, 2 * k, 2, y[o + k]);
                 if (at >= 0) {
                     dx[at] += dy[o + k];
@@ -149,28 +146,6 @@ final class VectorPairPool {
     private static int rowPairStart(PoolWindows w, int q) {
         int gh = w.grid()[1];
         return q / gh * w.imageSize() + 2 * (q % gh) * w.image()[2];
-    }
-
-    /**
-     * {@code y[o + k]} for the first windows {@code k < n}: the max of window {@code k} over the rows starting at
-     * {@code a} (top) and {@code b} (bottom), starting from {@code lowest}. Stops before a vector that would reach
-     * past the end of {@code x} or {@code y}; returns how many windows it pooled, the rest being the caller's.
-     */
-    static int maxRows(float[] x, int a, int b, float[] y, int o, int n, float lowest) {
-        FloatVector low = FloatVector.broadcast(S, lowest);
-        int k = 0;
-        for (; k < n && b + 2 * k + 2 * L <= x.length && o + k + L <= y.length; k += L) {
-            int c = 2 * k;
-            FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
-            FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
-            FloatVector m = windowMax(low, LEFT, RIGHT, t0, t1, b0, b1);
-            if (k + L <= n) {
-                m.intoArray(y, o + k);
-            } else {
-                m.intoArray(y, o + k, S.indexInRange(0, n - k));
-            }
-        }
-        return Math.min(k, n);
     }
 
     /**
@@ -192,16 +167,14 @@ final class VectorPairPool {
     }
 
     /**
-     * For the first windows {@code k < n}, adds {@code dy[o + k]} into {@code dx} at the first element of window
-     * {@code k} (rows starting at {@code a} and {@code b}) equal to the pooled maximum {@code y[o + k]}; windows
-     * with no equal element (a NaN or all-padding maximum) add nothing. Only the elements that receive a gradient are
-     * stored. Stops before a vector that would reach past the end of an array; returns how many windows it did, the
-     * rest being the caller's.
+     * The gradient of the first windows of the row pair at {@code a} (top) and {@code b} (bottom) whose vectors end
+     * by {@code xEnd} and inside {@code y}; returns how many windows it did.
      */
-    static int firstMaxRows(float[] dy, float[] x, float[] y, float[] dx, int a, int b, int o, int n) {
+    private static int firstMaxRows(float[] dy, float[] x, float[] y, float[] dx, int a, int b, int o, int n,
+                                    int xEnd) {
         int cols = 2 * n;
         int c = 0;
-        for (; c < cols && b + c + L <= x.length && o + c / 2 + L <= y.length; c += L) {
+        for (; c < cols && b + c + L <= xEnd && o + c / 2 + L <= y.length; c += L) {
             int at = o + c / 2;
             long data = cols - c >= L ? -1L : (1L << (cols - c)) - 1;
             FloatVector out = TWICE.selectFrom(FloatVector.fromArray(S, y, at));
@@ -220,10 +193,10 @@ final class VectorPairPool {
         return Math.min(c, cols) / 2;
     }
 
-    /** Adds {@code g} to the lanes of {@code dx[i..]} whose bits are set in {@code lanes}, storing only those. */
+    /** Adds {@code g} to the lanes of {@code dx[i..]} whose bits are set in {@code lanes}. */
     private static void addMasked(float[] dx, int i, FloatVector g, long lanes) {
         if (lanes != 0) {
-            FloatVector.fromArray(S, dx, i).add(g).intoArray(dx, i, VectorMask.fromLong(S, lanes));
+            FloatVector.fromArray(S, dx, i).add(g, VectorMask.fromLong(S, lanes)).intoArray(dx, i);
         }
     }
 }

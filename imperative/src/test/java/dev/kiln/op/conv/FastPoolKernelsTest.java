@@ -40,6 +40,8 @@ class FastPoolKernelsTest {
                 new Object[] {new int[] {2, 3, 7, 6}, "global_pool", true},
                 new Object[] {new int[] {64, 8, 14, 14}, "kernel", "(2, 2)", "stride", "(2, 2)"},
                 new Object[] {new int[] {2, 2, 6, 32}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {2, 3, 8, 28}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {3, 3, 6, 17}, "kernel", "(2, 2)", "stride", "(2, 2)"},
                 new Object[] {new int[] {1, 3, 5, 67}, "kernel", "(2, 2)", "stride", "(2, 2)"},
                 new Object[] {new int[] {2, 2, 4, 41}, "kernel", "(2, 2)", "stride", "(2, 2)", "pad", "(1, 1)"},
                 new Object[] {new int[] {3, 2, 11}, "kernel", "(3,)", "stride", "(2,)", "pad", "(1,)"},
