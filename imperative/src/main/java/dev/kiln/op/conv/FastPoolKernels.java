@@ -10,7 +10,8 @@ import dev.kiln.parallel.Parallel;
  * of their own. The results are bit for bit those of the general kernels: every window is read in window order
  * (depth, row, column), max keeps the first value strictly greater than the running maximum (so NaN never wins and
  * padding is never read), sums add {@code x / size} in the same order, and the max gradient goes to the first element
- * equal to the pooled output. Lp pooling with {@code p > 1} stays on the general path.
+ * equal to the pooled output. Lp pooling with {@code p > 1} stays on the general path. Max pooling over 2x2 windows
+ * that tile the planes (stride 2, no padding) runs {@link VectorPairPool} when the Vector API is available.
  */
 final class FastPoolKernels {
     /** Window reads per task below which planes run on the calling thread. */

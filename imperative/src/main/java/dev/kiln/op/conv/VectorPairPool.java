@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * left and right lanes and keeps, in window order, each element strictly greater than the running maximum (so NaN
  * never wins and ties keep the first, whatever their sign); the gradient compares the data with the pooled maxima
  * repeated per column pair and adds each output gradient at the first equal element of its window. Vectors are read
- * whole; a vector that would reach past the arrays of the planes at hand is left to the scalar code. Only loaded when the Vector API is available
+ * and stored whole (no masked stores, which the Vector API checks lane by lane); a vector that would reach past the
+ * planes at hand is left to the scalar code. Only loaded when the Vector API is available
  * ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
  */
 final class VectorPairPool {
