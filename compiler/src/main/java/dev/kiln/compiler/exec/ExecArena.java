@@ -13,7 +13,7 @@ import java.util.Arrays;
 /**
  * One {@link Arena} of a specialisation as its steps use it: the planned output arrays kernels get from
  * {@code Invocation.newOutput} (cleared only when a buffer already held a value, never when the value overwrites its
- * input), and the check that keeps a kernel's own output from aliasing a buffer the plan will reuse. Not thread-safe:
+ * input or its op fills its outputs), and the check that keeps a kernel's own output from aliasing a buffer the plan will reuse. Not thread-safe:
  * one run at a time.
  */
 final class ExecArena {
@@ -92,14 +92,17 @@ final class ExecArena {
         return f;
     }
 
-    /** The planned array of slot {@code s}, cleared if its buffer held an earlier value; null for none. */
+    /**
+     * The planned array of slot {@code s}, cleared if its buffer held an earlier value (unless its kernel writes every
+     * element anyway); null for none.
+     */
     private NDArray output(int s) {
         NDArray v = views[s];
         if (v == null) {
             return null;
         }
         int b = layout.buffer[s];
-        if (dirty[b] && !layout.overwrites[s]) {
+        if (dirty[b] && !layout.uncleared[s]) {
             clear(v.data());
         }
         dirty[b] = true;
