@@ -82,6 +82,14 @@ final class ArenaLayout {
         }
     }
 
+    /**
+     * True if a caller's array may stand in for slot {@code s}'s planned array for one run: the kernel is handed it,
+     * and it is the only value of a per-run output buffer, so no other value reads or writes that buffer.
+     */
+    boolean redirectable(int s) {
+        return handed[s] && outputBuffer[buffer[s]] && plan.buffers().get(buffer[s]).values().size() == 1;
+    }
+
     /** True if slot {@code s} is planned in a buffer that later values of the same run reuse. */
     boolean inReusedBuffer(int s) {
         return buffer[s] >= 0 && !outputBuffer[buffer[s]];

@@ -25,6 +25,8 @@ final class ExecArena {
     private final boolean[] dirty;
     /** Per node, the function its invocation's {@code newOutput} asks, made on first use. */
     private final OutputPlan[] outputs;
+    /** Per slot, a caller's array handed to the kernel instead of the planned one ({@link #redirect}), or null. */
+    private final NDArray[] redirects;
     /** True until the first run: the buffers are as allocated, output buffers included. */
     private boolean fresh = true;
 
@@ -34,6 +36,7 @@ final class ExecArena {
         this.views = new NDArray[layout.buffer.length];
         this.dirty = new boolean[layout.outputBuffer.length];
         this.outputs = new OutputPlan[layout.rowPtr.length - 1];
+        this.redirects = new NDArray[layout.buffer.length];
         refreshViews(null);
     }
 
@@ -97,6 +100,13 @@ final class ExecArena {
      * element anyway); null for none.
      */
     private NDArray output(int s) {
+        NDArray r = redirects[s];
+        if (r != null) {
+            if (!layout.uncleared[s]) {
+                clear(r.data());
+            }
+            return r;
+        }
         NDArray v = views[s];
         if (v == null) {
             return null;
@@ -107,6 +117,20 @@ final class ExecArena {
         }
         dirty[b] = true;
         return v;
+    }
+
+    /**
+     * Until {@link #endRedirects}, hands the kernel of slot {@code s} (a {@link ArenaLayout#redirectable} slot)
+     * {@code into}, of the value's shape and dtype, instead of its planned array: a backward then writes a gradient
+     * straight into the caller's gradient buffer, and the planned buffer stays unwritten (no new array next run).
+     */
+    void redirect(int s, NDArray into) {
+        redirects[s] = into;
+    }
+
+    /** Hands kernels their planned arrays again. */
+    void endRedirects() {
+        Arrays.fill(redirects, null);
     }
 
     /**
