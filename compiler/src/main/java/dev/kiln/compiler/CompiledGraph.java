@@ -65,8 +65,7 @@ public interface CompiledGraph {
          * {@link #backward(NDArray[])}, writing gradient {@code k} straight into {@code into[k]} where that is given
          * (an array of the gradient's shape and dtype, such as a parameter's gradient buffer under grad_req write) and
          * the backend can: the returned gradient then shares {@code into[k]}'s storage, else it is an array of the
-         * backend's own.
-         * By default every gradient is the backend's own.
+         * backend's own (always, by default).
          */
         default NDArray[] backward(NDArray[] headGradients, NDArray[] into) {
             return backward(headGradients);

@@ -13,8 +13,8 @@ import java.util.Arrays;
 /**
  * One {@link Arena} of a specialisation as its steps use it: the planned output arrays kernels get from
  * {@code Invocation.newOutput} (cleared only when a buffer already held a value, never when the value overwrites its
- * input or its op fills its outputs), and the check that keeps a kernel's own output from aliasing a buffer the plan will reuse. Not thread-safe:
- * one run at a time.
+ * input or its op fills its outputs), and the check that keeps a kernel's own output from aliasing a buffer the plan
+ * will reuse. Not thread-safe: one run at a time.
  */
 final class ExecArena {
     private final ArenaLayout layout;

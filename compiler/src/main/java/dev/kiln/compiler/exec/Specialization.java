@@ -56,7 +56,7 @@ final class Specialization {
     private final int[] outputSlots;
     private final int[] headSlots;
     private final int[] gradientSlots;
-    /** Per gradient, true if a caller's array may take its planned one's place ({@link Run#backward(NDArray[], NDArray[])}). */
+    /** Per gradient, true if a caller's array may take its planned one's place ({@link Run#redirect}). */
     private final boolean[] redirectable;
     private final List<Entry> graphOutputs;
     private final ConcurrentLinkedQueue<ExecArena> pool = new ConcurrentLinkedQueue<>();
@@ -362,7 +362,8 @@ final class Specialization {
 
         /**
          * Points the kernels of the redirectable gradients at the caller's arrays that fit them: same shape and
-         * dtype, on the CPU, and no input or head gradient of this run (backward must not write what it reads).
+         * dtype, on the CPU, and no input, head gradient or forward output of this run (backward must not write what
+         * it reads).
          */
         private void redirect(NDArray[] into) {
             if (into == null) {
@@ -382,9 +383,9 @@ final class Specialization {
             }
         }
 
-        /** True if {@code a}'s storage is that of an input or head gradient of this run. */
+        /** True if {@code a}'s storage is that of an input, head gradient or forward output of this run. */
         private boolean read(NDArray a) {
-            for (int[] slots : new int[][] {inputSlots, headSlots}) {
+            for (int[] slots : new int[][] {inputSlots, headSlots, outputSlots}) {
                 for (int s : slots) {
                     if (s >= 0 && frame.values[s] != null && frame.values[s].data() == a.data()) {
                         return true;
