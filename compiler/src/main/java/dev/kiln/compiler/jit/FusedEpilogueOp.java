@@ -123,6 +123,12 @@ public final class FusedEpilogueOp extends FusedOp {
         return Collections.nCopies(outputNames().size(), result);
     }
 
+    /** The base op writes its whole result and the epilogue then assigns every element of each output. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         List<NDArray> inputs = call.inputs();

@@ -46,15 +46,6 @@ abstract class FusedOp extends OpDef {
         return inputNames;
     }
 
-    /**
-     * The generated loops assign every element of every output (an epilogue's base op writes its whole result before
-     * the epilogue runs over it), so planned outputs need no clearing.
-     */
-    @Override
-    public boolean fillsOutputs(Attrs attrs) {
-        return true;
-    }
-
     @Override
     public int numOutputs(Attrs attrs) {
         return outputNames.size();
