@@ -62,6 +62,16 @@ public interface CompiledGraph {
         NDArray[] backward(NDArray[] headGradients);
 
         /**
+         * {@link #backward(NDArray[])}, writing gradient {@code k} straight into {@code into[k]} where that is given
+         * (an array of the gradient's shape and dtype, such as a parameter's gradient buffer under grad_req write) and
+         * the backend can: the returned gradient then shares {@code into[k]}'s storage, else it is an array of the
+         * backend's own (always, by default).
+         */
+        default NDArray[] backward(NDArray[] headGradients, NDArray[] into) {
+            return backward(headGradients);
+        }
+
+        /**
          * Tells the execution that {@link #backward} will not be called again (autograd freed the step that held
          * it), so the buffers kept for it may serve a later run. Calling {@link #backward} afterwards fails.
          */

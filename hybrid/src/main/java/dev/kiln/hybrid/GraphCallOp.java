@@ -6,6 +6,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.OpContext;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -50,7 +51,15 @@ final class GraphCallOp extends TapeOnlyOp {
             }
             heads[k] = a;
         }
-        NDArray[] computed = run.backward(heads);
+        // parameters' gradient buffers that autograd offers (grad_req write) take the gradients straight from the
+        // compiled backward, without a gradient array per step and a copy
+        List<NDArray> into = new ArrayList<>();
+        for (int i = 0; i < grads.length; i++) {
+            if (grads[i]) {
+                into.add((NDArray) g.gradientBuffer(i));
+            }
+        }
+        NDArray[] computed = run.backward(heads, into.toArray(new NDArray[0]));
         T[] out = (T[]) new Object[grads.length];
         int j = 0;
         for (int i = 0; i < grads.length; i++) {

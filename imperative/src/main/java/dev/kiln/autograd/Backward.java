@@ -36,6 +36,8 @@ final class Backward {
     private final Map<TapeEntry.Output, NDArray> intermediateGrads = new HashMap<>();
     private final Set<TapeEntry.Variable> reachedVariables = Collections.newSetFromMap(new LinkedHashMap<>());
     private final List<TapeNode> postOrder = new ArrayList<>();
+    /** Per grad_req-write variable, how many recorded inputs pass it a gradient in this pass. */
+    private final Map<TapeEntry.Variable, Integer> writeContributions = new IdentityHashMap<>();
 
     private Backward(List<NDArray> targets) {
         this.targets = targets;
@@ -162,6 +164,7 @@ final class Backward {
     }
 
     private void propagate() {
+        countWriteContributions();
         for (int k = postOrder.size() - 1; k >= 0; k--) {
             TapeNode node = postOrder.get(k);
             NDArray[] outGrads = nodeGrads.remove(node);
@@ -189,6 +192,50 @@ final class Backward {
         }
     }
 
+    /**
+     * Counts, when this pass writes variables' buffers without recording, the inputs that will pass each grad_req
+     * write variable a gradient ({@link #gradientBuffers}).
+     */
+    private void countWriteContributions() {
+        if (targets != null || OpContext.isRecording()) {
+            return;
+        }
+        for (TapeNode node : postOrder) {
+            if (!needed.get(node)) {
+                continue;
+            }
+            for (NDArray in : node.inputs()) {
+                if (in.autogradEntry() instanceof TapeEntry.Variable v && v.req() == GradReq.WRITE) {
+                    writeContributions.merge(v, 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    /**
+     * Per input of {@code node}, the variable's own gradient buffer when this node's gradient is the only one it gets
+     * in the pass (grad_req write, no other input or head passes it one), so the rule may write straight into it
+     * ({@link Gradient#gradientBuffer}); null when no input has one.
+     */
+    private List<NDArray> gradientBuffers(TapeNode node, boolean[] required) {
+        if (writeContributions.isEmpty()) {
+            return null;
+        }
+        List<NDArray> inputs = node.inputs();
+        NDArray[] buffers = null;
+        for (int i = 0; i < required.length; i++) {
+            NDArray in = inputs.get(i);
+            if (required[i] && in.autogradEntry() instanceof TapeEntry.Variable v
+                    && writeContributions.getOrDefault(v, 0) == 1 && !variableGrads.containsKey(v)
+                    && v.grad() != null && v.grad().shape().equals(in.shape()) && v.grad().dtype() == in.dtype()
+                    && v.grad().device().equals(in.device())) {
+                buffers = buffers == null ? new NDArray[required.length] : buffers;
+                buffers[i] = v.grad();
+            }
+        }
+        return buffers == null ? null : Arrays.asList(buffers);
+    }
+
     private List<NDArray> inputGrads(TapeNode node, NDArray[] outGrads, boolean[] required) {
         OpDef op = node.op();
         List<NDArray> inputs = node.inputs();
@@ -201,7 +248,7 @@ final class Backward {
         }
         OpContext.setTraining(node.training());
         Gradient<NDArray> g = new Gradient<>(EagerBackend.INSTANCE, op, node.attrs(), inputs, node.outputs(),
-                Arrays.asList(outGrads), required, node.training());
+                Arrays.asList(outGrads), required, node.training(), gradientBuffers(node, required));
         List<NDArray> grads;
         try (var where = Anomaly.isEnabled() ? AnomalyContext.backward(op.name(), node.anomalyOrigin()) : null) {
             grads = op.gradient(g);
@@ -276,6 +323,8 @@ final class Backward {
             if (v.req() == GradReq.WRITE) {
                 if (g == null) {
                     buffer.fill(0);
+                } else if (g.data() == buffer.data()) {
+                    buffer.markMutated(); // the rule wrote straight into the buffer it was offered
                 } else {
                     g.copyTo(buffer);
                 }

@@ -21,15 +21,24 @@ public final class Gradient<T> {
     private final List<T> outGrads;
     private final boolean[] required;
     private final boolean training;
+    private final List<T> gradientBuffers;
+
+    /** A gradient whose rule gets no {@linkplain #gradientBuffer gradient buffers}. */
+    public Gradient(OpBackend<T> backend, OpDef op, Attrs attrs, List<T> inputs, List<T> outputs, List<T> outGrads,
+                    boolean[] required, boolean training) {
+        this(backend, op, attrs, inputs, outputs, outGrads, required, training, null);
+    }
 
     /**
      * @param outGrads one entry per output (hidden ones included); {@code null} where no gradient reached that
      *                 output, which {@link #outGrad} turns into zeros on demand
      * @param required per input, whether anything asked for its gradient; rules may skip the rest
      * @param training whether the forward call ran in training mode
+     * @param gradientBuffers per input, the array {@link #gradientBuffer} offers, or {@code null} (the list or an
+     *                        entry) for none
      */
     public Gradient(OpBackend<T> backend, OpDef op, Attrs attrs, List<T> inputs, List<T> outputs, List<T> outGrads,
-                    boolean[] required, boolean training) {
+                    boolean[] required, boolean training, List<T> gradientBuffers) {
         this.backend = backend;
         this.op = op;
         this.attrs = attrs;
@@ -38,6 +47,7 @@ public final class Gradient<T> {
         this.outGrads = new ArrayList<>(outGrads);
         this.required = required;
         this.training = training;
+        this.gradientBuffers = gradientBuffers;
     }
 
     public OpDef op() {
@@ -88,6 +98,16 @@ public final class Gradient<T> {
     /** True if some caller needs the gradient of input {@code i}; a rule may return {@code null} for the others. */
     public boolean requiresGrad(int i) {
         return required == null || required[i];
+    }
+
+    /**
+     * An array the rule may write input {@code i}'s whole gradient into and return instead of a new one (MXNet's
+     * {@code kWriteTo} straight into a gradient buffer): eager autograd offers a variable's own gradient buffer under
+     * grad_req write when nothing else adds to that gradient in the pass. {@code null} when none is offered; a rule
+     * that ignores it stays correct, as its result is then copied in.
+     */
+    public T gradientBuffer(int i) {
+        return gradientBuffers == null ? null : gradientBuffers.get(i);
     }
 
     /** Applies a one-output op. */

@@ -17,7 +17,8 @@ import java.util.function.IntFunction;
  * @param plannedOutputs per output index, the array {@link #newOutput} returns instead of a new one, or {@code null}
  *                       (the function or its result) to allocate; the array has the output's shape and dtype and is
  *                       zero-filled, unless the op's in-place declaration ({@link OpDef#inPlaceOptions}) lets it be the
- *                       storage of the input it overwrites
+ *                       storage of the input it overwrites or the op declares that it fills its outputs
+ *                       ({@link OpDef#fillsOutputs}: it may then hold an earlier value)
  */
 public record Invocation(OpDef op, Attrs attrs, List<NDArray> inputs, List<Shape> outputShapes,
                          List<DType> outputTypes, Device device, IntFunction<NDArray> plannedOutputs) {
@@ -38,7 +39,8 @@ public record Invocation(OpDef op, Attrs attrs, List<NDArray> inputs, List<Shape
 
     /**
      * A zero-filled array for output {@code i}, with its inferred shape and dtype on the call's device: the planned
-     * one when the executor gave one, else a new one.
+     * one when the executor gave one, else a new one. For an op that {@link OpDef#fillsOutputs fills its outputs} a
+     * planned array may hold an earlier value.
      */
     public NDArray newOutput(int i) {
         if (plannedOutputs != null) {

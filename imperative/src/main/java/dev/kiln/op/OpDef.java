@@ -146,6 +146,17 @@ public abstract class OpDef {
     }
 
     /**
+     * True if the kernel writes every element of each output it takes from {@link Invocation#newOutput} (it neither
+     * reads nor accumulates into them, or clears them itself first), so a planning executor may hand it a buffer still
+     * holding an earlier value without zero-filling it (MXNet's {@code kWriteTo} on a reused buffer). An output the
+     * executor marks unused ({@link Invocation#isOutputUnused}) may be left as it was. False by default: outputs then
+     * arrive zero-filled.
+     */
+    public boolean fillsOutputs(Attrs attrs) {
+        return false;
+    }
+
+    /**
      * True if attributes this op does not declare are kept as strings rather than rejected ({@code Custom}, whose
      * keyword arguments belong to the registered operator); read them with {@link Attrs#extra}.
      */

@@ -12,8 +12,8 @@ import java.util.Arrays;
 
 /**
  * What every arena of one specialisation shares, read from its {@link BufferPlan} once: per frame slot, the buffer
- * the value lives in, whether the kernel gets that buffer as its output array, whether the value is written over
- * its input's storage (so its array must not be cleared first), and whether anything reads it.
+ * the value lives in, whether the kernel gets that buffer as its output array, whether the array need not be cleared
+ * first (the value is written over its input's storage, or its op fills its outputs), and whether anything reads it.
  */
 final class ArenaLayout {
     final BufferPlan plan;
@@ -23,8 +23,11 @@ final class ArenaLayout {
     final int[] buffer;
     /** Per slot, true if the kernel gets the planned array from {@code Invocation.newOutput}. */
     final boolean[] handed;
-    /** Per slot, true if the value overwrites an input's buffer (its array is not cleared). */
-    final boolean[] overwrites;
+    /**
+     * Per slot, true if the handed array is not cleared: the value overwrites an input's buffer, or its op declares
+     * that its kernel writes every element ({@link dev.kiln.op.OpDef#fillsOutputs}).
+     */
+    final boolean[] uncleared;
     /** Per buffer, true for graph-output buffers, allocated afresh per run. */
     final boolean[] outputBuffer;
     /** Per slot, the value's shape where the kernel is handed its planned array. */
@@ -41,11 +44,12 @@ final class ArenaLayout {
         int slots = rowPtr[graph.size()];
         buffer = new int[slots];
         handed = new boolean[slots];
-        overwrites = new boolean[slots];
+        uncleared = new boolean[slots];
         shapes = new Shape[slots];
         types = new DType[slots];
         for (int i = 0; i < graph.size(); i++) {
             boolean op = graph.node(i) instanceof OpNode;
+            boolean fills = graph.node(i) instanceof OpNode n && n.op().fillsOutputs(n.params());
             for (int k = 0; k < graph.node(i).numOutputs(); k++) {
                 Entry e = new Entry(i, k);
                 int s = rowPtr[i] + k;
@@ -53,7 +57,7 @@ final class ArenaLayout {
                 boolean shared = plan.inPlaceInput(e) >= 0;
                 // an identity shares its input's buffer unchanged: its kernel must not be handed (and clear) it
                 handed[s] = op && buffer[s] >= 0 && !(shared && plan.isIdentity(e));
-                overwrites[s] = handed[s] && shared;
+                uncleared[s] = handed[s] && (shared || fills);
                 if (handed[s]) {
                     shapes[s] = plan.shape(e);
                     types[s] = plan.dtype(e);
@@ -76,6 +80,14 @@ final class ArenaLayout {
         for (Buffer b : plan.buffers()) {
             outputBuffer[b.id()] = b.role() == Buffer.Role.OUTPUT;
         }
+    }
+
+    /**
+     * True if a caller's array may stand in for slot {@code s}'s planned array for one run: the kernel is handed it,
+     * and it is the only value of a per-run output buffer, so no other value reads or writes that buffer.
+     */
+    boolean redirectable(int s) {
+        return handed[s] && outputBuffer[buffer[s]] && plan.buffers().get(buffer[s]).values().size() == 1;
     }
 
     /** True if slot {@code s} is planned in a buffer that later values of the same run reuse. */

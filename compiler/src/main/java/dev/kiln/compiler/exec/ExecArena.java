@@ -13,8 +13,8 @@ import java.util.Arrays;
 /**
  * One {@link Arena} of a specialisation as its steps use it: the planned output arrays kernels get from
  * {@code Invocation.newOutput} (cleared only when a buffer already held a value, never when the value overwrites its
- * input), and the check that keeps a kernel's own output from aliasing a buffer the plan will reuse. Not thread-safe:
- * one run at a time.
+ * input or its op fills its outputs), and the check that keeps a kernel's own output from aliasing a buffer the plan
+ * will reuse. Not thread-safe: one run at a time.
  */
 final class ExecArena {
     private final ArenaLayout layout;
@@ -25,6 +25,8 @@ final class ExecArena {
     private final boolean[] dirty;
     /** Per node, the function its invocation's {@code newOutput} asks, made on first use. */
     private final OutputPlan[] outputs;
+    /** Per slot, a caller's array handed to the kernel instead of the planned one ({@link #redirect}), or null. */
+    private final NDArray[] redirects;
     /** True until the first run: the buffers are as allocated, output buffers included. */
     private boolean fresh = true;
 
@@ -34,6 +36,7 @@ final class ExecArena {
         this.views = new NDArray[layout.buffer.length];
         this.dirty = new boolean[layout.outputBuffer.length];
         this.outputs = new OutputPlan[layout.rowPtr.length - 1];
+        this.redirects = new NDArray[layout.buffer.length];
         refreshViews(null);
     }
 
@@ -92,18 +95,42 @@ final class ExecArena {
         return f;
     }
 
-    /** The planned array of slot {@code s}, cleared if its buffer held an earlier value; null for none. */
+    /**
+     * The planned array of slot {@code s}, cleared if its buffer held an earlier value (unless its kernel writes every
+     * element anyway); null for none.
+     */
     private NDArray output(int s) {
+        NDArray r = redirects[s];
+        if (r != null) {
+            if (!layout.uncleared[s]) {
+                clear(r.data());
+            }
+            return r;
+        }
         NDArray v = views[s];
         if (v == null) {
             return null;
         }
         int b = layout.buffer[s];
-        if (dirty[b] && !layout.overwrites[s]) {
+        if (dirty[b] && !layout.uncleared[s]) {
             clear(v.data());
         }
         dirty[b] = true;
         return v;
+    }
+
+    /**
+     * Until {@link #endRedirects}, hands the kernel of slot {@code s} (a {@link ArenaLayout#redirectable} slot)
+     * {@code into}, of the value's shape and dtype, instead of its planned array: a backward then writes a gradient
+     * straight into the caller's gradient buffer, and the planned buffer stays unwritten (no new array next run).
+     */
+    void redirect(int s, NDArray into) {
+        redirects[s] = into;
+    }
+
+    /** Hands kernels their planned arrays again. */
+    void endRedirects() {
+        Arrays.fill(redirects, null);
     }
 
     /**

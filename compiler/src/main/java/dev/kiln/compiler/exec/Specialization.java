@@ -15,6 +15,7 @@ import dev.kiln.graph.infer.InferenceResult;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
 import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.OpContext;
@@ -55,6 +56,8 @@ final class Specialization {
     private final int[] outputSlots;
     private final int[] headSlots;
     private final int[] gradientSlots;
+    /** Per gradient, true if a caller's array may take its planned one's place ({@link Run#redirect}). */
+    private final boolean[] redirectable;
     private final List<Entry> graphOutputs;
     private final ConcurrentLinkedQueue<ExecArena> pool = new ConcurrentLinkedQueue<>();
     /** How many arenas {@link #pool} holds (its own size() walks the queue). */
@@ -84,6 +87,7 @@ final class Specialization {
             options = options.withBackwardFrom(layout.numForwardNodes());
         }
         arenaLayout = new ArenaLayout(MemoryPlanner.plan(graph, inferred, inferredTypes, options));
+        redirectable = redirectableGradients();
         List<NodeStep> steps = new ArrayList<>();
         int forwardSteps = 0;
         for (int i = 0; i < graph.size(); i++) {
@@ -220,6 +224,27 @@ final class Specialization {
         }
     }
 
+    /**
+     * Per gradient, whether its slot is {@link ArenaLayout#redirectable} and no other gradient or forward output is
+     * the same value (a caller's buffer then holds that one gradient only).
+     */
+    private boolean[] redirectableGradients() {
+        boolean[] r = new boolean[gradientSlots.length];
+        for (int k = 0; k < r.length; k++) {
+            int s = gradientSlots[k];
+            r[k] = s >= 0 && arenaLayout.redirectable(s) && count(gradientSlots, s) == 1 && count(outputSlots, s) == 0;
+        }
+        return r;
+    }
+
+    private static int count(int[] slots, int s) {
+        int n = 0;
+        for (int t : slots) {
+            n += t == s ? 1 : 0;
+        }
+        return n;
+    }
+
     /** The generated class. */
     ProgramGenerator.Generated generated() {
         return generated;
@@ -309,6 +334,11 @@ final class Specialization {
 
         @Override
         public NDArray[] backward(NDArray[] headGradients) {
+            return backward(headGradients, null);
+        }
+
+        @Override
+        public NDArray[] backward(NDArray[] headGradients, NDArray[] into) {
             if (released) {
                 throw new KilnException("compiled graph: backward of a run that was released; its buffers may hold a "
                         + "later run's values");
@@ -321,8 +351,48 @@ final class Specialization {
                 }
             }
             frame.arena.nextRun();
-            runPart(frame, true);
+            redirect(into);
+            try {
+                runPart(frame, true);
+            } finally {
+                frame.arena.endRedirects();
+            }
             return collect(frame, gradientSlots);
+        }
+
+        /**
+         * Points the kernels of the redirectable gradients at the caller's arrays that fit them: same shape and
+         * dtype, on the CPU, and no input, head gradient or forward output of this run (backward must not write what
+         * it reads).
+         */
+        private void redirect(NDArray[] into) {
+            if (into == null) {
+                return;
+            }
+            if (into.length != gradientSlots.length) {
+                throw new KilnException("compiled graph: " + gradientSlots.length + " gradients but " + into.length
+                        + " arrays to write them into");
+            }
+            for (int k = 0; k < gradientSlots.length; k++) {
+                NDArray a = into[k];
+                int s = gradientSlots[k];
+                if (a != null && redirectable[k] && a.shape().equals(arenaLayout.shapes[s])
+                        && a.dtype() == arenaLayout.types[s] && a.device().equals(Device.cpu()) && !read(a)) {
+                    frame.arena.redirect(s, a);
+                }
+            }
+        }
+
+        /** True if {@code a}'s storage is that of an input, head gradient or forward output of this run. */
+        private boolean read(NDArray a) {
+            for (int[] slots : new int[][] {inputSlots, headSlots, outputSlots}) {
+                for (int s : slots) {
+                    if (s >= 0 && frame.values[s] != null && frame.values[s].data() == a.data()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** Gives the arena back to the pool (static allocation only; once), dropping this run's values. */

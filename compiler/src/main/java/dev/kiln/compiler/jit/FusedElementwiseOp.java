@@ -136,6 +136,12 @@ public final class FusedElementwiseOp extends FusedOp {
         }
     }
 
+    /** The generated loop assigns every element of every output. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         Object[] in = new Object[call.inputs().size()];

@@ -123,6 +123,12 @@ public final class FusedEpilogueOp extends FusedOp {
         return Collections.nCopies(outputNames().size(), result);
     }
 
+    /** The base op writes its whole result and the epilogue then assigns every element of each output. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         List<NDArray> inputs = call.inputs();
@@ -142,12 +148,16 @@ public final class FusedEpilogueOp extends FusedOp {
         int numEpilogue = expression.outputs().size();
         List<NDArray> outputs = new ArrayList<>(outputNames().size());
         Object[] out = new Object[numEpilogue];
+        List<NDArray> epilogueOutputs = new ArrayList<>(numEpilogue);
         // without the base among the outputs, the first epilogue output overwrites the base result in place
         for (int k = emitsBase ? 0 : 1; k < numEpilogue; k++) {
-            out[k] = t == DType.FLOAT64 ? new double[result.size()] : new float[result.size()];
+            NDArray o = call.newOutput(emitsBase ? k + 1 : k);
+            epilogueOutputs.add(o);
+            out[k] = o.data();
         }
+        // either way output 0 holds the base result: the base computes straight into its planned array
         Invocation baseCall = new Invocation(base, baseParams, inputs.subList(0, numBaseInputs), List.of(result),
-                List.of(t), call.device());
+                List.of(t), call.device(), k -> call.newOutput(0));
         NDArray computed = ((EpilogueOp) base).computeWithEpilogue(baseCall, (c, from, to) -> {
             Object[] ins = in.clone();
             ins[0] = c;
@@ -158,9 +168,7 @@ public final class FusedEpilogueOp extends FusedOp {
             operands.run(kernel, ins, outs, from, to);
         });
         outputs.add(computed);
-        for (int k = emitsBase ? 0 : 1; k < numEpilogue; k++) {
-            outputs.add(call.wrapOutput(outputs.size(), out[k]));
-        }
+        outputs.addAll(epilogueOutputs);
         return outputs;
     }
 }

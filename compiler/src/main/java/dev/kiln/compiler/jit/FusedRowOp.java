@@ -92,6 +92,12 @@ public final class FusedRowOp extends FusedOp {
         slots.assignOutputs(program.outputShapes());
     }
 
+    /** Every row of every output is assigned, whole (vector values) or as its one element. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         inferShapes(call.attrs(), call.inputs().stream().map(NDArray::shape).toList());

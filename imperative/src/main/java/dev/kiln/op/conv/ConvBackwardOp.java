@@ -51,6 +51,12 @@ final class ConvBackwardOp extends PerInputBackwardOp {
         return List.copyOf(forwardIn);
     }
 
+    /** Every gradient is computed straight into its output array ({@link ConvOpBase#directOutput}). */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         ConvParams p = op.params(call.attrs());
@@ -63,13 +69,17 @@ final class ConvBackwardOp extends PerInputBackwardOp {
         Window win = op.window(call.attrs(), p, xd, yd);
         List<NDArray> out = new ArrayList<>(3);
         out.add(call.isOutputUnused(0) ? call.newOutput(0) : result(call, 0, layout, x.shape(),
-                op.runDataGrad(dy.data(), w.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win)));
+                op.runDataGrad(dy.data(), w.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win,
+                        ConvOpBase.directOutput(call, 0, layout.channelLast()))));
         out.add(call.isOutputUnused(1) ? call.newOutput(1) : result(call, 1, layout, w.shape(),
-                op.runWeightGrad(dy.data(), x.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win)));
+                op.runWeightGrad(dy.data(), x.data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win,
+                        ConvOpBase.directOutput(call, 1, layout.channelLast()))));
         if (!p.noBias()) {
             int plane = yd[0] * yd[1] == 0 ? 0 : dy.size() / (yd[0] * yd[1]);
-            Object db = dy.data() instanceof double[] dd ? ConvGradKernels.biasGrad(dd, yd[0], yd[1], plane)
-                    : ConvGradKernels.biasGrad((float[]) dy.data(), yd[0], yd[1], plane);
+            Object direct = ConvOpBase.directOutput(call, 2, false);
+            Object db = dy.data() instanceof double[] dd
+                    ? ConvGradKernels.biasGrad(dd, yd[0], yd[1], plane, (double[]) direct)
+                    : ConvGradKernels.biasGrad((float[]) dy.data(), yd[0], yd[1], plane, (float[]) direct);
             out.add(FloatingKernels.narrow(NDArray.wrap(Shape.of(yd[1]), dy.dtype(), call.device(), db),
                     call.outputTypes().get(2)));
         }

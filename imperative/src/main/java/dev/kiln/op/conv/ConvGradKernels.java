@@ -4,6 +4,8 @@ import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.kernel.simd.VectorSums;
 import dev.kiln.kernel.simd.VectorSupport;
 
+import java.util.Arrays;
+
 /**
  * The parts of the convolution gradients that the forward kernels do not already give: the weight gradient (a grid
  * side times the im2col of an image side, summed over the batch) and the bias gradient (a sum over batch and
@@ -24,12 +26,24 @@ final class ConvGradKernels {
      * the forward kernel.
      */
     static float[] weightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win) {
+        return weightGrad(a, b, batch, aCh, bCh, groups, win, null);
+    }
+
+    /**
+     * {@link #weightGrad(float[], float[], int, int, int, int, Window)} into {@code out} when given (cleared first, as
+     * the products add up over the batch), else into a new array.
+     */
+    static float[] weightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win,
+                              float[] out) {
         int ag = aCh / groups;
         int taps = win.kernelSize();
         int kk = bCh / groups * taps;
         int grid = win.gridSize();
         int image = win.imageSize();
-        float[] dw = new float[aCh * kk];
+        float[] dw = ConvKernels.output(out, aCh * kk);
+        if (out != null) {
+            Arrays.fill(dw, 0f);
+        }
         if (ag == 0 || kk == 0 || grid == 0 || batch == 0) {
             return dw;
         }
@@ -63,12 +77,21 @@ final class ConvGradKernels {
 
     /** Double-precision {@link #weightGrad(float[], float[], int, int, int, int, Window)}, one image per product. */
     static double[] weightGrad(double[] a, double[] b, int batch, int aCh, int bCh, int groups, Window win) {
+        return weightGrad(a, b, batch, aCh, bCh, groups, win, null);
+    }
+
+    /** Double-precision {@link #weightGrad(float[], float[], int, int, int, int, Window, float[])}. */
+    static double[] weightGrad(double[] a, double[] b, int batch, int aCh, int bCh, int groups, Window win,
+                               double[] out) {
         int ag = aCh / groups;
         int taps = win.kernelSize();
         int kk = bCh / groups * taps;
         int grid = win.gridSize();
         int image = win.imageSize();
-        double[] dw = new double[aCh * kk];
+        double[] dw = ConvKernels.output(out, aCh * kk);
+        if (out != null) {
+            Arrays.fill(dw, 0.0);
+        }
         if (ag == 0 || kk == 0 || grid == 0) {
             return dw;
         }
@@ -110,6 +133,12 @@ final class ConvGradKernels {
      * taps, with no scatter, and it takes the forward kernel's fast im2col for "same" padding.
      */
     static float[] dataGrad(float[] dy, float[] w, int batch, int channels, int filters, int groups, Window win) {
+        return dataGrad(dy, w, batch, channels, filters, groups, win, null);
+    }
+
+    /** {@link #dataGrad(float[], float[], int, int, int, int, Window)} over every element of {@code out} if given. */
+    static float[] dataGrad(float[] dy, float[] w, int batch, int channels, int filters, int groups, Window win,
+                            float[] out) {
         int cg = channels / groups;
         int fg = filters / groups;
         int taps = win.kernelSize();
@@ -130,16 +159,16 @@ final class ConvGradKernels {
             pad[a] = (win.kernel()[a] - 1) * win.dilate()[a] - win.pad()[a];
         }
         Window transposed = new Window(win.grid(), win.image(), win.kernel(), win.stride(), win.dilate(), pad);
-        return ConvKernels.convolution(dy, flipped, null, batch, filters, channels, groups, transposed);
+        return ConvKernels.convolution(dy, flipped, null, batch, filters, channels, groups, transposed, null, out);
     }
 
     /**
      * Bias gradient of (batch, filters, plane) output gradients: per filter, the sum in double over batch then
      * positions (each image's positions in double vector lanes when the Vector API is available), rounded once to
-     * float.
+     * float; written over every element of {@code out} when given, else into a new array.
      */
-    static float[] biasGrad(float[] dy, int batch, int filters, int plane) {
-        float[] db = new float[filters];
+    static float[] biasGrad(float[] dy, int batch, int filters, int plane, float[] out) {
+        float[] db = ConvKernels.output(out, filters);
         for (int f = 0; f < filters; f++) {
             double s = 0;
             for (int n = 0; n < batch; n++) {
@@ -157,9 +186,9 @@ final class ConvGradKernels {
         return db;
     }
 
-    /** Double-precision {@link #biasGrad(float[], int, int, int)}, summed in the same order. */
-    static double[] biasGrad(double[] dy, int batch, int filters, int plane) {
-        double[] db = new double[filters];
+    /** Double-precision {@link #biasGrad(float[], int, int, int, float[])}, summed in the same order. */
+    static double[] biasGrad(double[] dy, int batch, int filters, int plane, double[] out) {
+        double[] db = ConvKernels.output(out, filters);
         for (int f = 0; f < filters; f++) {
             double s = 0;
             for (int n = 0; n < batch; n++) {

@@ -4,6 +4,8 @@ import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 
+import java.util.Arrays;
+
 /**
  * Channels-second convolution and transposed convolution as im2col/col2im plus {@link Gemm}, in float32 and float64.
  * Every output element is computed the same way however the batch is grouped into products and whichever thread runs
@@ -42,24 +44,26 @@ final class ConvKernels {
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
                                Window win) {
-        return convolution(x, w, bias, batch, channels, filters, groups, win, null);
+        return convolution(x, w, bias, batch, channels, filters, groups, win, null, null);
     }
 
     /**
      * {@link #convolution(float[], float[], float[], int, int, int, int, Window)} running {@code epilogue} (unless
      * null) on each image of the result as soon as it is complete (bias added), split over the threads when the
-     * images themselves run one after another.
+     * images themselves run one after another; the result is written over every element of {@code into} when given
+     * (an executor's planned output, whatever it held), else into a new array.
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
-                               Window win, OutputEpilogue epilogue) {
+                               Window win, OutputEpilogue epilogue, float[] into) {
         int cg = channels / groups;
         int fg = filters / groups;
         int taps = win.kernelSize();
         int kk = cg * taps;
         int grid = win.gridSize();
         int image = win.imageSize();
-        float[] y = new float[batch * filters * grid];
+        float[] y = output(into, batch * filters * grid);
         if (fg == 0 || grid == 0 || kk == 0) {
+            Arrays.fill(y, 0f);
             if (bias != null) {
                 for (int n = 0; n < batch; n++) {
                     addBias(y, n * filters * grid, bias, filters, grid);
@@ -171,19 +175,25 @@ final class ConvKernels {
     /** Double-precision {@link #convolution(float[], float[], float[], int, int, int, int, Window)}. */
     static double[] convolution(double[] x, double[] w, double[] bias, int batch, int channels, int filters,
                                 int groups, Window win) {
-        return convolution(x, w, bias, batch, channels, filters, groups, win, null);
+        return convolution(x, w, bias, batch, channels, filters, groups, win, null, null);
     }
 
-    /** Double-precision {@link #convolution(float[], float[], float[], int, int, int, int, Window, OutputEpilogue)}. */
+    /**
+     * Double-precision
+     * {@link #convolution(float[], float[], float[], int, int, int, int, Window, OutputEpilogue, float[])}.
+     */
     static double[] convolution(double[] x, double[] w, double[] bias, int batch, int channels, int filters,
-                                int groups, Window win, OutputEpilogue epilogue) {
+                                int groups, Window win, OutputEpilogue epilogue, double[] out) {
         int cg = channels / groups;
         int fg = filters / groups;
         int kk = cg * win.kernelSize();
         int grid = win.gridSize();
         int image = win.imageSize();
         boolean pointwise = win.isPointwise();
-        double[] y = new double[batch * filters * grid];
+        double[] y = output(out, batch * filters * grid);
+        if (fg == 0 || grid == 0 || kk == 0) {
+            Arrays.fill(y, 0.0);
+        }
         Parallel.forRange(batch, grain(batch, (long) filters * grid * kk), (from, to) -> {
             double[] col = pointwise ? null : new double[channels * win.kernelSize() * grid];
             for (int n = from; n < to; n++) {
@@ -219,12 +229,24 @@ final class ConvKernels {
      */
     static float[] deconvolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters,
                                  int groups, Window win) {
+        return deconvolution(x, w, bias, batch, channels, filters, groups, win, null);
+    }
+
+    /**
+     * {@link #deconvolution(float[], float[], float[], int, int, int, int, Window)} into {@code out} when given
+     * (cleared first, as col2im adds up), else into a new array.
+     */
+    static float[] deconvolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters,
+                                 int groups, Window win, float[] out) {
         int cg = channels / groups;
         int taps = win.kernelSize();
         int rows = filters / groups * taps;
         int grid = win.gridSize();
         int image = win.imageSize();
-        float[] y = new float[batch * filters * image];
+        float[] y = output(out, batch * filters * image);
+        if (out != null) {
+            Arrays.fill(y, 0f);
+        }
         if (rows == 0 || grid == 0 || cg == 0) {
             if (bias != null) {
                 for (int n = 0; n < batch; n++) {
@@ -291,11 +313,20 @@ final class ConvKernels {
     /** Double-precision {@link #deconvolution(float[], float[], float[], int, int, int, int, Window)}. */
     static double[] deconvolution(double[] x, double[] w, double[] bias, int batch, int channels, int filters,
                                   int groups, Window win) {
+        return deconvolution(x, w, bias, batch, channels, filters, groups, win, null);
+    }
+
+    /** Double-precision {@link #deconvolution(float[], float[], float[], int, int, int, int, Window, float[])}. */
+    static double[] deconvolution(double[] x, double[] w, double[] bias, int batch, int channels, int filters,
+                                  int groups, Window win, double[] out) {
         int cg = channels / groups;
         int rows = filters / groups * win.kernelSize();
         int grid = win.gridSize();
         int image = win.imageSize();
-        double[] y = new double[batch * filters * image];
+        double[] y = output(out, batch * filters * image);
+        if (out != null) {
+            Arrays.fill(y, 0.0);
+        }
         Parallel.forRange(batch, grain(batch, (long) channels * rows * grid), (from, to) -> {
             double[] col = new double[filters * win.kernelSize() * grid];
             for (int n = from; n < to; n++) {
@@ -314,6 +345,19 @@ final class ConvKernels {
             }
         });
         return y;
+    }
+
+    /**
+     * The array a kernel writes its {@code n}-element result into: {@code out} (the executor's planned output, with
+     * whatever it held) when given, else a new zero-filled one.
+     */
+    static float[] output(float[] out, int n) {
+        return out != null ? out : new float[n];
+    }
+
+    /** Double-precision {@link #output(float[], int)}. */
+    static double[] output(double[] out, int n) {
+        return out != null ? out : new double[n];
     }
 
     private static void addBias(float[] y, int off, float[] bias, int filters, int plane) {

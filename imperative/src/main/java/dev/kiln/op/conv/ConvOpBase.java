@@ -1,5 +1,6 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
@@ -100,17 +101,42 @@ abstract class ConvOpBase extends FloatingOp {
     /** The window from channels-second data and output dims. */
     abstract Window window(Attrs attrs, ConvParams p, int[] dataCF, int[] outCF);
 
-    /** Runs the kernel on channels-second float32 or float64 backing arrays ({@code bias} may be null). */
-    abstract Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win);
+    /**
+     * Runs the kernel on channels-second float32 or float64 backing arrays ({@code bias} may be null), writing every
+     * element of {@code out} when given ({@link #directOutput}), else a new array.
+     */
+    abstract Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win,
+                        Object out);
 
     /**
      * The data gradient on channels-second backing arrays: {@code dy} is the output gradient, {@code w} the forward
-     * weight, the window as {@link #window} gives it.
+     * weight, the window as {@link #window} gives it; into {@code out} as {@link #run} does.
      */
-    abstract Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win);
+    abstract Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win,
+                                Object out);
 
-    /** The weight gradient on channels-second backing arrays, from the output gradient {@code dy} and data {@code x}. */
-    abstract Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win);
+    /**
+     * The weight gradient on channels-second backing arrays, from the output gradient {@code dy} and data {@code x};
+     * into {@code out} as {@link #run} does.
+     */
+    abstract Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win,
+                                  Object out);
+
+    /** The kernels write every element of the arrays {@link #directOutput} hands them. */
+    @Override
+    public final boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
+    /**
+     * The backing array of output {@code i} (the executor's planned one, or a new one) when the kernel's result is the
+     * output as it is (float32 or float64, not {@code permuted} from channels last); null when it must be converted
+     * afterwards, and the kernel then allocates its own.
+     */
+    static Object directOutput(Invocation call, int i, boolean permuted) {
+        DType t = call.outputTypes().get(i);
+        return !permuted && (t == DType.FLOAT32 || t == DType.FLOAT64) ? call.newOutput(i).data() : null;
+    }
 
     /** All input gradients at once from {@code _backward_<name>(ograd, data, weight[, bias])}. */
     @Override
@@ -139,7 +165,7 @@ abstract class ConvOpBase extends FloatingOp {
         int[] outCF = layout.toChannelFirst(call.outputShapes().get(0).dims());
         Window win = window(call.attrs(), p, xd, outCF);
         Object y = run(x.data(), w.data(), b == null ? null : b.data(), xd[0], xd[1], p.numFilter(),
-                p.numGroup(), win);
+                p.numGroup(), win, directOutput(call, 0, layout.channelLast()));
         NDArray out = NDArray.wrap(Shape.of(outCF), x.dtype(), call.device(), y);
         return List.of(FloatingKernels.narrow(layout.fromChannelFirst(out), call.outputTypes().get(0)));
     }

@@ -109,12 +109,14 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
     }
 
     @Override
-    Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win) {
+    Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win,
+               Object out) {
         if (x instanceof double[] xd) {
-            return ConvKernels.convolution(xd, (double[]) w, (double[]) bias, batch, channels, filters, groups, win);
+            return ConvKernels.convolution(xd, (double[]) w, (double[]) bias, batch, channels, filters, groups, win,
+                    null, (double[]) out);
         }
         return ConvKernels.convolution((float[]) x, (float[]) w, (float[]) bias, batch, channels, filters, groups,
-                win);
+                win, null, (float[]) out);
     }
 
     /** Float32 and float64 in a channels-first layout, where the kernel's result is the output as it is. */
@@ -136,11 +138,12 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
         int[] xd = x.shape().dims();
         Window win = window(call.attrs(), p, xd, call.outputShapes().get(0).dims());
         Object bias = p.noBias() ? null : call.input(2).data();
+        Object out = call.newOutput(0).data();
         Object y = t == DType.FLOAT64
                 ? ConvKernels.convolution((double[]) x.data(), (double[]) call.input(1).data(), (double[]) bias,
-                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue)
+                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue, (double[]) out)
                 : ConvKernels.convolution((float[]) x.data(), (float[]) call.input(1).data(), (float[]) bias,
-                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue);
+                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue, (float[]) out);
         return call.wrapOutput(0, y);
     }
 
@@ -149,22 +152,27 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
      * convolution, {@link ConvGradKernels#dataGrad}).
      */
     @Override
-    Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win) {
+    Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win,
+                       Object out) {
         if (dy instanceof double[] d) {
-            return ConvKernels.deconvolution(d, (double[]) w, null, batch, filters, channels, groups, win);
+            return ConvKernels.deconvolution(d, (double[]) w, null, batch, filters, channels, groups, win,
+                    (double[]) out);
         }
         float[] f = (float[]) dy;
         return ConvGradKernels.dataGradIsConvolution(win)
-                ? ConvGradKernels.dataGrad(f, (float[]) w, batch, channels, filters, groups, win)
-                : ConvKernels.deconvolution(f, (float[]) w, null, batch, filters, channels, groups, win);
+                ? ConvGradKernels.dataGrad(f, (float[]) w, batch, channels, filters, groups, win, (float[]) out)
+                : ConvKernels.deconvolution(f, (float[]) w, null, batch, filters, channels, groups, win,
+                        (float[]) out);
     }
 
     /** Weight gradient: {@code dy} times im2col of data. */
     @Override
-    Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win) {
+    Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win,
+                         Object out) {
         if (dy instanceof double[] d) {
-            return ConvGradKernels.weightGrad(d, (double[]) x, batch, filters, channels, groups, win);
+            return ConvGradKernels.weightGrad(d, (double[]) x, batch, filters, channels, groups, win, (double[]) out);
         }
-        return ConvGradKernels.weightGrad((float[]) dy, (float[]) x, batch, filters, channels, groups, win);
+        return ConvGradKernels.weightGrad((float[]) dy, (float[]) x, batch, filters, channels, groups, win,
+                (float[]) out);
     }
 }

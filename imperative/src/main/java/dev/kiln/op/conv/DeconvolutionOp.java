@@ -174,30 +174,36 @@ final class DeconvolutionOp extends ConvOpBase {
     }
 
     @Override
-    Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win) {
+    Object run(Object x, Object w, Object bias, int batch, int channels, int filters, int groups, Window win,
+               Object out) {
         if (x instanceof double[] xd) {
             return ConvKernels.deconvolution(xd, (double[]) w, (double[]) bias, batch, channels, filters, groups,
-                    win);
+                    win, (double[]) out);
         }
         return ConvKernels.deconvolution((float[]) x, (float[]) w, (float[]) bias, batch, channels, filters, groups,
-                win);
+                win, (float[]) out);
     }
 
     /** Data gradient: the convolution of {@code dy}. */
     @Override
-    Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win) {
+    Object runDataGrad(Object dy, Object w, int batch, int channels, int filters, int groups, Window win,
+                       Object out) {
         if (dy instanceof double[] d) {
-            return ConvKernels.convolution(d, (double[]) w, null, batch, filters, channels, groups, win);
+            return ConvKernels.convolution(d, (double[]) w, null, batch, filters, channels, groups, win, null,
+                    (double[]) out);
         }
-        return ConvKernels.convolution((float[]) dy, (float[]) w, null, batch, filters, channels, groups, win);
+        return ConvKernels.convolution((float[]) dy, (float[]) w, null, batch, filters, channels, groups, win, null,
+                (float[]) out);
     }
 
     /** Weight gradient: data times im2col of {@code dy}. */
     @Override
-    Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win) {
+    Object runWeightGrad(Object dy, Object x, int batch, int channels, int filters, int groups, Window win,
+                         Object out) {
         if (dy instanceof double[] d) {
-            return ConvGradKernels.weightGrad((double[]) x, d, batch, channels, filters, groups, win);
+            return ConvGradKernels.weightGrad((double[]) x, d, batch, channels, filters, groups, win, (double[]) out);
         }
-        return ConvGradKernels.weightGrad((float[]) x, (float[]) dy, batch, channels, filters, groups, win);
+        return ConvGradKernels.weightGrad((float[]) x, (float[]) dy, batch, channels, filters, groups, win,
+                (float[]) out);
     }
 }

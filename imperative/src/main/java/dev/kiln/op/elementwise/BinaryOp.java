@@ -126,6 +126,12 @@ public final class BinaryOp extends OpDef {
         return List.of(InPlaceOption.overwrite(0, 0), InPlaceOption.overwrite(1, 0));
     }
 
+    /** Each output element is assigned from its operands, broadcast or not. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray out = call.newOutput(0);

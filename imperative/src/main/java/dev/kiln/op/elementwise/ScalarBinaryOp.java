@@ -119,6 +119,12 @@ public final class ScalarBinaryOp extends OpDef {
         return InPlaceOption.OVERWRITES_DATA;
     }
 
+    /** Each output element is assigned from its data element and the scalar. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         DType t = call.outputTypes().get(0);

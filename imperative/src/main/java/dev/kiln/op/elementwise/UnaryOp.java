@@ -145,6 +145,12 @@ public class UnaryOp extends OpDef {
         return InPlaceOption.OVERWRITES_DATA;
     }
 
+    /** Each output element is assigned from its input element. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray in = call.input(0);

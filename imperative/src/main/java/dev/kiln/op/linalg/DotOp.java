@@ -171,6 +171,12 @@ final class DotOp extends OpDef {
         return b ? "True" : "False";
     }
 
+    /** The GEMM writes every element of the result, zeros for an empty contraction. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray lhs = call.input(0);
@@ -179,7 +185,7 @@ final class DotOp extends OpDef {
         boolean tb = call.attr(TRANSPOSE_B);
         Plan p = plan(lhs.shape(), rhs.shape(), ta, tb);
         Shape outShape = call.outputShapes().get(0);
-        Object c = MatrixProducts.newResult(call.outputTypes().get(0), outShape.size());
+        Object c = MatrixProducts.resultArray(call, 0);
         if (outShape.size() > 0) {
             // an empty lhs or rhs leaves k = 0: the GEMM then only writes zeros
             int k = lhs.size() == 0 || rhs.size() == 0 ? 0 : p.k();

@@ -138,6 +138,12 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         }
     }
 
+    /** Bias rows, or a GEMM that does not read the result, write every element. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         return List.of(MatrixProducts.output(call, 0, product(call, null)));
@@ -162,7 +168,7 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         Shape out = call.outputShapes().get(0);
         int rows = out.size() / hidden;
         int inputs = weight.shape().get(1);
-        Object c = MatrixProducts.newResult(call.outputTypes().get(0), out.size());
+        Object c = MatrixProducts.resultArray(call, 0);
         boolean bias = !call.attr(NO_BIAS);
         if (bias) {
             fillRows(c, MatrixProducts.computeData(call.input(2)), rows, hidden);

@@ -52,6 +52,19 @@ final class MatrixProducts {
         return t == DType.FLOAT64 ? new double[n] : new float[n];
     }
 
+    /**
+     * The compute-type array output {@code i} is computed into: for float32 and float64 the output's own
+     * ({@link Invocation#newOutput}, the executor's planned array when there is one, so an op using this must write
+     * every element and declare {@link OpDef#fillsOutputs}), else a new float32 array that {@link #output} rounds.
+     */
+    static Object resultArray(Invocation call, int i) {
+        DType t = call.outputTypes().get(i);
+        if (t == DType.FLOAT32 || t == DType.FLOAT64) {
+            return call.newOutput(i).data();
+        }
+        return newResult(t, call.outputShapes().get(i).size());
+    }
+
     /** Wraps a compute-type result as output {@code i}, rounding to the output dtype when that is 16-bit. */
     static NDArray output(Invocation call, int i, Object result) {
         DType t = call.outputTypes().get(i);

@@ -56,6 +56,12 @@ final class ActivationOp extends NNOp {
         return InPlaceOption.OVERWRITES_DATA;
     }
 
+    /** Each output element is assigned from its input element. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray out = call.newOutput(0);

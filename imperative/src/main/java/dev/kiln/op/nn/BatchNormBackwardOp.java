@@ -60,6 +60,12 @@ final class BatchNormBackwardOp extends NNBackwardOp {
         slots.forward();
     }
 
+    /** The data gradient and the per-channel gamma and beta gradients are assigned element by element. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray og = call.input(0);

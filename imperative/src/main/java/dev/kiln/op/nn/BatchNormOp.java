@@ -167,6 +167,12 @@ final class BatchNormOp extends NNOp {
         slots.forward();
     }
 
+    /** The normalised data and the per-channel statistics are assigned element by element. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray x = call.input(0);
