@@ -9,8 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The float32 softmax row of {@link SoftmaxKernel} on the Vector API: exponentials in double lanes rounded to float
  * (what {@code (float) Math.exp(d)} gives; the double exponential is within an ulp of double, far inside float
- * rounding) and the final division in double lanes, as the scalar row does. The running sum stays a sequential
- * double sum, so the row's roundings are the scalar row's. Only loaded when the Vector API is available.
+ * rounding) and the final division in double lanes, as the scalar row does. The sum keeps the scalar row's
+ * {@link SoftmaxKernel#STRIPES stripes}: with as many double lanes as stripes one vector accumulator holds them,
+ * else each lane is added to its stripe's partial; either way the row's roundings are the scalar row's. Only
+ * loaded when the Vector API is available.
  */
 final class VectorSoftmaxRow {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -47,10 +49,10 @@ final class VectorSoftmaxRow {
     static void row(float[] x, float[] y, int base, int m, int len, float temp, float sign, boolean log) {
         int bound = len - len % L;
         float max = max(x, base, len, bound, sign);
-        double sum = 0;
-        int j = 0;
-        double[] lanes = new double[L];
-        for (; j < bound; j += L) {
+        double[] partial = new double[SoftmaxKernel.STRIPES];
+        double[] lanes = L == SoftmaxKernel.STRIPES ? null : new double[L];
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int j = 0; j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign).sub(max);
             if (temp != 1f) {
                 v = v.div(temp);
@@ -58,12 +60,21 @@ final class VectorSoftmaxRow {
             DoubleVector e = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP);
             FloatVector ef = (FloatVector) e.convertShape(VectorOperators.D2F, F, 0);
             (log ? v : ef).intoArray(y, base + j);
-            ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).intoArray(lanes, 0);
-            for (int q = 0; q < L; q++) {
-                sum += lanes[q];
+            DoubleVector rounded = (DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0);
+            if (L == SoftmaxKernel.STRIPES) {
+                acc = acc.add(rounded);
+            } else {
+                rounded.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) {
+                    partial[(j + q) % SoftmaxKernel.STRIPES] += lanes[q];
+                }
             }
         }
-        sum = SoftmaxKernel.exponentiate(x, y, base, bound, len, max, temp, sign, log, sum);
+        if (L == SoftmaxKernel.STRIPES) {
+            acc.intoArray(partial, 0);
+        }
+        SoftmaxKernel.exponentiate(x, y, base, bound, len, max, temp, sign, log, partial);
+        double sum = SoftmaxKernel.total(partial);
         if (!log) {
             for (int k = 0; k < bound; k += L) {
                 DoubleVector e = (DoubleVector) FloatVector.fromArray(F, y, base + k)
