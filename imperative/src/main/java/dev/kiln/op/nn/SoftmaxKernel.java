@@ -129,7 +129,7 @@ final class SoftmaxKernel {
             if (temp != 1f) {
                 d = d / temp;
             }
-            float e = (float) Math.exp(d);
+            float e = SoftmaxExp.exp(d);
             y[base + j] = log ? d : e;
             partial[j % STRIPES] += e;
         }
@@ -201,9 +201,9 @@ final class SoftmaxKernel {
             }
             buf[j] = d;
             if (striped) {
-                partial[j % STRIPES] += exp(d, wide); // acc is the identity for the striped dtypes
+                partial[j % STRIPES] += exp(d, wide, true); // acc is the identity for the striped dtypes
             } else {
-                sum = acc.applyAsDouble(sum + exp(d, wide));
+                sum = acc.applyAsDouble(sum + exp(d, wide, false));
             }
         }
         if (striped) {
@@ -216,7 +216,7 @@ final class SoftmaxKernel {
             }
         } else {
             for (int j = 0; j < len; j++) {
-                buf[j] = acc.applyAsDouble(exp(buf[j], wide) / sum);
+                buf[j] = acc.applyAsDouble(exp(buf[j], wide, striped) / sum);
             }
         }
         for (int j = len; j < buf.length; j++) {
@@ -224,8 +224,11 @@ final class SoftmaxKernel {
         }
     }
 
-    /** {@code exp(d)}, rounded to float unless the data is float64 (MXNet calls expf on float data). */
-    private static double exp(double d, boolean wide) {
-        return wide ? Math.exp(d) : (float) Math.exp(d);
+    /**
+     * {@code exp(d)}: in double for float64 data; {@link SoftmaxExp} for float32 ({@code float32}: striped and not
+     * wide), as the contiguous float32 rows compute it; else rounded to float (MXNet calls expf on float data).
+     */
+    private static double exp(double d, boolean wide, boolean float32) {
+        return wide ? Math.exp(d) : float32 ? SoftmaxExp.exp((float) d) : (float) Math.exp(d);
     }
 }
