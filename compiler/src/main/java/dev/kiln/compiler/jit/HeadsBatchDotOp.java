@@ -111,9 +111,7 @@ final class HeadsBatchDotOp extends FusedOp {
         int count = a.count();
         long work = (long) m * n * Math.max(1, k);
         if (count > 1 && work < SMALL_MATRIX_WORK) {
-            int grain = (int) Math.max(1, SMALL_MATRIX_WORK / Math.max(1, work));
-            int parts = Math.min(Parallel.chunksFor(count, grain), count);
-            Gemm.forParts(parts, p -> body.run((int) ((long) count * p / parts), (int) ((long) count * (p + 1) / parts)));
+            Parallel.forRange(count, (int) Math.max(1, SMALL_MATRIX_WORK / Math.max(1, work)), body);
         } else {
             body.run(0, count);
         }
