@@ -28,6 +28,7 @@ module dev.kiln.imperative {
     exports dev.kiln.op.reduce to dev.kiln.compiler;
     exports dev.kiln.op.image to dev.kiln.block;
     exports dev.kiln.parallel to dev.kiln.compiler, dev.kiln.cli;
+    exports dev.kiln.kernel.gemm to dev.kiln.compiler; // attention's strided batch_dot (HeadsBatchDotOp)
 
     // op libraries of other modules or jars (META-INF/services or provides dev.kiln.op.OpLibrary)
     uses dev.kiln.op.OpLibrary;

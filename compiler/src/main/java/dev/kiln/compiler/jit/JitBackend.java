@@ -21,8 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code jit} backend: runs bias and activation chains on the GEMM or convolution that feeds them
- * ({@link EpilogueFusion}), fuses chains around row reductions ({@link RowFusionPass}, static shapes) and elementwise
+ * The {@code jit} backend: folds the head split and merge of attention into its {@code batch_dot}
+ * ({@link HeadLayoutFusion}, static shapes), runs bias and activation chains on the GEMM or convolution that feeds
+ * them ({@link EpilogueFusion}), fuses chains around row reductions ({@link RowFusionPass}, static shapes) and elementwise
  * and broadcast chains ({@link FusionPass}) of the forward graph and, for training, of its gradient graph (each part
  * separately), generates a JVM class per fused group ({@link JitKernels}), and runs the graph with a generated
  * executor ({@link GeneratedGraph}): per input signature, one class whose straight-line {@code forward} and
@@ -53,7 +54,11 @@ public final class JitBackend implements Backend {
                                        Map<String, DType> types, CompileRequest request) {
         FusionPass.Result fused;
         try {
-            EpilogueFusion.Result epilogues = EpilogueFusion.lower(graph, numForwardNodes, shapes, types, request);
+            FusionPass.Result heads = request.staticShapes()
+                    ? HeadLayoutFusion.apply(graph, numForwardNodes, shapes, types)
+                    : new FusionPass.Result(graph, numForwardNodes, 0);
+            EpilogueFusion.Result epilogues =
+                    EpilogueFusion.lower(heads.graph(), heads.numForwardNodes(), shapes, types, request);
             FusionPass.Result rows = request.staticShapes()
                     ? RowFusionPass.apply(epilogues.graph(), epilogues.numForwardNodes(), shapes, types)
                     : new FusionPass.Result(epilogues.graph(), epilogues.numForwardNodes(), 0);

@@ -153,8 +153,8 @@ public final class Gemm {
         // A narrow C wastes most of each 6 x (4 vectors) register block on padding; computing C^T instead pads far
         // less, but stores C through a column stride, so swap only when that saves at least a third of the work.
         // Both paths make the same choice so that their results stay identical.
-        int nr = 4 * VectorSupport.floatLanes();
-        boolean transposed = 3 * paddedArea(n, m, SGEMM_MR, nr) < 2 * paddedArea(m, n, SGEMM_MR, nr);
+        int lanes = VectorSupport.floatLanes();
+        boolean transposed = 3 * paddedArea(n, m, SGEMM_MR, lanes) < 2 * paddedArea(m, n, SGEMM_MR, lanes);
         if (transposed) {
             g = g.transposed();
         }
@@ -170,8 +170,18 @@ public final class Gemm {
         }
     }
 
-    private static long paddedArea(int m, int n, int mr, int nr) {
-        return (long) ((m + mr - 1) / mr * mr) * ((n + nr - 1) / nr * nr);
+    /**
+     * The register-block area an m x n product covers: rows in blocks of {@code mr}; columns in panels of four
+     * vectors, a partial last panel as the two or three vectors its narrow block computes (so 32 columns do not cost
+     * 64, which made the 128 x 32 products of attention run transposed, a third slower), a one-vector remainder as a
+     * whole panel (those shapes keep the choice they had).
+     */
+    private static long paddedArea(int m, int n, int mr, int lanes) {
+        int nr = 4 * lanes;
+        int rest = n % nr;
+        int restVectors = (rest + lanes - 1) / lanes;
+        long cols = (long) n / nr * nr + (rest == 0 ? 0 : restVectors >= 2 ? (long) restVectors * lanes : nr);
+        return (long) ((m + mr - 1) / mr * mr) * cols;
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
 import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.elementwise.FastErf;
+import dev.kiln.op.elementwise.VectorFastErf;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -185,7 +186,7 @@ final class LeakyReLUOp extends NNOp {
                     a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
             case "gelu" -> new ElementwiseFormula.Unary(act,
                     a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu,
-                    VectorSupport.isAvailable() ? (x, xo, y, yo, n) -> VectorGelu.apply(x, xo, y, yo, n, SQRT_2)
+                    VectorSupport.isAvailable() ? (x, xo, y, yo, n) -> VectorFastErf.gelu(x, xo, y, yo, n, SQRT_2)
                             : null);
             default -> throw error("act_type " + act + " has no per-element formula");
         };

@@ -14,11 +14,17 @@ import java.util.function.DoubleUnaryOperator;
  * only the first {@code length} elements (the rest become 0). Arithmetic follows MXNet's precision: float64 in
  * double; float32 shifted logits in float with sums in double; float16 and bfloat16 round the shifted logits, the
  * running sum and the result to the input dtype, as MXNet does unless {@code MXNET_SAFE_ACCUMULATION=1} (then the
- * sum and result stay in float32).
+ * sum and result stay in float32). float32 and float64 rows add their exponentials in {@link #STRIPES} interleaved
+ * partial sums (position j into partial {@code j % STRIPES}, the partials added in order at the end) on every path,
+ * scalar and vector: one sequential sum is a chain of dependent additions that cost more than the rest of the row;
+ * float16 and bfloat16 keep MXNet's sequential sum, whose per-addition rounding is visible at their precision.
  */
 final class SoftmaxKernel {
     private static final boolean SAFE_ACCUMULATION = "1".equals(System.getenv("MXNET_SAFE_ACCUMULATION"))
             || "true".equalsIgnoreCase(System.getenv("MXNET_SAFE_ACCUMULATION"));
+
+    /** How many interleaved partial sums a float32 or float64 row adds its exponentials into. */
+    static final int STRIPES = 8;
 
     /** Whether contiguous float32 rows run on the Vector API ({@link VectorSoftmaxRow}). */
     static final boolean VECTOR = VectorSupport.isAvailable();
@@ -66,7 +72,7 @@ final class SoftmaxKernel {
                 int base = rows.base(r);
                 int len = lengths == null ? m : (int) lengths[r];
                 Rows.gather(in, base, stride, m, buf, 0);
-                row(buf, len, p.temp(), negate, log, p.shift(), p.acc(), p.wide());
+                row(buf, len, p.temp(), negate, log, p.shift(), p.acc(), p.wide(), p.striped());
                 Rows.scatter(buf, 0, out, base, stride, m);
             }
         });
@@ -74,22 +80,24 @@ final class SoftmaxKernel {
 
     /**
      * The rounding of one dtype: how shifted logits round ({@code shift}), how the running sum and results round
-     * ({@code acc}), whether exponentials stay in double ({@code wide}), and the temperature rounded like a logit.
+     * ({@code acc}), whether exponentials stay in double ({@code wide}), the temperature rounded like a logit, and
+     * whether the sum is {@link #STRIPES striped} (float32 and float64) rather than sequential.
      */
-    record Precision(DoubleUnaryOperator shift, DoubleUnaryOperator acc, boolean wide, double temp) {
+    record Precision(DoubleUnaryOperator shift, DoubleUnaryOperator acc, boolean wide, double temp, boolean striped) {
         static Precision of(DType t, double temperature) {
             DoubleUnaryOperator shift = t == DType.FLOAT64 ? v -> v : v -> Casting.roundTo(t, v);
             DoubleUnaryOperator acc = switch (t) {
                 case FLOAT64, FLOAT32 -> v -> v;
                 default -> SAFE_ACCUMULATION ? v -> (float) v : v -> Casting.roundTo(t, v);
             };
-            return new Precision(shift, acc, t == DType.FLOAT64, shift.applyAsDouble(temperature));
+            return new Precision(shift, acc, t == DType.FLOAT64, shift.applyAsDouble(temperature),
+                    t == DType.FLOAT64 || t == DType.FLOAT32);
         }
     }
 
     /** The (log-)softmax of one full row {@code buf[0, n)} in place, before rounding to the output dtype. */
     static void row(double[] buf, int n, Precision p, boolean negate, boolean log) {
-        row(buf, n, p.temp(), negate, log, p.shift(), p.acc(), p.wide());
+        row(buf, n, p.temp(), negate, log, p.shift(), p.acc(), p.wide(), p.striped());
     }
 
     /**
@@ -105,24 +113,33 @@ final class SoftmaxKernel {
             return;
         }
         float max = rowMax(x, base, len, sign);
-        double sum = exponentiate(x, y, base, 0, len, max, temp, sign, log, 0);
-        finish(y, base, 0, m, len, sum, log);
+        double[] partial = new double[STRIPES];
+        exponentiate(x, y, base, 0, len, max, temp, sign, log, partial);
+        finish(y, base, 0, m, len, total(partial), log);
     }
 
     /**
      * Writes the shifted (and divided by {@code temp}) logits of positions {@code [from, len)} into {@code y}, or
-     * their exponentials unless {@code log}, and returns {@code sum} plus the exponentials, added in order.
+     * their exponentials unless {@code log}, and adds each exponential to its {@link #STRIPES stripe}'s partial sum.
      */
-    static double exponentiate(float[] x, float[] y, int base, int from, int len, float max, float temp, float sign,
-                               boolean log, double sum) {
+    static void exponentiate(float[] x, float[] y, int base, int from, int len, float max, float temp, float sign,
+                             boolean log, double[] partial) {
         for (int j = from; j < len; j++) {
             float d = sign * x[base + j] - max;
             if (temp != 1f) {
                 d = d / temp;
             }
-            float e = (float) Math.exp(d);
+            float e = SoftmaxExp.exp(d);
             y[base + j] = log ? d : e;
-            sum += e;
+            partial[j % STRIPES] += e;
+        }
+    }
+
+    /** The row's sum: the {@link #STRIPES} partial sums added in order. */
+    static double total(double[] partial) {
+        double sum = partial[0];
+        for (int q = 1; q < STRIPES; q++) {
+            sum += partial[q];
         }
         return sum;
     }
@@ -163,7 +180,7 @@ final class SoftmaxKernel {
     }
 
     private static void row(double[] buf, int len, double temp, boolean negate, boolean log,
-                            DoubleUnaryOperator shift, DoubleUnaryOperator acc, boolean wide) {
+                            DoubleUnaryOperator shift, DoubleUnaryOperator acc, boolean wide, boolean striped) {
         if (negate) {
             for (int j = 0; j < len; j++) {
                 buf[j] = -buf[j];
@@ -176,13 +193,21 @@ final class SoftmaxKernel {
             }
         }
         double sum = 0;
+        double[] partial = new double[STRIPES];
         for (int j = 0; j < len; j++) {
             double d = shift.applyAsDouble(buf[j] - max);
             if (temp != 1.0) {
                 d = shift.applyAsDouble(d / temp);
             }
             buf[j] = d;
-            sum = acc.applyAsDouble(sum + exp(d, wide));
+            if (striped) {
+                partial[j % STRIPES] += exp(d, wide, true); // acc is the identity for the striped dtypes
+            } else {
+                sum = acc.applyAsDouble(sum + exp(d, wide, false));
+            }
+        }
+        if (striped) {
+            sum = total(partial);
         }
         if (log) {
             double logSum = wide ? Math.log(sum) : (float) Math.log(sum);
@@ -191,7 +216,7 @@ final class SoftmaxKernel {
             }
         } else {
             for (int j = 0; j < len; j++) {
-                buf[j] = acc.applyAsDouble(exp(buf[j], wide) / sum);
+                buf[j] = acc.applyAsDouble(exp(buf[j], wide, striped) / sum);
             }
         }
         for (int j = len; j < buf.length; j++) {
@@ -199,8 +224,11 @@ final class SoftmaxKernel {
         }
     }
 
-    /** {@code exp(d)}, rounded to float unless the data is float64 (MXNet calls expf on float data). */
-    private static double exp(double d, boolean wide) {
-        return wide ? Math.exp(d) : (float) Math.exp(d);
+    /**
+     * {@code exp(d)}: in double for float64 data; {@link SoftmaxExp} for float32 ({@code float32}: striped and not
+     * wide), as the contiguous float32 rows compute it; else rounded to float (MXNet calls expf on float data).
+     */
+    private static double exp(double d, boolean wide, boolean float32) {
+        return wide ? Math.exp(d) : float32 ? SoftmaxExp.exp((float) d) : (float) Math.exp(d);
     }
 }

@@ -2,21 +2,25 @@ package dev.kiln.op.nn;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The float32 softmax row of {@link SoftmaxKernel} on the Vector API: exponentials in double lanes rounded to float
- * (what {@code (float) Math.exp(d)} gives; the double exponential is within an ulp of double, far inside float
- * rounding) and the final division in double lanes, as the scalar row does. The running sum stays a sequential
- * double sum, so the row's roundings are the scalar row's. Only loaded when the Vector API is available.
+ * The float32 softmax row of {@link SoftmaxKernel} on the Vector API: exponentials in float lanes by the operations
+ * of {@link SoftmaxExp} and the final division in double lanes, as the scalar row does. The sum keeps the scalar row's
+ * {@link SoftmaxKernel#STRIPES stripes}: with as many double lanes as stripes one vector accumulator holds them,
+ * else each lane is added to its stripe's partial; either way the row's roundings are the scalar row's. Only
+ * loaded when the Vector API is available.
  */
 final class VectorSoftmaxRow {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> F =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
+    private static final int ROUND_BITS = Float.floatToRawIntBits(SoftmaxExp.ROUND);
 
     private VectorSoftmaxRow() {
     }
@@ -47,23 +51,54 @@ final class VectorSoftmaxRow {
     static void row(float[] x, float[] y, int base, int m, int len, float temp, float sign, boolean log) {
         int bound = len - len % L;
         float max = max(x, base, len, bound, sign);
-        double sum = 0;
-        int j = 0;
-        double[] lanes = new double[L];
-        for (; j < bound; j += L) {
+        double[] partial = new double[SoftmaxKernel.STRIPES];
+        double[] lanes = L == SoftmaxKernel.STRIPES ? null : new double[L];
+        DoubleVector acc = DoubleVector.zero(D);
+        for (int j = 0; j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign).sub(max);
             if (temp != 1f) {
                 v = v.div(temp);
             }
-            DoubleVector e = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).lanewise(VectorOperators.EXP);
-            FloatVector ef = (FloatVector) e.convertShape(VectorOperators.D2F, F, 0);
+            // SoftmaxExp.exp, lane by lane the same operations (written out here: a vector returned from a call
+            // HotSpot does not inline is boxed)
+            FloatVector k = v.mul(SoftmaxExp.LOG2E).add(SoftmaxExp.ROUND);
+            IntVector n = ((IntVector) k.reinterpretAsInts()).sub(ROUND_BITS);
+            FloatVector nf = k.sub(SoftmaxExp.ROUND).neg();
+            FloatVector r = nf.fma(v.broadcast(SoftmaxExp.LN2_HI), v);
+            r = nf.fma(v.broadcast(SoftmaxExp.LN2_LO), r);
+            FloatVector p = r.fma(SoftmaxExp.C7, SoftmaxExp.C6);
+            p = p.fma(r, r.broadcast(SoftmaxExp.C5));
+            p = p.fma(r, r.broadcast(SoftmaxExp.C4));
+            p = p.fma(r, r.broadcast(SoftmaxExp.C3));
+            p = p.fma(r, r.broadcast(SoftmaxExp.C2));
+            p = p.fma(r, r.broadcast(1f));
+            p = p.fma(r, r.broadcast(1f));
+            IntVector half = n.lanewise(VectorOperators.ASHR, 1);
+            FloatVector ef = p.mul((FloatVector) half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul((FloatVector) n.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            VectorMask<Float> inRange = v.compare(VectorOperators.GE, SoftmaxExp.MIN)
+                    .and(v.compare(VectorOperators.LE, SoftmaxExp.MAX));
+            if (!inRange.allTrue()) {
+                ef = ef.blend(0f, v.compare(VectorOperators.LT, SoftmaxExp.MIN))
+                        .blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, SoftmaxExp.MAX))
+                        .blend(v, v.compare(VectorOperators.NE, v));
+            }
             (log ? v : ef).intoArray(y, base + j);
-            ((DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0)).intoArray(lanes, 0);
-            for (int q = 0; q < L; q++) {
-                sum += lanes[q];
+            DoubleVector rounded = (DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0);
+            if (L == SoftmaxKernel.STRIPES) {
+                acc = acc.add(rounded);
+            } else {
+                rounded.intoArray(lanes, 0);
+                for (int q = 0; q < L; q++) {
+                    partial[(j + q) % SoftmaxKernel.STRIPES] += lanes[q];
+                }
             }
         }
-        sum = SoftmaxKernel.exponentiate(x, y, base, bound, len, max, temp, sign, log, sum);
+        if (L == SoftmaxKernel.STRIPES) {
+            acc.intoArray(partial, 0);
+        }
+        SoftmaxKernel.exponentiate(x, y, base, bound, len, max, temp, sign, log, partial);
+        double sum = SoftmaxKernel.total(partial);
         if (!log) {
             for (int k = 0; k < bound; k += L) {
                 DoubleVector e = (DoubleVector) FloatVector.fromArray(F, y, base + k)
