@@ -89,6 +89,12 @@ final class HeadsBatchDotOp extends FusedOp {
         }
     }
 
+    /** Every head's product is a GEMM with beta 0 over its own block of the output, and the blocks tile it. */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray out = call.newOutput(0);

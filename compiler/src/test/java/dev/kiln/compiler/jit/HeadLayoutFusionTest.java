@@ -92,6 +92,31 @@ class HeadLayoutFusionTest {
                 .isEqualTo(Shape.of(2 * HEADS, 5, 5));
     }
 
+    /**
+     * The folded products declare they fill their outputs, so a static arena hands them last call's values without
+     * clearing: every call must still equal the interpreter's result for its own inputs.
+     */
+    @Test
+    void compiledAttentionOverwritesItsReusedBuffersOnEveryCall() {
+        Symbol scores = batchDot("scores", split(Symbol.var("q"), "q"), split(Symbol.var("k"), "k"), false, true);
+        Symbol attn = sym.call("softmax", Map.of("name", "attn", "axis", -1), scores);
+        Symbol ctx = merge(batchDot("ctx", attn, split(Symbol.var("v"), "v"), false, false));
+        Graph g = ctx.graph();
+        Shape x = Shape.of(2, 5, HEADS * 4);
+        Map<String, Shape> shapes = Map.of("q", x, "k", x, "v", x);
+        List<String> names = List.of("q", "k", "v");
+        dev.kiln.compiler.CompiledGraph compiled = dev.kiln.compiler.Backends.get("jit").compile(
+                new dev.kiln.compiler.CompileRequest(g, names, List.of(x, x, x), List.of(DType.FLOAT32,
+                        DType.FLOAT32, DType.FLOAT32), false, List.of(), true, true, 1));
+        assertThat(compiled.compiledGraph().nodes()).anyMatch(n -> n instanceof OpNode op
+                && op.op() instanceof HeadsBatchDotOp);
+        for (long seed = 1; seed <= 3; seed++) {
+            Map<String, NDArray> in = inputs(g, shapes, DType.FLOAT32, seed);
+            NDArray[] out = compiled.infer(names.stream().map(in::get).toArray(NDArray[]::new));
+            assertSameBits(List.of(out), Interpreter.eval(g, in), "call with seed " + seed);
+        }
+    }
+
     @Test
     void aTransposedSplitOperandMeetsAPlainOneAndThePlainResultStays() {
         // lhs: heads of (2, 5, 12) read transposed, (6, 4, 5) matrices; rhs plain (6, 5, 7)
