@@ -10,6 +10,7 @@ module dev.kiln.compiler {
     requires java.logging;
 
     exports dev.kiln.compiler;
+    exports dev.kiln.compiler.jit to dev.kiln.tornado;
 
     // further backends (an accelerator, say) found by name at run time
     uses dev.kiln.compiler.Backend;

@@ -10,6 +10,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.ElementwiseFormula;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
@@ -20,6 +21,11 @@ import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 import java.util.Map;
+
+import static dev.kiln.op.ScalarForm.Fn.*;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
 
 /**
  * MXNet's {@code LeakyReLU} family: leaky ({@code x > 0 ? x : slope*x}), prelu (the slope is the learned input
@@ -177,18 +183,24 @@ final class LeakyReLUOp extends NNOp {
         float slopeF = (float) slope;
         return switch (act) {
             case "leaky" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : a * slopeF,
-                    a -> a > 0 ? a : a * slope);
+                    a -> a > 0 ? a : a * slope).withForm(positiveOr(call(MUL, a(), c(slope))));
             case "elu" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : slopeF * (float) Math.expm1(a),
-                    a -> a > 0 ? a : slope * Math.expm1(a));
+                    a -> a > 0 ? a : slope * Math.expm1(a)).withForm(positiveOr(call(MUL, c(slope), call(EXPM1, a()))));
             case "selu" -> new ElementwiseFormula.Unary(act,
                     a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
-                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
+                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)))
+                    .withForm(call(MUL, c(SELU_LAMBDA), positiveOr(call(MUL, c(SELU_ALPHA), call(EXPM1, a())))));
             case "gelu" -> new ElementwiseFormula.Unary(act,
                     a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu,
                     VectorSupport.isAvailable() ? (x, xo, y, yo, n) -> VectorGelu.apply(x, xo, y, yo, n, SQRT_2)
                             : null);
             default -> throw error("act_type " + act + " has no per-element formula");
         };
+    }
+
+    /** The form of {@code x > 0 ? x : negative}. */
+    private static ScalarForm positiveOr(ScalarForm negative) {
+        return call(SELECT, call(GT, a(), c(0)), a(), negative);
     }
 
     /** float64 GELU with the fully accurate erf; float32 uses {@link FastErf}, exact to well below float rounding. */
