@@ -1,0 +1,109 @@
+package dev.kiln.tornado.kernel;
+
+import dev.kiln.graph.OpNode;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Shape;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Device lowering of graph nodes, op nodes of the registry and the compiler's fused elementwise groups, into kernels
+ * of TornadoVM's programming model (see {@link KernelWriter}) for float32 data. {@link #unsupported} is exact: every
+ * node it accepts lowers, and the launches compute the op's CPU results within float tolerance.
+ */
+public final class DeviceKernels {
+    private final ArrayFlavor flavor;
+    private final Map<String, Family> families = new HashMap<>();
+
+    public DeviceKernels(ArrayFlavor flavor) {
+        this.flavor = flavor;
+        // LayoutKernels.register(families);
+        // MatmulKernels.register(families);
+        // ConvKernels.register(families);
+        // PoolKernels.register(families);
+        // ReduceKernels.register(families);
+        // RowKernels.register(families);
+        // NormKernels.register(families);
+        // GradientKernels.register(families);
+    }
+
+    public ArrayFlavor flavor() {
+        return flavor;
+    }
+
+    /** Empty when the node runs on the device for these inputs, else the reason (op, dtype, attribute, shape). */
+    public Optional<String> unsupported(OpNode node, List<Shape> inShapes, List<DType> inTypes) {
+        String op = node.op().name();
+        for (int i = 0; i < inTypes.size(); i++) {
+            if (inTypes.get(i) != DType.FLOAT32) {
+                return Optional.of(op + " '" + node.name() + "': input " + i + " is " + inTypes.get(i)
+                        + "; device kernels compute float32");
+            }
+        }
+        for (Shape s : inShapes) {
+            if (!s.isKnown()) {
+                return Optional.of(op + " '" + node.name() + "': input shape " + s + " is not fully known");
+            }
+        }
+        List<Shape> outShapes;
+        List<DType> outTypes;
+        try {
+            outShapes = node.op().inferShapes(node.params(), inShapes);
+            outTypes = node.op().inferTypes(node.params(), inTypes);
+        } catch (RuntimeException e) {
+            return Optional.of(op + " '" + node.name() + "': " + e.getMessage());
+        }
+        for (DType t : outTypes) {
+            if (t != DType.FLOAT32) {
+                return Optional.of(op + " '" + node.name() + "': an output is " + t
+                        + "; device kernels compute float32");
+            }
+        }
+        Family f = family(node, inShapes, outShapes);
+        if (f == null) {
+            return Optional.of(op + " '" + node.name() + "': no device kernel for op " + op);
+        }
+        String reason = f.check(new NodeCall(node, inShapes, outShapes, flavor, null));
+        return Optional.ofNullable(reason == null ? null : op + " '" + node.name() + "': " + reason);
+    }
+
+    /**
+     * The launches computing the node's outputs from its inputs (same values as the op's CPU kernel, within float
+     * tolerance). Every output element is written.
+     */
+    public List<KernelLaunch> lower(OpNode node, List<Shape> inShapes, List<DType> inTypes,
+                                    List<Shape> outShapes, List<DType> outTypes, BufferTable buffers) {
+        Optional<String> reason = unsupported(node, inShapes, inTypes);
+        if (reason.isPresent()) {
+            throw new IllegalArgumentException("cannot lower node '" + node.name() + "' for the device: "
+                    + reason.get());
+        }
+        Family f = family(node, inShapes, outShapes);
+        return f.lower(new NodeCall(node, inShapes, outShapes, flavor, buffers));
+    }
+
+    private Family family(OpNode node, List<Shape> in, List<Shape> out) {
+        Family f = families.get(node.op().name());
+        if (f != null) {
+            return f;
+        }
+        NodeCall probe = new NodeCall(node, in, out, flavor, null);
+        if (ElementwiseKernels.handles(probe)) {
+            return new Family() {
+                @Override
+                public String check(NodeCall c) {
+                    return ElementwiseKernels.check(c);
+                }
+
+                @Override
+                public List<KernelLaunch> lower(NodeCall c) {
+                    return ElementwiseKernels.lower(c);
+                }
+            };
+        }
+        return null;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.kiln.tornado.kernel;
+
+import dev.kiln.op.ScalarForm;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+import java.util.List;
+
+/**
+ * Emits an op's {@link ScalarForm} as double arithmetic and {@link Math} calls on float operands, rounded to float32
+ * at the end: the float32 result the op's formula defines.
+ */
+final class ScalarFormEmitter {
+    private ScalarFormEmitter() {
+    }
+
+    /** The form's float32 value for the given operands (operand {@code i} is {@code operands.get(i)}). */
+    static Exprs.Flt of(ScalarForm form, List<? extends Exprs.Flt> operands) {
+        return w -> {
+            emit(w, form, operands);
+            w.mv().visitInsn(Opcodes.D2F);
+        };
+    }
+
+    private static void emit(KernelWriter w, ScalarForm form, List<? extends Exprs.Flt> operands) {
+        MethodVisitor mv = w.mv();
+        switch (form) {
+            case ScalarForm.Operand o -> {
+                operands.get(o.index()).push(w);
+                mv.visitInsn(Opcodes.F2D);
+            }
+            case ScalarForm.Constant k -> pushDouble(mv, k.value());
+            case ScalarForm.Call call -> {
+                if (call.fn() == ScalarForm.Fn.SELECT) {
+                    Label otherwise = new Label();
+                    Label done = new Label();
+                    emit(w, call.args().get(0), operands);
+                    mv.visitInsn(Opcodes.DCONST_0);
+                    mv.visitInsn(Opcodes.DCMPL); // NaN gives -1: true, as c != 0
+                    mv.visitJumpInsn(Opcodes.IFEQ, otherwise);
+                    emit(w, call.args().get(1), operands);
+                    mv.visitJumpInsn(Opcodes.GOTO, done);
+                    mv.visitLabel(otherwise);
+                    emit(w, call.args().get(2), operands);
+                    mv.visitLabel(done);
+                    return;
+                }
+                for (ScalarForm a : call.args()) {
+                    emit(w, a, operands);
+                }
+                apply(mv, call.fn());
+            }
+        }
+    }
+
+    private static void pushDouble(MethodVisitor mv, double v) {
+        if (Double.doubleToRawLongBits(v) == 0L) {
+            mv.visitInsn(Opcodes.DCONST_0);
+        } else if (v == 1.0) {
+            mv.visitInsn(Opcodes.DCONST_1);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
+    private static void apply(MethodVisitor mv, ScalarForm.Fn fn) {
+        switch (fn) {
+            case NEG -> mv.visitInsn(Opcodes.DNEG);
+            case ADD -> mv.visitInsn(Opcodes.DADD);
+            case SUB -> mv.visitInsn(Opcodes.DSUB);
+            case MUL -> mv.visitInsn(Opcodes.DMUL);
+            case DIV -> mv.visitInsn(Opcodes.DDIV);
+            case TO_FLOAT -> {
+                mv.visitInsn(Opcodes.D2F);
+                mv.visitInsn(Opcodes.F2D);
+            }
+            // NaN must make GT/GE false (DCMPL gives -1) and LT/LE false (DCMPG gives 1); EQ false, NE true
+            case GT -> compare(mv, Opcodes.DCMPL, Opcodes.IFGT);
+            case GE -> compare(mv, Opcodes.DCMPL, Opcodes.IFGE);
+            case LT -> compare(mv, Opcodes.DCMPG, Opcodes.IFLT);
+            case LE -> compare(mv, Opcodes.DCMPG, Opcodes.IFLE);
+            case EQ -> compare(mv, Opcodes.DCMPL, Opcodes.IFEQ);
+            case NE -> compare(mv, Opcodes.DCMPL, Opcodes.IFNE);
+            case POW, MAX, MIN, HYPOT, ATAN2 -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math",
+                    mathName(fn), "(DD)D", false);
+            case SELECT -> throw new IllegalStateException("SELECT is emitted with branches");
+            default -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", mathName(fn), "(D)D", false);
+        }
+    }
+
+    /** The {@link Math} method of a function: its name in lower case. */
+    private static String mathName(ScalarForm.Fn fn) {
+        return fn.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Pushes 1.0 when the comparison {@code cmp} then {@code jumpIfTrue} holds, else 0.0. */
+    private static void compare(MethodVisitor mv, int cmp, int jumpIfTrue) {
+        Label yes = new Label();
+        Label done = new Label();
+        mv.visitInsn(cmp);
+        mv.visitJumpInsn(jumpIfTrue, yes);
+        mv.visitInsn(Opcodes.DCONST_0);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(yes);
+        mv.visitInsn(Opcodes.DCONST_1);
+        mv.visitLabel(done);
+    }
+}
