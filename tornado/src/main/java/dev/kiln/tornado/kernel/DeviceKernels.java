@@ -20,7 +20,7 @@ public final class DeviceKernels {
 
     public DeviceKernels(ArrayFlavor flavor) {
         this.flavor = flavor;
-        // LayoutKernels.register(families);
+        LayoutKernels.register(families);
         // MatmulKernels.register(families);
         // ConvKernels.register(families);
         // PoolKernels.register(families);

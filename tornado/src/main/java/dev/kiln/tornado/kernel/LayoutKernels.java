@@ -1,0 +1,169 @@
+package dev.kiln.tornado.kernel;
+
+import dev.kiln.ndarray.Shape;
+import dev.kiln.op.reduce.ReduceAxes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static dev.kiln.tornado.kernel.Exprs.add;
+import static dev.kiln.tornado.kernel.Exprs.c;
+import static dev.kiln.tornado.kernel.Exprs.div;
+import static dev.kiln.tornado.kernel.Exprs.mul;
+import static dev.kiln.tornado.kernel.Exprs.rem;
+
+/**
+ * Kernels that move data without arithmetic: copies (Flatten, Reshape, reshape_like, expand_dims, squeeze, _copy,
+ * Dropout that drops nothing), fills (zeros_like, ones_like), and gathers where each output element reads one input
+ * element at computed coordinates (transpose, slice_axis, broadcast_to, broadcast_like, _broadcast_reduced_like,
+ * Concat as one launch per input).
+ */
+final class LayoutKernels {
+    private LayoutKernels() {
+    }
+
+    static void register(Map<String, Family> families) {
+        Family copy = family(c -> null, c -> gather(c, "copy", 0, i -> i, 1f));
+        for (String op : List.of("Flatten", "Reshape", "reshape_like", "expand_dims", "squeeze", "_copy")) {
+            families.put(op, copy);
+        }
+        families.put("Dropout", family(
+                c -> c.node().op().isRandom(c.attrs(), true) ? "Dropout with p > 0 draws random masks in training; "
+                        + "it runs on the host (the compiler drops it in predict mode)" : null,
+                c -> {
+                    List<KernelLaunch> l = new ArrayList<>(gather(c, "copy", 0, i -> i, 1f));
+                    l.add(fill(c, 1, 1f));
+                    return l;
+                }));
+        families.put("zeros_like", family(c -> null, c -> List.of(fill(c, 0, 0f))));
+        families.put("ones_like", family(c -> null, c -> List.of(fill(c, 0, 1f))));
+        families.put("transpose", family(c -> null, LayoutKernels::transpose));
+        families.put("slice_axis", family(c -> null, LayoutKernels::sliceAxis));
+        Family broadcast = family(c -> null, c -> gather(c, "broadcast", 0,
+                i -> Broadcast.index(i, c.out(0), c.in(0)), 1f));
+        families.put("broadcast_to", broadcast);
+        families.put("broadcast_like", broadcast);
+        families.put("_broadcast_reduced_like", family(c -> null, LayoutKernels::broadcastReducedLike));
+        families.put("Concat", family(c -> null, LayoutKernels::concat));
+    }
+
+    /** A family from its check and its lowering. */
+    static Family family(java.util.function.Function<NodeCall, String> check,
+                         java.util.function.Function<NodeCall, List<KernelLaunch>> lower) {
+        return new Family() {
+            @Override
+            public String check(NodeCall c) {
+                return check.apply(c);
+            }
+
+            @Override
+            public List<KernelLaunch> lower(NodeCall c) {
+                return lower.apply(c);
+            }
+        };
+    }
+
+    /** Coordinate {@code d} of flat index {@code i} in {@code shape}. */
+    static Exprs.Int coord(Exprs.Int i, Shape shape, int d) {
+        Exprs.Int q = div(i, c(shape.strides()[d]));
+        return d == 0 ? q : rem(q, c(shape.get(d)));
+    }
+
+    /** {@code out[i] = scale * in[index(i)]} over output 0, in one parallel loop. */
+    static List<KernelLaunch> gather(NodeCall c, String label, int input, UnaryOperator<Exprs.Int> index,
+                                     float scale) {
+        KernelClass k = c.kernel(label, w -> {
+            KernelWriter.Array in = w.floatArray("in");
+            KernelWriter.Array out = w.floatArray("out");
+            w.parallelFor("i", c(c.out(0).size()), i -> {
+                Exprs.Flt v = w.load(in, index.apply(i));
+                w.store(out, i, scale == 1f ? v : Exprs.mul(v, Exprs.f(scale)));
+            });
+        });
+        return List.of(c.launch(k, c.buffers().input(input), c.buffers().output(0)));
+    }
+
+    /** Output {@code output} filled with {@code value}. */
+    static KernelLaunch fill(NodeCall c, int output, float value) {
+        KernelClass k = c.kernel("fill", w -> {
+            KernelWriter.Array out = w.floatArray("out");
+            w.parallelFor("i", c(c.out(output).size()), i -> w.store(out, i, Exprs.f(value)));
+        });
+        return c.launch(k, c.buffers().output(output));
+    }
+
+    private static List<KernelLaunch> transpose(NodeCall c) {
+        Shape in = c.in(0);
+        Shape out = c.out(0);
+        int[] axes = c.tupleAttr("axes");
+        if (axes.length == 0) {
+            axes = new int[in.rank()];
+            for (int d = 0; d < axes.length; d++) {
+                axes[d] = in.rank() - 1 - d;
+            }
+        }
+        int[] perm = axes;
+        int[] inStrides = in.strides();
+        return gather(c, "transpose", 0, i -> {
+            Exprs.Int e = c(0);
+            for (int d = 0; d < out.rank(); d++) {
+                int a = perm[d] < 0 ? perm[d] + in.rank() : perm[d];
+                e = add(e, mul(coord(i, out, d), c(inStrides[a])));
+            }
+            return e;
+        }, 1f);
+    }
+
+    private static List<KernelLaunch> sliceAxis(NodeCall c) {
+        Shape in = c.in(0);
+        Shape out = c.out(0);
+        int axis = in.normalizeAxis(c.intAttr("axis"));
+        int begin = c.intAttr("begin");
+        if (begin < 0) {
+            begin += in.get(axis);
+        }
+        int first = begin;
+        int[] inStrides = in.strides();
+        return gather(c, "slice_axis", 0, i -> {
+            Exprs.Int e = c(first * inStrides[axis]);
+            for (int d = 0; d < out.rank(); d++) {
+                e = add(e, mul(coord(i, out, d), c(inStrides[d])));
+            }
+            return e;
+        }, 1f);
+    }
+
+    private static List<KernelLaunch> broadcastReducedLike(NodeCall c) {
+        Shape like = c.in(1);
+        ReduceAxes axes = ReduceAxes.of(c.node().op(), like, (dev.kiln.op.IntTuple) c.attr("axis"), true,
+                c.boolAttr("exclude"));
+        Shape kept = axes.outShape();
+        float scale = c.boolAttr("mean") ? (float) kept.size() / like.size() : 1f;
+        return gather(c, "broadcast_reduced", 0, i -> Broadcast.index(i, like, kept), scale);
+    }
+
+    private static List<KernelLaunch> concat(NodeCall c) {
+        Shape out = c.out(0);
+        int axis = out.normalizeAxis(c.intAttr("dim"));
+        int inner = out.sizeOf(axis + 1, out.rank());
+        List<KernelLaunch> launches = new ArrayList<>();
+        int offset = 0;
+        for (int j = 0; j < c.in().size(); j++) {
+            Shape in = c.in(j);
+            int block = in.get(axis) * inner;
+            int at = offset * inner;
+            int outBlock = out.get(axis) * inner;
+            KernelClass k = c.kernel("concat", w -> {
+                KernelWriter.Array src = w.floatArray("in");
+                KernelWriter.Array dst = w.floatArray("out");
+                w.parallelFor("i", c(in.size()), i -> w.store(dst,
+                        add(add(mul(div(i, c(block)), c(outBlock)), c(at)), rem(i, c(block))), w.load(src, i)));
+            });
+            launches.add(c.launch(k, c.buffers().input(j), c.buffers().output(0)));
+            offset += in.get(axis);
+        }
+        return launches;
+    }
+}
