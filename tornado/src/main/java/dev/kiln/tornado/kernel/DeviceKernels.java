@@ -21,7 +21,7 @@ public final class DeviceKernels {
     public DeviceKernels(ArrayFlavor flavor) {
         this.flavor = flavor;
         LayoutKernels.register(families);
-        // MatmulKernels.register(families);
+        MatmulKernels.register(families);
         // ConvKernels.register(families);
         // PoolKernels.register(families);
         // ReduceKernels.register(families);
