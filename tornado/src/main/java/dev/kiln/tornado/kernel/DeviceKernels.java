@@ -22,8 +22,8 @@ public final class DeviceKernels {
         this.flavor = flavor;
         LayoutKernels.register(families);
         MatmulKernels.register(families);
-        // ConvKernels.register(families);
-        // PoolKernels.register(families);
+        ConvKernels.register(families);
+        PoolKernels.register(families);
         // ReduceKernels.register(families);
         // RowKernels.register(families);
         // NormKernels.register(families);

@@ -269,6 +269,16 @@ public final class Exprs {
         };
     }
 
+    /** {@code a == b} on floats (false when either is NaN). */
+    public static Cond eq(Flt a, Flt b) {
+        return (w, target) -> {
+            a.push(w);
+            b.push(w);
+            w.mv().visitInsn(Opcodes.FCMPL);
+            w.mv().visitJumpInsn(Opcodes.IFNE, target);
+        };
+    }
+
     /** {@code a != a}: true for NaN. */
     public static Cond isNaN(Flt a) {
         return (w, target) -> {
