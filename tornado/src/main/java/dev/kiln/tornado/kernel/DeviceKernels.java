@@ -16,18 +16,35 @@ import java.util.Optional;
  */
 public final class DeviceKernels {
     private final ArrayFlavor flavor;
+    private final Boolean training;
     private final Map<String, Family> families = new HashMap<>();
 
+    /**
+     * Kernels for graphs of either mode: nodes whose result depends on the mode (BatchNorm with batch statistics,
+     * Dropout with p > 0) are unsupported.
+     */
     public DeviceKernels(ArrayFlavor flavor) {
+        this(flavor, null);
+    }
+
+    /**
+     * Kernels for graphs run in training mode or in predict mode: in predict mode BatchNorm normalises with the
+     * moving statistics and Dropout is the identity, so both lower.
+     */
+    public DeviceKernels(ArrayFlavor flavor, boolean training) {
+        this(flavor, Boolean.valueOf(training));
+    }
+
+    private DeviceKernels(ArrayFlavor flavor, Boolean training) {
         this.flavor = flavor;
+        this.training = training;
         LayoutKernels.register(families);
         MatmulKernels.register(families);
         ConvKernels.register(families);
         PoolKernels.register(families);
-        // ReduceKernels.register(families);
-        // RowKernels.register(families);
-        // NormKernels.register(families);
-        // GradientKernels.register(families);
+        ReduceKernels.register(families);
+        RowKernels.register(families);
+        NormKernels.register(families);
     }
 
     public ArrayFlavor flavor() {
@@ -44,8 +61,9 @@ public final class DeviceKernels {
             }
         }
         for (Shape s : inShapes) {
-            if (!s.isKnown()) {
-                return Optional.of(op + " '" + node.name() + "': input shape " + s + " is not fully known");
+            if (!s.isKnown() || s.size() == 0) {
+                return Optional.of(op + " '" + node.name() + "': input shape " + s
+                        + (s.isKnown() ? " is empty" : " is not fully known"));
             }
         }
         List<Shape> outShapes;
@@ -66,7 +84,7 @@ public final class DeviceKernels {
         if (f == null) {
             return Optional.of(op + " '" + node.name() + "': no device kernel for op " + op);
         }
-        String reason = f.check(new NodeCall(node, inShapes, outShapes, flavor, null));
+        String reason = f.check(new NodeCall(node, inShapes, outShapes, flavor, training, null));
         return Optional.ofNullable(reason == null ? null : op + " '" + node.name() + "': " + reason);
     }
 
@@ -82,7 +100,7 @@ public final class DeviceKernels {
                     + reason.get());
         }
         Family f = family(node, inShapes, outShapes);
-        return f.lower(new NodeCall(node, inShapes, outShapes, flavor, buffers));
+        return f.lower(new NodeCall(node, inShapes, outShapes, flavor, training, buffers));
     }
 
     private Family family(OpNode node, List<Shape> in, List<Shape> out) {
@@ -90,7 +108,7 @@ public final class DeviceKernels {
         if (f != null) {
             return f;
         }
-        NodeCall probe = new NodeCall(node, in, out, flavor, null);
+        NodeCall probe = new NodeCall(node, in, out, flavor, training, null);
         if (ElementwiseKernels.handles(probe)) {
             return new Family() {
                 @Override

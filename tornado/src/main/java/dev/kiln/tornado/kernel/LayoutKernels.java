@@ -30,8 +30,9 @@ final class LayoutKernels {
             families.put(op, copy);
         }
         families.put("Dropout", family(
-                c -> c.node().op().isRandom(c.attrs(), true) ? "Dropout with p > 0 draws random masks in training; "
-                        + "it runs on the host (the compiler drops it in predict mode)" : null,
+                c -> c.node().op().isRandom(c.attrs(), !Boolean.FALSE.equals(c.training()))
+                        ? "Dropout with p > 0 draws random masks in training (or a mode the lowering was not told); it "
+                        + "runs on the host" : null,
                 c -> {
                     List<KernelLaunch> l = new ArrayList<>(gather(c, "copy", 0, i -> i, 1f));
                     l.add(fill(c, 1, 1f));

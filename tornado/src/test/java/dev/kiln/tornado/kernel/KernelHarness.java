@@ -68,9 +68,14 @@ final class KernelHarness {
 
     /** Lowers the node for the inputs' shapes and runs its launches; returns every output. */
     static List<NDArray> run(OpNode node, List<NDArray> inputs) {
+        return run(HEAP, node, inputs);
+    }
+
+    /** {@link #run(OpNode, List)} through {@code kernels}. */
+    static List<NDArray> run(DeviceKernels kernels, OpNode node, List<NDArray> inputs) {
         List<Shape> inShapes = inputs.stream().map(NDArray::shape).toList();
         List<DType> inTypes = inputs.stream().map(NDArray::dtype).toList();
-        assertThat(HEAP.unsupported(node, inShapes, inTypes)).as("unsupported").isEmpty();
+        assertThat(kernels.unsupported(node, inShapes, inTypes)).as("unsupported").isEmpty();
         List<Shape> outShapes = node.op().inferShapes(node.params(), inShapes);
         List<DType> outTypes = node.op().inferTypes(node.params(), inTypes);
         List<float[]> buffers = new ArrayList<>();
@@ -103,7 +108,7 @@ final class KernelHarness {
                 return buffers.size() - 1;
             }
         };
-        List<KernelLaunch> launches = HEAP.lower(node, inShapes, inTypes, outShapes, outTypes, table);
+        List<KernelLaunch> launches = kernels.lower(node, inShapes, inTypes, outShapes, outTypes, table);
         for (KernelLaunch l : launches) {
             KernelChecks.verify(l.kernel(), ArrayFlavor.HEAP);
             Object[] args = l.args().stream().map(a -> switch (a) {
@@ -127,7 +132,12 @@ final class KernelHarness {
 
     /** Runs the node on the device emulation and on the CPU and requires equal outputs within {@code tol}. */
     static void assertMatchesCpu(OpNode node, double tol, NDArray... inputs) {
-        List<NDArray> device = run(node, List.of(inputs));
+        assertMatchesCpu(HEAP, node, tol, inputs);
+    }
+
+    /** {@link #assertMatchesCpu(OpNode, double, NDArray...)} through {@code kernels}. */
+    static void assertMatchesCpu(DeviceKernels kernels, OpNode node, double tol, NDArray... inputs) {
+        List<NDArray> device = run(kernels, node, List.of(inputs));
         List<NDArray> cpu = cpu(node, List.of(inputs));
         for (int k = 0; k < device.size(); k++) {
             assertClose(node.op().name() + " output " + k, device.get(k), cpu.get(k), tol);

@@ -1,0 +1,130 @@
+package dev.kiln.tornado.kernel;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.kiln.tornado.kernel.Exprs.c;
+import static dev.kiln.tornado.kernel.Exprs.f;
+import static dev.kiln.tornado.kernel.Exprs.flat;
+import static dev.kiln.tornado.kernel.Exprs.math;
+
+/**
+ * BatchNorm with the moving statistics (predict mode, or {@code use_global_stats}): the output per element and the
+ * mean and inverse-std outputs per channel; and {@code _backward_BatchNorm}, one work item per channel summing over
+ * its elements, then writing the channel's data gradient (through the batch statistics unless
+ * {@code use_global_stats}) and the gamma and beta gradients. BatchNorm with batch statistics moves the moving
+ * statistics in place, which stays on the host.
+ */
+final class NormKernels {
+    private NormKernels() {
+    }
+
+    static void register(Map<String, Family> families) {
+        families.put("BatchNorm", LayoutKernels.family(NormKernels::checkForward, NormKernels::forward));
+        families.put("_backward_BatchNorm", LayoutKernels.family(c -> null, NormKernels::backward));
+    }
+
+    private static String checkForward(NodeCall c) {
+        if (c.boolAttr("use_global_stats") || Boolean.FALSE.equals(c.training())) {
+            return null;
+        }
+        return "BatchNorm with batch statistics updates the moving mean and variance in place (training mode"
+                + (c.training() == null ? ", or a mode the lowering was not told" : "") + "); it runs on the host";
+    }
+
+    private static Rows rows(NodeCall c, int input) {
+        return Rows.along(c.in(input), c.intAttr("axis"));
+    }
+
+    /** Inputs (data, gamma, beta, moving_mean, moving_var); outputs (output, mean, invstd). */
+    private static List<KernelLaunch> forward(NodeCall c) {
+        Rows rows = rows(c, 0);
+        float eps = (float) c.doubleAttr("eps");
+        boolean fixGamma = c.boolAttr("fix_gamma");
+        int[] dims = {rows.outer(), rows.length(), rows.inner()};
+        KernelClass k = c.kernel("batch_norm", w -> {
+            KernelWriter.Array x = w.floatArray("data");
+            KernelWriter.Array gamma = w.floatArray("gamma");
+            KernelWriter.Array beta = w.floatArray("beta");
+            KernelWriter.Array mean = w.floatArray("moving_mean");
+            KernelWriter.Array var = w.floatArray("moving_var");
+            KernelWriter.Array out = w.floatArray("out");
+            w.parallelFor("i", c(rows.outer() * rows.length() * rows.inner()), i -> {
+                KernelWriter.IntVar ch = w.intLocal("ch", LayoutKernels.coord(i, dev.kiln.ndarray.Shape.of(dims), 1));
+                KernelWriter.FloatVar inv = w.floatLocal("invstd",
+                        Exprs.div(f(1f), math("sqrt", Exprs.add(w.load(var, ch), f(eps)))));
+                Exprs.Flt scale = fixGamma ? inv : Exprs.mul(w.load(gamma, ch), inv);
+                w.store(out, i, Exprs.add(Exprs.mul(Exprs.sub(w.load(x, i), w.load(mean, ch)), scale),
+                        w.load(beta, ch)));
+            });
+        });
+        KernelClass stats = c.kernel("batch_norm_stats", w -> {
+            KernelWriter.Array mean = w.floatArray("moving_mean");
+            KernelWriter.Array var = w.floatArray("moving_var");
+            KernelWriter.Array meanOut = w.floatArray("mean");
+            KernelWriter.Array invOut = w.floatArray("invstd");
+            w.parallelFor("ch", c(rows.length()), ch -> {
+                w.store(meanOut, ch, w.load(mean, ch));
+                w.store(invOut, ch, Exprs.div(f(1f), math("sqrt", Exprs.add(w.load(var, ch), f(eps)))));
+            });
+        });
+        BufferTable t = c.buffers();
+        return List.of(c.launch(k, t.input(0), t.input(1), t.input(2), t.input(3), t.input(4), t.output(0)),
+                c.launch(stats, t.input(3), t.input(4), t.output(1), t.output(2)));
+    }
+
+    /** Inputs (out_grad, data, gamma, mean, invstd, mean_grad, invstd_grad); outputs (data, gamma, beta grads). */
+    private static List<KernelLaunch> backward(NodeCall c) {
+        Rows rows = rows(c, 1);
+        boolean fixGamma = c.boolAttr("fix_gamma");
+        boolean batchStats = !c.boolAttr("use_global_stats");
+        int[] dims = {rows.outer(), rows.length(), rows.inner()};
+        int n = rows.outer() * rows.inner();
+        KernelClass k = c.kernel("batch_norm_grad", w -> {
+            KernelWriter.Array og = w.floatArray("ograd");
+            KernelWriter.Array x = w.floatArray("data");
+            KernelWriter.Array gamma = w.floatArray("gamma");
+            KernelWriter.Array mean = w.floatArray("mean");
+            KernelWriter.Array invstd = w.floatArray("invstd");
+            KernelWriter.Array meanGrad = w.floatArray("mean_grad");
+            KernelWriter.Array invstdGrad = w.floatArray("invstd_grad");
+            KernelWriter.Array dx = w.floatArray("data_grad");
+            KernelWriter.Array dGamma = w.floatArray("gamma_grad");
+            KernelWriter.Array dBeta = w.floatArray("beta_grad");
+            w.parallelFor("ch", c(rows.length()), ch -> {
+                KernelWriter.FloatVar mu = w.floatLocal("mu", w.load(mean, ch));
+                KernelWriter.FloatVar s = w.floatLocal("s", w.load(invstd, ch));
+                KernelWriter.FloatVar sumO = w.floatLocal("sum_o", f(0f));
+                KernelWriter.FloatVar sumOX = w.floatLocal("sum_ox", f(0f));
+                w.forRange("o", c(0), c(rows.outer()), o -> w.forRange("in", c(0), c(rows.inner()), in -> {
+                    KernelWriter.IntVar at = w.intLocal("at", flat(dims, o, ch, in));
+                    KernelWriter.FloatVar g = w.floatLocal("g", w.load(og, at));
+                    w.set(sumO, Exprs.add(sumO, g));
+                    w.set(sumOX, Exprs.add(sumOX, Exprs.mul(g, Exprs.mul(Exprs.sub(w.load(x, at), mu), s))));
+                }));
+                w.store(dBeta, ch, sumO);
+                w.store(dGamma, ch, fixGamma ? f(0f) : sumOX);
+                KernelWriter.FloatVar scale = w.floatLocal("scale", fixGamma ? s : Exprs.mul(w.load(gamma, ch), s));
+                KernelWriter.FloatVar meanO = w.floatLocal("mean_o", Exprs.div(sumO, f(n)));
+                KernelWriter.FloatVar meanOX = w.floatLocal("mean_ox", Exprs.div(sumOX, f(n)));
+                KernelWriter.FloatVar viaMean = w.floatLocal("via_mean", Exprs.div(w.load(meanGrad, ch), f(n)));
+                KernelWriter.FloatVar viaInv = w.floatLocal("via_invstd",
+                        Exprs.div(Exprs.mul(w.load(invstdGrad, ch), Exprs.mul(s, s)), f(n)));
+                w.forRange("o", c(0), c(rows.outer()), o -> w.forRange("in", c(0), c(rows.inner()), in -> {
+                    KernelWriter.IntVar at = w.intLocal("at", flat(dims, o, ch, in));
+                    Exprs.Flt g = w.load(og, at);
+                    if (batchStats) {
+                        KernelWriter.FloatVar xh = w.floatLocal("xhat", Exprs.mul(Exprs.sub(w.load(x, at), mu), s));
+                        w.store(dx, at, Exprs.sub(Exprs.add(Exprs.mul(scale, Exprs.sub(Exprs.sub(g, meanO),
+                                Exprs.mul(xh, meanOX))), viaMean), Exprs.mul(viaInv, xh)));
+                    } else {
+                        w.store(dx, at, Exprs.mul(g, scale));
+                    }
+                }));
+            });
+        });
+        BufferTable t = c.buffers();
+        return List.of(c.launch(k, t.input(0), t.input(1), t.input(2), t.input(3), t.input(4), t.input(5),
+                t.input(6), t.output(0), t.output(1), t.output(2)));
+    }
+}
