@@ -28,8 +28,8 @@ final class ConvKernels {
     }
 
     static void register(Map<String, Family> families) {
-        families.put("Convolution", LayoutKernels.family(Window2d::check, ConvKernels::forward));
-        families.put("_backward_Convolution", LayoutKernels.family(Window2d::check, ConvKernels::backward));
+        families.put("Convolution", Family.of(Window2d::check, ConvKernels::forward));
+        families.put("_backward_Convolution", Family.of(Window2d::check, ConvKernels::backward));
     }
 
     private static List<KernelLaunch> forward(NodeCall c) {

@@ -109,19 +109,7 @@ public final class DeviceKernels {
             return f;
         }
         NodeCall probe = new NodeCall(node, in, out, flavor, training, null);
-        if (ElementwiseKernels.handles(probe)) {
-            return new Family() {
-                @Override
-                public String check(NodeCall c) {
-                    return ElementwiseKernels.check(c);
-                }
-
-                @Override
-                public List<KernelLaunch> lower(NodeCall c) {
-                    return ElementwiseKernels.lower(c);
-                }
-            };
-        }
-        return null;
+        return ElementwiseKernels.handles(probe) ? Family.of(ElementwiseKernels::check, ElementwiseKernels::lower)
+                : null;
     }
 }

@@ -13,16 +13,55 @@ public final class Exprs {
     private Exprs() {
     }
 
+    /** An expression: emits the code pushing its value. */
+    public interface Expr {
+        void push(KernelWriter w);
+    }
+
     /** An int-valued expression. */
     @FunctionalInterface
-    public interface Int {
-        void push(KernelWriter w);
+    public interface Int extends Expr {
     }
 
     /** A float32-valued expression. */
     @FunctionalInterface
-    public interface Flt {
-        void push(KernelWriter w);
+    public interface Flt extends Expr {
+    }
+
+    /** Pushes the operands, then emits {@code insn}. */
+    private static void emit(KernelWriter w, int insn, Expr... operands) {
+        for (Expr e : operands) {
+            e.push(w);
+        }
+        w.mv().visitInsn(insn);
+    }
+
+    /** Pushes the operands, then calls {@code Math.name} of {@code descriptor}. */
+    private static void callMath(KernelWriter w, String name, String descriptor, Expr... operands) {
+        for (Expr e : operands) {
+            e.push(w);
+        }
+        w.mv().visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", name, descriptor, false);
+    }
+
+    /** {@code cond ? a : b}. */
+    private static void branch(KernelWriter w, Cond cond, Expr a, Expr b) {
+        Label otherwise = new Label();
+        Label done = new Label();
+        cond.jumpIfFalse(w, otherwise);
+        a.push(w);
+        w.mv().visitJumpInsn(Opcodes.GOTO, done);
+        w.mv().visitLabel(otherwise);
+        b.push(w);
+        w.mv().visitLabel(done);
+    }
+
+    /** A float comparison: {@code fcmpl}, then a jump to the target when {@code jumpIfFalse} holds. */
+    private static Cond floatCompare(Flt a, Flt b, int jumpIfFalse) {
+        return (w, target) -> {
+            emit(w, Opcodes.FCMPL, a, b);
+            w.mv().visitJumpInsn(jumpIfFalse, target);
+        };
     }
 
     /** A condition: emits a jump to {@code target} when it is false. */
@@ -48,11 +87,7 @@ public final class Exprs {
     }
 
     private static Int intOp(Int a, Int b, int opcode) {
-        return w -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitInsn(opcode);
-        };
+        return w -> emit(w, opcode, a, b);
     }
 
     public static Int add(Int a, Int b) {
@@ -82,34 +117,17 @@ public final class Exprs {
 
     /** {@code min(a, b)} through {@link Math#min(int, int)}. */
     public static Int min(Int a, Int b) {
-        return w -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
-        };
+        return w -> callMath(w, "min", "(II)I", a, b);
     }
 
     /** {@code max(a, b)} through {@link Math#max(int, int)}. */
     public static Int max(Int a, Int b) {
-        return w -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "max", "(II)I", false);
-        };
+        return w -> callMath(w, "max", "(II)I", a, b);
     }
 
     /** {@code cond ? a : b} for ints. */
     public static Int select(Cond cond, Int a, Int b) {
-        return w -> {
-            Label otherwise = new Label();
-            Label done = new Label();
-            cond.jumpIfFalse(w, otherwise);
-            a.push(w);
-            w.mv().visitJumpInsn(Opcodes.GOTO, done);
-            w.mv().visitLabel(otherwise);
-            b.push(w);
-            w.mv().visitLabel(done);
-        };
+        return w -> branch(w, cond, a, b);
     }
 
     public static Flt f(float value) {
@@ -129,18 +147,11 @@ public final class Exprs {
 
     /** {@code (float) i}. */
     public static Flt toFloat(Int i) {
-        return w -> {
-            i.push(w);
-            w.mv().visitInsn(Opcodes.I2F);
-        };
+        return w -> emit(w, Opcodes.I2F, i);
     }
 
     private static Flt floatOp(Flt a, Flt b, int opcode) {
-        return w -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitInsn(opcode);
-        };
+        return w -> emit(w, opcode, a, b);
     }
 
     public static Flt add(Flt a, Flt b) {
@@ -160,61 +171,36 @@ public final class Exprs {
     }
 
     public static Flt neg(Flt a) {
-        return w -> {
-            a.push(w);
-            w.mv().visitInsn(Opcodes.FNEG);
-        };
+        return w -> emit(w, Opcodes.FNEG, a);
     }
 
     /** {@code Math.max(a, b)} on floats (NaN wins). */
     public static Flt max(Flt a, Flt b) {
-        return floatMath2("max", a, b);
+        return w -> callMath(w, "max", "(FF)F", a, b);
     }
 
     /** {@code Math.min(a, b)} on floats (NaN wins). */
     public static Flt min(Flt a, Flt b) {
-        return floatMath2("min", a, b);
+        return w -> callMath(w, "min", "(FF)F", a, b);
     }
 
     /** {@code Math.abs(a)} on a float. */
     public static Flt abs(Flt a) {
-        return w -> {
-            a.push(w);
-            w.mv().visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "abs", "(F)F", false);
-        };
-    }
-
-    private static Flt floatMath2(String name, Flt a, Flt b) {
-        return w -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", name, "(FF)F", false);
-        };
+        return w -> callMath(w, "abs", "(F)F", a);
     }
 
     /** {@code (float) Math.name((double) a)}, e.g. {@code exp}, {@code log}, {@code sqrt}, {@code tanh}. */
     public static Flt math(String name, Flt a) {
         return w -> {
-            a.push(w);
-            MethodVisitor mv = w.mv();
-            mv.visitInsn(Opcodes.F2D);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", name, "(D)D", false);
-            mv.visitInsn(Opcodes.D2F);
+            emit(w, Opcodes.F2D, a);
+            w.mv().visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", name, "(D)D", false);
+            w.mv().visitInsn(Opcodes.D2F);
         };
     }
 
     /** {@code cond ? a : b} for floats. */
     public static Flt select(Cond cond, Flt a, Flt b) {
-        return w -> {
-            Label otherwise = new Label();
-            Label done = new Label();
-            cond.jumpIfFalse(w, otherwise);
-            a.push(w);
-            w.mv().visitJumpInsn(Opcodes.GOTO, done);
-            w.mv().visitLabel(otherwise);
-            b.push(w);
-            w.mv().visitLabel(done);
-        };
+        return w -> branch(w, cond, a, b);
     }
 
     private static Cond intCompare(Int a, Int b, int jumpIfFalse) {
@@ -261,42 +247,22 @@ public final class Exprs {
 
     /** {@code a > b} on floats (false when either is NaN). */
     public static Cond gt(Flt a, Flt b) {
-        return (w, target) -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitInsn(Opcodes.FCMPL);
-            w.mv().visitJumpInsn(Opcodes.IFLE, target);
-        };
+        return floatCompare(a, b, Opcodes.IFLE);
     }
 
     /** {@code a == b} on floats (false when either is NaN). */
     public static Cond eq(Flt a, Flt b) {
-        return (w, target) -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitInsn(Opcodes.FCMPL);
-            w.mv().visitJumpInsn(Opcodes.IFNE, target);
-        };
+        return floatCompare(a, b, Opcodes.IFNE);
     }
 
     /** {@code a != a}: true for NaN. */
     public static Cond isNaN(Flt a) {
-        return (w, target) -> {
-            a.push(w);
-            a.push(w);
-            w.mv().visitInsn(Opcodes.FCMPL);
-            w.mv().visitJumpInsn(Opcodes.IFEQ, target);
-        };
+        return floatCompare(a, a, Opcodes.IFEQ);
     }
 
     /** {@code a >= b} on floats (false when either is NaN). */
     public static Cond ge(Flt a, Flt b) {
-        return (w, target) -> {
-            a.push(w);
-            b.push(w);
-            w.mv().visitInsn(Opcodes.FCMPL);
-            w.mv().visitJumpInsn(Opcodes.IFLT, target);
-        };
+        return floatCompare(a, b, Opcodes.IFLT);
     }
 
     /** Row-major flat index of {@code idx} in an array of {@code dims}. */

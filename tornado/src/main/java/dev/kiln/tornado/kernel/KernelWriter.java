@@ -183,40 +183,38 @@ public final class KernelWriter {
 
     /** {@code array[index] = value}. */
     public void store(Array array, Exprs.Int index, Exprs.Flt value) {
-        requireFloat(array, true);
-        mv().visitVarInsn(Opcodes.ALOAD, array.slot());
-        index.push(this);
-        value.push(this);
-        flavor.store(mv, true);
+        store(array, true, index, value);
     }
 
     /** {@code array[index] = value} for an int array. */
     public void storeInt(Array array, Exprs.Int index, Exprs.Int value) {
-        requireFloat(array, false);
+        store(array, false, index, value);
+    }
+
+    private void store(Array array, boolean isFloat, Exprs.Int index, Exprs.Expr value) {
+        requireFloat(array, isFloat);
         mv().visitVarInsn(Opcodes.ALOAD, array.slot());
         index.push(this);
         value.push(this);
-        flavor.store(mv, false);
+        flavor.store(mv, isFloat);
     }
 
     /** {@code array[index]} of a float array. */
     public Exprs.Flt load(Array array, Exprs.Int index) {
         requireFloat(array, true);
-        return w -> {
-            w.mv.visitVarInsn(Opcodes.ALOAD, array.slot());
-            index.push(w);
-            w.flavor.load(w.mv, true);
-        };
+        return w -> w.pushElement(array, index, true);
     }
 
     /** {@code array[index]} of an int array. */
     public Exprs.Int loadInt(Array array, Exprs.Int index) {
         requireFloat(array, false);
-        return w -> {
-            w.mv.visitVarInsn(Opcodes.ALOAD, array.slot());
-            index.push(w);
-            w.flavor.load(w.mv, false);
-        };
+        return w -> w.pushElement(array, index, false);
+    }
+
+    private void pushElement(Array array, Exprs.Int index, boolean isFloat) {
+        mv.visitVarInsn(Opcodes.ALOAD, array.slot());
+        index.push(this);
+        flavor.load(mv, isFloat);
     }
 
     private void requireFloat(Array a, boolean isFloat) {

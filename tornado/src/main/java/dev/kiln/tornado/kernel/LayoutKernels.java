@@ -25,11 +25,11 @@ final class LayoutKernels {
     }
 
     static void register(Map<String, Family> families) {
-        Family copy = family(c -> null, c -> gather(c, "copy", 0, i -> i, 1f));
+        Family copy = Family.of(c -> null, c -> gather(c, "copy", 0, i -> i, 1f));
         for (String op : List.of("Flatten", "Reshape", "reshape_like", "expand_dims", "squeeze", "_copy")) {
             families.put(op, copy);
         }
-        families.put("Dropout", family(
+        families.put("Dropout", Family.of(
                 c -> c.node().op().isRandom(c.attrs(), !Boolean.FALSE.equals(c.training()))
                         ? "Dropout with p > 0 draws random masks in training (or a mode the lowering was not told); it "
                         + "runs on the host" : null,
@@ -38,32 +38,16 @@ final class LayoutKernels {
                     l.add(fill(c, 1, 1f));
                     return l;
                 }));
-        families.put("zeros_like", family(c -> null, c -> List.of(fill(c, 0, 0f))));
-        families.put("ones_like", family(c -> null, c -> List.of(fill(c, 0, 1f))));
-        families.put("transpose", family(c -> null, LayoutKernels::transpose));
-        families.put("slice_axis", family(c -> null, LayoutKernels::sliceAxis));
-        Family broadcast = family(c -> null, c -> gather(c, "broadcast", 0,
+        families.put("zeros_like", Family.of(c -> null, c -> List.of(fill(c, 0, 0f))));
+        families.put("ones_like", Family.of(c -> null, c -> List.of(fill(c, 0, 1f))));
+        families.put("transpose", Family.of(c -> null, LayoutKernels::transpose));
+        families.put("slice_axis", Family.of(c -> null, LayoutKernels::sliceAxis));
+        Family broadcast = Family.of(c -> null, c -> gather(c, "broadcast", 0,
                 i -> Broadcast.index(i, c.out(0), c.in(0)), 1f));
         families.put("broadcast_to", broadcast);
         families.put("broadcast_like", broadcast);
-        families.put("_broadcast_reduced_like", family(c -> null, LayoutKernels::broadcastReducedLike));
-        families.put("Concat", family(c -> null, LayoutKernels::concat));
-    }
-
-    /** A family from its check and its lowering. */
-    static Family family(java.util.function.Function<NodeCall, String> check,
-                         java.util.function.Function<NodeCall, List<KernelLaunch>> lower) {
-        return new Family() {
-            @Override
-            public String check(NodeCall c) {
-                return check.apply(c);
-            }
-
-            @Override
-            public List<KernelLaunch> lower(NodeCall c) {
-                return lower.apply(c);
-            }
-        };
+        families.put("_broadcast_reduced_like", Family.of(c -> null, LayoutKernels::broadcastReducedLike));
+        families.put("Concat", Family.of(c -> null, LayoutKernels::concat));
     }
 
     /** Coordinate {@code d} of flat index {@code i} in {@code shape}. */

@@ -41,9 +41,9 @@ final class MatmulKernels {
     }
 
     static void register(Map<String, Family> families) {
-        families.put("FullyConnected", LayoutKernels.family(c -> null, MatmulKernels::fullyConnected));
-        families.put("dot", LayoutKernels.family(c -> null, MatmulKernels::dot));
-        families.put("batch_dot", LayoutKernels.family(
+        families.put("FullyConnected", Family.of(c -> null, MatmulKernels::fullyConnected));
+        families.put("dot", Family.of(c -> null, MatmulKernels::dot));
+        families.put("batch_dot", Family.of(
                 c -> c.in(0).rank() == 3 && c.in(1).rank() == 3 ? null
                         : "batch_dot of rank " + c.in(0).rank() + " x " + c.in(1).rank() + " (the device does 3-D)",
                 MatmulKernels::batchDot));

@@ -20,8 +20,8 @@ final class NormKernels {
     }
 
     static void register(Map<String, Family> families) {
-        families.put("BatchNorm", LayoutKernels.family(NormKernels::checkForward, NormKernels::forward));
-        families.put("_backward_BatchNorm", LayoutKernels.family(c -> null, NormKernels::backward));
+        families.put("BatchNorm", Family.of(NormKernels::checkForward, NormKernels::forward));
+        families.put("_backward_BatchNorm", Family.of(c -> null, NormKernels::backward));
     }
 
     private static String checkForward(NodeCall c) {
@@ -51,8 +51,7 @@ final class NormKernels {
             KernelWriter.Array out = w.floatArray("out");
             w.parallelFor("i", c(rows.outer() * rows.length() * rows.inner()), i -> {
                 KernelWriter.IntVar ch = w.intLocal("ch", LayoutKernels.coord(i, dev.kiln.ndarray.Shape.of(dims), 1));
-                KernelWriter.FloatVar inv = w.floatLocal("invstd",
-                        Exprs.div(f(1f), math("sqrt", Exprs.add(w.load(var, ch), f(eps)))));
+                KernelWriter.FloatVar inv = w.floatLocal("invstd", invStd(w.load(var, ch), eps));
                 Exprs.Flt scale = fixGamma ? inv : Exprs.mul(w.load(gamma, ch), inv);
                 w.store(out, i, Exprs.add(Exprs.mul(Exprs.sub(w.load(x, i), w.load(mean, ch)), scale),
                         w.load(beta, ch)));
@@ -65,12 +64,17 @@ final class NormKernels {
             KernelWriter.Array invOut = w.floatArray("invstd");
             w.parallelFor("ch", c(rows.length()), ch -> {
                 w.store(meanOut, ch, w.load(mean, ch));
-                w.store(invOut, ch, Exprs.div(f(1f), math("sqrt", Exprs.add(w.load(var, ch), f(eps)))));
+                w.store(invOut, ch, invStd(w.load(var, ch), eps));
             });
         });
         BufferTable t = c.buffers();
         return List.of(c.launch(k, t.input(0), t.input(1), t.input(2), t.input(3), t.input(4), t.output(0)),
                 c.launch(stats, t.input(3), t.input(4), t.output(1), t.output(2)));
+    }
+
+    /** {@code 1 / sqrt(var + eps)}. */
+    private static Exprs.Flt invStd(Exprs.Flt var, float eps) {
+        return Exprs.div(f(1f), math("sqrt", Exprs.add(var, f(eps))));
     }
 
     /** Inputs (out_grad, data, gamma, mean, invstd, mean_grad, invstd_grad); outputs (data, gamma, beta grads). */

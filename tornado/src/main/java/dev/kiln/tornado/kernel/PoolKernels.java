@@ -27,8 +27,8 @@ final class PoolKernels {
     }
 
     static void register(Map<String, Family> families) {
-        families.put("Pooling", LayoutKernels.family(PoolKernels::check, PoolKernels::forward));
-        families.put("_backward_Pooling", LayoutKernels.family(PoolKernels::check, PoolKernels::backward));
+        families.put("Pooling", Family.of(PoolKernels::check, PoolKernels::forward));
+        families.put("_backward_Pooling", Family.of(PoolKernels::check, PoolKernels::backward));
     }
 
     private static String check(NodeCall c) {

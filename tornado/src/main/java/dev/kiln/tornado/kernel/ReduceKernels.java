@@ -24,7 +24,7 @@ final class ReduceKernels {
 
     static void register(Map<String, Family> families) {
         for (String op : List.of("sum", "mean", "max", "min")) {
-            families.put(op, LayoutKernels.family(c -> null, ReduceKernels::reduce));
+            families.put(op, Family.of(c -> null, ReduceKernels::reduce));
         }
     }
 

@@ -20,13 +20,13 @@ final class RowKernels {
 
     static void register(Map<String, Family> families) {
         for (String op : List.of("softmax", "log_softmax", "softmin")) {
-            families.put(op, LayoutKernels.family(RowKernels::checkSoftmax, RowKernels::softmax));
-            families.put("_backward_" + op, LayoutKernels.family(RowKernels::checkSoftmax,
+            families.put(op, Family.of(RowKernels::checkSoftmax, RowKernels::softmax));
+            families.put("_backward_" + op, Family.of(RowKernels::checkSoftmax,
                     RowKernels::softmaxBackward));
         }
-        families.put("LayerNorm", LayoutKernels.family(c -> null, RowKernels::layerNorm));
-        families.put("pick", LayoutKernels.family(c -> null, RowKernels::pick));
-        families.put("_backward_pick", LayoutKernels.family(c -> null, RowKernels::pickBackward));
+        families.put("LayerNorm", Family.of(c -> null, RowKernels::layerNorm));
+        families.put("pick", Family.of(c -> null, RowKernels::pick));
+        families.put("_backward_pick", Family.of(c -> null, RowKernels::pickBackward));
     }
 
     private static String checkSoftmax(NodeCall c) {
