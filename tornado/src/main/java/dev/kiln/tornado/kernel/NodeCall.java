@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * One node being checked or lowered: the op's name, its attributes, the input and output shapes (all float32), the
- * flavour, the mode (null when the lowering was not told) and, when lowering, the buffer table. Lowerings read attributes through the typed getters.
+ * flavour, the mode (null when the lowering was not told) and, when lowering, the buffer table. Lowerings read
+ * attributes through the typed getters.
  */
 record NodeCall(OpNode node, List<Shape> in, List<Shape> out, ArrayFlavor flavor, Boolean training,
                 BufferTable buffers) {
