@@ -22,13 +22,17 @@ final class KernelCache {
     private KernelCache() {
     }
 
-    /** The kernel {@code body} writes (parameters, then statements), its method named after {@code label}. */
+    /**
+     * The kernel {@code body} writes (parameters, then statements), its method named {@code k_<label>}: the prefix
+     * keeps kernel names apart from OpenCL's built-in functions ({@code exp}, {@code tanh}, ...), which a kernel
+     * named like one would clash with.
+     */
     static KernelClass kernel(ArrayFlavor flavor, String label, Consumer<KernelWriter> body) {
-        String method = identifier(label);
+        String method = "k_" + identifier(label);
         KernelClass draft = write(flavor, PACKAGE + ".K_" + method, method, body);
         String key = flavor + ":" + hash(draft.bytes());
         return CLASSES.computeIfAbsent(key, k ->
-                write(flavor, PACKAGE + ".K" + k.substring(k.indexOf(':') + 1) + "_" + method, method, body));
+                write(flavor, PACKAGE + ".K" + k.substring(k.indexOf(':') + 1) + method.substring(1), method, body));
     }
 
     private static KernelClass write(ArrayFlavor flavor, String binaryName, String method,

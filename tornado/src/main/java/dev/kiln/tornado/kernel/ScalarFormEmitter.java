@@ -17,8 +17,9 @@ final class ScalarFormEmitter {
 
     /** The form's float32 value for the given operands (operand {@code i} is {@code operands.get(i)}). */
     static Exprs.Flt of(ScalarForm form, List<? extends Exprs.Flt> operands) {
+        ScalarForm device = DeviceMath.lower(form);
         return w -> {
-            emit(w, form, operands);
+            emit(w, device, operands);
             w.mv().visitInsn(Opcodes.D2F);
         };
     }
@@ -32,6 +33,10 @@ final class ScalarFormEmitter {
             }
             case ScalarForm.Constant k -> pushDouble(mv, k.value());
             case ScalarForm.Call call -> {
+                if (call.fn() == ScalarForm.Fn.FLOOR || call.fn() == ScalarForm.Fn.CEIL) {
+                    rounding(w, call.args().get(0), operands, call.fn() == ScalarForm.Fn.FLOOR);
+                    return;
+                }
                 if (call.fn() == ScalarForm.Fn.SELECT) {
                     Label otherwise = new Label();
                     Label done = new Label();
@@ -52,6 +57,42 @@ final class ScalarFormEmitter {
                 apply(mv, call.fn());
             }
         }
+    }
+
+    /**
+     * {@code floor(x)} or {@code ceil(x)} without the Math calls TornadoVM lacks: truncation through {@code long},
+     * moved by one where it went the wrong way; values of magnitude 2^52 and more (already integers), infinities and
+     * NaN pass through unchanged.
+     */
+    private static void rounding(KernelWriter w, ScalarForm x, List<? extends Exprs.Flt> operands, boolean floor) {
+        MethodVisitor mv = w.mv();
+        Label big = new Label();
+        Label keep = new Label();
+        Label done = new Label();
+        emit(w, x, operands);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "abs", "(D)D", false);
+        mv.visitLdcInsn(0x1p52);
+        mv.visitInsn(Opcodes.DCMPG); // NaN gives 1: the pass-through branch
+        mv.visitJumpInsn(Opcodes.IFGE, big);
+        truncate(w, x, operands);
+        truncate(w, x, operands);
+        emit(w, x, operands);
+        mv.visitInsn(floor ? Opcodes.DCMPL : Opcodes.DCMPG);
+        mv.visitJumpInsn(floor ? Opcodes.IFLE : Opcodes.IFGE, keep);
+        mv.visitInsn(Opcodes.DCONST_1);
+        mv.visitInsn(floor ? Opcodes.DSUB : Opcodes.DADD);
+        mv.visitLabel(keep);
+        mv.visitJumpInsn(Opcodes.GOTO, done);
+        mv.visitLabel(big);
+        emit(w, x, operands);
+        mv.visitLabel(done);
+    }
+
+    /** Pushes {@code (double) (long) x}. */
+    private static void truncate(KernelWriter w, ScalarForm x, List<? extends Exprs.Flt> operands) {
+        emit(w, x, operands);
+        w.mv().visitInsn(Opcodes.D2L);
+        w.mv().visitInsn(Opcodes.L2D);
     }
 
     private static void pushDouble(MethodVisitor mv, double v) {
