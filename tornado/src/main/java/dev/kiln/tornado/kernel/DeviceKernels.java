@@ -20,8 +20,8 @@ public final class DeviceKernels {
     private final Map<String, Family> families = new HashMap<>();
 
     /**
-     * Kernels for graphs of either mode: nodes whose result depends on the mode (BatchNorm with batch statistics,
-     * Dropout with p > 0) are unsupported.
+     * Kernels for graphs of either mode: nodes whose result depends on the mode (BatchNorm without
+     * {@code use_global_stats}, Dropout with p > 0) are unsupported.
      */
     public DeviceKernels(ArrayFlavor flavor) {
         this(flavor, null);
@@ -29,7 +29,8 @@ public final class DeviceKernels {
 
     /**
      * Kernels for graphs run in training mode or in predict mode: in predict mode BatchNorm normalises with the
-     * moving statistics and Dropout is the identity, so both lower.
+     * moving statistics and Dropout is the identity; in training BatchNorm normalises with the batch statistics and
+     * moves the moving ones in place ({@link #mutatedInputs}), and Dropout with p > 0 (random) is unsupported.
      */
     public DeviceKernels(ArrayFlavor flavor, boolean training) {
         this(flavor, Boolean.valueOf(training));
@@ -101,6 +102,16 @@ public final class DeviceKernels {
         }
         Family f = family(node, inShapes, outShapes);
         return f.lower(new NodeCall(node, inShapes, outShapes, flavor, training, buffers));
+    }
+
+    /**
+     * The inputs the node's launches write in place besides its outputs, as its CPU kernel does: BatchNorm with
+     * batch statistics (training) moves its moving mean and variance (inputs 3 and 4). A runtime keeping those
+     * buffers on the device must treat them as updated.
+     */
+    public List<Integer> mutatedInputs(OpNode node) {
+        NodeCall c = new NodeCall(node, List.of(), List.of(), flavor, training, null);
+        return node.op().name().equals("BatchNorm") && NormKernels.batchStatistics(c) ? List.of(3, 4) : List.of();
     }
 
     private Family family(OpNode node, List<Shape> in, List<Shape> out) {

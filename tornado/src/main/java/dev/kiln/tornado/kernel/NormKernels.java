@@ -9,11 +9,13 @@ import static dev.kiln.tornado.kernel.Exprs.flat;
 import static dev.kiln.tornado.kernel.Exprs.math;
 
 /**
- * BatchNorm with the moving statistics (predict mode, or {@code use_global_stats}): the output per element and the
- * mean and inverse-std outputs per channel; and {@code _backward_BatchNorm}, one work item per channel summing over
- * its elements, then writing the channel's data gradient (through the batch statistics unless
- * {@code use_global_stats}) and the gamma and beta gradients. BatchNorm with batch statistics moves the moving
- * statistics in place, which stays on the host.
+ * BatchNorm: with the moving statistics (predict mode, or {@code use_global_stats}) the output per element and the
+ * mean and inverse-std outputs per channel; with batch statistics (training mode) one work item per channel computes
+ * the channel's mean, biased variance and inverse std into the mean and invstd outputs and moves the moving mean
+ * and variance IN PLACE (inputs 3 and 4, as the CPU op does; see {@link DeviceKernels#mutatedInputs}), then the
+ * output per element. {@code _backward_BatchNorm}: one work item per channel summing over its elements, then
+ * writing the channel's data gradient (through the batch statistics unless {@code use_global_stats}) and the gamma
+ * and beta gradients.
  */
 final class NormKernels {
     private NormKernels() {
@@ -25,11 +27,14 @@ final class NormKernels {
     }
 
     private static String checkForward(NodeCall c) {
-        if (c.boolAttr("use_global_stats") || Boolean.FALSE.equals(c.training())) {
-            return null;
-        }
-        return "BatchNorm with batch statistics updates the moving mean and variance in place (training mode"
-                + (c.training() == null ? ", or a mode the lowering was not told" : "") + "); it runs on the host";
+        return c.training() == null && !c.boolAttr("use_global_stats")
+                ? "BatchNorm normalises with batch or moving statistics by the mode, which the lowering was not told"
+                : null;
+    }
+
+    /** True if the node normalises with the batch's statistics (and so moves the moving ones in place). */
+    static boolean batchStatistics(NodeCall c) {
+        return Boolean.TRUE.equals(c.training()) && !c.boolAttr("use_global_stats");
     }
 
     private static Rows rows(NodeCall c, int input) {
@@ -38,6 +43,10 @@ final class NormKernels {
 
     /** Inputs (data, gamma, beta, moving_mean, moving_var); outputs (output, mean, invstd). */
     private static List<KernelLaunch> forward(NodeCall c) {
+        return batchStatistics(c) ? trainingForward(c) : predictForward(c);
+    }
+
+    private static List<KernelLaunch> predictForward(NodeCall c) {
         Rows rows = rows(c, 0);
         float eps = (float) c.doubleAttr("eps");
         boolean fixGamma = c.boolAttr("fix_gamma");
@@ -70,6 +79,59 @@ final class NormKernels {
         BufferTable t = c.buffers();
         return List.of(c.launch(k, t.input(0), t.input(1), t.input(2), t.input(3), t.input(4), t.output(0)),
                 c.launch(stats, t.input(3), t.input(4), t.output(1), t.output(2)));
+    }
+
+    private static List<KernelLaunch> trainingForward(NodeCall c) {
+        Rows rows = rows(c, 0);
+        float eps = (float) c.doubleAttr("eps");
+        float momentum = (float) c.doubleAttr("momentum");
+        boolean fixGamma = c.boolAttr("fix_gamma");
+        int[] dims = {rows.outer(), rows.length(), rows.inner()};
+        int n = rows.outer() * rows.inner();
+        KernelClass stats = c.kernel("batch_norm_batch_stats", w -> {
+            KernelWriter.Array x = w.floatArray("data");
+            KernelWriter.Array movingMean = w.floatArray("moving_mean");
+            KernelWriter.Array movingVar = w.floatArray("moving_var");
+            KernelWriter.Array meanOut = w.floatArray("mean");
+            KernelWriter.Array invOut = w.floatArray("invstd");
+            w.parallelFor("ch", c(rows.length()), ch -> {
+                KernelWriter.FloatVar sum = w.floatLocal("sum", f(0f));
+                w.forRange("o", c(0), c(rows.outer()), o -> w.forRange("in", c(0), c(rows.inner()), in ->
+                        w.set(sum, Exprs.add(sum, w.load(x, flat(dims, o, ch, in))))));
+                KernelWriter.FloatVar mu = w.floatLocal("mu", Exprs.div(sum, f(n)));
+                KernelWriter.FloatVar sq = w.floatLocal("sq", f(0f));
+                w.forRange("o", c(0), c(rows.outer()), o -> w.forRange("in", c(0), c(rows.inner()), in -> {
+                    KernelWriter.FloatVar d = w.floatLocal("d", Exprs.sub(w.load(x, flat(dims, o, ch, in)), mu));
+                    w.set(sq, Exprs.add(sq, Exprs.mul(d, d)));
+                }));
+                KernelWriter.FloatVar var = w.floatLocal("var", Exprs.div(sq, f(n)));
+                w.store(meanOut, ch, mu);
+                // a constant channel with eps = 0 gives 0, as the CPU op does, instead of infinity
+                w.store(invOut, ch, eps == 0f ? Exprs.select(Exprs.eq(sq, f(0f)), f(0f), invStd(var, eps))
+                        : invStd(var, eps));
+                w.store(movingMean, ch, Exprs.add(Exprs.mul(w.load(movingMean, ch), f(momentum)),
+                        Exprs.mul(mu, f(1 - momentum))));
+                w.store(movingVar, ch, Exprs.add(Exprs.mul(w.load(movingVar, ch), f(momentum)),
+                        Exprs.mul(var, f(1 - momentum))));
+            });
+        });
+        KernelClass normalise = c.kernel("batch_norm_normalise", w -> {
+            KernelWriter.Array x = w.floatArray("data");
+            KernelWriter.Array gamma = w.floatArray("gamma");
+            KernelWriter.Array beta = w.floatArray("beta");
+            KernelWriter.Array mean = w.floatArray("mean");
+            KernelWriter.Array inv = w.floatArray("invstd");
+            KernelWriter.Array out = w.floatArray("out");
+            w.parallelFor("i", c(rows.outer() * rows.length() * rows.inner()), i -> {
+                KernelWriter.IntVar ch = w.intLocal("ch", LayoutKernels.coord(i, dev.kiln.ndarray.Shape.of(dims), 1));
+                Exprs.Flt scale = fixGamma ? w.load(inv, ch) : Exprs.mul(w.load(gamma, ch), w.load(inv, ch));
+                w.store(out, i, Exprs.add(Exprs.mul(Exprs.sub(w.load(x, i), w.load(mean, ch)), scale),
+                        w.load(beta, ch)));
+            });
+        });
+        BufferTable t = c.buffers();
+        return List.of(c.launch(stats, t.input(0), t.input(3), t.input(4), t.output(1), t.output(2)),
+                c.launch(normalise, t.input(0), t.input(1), t.input(2), t.output(1), t.output(2), t.output(0)));
     }
 
     /** {@code 1 / sqrt(var + eps)}. */

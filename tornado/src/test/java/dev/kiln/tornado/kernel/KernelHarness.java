@@ -73,6 +73,17 @@ final class KernelHarness {
 
     /** {@link #run(OpNode, List)} through {@code kernels}. */
     static List<NDArray> run(DeviceKernels kernels, OpNode node, List<NDArray> inputs) {
+        List<float[]> buffers = runBuffers(kernels, node, inputs);
+        List<Shape> outShapes = node.op().inferShapes(node.params(), inputs.stream().map(NDArray::shape).toList());
+        List<NDArray> outs = new ArrayList<>();
+        for (int k = 0; k < outShapes.size(); k++) {
+            outs.add(NDArray.wrap(outShapes.get(k), buffers.get(inputs.size() + k)));
+        }
+        return outs;
+    }
+
+    /** Runs the node's launches over copies of the inputs; returns every buffer: inputs, outputs, scratch. */
+    static List<float[]> runBuffers(DeviceKernels kernels, OpNode node, List<NDArray> inputs) {
         List<Shape> inShapes = inputs.stream().map(NDArray::shape).toList();
         List<DType> inTypes = inputs.stream().map(NDArray::dtype).toList();
         assertThat(kernels.unsupported(node, inShapes, inTypes)).as("unsupported").isEmpty();
@@ -82,12 +93,10 @@ final class KernelHarness {
         for (NDArray x : inputs) {
             buffers.add(x.toFloatArray().clone());
         }
-        List<NDArray> outs = new ArrayList<>();
         for (Shape s : outShapes) {
             float[] data = new float[s.size()];
             Arrays.fill(data, Float.NaN); // a kernel that leaves an element unwritten shows up
             buffers.add(data);
-            outs.add(NDArray.wrap(s, data));
         }
         int n = inputs.size();
         BufferTable table = new BufferTable() {
@@ -122,7 +131,7 @@ final class KernelHarness {
                 throw new AssertionError("launch " + l.label() + " failed", e);
             }
         }
-        return outs;
+        return buffers;
     }
 
     /** The op's CPU outputs (hidden ones included). */

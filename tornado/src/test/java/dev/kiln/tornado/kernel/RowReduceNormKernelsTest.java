@@ -1,6 +1,8 @@
 package dev.kiln.tornado.kernel;
 
+import dev.kiln.graph.OpNode;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.OpContext;
 import dev.kiln.ndarray.Shape;
 import org.junit.jupiter.api.Test;
 
@@ -86,13 +88,41 @@ class RowReduceNormKernelsTest {
     }
 
     @Test
-    void batchNormWithBatchStatisticsStaysOnTheHost() {
+    void batchNormNeedsToKnowTheMode() {
         Shape c = Shape.of(3);
         assertThat(unsupported(node("BatchNorm", Map.of(), 5), Shape.of(2, 3, 4), c, c, c, c)).get().asString()
-                .contains("moving");
-        assertThat(new DeviceKernels(ArrayFlavor.HEAP, true).unsupported(node("BatchNorm", Map.of(), 5),
-                List.of(Shape.of(2, 3, 4), c, c, c, c), java.util.Collections.nCopies(5,
-                        dev.kiln.ndarray.DType.FLOAT32))).isPresent();
+                .contains("mode");
+        assertThat(unsupported(node("BatchNorm", Map.of("use_global_stats", true), 5), Shape.of(2, 3, 4), c, c, c,
+                c)).isEmpty();
+    }
+
+    @Test
+    void batchNormInTrainingUsesBatchStatisticsAndMovesTheMovingOnesInPlace() {
+        DeviceKernels training = new DeviceKernels(ArrayFlavor.HEAP, true);
+        for (boolean fixGamma : new boolean[] {true, false}) {
+            OpNode bn = node("BatchNorm", Map.of("fix_gamma", fixGamma, "momentum", 0.8), 5);
+            assertThat(training.mutatedInputs(bn)).containsExactly(3, 4);
+            List<NDArray> in = List.of(random(r, 2, 3, 4, 2), random(r, 3), random(r, 3), random(r, 3),
+                    random(r, 0.5f, 2f, 3));
+            List<float[]> device = KernelHarness.runBuffers(training, bn, in);
+            List<NDArray> cpuIn = in.stream().map(x -> NDArray.wrap(x.shape(), x.toFloatArray().clone())).toList();
+            List<NDArray> cpu;
+            boolean was = OpContext.setTraining(true);
+            try {
+                cpu = KernelHarness.cpu(bn, cpuIn);
+            } finally {
+                OpContext.setTraining(was);
+            }
+            for (int k = 0; k < 3; k++) {
+                KernelHarness.assertClose("output " + k, NDArray.wrap(cpu.get(k).shape(), device.get(5 + k)),
+                        cpu.get(k), 1e-4);
+            }
+            KernelHarness.assertClose("moving mean", NDArray.wrap(Shape.of(3), device.get(3)), cpuIn.get(3), 1e-5);
+            KernelHarness.assertClose("moving var", NDArray.wrap(Shape.of(3), device.get(4)), cpuIn.get(4), 1e-5);
+            assertThat(device.get(3)).isNotEqualTo(in.get(3).toFloatArray());
+        }
+        assertThat(new DeviceKernels(ArrayFlavor.HEAP, false).mutatedInputs(node("BatchNorm", Map.of(), 5)))
+                .isEmpty();
     }
 
     @Test
