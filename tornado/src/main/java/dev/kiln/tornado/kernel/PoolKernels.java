@@ -70,8 +70,8 @@ final class PoolKernels {
             w.parallelFor("nc", c(g.n() * g.c()), nc -> w.parallelFor("pos", c(g.oh() * g.ow()), pos -> {
                 Span sy = Span.of(w, "y", div(pos, c(g.ow())), g.sh(), g.ph(), g.kh(), g.h(), countPad);
                 Span sx = Span.of(w, "x", rem(pos, c(g.ow())), g.sw(), g.pw(), g.kw(), g.w(), countPad);
-                KernelWriter.FloatVar acc = w.floatLocal("acc",
-                        Exprs.f(type.equals("max") ? Float.NEGATIVE_INFINITY : 0f));
+                // max starts at the lowest finite float, as MXNet's (an empty or all -inf window gives it)
+                KernelWriter.FloatVar acc = w.floatLocal("acc", Exprs.f(type.equals("max") ? -Float.MAX_VALUE : 0f));
                 w.forRange("iy", sy.lo(), sy.hi(), iy -> w.forRange("ix", sx.lo(), sx.hi(), ix -> {
                     Exprs.Flt v = w.load(x, add(mul(nc, c(g.h() * g.w())), add(mul(iy, c(g.w())), ix)));
                     w.set(acc, type.equals("max") ? Exprs.select(Exprs.gt(v, acc), v, acc) : Exprs.add(acc, v));

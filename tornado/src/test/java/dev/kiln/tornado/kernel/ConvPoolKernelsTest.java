@@ -93,6 +93,22 @@ class ConvPoolKernelsTest {
     }
 
     @Test
+    void maxPoolingOfInfiniteWindowsStartsAtTheLowestFiniteFloat() {
+        float[] d = new float[16];
+        java.util.Arrays.fill(d, Float.NEGATIVE_INFINITY);
+        d[5] = 1f;
+        assertMatchesCpu(node("Pooling", Map.of("kernel", "(2, 2)", "stride", "(2, 2)", "pool_type", "max"), 1), 0,
+                NDArray.wrap(Shape.of(1, 1, 4, 4), d));
+    }
+
+    @Test
+    void reductionsLetNaNWin() {
+        NDArray x = NDArray.wrap(Shape.of(2, 3), new float[] {1, Float.NaN, 2, -1, -2, -3});
+        assertMatchesCpu(node("max", Map.of("axis", "(1,)"), 1), 0, x);
+        assertMatchesCpu(node("min", Map.of("axis", "(1,)"), 1), 0, x);
+    }
+
+    @Test
     void lpPoolingAndThreeDimensionalDataAreUnsupported() {
         assertThat(unsupported(node("Pooling", Map.of("kernel", "(2, 2)", "pool_type", "lp", "p_value", 2), 1),
                 Shape.of(1, 1, 4, 4))).get().asString().contains("lp");
