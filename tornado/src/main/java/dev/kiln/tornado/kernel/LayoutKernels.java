@@ -17,8 +17,8 @@ import static dev.kiln.tornado.kernel.Exprs.rem;
 /**
  * Kernels that move data without arithmetic: copies (Flatten, Reshape, reshape_like, expand_dims, squeeze, _copy,
  * Dropout that drops nothing), fills (zeros_like, ones_like), and gathers where each output element reads one input
- * element at computed coordinates (transpose, slice_axis, broadcast_to, broadcast_like, _broadcast_reduced_like,
- * Concat as one launch per input).
+ * element at computed coordinates (transpose, slice_axis and its gradient, broadcast_to, broadcast_like,
+ * _broadcast_reduced_like, Concat as one launch per input and its gradient as one per part).
  */
 final class LayoutKernels {
     private LayoutKernels() {
@@ -48,6 +48,8 @@ final class LayoutKernels {
         families.put("broadcast_like", broadcast);
         families.put("_broadcast_reduced_like", Family.of(c -> null, LayoutKernels::broadcastReducedLike));
         families.put("Concat", Family.of(c -> null, LayoutKernels::concat));
+        families.put("_backward_Concat", Family.of(c -> null, LayoutKernels::concatBackward));
+        families.put("_backward_slice_axis", Family.of(c -> null, LayoutKernels::sliceAxisBackward));
     }
 
     /** Coordinate {@code d} of flat index {@code i} in {@code shape}. */
@@ -59,15 +61,27 @@ final class LayoutKernels {
     /** {@code out[i] = scale * in[index(i)]} over output 0, in one parallel loop. */
     static List<KernelLaunch> gather(NodeCall c, String label, int input, UnaryOperator<Exprs.Int> index,
                                      float scale) {
+        return List.of(gather(c, label, input, 0, i -> null, index, scale));
+    }
+
+    /**
+     * {@code out[i] = scale * in[index(i)]} over output {@code output}, or 0 where {@code inside(i)} (when not null)
+     * is false.
+     */
+    static KernelLaunch gather(NodeCall c, String label, int input, int output,
+                               java.util.function.Function<Exprs.Int, Exprs.Cond> inside,
+                               UnaryOperator<Exprs.Int> index, float scale) {
         KernelClass k = c.kernel(label, w -> {
             KernelWriter.Array in = w.floatArray("in");
             KernelWriter.Array out = w.floatArray("out");
-            w.parallelFor("i", c(c.out(0).size()), i -> {
+            w.parallelFor("i", c(c.out(output).size()), i -> {
                 Exprs.Flt v = w.load(in, index.apply(i));
-                w.store(out, i, scale == 1f ? v : Exprs.mul(v, Exprs.f(scale)));
+                Exprs.Flt scaled = scale == 1f ? v : Exprs.mul(v, Exprs.f(scale));
+                Exprs.Cond where = inside.apply(i);
+                w.store(out, i, where == null ? scaled : Exprs.select(where, scaled, Exprs.f(0f)));
             });
         });
-        return List.of(c.launch(k, c.buffers().input(input), c.buffers().output(0)));
+        return c.launch(k, c.buffers().input(input), c.buffers().output(output));
     }
 
     /** Output {@code output} filled with {@code value}. */
@@ -101,15 +115,17 @@ final class LayoutKernels {
         }, 1f);
     }
 
+    /** slice_axis's first index along its axis of {@code data}. */
+    private static int sliceBegin(NodeCall c, Shape data, int axis) {
+        int begin = c.intAttr("begin");
+        return begin < 0 ? begin + data.get(axis) : begin;
+    }
+
     private static List<KernelLaunch> sliceAxis(NodeCall c) {
         Shape in = c.in(0);
         Shape out = c.out(0);
         int axis = in.normalizeAxis(c.intAttr("axis"));
-        int begin = c.intAttr("begin");
-        if (begin < 0) {
-            begin += in.get(axis);
-        }
-        int first = begin;
+        int first = sliceBegin(c, in, axis);
         int[] inStrides = in.strides();
         return gather(c, "slice_axis", 0, i -> {
             Exprs.Int e = c(first * inStrides[axis]);
@@ -118,6 +134,24 @@ final class LayoutKernels {
             }
             return e;
         }, 1f);
+    }
+
+    /** Inputs (out_grad, data): out_grad at the slice's elements of a data-shaped output, zero elsewhere. */
+    private static List<KernelLaunch> sliceAxisBackward(NodeCall c) {
+        Shape grad = c.in(0);
+        Shape data = c.out(0);
+        int axis = data.normalizeAxis(c.intAttr("axis"));
+        int first = sliceBegin(c, data, axis);
+        int[] gradStrides = grad.strides();
+        return List.of(gather(c, "slice_axis_grad", 0, 0,
+                i -> Exprs.within(coord(i, data, axis), c(first), c(first + grad.get(axis))),
+                i -> {
+                    Exprs.Int e = c(-first * gradStrides[axis]);
+                    for (int d = 0; d < data.rank(); d++) {
+                        e = add(e, mul(coord(i, data, d), c(gradStrides[d])));
+                    }
+                    return e;
+                }, 1f));
     }
 
     private static List<KernelLaunch> broadcastReducedLike(NodeCall c) {
@@ -148,6 +182,24 @@ final class LayoutKernels {
             });
             launches.add(c.launch(k, c.buffers().input(j), c.buffers().output(0)));
             offset += in.get(axis);
+        }
+        return launches;
+    }
+
+    /** Inputs (out_grad, data...): output j is the part of out_grad along the axis that input j contributed. */
+    private static List<KernelLaunch> concatBackward(NodeCall c) {
+        Shape grad = c.in(0);
+        int axis = grad.normalizeAxis(c.intAttr("dim"));
+        int inner = grad.sizeOf(axis + 1, grad.rank());
+        int gradBlock = grad.get(axis) * inner;
+        List<KernelLaunch> launches = new ArrayList<>();
+        int offset = 0;
+        for (int j = 0; j < c.out().size(); j++) {
+            int block = c.out(j).get(axis) * inner;
+            int at = offset * inner;
+            launches.add(gather(c, "concat_grad", 0, j, i -> null,
+                    i -> add(add(mul(div(i, c(block)), c(gradBlock)), c(at)), rem(i, c(block))), 1f));
+            offset += c.out(j).get(axis);
         }
         return launches;
     }

@@ -65,6 +65,22 @@ class LayoutKernelsTest {
     }
 
     @Test
+    void concatGradientCutsTheGradientIntoParts() {
+        assertMatchesCpu(node("_backward_Concat", Map.of("dim", 1, "num_args", 3), 4), 0, random(r, 2, 7, 3),
+                random(r, 2, 1, 3), random(r, 2, 4, 3), random(r, 2, 2, 3));
+        assertMatchesCpu(node("_backward_Concat", Map.of("dim", -1, "num_args", 2), 3), 0, random(r, 2, 5),
+                random(r, 2, 3), random(r, 2, 2));
+    }
+
+    @Test
+    void sliceAxisGradientPutsTheGradientIntoZeros() {
+        assertMatchesCpu(node("_backward_slice_axis", Map.of("axis", 1, "begin", 1, "end", 4), 2), 0,
+                random(r, 3, 3, 2), random(r, 3, 5, 2));
+        assertMatchesCpu(node("_backward_slice_axis", Map.of("axis", -1, "begin", -2, "end", "None"), 2), 0,
+                random(r, 3, 2), random(r, 3, 5));
+    }
+
+    @Test
     void broadcastsRepeatSizeOneAxes() {
         assertMatchesCpu(node("broadcast_to", Map.of("shape", "(3, 4, 5)"), 1), 0, random(r, 3, 1, 5));
         assertMatchesCpu(node("broadcast_like", Map.of(), 2), 0, random(r, 1, 4), random(r, 3, 4));
