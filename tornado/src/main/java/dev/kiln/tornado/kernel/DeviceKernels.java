@@ -85,7 +85,12 @@ public final class DeviceKernels {
         if (f == null) {
             return Optional.of(op + " '" + node.name() + "': no device kernel for op " + op);
         }
-        String reason = f.check(new NodeCall(node, inShapes, outShapes, flavor, training, null));
+        String reason;
+        try {
+            reason = f.check(new NodeCall(node, inShapes, outShapes, flavor, training, null));
+        } catch (RuntimeException e) {
+            reason = "its attributes do not lower: " + e.getMessage();
+        }
         return Optional.ofNullable(reason == null ? null : op + " '" + node.name() + "': " + reason);
     }
 

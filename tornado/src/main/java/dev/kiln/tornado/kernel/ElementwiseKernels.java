@@ -32,6 +32,10 @@ final class ElementwiseKernels {
 
     /** Null when every step of the node has a scalar form, else the reason naming the op without one. */
     static String check(NodeCall c) {
+        int arrays = c.in().size() + c.out().size();
+        if (arrays > KernelWriter.MAX_PARAMS) {
+            return "the group reads and writes " + arrays + " arrays; a kernel takes at most " + KernelWriter.MAX_PARAMS;
+        }
         try {
             steps(c);
             return null;

@@ -102,6 +102,18 @@ class FusedAndBroadcastKernelsTest {
     }
 
     @Test
+    void fusedGroupWithMoreArraysThanAKernelTakesIsUnsupported() {
+        List<FusedExpression.Step> steps = new java.util.ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            steps.add(new FusedExpression.Step("add" + k, formula("elemwise_add", Map.of()), List.of(2 * k, 2 * k + 1)));
+        }
+        FusedExpression e = new FusedExpression(DType.FLOAT32, 16, steps, List.of(16));
+        Shape[] shapes = new Shape[16];
+        java.util.Arrays.fill(shapes, Shape.of(3));
+        assertThat(unsupported(fused(e), shapes)).get().asString().contains("17 arrays");
+    }
+
+    @Test
     void fusedGroupWithAStepWithoutAFormIsUnsupported() {
         FusedExpression e = new FusedExpression(DType.FLOAT32, 1, List.of(
                 new FusedExpression.Step("erf0", formula("erf", Map.of()), List.of(0))), List.of(1));
