@@ -40,6 +40,7 @@ public final class DeviceKernels {
         this.flavor = flavor;
         this.training = training;
         LayoutKernels.register(families);
+        GatherKernels.register(families);
         MatmulKernels.register(families);
         ConvKernels.register(families);
         PoolKernels.register(families);
