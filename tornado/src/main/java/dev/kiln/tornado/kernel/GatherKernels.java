@@ -16,7 +16,8 @@ import static dev.kiln.tornado.kernel.Exprs.sub;
 
 /**
  * More gathers, each output element reading one input element: SliceChannel (split) as one launch per part, stack
- * as one launch per input, SwapAxis, reverse, tile, repeat and broadcast_axis.
+ * as one launch per input, SwapAxis, reverse, tile, repeat, broadcast_axis, slice (begin, end, step) and
+ * {@code _backward_slice} (the gradient at the sliced elements, zero elsewhere).
  */
 final class GatherKernels {
     private GatherKernels() {
@@ -29,6 +30,8 @@ final class GatherKernels {
         families.put("reverse", Family.of(c -> null, GatherKernels::reverse));
         families.put("tile", Family.of(c -> null, GatherKernels::tile));
         families.put("repeat", Family.of(c -> null, GatherKernels::repeat));
+        families.put("slice", Family.of(c -> null, GatherKernels::slice));
+        families.put("_backward_slice", Family.of(c -> null, GatherKernels::sliceBackward));
         families.put("broadcast_axis", Family.of(c -> null, c -> LayoutKernels.gather(c, "broadcast", 0,
                 i -> Broadcast.index(i, c.out(0), c.in(0)), 1f)));
     }
@@ -53,6 +56,74 @@ final class GatherKernels {
         default Exprs.Int coord(int d, Exprs.Int outCoord) {
             return outCoord;
         }
+    }
+
+    /** Where slice starts and how it steps along each axis of {@code data}, as the CPU op resolves begin and step. */
+    private record SliceRanges(int[] begin, int[] step) {
+        static SliceRanges of(NodeCall c, Shape data) {
+            dev.kiln.op.IntTuple begin = (dev.kiln.op.IntTuple) c.attr("begin");
+            dev.kiln.op.IntTuple step = (dev.kiln.op.IntTuple) c.attr("step");
+            int[] b = new int[data.rank()];
+            int[] s = new int[data.rank()];
+            java.util.Arrays.fill(s, 1);
+            for (int i = 0; i < begin.size(); i++) {
+                int st = step.isEmpty() || step.isNone(i) ? 1 : step.get(i);
+                int len = data.get(i);
+                long first = begin.isNone(i) ? (st < 0 ? len - 1 : 0) : begin.get(i);
+                if (first < 0) {
+                    first += len;
+                }
+                if (first < 0 && st > 0) {
+                    first = 0;
+                }
+                if (first > len - 1 && st < 0) {
+                    first = len - 1;
+                }
+                b[i] = (int) Math.max(first, 0);
+                s[i] = st;
+            }
+            return new SliceRanges(b, s);
+        }
+    }
+
+    private static List<KernelLaunch> slice(NodeCall c) {
+        Shape in = c.in(0);
+        SliceRanges rg = SliceRanges.of(c, in);
+        return LayoutKernels.gather(c, "slice", 0, i -> remap(i, c.out(0), in, new CoordMap() {
+            @Override
+            public int inputAxis(int d) {
+                return d;
+            }
+
+            @Override
+            public Exprs.Int coord(int d, Exprs.Int outCoord) {
+                return add(c(rg.begin()[d]), mul(outCoord, c(rg.step()[d])));
+            }
+        }), 1f);
+    }
+
+    /** Inputs (out_grad, data): element c of the data-shaped output takes the gradient when c = begin + k * step. */
+    private static List<KernelLaunch> sliceBackward(NodeCall c) {
+        Shape grad = c.in(0);
+        Shape data = c.out(0);
+        SliceRanges rg = SliceRanges.of(c, data);
+        int[] gradStrides = grad.strides();
+        return List.of(LayoutKernels.gather(c, "slice_grad", 0, 0, i -> {
+            List<Exprs.Cond> conds = new ArrayList<>();
+            for (int d = 0; d < data.rank(); d++) {
+                Exprs.Int t = sub(LayoutKernels.coord(i, data, d), c(rg.begin()[d]));
+                conds.add(Exprs.eq(rem(t, c(rg.step()[d])), c(0)));
+                conds.add(Exprs.within(div(t, c(rg.step()[d])), c(0), c(grad.get(d))));
+            }
+            return Exprs.and(conds.toArray(Exprs.Cond[]::new));
+        }, i -> {
+            Exprs.Int e = c(0);
+            for (int d = 0; d < data.rank(); d++) {
+                Exprs.Int k = div(sub(LayoutKernels.coord(i, data, d), c(rg.begin()[d])), c(rg.step()[d]));
+                e = add(e, mul(k, c(gradStrides[d])));
+            }
+            return e;
+        }, 1f));
     }
 
     private static List<KernelLaunch> split(NodeCall c) {

@@ -38,6 +38,20 @@ class GatherKernelsTest {
     }
 
     @Test
+    void sliceWithStepsNegativeBoundsAndNoneAndItsGradient() {
+        dev.kiln.ndarray.NDArray x = random(r, 5, 6, 3);
+        for (Map<String, Object> attrs : java.util.List.of(
+                Map.<String, Object>of("begin", "(1, 0)", "end", "(4, 5)"),
+                Map.<String, Object>of("begin", "(None, -5)", "end", "(None, -1)", "step", "(2, 2)"),
+                Map.<String, Object>of("begin", "(4, None, 2)", "end", "(0, None, None)", "step", "(-1, -2, -1)"),
+                Map.<String, Object>of("begin", "(-1,)", "end", "(None,)", "step", "(-3,)"))) {
+            assertMatchesCpu(node("slice", attrs, 1), 0, x);
+            dev.kiln.ndarray.NDArray y = KernelHarness.cpu(node("slice", attrs, 1), java.util.List.of(x)).get(0);
+            assertMatchesCpu(node("_backward_slice", attrs, 2), 0, random(r, y.shape().dims()), x);
+        }
+    }
+
+    @Test
     void tileRepeatAndBroadcastAxisRepeatElements() {
         assertMatchesCpu(node("tile", Map.of("reps", "(2, 3)"), 1), 0, random(r, 2, 2));
         assertMatchesCpu(node("tile", Map.of("reps", "(2, 1, 2)"), 1), 0, random(r, 3, 2));
