@@ -34,7 +34,8 @@ final class ElementwiseKernels {
     static String check(NodeCall c) {
         int arrays = c.in().size() + c.out().size();
         if (arrays > KernelWriter.MAX_PARAMS) {
-            return "the group reads and writes " + arrays + " arrays; a kernel takes at most " + KernelWriter.MAX_PARAMS;
+            return "the group reads and writes " + arrays + " arrays; a kernel takes at most "
+                    + KernelWriter.MAX_PARAMS;
         }
         try {
             steps(c);

@@ -49,23 +49,6 @@ final class NormKernels {
     private static List<KernelLaunch> predictForward(NodeCall c) {
         Rows rows = rows(c, 0);
         float eps = (float) c.doubleAttr("eps");
-        boolean fixGamma = c.boolAttr("fix_gamma");
-        int[] dims = {rows.outer(), rows.length(), rows.inner()};
-        KernelClass k = c.kernel("batch_norm", w -> {
-            KernelWriter.Array x = w.floatArray("data");
-            KernelWriter.Array gamma = w.floatArray("gamma");
-            KernelWriter.Array beta = w.floatArray("beta");
-            KernelWriter.Array mean = w.floatArray("moving_mean");
-            KernelWriter.Array var = w.floatArray("moving_var");
-            KernelWriter.Array out = w.floatArray("out");
-            w.parallelFor("i", c(rows.outer() * rows.length() * rows.inner()), i -> {
-                KernelWriter.IntVar ch = w.intLocal("ch", LayoutKernels.coord(i, dev.kiln.ndarray.Shape.of(dims), 1));
-                KernelWriter.FloatVar inv = w.floatLocal("invstd", invStd(w.load(var, ch), eps));
-                Exprs.Flt scale = fixGamma ? inv : Exprs.mul(w.load(gamma, ch), inv);
-                w.store(out, i, Exprs.add(Exprs.mul(Exprs.sub(w.load(x, i), w.load(mean, ch)), scale),
-                        w.load(beta, ch)));
-            });
-        });
         KernelClass stats = c.kernel("batch_norm_stats", w -> {
             KernelWriter.Array mean = w.floatArray("moving_mean");
             KernelWriter.Array var = w.floatArray("moving_var");
@@ -77,15 +60,13 @@ final class NormKernels {
             });
         });
         BufferTable t = c.buffers();
-        return List.of(c.launch(k, t.input(0), t.input(1), t.input(2), t.input(3), t.input(4), t.output(0)),
-                c.launch(stats, t.input(3), t.input(4), t.output(1), t.output(2)));
+        return List.of(c.launch(stats, t.input(3), t.input(4), t.output(1), t.output(2)), normalise(c, rows));
     }
 
     private static List<KernelLaunch> trainingForward(NodeCall c) {
         Rows rows = rows(c, 0);
         float eps = (float) c.doubleAttr("eps");
         float momentum = (float) c.doubleAttr("momentum");
-        boolean fixGamma = c.boolAttr("fix_gamma");
         int[] dims = {rows.outer(), rows.length(), rows.inner()};
         int n = rows.outer() * rows.inner();
         KernelClass stats = c.kernel("batch_norm_batch_stats", w -> {
@@ -115,7 +96,16 @@ final class NormKernels {
                         Exprs.mul(var, f(1 - momentum))));
             });
         });
-        KernelClass normalise = c.kernel("batch_norm_normalise", w -> {
+        BufferTable t = c.buffers();
+        return List.of(c.launch(stats, t.input(0), t.input(3), t.input(4), t.output(1), t.output(2)),
+                normalise(c, rows));
+    }
+
+    /** {@code out = (x - mean) * invstd * gamma + beta} per element, from the mean and invstd outputs. */
+    private static KernelLaunch normalise(NodeCall c, Rows rows) {
+        boolean fixGamma = c.boolAttr("fix_gamma");
+        int[] dims = {rows.outer(), rows.length(), rows.inner()};
+        KernelClass k = c.kernel("batch_norm_normalise", w -> {
             KernelWriter.Array x = w.floatArray("data");
             KernelWriter.Array gamma = w.floatArray("gamma");
             KernelWriter.Array beta = w.floatArray("beta");
@@ -130,8 +120,7 @@ final class NormKernels {
             });
         });
         BufferTable t = c.buffers();
-        return List.of(c.launch(stats, t.input(0), t.input(3), t.input(4), t.output(1), t.output(2)),
-                c.launch(normalise, t.input(0), t.input(1), t.input(2), t.output(1), t.output(2), t.output(0)));
+        return c.launch(k, t.input(0), t.input(1), t.input(2), t.output(1), t.output(2), t.output(0));
     }
 
     /** {@code 1 / sqrt(var + eps)}. */

@@ -105,7 +105,8 @@ class FusedAndBroadcastKernelsTest {
     void fusedGroupWithMoreArraysThanAKernelTakesIsUnsupported() {
         List<FusedExpression.Step> steps = new java.util.ArrayList<>();
         for (int k = 0; k < 8; k++) {
-            steps.add(new FusedExpression.Step("add" + k, formula("elemwise_add", Map.of()), List.of(2 * k, 2 * k + 1)));
+            steps.add(new FusedExpression.Step("add" + k, formula("elemwise_add", Map.of()),
+                    List.of(2 * k, 2 * k + 1)));
         }
         FusedExpression e = new FusedExpression(DType.FLOAT32, 16, steps, List.of(16));
         Shape[] shapes = new Shape[16];
