@@ -41,6 +41,7 @@ public final class DeviceKernels {
         this.training = training;
         LayoutKernels.register(families);
         GatherKernels.register(families);
+        IndexKernels.register(families);
         MatmulKernels.register(families);
         ConvKernels.register(families);
         PoolKernels.register(families);

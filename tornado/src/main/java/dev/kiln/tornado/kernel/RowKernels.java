@@ -129,14 +129,7 @@ final class RowKernels {
 
     /** The picked position along a row of {@code length} for a float index, clipped or wrapped as {@code mode}. */
     private static Exprs.Int position(NodeCall c, Exprs.Flt index, int length) {
-        Exprs.Int i = w -> {
-            index.push(w);
-            w.mv().visitInsn(org.objectweb.asm.Opcodes.F2I);
-        };
-        if (c.stringAttr("mode").equals("wrap")) {
-            return Exprs.rem(Exprs.add(Exprs.rem(i, c(length)), c(length)), c(length));
-        }
-        return Exprs.min(Exprs.max(i, c(0)), c(length - 1));
+        return IndexKernels.resolve(index, length, c.stringAttr("mode").equals("wrap"));
     }
 
     /** pick(data, index): out[row] = data[row, index[row]]. */
