@@ -255,6 +255,11 @@ public final class Exprs {
         return floatCompare(a, b, Opcodes.IFNE);
     }
 
+    /** {@code a != b} on floats (true when either is NaN). */
+    public static Cond ne(Flt a, Flt b) {
+        return floatCompare(a, b, Opcodes.IFEQ);
+    }
+
     /** {@code a != a}: true for NaN. */
     public static Cond isNaN(Flt a) {
         return floatCompare(a, a, Opcodes.IFEQ);

@@ -48,6 +48,7 @@ final class LayoutKernels {
         families.put("broadcast_like", broadcast);
         families.put("_broadcast_reduced_like", Family.of(c -> null, LayoutKernels::broadcastReducedLike));
         families.put("Concat", Family.of(c -> null, LayoutKernels::concat));
+        families.put("where", Family.of(c -> null, LayoutKernels::where));
         families.put("_backward_Concat", Family.of(c -> null, LayoutKernels::concatBackward));
         families.put("_backward_slice_axis", Family.of(c -> null, LayoutKernels::sliceAxisBackward));
     }
@@ -91,6 +92,23 @@ final class LayoutKernels {
             w.parallelFor("i", c(c.out(output).size()), i -> w.store(out, i, Exprs.f(value)));
         });
         return c.launch(k, c.buffers().output(output));
+    }
+
+    /** Inputs (condition, x, y): x where the condition (per element, or per row when 1-D) is non-zero or NaN. */
+    private static List<KernelLaunch> where(NodeCall c) {
+        Shape x = c.in(1);
+        int perCondition = x.size() / c.in(0).size();
+        KernelClass k = c.kernel("where", w -> {
+            KernelWriter.Array cond = w.floatArray("condition");
+            KernelWriter.Array xs = w.floatArray("x");
+            KernelWriter.Array ys = w.floatArray("y");
+            KernelWriter.Array out = w.floatArray("out");
+            w.parallelFor("i", c(x.size()), i -> w.store(out, i, Exprs.select(
+                    Exprs.ne(w.load(cond, perCondition == 1 ? i : div(i, c(perCondition))), Exprs.f(0f)),
+                    w.load(xs, i), w.load(ys, i))));
+        });
+        BufferTable t = c.buffers();
+        return List.of(c.launch(k, t.input(0), t.input(1), t.input(2), t.output(0)));
     }
 
     private static List<KernelLaunch> transpose(NodeCall c) {

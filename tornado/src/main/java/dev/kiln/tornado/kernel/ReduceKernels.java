@@ -15,15 +15,15 @@ import static dev.kiln.tornado.kernel.Exprs.mul;
 import static dev.kiln.tornado.kernel.Exprs.rem;
 
 /**
- * Reductions over axes (sum, mean, max, min with axis, keepdims and exclude): one work item per output element,
- * a sequential loop over the reduced elements, whose coordinates come from the loop index.
+ * Reductions over axes (sum, mean, max, min with axis, keepdims and exclude; norm with ord 1 or 2): one work item
+ * per output element, a sequential loop over the reduced elements, whose coordinates come from the loop index.
  */
 final class ReduceKernels {
     private ReduceKernels() {
     }
 
     static void register(Map<String, Family> families) {
-        for (String op : List.of("sum", "mean", "max", "min")) {
+        for (String op : List.of("sum", "mean", "max", "min", "norm")) {
             families.put(op, Family.of(c -> null, ReduceKernels::reduce));
         }
     }
@@ -42,6 +42,7 @@ final class ReduceKernels {
         int count = gone.stream().mapToInt(in::get).reduce(1, (a, b) -> a * b);
         int[] strides = in.strides();
         String op = c.op();
+        int ord = op.equals("norm") ? c.intAttr("ord") : 0;
         KernelClass k = c.kernel("reduce_" + op, w -> {
             KernelWriter.Array x = w.floatArray("data");
             KernelWriter.Array out = w.floatArray("out");
@@ -58,10 +59,15 @@ final class ReduceKernels {
                     w.set(acc, switch (op) {
                         case "max" -> Exprs.max(acc, v);
                         case "min" -> Exprs.min(acc, v);
+                        case "norm" -> Exprs.add(acc, ord == 1 ? Exprs.abs(v) : Exprs.mul(v, v));
                         default -> Exprs.add(acc, v);
                     });
                 });
-                w.store(out, o, op.equals("mean") ? Exprs.div(acc, Exprs.f(count)) : acc);
+                w.store(out, o, switch (op) {
+                    case "mean" -> Exprs.div(acc, Exprs.f(count));
+                    case "norm" -> ord == 1 ? acc : Exprs.math("sqrt", acc);
+                    default -> acc;
+                });
             });
         });
         return List.of(c.launch(k, c.buffers().input(0), c.buffers().output(0)));

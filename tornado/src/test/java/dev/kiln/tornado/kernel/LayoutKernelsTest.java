@@ -65,6 +65,14 @@ class LayoutKernelsTest {
     }
 
     @Test
+    void whereChoosesByElementOrByRowWithNaNTrue() {
+        NDArray cond = NDArray.wrap(Shape.of(2, 3), new float[] {1, 0, Float.NaN, 0, -2, 0});
+        assertMatchesCpu(node("where", Map.of(), 3), 0, cond, random(r, 2, 3), random(r, 2, 3));
+        NDArray rows = NDArray.wrap(Shape.of(3), new float[] {0, 1, 0});
+        assertMatchesCpu(node("where", Map.of(), 3), 0, rows, random(r, 3, 2, 2), random(r, 3, 2, 2));
+    }
+
+    @Test
     void concatGradientCutsTheGradientIntoParts() {
         assertMatchesCpu(node("_backward_Concat", Map.of("dim", 1, "num_args", 3), 4), 0, random(r, 2, 7, 3),
                 random(r, 2, 1, 3), random(r, 2, 4, 3), random(r, 2, 2, 3));

@@ -34,6 +34,16 @@ class RowReduceNormKernelsTest {
     }
 
     @Test
+    void normsOfOrderOneAndTwoOverAxes() {
+        NDArray x = random(r, 2, 3, 4);
+        for (int ord : new int[] {1, 2}) {
+            assertMatchesCpu(node("norm", Map.of("ord", ord), 1), TOL, x);
+            assertMatchesCpu(node("norm", Map.of("ord", ord, "axis", "(1,)", "keepdims", true), 1), TOL, x);
+            assertMatchesCpu(node("norm", Map.of("ord", ord, "axis", "(0, 2)"), 1), TOL, x);
+        }
+    }
+
+    @Test
     void softmaxFamilyAlongAnyAxisWithTemperature() {
         NDArray x = random(r, 3, 4, 5);
         for (String op : List.of("softmax", "log_softmax", "softmin")) {
