@@ -59,6 +59,15 @@ final class LayoutKernels {
         return d == 0 ? q : rem(q, c(shape.get(d)));
     }
 
+    /** {@code base + sum_d coord(i, shape, d) * strides[d]}: flat index {@code i} of {@code shape} re-strided. */
+    static Exprs.Int strided(Exprs.Int i, Shape shape, int[] strides, int base) {
+        Exprs.Int e = c(base);
+        for (int d = 0; d < shape.rank(); d++) {
+            e = add(e, mul(coord(i, shape, d), c(strides[d])));
+        }
+        return e;
+    }
+
     /** {@code out[i] = scale * in[index(i)]} over output 0, in one parallel loop. */
     static List<KernelLaunch> gather(NodeCall c, String label, int input, UnaryOperator<Exprs.Int> index,
                                      float scale) {
@@ -145,13 +154,7 @@ final class LayoutKernels {
         int axis = in.normalizeAxis(c.intAttr("axis"));
         int first = sliceBegin(c, in, axis);
         int[] inStrides = in.strides();
-        return gather(c, "slice_axis", 0, i -> {
-            Exprs.Int e = c(first * inStrides[axis]);
-            for (int d = 0; d < out.rank(); d++) {
-                e = add(e, mul(coord(i, out, d), c(inStrides[d])));
-            }
-            return e;
-        }, 1f);
+        return gather(c, "slice_axis", 0, i -> strided(i, out, inStrides, first * inStrides[axis]), 1f);
     }
 
     /** Inputs (out_grad, data): out_grad at the slice's elements of a data-shaped output, zero elsewhere. */
@@ -163,13 +166,7 @@ final class LayoutKernels {
         int[] gradStrides = grad.strides();
         return List.of(gather(c, "slice_axis_grad", 0, 0,
                 i -> Exprs.within(coord(i, data, axis), c(first), c(first + grad.get(axis))),
-                i -> {
-                    Exprs.Int e = c(-first * gradStrides[axis]);
-                    for (int d = 0; d < data.rank(); d++) {
-                        e = add(e, mul(coord(i, data, d), c(gradStrides[d])));
-                    }
-                    return e;
-                }, 1f));
+                i -> strided(i, data, gradStrides, -first * gradStrides[axis]), 1f));
     }
 
     private static List<KernelLaunch> broadcastReducedLike(NodeCall c) {
