@@ -54,6 +54,11 @@ public final class DeviceKernels {
         return flavor;
     }
 
+    /** These kernels, for the same mode, in another array flavour. */
+    public DeviceKernels withFlavor(ArrayFlavor other) {
+        return new DeviceKernels(other, training);
+    }
+
     /** Empty when the node runs on the device for these inputs, else the reason (op, dtype, attribute, shape). */
     public Optional<String> unsupported(OpNode node, List<Shape> inShapes, List<DType> inTypes) {
         String op = node.op().name();

@@ -118,6 +118,11 @@ final class KernelHarness {
             }
         };
         List<KernelLaunch> launches = kernels.lower(node, inShapes, inTypes, outShapes, outTypes, table);
+        // the same node in TornadoVM's native arrays: structurally valid too (its array classes are absent here)
+        for (KernelLaunch l : kernels.withFlavor(ArrayFlavor.TORNADO_NATIVE).lower(node, inShapes, inTypes, outShapes,
+                outTypes, KernelWriterTest.table(inputs.size()))) {
+            KernelChecks.verify(l.kernel(), ArrayFlavor.TORNADO_NATIVE);
+        }
         for (KernelLaunch l : launches) {
             KernelChecks.verify(l.kernel(), ArrayFlavor.HEAP);
             Object[] args = l.args().stream().map(a -> switch (a) {
