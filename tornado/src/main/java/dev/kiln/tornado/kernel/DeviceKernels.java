@@ -3,6 +3,7 @@ package dev.kiln.tornado.kernel;
 import dev.kiln.graph.OpNode;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.OpFamily;
 
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class DeviceKernels {
         ReduceKernels.register(families);
         RowKernels.register(families);
         NormKernels.register(families);
+        OptimizerKernels.register(families);
     }
 
     public ArrayFlavor flavor() {
@@ -119,10 +121,14 @@ public final class DeviceKernels {
     /**
      * The inputs the node's launches write in place besides its outputs, as its CPU kernel does: BatchNorm with
      * batch statistics (training) moves its moving mean and variance (inputs 3 and 4). A runtime keeping those
-     * buffers on the device must treat them as updated.
+     * buffers on the device must treat them as updated. The optimizer updates ({@code sgd_mom_update},
+     * {@code adam_update}, ...) rewrite their states (momentum, moments: the op's auxiliary inputs) in place.
      */
     public List<Integer> mutatedInputs(OpNode node) {
         NodeCall c = new NodeCall(node, List.of(), List.of(), flavor, training, null);
+        if (node.op().family() == OpFamily.OPTIMIZER) {
+            return node.op().auxInputIndices(node.params());
+        }
         return node.op().name().equals("BatchNorm") && NormKernels.batchStatistics(c) ? List.of(3, 4) : List.of();
     }
 
