@@ -1,5 +1,7 @@
 package dev.kiln.op;
 
+import dev.kiln.op.elementwise.SpecialFunctions;
+
 import java.util.List;
 
 /**
@@ -56,12 +58,14 @@ public sealed interface ScalarForm permits ScalarForm.Operand, ScalarForm.Consta
 
     /**
      * The functions: {@code java.lang.Math}'s (by the same name, on doubles), arithmetic, comparisons giving 1 or 0,
-     * {@code SELECT(c, t, f)} = {@code c != 0 ? t : f} (NaN counts as true), and {@code TO_FLOAT} rounding to float32.
+     * {@code SELECT(c, t, f)} = {@code c != 0 ? t : f} (NaN counts as true), {@code TO_FLOAT} rounding to float32,
+     * {@code REM} Java's {@code %} (C's {@code fmod}: exact, the sign of the dividend), and the error function
+     * {@code ERF} and its complement {@code ERFC} (Kiln's {@link SpecialFunctions}; devices approximate them).
      */
     enum Fn {
         NEG(1), ABS(1), EXP(1), EXPM1(1), LOG(1), LOG1P(1), LOG10(1), SQRT(1), CBRT(1), SIN(1), COS(1), TAN(1),
-        ASIN(1), ACOS(1), ATAN(1), SINH(1), COSH(1), TANH(1), FLOOR(1), CEIL(1), TO_FLOAT(1),
-        ADD(2), SUB(2), MUL(2), DIV(2), POW(2), MAX(2), MIN(2), HYPOT(2), ATAN2(2),
+        ASIN(1), ACOS(1), ATAN(1), SINH(1), COSH(1), TANH(1), FLOOR(1), CEIL(1), TO_FLOAT(1), ERF(1), ERFC(1),
+        ADD(2), SUB(2), MUL(2), DIV(2), POW(2), MAX(2), MIN(2), HYPOT(2), ATAN2(2), REM(2),
         EQ(2), NE(2), GT(2), GE(2), LT(2), LE(2),
         SELECT(3);
 
@@ -99,6 +103,8 @@ public sealed interface ScalarForm permits ScalarForm.Operand, ScalarForm.Consta
                 case FLOOR -> Math.floor(x);
                 case CEIL -> Math.ceil(x);
                 case TO_FLOAT -> (float) x;
+                case ERF -> SpecialFunctions.erf(x);
+                case ERFC -> SpecialFunctions.erfc(x);
                 case ADD -> x + y;
                 case SUB -> x - y;
                 case MUL -> x * y;
@@ -108,6 +114,7 @@ public sealed interface ScalarForm permits ScalarForm.Operand, ScalarForm.Consta
                 case MIN -> Math.min(x, y);
                 case HYPOT -> Math.hypot(x, y);
                 case ATAN2 -> Math.atan2(x, y);
+                case REM -> x % y;
                 case EQ -> x == y ? 1 : 0;
                 case NE -> x != y ? 1 : 0;
                 case GT -> x > y ? 1 : 0;

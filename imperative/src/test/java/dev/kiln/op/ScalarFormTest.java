@@ -38,6 +38,11 @@ class ScalarFormTest {
         out.add(new ElementwiseFormulaTest.Case("_power_scalar", Map.of("scalar", 0.5)));
         out.add(new ElementwiseFormulaTest.Case("_rpower_scalar", Map.of("scalar", -1.0)));
         out.add(new ElementwiseFormulaTest.Case("_maximum_scalar", Map.of("scalar", 0.0)));
+        for (double divisor : new double[] {-1.5, 0.0, 3.0}) {
+            out.add(new ElementwiseFormulaTest.Case("_mod_scalar", Map.of("scalar", divisor)));
+            out.add(new ElementwiseFormulaTest.Case("_rmod_scalar", Map.of("scalar", divisor)));
+        }
+        out.add(new ElementwiseFormulaTest.Case("smooth_l1", Map.of("scalar", 3.0)));
         return out;
     }
 
@@ -50,6 +55,10 @@ class ScalarFormTest {
             boolean f32 = dtype == DType.FLOAT32;
             ElementwiseFormula f = op.elementwiseFormula(attrs, dtype);
             ScalarForm form = f instanceof ElementwiseFormula.Scalar s ? s.boundForm(f32) : f.form();
+            if (!f32 && c.op().equals("LeakyReLU") && "gelu".equals(c.attrs().get("act_type"))) {
+                assertThat(form).as("gelu's float64 kernel rounds away the tail its float32 form keeps").isNull();
+                continue;
+            }
             assertThat(form).as(c + " " + dtype).isNotNull();
             List<NDArray> inputs = new ArrayList<>();
             for (int k = 0; k < f.arity(); k++) {
@@ -103,6 +112,8 @@ class ScalarFormTest {
                 "broadcast_maximum", "broadcast_minimum", "broadcast_greater", "broadcast_equal", "_plus_scalar",
                 "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar", "_rdiv_scalar", "_power_scalar",
                 "_greater_scalar", "hard_sigmoid", "Activationrelu", "Activationsigmoid", "Activationtanh",
-                "Activationsoftrelu", "Activationsoftsign", "LeakyReLUleaky", "LeakyReLUelu", "LeakyReLUselu");
+                "Activationsoftrelu", "Activationsoftsign", "LeakyReLUleaky", "LeakyReLUelu", "LeakyReLUselu",
+                "LeakyReLUgelu", "erf", "round", "rint", "fix", "log2", "smooth_l1", "broadcast_mod", "_mod",
+                "_mod_scalar", "_rmod_scalar");
     }
 }

@@ -10,7 +10,7 @@ import static dev.kiln.op.ScalarForm.call;
 
 /**
  * The {@link ScalarForm}s of the binary functions of {@link Arithmetic} and {@link Logic} (operand 0 the left, 1 the
- * right), for the broadcasting, same-shape and scalar ops that share each function; {@code mod} has none yet.
+ * right), for the broadcasting, same-shape and scalar ops that share each function.
  */
 final class BinaryForms {
     private BinaryForms() {
@@ -32,6 +32,10 @@ final class BinaryForms {
             case "minimum" -> call(SELECT, call(MAX, call(LT, a(), b()), call(NE, a(), a())), a(), b());
             case "hypot" -> call(HYPOT, a(), b());
             case "arctan2" -> call(ATAN2, a(), b());
+            // NumPy's mod: fmod moved by the divisor where the signs differ; 0 for a zero divisor
+            case "mod" -> call(SELECT, call(EQ, b(), c(0)), c(0), call(SELECT, call(MUL, call(NE, call(REM, a(), b()),
+                    c(0)), call(NE, call(LT, call(REM, a(), b()), c(0)), call(LT, b(), c(0)))),
+                    call(ADD, call(REM, a(), b()), b()), call(REM, a(), b())));
             case "equal" -> call(EQ, a(), b());
             case "not_equal" -> call(NE, a(), b());
             case "greater" -> call(GT, a(), b());

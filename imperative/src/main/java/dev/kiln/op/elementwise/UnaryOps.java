@@ -64,10 +64,13 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("round", "Rounds to the nearest integer, halves away from zero", UnaryOps::roundHalfAway)
+                    .form(call(SELECT, call(LT, a(), c(0)), call(NEG, halfUp(call(ABS, a()))), halfUp(call(ABS, a()))))
                     .zeroGradient()
                     .onIntegers(x -> x),
             UnaryOp.of("rint", "Rounds to the nearest integer, halves to the lower neighbour (MXNet's rint)",
                             UnaryOps::rint)
+                    .form(call(SELECT, call(LE, call(SUB, a(), fn(FLOOR)), call(SUB, fn(CEIL), a())), fn(FLOOR),
+                            fn(CEIL)))
                     .zeroGradient()
                     .onIntegers(x -> x),
             UnaryOp.of("ceil", "Ceiling, elementwise", Math::ceil)
@@ -92,6 +95,7 @@ public final class UnaryOps implements OpLibrary {
                     .form(call(SELECT, call(LT, a(), c(0)), fn(CEIL), fn(FLOOR)))
                     .zeroGradient().onIntegers(x -> x),
             UnaryOp.of("fix", "Rounds toward zero (the neighbour of smaller magnitude), elementwise", UnaryOps::fix)
+                    .form(call(SELECT, call(LT, call(ABS, fn(FLOOR)), call(ABS, fn(CEIL))), fn(FLOOR), fn(CEIL)))
                     .zeroGradient()
                     .onIntegers(x -> x),
             // powers and roots
@@ -147,6 +151,7 @@ public final class UnaryOps implements OpLibrary {
                     .form(fn(LOG1P))
                     .gradient(over(g -> g.plusScalar(g.input(0), 1))),
             UnaryOp.of("log2", "Base-2 logarithm, elementwise", SpecialFunctions::log2)
+                    .form(call(DIV, fn(LOG), c(Math.log(2))))
                     .gradient(over(g -> g.mulScalar(g.input(0), Math.log(2)))),
             UnaryOp.of("log10", "Base-10 logarithm, elementwise", Math::log10)
                     .form(fn(LOG10))
@@ -193,6 +198,7 @@ public final class UnaryOps implements OpLibrary {
                     .gradient(g -> List.of(g.mulScalar(g.outGrad(0), PI / 180.0))),
             // special functions
             UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf")
+                    .form(fn(ERF))
                     .gradient(times(g -> g.mulScalar(g.apply("exp", g.negative(square(g, g.input(0)))),
                             2.0 / Math.sqrt(PI))))
                     .costly(),
@@ -262,6 +268,12 @@ public final class UnaryOps implements OpLibrary {
     /** {@code fn(x)}: the scalar form of an op that is one {@link Math} function. */
     private static ScalarForm fn(ScalarForm.Fn fn) {
         return call(fn, a());
+    }
+
+    /** {@code floor(y)}, or the next integer where {@code y}'s fraction is at least one half ({@code y >= 0}). */
+    private static ScalarForm halfUp(ScalarForm y) {
+        ScalarForm floor = call(FLOOR, y);
+        return call(SELECT, call(GE, call(SUB, y, floor), c(0.5)), call(ADD, floor, c(1)), floor);
     }
 
     private static Object square(Gradient<Object> g, Object v) {

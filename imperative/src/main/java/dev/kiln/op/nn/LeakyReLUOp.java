@@ -172,8 +172,15 @@ final class LeakyReLUOp extends NNOp {
     @Override
     public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
         String act = attrs.get(ACT_TYPE);
-        return ElementwiseFormula.covers(dtype) && !act.equals("prelu") && !act.equals("rrelu") ? formula(attrs)
-                : null;
+        if (!ElementwiseFormula.covers(dtype) || act.equals("prelu") || act.equals("rrelu")) {
+            return null;
+        }
+        // gelu's float32 kernel keeps the tail of 1 + erf that its float64 one (MXNet's formula) rounds away, so
+        // only float32 has a form: 0.5 x erfc(-x / sqrt 2), which is 0.5 x (1 + erf(x / sqrt 2)) kept accurate
+        return act.equals("gelu") && dtype == DType.FLOAT32
+                ? formula(attrs).withForm(call(MUL, call(MUL, c(0.5), a()), call(ERFC, call(NEG,
+                        call(DIV, a(), c(SQRT_2))))))
+                : formula(attrs);
     }
 
     /** The float32 and float64 functions of the per-element modes; float32 computes in float as MXNet's do. */

@@ -50,6 +50,7 @@ public final class DeviceKernels {
         RowKernels.register(families);
         NormKernels.register(families);
         OptimizerKernels.register(families);
+        LossKernels.register(families);
     }
 
     public ArrayFlavor flavor() {

@@ -1,6 +1,7 @@
 package dev.kiln.tornado.kernel;
 
 import dev.kiln.op.ScalarForm;
+import dev.kiln.op.elementwise.FastErf;
 
 import java.util.List;
 
@@ -29,8 +30,9 @@ import static dev.kiln.op.ScalarForm.call;
  * cannot inline {@code sinh}/{@code cosh}; a double compared with an infinite constant becomes an ambiguous OpenCL
  * {@code isequal}. The replacements agree with the Java functions to well within float32 rounding on finite values
  * ({@code expm1} and {@code log1p} switch to their Taylor series near 0, {@code sinh} too); {@code hypot} may overflow
- * only beyond 1e154, far above float32's range. {@code floor} and {@code ceil} are emitted by
- * {@link ScalarFormEmitter} itself.
+ * only beyond 1e154, far above float32's range. {@code erf} and {@code erfc} become the polynomial and
+ * exponential approximation of {@link FastErf} (about 5e-10 relative, far below float32 rounding). {@code floor} and
+ * {@code ceil} are emitted by {@link ScalarFormEmitter} itself.
  */
 final class DeviceMath {
     private DeviceMath() {
@@ -60,6 +62,12 @@ final class DeviceMath {
                 ScalarForm eq = infinite(args) ? isInfinity(args) : call(EQ, args.get(0), args.get(1));
                 yield call.fn() == EQ ? eq : call(SUB, c(1), eq);
             }
+            case ERF -> call(SELECT, call(NE, x, x), x, call(SELECT, call(LT, call(ABS, x), c(1)),
+                    FastErf.erfOfSmallForm(x), call(SELECT, call(LT, x, c(0)),
+                            call(SUB, FastErf.erfcOfNonNegativeForm(call(NEG, x)), c(1)),
+                            call(SUB, c(1), FastErf.erfcOfNonNegativeForm(x)))));
+            case ERFC -> call(SELECT, call(NE, x, x), x, call(SELECT, call(LT, x, c(0)),
+                    call(SUB, c(2), FastErf.erfcOfNonNegativeForm(call(NEG, x))), FastErf.erfcOfNonNegativeForm(x)));
             default -> new ScalarForm.Call(call.fn(), args);
         };
     }

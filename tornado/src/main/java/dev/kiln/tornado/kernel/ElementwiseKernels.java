@@ -10,6 +10,13 @@ import dev.kiln.op.ScalarForm;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.kiln.op.ScalarForm.Fn.GT;
+import static dev.kiln.op.ScalarForm.Fn.LT;
+import static dev.kiln.op.ScalarForm.Fn.SELECT;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
+
 /**
  * Device kernels of elementwise ops and the compiler's fused elementwise groups, emitted from the ops'
  * {@link ScalarForm}s: one parallel loop over the output's elements; each input is read at the element's index or,
@@ -24,10 +31,20 @@ final class ElementwiseKernels {
     private record Step(String name, ScalarForm form, List<Integer> reads) {
     }
 
-    /** True if the node is an elementwise op with a formula, or a fused group. */
+    /** True if the node is an elementwise op with a formula, {@code clip}, or a fused group. */
     static boolean handles(NodeCall c) {
-        return c.node().op() instanceof FusedElementwiseOp
+        return c.node().op() instanceof FusedElementwiseOp || c.op().equals("clip")
                 || c.node().op().elementwiseFormula(c.attrs(), DType.FLOAT32) != null;
+    }
+
+    /**
+     * {@code clip}'s per-element math against its float32 bounds (NaN passes): clip declares no elementwise
+     * formula, so the CPU compiler does not fuse it, and its form is the device's alone.
+     */
+    private static ScalarForm clipForm(NodeCall c) {
+        double lo = (float) c.doubleAttr("a_min");
+        double hi = (float) c.doubleAttr("a_max");
+        return call(SELECT, call(GT, a(), c(hi)), c(hi), call(SELECT, call(LT, a(), c(lo)), c(lo), a()));
     }
 
     /** Null when every step of the node has a scalar form, else the reason naming the op without one. */
@@ -100,6 +117,9 @@ final class ElementwiseKernels {
                 steps.add(new Step(s.name(), form(c, s.name(), s.formula()), s.operands()));
             }
             return steps;
+        }
+        if (c.op().equals("clip")) {
+            return List.of(new Step(c.node().name(), clipForm(c), List.of(0)));
         }
         ElementwiseFormula f = c.node().op().elementwiseFormula(c.attrs(), DType.FLOAT32);
         if (f == null) {

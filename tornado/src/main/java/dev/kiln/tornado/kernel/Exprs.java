@@ -145,6 +145,11 @@ public final class Exprs {
         };
     }
 
+    /** {@code (int) x}: truncation toward zero, as Java's cast (a class index held in a float array). */
+    public static Int toInt(Flt x) {
+        return w -> emit(w, Opcodes.F2I, x);
+    }
+
     /** {@code (float) i}. */
     public static Flt toFloat(Int i) {
         return w -> emit(w, Opcodes.I2F, i);

@@ -42,28 +42,42 @@ final class RowKernels {
 
     private static List<KernelLaunch> softmax(NodeCall c) {
         Rows rows = Rows.along(c.in(0), c.intAttr("axis"));
-        float scale = scale(c);
-        boolean log = c.op().equals("log_softmax");
-        KernelClass k = c.kernel(c.op(), w -> {
+        return List.of(softmaxRows(c, c.op(), rows, scale(c), c.op().equals("log_softmax"), c.buffers().input(0),
+                c.buffers().output(0)));
+    }
+
+    /** The launch writing the (log-)softmax of {@code scale * x} along {@code rows} of buffer {@code in}. */
+    static KernelLaunch softmaxRows(NodeCall c, String label, Rows rows, float scale, boolean log, int in, int out) {
+        KernelClass k = c.kernel(label, w -> {
             KernelWriter.Array x = w.floatArray("data");
-            KernelWriter.Array out = w.floatArray("out");
+            KernelWriter.Array y = w.floatArray("out");
             w.parallelFor("r", c(rows.count()), r -> {
                 KernelWriter.IntVar base = w.intLocal("base", rows.base(r));
-                KernelWriter.FloatVar max = w.floatLocal("max", f(Float.NEGATIVE_INFINITY));
-                w.forRange("j", c(0), c(rows.length()), j -> w.set(max,
-                        Exprs.max(max, Exprs.mul(w.load(x, rows.at(base, j)), f(scale)))));
-                KernelWriter.FloatVar sum = w.floatLocal("sum", f(0f));
-                w.forRange("j", c(0), c(rows.length()), j -> w.set(sum, Exprs.add(sum,
-                        math("exp", Exprs.sub(Exprs.mul(w.load(x, rows.at(base, j)), f(scale)), max)))));
-                KernelWriter.FloatVar logSum = w.floatLocal("logsum", math("log", sum));
+                KernelWriter.FloatVar[] stats = maxAndSum(w, x, rows, base, scale);
+                KernelWriter.FloatVar logSum = w.floatLocal("logsum", math("log", stats[1]));
                 w.forRange("j", c(0), c(rows.length()), j -> {
-                    Exprs.Flt shifted = Exprs.sub(Exprs.mul(w.load(x, rows.at(base, j)), f(scale)), max);
-                    w.store(out, rows.at(base, j), log ? Exprs.sub(shifted, logSum)
-                            : Exprs.div(math("exp", shifted), sum));
+                    Exprs.Flt shifted = Exprs.sub(Exprs.mul(w.load(x, rows.at(base, j)), f(scale)), stats[0]);
+                    w.store(y, rows.at(base, j), log ? Exprs.sub(shifted, logSum)
+                            : Exprs.div(math("exp", shifted), stats[1]));
                 });
             });
         });
-        return List.of(c.launch(k, c.buffers().input(0), c.buffers().output(0)));
+        return c.launch(k, in, out);
+    }
+
+    /**
+     * Locals holding the maximum of {@code scale * x} over the row at {@code base} and the sum of
+     * {@code exp(scale * x - max)} over it: a softmax element is {@code exp(scale * x - max) / sum}.
+     */
+    static KernelWriter.FloatVar[] maxAndSum(KernelWriter w, KernelWriter.Array x, Rows rows, Exprs.Int base,
+                                             float scale) {
+        KernelWriter.FloatVar max = w.floatLocal("max", f(Float.NEGATIVE_INFINITY));
+        w.forRange("j", c(0), c(rows.length()), j -> w.set(max,
+                Exprs.max(max, Exprs.mul(w.load(x, rows.at(base, j)), f(scale)))));
+        KernelWriter.FloatVar sum = w.floatLocal("sum", f(0f));
+        w.forRange("j", c(0), c(rows.length()), j -> w.set(sum, Exprs.add(sum,
+                math("exp", Exprs.sub(Exprs.mul(w.load(x, rows.at(base, j)), f(scale)), max)))));
+        return new KernelWriter.FloatVar[] {max, sum};
     }
 
     /** Inputs (out_grad, output, data). */
