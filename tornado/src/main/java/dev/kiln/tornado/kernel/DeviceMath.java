@@ -7,9 +7,11 @@ import java.util.List;
 
 import static dev.kiln.op.ScalarForm.Fn.ABS;
 import static dev.kiln.op.ScalarForm.Fn.ADD;
+import static dev.kiln.op.ScalarForm.Fn.CEIL;
 import static dev.kiln.op.ScalarForm.Fn.DIV;
 import static dev.kiln.op.ScalarForm.Fn.EQ;
 import static dev.kiln.op.ScalarForm.Fn.EXP;
+import static dev.kiln.op.ScalarForm.Fn.FLOOR;
 import static dev.kiln.op.ScalarForm.Fn.GT;
 import static dev.kiln.op.ScalarForm.Fn.LOG;
 import static dev.kiln.op.ScalarForm.Fn.LT;
@@ -32,7 +34,7 @@ import static dev.kiln.op.ScalarForm.call;
  * ({@code expm1} and {@code log1p} switch to their Taylor series near 0, {@code sinh} too); {@code hypot} may overflow
  * only beyond 1e154, far above float32's range. {@code erf} and {@code erfc} become the polynomial and
  * exponential approximation of {@link FastErf} (about 5e-10 relative, far below float32 rounding). {@code floor} and
- * {@code ceil} are emitted by {@link ScalarFormEmitter} itself.
+ * {@code ceil} are emitted by {@link ScalarFormEmitter} itself; {@code %} goes through them.
  */
 final class DeviceMath {
     private DeviceMath() {
@@ -68,8 +70,25 @@ final class DeviceMath {
                             call(SUB, c(1), FastErf.erfcOfNonNegativeForm(x)))));
             case ERFC -> call(SELECT, call(NE, x, x), x, call(SELECT, call(LT, x, c(0)),
                     call(SUB, c(2), FastErf.erfcOfNonNegativeForm(call(NEG, x))), FastErf.erfcOfNonNegativeForm(x)));
+            case REM -> rem(x, args.get(1));
             default -> new ScalarForm.Call(call.fn(), args);
         };
+    }
+
+    /**
+     * {@code a % b} (C's fmod) without the remainder operator, which TornadoVM emits as an OpenCL {@code %} on
+     * doubles (a build error): {@code a - b * trunc(a / b)}, moved by {@code |b|} toward {@code a}'s sign where the
+     * rounded quotient overshot. Exact for float32 operands while {@code |a / b| < 2^29} (the product
+     * {@code b * trunc(a / b)} fits a double); an infinite divisor leaves a finite {@code a} as it is.
+     */
+    private static ScalarForm rem(ScalarForm a, ScalarForm b) {
+        ScalarForm t = call(DIV, a, b);
+        ScalarForm q = call(SELECT, call(LT, t, c(0)), call(CEIL, t), call(FLOOR, t));
+        ScalarForm r = call(SUB, a, call(MUL, b, q));
+        ScalarForm sign = call(SUB, call(GT, a, c(0)), call(LT, a, c(0)));
+        ScalarForm fixed = call(SELECT, call(LT, call(MUL, r, a), c(0)), call(ADD, r, call(MUL, call(ABS, b), sign)),
+                r);
+        return call(SELECT, call(MUL, infinity(b), call(EQ, call(SUB, a, a), c(0))), a, fixed);
     }
 
     /** 1 where {@code |x| < bound}. */

@@ -135,9 +135,10 @@ final class LossKernels {
                         c(rows.length() - 1)));
                 KernelWriter.FloatVar p = w.floatLocal("p", div(math("exp", sub(w.load(x, add(base, cls)),
                         stats[0])), stats[1]));
-                // a negative, NaN or too large label gives NaN where the CPU op throws
+                // a negative, NaN or too large label gives NaN where the CPU op throws: (l - l) / (l - l), as
+                // TornadoVM's OpenCL backend emits a NaN constant as an undeclared identifier
                 w.store(loss, r, select(Exprs.and(Exprs.ge(l, f(0f)), Exprs.gt(f(rows.length()), l)),
-                        Exprs.neg(math("log", Exprs.max(p, f(1e-8f)))), f(Float.NaN)));
+                        Exprs.neg(math("log", Exprs.max(p, f(1e-8f)))), div(sub(l, l), sub(l, l))));
             });
         });
         KernelClass total = c.kernel("sum_rows_losses", w -> {

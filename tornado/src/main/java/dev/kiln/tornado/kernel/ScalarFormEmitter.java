@@ -112,7 +112,6 @@ final class ScalarFormEmitter {
             case SUB -> mv.visitInsn(Opcodes.DSUB);
             case MUL -> mv.visitInsn(Opcodes.DMUL);
             case DIV -> mv.visitInsn(Opcodes.DDIV);
-            case REM -> mv.visitInsn(Opcodes.DREM);
             case TO_FLOAT -> {
                 mv.visitInsn(Opcodes.D2F);
                 mv.visitInsn(Opcodes.F2D);
