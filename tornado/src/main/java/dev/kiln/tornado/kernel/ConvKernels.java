@@ -34,10 +34,16 @@ final class ConvKernels {
 
     private static List<KernelLaunch> forward(NodeCall c) {
         Window2d g = Window2d.of(c, c.in(0), c.out(0), false);
-        int groups = c.intAttr("num_group");
+        boolean bias = !c.boolAttr("no_bias");
+        BufferTable t = c.buffers();
+        return List.of(bias ? convolve(c, g, c.intAttr("num_group"), true, t.input(0), t.input(1), t.input(2),
+                t.output(0)) : convolve(c, g, c.intAttr("num_group"), false, t.input(0), t.input(1), t.output(0)));
+    }
+
+    /** The convolution of geometry {@code g} over buffers data, weight (oc, c / groups, kh, kw)[, bias], output. */
+    static KernelLaunch convolve(NodeCall c, Window2d g, int groups, boolean bias, int... buffers) {
         int cg = g.c() / groups;
         int fg = g.oc() / groups;
-        boolean bias = !c.boolAttr("no_bias");
         KernelClass k = c.kernel("convolution", w -> {
             KernelWriter.Array x = w.floatArray("data");
             KernelWriter.Array wt = w.floatArray("weight");
@@ -64,25 +70,37 @@ final class ConvKernels {
                 w.store(out, add(mul(nf, c(g.oh() * g.ow())), pos), acc);
             }));
         });
-        BufferTable t = c.buffers();
-        return List.of(bias ? c.launch(k, t.input(0), t.input(1), t.input(2), t.output(0))
-                : c.launch(k, t.input(0), t.input(1), t.output(0)));
+        return c.launch(k, buffers);
     }
 
     /** Inputs (ograd, data, weight[, bias]); outputs (data grad, weight grad[, bias grad]). */
     private static List<KernelLaunch> backward(NodeCall c) {
         Window2d g = Window2d.of(c, c.in(1), c.in(0), false);
         int groups = c.intAttr("num_group");
-        int cg = g.c() / groups;
-        int fg = g.oc() / groups;
-        int[] dataDims = {g.n(), g.c(), g.h(), g.w()};
-        int[] gradDims = {g.n(), g.oc(), g.oh(), g.ow()};
-        int[] weightDims = {g.oc(), cg, g.kh(), g.kw()};
         BufferTable t = c.buffers();
         List<KernelLaunch> launches = new ArrayList<>();
+        launches.add(dataGrad(c, g, groups, false, t.input(0), t.input(2), t.output(0)));
+        launches.add(weightGrad(c, g, groups, t.input(0), t.input(1), t.output(1)));
+        if (!c.boolAttr("no_bias")) {
+            launches.add(c.launch(biasGrad(c, g.n(), g.oc(), g.oh() * g.ow()), t.input(0), t.output(2)));
+        }
+        return launches;
+    }
+
+    /**
+     * The data gradient of the convolution of geometry {@code g}, over buffers ograd, weight[, bias added per data
+     * channel], data gradient: each data element gathers the output positions whose window covers it (the
+     * transposed convolution, which is also Deconvolution's forward pass).
+     */
+    static KernelLaunch dataGrad(NodeCall c, Window2d g, int groups, boolean bias, int... buffers) {
+        int cg = g.c() / groups;
+        int fg = g.oc() / groups;
+        int[] gradDims = {g.n(), g.oc(), g.oh(), g.ow()};
+        int[] weightDims = {g.oc(), cg, g.kh(), g.kw()};
         KernelClass dData = c.kernel("convolution_data_grad", w -> {
             KernelWriter.Array og = w.floatArray("ograd");
             KernelWriter.Array wt = w.floatArray("weight");
+            KernelWriter.Array b = bias ? w.floatArray("bias") : null;
             KernelWriter.Array out = w.floatArray("data_grad");
             w.parallelFor("i", c(g.n() * g.c() * g.h() * g.w()), i -> {
                 KernelWriter.IntVar n = w.intLocal("n", div(i, c(g.c() * g.h() * g.w())));
@@ -90,7 +108,7 @@ final class ConvKernels {
                 KernelWriter.IntVar y = w.intLocal("y", rem(div(i, c(g.w())), c(g.h())));
                 KernelWriter.IntVar x = w.intLocal("x", rem(i, c(g.w())));
                 KernelWriter.IntVar grp = w.intLocal("grp", div(ch, c(cg)));
-                KernelWriter.FloatVar acc = w.floatLocal("acc", Exprs.f(0f));
+                KernelWriter.FloatVar acc = w.floatLocal("acc", b == null ? Exprs.f(0f) : w.load(b, ch));
                 w.forRange("fi", c(0), c(fg), fi -> w.forRange("ky", c(0), c(g.kh()), ky -> {
                     KernelWriter.IntVar ty = w.intLocal("ty", sub(add(y, c(g.ph())), mul(ky, c(g.dh()))));
                     w.when(and(ge(ty, c(0)), eq(rem(ty, c(g.sh())), c(0)), lt(div(ty, c(g.sh())), c(g.oh()))),
@@ -108,7 +126,15 @@ final class ConvKernels {
                 w.store(out, i, acc);
             });
         });
-        launches.add(c.launch(dData, t.input(0), t.input(2), t.output(0)));
+        return c.launch(dData, buffers);
+    }
+
+    /** The weight gradient of the convolution of geometry {@code g}, over buffers ograd, data, weight gradient. */
+    static KernelLaunch weightGrad(NodeCall c, Window2d g, int groups, int... buffers) {
+        int cg = g.c() / groups;
+        int fg = g.oc() / groups;
+        int[] dataDims = {g.n(), g.c(), g.h(), g.w()};
+        int[] gradDims = {g.n(), g.oc(), g.oh(), g.ow()};
         KernelClass dWeight = c.kernel("convolution_weight_grad", w -> {
             KernelWriter.Array og = w.floatArray("ograd");
             KernelWriter.Array xs = w.floatArray("data");
@@ -134,11 +160,7 @@ final class ConvKernels {
                 w.store(out, i, acc);
             });
         });
-        launches.add(c.launch(dWeight, t.input(0), t.input(1), t.output(1)));
-        if (!c.boolAttr("no_bias")) {
-            launches.add(c.launch(biasGrad(c, g.n(), g.oc(), g.oh() * g.ow()), t.input(0), t.output(2)));
-        }
-        return launches;
+        return c.launch(dWeight, buffers);
     }
 
     /** {@code out[f] = sum over n and positions of ograd[n, f, pos]}: a per-channel sum. */

@@ -51,6 +51,8 @@ public final class DeviceKernels {
         NormKernels.register(families);
         OptimizerKernels.register(families);
         LossKernels.register(families);
+        DeconvKernels.register(families);
+        UpSamplingKernels.register(families);
     }
 
     public ArrayFlavor flavor() {
