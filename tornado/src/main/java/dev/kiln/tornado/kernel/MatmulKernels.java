@@ -12,9 +12,12 @@ import static dev.kiln.tornado.kernel.Exprs.mul;
 import static dev.kiln.tornado.kernel.Exprs.rem;
 
 /**
- * Matrix products as a 2-D parallel GEMM, one work item per output element with a sequential loop over the
- * contraction: FullyConnected (flatten or not, with or without bias), dot (the operands read as matrices, either one
- * transposed) and batch_dot (3-D, transpose flags).
+ * Matrix products as a 2-D parallel GEMM: FullyConnected (flatten or not, with or without bias), dot (the operands
+ * read as matrices, either one transposed) and batch_dot (3-D, transpose flags). Outputs of at least
+ * {@value #TILE} x {@value #TILE} are register-tiled: each work item computes a {@value #TILE} x {@value #TILE}
+ * block, loading {@value #TILE} elements of each operand per step of the contraction and reusing each
+ * {@value #TILE} times (edge blocks read clamped rows and columns and store only the elements inside); smaller
+ * ones take one work item per output element.
  */
 final class MatmulKernels {
     private MatmulKernels() {
@@ -40,6 +43,9 @@ final class MatmulKernels {
         }
     }
 
+    /** The side of a register tile. */
+    static final int TILE = 4;
+
     static void register(Map<String, Family> families) {
         families.put("FullyConnected", Family.of(c -> null, MatmulKernels::fullyConnected));
         families.put("dot", Family.of(c -> null, MatmulKernels::dot));
@@ -49,8 +55,13 @@ final class MatmulKernels {
                 MatmulKernels::batchDot));
     }
 
-    /** The launch of {@code g} over buffers a, b (, bias) and the output. */
+    /** The launch of {@code g} over buffers a, b (, bias) and the output: tiled where the output allows. */
     static KernelLaunch launch(NodeCall c, String label, Gemm g, int... buffers) {
+        return g.m() >= TILE && g.n() >= TILE ? tiled(c, label, g, buffers) : simple(c, label, g, buffers);
+    }
+
+    /** One work item per output element. */
+    static KernelLaunch simple(NodeCall c, String label, Gemm g, int... buffers) {
         KernelClass k = c.kernel(label, w -> {
             KernelWriter.Array a = w.floatArray("a");
             KernelWriter.Array b = w.floatArray("b");
@@ -64,6 +75,68 @@ final class MatmulKernels {
                         Exprs.mul(w.load(a, g.a().at(bt, m, kk)), w.load(b, g.b().at(bt, kk, col))))));
                 Exprs.Flt v = bias == null ? acc : Exprs.add(acc, w.load(bias, col));
                 w.store(out, add(mul(row, c(g.n())), col), v);
+            }));
+        });
+        return c.launch(k, buffers);
+    }
+
+    /**
+     * One work item per {@value #TILE} x {@value #TILE} output block: the block's operand rows and columns (clamped
+     * into the matrix at the edges) are loaded once per contraction step into locals and combined into
+     * {@value #TILE}^2 accumulators.
+     */
+    static KernelLaunch tiled(NodeCall c, String label, Gemm g, int... buffers) {
+        int rowBlocks = (g.m() + TILE - 1) / TILE;
+        int colBlocks = (g.n() + TILE - 1) / TILE;
+        boolean rowEdge = g.m() % TILE != 0;
+        boolean colEdge = g.n() % TILE != 0;
+        KernelClass k = c.kernel(label + "_tiled", w -> {
+            KernelWriter.Array a = w.floatArray("a");
+            KernelWriter.Array b = w.floatArray("b");
+            KernelWriter.Array bias = g.bias() ? w.floatArray("bias") : null;
+            KernelWriter.Array out = w.floatArray("out");
+            w.parallelFor("rb", c(g.batch() * rowBlocks), rb -> w.parallelFor("cb", c(colBlocks), cb -> {
+                KernelWriter.IntVar bt = w.intLocal("batch", div(rb, c(rowBlocks)));
+                KernelWriter.IntVar m0 = w.intLocal("m0", mul(rem(rb, c(rowBlocks)), c(TILE)));
+                KernelWriter.IntVar n0 = w.intLocal("n0", mul(cb, c(TILE)));
+                KernelWriter.IntVar[] rows = new KernelWriter.IntVar[TILE];
+                KernelWriter.IntVar[] cols = new KernelWriter.IntVar[TILE];
+                KernelWriter.FloatVar[][] acc = new KernelWriter.FloatVar[TILE][TILE];
+                for (int i = 0; i < TILE; i++) {
+                    Exprs.Int row = add(m0, c(i));
+                    Exprs.Int col = add(n0, c(i));
+                    rows[i] = w.intLocal("r" + i, rowEdge ? Exprs.min(row, c(g.m() - 1)) : row);
+                    cols[i] = w.intLocal("c" + i, colEdge ? Exprs.min(col, c(g.n() - 1)) : col);
+                    for (int j = 0; j < TILE; j++) {
+                        acc[i][j] = w.floatLocal("acc" + i + j, Exprs.f(0f));
+                    }
+                }
+                w.forRange("k", c(0), c(g.k()), kk -> {
+                    KernelWriter.FloatVar[] av = new KernelWriter.FloatVar[TILE];
+                    KernelWriter.FloatVar[] bv = new KernelWriter.FloatVar[TILE];
+                    for (int i = 0; i < TILE; i++) {
+                        av[i] = w.floatLocal("a" + i, w.load(a, g.a().at(bt, rows[i], kk)));
+                        bv[i] = w.floatLocal("b" + i, w.load(b, g.b().at(bt, kk, cols[i])));
+                    }
+                    for (int i = 0; i < TILE; i++) {
+                        for (int j = 0; j < TILE; j++) {
+                            w.set(acc[i][j], Exprs.add(acc[i][j], Exprs.mul(av[i], bv[j])));
+                        }
+                    }
+                });
+                for (int i = 0; i < TILE; i++) {
+                    for (int j = 0; j < TILE; j++) {
+                        Exprs.Flt v = bias == null ? acc[i][j] : Exprs.add(acc[i][j], w.load(bias, cols[j]));
+                        Exprs.Int at = add(mul(add(mul(bt, c(g.m())), rows[i]), c(g.n())), cols[j]);
+                        Exprs.Cond inside = Exprs.and(Exprs.lt(add(m0, c(i)), c(g.m())),
+                                Exprs.lt(add(n0, c(j)), c(g.n())));
+                        if (rowEdge || colEdge) {
+                            w.when(inside, () -> w.store(out, at, v));
+                        } else {
+                            w.store(out, at, v);
+                        }
+                    }
+                }
             }));
         });
         return c.launch(k, buffers);

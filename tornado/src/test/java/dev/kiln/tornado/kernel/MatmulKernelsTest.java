@@ -60,6 +60,23 @@ class MatmulKernelsTest {
         }
     }
 
+    /** Outputs of 4 x 4 and more are register-tiled; edge blocks of sizes that do not divide store only inside. */
+    @Test
+    void tiledGemmMatchesOnDividingAndRaggedShapes() {
+        for (int[] mnk : new int[][] {{8, 12, 5}, {7, 10, 9}, {4, 5, 1}, {13, 4, 16}, {5, 6, 3}}) {
+            int m = mnk[0];
+            int n = mnk[1];
+            int k = mnk[2];
+            assertMatchesCpu(node("dot", Map.of(), 2), TOL, random(r, m, k), random(r, k, n));
+            assertMatchesCpu(node("dot", Map.of("transpose_a", true, "transpose_b", true), 2), TOL,
+                    random(r, k, m), random(r, n, k));
+            assertMatchesCpu(node("FullyConnected", Map.of("num_hidden", n), 3), TOL, random(r, m, k),
+                    random(r, n, k), random(r, n));
+            assertMatchesCpu(node("batch_dot", Map.of("transpose_b", true), 2), TOL, random(r, 3, m, k),
+                    random(r, 3, n, k));
+        }
+    }
+
     @Test
     void gemmKernelsHaveTwoParallelLoops() {
         var launches = KernelHarness.HEAP.lower(node("dot", Map.of(), 2),
