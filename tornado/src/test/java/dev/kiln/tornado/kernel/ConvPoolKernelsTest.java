@@ -29,6 +29,20 @@ class ConvPoolKernelsTest {
                 random(r, 2));
     }
 
+    /** Filters in whole 4-tiles per group take the register-tiled kernel, ragged position counts included. */
+    @Test
+    void tiledConvolutionWithGroupsPaddingStrideAndRaggedPositions() {
+        assertMatchesCpu(node("Convolution", Map.of("kernel", "(3, 3)", "num_filter", 8, "pad", "(1, 1)"), 3), TOL,
+                random(r, 2, 3, 5, 5), random(r, 8, 3, 3, 3), random(r, 8));
+        assertMatchesCpu(node("Convolution", Map.of("kernel", "(3, 2)", "num_filter", 8, "stride", "(2, 1)",
+                "dilate", "(1, 2)", "pad", "(2, 1)", "num_group", 2, "no_bias", true), 2), TOL,
+                random(r, 1, 4, 7, 6), random(r, 8, 2, 3, 2));
+        assertMatchesCpu(node("Convolution", Map.of("kernel", "(3,)", "num_filter", 4, "pad", "(1,)"), 3), TOL,
+                random(r, 2, 2, 7), random(r, 4, 2, 3), random(r, 4));
+        assertMatchesCpu(node("_backward_Deconvolution", Map.of("kernel", "(2, 2)", "num_filter", 3,
+                "stride", "(2, 2)"), 3), TOL, random(r, 1, 3, 6, 6), random(r, 1, 4, 3, 3), random(r, 4, 3, 2, 2));
+    }
+
     @Test
     void groupedConvolutionWithoutBiasAndOneDimensional() {
         assertMatchesCpu(node("Convolution", Map.of("kernel", "(3, 3)", "num_filter", 4, "num_group", 2,
