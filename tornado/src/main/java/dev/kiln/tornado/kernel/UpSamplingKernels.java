@@ -59,10 +59,11 @@ final class UpSamplingKernels {
             }
             KernelWriter.Array y = w.floatArray("out");
             w.parallelFor("plane", c(od[0] * od[1]), plane -> w.parallelFor("pos", c(od[2] * od[3]), pos -> {
-                KernelWriter.IntVar n = w.intLocal("n", div(plane, c(od[1])));
-                KernelWriter.IntVar ch = w.intLocal("ch", Exprs.rem(plane, c(od[1])));
-                KernelWriter.IntVar oy = w.intLocal("oy", div(pos, c(od[3])));
-                KernelWriter.IntVar ox = w.intLocal("ox", Exprs.rem(pos, c(od[3])));
+                KernelWriter.IntVar[] at = coordinates(w, plane, pos, od);
+                KernelWriter.IntVar n = at[0];
+                KernelWriter.IntVar ch = at[1];
+                KernelWriter.IntVar oy = at[2];
+                KernelWriter.IntVar ox = at[3];
                 KernelWriter.FloatVar acc = w.floatLocal("acc", Exprs.f(0f));
                 for (int i = 0; i < c.in().size(); i++) {
                     int[] d = c.in(i).dims();
@@ -88,6 +89,13 @@ final class UpSamplingKernels {
         return List.of(c.launch(k, buffers));
     }
 
+    /** Locals (n, channel, y, x) of image plane {@code plane} and position {@code pos} in NCHW {@code dims}. */
+    private static KernelWriter.IntVar[] coordinates(KernelWriter w, Exprs.Int plane, Exprs.Int pos, int[] dims) {
+        return new KernelWriter.IntVar[] {w.intLocal("n", div(plane, c(dims[1]))),
+            w.intLocal("ch", Exprs.rem(plane, c(dims[1]))), w.intLocal("y", div(pos, c(dims[3]))),
+            w.intLocal("x", Exprs.rem(pos, c(dims[3])))};
+    }
+
     /** Inputs (ograd, inputs...); one launch per input gradient. */
     private static List<KernelLaunch> backward(NodeCall c) {
         int[] gd = c.in(0).dims();
@@ -101,13 +109,11 @@ final class UpSamplingKernels {
                 KernelWriter.Array og = w.floatArray("ograd");
                 KernelWriter.Array dx = w.floatArray("data_grad");
                 w.parallelFor("plane", c(d[0] * d[1]), plane -> w.parallelFor("pos", c(d[2] * d[3]), pos -> {
-                    KernelWriter.IntVar n = w.intLocal("n", div(plane, c(d[1])));
-                    KernelWriter.IntVar ch = w.intLocal("ch", Exprs.rem(plane, c(d[1])));
-                    KernelWriter.IntVar y = w.intLocal("y", div(pos, c(d[3])));
-                    KernelWriter.IntVar x = w.intLocal("x", Exprs.rem(pos, c(d[3])));
+                    KernelWriter.IntVar[] at = coordinates(w, plane, pos, d);
                     KernelWriter.FloatVar acc = w.floatLocal("acc", Exprs.f(0f));
                     w.forRange("a", c(0), c(f), a -> w.forRange("b", c(0), c(f), b -> w.set(acc, Exprs.add(acc,
-                            w.load(og, flat(gd, n, add(ch, c(start)), add(mul(y, c(f)), a), add(mul(x, c(f)), b)))))));
+                            w.load(og, flat(gd, at[0], add(at[1], c(start)), add(mul(at[2], c(f)), a),
+                                    add(mul(at[3], c(f)), b)))))));
                     w.store(dx, add(mul(plane, c(d[2] * d[3])), pos), acc);
                 }));
             });
