@@ -17,11 +17,13 @@ import static dev.kiln.tornado.kernel.Exprs.sub;
 /**
  * MXNet's fused optimizer updates on dense float32 arrays ({@code sgd_update}, {@code sgd_mom_update},
  * {@code nag_mom_update}, {@code signsgd_update}, {@code signum_update}, {@code adam_update},
- * {@code rmsprop_update}, {@code rmspropalex_update}, {@code ftrl_update}), so a trainer can step parameters that
+ * {@code rmsprop_update}, {@code rmspropalex_update}, {@code ftrl_update}, {@code _adamw_update},
+ * {@code lamb_update_phase1}, {@code lamb_update_phase2}), so a trainer can step parameters that
  * live on the device: one work item per element reads the weight, the gradient and the states, writes the new weight
  * to the output and the new states IN PLACE over the state inputs (the op's auxiliary inputs, as its CPU kernel
  * does; see {@link DeviceKernels#mutatedInputs}). The rule is the CPU op's, in float32 arithmetic on the attributes
- * rounded to float32; {@code lazy_update} does not matter for dense arrays.
+ * rounded to float32; {@code lazy_update} does not matter for dense arrays. One-element array inputs
+ * ({@code _adamw_update}'s {@code rescale_grad}, LAMB's norms) are read by every work item.
  */
 final class OptimizerKernels {
     private OptimizerKernels() {
@@ -35,13 +37,26 @@ final class OptimizerKernels {
 
     /** The element being updated: its weight and gradient values, its state locals and the call's attributes. */
     private record Element(NodeCall call, KernelWriter w, KernelWriter.FloatVar weight, KernelWriter.FloatVar grad,
-                           List<KernelWriter.FloatVar> states) {
+                           List<KernelWriter.FloatVar> states, List<KernelWriter.FloatVar> scalars) {
         float attr(String name) {
             return (float) call.doubleAttr(name);
         }
 
         KernelWriter.FloatVar state(int k) {
             return states.get(k);
+        }
+
+        /** The value of the {@code k}-th one-element input. */
+        KernelWriter.FloatVar scalar(int k) {
+            return scalars.get(k);
+        }
+
+        /** The moments of Adam and LAMB: {@code mean} and {@code var} (states 0 and 1) moved by {@code g}. */
+        void moments(KernelWriter.FloatVar g) {
+            float b1 = attr("beta1");
+            float b2 = attr("beta2");
+            update(0, add(mul(f(b1), state(0)), mul(f(1 - b1), g)));
+            update(1, add(mul(f(b2), state(1)), mul(f(1 - b2), mul(g, g))));
         }
 
         /** A float local of the kernel. */
@@ -93,13 +108,45 @@ final class OptimizerKernels {
             return add(mul(f(1 - e.attr("lr") * e.attr("wd_lh")), e.weight()), mul(f(e.attr("lr")), sign(e.state(0))));
         });
         rule(families, "adam_update", 2, e -> {
-            KernelWriter.FloatVar g = e.gradient(true);
-            float b1 = e.attr("beta1");
-            float b2 = e.attr("beta2");
-            e.update(0, add(mul(f(b1), e.state(0)), mul(f(1 - b1), g)));
-            e.update(1, add(mul(f(b2), e.state(1)), mul(f(1 - b2), mul(g, g))));
+            e.moments(e.gradient(true));
             return sub(e.weight(), div(mul(f(e.attr("lr")), e.state(0)),
                     add(math("sqrt", e.state(1)), f(e.attr("epsilon")))));
+        });
+        rule(families, "_adamw_update", 2, 1, e -> {
+            // a zero or non-finite rescale_grad skips the step: weight and states stay as they were
+            KernelWriter.FloatVar rescale = e.scalar(0);
+            Exprs.Cond step = Exprs.and(Exprs.ne(rescale, f(0f)), Exprs.eq(sub(rescale, rescale), f(0f)));
+            KernelWriter.FloatVar mean = e.let("mean0", e.state(0));
+            KernelWriter.FloatVar var = e.let("var0", e.state(1));
+            e.moments(e.let("g", clip(mul(rescale, e.grad()), e.attr("clip_gradient"))));
+            KernelWriter.FloatVar next = e.let("stepped", sub(e.weight(), mul(f(e.attr("eta")), add(div(
+                    mul(f(e.attr("lr")), e.state(0)), add(math("sqrt", e.state(1)), f(e.attr("epsilon")))),
+                    mul(f(e.attr("wd")), e.weight())))));
+            e.update(0, select(step, e.state(0), mean));
+            e.update(1, select(step, e.state(1), var));
+            return select(step, next, e.weight());
+        });
+        rule(families, "lamb_update_phase1", 2, e -> {
+            e.moments(e.gradient(false));
+            boolean correct = e.call().boolAttr("bias_correction");
+            int t = e.call().intAttr("t");
+            float c1 = correct ? 1 - (float) Math.pow(e.attr("beta1"), t) : 1;
+            float c2 = correct ? 1 - (float) Math.pow(e.attr("beta2"), t) : 1;
+            return add(div(div(e.state(0), f(c1)), add(math("sqrt", div(e.state(1), f(c2))),
+                    f(e.attr("epsilon")))), mul(f(e.attr("wd")), e.weight()));
+        });
+        rule(families, "lamb_update_phase2", 0, 2, e -> {
+            float lower = e.attr("lower_bound");
+            float upper = e.attr("upper_bound");
+            KernelWriter.FloatVar r1 = e.let("r1", lower >= 0 ? Exprs.max(e.scalar(0), f(lower)) : e.scalar(0));
+            if (upper >= 0) {
+                e.w().set(r1, Exprs.min(r1, f(upper)));
+            }
+            KernelWriter.FloatVar r2 = e.scalar(1);
+            float lr = e.attr("lr");
+            Exprs.Flt ratio = select(Exprs.and(Exprs.ne(r1, f(0f)), Exprs.ne(r2, f(0f))),
+                    div(mul(f(lr), r1), r2), f(lr));
+            return sub(e.weight(), mul(e.let("step_lr", ratio), e.grad()));
         });
         rule(families, "rmsprop_update", 1, e -> {
             KernelWriter.FloatVar g = e.gradient(true);
@@ -134,11 +181,16 @@ final class OptimizerKernels {
 
     /** Registers {@code op}, an update with {@code numStates} states after its weight and gradient. */
     private static void rule(Map<String, Family> families, String op, int numStates, Rule rule) {
-        families.put(op, Family.of(c -> null, c -> List.of(lower(c, numStates, rule))));
+        rule(families, op, numStates, 0, rule);
     }
 
-    /** Inputs (weight, grad, states...), output the new weight; the states are rewritten in place. */
-    private static KernelLaunch lower(NodeCall c, int numStates, Rule rule) {
+    /** {@link #rule(Map, String, int, Rule)} with {@code numScalars} one-element inputs after the states. */
+    private static void rule(Map<String, Family> families, String op, int numStates, int numScalars, Rule rule) {
+        families.put(op, Family.of(c -> null, c -> List.of(lower(c, numStates, numScalars, rule))));
+    }
+
+    /** Inputs (weight, grad, states..., scalars...), output the new weight; the states are rewritten in place. */
+    private static KernelLaunch lower(NodeCall c, int numStates, int numScalars, Rule rule) {
         int n = c.in(0).size();
         KernelClass k = c.kernel(c.op(), w -> {
             KernelWriter.Array weight = w.floatArray("weight");
@@ -147,14 +199,22 @@ final class OptimizerKernels {
             for (int s = 0; s < numStates; s++) {
                 states.add(w.floatArray("state" + s));
             }
+            List<KernelWriter.Array> scalars = new ArrayList<>();
+            for (int s = 0; s < numScalars; s++) {
+                scalars.add(w.floatArray("scalar" + s));
+            }
             KernelWriter.Array out = w.floatArray("out");
             w.parallelFor("i", c(n), i -> {
                 List<KernelWriter.FloatVar> values = new ArrayList<>();
                 for (int s = 0; s < numStates; s++) {
                     values.add(w.floatLocal("s" + s, w.load(states.get(s), i)));
                 }
+                List<KernelWriter.FloatVar> scalarValues = new ArrayList<>();
+                for (KernelWriter.Array a : scalars) {
+                    scalarValues.add(w.floatLocal("v_" + a.name(), w.load(a, c(0))));
+                }
                 Element e = new Element(c, w, w.floatLocal("w", w.load(weight, i)),
-                        w.floatLocal("grad", w.load(grad, i)), values);
+                        w.floatLocal("grad", w.load(grad, i)), values, scalarValues);
                 KernelWriter.FloatVar next = w.floatLocal("next", rule.step(e));
                 for (int s = 0; s < numStates; s++) {
                     w.store(states.get(s), i, values.get(s));
@@ -162,11 +222,12 @@ final class OptimizerKernels {
                 w.store(out, i, next);
             });
         });
-        int[] buffers = new int[numStates + 3];
-        for (int j = 0; j < numStates + 2; j++) {
+        int inputs = numStates + numScalars + 2;
+        int[] buffers = new int[inputs + 1];
+        for (int j = 0; j < inputs; j++) {
             buffers[j] = c.buffers().input(j);
         }
-        buffers[numStates + 2] = c.buffers().output(0);
+        buffers[inputs] = c.buffers().output(0);
         return c.launch(k, buffers);
     }
 

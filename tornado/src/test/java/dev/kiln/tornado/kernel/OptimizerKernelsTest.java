@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OptimizerKernelsTest {
     private static final double TOL = 2e-5;
 
-    record Case(String op, int states, Map<String, Object> attrs) {
+    record Case(String op, int states, Map<String, Object> attrs, float... scalars) {
         @Override
         public String toString() {
             return op + " " + attrs;
@@ -64,6 +64,16 @@ class OptimizerKernelsTest {
             cases.add(new Case(e.getKey(), e.getValue(), plain));
             cases.add(new Case(e.getKey(), e.getValue(), all));
         }
+        Map<String, Object> adamw = Map.of("lr", 0.1, "wd", 0.01, "eta", 0.5, "clip_gradient", 0.3);
+        cases.add(new Case("_adamw_update", 2, adamw, 0.5f));
+        cases.add(new Case("_adamw_update", 2, Map.of("lr", 0.1, "eta", 1.0), 2f));
+        cases.add(new Case("lamb_update_phase1", 2, Map.of("t", 3, "wd", 0.01, "rescale_grad", 0.5,
+                "clip_gradient", 0.4, "beta1", 0.8)));
+        cases.add(new Case("lamb_update_phase1", 2, Map.of("t", 1, "wd", 0.0, "bias_correction", false)));
+        cases.add(new Case("lamb_update_phase2", 0, Map.of("lr", 0.1), 1.5f, 0.5f));
+        cases.add(new Case("lamb_update_phase2", 0, Map.of("lr", 0.1, "lower_bound", 2.0, "upper_bound", 3.0),
+                1.5f, 0.5f));
+        cases.add(new Case("lamb_update_phase2", 0, Map.of("lr", 0.1), 0f, 0.5f));
         return cases;
     }
 
@@ -71,13 +81,16 @@ class OptimizerKernelsTest {
     @MethodSource("cases")
     void updateGivesTheCpuWeightAndMovesTheStatesInPlace(Case c) {
         Random r = new Random(c.op().hashCode());
-        OpNode node = node(c.op(), c.attrs(), 2 + c.states());
+        OpNode node = node(c.op(), c.attrs(), 2 + c.states() + c.scalars().length);
         List<NDArray> inputs = new ArrayList<>(List.of(random(r, 3, 7), random(r, 3, 7)));
         for (int s = 0; s < c.states(); s++) {
             // states that are averages of squares (n, var) are non-negative; rmspropalex's n stays above g^2
-            boolean squares = c.op().equals("adam_update") ? s == 1 : c.op().startsWith("rmsprop") ? s == 0
-                    : c.op().equals("ftrl_update") && s == 1;
+            boolean squares = c.op().contains("adam") || c.op().startsWith("lamb") ? s == 1
+                    : c.op().startsWith("rmsprop") ? s == 0 : c.op().equals("ftrl_update") && s == 1;
             inputs.add(squares ? random(r, 1f, 3f, 3, 7) : random(r, -0.5f, 0.5f, 3, 7));
+        }
+        for (float v : c.scalars()) {
+            inputs.add(NDArray.wrap(Shape.of(1), new float[] {v}));
         }
         List<Integer> mutated = KernelHarness.HEAP.mutatedInputs(node);
         assertThat(mutated).hasSize(c.states());
@@ -89,6 +102,20 @@ class OptimizerKernelsTest {
             assertClose(c + " state " + s, NDArray.wrap(Shape.of(3, 7), device.get(s)), cpuInputs.get(s), TOL);
             assertThat(cpuInputs.get(s).toFloatArray()).as("the CPU op moved state " + s)
                     .isNotEqualTo(inputs.get(s).toFloatArray());
+        }
+    }
+
+    /** AdamW skips the step (weight and states kept) when its rescale_grad is zero or not finite. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(floats = {0f, Float.NaN, Float.POSITIVE_INFINITY})
+    void adamWSkipsTheStepForAZeroOrNonFiniteRescale(float rescale) {
+        Random r = new Random(2);
+        OpNode node = node("_adamw_update", Map.of("lr", 0.1, "eta", 1.0), 5);
+        List<NDArray> inputs = List.of(random(r, 2, 3), random(r, 2, 3), random(r, 2, 3), random(r, 1f, 2f, 2, 3),
+                NDArray.wrap(Shape.of(1), new float[] {rescale}));
+        List<float[]> device = KernelHarness.runBuffers(KernelHarness.HEAP, node, inputs);
+        for (int k : new int[] {0, 2, 3}) {
+            assertThat(device.get(k == 0 ? 5 : k)).as("buffer " + k).containsExactly(inputs.get(k).toFloatArray());
         }
     }
 
