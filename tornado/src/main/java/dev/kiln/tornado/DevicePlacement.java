@@ -1,0 +1,99 @@
+package dev.kiln.tornado;
+
+import dev.kiln.KilnException;
+import dev.kiln.compiler.CompileRequest;
+import dev.kiln.compiler.GraphLayout;
+import dev.kiln.graph.Graph;
+import dev.kiln.graph.OpNode;
+import dev.kiln.graph.infer.InferenceResult;
+import dev.kiln.graph.infer.ShapeInference;
+import dev.kiln.graph.infer.TypeInference;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.Device;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.tornado.plan.DevicePlan;
+import dev.kiln.tornado.plan.NodeLowering;
+import dev.kiln.tornado.plan.Partitioner;
+import dev.kiln.tornado.plan.Step;
+import dev.kiln.tornado.runtime.DeviceRuntime;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A compiled graph placed for one set of input shapes: every value's shape and dtype, the {@link DevicePlan}, and
+ * each device segment loaded by the runtime. A graph whose shapes do not infer runs on the host, where its op fails
+ * with the interpreter's error naming the node.
+ */
+final class DevicePlacement {
+    private final DevicePlan plan;
+    private final List<SegmentRun> runs = new ArrayList<>();
+
+    DevicePlacement(CompileRequest request, GraphLayout layout, List<Shape> inputShapes, Set<Integer> parameterNodes,
+                    NodeLowering kernels, DeviceRuntime runtime, boolean fallback, AtomicLongArray stats) {
+        Graph graph = layout.graph();
+        Map<String, Shape> shapes = new HashMap<>();
+        Map<String, DType> types = new HashMap<>();
+        for (int k = 0; k < request.inputs().size(); k++) {
+            shapes.put(request.inputs().get(k), inputShapes.get(k));
+            types.put(request.inputs().get(k), request.dtypes().get(k));
+        }
+        InferenceResult<Shape> s;
+        InferenceResult<DType> t;
+        try {
+            if (!layout.headNodes().isEmpty()) {
+                headSignature(request, layout, shapes, types);
+            }
+            s = ShapeInference.infer(graph, shapes);
+            t = TypeInference.infer(graph, types);
+        } catch (KilnException notInferable) {
+            plan = allOnHost(graph, layout.numForwardNodes(), "shapes do not infer: " + notInferable.getMessage());
+            return;
+        }
+        plan = new Partitioner(graph, s, t, parameterNodes, kernels, request.training(), fallback)
+                .plan(layout.numForwardNodes());
+        for (Step.Segment seg : plan.segments()) {
+            runs.add(new SegmentRun(seg, runtime.load(seg), stats, graph, s));
+        }
+    }
+
+    /** Adds the head-gradient variables: each shaped and typed like the forward output it stands for. */
+    private static void headSignature(CompileRequest request, GraphLayout layout, Map<String, Shape> shapes,
+                                      Map<String, DType> types) {
+        InferenceResult<Shape> fs = ShapeInference.infer(request.graph(), shapes);
+        InferenceResult<DType> ft = TypeInference.infer(request.graph(), types);
+        for (int k = 0; k < layout.headNodes().size(); k++) {
+            int node = layout.headNodes().get(k);
+            if (node >= 0) {
+                String name = layout.graph().node(node).name();
+                shapes.put(name, fs.outputs().get(k));
+                types.put(name, ft.outputs().get(k));
+            }
+        }
+    }
+
+    private static DevicePlan allOnHost(Graph graph, int numForwardNodes, String reason) {
+        List<Step> forward = new ArrayList<>();
+        List<Step> backward = new ArrayList<>();
+        for (int i = 0; i < graph.size(); i++) {
+            if (graph.node(i) instanceof OpNode) {
+                (i < numForwardNodes ? forward : backward).add(new Step.Host(i, reason));
+            }
+        }
+        return new DevicePlan(forward, backward);
+    }
+
+    DevicePlan plan() {
+        return plan;
+    }
+
+    /** Runs device segment {@code seg} of this plan on {@code values}. */
+    void run(Step.Segment seg, NDArray[][] values, Device device) {
+        runs.get(seg.id()).run(values, device);
+    }
+}
