@@ -12,6 +12,7 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.OpContext;
 import dev.kiln.tornado.plan.DevicePlan;
 import dev.kiln.tornado.plan.NodeLowering;
 import dev.kiln.tornado.plan.Partitioner;
@@ -55,8 +56,14 @@ final class DevicePlacement {
             plan = allOnHost(graph, layout.numForwardNodes(), "shapes do not infer: " + notInferable.getMessage());
             return;
         }
-        plan = new Partitioner(graph, s, t, parameterNodes, kernels, request.training(), fallback)
-                .plan(layout.numForwardNodes());
+        // kernels that depend on the mode (BatchNorm's batch or moving statistics) read it as the CPU kernels do
+        boolean wasTraining = OpContext.setTraining(request.training());
+        try {
+            plan = new Partitioner(graph, s, t, parameterNodes, kernels, request.training(), fallback)
+                    .plan(layout.numForwardNodes());
+        } finally {
+            OpContext.setTraining(wasTraining);
+        }
         for (Step.Segment seg : plan.segments()) {
             runs.add(new SegmentRun(seg, runtime.load(seg), stats, graph, s));
         }

@@ -6,11 +6,14 @@ import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.stage.ParameterStage;
 import dev.kiln.ndarray.Device;
+import dev.kiln.tornado.plan.DevicePlan;
 import dev.kiln.tornado.plan.NodeLowering;
 import dev.kiln.tornado.runtime.DeviceRuntime;
 import dev.kiln.tornado.runtime.Runtimes;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -29,6 +32,8 @@ public final class TornadoBackend implements Backend {
 
     private static final System.Logger LOG = System.getLogger(TornadoBackend.class.getName());
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    /** The device kernels per array flavour and mode; they cache their generated classes. */
+    private static final Map<String, NodeLowering> KERNELS = new ConcurrentHashMap<>();
 
     private final Supplier<TornadoOptions> options;
     private final DeviceRuntime fixedRuntime;
@@ -81,8 +86,23 @@ public final class TornadoBackend implements Backend {
             return new HostGraph(Backends.get(Backends.JIT).compile(request), reason);
         }
         DeviceRuntime rt = runtime.get();
-        NodeLowering kernels = fixedKernels != null ? fixedKernels : NodeLowering.kernels(rt.flavor());
+        NodeLowering kernels = fixedKernels != null ? fixedKernels
+                : KERNELS.computeIfAbsent(rt.flavor().name() + "/" + request.training(),
+                        k -> NodeLowering.kernels(rt.flavor(), request.training()));
         return ParameterStage.compile(request, r -> new TornadoGraph(r, rt, kernels, o.fallback()));
+    }
+
+    /**
+     * Where the nodes of a graph this backend compiled run, for the compiling call's shapes; empty for a graph the
+     * backend did not place itself (one run by the JIT without TornadoVM, or behind an inference parameter stage).
+     */
+    public static Optional<DevicePlan> devicePlan(CompiledGraph graph) {
+        return graph instanceof TornadoGraph t ? Optional.of(t.compiledPlacement().plan()) : Optional.empty();
+    }
+
+    /** What a graph this backend placed has transferred so far; empty as for {@link #devicePlan}. */
+    public static Optional<TransferStats> transfers(CompiledGraph graph) {
+        return graph instanceof TornadoGraph t ? Optional.of(t.transfers()) : Optional.empty();
     }
 
     /** Whether this JVM's log has said that TornadoVM is absent (for tests of the log-once rule). */

@@ -128,6 +128,7 @@ final class TornadoGraph implements CompiledGraph {
 
     private void runSteps(DevicePlacement p, List<Step> steps, NDArray[][] values, Device device) {
         boolean wasRecording = OpContext.setRecording(false);
+        boolean wasTraining = OpContext.setTraining(request.training());
         try {
             for (Step s : steps) {
                 switch (s) {
@@ -137,6 +138,7 @@ final class TornadoGraph implements CompiledGraph {
                 }
             }
         } finally {
+            OpContext.setTraining(wasTraining);
             OpContext.setRecording(wasRecording);
         }
     }

@@ -23,9 +23,12 @@ public interface NodeLowering {
     List<KernelLaunch> lower(OpNode node, List<Shape> inShapes, List<DType> inTypes, List<Shape> outShapes,
                              List<DType> outTypes, BufferTable buffers);
 
-    /** The generated device kernels of the given array flavour. */
-    static NodeLowering kernels(ArrayFlavor flavor) {
-        DeviceKernels kernels = new DeviceKernels(flavor);
+    /**
+     * The generated device kernels of the given array flavour for graphs run in training mode or not (BatchNorm
+     * normalises with batch statistics in training, with the moving ones otherwise).
+     */
+    static NodeLowering kernels(ArrayFlavor flavor, boolean training) {
+        DeviceKernels kernels = new DeviceKernels(flavor, training);
         return new NodeLowering() {
             @Override
             public Optional<String> unsupported(OpNode node, List<Shape> inShapes, List<DType> inTypes) {
