@@ -117,6 +117,9 @@ public final class Partitioner {
             if (s == null || !s.isKnown() || t == null) {
                 return Optional.of("the shape or dtype of input " + e + " is not known at compile time");
             }
+            if (!DEVICE_TYPES.contains(t)) {
+                return Optional.of("input " + e + " is " + t.mxnetName() + "; the device holds float32 and int32");
+            }
             inShapes.add(s);
             inTypes.add(t);
         }
