@@ -6,11 +6,14 @@ import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.GraphLayout;
 import dev.kiln.compiler.InterpreterBackend;
 import dev.kiln.compiler.MemoryPlan;
+import dev.kiln.compiler.GraphLowering;
+import dev.kiln.compiler.jit.FusionPass;
 import dev.kiln.compiler.jit.JitBackend;
 import dev.kiln.compiler.pass.PassScope;
 import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Interpreter;
+import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
@@ -31,8 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A graph compiled by the {@code tornado} backend: the compiler's passes, gradient graph and fusion as the JIT runs
- * them ({@link JitBackend#lower}), then, per input shapes, a {@link DevicePlacement}: device segments run by the
+ * A graph compiled by the {@code tornado} backend: the compiler's passes, gradient graph and elementwise fusion
+ * ({@link #lower}), then, per input shapes, a {@link DevicePlacement}: device segments run by the
  * {@link DeviceRuntime}, the other nodes on the host with their CPU kernels. Forward and backward run the same way.
  */
 final class TornadoGraph implements CompiledGraph {
@@ -59,7 +62,7 @@ final class TornadoGraph implements CompiledGraph {
         this.runtime = runtime;
         this.kernels = kernels;
         this.fallback = fallback;
-        this.inner = InterpreterBackend.interpret(request, PassScope.FULL, JitBackend::lower);
+        this.inner = InterpreterBackend.interpret(request, PassScope.FULL, TornadoGraph::lower);
         this.layout = GraphLayout.of(inner);
         for (int k = 0; k < request.inputs().size(); k++) {
             if (request.parameters().contains(request.inputs().get(k))) {
@@ -67,6 +70,21 @@ final class TornadoGraph implements CompiledGraph {
             }
         }
         this.compiled = placement(request.shapes());
+    }
+
+    /**
+     * The JIT's elementwise fusion ({@link FusionPass}), the one fusion the device kernels lower; the GEMM and
+     * convolution epilogues and the row reductions stay separate nodes, each its own device kernel. Fused groups
+     * that end up on the host run the JIT's generated kernels. A graph whose shapes do not infer stays unfused.
+     */
+    static GraphLowering.Lowered lower(Graph graph, int numForwardNodes, Map<String, Shape> shapes,
+                                       Map<String, DType> types, CompileRequest request) {
+        try {
+            FusionPass.Result fused = FusionPass.apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+            return new GraphLowering.Lowered(JitBackend.withKernels(fused.graph()), fused.numForwardNodes());
+        } catch (KilnException inferenceFailed) {
+            return new GraphLowering.Lowered(graph, numForwardNodes);
+        }
     }
 
     private DevicePlacement placement(List<Shape> shapes) {

@@ -65,8 +65,11 @@ public final class JitBackend implements Backend {
         return new GraphLowering.Lowered(withKernels(fused.graph()), fused.numForwardNodes());
     }
 
-    /** {@code graph} with every {@link FusedElementwiseOp} and {@link FusedEpilogueOp} running its generated kernel. */
-    static Graph withKernels(Graph graph) {
+    /**
+     * {@code graph} with every {@link FusedElementwiseOp} and {@link FusedEpilogueOp} running its generated kernel.
+     * Public for accelerator backends (a qualified export) whose host nodes run fused groups on the CPU.
+     */
+    public static Graph withKernels(Graph graph) {
         List<Node> nodes = new ArrayList<>(graph.size());
         for (Node n : graph.nodes()) {
             if (n instanceof OpNode op && op.op() instanceof FusedElementwiseOp f) {
