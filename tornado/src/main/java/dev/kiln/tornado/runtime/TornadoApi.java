@@ -26,8 +26,8 @@ final class TornadoApi {
     private final Class<?> taskGraph;
     private final Class<?> immutableTaskGraph;
     private final Class<?> executionPlan;
-    private final Method[] taskByArity = new Method[16];
-    private final Class<?>[] taskInterface = new Class<?>[16];
+    private final Method[] taskByArity = new Method[21];
+    private final Class<?>[] taskInterface = new Class<?>[21];
 
     TornadoApi(ClassLoader loader) {
         this.loader = loader;
@@ -51,12 +51,18 @@ final class TornadoApi {
                 }
             }
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new KilnException("TornadoVM's API is on the class path but cannot be used: " + e, e);
+            throw new KilnException("TornadoVM's API is present but cannot be used: " + e, e);
         }
     }
 
-    /** Whether TornadoVM's API classes can be found by {@code loader}. */
+    /**
+     * Whether TornadoVM can be used: its API classes are found by {@code loader} and the JVM was launched with
+     * TornadoVM's flags (without them its runtime fails to initialise).
+     */
     static boolean present(ClassLoader loader) {
+        if (System.getProperty("tornado.load.runtime.implementation") == null) {
+            return false;
+        }
         try {
             Class.forName(TASK_GRAPH, false, loader);
             return true;
@@ -78,7 +84,7 @@ final class TornadoApi {
     void task(Object graph, String id, MethodHandle kernel, Object[] args) {
         int n = args.length;
         if (n < 1 || n >= taskByArity.length || taskByArity[n] == null) {
-            throw new KilnException("TornadoVM tasks take 1 to 15 arguments; kernel " + kernel + " takes " + n);
+            throw new KilnException("TornadoVM tasks take 1 to 20 arguments; kernel " + kernel + " takes " + n);
         }
         Object lambda = lambda(kernel, taskInterface[n]);
         Object[] call = new Object[n + 2];
@@ -162,12 +168,12 @@ final class TornadoApi {
         List<String> out = new ArrayList<>();
         try {
             Object map = executionPlan.getMethod("getTornadoDeviceMap").invoke(null);
-            List<?> backends = (List<?>) map.getClass().getMethod("getAllBackends").invoke(map);
+            List<?> backends = (List<?>) call(map, "getAllBackends", new Class<?>[0]);
             for (int b = 0; b < backends.size(); b++) {
                 Object backend = backends.get(b);
-                int n = (int) backend.getClass().getMethod("getNumDevices").invoke(backend);
+                int n = (int) call(backend, "getNumDevices", new Class<?>[0]);
                 for (int d = 0; d < n; d++) {
-                    Object dev = backend.getClass().getMethod("getDevice", int.class).invoke(backend, d);
+                    Object dev = call(backend, "getDevice", new Class<?>[] {int.class}, d);
                     out.add(b + ":" + d + " " + describe(dev));
                 }
             }
@@ -193,25 +199,28 @@ final class TornadoApi {
         }
     }
 
-    /** The method as declared by a public class or interface, callable from outside TornadoVM's modules. */
+    /**
+     * The method as a public type in an exported package declares it (TornadoVM's API interfaces and classes), never
+     * as the implementation class does: those live in packages TornadoVM's modules do not export.
+     */
     private static Method publicMethod(Class<?> type, String name, Class<?>[] types) throws NoSuchMethodException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            if (java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
+        java.util.ArrayDeque<Class<?>> todo = new java.util.ArrayDeque<>();
+        todo.add(type);
+        while (!todo.isEmpty()) {
+            Class<?> c = todo.poll();
+            if (java.lang.reflect.Modifier.isPublic(c.getModifiers()) && c.getModule().isExported(c.getPackageName())) {
                 try {
                     return c.getMethod(name, types);
                 } catch (NoSuchMethodException ignored) {
-                    // look further up
+                    // a supertype may declare it
                 }
             }
-            for (Class<?> i : c.getInterfaces()) {
-                try {
-                    return i.getMethod(name, types);
-                } catch (NoSuchMethodException ignored) {
-                    // another interface may have it
-                }
+            todo.addAll(List.of(c.getInterfaces()));
+            if (c.getSuperclass() != null) {
+                todo.add(c.getSuperclass());
             }
         }
-        throw new NoSuchMethodException(type.getName() + "." + name);
+        throw new NoSuchMethodException(type.getName() + "." + name + " in a public, exported type");
     }
 
     private static Object invoke(Method m, Object target, Object[] args, String what) {

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * One device segment as a TornadoVM task graph: a host-side array per buffer (what TornadoVM maps to device memory),
  * parameters sent on the first execution, other inputs on every execution, outputs and updated auxiliary states
- * copied back on every execution, intermediates and scratch never transferred. When a parameter changed after the
+ * copied back on every execution, intermediates and scratch sent once (TornadoVM allocates only what a transfer
+ * names) and never copied back. When a parameter changed after the
  * first execution, the plan is rebuilt so that it is sent again; a segment whose parameters keep changing (training)
  * then sends them on every execution.
  */
@@ -81,8 +82,17 @@ final class TornadoProgram implements DeviceProgram {
             BufferSpec spec = segment.buffers().get(b.buffer());
             (spec.role() == BufferSpec.Role.PARAMETER ? parameters : inputs).add(host[b.buffer()]);
         }
+        // intermediates and scratch never hold host data: declared sent once so that TornadoVM allocates them
+        // (it requires every heap-array argument in a transfer), then they live on the device
+        List<Object> deviceOnly = new ArrayList<>();
+        for (BufferSpec b : segment.buffers()) {
+            if (b.role() == BufferSpec.Role.INTERMEDIATE || b.role() == BufferSpec.Role.SCRATCH) {
+                deviceOnly.add(host[b.index()]);
+            }
+        }
         api.transferToDevice(graph, parameterMode, parameters);
         api.transferToDevice(graph, api.everyExecution, inputs);
+        api.transferToDevice(graph, api.firstExecution, deviceOnly);
         for (int l = 0; l < kernels.length; l++) {
             KernelLaunch launch = segment.launches().get(l);
             Object[] args = new Object[launch.args().size()];

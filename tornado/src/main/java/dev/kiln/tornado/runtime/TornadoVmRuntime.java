@@ -137,12 +137,34 @@ public final class TornadoVmRuntime implements DeviceRuntime {
         return new TornadoProgram(a, device, name, segment, kernels, flavor);
     }
 
-    /** The kernel's method, its class written to the class directory and loaded by the system class loader. */
-    private MethodHandle kernel(KernelClass k) {
+    /**
+     * The class directory must be set, exist and be on the class path: TornadoVM reads kernel bytecode through the
+     * system class loader, which sees only directories that existed when the JVM started.
+     */
+    private void checkClassDir() {
+        String how = " (TornadoVM reads kernel bytecode through the system class loader; see docs/TORNADOVM.md)";
         if (classDir == null) {
             throw new KilnException("tornado backend: set -D" + TornadoOptions.CLASS_DIR_PROPERTY + " to a directory"
-                    + " on the class path (TornadoVM reads kernel bytecode through the system class loader)");
+                    + " on the class path" + how);
         }
+        if (!Files.isDirectory(classDir)) {
+            throw new KilnException("tornado backend: the kernel class directory " + classDir + " ("
+                    + TornadoOptions.CLASS_DIR_PROPERTY + ") does not exist; create it before the JVM starts and put"
+                    + " it on the class path" + how);
+        }
+        Path dir = classDir.toAbsolutePath().normalize();
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty() && Path.of(entry).toAbsolutePath().normalize().equals(dir)) {
+                return;
+            }
+        }
+        throw new KilnException("tornado backend: the kernel class directory " + classDir + " is not on the class"
+                + " path; add it to -cp" + how);
+    }
+
+    /** The kernel's method, its class written to the class directory and loaded by the system class loader. */
+    private MethodHandle kernel(KernelClass k) {
+        checkClassDir();
         byte[] earlier = written.putIfAbsent(k.binaryName(), k.bytes());
         if (earlier != null && !Arrays.equals(earlier, k.bytes())) {
             throw new KilnException("two different kernel classes are named " + k.binaryName());
