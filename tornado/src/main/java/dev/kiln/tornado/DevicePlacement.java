@@ -29,15 +29,22 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A compiled graph placed for one set of input shapes: every value's shape and dtype, the {@link DevicePlan}, and
  * each device segment loaded by the runtime. A graph whose shapes do not infer runs on the host, where its op fails
- * with the interpreter's error naming the node.
+ * with the interpreter's error naming the node. A segment the device cannot compile or run fails with the runtime's
+ * reason, or, with fallback allowed, runs on the host from then on (logged once, and listed by the placement).
  */
 final class DevicePlacement {
+    private static final System.Logger LOG = System.getLogger(DevicePlacement.class.getName());
+
     private final DevicePlan plan;
     private final List<SegmentRun> runs = new ArrayList<>();
+    private final Map<Integer, String> failed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean fallback;
+    private final Graph graph;
 
     DevicePlacement(CompileRequest request, GraphLayout layout, List<Shape> inputShapes, Set<Integer> parameterNodes,
                     NodeLowering kernels, DeviceRuntime runtime, boolean fallback, AtomicLongArray stats) {
-        Graph graph = layout.graph();
+        this.fallback = fallback;
+        this.graph = layout.graph();
         Map<String, Shape> shapes = new HashMap<>();
         Map<String, DType> types = new HashMap<>();
         for (int k = 0; k < request.inputs().size(); k++) {
@@ -65,8 +72,35 @@ final class DevicePlacement {
             OpContext.setTraining(wasTraining);
         }
         for (Step.Segment seg : plan.segments()) {
-            runs.add(new SegmentRun(seg, runtime.load(seg), stats, graph, s));
+            SegmentRun run = null;
+            try {
+                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s);
+            } catch (KilnException e) {
+                onHost(seg, e);
+            }
+            runs.add(run);
         }
+    }
+
+    /**
+     * Records that the device cannot run {@code seg} (the runtime's reason) and that its nodes run on the host from
+     * now on; without fallback that is an error carrying the reason.
+     */
+    private void onHost(Step.Segment seg, KilnException e) {
+        if (!fallback) {
+            throw e;
+        }
+        String reason = e.getMessage();
+        if (failed.putIfAbsent(seg.id(), reason) == null) {
+            LOG.log(System.Logger.Level.WARNING, "tornado backend: device segment " + seg.id() + " ("
+                    + seg.nodes().size() + " nodes from '" + graph.node(seg.nodes().get(0)).name() + "') runs on"
+                    + " the host because the device cannot run it: " + reason);
+        }
+    }
+
+    /** The segments that run on the host because the device failed them, with the device's reason. */
+    Map<Integer, String> failedSegments() {
+        return Map.copyOf(failed);
     }
 
     /** Adds the head-gradient variables: each shaped and typed like the forward output it stands for. */
@@ -99,8 +133,21 @@ final class DevicePlacement {
         return plan;
     }
 
-    /** Runs device segment {@code seg} of this plan on {@code values}. */
-    void run(Step.Segment seg, NDArray[][] values, Device device) {
-        runs.get(seg.id()).run(values, device);
+    /**
+     * Runs device segment {@code seg} of this plan on {@code values}; false when the device cannot run it (fallback
+     * allowed), and the caller runs its nodes on the host.
+     */
+    boolean run(Step.Segment seg, NDArray[][] values, Device device) {
+        SegmentRun run = runs.get(seg.id());
+        if (run == null || failed.containsKey(seg.id())) {
+            return false;
+        }
+        try {
+            run.run(values, device);
+            return true;
+        } catch (KilnException e) {
+            onHost(seg, e);
+            return false;
+        }
     }
 }

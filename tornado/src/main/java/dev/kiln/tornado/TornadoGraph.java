@@ -152,7 +152,14 @@ final class TornadoGraph implements CompiledGraph {
                 switch (s) {
                     case Step.Host h -> Interpreter.runNodes(layout.graph(), values, Map.of(), request.training(),
                             h.node(), h.node() + 1, false);
-                    case Step.Segment seg -> p.run(seg, values, device);
+                    case Step.Segment seg -> {
+                        if (!p.run(seg, values, device)) {
+                            for (int n : seg.nodes()) {
+                                Interpreter.runNodes(layout.graph(), values, Map.of(), request.training(), n, n + 1,
+                                        false);
+                            }
+                        }
+                    }
                 }
             }
         } finally {
@@ -178,7 +185,10 @@ final class TornadoGraph implements CompiledGraph {
 
     @Override
     public String placement() {
-        return compiled.plan().describe(layout.graph());
+        StringBuilder sb = new StringBuilder(compiled.plan().describe(layout.graph()));
+        compiled.failedSegments().forEach((id, reason) -> sb.append("segment ").append(id)
+                .append(" runs on the host: the device failed it: ").append(reason).append('\n'));
+        return sb.toString();
     }
 
     @Override

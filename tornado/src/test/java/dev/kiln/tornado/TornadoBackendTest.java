@@ -13,6 +13,9 @@ import dev.kiln.random.Random;
 import dev.kiln.symbol.Symbol;
 import dev.kiln.tornado.plan.DevicePlan;
 import dev.kiln.tornado.plan.Step;
+import dev.kiln.tornado.kernel.ArrayFlavor;
+import dev.kiln.tornado.runtime.DeviceProgram;
+import dev.kiln.tornado.runtime.DeviceRuntime;
 import dev.kiln.tornado.runtime.JavaEmulationRuntime;
 import dev.kiln.tornado.testing.OpCallKernels;
 import org.junit.jupiter.api.Test;
@@ -158,5 +161,55 @@ class TornadoBackendTest {
         assertThat(Backends.forDevice(Device.gpu(0), Backends.get(Backends.JIT)).name()).isEqualTo("tornado");
         assertThat(Backends.forDevice(Device.cpu(), Backends.get(Backends.JIT)).name()).isEqualTo("jit");
         assertThat(Backends.forDevice(Device.cpu(), Backends.get("tornado")).name()).isEqualTo("tornado");
+    }
+
+    /** The emulation, except that every segment fails when it runs, as a kernel the device cannot compile does. */
+    private static final class FailingRuntime implements DeviceRuntime {
+        private final JavaEmulationRuntime inner = new JavaEmulationRuntime();
+
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public String device() {
+            return "a device that compiles nothing";
+        }
+
+        @Override
+        public ArrayFlavor flavor() {
+            return inner.flavor();
+        }
+
+        @Override
+        public DeviceProgram load(Step.Segment segment) {
+            inner.load(segment);
+            return inputs -> {
+                throw new KilnException("TornadoVM failed execute: unimplemented");
+            };
+        }
+    }
+
+    @Test
+    void aSegmentTheDeviceFailsIsAnErrorWithItsReasonOrWithFallbackRunsOnTheHost() {
+        CompileRequest r = request(mlp(), true, List.of("w1"));
+        NDArray[] in = inputs(5);
+        CompiledGraph strict = new TornadoBackend(TornadoOptions.emulation(), new FailingRuntime(),
+                new OpCallKernels()).compile(r);
+        assertThatThrownBy(() -> strict.run(in)).isInstanceOf(KilnException.class)
+                .hasMessage("TornadoVM failed execute: unimplemented");
+
+        CompiledGraph lenient = new TornadoBackend(TornadoOptions.emulation().withFallback(true),
+                new FailingRuntime(), new OpCallKernels()).compile(r);
+        CompiledGraph.Execution d = lenient.run(in);
+        CompiledGraph.Execution c = Backends.get(Backends.JIT).compile(r).run(in);
+        assertThat(d.outputs()[0]).isCloseTo(c.outputs()[0], 1e-6, 1e-7);
+        NDArray head = Random.uniform(-1, 1, 2, 3);
+        assertThat(d.backward(new NDArray[] {head})[0]).isCloseTo(c.backward(new NDArray[] {head})[0], 1e-6, 1e-7);
+        assertThat(lenient.placement()).contains(
+                "segment 0 runs on the host: the device failed it: TornadoVM failed execute: unimplemented",
+                "segment 1 runs on the host: the device failed it");
+        assertThat(TornadoBackend.transfers(lenient).orElseThrow().runs()).isZero();
     }
 }

@@ -31,7 +31,8 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The worked examples of #6 on the {@code tornado} backend (the Java emulation runtime, as the suite runs it): each
+ * The worked examples of #6 on the {@code tornado} backend (the Java emulation runtime as the suite runs it, TornadoVM
+ * with {@code -Ptornadovm}): each
  * layer and two small networks, hybridized with {@code backend("tornado")}, give the eager outputs and gradients in
  * inference and training, and explain() says which nodes ran on the device.
  */
@@ -70,7 +71,8 @@ class TornadoLayersTest {
                     .isCloseTo(eager.grads().get(name), 1e-4, 1e-5);
         }
         String explain = net.explain();
-        assertThat(explain).contains("as compiled (tornado on emulation", "-> device (segment 0)");
+        assertThat(explain).contains("as compiled (tornado on " + TornadoOptions.fromSystemProperties().runtime(),
+                "-> device (segment 0)");
         return explain;
     }
 
@@ -184,6 +186,7 @@ class TornadoLayersTest {
         NDArray out = gpu.call(onGpu);
         assertThat(out.device()).isEqualTo(Device.gpu(0));
         assertThat(NDArray.wrap(out.shape(), out.dtype(), Device.cpu(), out.data())).isCloseTo(cpu.call(x), 1e-5, 1e-6);
-        assertThat(gpu.explain()).contains("backend jit", "as compiled (tornado on emulation");
+        assertThat(gpu.explain()).contains("backend jit",
+                "as compiled (tornado on " + TornadoOptions.fromSystemProperties().runtime());
     }
 }

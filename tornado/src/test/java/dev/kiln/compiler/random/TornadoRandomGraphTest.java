@@ -22,7 +22,9 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The compiler's randomised graph test (#8) against the {@code tornado} backend on the Java emulation runtime, with
+ * The compiler's randomised graph test (#8) against the {@code tornado} backend on the runtime the system properties
+ * name (the Java emulation in the suite; TornadoVM with {@code -Ptornadovm}, where
+ * {@code -Dkiln.tornado.randomGraphs=20} keeps the run short: each new task graph compiles for the device), with
  * host fallback allowed: every graph must agree with the reference interpreter (inference, training, gradients,
  * auxiliary states), and a good share of the op nodes must have run on the device. Lives in the compiler test
  * package to reuse its generator and {@link BackendCheck} from the compiler's test jar.
@@ -39,7 +41,7 @@ class TornadoRandomGraphTest {
 
         CountingBackend(NodeLowering kernels) {
             inner = kernels == null
-                    ? new TornadoBackend(TornadoOptions.emulation().withFallback(true))
+                    ? new TornadoBackend(TornadoOptions.fromSystemProperties().withFallback(true))
                     : new TornadoBackend(TornadoOptions.emulation().withFallback(true), new JavaEmulationRuntime(),
                     kernels);
         }
@@ -98,7 +100,8 @@ class TornadoRandomGraphTest {
 
     @Test
     void theDeviceKernelsAgreeWithTheReferenceAndRunMostNodesOnTheDevice() {
-        CountingBackend b = check(new CountingBackend(null), 150, i -> 3 + i % 10);
+        CountingBackend b = check(new CountingBackend(null), Integer.getInteger("kiln.tornado.randomGraphs", 150),
+                i -> 3 + i % 10);
         assertThat(b.deviceShare()).as("share of op nodes run on the device").isGreaterThan(0.5);
     }
 
