@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * (passes, gradient graph, fusion), then runs maximal runs of nodes the device kernels support as device segments
  * (one TornadoVM task graph each: parameters sent once, inputs each call, intermediates kept on the device, outputs
  * copied back) and the rest on the host, when fallback is allowed. Inference requests compute parameter-only values
- * once on the host first ({@link ParameterStage}). Chosen for arrays on {@code gpu(i)}
+ * once on the host first ({@code ParameterStage}). Chosen for arrays on {@code gpu(i)}
  * ({@link Backends#forDevice}), by {@code HybridizeOptions.backend("tornado")} or {@code -Dkiln.compiler.backend=tornado}.
  * Without TornadoVM on the class path it runs graphs with the CPU JIT and logs a WARNING once.
  */
