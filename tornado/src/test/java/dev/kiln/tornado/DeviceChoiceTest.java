@@ -9,17 +9,15 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.random.Random;
 import dev.kiln.symbol.Symbol;
+import dev.kiln.testing.LogCapture;
 import dev.kiln.tornado.runtime.TornadoVmRuntime;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static dev.kiln.symbol.Sym.sym;
 import static dev.kiln.testing.NDArrayAssert.assertThat;
@@ -40,25 +38,9 @@ class DeviceChoiceTest {
     @Test
     void withoutTornadoVmGraphsRunOnTheCpuJitAndTheLogSaysSoOnce() {
         assumeFalse(TornadoVmRuntime.isPresent(), "TornadoVM is present");
-        List<LogRecord> records = new ArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                records.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger log = Logger.getLogger(TornadoBackend.class.getName());
         boolean warnedBefore = TornadoBackend.warnedAbsent();
-        log.addHandler(handler);
-        try {
+        List<LogRecord> records;
+        try (LogCapture logs = LogCapture.of(TornadoBackend.class.getName())) {
             TornadoBackend backend = new TornadoBackend(new TornadoOptions(TornadoOptions.TORNADOVM, false, null));
             CompiledGraph first = backend.compile(request());
             CompiledGraph second = backend.compile(request());
@@ -68,8 +50,7 @@ class DeviceChoiceTest {
             Random.seed(1);
             NDArray[] in = {Random.uniform(-1, 1, 2, 4), Random.uniform(-1, 1, 3, 4), Random.uniform(-1, 1, 3)};
             assertThat(first.infer(in)[0]).isCloseTo(Backends.get(Backends.JIT).compile(request()).infer(in)[0], 0, 0);
-        } finally {
-            log.removeHandler(handler);
+            records = logs.records();
         }
         assertThat(TornadoBackend.warnedAbsent()).isTrue();
         assertThat(records).hasSize(warnedBefore ? 0 : 1);

@@ -17,8 +17,7 @@ import dev.kiln.nn.norm.BatchNorm;
 import dev.kiln.op.Ops;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.random.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.kiln.tornado.testing.HostFallback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,24 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * layer and two small networks, hybridized with {@code backend("tornado")}, give the eager outputs and gradients in
  * inference and training, and explain() says which nodes ran on the device.
  */
-@ExtendWith(dev.kiln.testing.FreshNames.class)
+@ExtendWith({dev.kiln.testing.FreshNames.class, HostFallback.class})
 class TornadoLayersTest {
-    private String fallback;
-
-    @BeforeEach
-    void allowHostFallback() {
-        fallback = System.setProperty(TornadoOptions.FALLBACK_PROPERTY, "true");
-    }
-
-    @AfterEach
-    void restore() {
-        if (fallback == null) {
-            System.clearProperty(TornadoOptions.FALLBACK_PROPERTY);
-        } else {
-            System.setProperty(TornadoOptions.FALLBACK_PROPERTY, fallback);
-        }
-    }
-
     /** Eager vs tornado: outputs in predict and train mode, and every parameter's and the input's gradient. */
     private static String check(Supplier<HybridBlock> make, NDArray x) {
         HybridBlock net = make.get();

@@ -12,9 +12,8 @@ import dev.kiln.nn.conv.Conv2D;
 import dev.kiln.nn.conv.MaxPool2D;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.random.Random;
+import dev.kiln.tornado.testing.HostFallback;
 import dev.kiln.trainer.Trainer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,24 +29,8 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
  * gradients come back to the host, where {@link Trainer} updates the parameters; the changed parameters are sent
  * again on the next forward. After several SGD steps the weights equal those of the same network trained eagerly.
  */
-@ExtendWith(dev.kiln.testing.FreshNames.class)
+@ExtendWith({dev.kiln.testing.FreshNames.class, HostFallback.class})
 class TornadoTrainingTest {
-    private String fallback;
-
-    @BeforeEach
-    void allowHostFallback() {
-        fallback = System.setProperty(TornadoOptions.FALLBACK_PROPERTY, "true");
-    }
-
-    @AfterEach
-    void restore() {
-        if (fallback == null) {
-            System.clearProperty(TornadoOptions.FALLBACK_PROPERTY);
-        } else {
-            System.setProperty(TornadoOptions.FALLBACK_PROPERTY, fallback);
-        }
-    }
-
     /** The parameters after {@code steps} SGD steps on fixed batches, eager or hybridized on the tornado backend. */
     private static List<NDArray> train(Supplier<HybridSequential> make, NDArray x, NDArray y, int steps,
                                        boolean tornado) {
