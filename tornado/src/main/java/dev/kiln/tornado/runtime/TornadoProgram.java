@@ -33,6 +33,7 @@ final class TornadoProgram implements DeviceProgram {
     private Object plan;
     private boolean executed;
     private int rebuilds;
+    private boolean parametersEveryExecution;
 
     TornadoProgram(TornadoApi api, Object device, String name, Step.Segment segment, MethodHandle[] kernels,
                    ArrayFlavor flavor) {
@@ -128,10 +129,13 @@ final class TornadoProgram implements DeviceProgram {
                 parameterChanged |= segment.buffers().get(in.get(k).buffer()).role() == BufferSpec.Role.PARAMETER;
             }
         }
-        if (executed && parameterChanged) {
+        if (executed && parameterChanged && !parametersEveryExecution) {
+            // a FIRST_EXECUTION transfer never repeats: a new plan sends the new values; the second time the
+            // parameters change, they are taken to change often (training) and sent on every execution instead
             api.close(plan);
             rebuilds++;
-            plan = build(rebuilds > 1 ? api.everyExecution : api.firstExecution);
+            parametersEveryExecution = rebuilds > 1;
+            plan = build(parametersEveryExecution ? api.everyExecution : api.firstExecution);
         }
         api.execute(plan);
         executed = true;
