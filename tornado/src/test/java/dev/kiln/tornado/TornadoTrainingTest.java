@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import static dev.kiln.testing.NDArrayAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Training with the {@code tornado} backend (Java emulation): forward and backward run as device segments, the
@@ -50,6 +51,10 @@ class TornadoTrainingTest {
             }
             l.backward();
             trainer.step(x.shape().get(0));
+        }
+        if (tornado && steps > 0) {
+            assertThat(net.explain()).as("where the training graph ran").contains("forward and backward",
+                    "backward:", "-> device (segment 1)");
         }
         List<NDArray> out = new ArrayList<>();
         for (Parameter p : net.collectParams().values()) {
