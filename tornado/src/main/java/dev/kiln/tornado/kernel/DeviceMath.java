@@ -52,8 +52,9 @@ final class DeviceMath {
             case LOG1P -> call(SELECT, small(x, 1e-4), call(MUL, x, call(ADD, c(1), call(MUL, x,
                     call(ADD, c(-0.5), call(DIV, x, c(3)))))), call(LOG, call(ADD, c(1), x)));
             case LOG10 -> call(MUL, call(LOG, x), c(1 / Math.log(10)));
-            case CBRT -> call(SELECT, call(LT, x, c(0)), call(NEG, call(POW, call(NEG, x), c(1.0 / 3))),
-                    call(POW, x, c(1.0 / 3)));
+            // zero keeps its sign, as Math.cbrt(-0.0) is -0.0 (pow would give +0.0, and rcbrt +inf for -inf)
+            case CBRT -> call(SELECT, call(EQ, x, c(0)), x, call(SELECT, call(LT, x, c(0)),
+                    call(NEG, call(POW, call(NEG, x), c(1.0 / 3))), call(POW, x, c(1.0 / 3))));
             case SINH -> call(SELECT, small(x, 1e-5), call(ADD, x, call(DIV, call(MUL, x, call(MUL, x, x)), c(6))),
                     call(MUL, c(0.5), call(SUB, call(EXP, x), call(EXP, call(NEG, x)))));
             case COSH -> call(MUL, c(0.5), call(ADD, call(EXP, x), call(EXP, call(NEG, x))));

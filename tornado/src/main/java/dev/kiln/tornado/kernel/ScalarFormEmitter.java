@@ -61,7 +61,7 @@ final class ScalarFormEmitter {
 
     /**
      * {@code floor(x)} or {@code ceil(x)} without the Math calls TornadoVM lacks: truncation through {@code long},
-     * moved by one where it went the wrong way; values of magnitude 2^52 and more (already integers), infinities and
+     * moved by one where it went the wrong way, a zero result signed as {@code x}; values of magnitude 2^52 and more (already integers), infinities and
      * NaN pass through unchanged.
      */
     private static void rounding(KernelWriter w, ScalarForm x, List<? extends Exprs.Flt> operands, boolean floor) {
@@ -82,6 +82,15 @@ final class ScalarFormEmitter {
         mv.visitInsn(Opcodes.DCONST_1);
         mv.visitInsn(floor ? Opcodes.DSUB : Opcodes.DADD);
         mv.visitLabel(keep);
+        // a zero result takes x's sign (ceil(-0.5) and floor(-0.0) are -0.0): x * 0 then, as truncation gave +0.0
+        mv.visitInsn(Opcodes.DUP2);
+        mv.visitInsn(Opcodes.DCONST_0);
+        mv.visitInsn(Opcodes.DCMPL);
+        mv.visitJumpInsn(Opcodes.IFNE, done);
+        mv.visitInsn(Opcodes.POP2);
+        emit(w, x, operands);
+        mv.visitInsn(Opcodes.DCONST_0);
+        mv.visitInsn(Opcodes.DMUL);
         mv.visitJumpInsn(Opcodes.GOTO, done);
         mv.visitLabel(big);
         emit(w, x, operands);

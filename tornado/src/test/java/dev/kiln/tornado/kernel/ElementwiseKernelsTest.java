@@ -40,6 +40,20 @@ class ElementwiseKernelsTest {
         assertMatchesCpu(node(op, Map.of(), 1), 1e-6, x);
     }
 
+    /** A zero result keeps the sign the CPU gives it ({@code ceil(-0.5)} is -0.0), so {@code rcbrt} of it is -inf. */
+    @ParameterizedTest
+    @ValueSource(strings = {"floor", "ceil", "trunc", "fix", "cbrt"})
+    void roundingAndCubeRootKeepTheSignOfZero(String op) {
+        float[] v = {-0f, 0f, -0.5f, 0.5f, -0.3f, 0.3f, -1e-7f};
+        NDArray x = NDArray.wrap(Shape.of(v.length), v.clone());
+        float[] device = KernelHarness.run(node(op, Map.of(), 1), List.of(x)).get(0).toFloatArray();
+        float[] cpu = KernelHarness.cpu(node(op, Map.of(), 1), List.of(x)).get(0).toFloatArray();
+        for (int i = 0; i < v.length; i++) {
+            assertThat(Float.floatToIntBits(device[i])).as("%s(%s): device %s, cpu %s", op, v[i], device[i], cpu[i])
+                    .isEqualTo(Float.floatToIntBits(cpu[i]));
+        }
+    }
+
     /** The device's erf (FastErf's polynomials through DeviceMath) is within two float32 ulps of Kiln's erf. */
     @Test
     void erfIsWithinTwoUlpsOfTheCpuErfFromTinyToTheTails() {
