@@ -6,6 +6,8 @@
  */
 module dev.kiln.tornado {
     requires transitive dev.kiln.compiler;
+    // the optimizers' fused updates run on the device (dev.kiln.optimizer.DeviceUpdates)
+    requires dev.kiln.parameter;
     requires org.objectweb.asm;
     requires org.objectweb.asm.util;
 

@@ -74,7 +74,7 @@ final class DevicePlacement {
         for (Step.Segment seg : plan.segments()) {
             SegmentRun run = null;
             try {
-                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s);
+                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s, runtime.sharedMemory().orElse(null));
             } catch (KilnException e) {
                 onHost(seg, e);
             }

@@ -10,6 +10,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.tornado.plan.Binding;
 import dev.kiln.tornado.plan.BufferSpec;
 import dev.kiln.tornado.plan.Step;
+import dev.kiln.tornado.runtime.DeviceMemory;
 import dev.kiln.tornado.runtime.DeviceProgram;
 
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A loaded device segment and its transfer plan: parameters are sent when their array or its contents changed since
  * the device last received them ({@link NDArray#mutationCount()}), other inputs every run; outputs come back as new
- * arrays on the inputs' device; auxiliary states the device updated are written back into the host arrays.
+ * arrays on the inputs' device; auxiliary states the device updated are written back into the host arrays. On a
+ * runtime with {@link DeviceMemory shared memory} the parameters are the shared device copies, which every segment
+ * and the optimizer's device updates use.
  */
 final class SegmentRun {
     private final Step.Segment segment;
@@ -30,10 +33,13 @@ final class SegmentRun {
     private final AtomicLongArray stats;
     private final Graph graph;
     private final InferenceResult<Shape> shapes;
+    /** The runtime's shared memory holding the parameters once for every program, or null. */
+    private final DeviceMemory shared;
 
     /** {@code segment} loaded as {@code program}, for {@code graph} whose values have {@code shapes}. */
     SegmentRun(Step.Segment segment, DeviceProgram program, AtomicLongArray stats, Graph graph,
-               InferenceResult<Shape> shapes) {
+               InferenceResult<Shape> shapes, DeviceMemory shared) {
+        this.shared = shared;
         this.graph = graph;
         this.shapes = shapes;
         this.segment = segment;
@@ -57,6 +63,10 @@ final class SegmentRun {
             Entry e = in.get(k).entry();
             NDArray a = values[e.node()][e.output()];
             hosts[k] = a;
+            if (parameter[k] && shared != null) {
+                send[k] = shared.current(a, () -> stats.incrementAndGet(TornadoGraph.PARAMETER_UPLOADS));
+                continue;
+            }
             if (parameter[k] && sentData[k] == a.data() && sentMutations[k] == a.mutationCount()) {
                 continue; // the device copy is current
             }
@@ -87,7 +97,9 @@ final class SegmentRun {
                 System.arraycopy(results[r], 0, hosts[k].data(), 0, hosts[k].size());
                 hosts[k].markMutated();
                 r++;
-                if (parameter[k]) { // the device holds what the host now holds
+                if (parameter[k] && shared != null) {
+                    shared.hostWritten(hosts[k]);
+                } else if (parameter[k]) { // the device holds what the host now holds
                     sentData[k] = hosts[k].data();
                     sentMutations[k] = hosts[k].mutationCount();
                 }

@@ -6,8 +6,10 @@ import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.compiler.stage.ParameterStage;
 import dev.kiln.ndarray.Device;
+import dev.kiln.optimizer.DeviceUpdates;
 import dev.kiln.tornado.plan.DevicePlan;
 import dev.kiln.tornado.plan.NodeLowering;
+import dev.kiln.tornado.runtime.DeviceMemory;
 import dev.kiln.tornado.runtime.DeviceRuntime;
 import dev.kiln.tornado.runtime.Runtimes;
 
@@ -34,6 +36,8 @@ public final class TornadoBackend implements Backend {
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     /** The device kernels per array flavour and mode; they cache their generated classes. */
     private static final Map<String, NodeLowering> KERNELS = new ConcurrentHashMap<>();
+    /** The optimizer-update runner of each runtime's shared memory, registered with the trainer once. */
+    private static final Map<DeviceMemory, DeviceUpdateRunner> UPDATE_RUNNERS = new ConcurrentHashMap<>();
 
     private final Supplier<TornadoOptions> options;
     private final DeviceRuntime fixedRuntime;
@@ -86,6 +90,11 @@ public final class TornadoBackend implements Backend {
             return new HostGraph(Backends.get(Backends.JIT).compile(request), reason);
         }
         DeviceRuntime rt = runtime.get();
+        rt.sharedMemory().ifPresent(m -> UPDATE_RUNNERS.computeIfAbsent(m, k -> {
+            DeviceUpdateRunner r = new DeviceUpdateRunner(k, rt.flavor());
+            DeviceUpdates.register(r);
+            return r;
+        }));
         NodeLowering kernels = fixedKernels != null ? fixedKernels
                 : KERNELS.computeIfAbsent(rt.flavor().name() + "/" + request.training(),
                         k -> NodeLowering.kernels(rt.flavor(), request.training()));

@@ -26,9 +26,10 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Training with the {@code tornado} backend (Java emulation): forward and backward run as device segments, the
- * gradients come back to the host, where {@link Trainer} updates the parameters; the changed parameters are sent
- * again on the next forward. After several SGD steps the weights equal those of the same network trained eagerly.
+ * Training with the {@code tornado} backend: forward and backward run as device segments and the gradients come
+ * back to the host; {@link Trainer} updates the parameters on the device where the runtime shares device memory (the
+ * emulation; see TornadoDeviceUpdateTest), else on the host, and then the changed parameters are sent again on the
+ * next forward. After several SGD steps the weights equal those of the same network trained eagerly.
  */
 @ExtendWith({dev.kiln.testing.FreshNames.class, HostFallback.class})
 class TornadoTrainingTest {

@@ -3,6 +3,8 @@ package dev.kiln.tornado.runtime;
 import dev.kiln.tornado.kernel.ArrayFlavor;
 import dev.kiln.tornado.plan.Step;
 
+import java.util.Optional;
+
 /**
  * Runs device segments: {@link JavaEmulationRuntime} runs the generated kernel classes as plain Java (the test
  * suite's device), {@link TornadoVmRuntime} hands them to TornadoVM, which compiles them for an OpenCL, PTX or SPIR-V
@@ -23,4 +25,13 @@ public interface DeviceRuntime {
      * device cannot compile is an error carrying the runtime's own reason.
      */
     DeviceProgram load(Step.Segment segment);
+
+    /**
+     * The memory every program of this runtime shares, when it has one: parameters and optimizer states live there
+     * once for all segments, and the optimizer's update kernels run on it. Empty when each program keeps its own
+     * buffers (then parameters are sent to each program, and updated on the host).
+     */
+    default Optional<DeviceMemory> sharedMemory() {
+        return Optional.empty();
+    }
 }

@@ -11,6 +11,7 @@ import dev.kiln.tornado.plan.Step;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The device as plain Java: each segment's kernel classes are defined from their bytes by a class loader and called
@@ -23,6 +24,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
     public static final String NAME = "emulation";
 
     private final KernelLoader loader = new KernelLoader(JavaEmulationRuntime.class.getClassLoader());
+    private final DeviceMemory shared = new DeviceMemory(loader);
 
     @Override
     public String name() {
@@ -37,6 +39,12 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
     @Override
     public ArrayFlavor flavor() {
         return ArrayFlavor.HEAP;
+    }
+
+    /** Parameters and optimizer states live once in Java arrays every program binds ({@link DeviceMemory}). */
+    @Override
+    public Optional<DeviceMemory> sharedMemory() {
+        return Optional.of(shared);
     }
 
     @Override
@@ -72,7 +80,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
         };
     }
 
-    private static Object[] arguments(KernelLaunch launch, Object[] memory) {
+    static Object[] arguments(KernelLaunch launch, Object[] memory) {
         Object[] a = new Object[launch.args().size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = switch (launch.args().get(i)) {
@@ -91,7 +99,9 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
         public synchronized Object[] run(Object[] inputs) {
             List<Binding> in = segment.inputs();
             for (int k = 0; k < inputs.length; k++) {
-                if (inputs[k] != null) {
+                if (inputs[k] instanceof DeviceMemory.OnDevice shared) {
+                    bind(in.get(k).buffer(), shared.array());
+                } else if (inputs[k] != null) {
                     Object device = memory[in.get(k).buffer()];
                     HostArrays.copy(inputs[k], device, in.get(k).entry().toString());
                 }
@@ -106,6 +116,22 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
                 }
             }
             return HostArrays.results(segment, memory);
+        }
+
+        /** Makes buffer {@code buffer} the shared device array {@code array} in memory and in every launch. */
+        private void bind(int buffer, Object array) {
+            if (memory[buffer] == array) {
+                return;
+            }
+            Object old = memory[buffer];
+            memory[buffer] = array;
+            for (Object[] a : args) {
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] == old) {
+                        a[i] = array;
+                    }
+                }
+            }
         }
     }
 }
