@@ -43,8 +43,8 @@ class BenchCommandTest {
 
         assertThat(r.out()).contains("| model | pass | batch | threads | Kiln eager ms | Kiln hybridized ms | speed-up "
                 + "| Kiln planned / eager memory | Kiln step alloc eager / hybridized | MXNet imperative ms | MXNet CachedOp ms | CachedOp / Kiln hybridized "
-                + "| note |", "| GEMM M x N x K | threads | GFLOP/s | measured FMA peak GFLOP/s | of peak |",
-                "| MLP 784-256-128-10 | forward | 8 | " + threads + " |",
+                + "| Kiln TornadoVM ms | note |", "| GEMM M x N x K | threads | GFLOP/s | measured FMA peak GFLOP/s | of peak |",
+                "| MLP 784-256-128-10 | forward | 8 | " + threads + " |", "| n/a (TornadoVM absent) |",
                 "| MLP 784-256-128-10 | forward+backward | 8 | " + threads + " |", "wrote " + json);
         assertThat(r.out()).doesNotContain("CNN", "ResNet");
         assertThat(r.err()).contains("measuring MLP 784-256-128-10, forward, batch 8");
