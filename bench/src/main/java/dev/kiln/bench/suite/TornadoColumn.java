@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The suite's TornadoVM column: the same model (same seed, so the same weights and input) hybridized on the
- * {@code tornado} backend with static shapes, checked against Kiln eager and timed. It is measured only when
+ * {@code tornado} backend with static allocation and shapes (as the hybridized column), checked against Kiln eager and timed. It is measured only when
  * TornadoVM's runtime is in this JVM (launched with TornadoVM's flags, docs/TORNADOVM.md) and the {@code kiln-tornado}
  * backend is on the class path; otherwise the column reads {@value #ABSENT}.
  */
@@ -40,7 +40,8 @@ final class TornadoColumn {
     static double measure(ModelCase row, List<NDArray> eager, Timer timer, long seed, List<String> notes) {
         try {
             KilnModel model = new KilnModel(row, seed);
-            model.block().hybridize(HybridizeOptions.builder().backend(BACKEND).staticShape(true).build());
+            model.block().hybridize(HybridizeOptions.builder().backend(BACKEND).staticAlloc(true).staticShape(true)
+                    .build());
             RowMeasurement.check(notes, "Kiln on TornadoVM", model.run(), eager);
             Optional<String> ranBy = lastGraph(model).flatMap(CompiledGraph::executedBy);
             if (ranBy.isEmpty() || !ranBy.get().startsWith(BACKEND + " on tornadovm")) {
