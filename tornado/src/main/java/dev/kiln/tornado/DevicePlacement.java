@@ -3,6 +3,7 @@ package dev.kiln.tornado;
 import dev.kiln.KilnException;
 import dev.kiln.compiler.CompileRequest;
 import dev.kiln.compiler.GraphLayout;
+import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.OpNode;
 import dev.kiln.graph.infer.InferenceResult;
@@ -17,10 +18,12 @@ import dev.kiln.tornado.plan.DevicePlan;
 import dev.kiln.tornado.plan.NodeLowering;
 import dev.kiln.tornado.plan.Partitioner;
 import dev.kiln.tornado.plan.Step;
+import dev.kiln.tornado.runtime.DeviceMemory;
 import dev.kiln.tornado.runtime.DeviceRuntime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +43,8 @@ final class DevicePlacement {
     private final Map<Integer, String> failed = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean fallback;
     private final Graph graph;
+    /** The runtime's shared device memory, or null. */
+    private DeviceMemory shared;
 
     DevicePlacement(CompileRequest request, GraphLayout layout, List<Shape> inputShapes, Set<Integer> parameterNodes,
                     NodeLowering kernels, DeviceRuntime runtime, boolean fallback, AtomicLongArray stats) {
@@ -71,15 +76,37 @@ final class DevicePlacement {
         } finally {
             OpContext.setTraining(wasTraining);
         }
+        this.shared = runtime.sharedMemory().orElse(null);
+        Set<Entry> hostReads = hostReads(layout);
         for (Step.Segment seg : plan.segments()) {
             SegmentRun run = null;
+            boolean[] keep = new boolean[seg.outputs().size()];
+            for (int k = 0; k < keep.length && shared != null; k++) {
+                keep[k] = !hostReads.contains(seg.outputs().get(k).entry());
+            }
             try {
-                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s, runtime.sharedMemory().orElse(null));
+                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s, shared, keep);
             } catch (KilnException e) {
                 onHost(seg, e);
             }
             runs.add(run);
         }
+    }
+
+    /**
+     * The values the host reads: the graph's outputs and gradients and the inputs of host steps. With shared device
+     * memory every other value a segment computes stays on the device for the later segments that read it (the
+     * forward's values the backward needs among them).
+     */
+    private Set<Entry> hostReads(GraphLayout layout) {
+        Set<Entry> reads = new HashSet<>(layout.outputs());
+        reads.addAll(layout.gradients());
+        for (Step st : plan.steps()) {
+            if (st instanceof Step.Host h && graph.node(h.node()) instanceof OpNode op) {
+                reads.addAll(op.inputs());
+            }
+        }
+        return reads;
     }
 
     /**
@@ -139,15 +166,21 @@ final class DevicePlacement {
      */
     boolean run(Step.Segment seg, NDArray[][] values, Device device) {
         SegmentRun run = runs.get(seg.id());
-        if (run == null || failed.containsKey(seg.id())) {
-            return false;
+        if (run != null && !failed.containsKey(seg.id())) {
+            try {
+                run.run(values, device);
+                return true;
+            } catch (KilnException e) {
+                onHost(seg, e);
+            }
         }
-        try {
-            run.run(values, device);
-            return true;
-        } catch (KilnException e) {
-            onHost(seg, e);
-            return false;
+        // the host runs the segment's nodes: values earlier segments kept on the device come back first
+        for (int i = 0; i < seg.inputs().size() && shared != null; i++) {
+            Entry e = seg.inputs().get(i).entry();
+            if (values[e.node()] != null && values[e.node()][e.output()] != null) {
+                shared.materialize(values[e.node()][e.output()]);
+            }
         }
+        return false;
     }
 }

@@ -35,11 +35,14 @@ final class SegmentRun {
     private final InferenceResult<Shape> shapes;
     /** The runtime's shared memory holding the parameters once for every program, or null. */
     private final DeviceMemory shared;
+    /** Per output binding, whether it stays on the device (only later device segments read it). */
+    private final boolean[] keep;
 
     /** {@code segment} loaded as {@code program}, for {@code graph} whose values have {@code shapes}. */
     SegmentRun(Step.Segment segment, DeviceProgram program, AtomicLongArray stats, Graph graph,
-               InferenceResult<Shape> shapes, DeviceMemory shared) {
+               InferenceResult<Shape> shapes, DeviceMemory shared, boolean[] keep) {
         this.shared = shared;
+        this.keep = keep;
         this.graph = graph;
         this.shapes = shapes;
         this.segment = segment;
@@ -67,6 +70,11 @@ final class SegmentRun {
                 send[k] = shared.current(a, () -> stats.incrementAndGet(TornadoGraph.PARAMETER_UPLOADS));
                 continue;
             }
+            DeviceMemory.OnDevice kept = shared == null || parameter[k] ? null : shared.kept(a);
+            if (kept != null) { // an earlier segment left it on the device
+                send[k] = kept;
+                continue;
+            }
             if (parameter[k] && sentData[k] == a.data() && sentMutations[k] == a.mutationCount()) {
                 continue; // the device copy is current
             }
@@ -79,9 +87,8 @@ final class SegmentRun {
                 stats.incrementAndGet(TornadoGraph.INPUT_UPLOADS);
             }
         }
-        Object[] results = program.run(send);
+        Object[] results = program.run(send, keep);
         stats.incrementAndGet(TornadoGraph.RUNS);
-        stats.addAndGet(TornadoGraph.DOWNLOADS, results.length);
         List<Binding> out = segment.outputs();
         for (int k = 0; k < out.size(); k++) {
             Entry e = out.get(k).entry();
@@ -89,12 +96,21 @@ final class SegmentRun {
             if (values[e.node()] == null) {
                 values[e.node()] = new NDArray[outputsOf(e.node())];
             }
-            values[e.node()][e.output()] = NDArray.wrap(shapeOf(e), spec.dtype(), device, results[k]);
+            if (results[k] instanceof DeviceMemory.OnDevice d) { // a placeholder the later segments resolve
+                NDArray placeholder = NDArray.wrap(shapeOf(e), spec.dtype(), device, d.placeholder());
+                shared.keep(placeholder, d.array());
+                values[e.node()][e.output()] = placeholder;
+                stats.incrementAndGet(TornadoGraph.KEPT);
+            } else {
+                values[e.node()][e.output()] = NDArray.wrap(shapeOf(e), spec.dtype(), device, results[k]);
+                stats.incrementAndGet(TornadoGraph.DOWNLOADS);
+            }
         }
         int r = out.size();
         for (int k = 0; k < in.size(); k++) {
             if (in.get(k).writeBack()) {
                 System.arraycopy(results[r], 0, hosts[k].data(), 0, hosts[k].size());
+                stats.incrementAndGet(TornadoGraph.DOWNLOADS);
                 hosts[k].markMutated();
                 r++;
                 if (parameter[k] && shared != null) {

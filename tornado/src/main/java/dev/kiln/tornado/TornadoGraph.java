@@ -43,6 +43,7 @@ final class TornadoGraph implements CompiledGraph {
     static final int PARAMETER_UPLOADS = 1;
     static final int INPUT_UPLOADS = 2;
     static final int DOWNLOADS = 3;
+    static final int KEPT = 4;
     /** Plans kept for graphs compiled without static shapes (one per distinct input shapes). */
     private static final int MAX_PLANS = 16;
 
@@ -55,7 +56,7 @@ final class TornadoGraph implements CompiledGraph {
     private final Set<Integer> parameterNodes = new HashSet<>();
     private final Map<List<Shape>, DevicePlacement> placements = new ConcurrentHashMap<>();
     private final DevicePlacement compiled;
-    private final AtomicLongArray stats = new AtomicLongArray(4);
+    private final AtomicLongArray stats = new AtomicLongArray(5);
 
     TornadoGraph(CompileRequest request, DeviceRuntime runtime, NodeLowering kernels, boolean fallback) {
         this.request = request;
@@ -107,7 +108,7 @@ final class TornadoGraph implements CompiledGraph {
     /** Transfers and runs so far. */
     TransferStats transfers() {
         return new TransferStats(stats.get(RUNS), stats.get(PARAMETER_UPLOADS), stats.get(INPUT_UPLOADS),
-                stats.get(DOWNLOADS));
+                stats.get(DOWNLOADS), stats.get(KEPT));
     }
 
     @Override

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@link Trainer} on a block hybridized with the {@code tornado} backend (Java emulation, whose device memory is
  * shared by all programs): the optimizer's fused update runs as device kernels on the device copies of the weights,
  * so the weights are sent once, the optimizer state never leaves the device, and each step sends only the gradients
- * and copies the new weights back; after several steps the weights equal eager training's.
+ * and copies the new weights back; the forward's values the backward reads stay on the device. After several steps
+ * the weights equal eager training's.
  */
 @ExtendWith({dev.kiln.testing.FreshNames.class, HostFallback.class})
 class TornadoDeviceUpdateTest {
@@ -103,6 +104,12 @@ class TornadoDeviceUpdateTest {
                 .isEqualTo(params);
         assertThat(device.lastStepDownloads()).as("a step copies the new weights back, not the optimizer state")
                 .isEqualTo(params);
+        assertThat(device.graph().downloads()).as("per step only the output and the gradients come back")
+                .isEqualTo(STEPS * (1L + params));
+        assertThat(device.graph().keptOnDevice()).as("the forward's values the backward reads stay on the device")
+                .isPositive().isEqualTo(STEPS * (device.graph().keptOnDevice() / STEPS));
+        assertThat(device.graph().inputUploads()).as("per step the data (forward and backward) and the head gradient")
+                .isEqualTo(STEPS * 3L);
     }
 
     private static HybridSequential mlp() {

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DeviceMemory {
     private final Map<Object, Resident> arrays = new WeakHashMap<>();
+    /** Values a segment left on the device for later segments, by the host placeholder array standing for them. */
+    private final Map<Object, Object> kept = new WeakHashMap<>();
     private final KernelLoader loader;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
@@ -29,6 +31,14 @@ public final class DeviceMemory {
 
     /** A device buffer bound in place of a program's own buffer for one run. */
     public record OnDevice(Object array) {
+        /** A zeroed host array of the same type and length: the placeholder of a value kept on the device. */
+        public Object placeholder() {
+            return switch (array) {
+                case float[] f -> new float[f.length];
+                case int[] i -> new int[i.length];
+                default -> throw new KilnException("not a device array: " + array.getClass().getSimpleName());
+            };
+        }
     }
 
     /** One host array's device copy: the host mutation count it matches, and whether the host is behind. */
@@ -99,6 +109,35 @@ public final class DeviceMemory {
         downloads.incrementAndGet();
         a.markMutated();
         hostWritten(a);
+    }
+
+    /**
+     * Records that {@code placeholder} (a host array whose contents were never copied back) stands for the device
+     * value {@code device}, which later segments read from the device ({@link #kept}).
+     */
+    public synchronized void keep(NDArray placeholder, Object device) {
+        kept.put(placeholder.data(), device);
+    }
+
+    /** The device value {@code a} stands for, when a segment kept it on the device; else null. */
+    public synchronized OnDevice kept(NDArray a) {
+        Object device = kept.get(a.data());
+        return device == null ? null : new OnDevice(device);
+    }
+
+    /**
+     * Copies a kept device value into its placeholder's host array (a host step needs it after all: a segment the
+     * device failed runs on the host); true when {@code a} was such a placeholder.
+     */
+    public synchronized boolean materialize(NDArray a) {
+        Object device = kept.remove(a.data());
+        if (device == null) {
+            return false;
+        }
+        HostArrays.copy(device, a.data(), "kept value " + a.shape());
+        downloads.incrementAndGet();
+        a.markMutated();
+        return true;
     }
 
     /** Host arrays sent into this memory so far. */

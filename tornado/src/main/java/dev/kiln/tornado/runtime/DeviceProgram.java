@@ -14,4 +14,13 @@ public interface DeviceProgram {
      *         write-back (in order), the device's updated contents
      */
     Object[] run(Object[] inputs);
+
+    /**
+     * {@link #run(Object[])}, but an output marked in {@code onDevice} is not copied back: its result is a
+     * {@link DeviceMemory.OnDevice} holding a device-side copy that later segments bind. A program without shared
+     * device memory copies every output back.
+     */
+    default Object[] run(Object[] inputs, boolean[] onDevice) {
+        return run(inputs);
+    }
 }

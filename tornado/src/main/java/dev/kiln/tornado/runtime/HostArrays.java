@@ -33,9 +33,19 @@ final class HostArrays {
 
     /** New host arrays for the segment's outputs, then for its write-back inputs, from the device arrays. */
     static Object[] results(Step.Segment segment, Object[] memory) {
+        return results(segment, memory, new boolean[segment.outputs().size()]);
+    }
+
+    /**
+     * {@link #results(Step.Segment, Object[])}, with the outputs marked in {@code onDevice} as device-side copies
+     * ({@link DeviceMemory.OnDevice}) instead of host arrays.
+     */
+    static Object[] results(Step.Segment segment, Object[] memory, boolean[] onDevice) {
         List<Object> out = new ArrayList<>();
-        for (Binding b : segment.outputs()) {
-            out.add(copyOf(memory[b.buffer()]));
+        List<Binding> outputs = segment.outputs();
+        for (int k = 0; k < outputs.size(); k++) {
+            Object copy = copyOf(memory[outputs.get(k).buffer()]);
+            out.add(onDevice[k] ? new DeviceMemory.OnDevice(copy) : copy);
         }
         for (Binding b : segment.inputs()) {
             if (b.writeBack()) {

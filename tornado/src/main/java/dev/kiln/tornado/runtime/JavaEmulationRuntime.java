@@ -68,7 +68,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
             calls[l] = mh.asSpreader(Object[].class, args[l].length)
                     .asType(MethodType.methodType(void.class, Object[].class));
         }
-        return new Program(segment, memory, calls, args);
+        return new Program(segment, memory, memory.clone(), calls, args);
     }
 
     private static Object allocate(BufferSpec b) {
@@ -92,16 +92,25 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
         return a;
     }
 
-    /** A segment on the emulated device: its memory and its bound kernel calls. */
-    private record Program(Step.Segment segment, Object[] memory, MethodHandle[] calls, Object[][] args)
+    /**
+     * A segment on the emulated device: its memory (its own buffers, {@code own}, or shared arrays bound in their
+     * place for a run) and its bound kernel calls.
+     */
+    private record Program(Step.Segment segment, Object[] memory, Object[] own, MethodHandle[] calls, Object[][] args)
             implements DeviceProgram {
         @Override
-        public synchronized Object[] run(Object[] inputs) {
+        public Object[] run(Object[] inputs) {
+            return run(inputs, new boolean[segment.outputs().size()]);
+        }
+
+        @Override
+        public synchronized Object[] run(Object[] inputs, boolean[] onDevice) {
             List<Binding> in = segment.inputs();
             for (int k = 0; k < inputs.length; k++) {
                 if (inputs[k] instanceof DeviceMemory.OnDevice shared) {
                     bind(in.get(k).buffer(), shared.array());
                 } else if (inputs[k] != null) {
+                    bind(in.get(k).buffer(), own[in.get(k).buffer()]); // never write into a shared array
                     Object device = memory[in.get(k).buffer()];
                     HostArrays.copy(inputs[k], device, in.get(k).entry().toString());
                 }
@@ -115,7 +124,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
                     throw new KilnException("kernel launch '" + segment.launches().get(l).label() + "' failed", t);
                 }
             }
-            return HostArrays.results(segment, memory);
+            return HostArrays.results(segment, memory, onDevice);
         }
 
         /** Makes buffer {@code buffer} the shared device array {@code array} in memory and in every launch. */
