@@ -1,11 +1,7 @@
 package dev.kiln.tornado;
 
-import dev.kiln.autograd.Autograd;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.compiler.CompiledGraph;
-import dev.kiln.hybrid.HybridizeOptions;
-import dev.kiln.init.Uniform;
-import dev.kiln.loss.L2Loss;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.nn.Dense;
 import dev.kiln.nn.Flatten;
@@ -16,6 +12,7 @@ import dev.kiln.random.Random;
 import dev.kiln.tornado.runtime.DeviceMemory;
 import dev.kiln.tornado.runtime.Runtimes;
 import dev.kiln.tornado.testing.HostFallback;
+import dev.kiln.tornado.testing.TrainingRun;
 import dev.kiln.trainer.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,15 +48,8 @@ class TornadoDeviceUpdateTest {
 
     private static Trained train(Supplier<HybridSequential> make, NDArray x, NDArray y, String optimizer,
                                  Map<String, ?> options, boolean tornado) {
-        HybridSequential net = make.get();
-        Random.seed(21);
-        net.initialize(new Uniform(0.3));
-        net.call(x);
-        if (tornado) {
-            net.hybridize(HybridizeOptions.builder().backend(TornadoBackend.NAME).inlineLimit(0).build());
-        }
+        HybridSequential net = TrainingRun.prepare(make, x, tornado ? TornadoBackend.NAME : null);
         Trainer trainer = new Trainer(net.collectParams(), optimizer, options);
-        L2Loss loss = new L2Loss();
         long uploads = 0;
         long downloads = 0;
         for (int s = 0; s < STEPS; s++) {
@@ -67,12 +57,7 @@ class TornadoDeviceUpdateTest {
                 uploads = memory().uploads();
                 downloads = memory().downloads();
             }
-            NDArray l;
-            try (var ignored = Autograd.record()) {
-                l = loss.forward(net.call(x), y);
-            }
-            l.backward();
-            trainer.step(x.shape().get(0));
+            TrainingRun.step(net, trainer, x, y);
         }
         List<NDArray> weights = new ArrayList<>();
         for (Parameter p : net.collectParams().values()) {

@@ -1,10 +1,6 @@
 package dev.kiln.tornado;
 
-import dev.kiln.autograd.Autograd;
 import dev.kiln.block.HybridSequential;
-import dev.kiln.hybrid.HybridizeOptions;
-import dev.kiln.init.Uniform;
-import dev.kiln.loss.L2Loss;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.nn.Dense;
 import dev.kiln.nn.Flatten;
@@ -13,6 +9,7 @@ import dev.kiln.nn.conv.MaxPool2D;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.random.Random;
 import dev.kiln.tornado.testing.HostFallback;
+import dev.kiln.tornado.testing.TrainingRun;
 import dev.kiln.trainer.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,22 +33,10 @@ class TornadoTrainingTest {
     /** The parameters after {@code steps} SGD steps on fixed batches, eager or hybridized on the tornado backend. */
     private static List<NDArray> train(Supplier<HybridSequential> make, NDArray x, NDArray y, int steps,
                                        boolean tornado) {
-        HybridSequential net = make.get();
-        Random.seed(21);
-        net.initialize(new Uniform(0.3));
-        net.call(x);
-        if (tornado) {
-            net.hybridize(HybridizeOptions.builder().backend(TornadoBackend.NAME).inlineLimit(0).build());
-        }
+        HybridSequential net = TrainingRun.prepare(make, x, tornado ? TornadoBackend.NAME : null);
         Trainer trainer = new Trainer(net.collectParams(), "sgd", Map.of("learning_rate", 0.1, "momentum", 0.9));
-        L2Loss loss = new L2Loss();
         for (int s = 0; s < steps; s++) {
-            NDArray l;
-            try (var ignored = Autograd.record()) {
-                l = loss.forward(net.call(x), y);
-            }
-            l.backward();
-            trainer.step(x.shape().get(0));
+            TrainingRun.step(net, trainer, x, y);
         }
         if (tornado && steps > 0) {
             assertThat(net.explain()).as("where the training graph ran").contains("forward and backward",
