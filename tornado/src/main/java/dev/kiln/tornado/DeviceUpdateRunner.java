@@ -84,7 +84,7 @@ final class DeviceUpdateRunner implements DeviceUpdates.Runner {
                     buffers.set(i, memory.send(inputs[i]));
                 }
             }
-            float[] out = new float[(int) weight.size()];
+            float[] out = new float[weight.size()];
             buffers.set(inputs.length, out);
             memory.launch(launches, buffers.toArray());
             System.arraycopy(out, 0, (float[]) buffers.get(0), 0, out.length);
