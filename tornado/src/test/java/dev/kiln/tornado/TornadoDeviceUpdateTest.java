@@ -3,12 +3,14 @@ package dev.kiln.tornado;
 import dev.kiln.block.HybridSequential;
 import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.ndarray.NDArray;
+
 import dev.kiln.nn.Dense;
 import dev.kiln.nn.Flatten;
 import dev.kiln.nn.conv.Conv2D;
 import dev.kiln.nn.conv.MaxPool2D;
 import dev.kiln.parameter.Parameter;
 import dev.kiln.random.Random;
+import dev.kiln.symbol.NameManager;
 import dev.kiln.tornado.runtime.DeviceMemory;
 import dev.kiln.tornado.runtime.Runtimes;
 import dev.kiln.tornado.testing.HostFallback;
@@ -16,7 +18,9 @@ import dev.kiln.tornado.testing.TrainingRun;
 import dev.kiln.trainer.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,5 +139,43 @@ class TornadoDeviceUpdateTest {
         Random.seed(6);
         assertTrainsOnTheDevice(TornadoDeviceUpdateTest::cnn, Random.uniform(-1, 1, 4, 2, 6, 6),
                 Random.uniform(-1, 1, 4, 3), "adam", Map.of("learning_rate", 0.01, "clip_gradient", 0.5));
+    }
+
+    /** Trains {@code steps} Adam steps (on the device when {@code backend} is given) and saves the trainer's states. */
+    private static HybridSequential trainAndSave(NDArray x, NDArray y, String backend, int steps, Path states) {
+        HybridSequential net;
+        try (var names = NameManager.fresh()) { // the same parameter names in every run, as the state file needs
+            net = TrainingRun.prepare(TornadoDeviceUpdateTest::mlp, x, backend);
+        }
+        Trainer trainer = new Trainer(net.collectParams(), "adam", Map.of("learning_rate", 0.01));
+        for (int s = 0; s < steps; s++) {
+            TrainingRun.step(net, trainer, x, y);
+        }
+        trainer.saveStates(states);
+        return net;
+    }
+
+    @Test
+    void savedStatesOfDeviceUpdatesHoldTheDevicesOptimizerState(@TempDir Path dir) {
+        assumeTrue(memory() != null, "the runtime shares device memory between programs (the emulation)");
+        Random.seed(7);
+        NDArray x = Random.uniform(-1, 1, 8, 6);
+        NDArray y = Random.uniform(-1, 1, 8, 2);
+        trainAndSave(x, y, TornadoBackend.NAME, 3, dir.resolve("device.states"));
+        // two eager runs at the same point continue one step from the device's states and from their own
+        List<NDArray> fromDevice = new ArrayList<>();
+        List<NDArray> fromEager = new ArrayList<>();
+        for (String file : new String[] {"device.states", "eager.states"}) {
+            HybridSequential net = trainAndSave(x, y, null, 3, dir.resolve("eager.states"));
+            Trainer next = new Trainer(net.collectParams(), "adam", Map.of("learning_rate", 0.01));
+            next.loadStates(dir.resolve(file));
+            TrainingRun.step(net, next, x, y);
+            for (Parameter p : net.collectParams().values()) {
+                (file.startsWith("device") ? fromDevice : fromEager).add(p.data().copy());
+            }
+        }
+        for (int k = 0; k < fromEager.size(); k++) {
+            assertThat(fromDevice.get(k)).as("parameter " + k).isCloseTo(fromEager.get(k), 1e-4, 1e-5);
+        }
     }
 }
