@@ -10,6 +10,10 @@ module dev.kiln.compiler {
     requires java.logging;
 
     exports dev.kiln.compiler;
+    // the accelerator backend (kiln-tornado) reuses the passes and the fusion, and lowers the fused nodes itself
+    exports dev.kiln.compiler.jit to dev.kiln.tornado;
+    exports dev.kiln.compiler.pass to dev.kiln.tornado;
+    exports dev.kiln.compiler.stage to dev.kiln.tornado;
 
     // further backends (an accelerator, say) found by name at run time
     uses dev.kiln.compiler.Backend;

@@ -23,9 +23,9 @@ module dev.kiln.imperative {
     exports dev.kiln.op.rnn; // RnnMode and the fused RNN's parameter layout appear in the recurrent layers' API
 
     // the JIT fuses elementwise, row and reduction kernels; the image transforms build on the image ops
-    exports dev.kiln.op.elementwise to dev.kiln.compiler;
+    exports dev.kiln.op.elementwise to dev.kiln.compiler, dev.kiln.tornado; // FastErf's forms for device erf
     exports dev.kiln.op.nn to dev.kiln.compiler;
-    exports dev.kiln.op.reduce to dev.kiln.compiler;
+    exports dev.kiln.op.reduce to dev.kiln.compiler, dev.kiln.tornado; // ReduceAxes for the device reductions
     exports dev.kiln.op.image to dev.kiln.block;
     exports dev.kiln.parallel to dev.kiln.compiler, dev.kiln.cli;
     exports dev.kiln.kernel.gemm to dev.kiln.compiler; // attention's strided batch_dot (HeadsBatchDotOp)

@@ -51,9 +51,12 @@ final class Explain {
             CompileRequest r = g.request();
             sb.append("\n== signature ").append(entry.getKey()).append(" ==\n");
             sb.append("-- as traced --\n").append(GraphText.format(r.graph(), notes(r.graph(), r)));
-            sb.append("-- as compiled (").append(o.backend()).append(r.needsGradients() ? ", forward and backward"
-                    : ", forward").append(") --\n");
+            sb.append("-- as compiled (").append(g.executedBy().orElse(o.backend()))
+                    .append(r.needsGradients() ? ", forward and backward" : ", forward").append(") --\n");
             sb.append(GraphText.format(g.compiledGraph(), notes(g.compiledGraph(), r)));
+            if (!g.placement().isEmpty()) {
+                sb.append("-- placement --\n").append(g.placement());
+            }
             sb.append("memory: ").append(memory(g)).append('\n');
         }
         return sb.toString();

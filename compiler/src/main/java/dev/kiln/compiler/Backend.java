@@ -1,5 +1,7 @@
 package dev.kiln.compiler;
 
+import dev.kiln.ndarray.Device;
+
 /**
  * Turns a graph into something that runs: the reference interpreter ({@code interpreter}), the JVM bytecode JIT, or
  * an accelerator backend found through {@link java.util.ServiceLoader}. Hybridized blocks pick one by name
@@ -11,4 +13,13 @@ public interface Backend {
 
     /** Compiles the request's graph (and, when it asks for gradients, its backward) for the request's inputs. */
     CompiledGraph compile(CompileRequest request);
+
+    /**
+     * Whether this backend runs graphs whose arrays live on {@code device}: the built-in backends run on the CPU
+     * only; an accelerator backend says yes for {@code gpu(i)}, and {@link Backends#forDevice} picks it for arrays
+     * there.
+     */
+    default boolean supports(Device device) {
+        return device.kind() != Device.Kind.GPU;
+    }
 }

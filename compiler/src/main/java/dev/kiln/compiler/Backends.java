@@ -4,7 +4,11 @@ import dev.kiln.KilnException;
 import dev.kiln.compiler.jit.JitBackend;
 import dev.kiln.compiler.pass.PassScope;
 
+import dev.kiln.ndarray.Device;
+
 import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -25,6 +29,10 @@ public final class Backends {
 
     /** The system property naming the default backend ({@code -Dkiln.compiler.backend=interpreter}). */
     public static final String DEFAULT_PROPERTY = "kiln.compiler.backend";
+
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    /** The devices {@link #forDevice} found no backend for and has warned about. */
+    private static final Set<Device> WARNED = ConcurrentHashMap.newKeySet();
 
     private static volatile Map<String, Backend> all;
 
@@ -47,6 +55,29 @@ public final class Backends {
             throw new KilnException("unknown compiler backend '" + name + "'; available: " + available().keySet());
         }
         return b;
+    }
+
+    /**
+     * The backend that runs a graph whose arrays live on {@code device}: {@code requested} when it supports the
+     * device ({@link Backend#supports}), else the first available backend that does (an accelerator backend for
+     * {@code gpu(i)}, found through {@link ServiceLoader}); when none does, {@code requested} runs the graph on the
+     * CPU, and a WARNING says so once per device.
+     */
+    public static Backend forDevice(Device device, Backend requested) {
+        if (requested.supports(device)) {
+            return requested;
+        }
+        for (Backend b : available().values()) {
+            if (b.supports(device)) {
+                return b;
+            }
+        }
+        if (WARNED.add(device)) {
+            LOG.log(System.Logger.Level.WARNING, "no compiler backend for arrays on " + device
+                    + " (an accelerator backend such as kiln-tornado is not on the class path): running on the CPU"
+                    + " with the '" + requested.name() + "' backend");
+        }
+        return requested;
     }
 
     /** Every backend by name, the built-in ones first. */

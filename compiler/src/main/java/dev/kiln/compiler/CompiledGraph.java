@@ -50,6 +50,23 @@ public interface CompiledGraph {
         return Map.of();
     }
 
+    /**
+     * What runs this graph, for a backend that chooses at compile time (an accelerator backend names its runtime and
+     * device, or says that it found no accelerator runtime and runs the graph with the JIT); empty when the graph runs
+     * as the hybridize options' backend says.
+     */
+    default Optional<String> executedBy() {
+        return Optional.empty();
+    }
+
+    /**
+     * Where each node of {@link #compiledGraph()} runs, one line per node ({@code node -> device|host}) with the
+     * reason a node stays on the host, for a backend that splits a graph between devices; empty otherwise.
+     */
+    default String placement() {
+        return "";
+    }
+
     /** One forward run: its outputs and, for gradient-compiled graphs, the way back. */
     interface Execution {
         /** The forward outputs, in graph order, taps included. */

@@ -25,6 +25,8 @@ import java.util.Set;
  * {@code Autograd.record()}, when an argument is tracked, the forward is compiled together with the gradient of the
  * tracked arguments and the call goes on the tape as one step whose backward runs the compiled backward, so
  * gradients reach parameters' {@code grad()} by their grad_req and flow on into the eager computation around it.
+ * Arrays on an accelerator ({@code gpu(i)}) compile with a backend that supports that device
+ * ({@link Backends#forDevice}) when the options' backend does not.
  */
 public final class CachedGraph {
     private final String owner;
@@ -130,7 +132,7 @@ public final class CachedGraph {
                 ? cache.getIfPresent(previous) : null;
         if (compiled == null) {
             InputSignature sig = InputSignature.of(arguments, args, present, training, grads, options.staticShape());
-            compiled = cache.get(sig, () -> compile(backend, sig, training));
+            compiled = cache.get(sig, () -> compile(Backends.forDevice(sig.device(), backend), sig, training));
             last = sig;
         }
         return compiled;

@@ -130,6 +130,19 @@ public final class InputSignature {
         return List.of(dtypes);
     }
 
+    /**
+     * The device the graph runs for: the first argument not on the CPU ({@code gpu(i)}), else {@code cpu(0)}; ops
+     * refuse to mix devices, so the arguments of a call agree on it.
+     */
+    public Device device() {
+        for (Device d : devices) {
+            if (!d.equals(Device.cpu())) {
+                return d;
+            }
+        }
+        return Device.cpu();
+    }
+
     /** The first difference from {@code other}, as a user reads it ("input 'data' shape (4, 3), cached (2, 3)"). */
     public String differenceFrom(InputSignature other) {
         if (training != other.training) {

@@ -17,6 +17,13 @@ public sealed interface ElementwiseFormula
     /** A label for listings and errors, e.g. {@code sigmoid} or {@code add}. */
     String name();
 
+    /**
+     * The math as an expression a code generator can emit (over operands 0 and 1: a scalar op's form has the scalar
+     * as operand 1, before {@code reversed}), or null where the op declares none. It agrees with {@link #apply} within
+     * float rounding.
+     */
+    ScalarForm form();
+
     /** How many arrays the op reads (all of the output's shape): 1 or 2. */
     int arity();
 
@@ -47,11 +54,21 @@ public sealed interface ElementwiseFormula
      * {@code f(x)}: float32 through {@code f32}, float64 through {@code f64}; {@code bulk}, when not null, is
      * {@code f32} over array ranges, which kernels may call instead of {@code f32} element by element.
      */
-    record Unary(String name, FloatUnary f32, DoubleUnaryOperator f64, FloatArrayUnary bulk)
+    record Unary(String name, FloatUnary f32, DoubleUnaryOperator f64, FloatArrayUnary bulk, ScalarForm form)
             implements ElementwiseFormula {
-        /** A formula with no array form. */
+        /** A formula with no array form and no scalar form. */
         public Unary(String name, FloatUnary f32, DoubleUnaryOperator f64) {
-            this(name, f32, f64, null);
+            this(name, f32, f64, null, null);
+        }
+
+        /** A formula with no scalar form. */
+        public Unary(String name, FloatUnary f32, DoubleUnaryOperator f64, FloatArrayUnary bulk) {
+            this(name, f32, f64, bulk, null);
+        }
+
+        /** This formula with the scalar form {@code form}. */
+        public Unary withForm(ScalarForm form) {
+            return new Unary(name, f32, f64, bulk, form);
         }
 
         @Override
@@ -69,7 +86,12 @@ public sealed interface ElementwiseFormula
      * {@code f(lhs, rhs)} of two arrays in float64; float32 rounds the float64 result of the widened operands.
      * {@code f} is the op's function object itself (e.g. a {@code BinaryMath}), so a compiler may recognise it.
      */
-    record Binary(String name, DoubleBinaryOperator f) implements ElementwiseFormula {
+    record Binary(String name, DoubleBinaryOperator f, ScalarForm form) implements ElementwiseFormula {
+        /** A formula with no scalar form. */
+        public Binary(String name, DoubleBinaryOperator f) {
+            this(name, f, null);
+        }
+
         @Override
         public int arity() {
             return 2;
@@ -86,7 +108,18 @@ public sealed interface ElementwiseFormula
      * {@code f(x, scalar)}, or {@code f(scalar, x)} when {@code reversed}; the scalar is first rounded to the data's
      * dtype (float32 for float32 data), then as {@link Binary}.
      */
-    record Scalar(String name, DoubleBinaryOperator f, double scalar, boolean reversed) implements ElementwiseFormula {
+    record Scalar(String name, DoubleBinaryOperator f, double scalar, boolean reversed, ScalarForm form)
+            implements ElementwiseFormula {
+        /** A formula with no scalar form. */
+        public Scalar(String name, DoubleBinaryOperator f, double scalar, boolean reversed) {
+            this(name, f, scalar, reversed, null);
+        }
+
+        /** The form of one operand (the data): the scalar bound as the dtype rounds it, or null without a form. */
+        public ScalarForm boundForm(boolean float32) {
+            return form == null ? null : form.bind(float32 ? scalarFloat() : scalar, reversed);
+        }
+
         @Override
         public int arity() {
             return 1;
@@ -113,5 +146,10 @@ public sealed interface ElementwiseFormula
     /** A unary formula whose float32 result is the float64 function's rounded to float32. */
     static Unary rounding(String name, DoubleUnaryOperator f64) {
         return new Unary(name, x -> (float) f64.applyAsDouble(x), f64);
+    }
+
+    /** {@link #rounding(String, DoubleUnaryOperator)} with the scalar form of {@code f64} (may be null). */
+    static Unary rounding(String name, DoubleUnaryOperator f64, ScalarForm form) {
+        return new Unary(name, x -> (float) f64.applyAsDouble(x), f64, null, form);
     }
 }

@@ -275,7 +275,8 @@ public abstract class Optimizer {
 
     /**
      * Runs fused update op {@code op} on {@code weight}, {@code grad} and {@code states} (updated in place by the
-     * op) and writes the new weight into {@code weight}.
+     * op) and writes the new weight into {@code weight}: on the device that holds {@code weight} when an accelerator
+     * backend registered a {@link DeviceUpdates.Runner} for it, else on the host.
      */
     protected static void applyUpdate(String op, Map<String, ?> attrs, NDArray weight, NDArray grad,
                                       NDArray... states) {
@@ -283,7 +284,9 @@ public abstract class Optimizer {
         inputs[0] = weight;
         inputs[1] = grad;
         System.arraycopy(states, 0, inputs, 2, states.length);
-        dev.kiln.op.Ops.into(weight, op, attrs, inputs);
+        if (!DeviceUpdates.tryRun(op, attrs, weight, inputs)) {
+            dev.kiln.op.Ops.into(weight, op, attrs, inputs);
+        }
     }
 
     /**

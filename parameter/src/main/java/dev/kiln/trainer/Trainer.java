@@ -5,6 +5,7 @@ import dev.kiln.autograd.Autograd;
 import dev.kiln.autograd.GradReq;
 import dev.kiln.ndarray.Device;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.optimizer.DeviceUpdates;
 import dev.kiln.optimizer.Optimizer;
 import dev.kiln.optimizer.OptimizerState;
 import dev.kiln.parameter.Parameter;
@@ -242,6 +243,7 @@ public final class Trainer {
      * rate) to {@code file} in Kiln's trainer-state format (see docs/TRAINING-TRAINER.md), atomically.
      */
     public void saveStates(Path file) {
+        states.values().forEach(s -> s.arrays().values().forEach(DeviceUpdates::toHost));
         Map<Integer, OptimizerState> all = new HashMap<>(states);
         pendingStates.forEach((i, arrays) -> all.putIfAbsent(i, new OptimizerState(arrays)));
         TrainerStates.save(file, optimizer, params, all);

@@ -51,7 +51,7 @@ class ModulePathTest {
             "qualified dev.kiln.imperative dev.kiln.op.elementwise dev.kiln.compiler",
             "qualified dev.kiln.imperative dev.kiln.op.image dev.kiln.block",
             "qualified dev.kiln.imperative dev.kiln.op.nn dev.kiln.compiler",
-            "qualified dev.kiln.imperative dev.kiln.op.reduce dev.kiln.compiler",
+            "qualified dev.kiln.imperative dev.kiln.op.reduce dev.kiln.compiler,dev.kiln.tornado",
             "qualified dev.kiln.imperative dev.kiln.parallel dev.kiln.cli,dev.kiln.compiler",
             "exports dev.kiln.symbolic dev.kiln.graph",
             "exports dev.kiln.symbolic dev.kiln.graph.gradient",
@@ -66,6 +66,13 @@ class ModulePathTest {
             "exports dev.kiln.parameter dev.kiln.parameter",
             "exports dev.kiln.parameter dev.kiln.trainer",
             "exports dev.kiln.compiler dev.kiln.compiler",
+            "qualified dev.kiln.compiler dev.kiln.compiler.jit dev.kiln.tornado",
+            "qualified dev.kiln.compiler dev.kiln.compiler.pass dev.kiln.tornado",
+            "qualified dev.kiln.compiler dev.kiln.compiler.stage dev.kiln.tornado",
+            "exports dev.kiln.tornado dev.kiln.tornado",
+            "exports dev.kiln.tornado dev.kiln.tornado.kernel",
+            "exports dev.kiln.tornado dev.kiln.tornado.plan",
+            "exports dev.kiln.tornado dev.kiln.tornado.runtime",
             "exports dev.kiln.hybrid dev.kiln.hybrid",
             "exports dev.kiln.block dev.kiln.block",
             "exports dev.kiln.block dev.kiln.data",
@@ -144,6 +151,11 @@ class ModulePathTest {
     }
 
     @Test
+    void theTornadoBackendIsFoundThroughServiceBindingOnTheModulePath() {
+        assertThat(lines).contains("backends [interpreter, interpreter-opt, jit, tornado]");
+    }
+
+    @Test
     void hybridizedBlockRunsTheJitAndExportsOnTheModulePath() {
         assertThat(lines).contains("backend jit", "compiled 1", "exported true true");
         assertThat(classLoading).as("the JIT's fused kernels, hidden classes in the compiler module")
@@ -178,7 +190,8 @@ class ModulePathTest {
             }
         }
         Set<Path> path = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of("dev.kiln.block"));
+        // the tornado backend joins through service binding (it provides dev.kiln.compiler.Backend)
+        Deque<String> todo = new ArrayDeque<>(List.of("dev.kiln.block", "dev.kiln.tornado"));
         while (!todo.isEmpty()) {
             String name = todo.pop();
             Path p = byName.get(name);
@@ -189,7 +202,7 @@ class ModulePathTest {
             d.requires().stream().filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
                     .forEach(r -> todo.push(r.name()));
         }
-        assertThat(path).as("Kiln modules found on the class path").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(path).as("Kiln modules found on the class path").hasSizeGreaterThanOrEqualTo(7);
         return new ArrayList<>(path);
     }
 

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The library modules (imperative, symbolic, parameter, compiler, hybrid, block) never write to the console, never
- * end the JVM and log only through {@code System.Logger}: their compiled classes are scanned with ASM
+ * The library modules (imperative, symbolic, parameter, compiler, hybrid, block, tornado) never write to the
+ * console, never end the JVM and log only through {@code System.Logger}: their compiled classes are scanned with ASM
  * ({@link BytecodeRules}) and every offending class and method is named. The cli and bench modules, which are
  * programs, may print and exit and are not scanned.
  */
@@ -35,6 +35,7 @@ class LibraryCodePolicyTest {
         MODULES.put("compiler", "dev.kiln.compiler.Backends");
         MODULES.put("hybrid", "dev.kiln.hybrid.HybridizeOptions");
         MODULES.put("block", "dev.kiln.block.Block");
+        MODULES.put("tornado", "dev.kiln.tornado.TornadoBackend");
     }
 
     private static final Map<String, List<BytecodeRules.Violation>> BY_MODULE = new LinkedHashMap<>();

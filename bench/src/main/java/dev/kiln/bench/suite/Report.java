@@ -18,7 +18,7 @@ import java.util.Locale;
 /**
  * The model suite's output: a Markdown table of the model rows and one of the GEMM rows, and the JSON form of
  * {@code kiln bench --json} (an array with one object per row; model rows carry {@code model}, {@code pass},
- * {@code batch}, {@code threads}, the four times in ms, the two planned-memory byte counts and the two step-allocation
+ * {@code batch}, {@code threads}, the four times in ms, {@code kiln_tornado_ms} (null without TornadoVM), the two planned-memory byte counts and the two step-allocation
  * byte counts, null where not measured; GEMM rows
  * carry {@code m}, {@code n}, {@code k}, {@code threads}, {@code gflops} and {@code peak_gflops}).
  */
@@ -34,15 +34,15 @@ public final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("| model | pass | batch | threads | Kiln eager ms | Kiln hybridized ms | speed-up "
                 + "| Kiln planned / eager memory | Kiln step alloc eager / hybridized | MXNet imperative ms | MXNet CachedOp ms | CachedOp / Kiln hybridized "
-                + "| note |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| Kiln TornadoVM ms | note |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ModelRow r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |%n",
                     r.model(), r.pass(), r.batch(), r.threads(), ms(r.kilnEagerMs()), ms(r.kilnHybridMs()),
                     ratio(r.speedUp()), bytes(r.kilnPlannedBytes()), bytes(r.kilnEagerBytes()),
                     stepAlloc(r.kilnEagerStepAllocBytes(), r.kilnHybridStepAllocBytes()),
                     ms(r.mxnetImperativeMs()), ms(r.mxnetCachedOpMs()), ratio(r.mxnetCachedOpMs() / r.kilnHybridMs()),
-                    r.note().isEmpty() ? "" : r.note()));
+                    r.tornadoPresent() ? ms(r.kilnTornadoMs()) : TornadoColumn.ABSENT, r.note().isEmpty() ? "" : r.note()));
         }
         if (!gemms.isEmpty()) {
             sb.append("\n| GEMM M x N x K | threads | GFLOP/s | measured FMA peak GFLOP/s | of peak |\n");
@@ -71,6 +71,7 @@ public final class Report {
                 number(g, "kiln_hybrid_ms", r.kilnHybridMs());
                 number(g, "mxnet_imperative_ms", r.mxnetImperativeMs());
                 number(g, "mxnet_cachedop_ms", r.mxnetCachedOpMs());
+                number(g, "kiln_tornado_ms", r.kilnTornadoMs());
                 bytesField(g, "kiln_planned_bytes", r.kilnPlannedBytes());
                 bytesField(g, "kiln_eager_bytes", r.kilnEagerBytes());
                 bytesField(g, "kiln_eager_step_alloc_bytes", r.kilnEagerStepAllocBytes());

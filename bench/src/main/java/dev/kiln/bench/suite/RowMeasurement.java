@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * Measures one row in this process: Kiln eager, then MXNet (op by op and static cached op) on the block's weights,
- * then Kiln hybridized with static allocation and shapes; for a training row, also the heap one step
+ * then Kiln hybridized with static allocation and shapes, then (when TornadoVM is in this JVM) Kiln hybridized on the
+ * {@code tornado} backend ({@link TornadoColumn}); for a training row, also the heap one step
  * allocates in each Kiln mode ({@link StepAllocation}). Before timing, the hybridized, MXNet imperative and MXNet
  * cached-op outputs are checked against Kiln's eager output ({@link Agreement}); a disagreement is reported in the
  * row's note as a WARNING, and the row is still timed.
@@ -55,11 +56,13 @@ public final class RowMeasurement {
         } catch (RuntimeException e) {
             notes.add("no memory plan: " + firstLine(e));
         }
+        boolean tornado = TornadoColumn.present();
+        double tornadoMs = tornado ? TornadoColumn.measure(row, eager, timer, SEED, notes) : Double.NaN;
         return new ModelRow(row.model(), row.pass(), row.batch(), threads, eagerMs, hybridMs, imperativeMs, cachedMs,
-                planned, unplanned, eagerAlloc, hybridAlloc, String.join("; ", notes));
+                planned, unplanned, eagerAlloc, hybridAlloc, tornado, tornadoMs, String.join("; ", notes));
     }
 
-    private static void check(List<String> notes, String what, List<NDArray> actual, List<NDArray> eager) {
+    static void check(List<String> notes, String what, List<NDArray> actual, List<NDArray> eager) {
         double d = Agreement.scaledDifference(actual, eager);
         if (!(d <= Agreement.TOLERANCE)) {
             notes.add(String.format(Locale.ROOT, "WARNING: %s differs from Kiln eager (max diff / max |value| = %.2g,"
@@ -67,7 +70,7 @@ public final class RowMeasurement {
         }
     }
 
-    private static String firstLine(Throwable e) {
+    static String firstLine(Throwable e) {
         String m = String.valueOf(e.getMessage());
         int nl = m.indexOf('\n');
         return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));

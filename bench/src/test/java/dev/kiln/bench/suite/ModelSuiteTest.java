@@ -120,7 +120,7 @@ class ModelSuiteTest {
         List<ModelRow> rows = List.of(
                 new ModelRow("MLP", "forward", 8, 2, 1.5, 0.5, 2.25, 0.75, 1024, 4096, -1, -1, ""),
                 new ModelRow("CNN", "forward+backward", 4, 2, 3, 1, Double.NaN, Double.NaN, 10, 20, 3 << 20, 2048,
-                        "MXNet n/a"));
+                        true, 0.25, "MXNet n/a"));
         List<GemmRow> gemms = List.of(new GemmRow(64, 128, 784, true, 2, 300.5, 530));
         StringWriter out = new StringWriter();
         Report.json(rows, gemms, out);
@@ -132,18 +132,19 @@ class ModelSuiteTest {
                 .containsEntry("kiln_hybrid_ms", 0.5).containsEntry("mxnet_imperative_ms", 2.25)
                 .containsEntry("mxnet_cachedop_ms", 0.75).containsEntry("kiln_planned_bytes", 1024L)
                 .containsEntry("kiln_eager_bytes", 4096L).containsEntry("kiln_eager_step_alloc_bytes", null)
-                .containsEntry("kiln_hybrid_step_alloc_bytes", null);
+                .containsEntry("kiln_hybrid_step_alloc_bytes", null).containsEntry("kiln_tornado_ms", null);
         assertThat(objects.get(1)).containsEntry("pass", "forward+backward").containsEntry("mxnet_imperative_ms", null)
                 .containsEntry("kiln_eager_step_alloc_bytes", 3L << 20).containsEntry("kiln_hybrid_step_alloc_bytes", 2048L)
-                .containsEntry("mxnet_cachedop_ms", null).containsEntry("note", "MXNet n/a");
+                .containsEntry("mxnet_cachedop_ms", null).containsEntry("kiln_tornado_ms", 0.25)
+                .containsEntry("note", "MXNet n/a");
         assertThat(objects.get(2)).containsEntry("m", 64L).containsEntry("n", 128L).containsEntry("k", 784L)
                 .containsEntry("threads", 2L).containsEntry("gflops", 300.5).containsEntry("peak_gflops", 530.0);
 
         String table = Report.markdown(rows, gemms);
         assertThat(table).contains("| MLP | forward | 8 | 2 | 1.500 | 0.500 | 3.00x | 1.0 KB / 4.0 KB | n/a | 2.250 "
-                + "| 0.750 | 1.50x |  |");
+                + "| 0.750 | 1.50x | n/a (TornadoVM absent) |  |");
         assertThat(table).contains("| CNN | forward+backward | 4 | 2 | 3.000 | 1.000 | 3.00x | 0.0 KB / 0.0 KB "
-                + "| 3.0 MB / 2.0 KB | n/a | n/a | n/a | MXNet n/a |");
+                + "| 3.0 MB / 2.0 KB | n/a | n/a | n/a | 0.250 | MXNet n/a |");
         assertThat(table).contains("| 64x128x784:NT | 2 | 300.5 | 530.0 | 57% |");
     }
 }

@@ -48,9 +48,10 @@ public final class JitBackend implements Backend {
     /**
      * The graph fused, every fused node running its generated kernel. A graph whose shapes or dtypes do not infer
      * (an op that will fail on these inputs) is left unfused, so it fails when it runs with the interpreter's error,
-     * which names the node and the line that created it.
+     * which names the node and the line that created it. Public for accelerator backends in other modules (a
+     * qualified export), which reuse the fusion and run the fused nodes they cannot lower with these kernels.
      */
-    static GraphLowering.Lowered lower(Graph graph, int numForwardNodes, Map<String, Shape> shapes,
+    public static GraphLowering.Lowered lower(Graph graph, int numForwardNodes, Map<String, Shape> shapes,
                                        Map<String, DType> types, CompileRequest request) {
         FusionPass.Result fused;
         try {
@@ -69,8 +70,11 @@ public final class JitBackend implements Backend {
         return new GraphLowering.Lowered(withKernels(fused.graph()), fused.numForwardNodes());
     }
 
-    /** {@code graph} with every {@link FusedElementwiseOp} and {@link FusedEpilogueOp} running its generated kernel. */
-    static Graph withKernels(Graph graph) {
+    /**
+     * {@code graph} with every {@link FusedElementwiseOp} and {@link FusedEpilogueOp} running its generated kernel.
+     * Public for accelerator backends (a qualified export) whose host nodes run fused groups on the CPU.
+     */
+    public static Graph withKernels(Graph graph) {
         List<Node> nodes = new ArrayList<>(graph.size());
         for (Node n : graph.nodes()) {
             if (n instanceof OpNode op && op.op() instanceof FusedElementwiseOp f) {

@@ -203,6 +203,23 @@ final class StagedGraph implements CompiledGraph {
         return rest.bufferPlan();
     }
 
+    /** What runs the rest; the stage runs on the reference interpreter. */
+    @Override
+    public Optional<String> executedBy() {
+        return rest.executedBy();
+    }
+
+    /** The rest's placement, after a line for the stage, which runs on the host once per parameter change. */
+    @Override
+    public String placement() {
+        String p = rest.placement();
+        if (p.isEmpty()) {
+            return p;
+        }
+        long ops = stage.nodes().stream().filter(n -> n instanceof OpNode).count();
+        return "parameter stage: " + ops + " nodes on the host, run again only when a parameter changes\n" + p;
+    }
+
     /** The rest's classes: the stage runs on the reference interpreter. */
     @Override
     public Map<String, String> generatedClasses() {

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.ElementwiseFormula;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
@@ -14,6 +15,7 @@ import dev.kiln.op.OpFamily;
 import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
+
 
 /**
  * A binary elementwise op on two arrays of one dtype ({@code lhs}, {@code rhs}), with a {@link BinaryMath}. MXNet has
@@ -64,7 +66,8 @@ public final class BinaryOp extends OpDef {
     /** The function itself; the broadcasting kind's formula holds where no operand broadcasts. */
     @Override
     public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
-        return ElementwiseFormula.covers(dtype) ? new ElementwiseFormula.Binary(math.name(), math) : null;
+        return ElementwiseFormula.covers(dtype)
+                ? new ElementwiseFormula.Binary(math.name(), math, BinaryForms.of(math)) : null;
     }
 
     @Override

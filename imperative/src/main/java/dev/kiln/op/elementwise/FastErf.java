@@ -1,5 +1,18 @@
 package dev.kiln.op.elementwise;
 
+import dev.kiln.op.ScalarForm;
+
+import static dev.kiln.op.ScalarForm.Fn.ADD;
+import static dev.kiln.op.ScalarForm.Fn.DIV;
+import static dev.kiln.op.ScalarForm.Fn.EXP;
+import static dev.kiln.op.ScalarForm.Fn.LT;
+import static dev.kiln.op.ScalarForm.Fn.MUL;
+import static dev.kiln.op.ScalarForm.Fn.NEG;
+import static dev.kiln.op.ScalarForm.Fn.SELECT;
+import static dev.kiln.op.ScalarForm.Fn.SUB;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
+
 /**
  * {@code 1 + erf(u)} to about 5e-10 relative, in double arithmetic with at most one {@link Math#exp}: far more than
  * float32 data needs and many times cheaper than 1 + {@link SpecialFunctions#erf} (a series or a continued
@@ -41,6 +54,34 @@ public final class FastErf {
         // 1 for u >= +0, 0 for u <= -0: the sign bit picks erfc(|u|) or 2 - erfc(|u|) without a branch
         double positive = 1 - (Double.doubleToRawLongBits(u) >>> 63);
         return positive * (2.0 - 2.0 * e) + e;
+    }
+
+    /**
+     * The same approximation as a {@link ScalarForm} (Horner's scheme, no fma), for devices that have no erf:
+     * {@code erf(u)} for {@code |u| < 1}.
+     */
+    public static ScalarForm erfOfSmallForm(ScalarForm u) {
+        ScalarForm s = call(MUL, u, u);
+        return call(MUL, u, horner(s, P0, P1, P2, P3, P4, P5, P6, P7));
+    }
+
+    /** {@code erfc(t)} for {@code t >= 0} (not NaN) as a {@link ScalarForm}, as {@link #erfOfSmallForm}. */
+    public static ScalarForm erfcOfNonNegativeForm(ScalarForm t) {
+        ScalarForm r = call(DIV, c(1), call(ADD, c(1), call(MUL, c(0.5), t)));
+        ScalarForm x = call(MUL, call(SUB, r, c(T_MID)), c(T_SCALE));
+        ScalarForm tail = call(MUL, call(MUL, r, call(EXP, call(NEG, call(MUL, t, t)))),
+                horner(x, Q0, Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8, Q9, Q10, Q11));
+        return call(SELECT, call(LT, t, c(1)), call(SUB, c(1), erfOfSmallForm(t)),
+                call(SELECT, call(LT, t, c(TAIL_END)), tail, c(0)));
+    }
+
+    /** {@code sum_k coefficients[k] x^k} by Horner's scheme. */
+    private static ScalarForm horner(ScalarForm x, double... coefficients) {
+        ScalarForm acc = c(coefficients[coefficients.length - 1]);
+        for (int k = coefficients.length - 2; k >= 0; k--) {
+            acc = call(ADD, call(MUL, acc, x), c(coefficients[k]));
+        }
+        return acc;
     }
 
     /** erf(u) / u for {@code s = u^2} in [0, 1], by Estrin's scheme. */

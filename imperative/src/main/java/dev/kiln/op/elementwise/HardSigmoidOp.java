@@ -7,6 +7,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.ElementwiseFormula;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
@@ -17,6 +18,11 @@ import dev.kiln.op.TypeSlots;
 
 import java.util.List;
 import java.util.Map;
+
+import static dev.kiln.op.ScalarForm.Fn.*;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
 
 /**
  * MXNet's {@code hard_sigmoid}: {@code clip(alpha * x + beta, 0, 1)}, NaN staying NaN. Floating dtypes only, as in
@@ -93,7 +99,10 @@ public final class HardSigmoidOp extends OpDef {
     private static ElementwiseFormula.Unary formula(Attrs attrs) {
         double alpha = attrs.get(ALPHA);
         double beta = attrs.get(BETA);
-        return ElementwiseFormula.rounding("hard_sigmoid", x -> apply(x, alpha, beta));
+        ScalarForm r = call(ADD, call(MUL, c((float) alpha), a()), c((float) beta));
+        ScalarForm upper = call(SELECT, call(LT, c(1), r), c(1), r);
+        return ElementwiseFormula.rounding("hard_sigmoid", x -> apply(x, alpha, beta),
+                call(SELECT, call(GT, c(0), upper), c(0), upper));
     }
 
     @Override

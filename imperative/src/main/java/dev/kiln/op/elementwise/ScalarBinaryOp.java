@@ -82,7 +82,8 @@ public final class ScalarBinaryOp extends OpDef {
     @Override
     public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
         return ElementwiseFormula.covers(dtype)
-                ? new ElementwiseFormula.Scalar(math.name(), math, attrs.get(SCALAR), reversed) : null;
+                ? new ElementwiseFormula.Scalar(math.name(), math, attrs.get(SCALAR), reversed, BinaryForms.of(math))
+                : null;
     }
 
     @Override

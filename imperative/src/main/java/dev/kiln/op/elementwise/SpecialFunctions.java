@@ -12,6 +12,7 @@ public final class SpecialFunctions {
     private static final double HALF_LOG_TWO_PI = 0.9189385332046728;    // log(2 pi) / 2
     private static final double SQRT_TWO_PI = 2.5066282746310002;        // sqrt(2 pi)
     private static final double LN2 = 0.6931471805599453;
+    private static final double SQRT_2 = 1.4142135623730951;
     /** Where erf switches from its power series to 1 - erfc by continued fraction. */
     private static final double ERF_SERIES_LIMIT = 2.0;
     /** Where erfc switches from 1 - erf to the continued fraction. */
@@ -307,6 +308,10 @@ public final class SpecialFunctions {
             e -= 54;
         } else {
             m = x / Math.scalb(1.0, e);
+        }
+        if (m > SQRT_2) { // m in [sqrt(1/2), sqrt(2)]: no cancellation between e and log2(m) just below a power of 2
+            m *= 0.5;
+            e++;
         }
         return m == 1.0 ? e : e + Math.log(m) / LN2;
     }

@@ -12,6 +12,7 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.GradientRule;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.ShapeSlots;
 import dev.kiln.parallel.Parallel;
 
@@ -46,14 +47,16 @@ public class UnaryOp extends OpDef {
     private final int grain;
     private final GradientRule gradient;
     private final boolean differentiable;
+    private final ScalarForm form;
 
     private UnaryOp(String name, String doc, DoubleUnaryOperator math, LongUnaryOperator integerMath,
-                    FloatLoop floatLoop, int grain, GradientRule gradient, boolean differentiable,
+                    FloatLoop floatLoop, int grain, GradientRule gradient, boolean differentiable, ScalarForm form,
                     String... aliases) {
         super(name, OpFamily.ELEMENTWISE, List.of("data"), List.of(), aliases);
         this.doc = doc;
         this.math = math;
-        this.formula = ElementwiseFormula.rounding(name, math);
+        this.form = form;
+        this.formula = ElementwiseFormula.rounding(name, math, form);
         this.integerMath = integerMath;
         this.floatLoop = floatLoop;
         this.grain = grain;
@@ -63,28 +66,29 @@ public class UnaryOp extends OpDef {
 
     /** An op computing {@code math} in float64 for every dtype. */
     static UnaryOp of(String name, String doc, DoubleUnaryOperator math, String... aliases) {
-        return new UnaryOp(name, doc, math, null, null, GRAIN, null, true, aliases);
+        return new UnaryOp(name, doc, math, null, null, GRAIN, null, true, null, aliases);
     }
 
     /** This op, computing exactly on integer dtypes with {@code f} (wrapping like C++ integer arithmetic). */
     UnaryOp onIntegers(LongUnaryOperator f) {
-        return new UnaryOp(name(), doc, math, f, floatLoop, grain, gradient, differentiable, aliasArray());
+        return new UnaryOp(name(), doc, math, f, floatLoop, grain, gradient, differentiable, form, aliasArray());
     }
 
     /** This op, with a vectorisable float32 loop for the same math. */
     UnaryOp float32(FloatLoop loop) {
-        return new UnaryOp(name(), doc, math, integerMath, loop, grain, gradient, differentiable, aliasArray());
+        return new UnaryOp(name(), doc, math, integerMath, loop, grain, gradient, differentiable, form,
+                aliasArray());
     }
 
     /** This op, split into smaller parallel chunks because each element is expensive. */
     UnaryOp costly() {
-        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, gradient, differentiable,
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, COSTLY_GRAIN, gradient, differentiable, form,
                 aliasArray());
     }
 
     /** This op, with its gradient rule (written with other ops through the context). */
     UnaryOp gradient(GradientRule rule) {
-        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, rule, true, aliasArray());
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, rule, true, form, aliasArray());
     }
 
     /**
@@ -92,7 +96,13 @@ public class UnaryOp extends OpDef {
      * differentiable and backward passes zeros.
      */
     UnaryOp zeroGradient() {
-        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, null, false, aliasArray());
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, null, false, form, aliasArray());
+    }
+
+    /** This op, with its math as a {@link ScalarForm} (for device kernels); it must agree with the math. */
+    UnaryOp form(ScalarForm scalarForm) {
+        return new UnaryOp(name(), doc, math, integerMath, floatLoop, grain, gradient, differentiable, scalarForm,
+                aliasArray());
     }
 
     private String[] aliasArray() {

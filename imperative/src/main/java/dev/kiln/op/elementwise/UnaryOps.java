@@ -4,11 +4,17 @@ import dev.kiln.op.Gradient;
 import dev.kiln.op.GradientRule;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpLibrary;
+import dev.kiln.op.ScalarForm;
 
 import java.util.List;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
+
+import static dev.kiln.op.ScalarForm.Fn.*;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
 
 /**
  * Kiln's elementwise unary ops with MXNet 1.x names and semantics: the output keeps the input's dtype (so
@@ -30,6 +36,7 @@ public final class UnaryOps implements OpLibrary {
     private static final List<OpDef> OPS = List.of(
             // sign and rounding
             UnaryOp.of("negative", "Numerical negative, elementwise", x -> -x)
+                    .form(fn(NEG))
                     .gradient(g -> List.of(g.negative(g.outGrad(0))))
                     .onIntegers(x -> -x)
                     .float32((a, o, from, to) -> {
@@ -38,6 +45,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("abs", "Absolute value, elementwise", Math::abs)
+                    .form(fn(ABS))
                     .gradient(times(g -> g.apply("sign", g.input(0))))
                     .onIntegers(Math::abs)
                     .float32((a, o, from, to) -> {
@@ -46,6 +54,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("sign", "Sign (-1, 0 or 1), elementwise; NaN gives 0 as in MXNet", UnaryOps::sign)
+                    .form(call(SUB, call(GT, a(), c(0)), call(LT, a(), c(0))))
                     .zeroGradient()
                     .onIntegers(Long::signum)
                     .float32((a, o, from, to) -> {
@@ -55,13 +64,17 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("round", "Rounds to the nearest integer, halves away from zero", UnaryOps::roundHalfAway)
+                    .form(call(SELECT, call(LT, a(), c(0)), call(NEG, halfUp(call(ABS, a()))), halfUp(call(ABS, a()))))
                     .zeroGradient()
                     .onIntegers(x -> x),
             UnaryOp.of("rint", "Rounds to the nearest integer, halves to the lower neighbour (MXNet's rint)",
                             UnaryOps::rint)
+                    .form(call(SELECT, call(LE, call(SUB, a(), fn(FLOOR)), call(SUB, fn(CEIL), a())), fn(FLOOR),
+                            fn(CEIL)))
                     .zeroGradient()
                     .onIntegers(x -> x),
             UnaryOp.of("ceil", "Ceiling, elementwise", Math::ceil)
+                    .form(fn(CEIL))
                     .zeroGradient()
                     .onIntegers(x -> x)
                     .float32((a, o, from, to) -> {
@@ -70,6 +83,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("floor", "Floor, elementwise", Math::floor)
+                    .form(fn(FLOOR))
                     .zeroGradient()
                     .onIntegers(x -> x)
                     .float32((a, o, from, to) -> {
@@ -78,12 +92,15 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("trunc", "Truncates toward zero, elementwise", UnaryOps::trunc)
+                    .form(call(SELECT, call(LT, a(), c(0)), fn(CEIL), fn(FLOOR)))
                     .zeroGradient().onIntegers(x -> x),
             UnaryOp.of("fix", "Rounds toward zero (the neighbour of smaller magnitude), elementwise", UnaryOps::fix)
+                    .form(call(SELECT, call(LT, call(ABS, fn(FLOOR)), call(ABS, fn(CEIL))), fn(FLOOR), fn(CEIL)))
                     .zeroGradient()
                     .onIntegers(x -> x),
             // powers and roots
             UnaryOp.of("square", "Square, elementwise", x -> x * x)
+                    .form(call(MUL, a(), a()))
                     .gradient(g -> List.of(g.mul(g.outGrad(0), g.mulScalar(g.input(0), 2))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -91,6 +108,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("sqrt", "Square root, elementwise", Math::sqrt)
+                    .form(fn(SQRT))
                     .gradient(over(g -> g.mulScalar(g.output(0), 2)))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -98,6 +116,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("rsqrt", "Reciprocal square root, elementwise", x -> 1.0 / Math.sqrt(x))
+                    .form(call(DIV, c(1), fn(SQRT)))
                     .gradient(times(g -> g.mulScalar(g.mul(g.output(0), square(g, g.output(0))), -0.5)))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -105,10 +124,13 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("cbrt", "Cube root, elementwise", Math::cbrt)
+                    .form(fn(CBRT))
                     .gradient(over(g -> g.mulScalar(square(g, g.output(0)), 3))),
             UnaryOp.of("rcbrt", "Reciprocal cube root, elementwise", x -> 1.0 / Math.cbrt(x))
+                    .form(call(DIV, c(1), fn(CBRT)))
                     .gradient(times(g -> g.mulScalar(square(g, square(g, g.output(0))), -1.0 / 3.0))),
             UnaryOp.of("reciprocal", "Reciprocal 1/x, elementwise", x -> 1.0 / x)
+                    .form(call(DIV, c(1), a()))
                     .gradient(times(g -> g.negative(square(g, g.output(0)))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -117,35 +139,50 @@ public final class UnaryOps implements OpLibrary {
                     }),
             // exponentials and logarithms
             UnaryOp.of("exp", "Exponential, elementwise", Math::exp)
+                    .form(fn(EXP))
                     .gradient(g -> List.of(g.mul(g.outGrad(0), g.output(0)))),
             UnaryOp.of("expm1", "exp(x) - 1, accurate near zero", Math::expm1)
+                    .form(fn(EXPM1))
                     .gradient(times(g -> g.apply("exp", g.input(0)))),
             UnaryOp.of("log", "Natural logarithm, elementwise", Math::log)
+                    .form(fn(LOG))
                     .gradient(over(g -> g.input(0))),
             UnaryOp.of("log1p", "log(1 + x), accurate near zero", Math::log1p)
+                    .form(fn(LOG1P))
                     .gradient(over(g -> g.plusScalar(g.input(0), 1))),
             UnaryOp.of("log2", "Base-2 logarithm, elementwise", SpecialFunctions::log2)
+                    .form(call(DIV, fn(LOG), c(Math.log(2))))
                     .gradient(over(g -> g.mulScalar(g.input(0), Math.log(2)))),
             UnaryOp.of("log10", "Base-10 logarithm, elementwise", Math::log10)
+                    .form(fn(LOG10))
                     .gradient(over(g -> g.mulScalar(g.input(0), Math.log(10)))),
             // trigonometric and hyperbolic
             UnaryOp.of("sin", "Sine, elementwise", Math::sin)
+                    .form(fn(SIN))
                     .gradient(times(g -> g.apply("cos", g.input(0)))),
             UnaryOp.of("cos", "Cosine, elementwise", Math::cos)
+                    .form(fn(COS))
                     .gradient(times(g -> g.negative(g.apply("sin", g.input(0))))),
             UnaryOp.of("tan", "Tangent, elementwise", Math::tan)
+                    .form(fn(TAN))
                     .gradient(times(g -> g.plusScalar(square(g, g.output(0)), 1))),
             UnaryOp.of("arcsin", "Inverse sine, elementwise", Math::asin)
+                    .form(fn(ASIN))
                     .gradient(times(g -> g.apply("rsqrt", g.rminusScalar(square(g, g.input(0)), 1)))),
             UnaryOp.of("arccos", "Inverse cosine, elementwise", Math::acos)
+                    .form(fn(ACOS))
                     .gradient(times(g -> g.negative(g.apply("rsqrt", g.rminusScalar(square(g, g.input(0)), 1))))),
             UnaryOp.of("arctan", "Inverse tangent, elementwise", Math::atan)
+                    .form(fn(ATAN))
                     .gradient(over(g -> g.plusScalar(square(g, g.input(0)), 1))),
             UnaryOp.of("sinh", "Hyperbolic sine, elementwise", Math::sinh)
+                    .form(fn(SINH))
                     .gradient(times(g -> g.apply("cosh", g.input(0)))),
             UnaryOp.of("cosh", "Hyperbolic cosine, elementwise", Math::cosh)
+                    .form(fn(COSH))
                     .gradient(times(g -> g.apply("sinh", g.input(0)))),
             UnaryOp.of("tanh", "Hyperbolic tangent, elementwise", Math::tanh)
+                    .form(fn(TANH))
                     .gradient(times(g -> g.rminusScalar(square(g, g.output(0)), 1))),
             UnaryOp.of("arcsinh", "Inverse hyperbolic sine, elementwise", SpecialFunctions::asinh)
                     .gradient(times(g -> g.apply("rsqrt", g.plusScalar(square(g, g.input(0)), 1)))),
@@ -154,11 +191,14 @@ public final class UnaryOps implements OpLibrary {
             UnaryOp.of("arctanh", "Inverse hyperbolic tangent, elementwise", SpecialFunctions::atanh)
                     .gradient(over(g -> g.rminusScalar(square(g, g.input(0)), 1))),
             UnaryOp.of("degrees", "Converts radians to degrees, elementwise", x -> 180.0 / PI * x)
+                    .form(call(MUL, c(180.0 / PI), a()))
                     .gradient(g -> List.of(g.mulScalar(g.outGrad(0), 180.0 / PI))),
             UnaryOp.of("radians", "Converts degrees to radians, elementwise", x -> PI / 180.0 * x)
+                    .form(call(MUL, c(PI / 180.0), a()))
                     .gradient(g -> List.of(g.mulScalar(g.outGrad(0), PI / 180.0))),
             // special functions
             UnaryOp.of("erf", "Gauss error function, elementwise", SpecialFunctions::erf, "_npx_erf")
+                    .form(fn(ERF))
                     .gradient(times(g -> g.mulScalar(g.apply("exp", g.negative(square(g, g.input(0)))),
                             2.0 / Math.sqrt(PI))))
                     .costly(),
@@ -176,9 +216,11 @@ public final class UnaryOps implements OpLibrary {
                     .costly(),
             // activations
             UnaryOp.of("sigmoid", "Logistic sigmoid 1 / (1 + exp(-x)), elementwise", x -> 1.0 / (1.0 + Math.exp(-x)))
+                    .form(call(DIV, c(1), call(ADD, c(1), call(EXP, fn(NEG)))))
                     .gradient(times(g -> g.mul(g.output(0), g.rminusScalar(g.output(0), 1)))),
             new HardSigmoidOp(),
             UnaryOp.of("softsign", "x / (1 + |x|), elementwise", x -> x / (1.0 + Math.abs(x)))
+                    .form(call(DIV, a(), call(ADD, c(1), fn(ABS))))
                     .gradient(over(g -> square(g, g.plusScalar(g.apply("abs", g.input(0)), 1))))
                     .float32((a, o, from, to) -> {
                         for (int i = from; i < to; i++) {
@@ -186,6 +228,7 @@ public final class UnaryOps implements OpLibrary {
                         }
                     }),
             UnaryOp.of("relu", "Rectified linear unit max(x, 0), elementwise; NaN stays NaN", RELU)
+                    .form(call(MAX, a(), c(0)))
                     .gradient(times(g -> g.apply("_greater_scalar", Map.of("scalar", 0.0), g.output(0))))
                     .onIntegers(x -> Math.max(x, 0))
                     .float32((a, o, from, to) -> {
@@ -196,6 +239,7 @@ public final class UnaryOps implements OpLibrary {
             // logic and classification
             UnaryOp.of("logical_not", "1 where the element is zero, else 0, in the input's dtype",
                             x -> x != 0.0 ? 0.0 : 1.0)
+                    .form(call(EQ, a(), c(0)))
                     .zeroGradient()
                     .onIntegers(x -> x != 0 ? 0 : 1)
                     .float32((a, o, from, to) -> {
@@ -219,6 +263,17 @@ public final class UnaryOps implements OpLibrary {
     /** The rule {@code dx = dy / d} for derivatives of the form {@code 1 / d}. */
     private static GradientRule over(Function<Gradient<Object>, Object> d) {
         return g -> List.of(g.div(g.outGrad(0), d.apply(g)));
+    }
+
+    /** {@code fn(x)}: the scalar form of an op that is one {@link Math} function. */
+    private static ScalarForm fn(ScalarForm.Fn fn) {
+        return call(fn, a());
+    }
+
+    /** {@code floor(y)}, or the next integer where {@code y}'s fraction is at least one half ({@code y >= 0}). */
+    private static ScalarForm halfUp(ScalarForm y) {
+        ScalarForm floor = call(FLOOR, y);
+        return call(SELECT, call(GE, call(SUB, y, floor), c(0.5)), call(ADD, floor, c(1)), floor);
     }
 
     private static Object square(Gradient<Object> g, Object v) {

@@ -7,6 +7,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.ElementwiseFormula;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InPlaceOption;
 import dev.kiln.op.Invocation;
@@ -16,6 +17,11 @@ import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 import java.util.Map;
+
+import static dev.kiln.op.ScalarForm.Fn.*;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
 
 /**
  * MXNet's {@code Activation}: relu, sigmoid, tanh, softrelu ({@code log(1 + exp(x))}, exactly {@code x} above 20)
@@ -88,15 +94,17 @@ final class ActivationOp extends NNOp {
     /** The activation's float32 and float64 functions; float32 computes in float as MXNet's kernels do. */
     private ElementwiseFormula.Unary formula(String act) {
         return switch (act) {
-            case "relu" -> ElementwiseFormula.rounding(act, UnaryOps.RELU);
+            case "relu" -> ElementwiseFormula.rounding(act, UnaryOps.RELU, call(MAX, a(), c(0)));
             case "sigmoid" -> new ElementwiseFormula.Unary(act, a -> 1f / (1f + (float) Math.exp(-a)),
-                    a -> 1 / (1 + Math.exp(-a)));
-            case "tanh" -> new ElementwiseFormula.Unary(act, a -> (float) Math.tanh(a), Math::tanh);
+                    a -> 1 / (1 + Math.exp(-a))).withForm(call(DIV, c(1), call(ADD, c(1), call(EXP, call(NEG, a())))));
+            case "tanh" -> new ElementwiseFormula.Unary(act, a -> (float) Math.tanh(a), Math::tanh)
+                    .withForm(call(TANH, a()));
             case "softrelu" -> new ElementwiseFormula.Unary(act,
                     a -> a > 20f ? a : (float) Math.log1p((float) Math.exp(a)),
-                    a -> a > 20 ? a : Math.log1p(Math.exp(a)));
+                    a -> a > 20 ? a : Math.log1p(Math.exp(a)))
+                    .withForm(call(SELECT, call(GT, a(), c(20)), a(), call(LOG1P, call(EXP, a()))));
             case "softsign" -> new ElementwiseFormula.Unary(act, a -> a / (1f + Math.abs(a)),
-                    a -> a / (1 + Math.abs(a)));
+                    a -> a / (1 + Math.abs(a))).withForm(call(DIV, a(), call(ADD, c(1), call(ABS, a()))));
             default -> throw error("unknown act_type " + act);
         };
     }

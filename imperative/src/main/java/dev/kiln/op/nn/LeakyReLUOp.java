@@ -10,6 +10,7 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.ElementwiseFormula;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
@@ -21,6 +22,11 @@ import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 import java.util.Map;
+
+import static dev.kiln.op.ScalarForm.Fn.*;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
 
 /**
  * MXNet's {@code LeakyReLU} family: leaky ({@code x > 0 ? x : slope*x}), prelu (the slope is the learned input
@@ -167,8 +173,15 @@ final class LeakyReLUOp extends NNOp {
     @Override
     public ElementwiseFormula elementwiseFormula(Attrs attrs, DType dtype) {
         String act = attrs.get(ACT_TYPE);
-        return ElementwiseFormula.covers(dtype) && !act.equals("prelu") && !act.equals("rrelu") ? formula(attrs)
-                : null;
+        if (!ElementwiseFormula.covers(dtype) || act.equals("prelu") || act.equals("rrelu")) {
+            return null;
+        }
+        // gelu's float32 kernel keeps the tail of 1 + erf that its float64 one (MXNet's formula) rounds away, so
+        // only float32 has a form: 0.5 x erfc(-x / sqrt 2), which is 0.5 x (1 + erf(x / sqrt 2)) kept accurate
+        return act.equals("gelu") && dtype == DType.FLOAT32
+                ? formula(attrs).withForm(call(MUL, call(MUL, c(0.5), a()), call(ERFC, call(NEG,
+                        call(DIV, a(), c(SQRT_2))))))
+                : formula(attrs);
     }
 
     /** The float32 and float64 functions of the per-element modes; float32 computes in float as MXNet's do. */
@@ -178,18 +191,24 @@ final class LeakyReLUOp extends NNOp {
         float slopeF = (float) slope;
         return switch (act) {
             case "leaky" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : a * slopeF,
-                    a -> a > 0 ? a : a * slope);
+                    a -> a > 0 ? a : a * slope).withForm(positiveOr(call(MUL, a(), c(slope))));
             case "elu" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : slopeF * (float) Math.expm1(a),
-                    a -> a > 0 ? a : slope * Math.expm1(a));
+                    a -> a > 0 ? a : slope * Math.expm1(a)).withForm(positiveOr(call(MUL, c(slope), call(EXPM1, a()))));
             case "selu" -> new ElementwiseFormula.Unary(act,
                     a -> (float) SELU_LAMBDA * (a > 0 ? a : (float) SELU_ALPHA * (float) Math.expm1(a)),
-                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)));
+                    a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)))
+                    .withForm(call(MUL, c(SELU_LAMBDA), positiveOr(call(MUL, c(SELU_ALPHA), call(EXPM1, a())))));
             case "gelu" -> new ElementwiseFormula.Unary(act,
                     a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu,
                     VectorSupport.isAvailable() ? (x, xo, y, yo, n) -> VectorFastErf.gelu(x, xo, y, yo, n, SQRT_2)
                             : null);
             default -> throw error("act_type " + act + " has no per-element formula");
         };
+    }
+
+    /** The form of {@code x > 0 ? x : negative}. */
+    private static ScalarForm positiveOr(ScalarForm negative) {
+        return call(SELECT, call(GT, a(), c(0)), a(), negative);
     }
 
     /** float64 GELU with the fully accurate erf; float32 uses {@link FastErf}, exact to well below float rounding. */

@@ -10,10 +10,21 @@ import dev.kiln.op.Attrs;
 import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
+import dev.kiln.op.ScalarForm;
 import dev.kiln.op.ShapeSlots;
 
 import java.util.List;
 import java.util.Map;
+
+import static dev.kiln.op.ScalarForm.Fn.GT;
+import static dev.kiln.op.ScalarForm.Fn.LT;
+import static dev.kiln.op.ScalarForm.Fn.MUL;
+import static dev.kiln.op.ScalarForm.Fn.NEG;
+import static dev.kiln.op.ScalarForm.Fn.SELECT;
+import static dev.kiln.op.ScalarForm.Fn.SUB;
+import static dev.kiln.op.ScalarForm.a;
+import static dev.kiln.op.ScalarForm.c;
+import static dev.kiln.op.ScalarForm.call;
 
 /**
  * MXNet's {@code smooth_l1} with {@code scalar} as sigma: {@code 0.5 * (sigma*x)^2} where {@code |x| <= 1/sigma^2},
@@ -69,6 +80,8 @@ final class SmoothL1Op extends NNOp {
         double ibsq = 1.0 / bsq;
         float bsqF = (float) bsq;
         float ibsqF = 1.0f / bsqF;
+        boolean f32 = dtype == DType.FLOAT32;
+        ScalarForm form = form(f32 ? ibsqF : ibsq, f32 ? bsqF : bsq);
         return new ElementwiseFormula.Unary("smooth_l1", a -> {
             if (a > ibsqF) {
                 return a - 0.5f * ibsqF;
@@ -83,7 +96,14 @@ final class SmoothL1Op extends NNOp {
                 return -a - 0.5 * ibsq;
             }
             return 0.5 * a * a * bsq;
-        });
+        }).withForm(form);
+    }
+
+    /** The loss's scalar form for the bounds {@code 1 / sigma^2} and {@code sigma^2} of the data's dtype. */
+    private static ScalarForm form(double ibsq, double bsq) {
+        return call(SELECT, call(GT, a(), c(ibsq)), call(SUB, a(), c(0.5 * ibsq)),
+                call(SELECT, call(LT, a(), c(-ibsq)), call(SUB, call(NEG, a()), c(0.5 * ibsq)),
+                        call(MUL, call(MUL, call(MUL, c(0.5), a()), a()), c(bsq))));
     }
 
     @Override

@@ -45,6 +45,7 @@ public final class ModuleCheck {
         net.hybridize(HybridizeOptions.defaults());
         NDArray hybrid = net.forward(NDArray.from(x));
         System.out.println("backend " + net.hybridizeOptions().orElseThrow().backend());
+        System.out.println("backends " + dev.kiln.compiler.Backends.available().keySet());
         System.out.println("compiled " + net.compiledGraphs().size());
         double[] expected = byHand(net, x);
         System.out.println("hybrid-vs-loops " + maxDiff(hybrid.toDoubleArray(), expected));

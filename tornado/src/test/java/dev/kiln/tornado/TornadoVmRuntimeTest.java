@@ -1,0 +1,57 @@
+package dev.kiln.tornado;
+
+import dev.kiln.KilnException;
+import dev.kiln.compiler.CompileRequest;
+import dev.kiln.graph.Graph;
+import dev.kiln.ndarray.DType;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.symbol.Symbol;
+import dev.kiln.tornado.runtime.Runtimes;
+import dev.kiln.tornado.runtime.TornadoVmRuntime;
+import dev.kiln.tornado.testing.OpCallKernels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.kiln.symbol.Sym.sym;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The TornadoVM runtime itself; runs only in a JVM launched with TornadoVM ({@code -Ptornadovm}, docs/TORNADOVM.md).
+ * The worked examples and the random graphs run on it through the other test classes in that build.
+ */
+@EnabledIf("tornadoVmIsPresent")
+class TornadoVmRuntimeTest {
+    static boolean tornadoVmIsPresent() {
+        return TornadoVmRuntime.isPresent();
+    }
+
+    private static TornadoVmRuntime runtime() {
+        return (TornadoVmRuntime) Runtimes.forOptions(TornadoOptions.fromSystemProperties()).orElseThrow();
+    }
+
+    @Test
+    void tornadoVmListsItsDevicesAndRunsOnTheDefaultOne() {
+        TornadoVmRuntime rt = runtime();
+        assertThat(rt.devices()).isNotEmpty().allMatch(d -> d.matches("\\d+:\\d+ .+"));
+        assertThat(rt.device()).startsWith("TornadoVM ");
+        assertThat(rt.name()).isEqualTo("tornadovm");
+    }
+
+    @Test
+    void aKernelTheDeviceCannotCompileFailsWithTornadoVmsReasonInsteadOfRunningAsJava() {
+        Graph g = sym.relu(Symbol.var("x"), Map.of("name", "act")).graph();
+        CompileRequest r = new CompileRequest(g, List.of("x"), List.of(Shape.of(4)), List.of(DType.FLOAT32), false,
+                List.of(), true, false, 1);
+        // the stand-in kernel calls back into Java (a virtual call, boxing, an allocation): no device compiles it
+        TornadoBackend backend = new TornadoBackend(TornadoOptions.fromSystemProperties(), runtime(),
+                new OpCallKernels());
+        assertThatThrownBy(() -> backend.compile(r).infer(new NDArray[] {NDArray.ones(4)}))
+                .isInstanceOf(KilnException.class)
+                .hasMessageContaining("TornadoVM failed");
+    }
+}
