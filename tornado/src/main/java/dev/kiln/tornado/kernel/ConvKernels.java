@@ -110,48 +110,22 @@ final class ConvKernels {
                 KernelWriter.IntVar p0 = w.intLocal("p0", mul(pb, c(tile)));
                 KernelWriter.IntVar[] iy0 = new KernelWriter.IntVar[tile];
                 KernelWriter.IntVar[] ix0 = new KernelWriter.IntVar[tile];
-                KernelWriter.FloatVar[][] acc = new KernelWriter.FloatVar[tile][tile];
                 for (int j = 0; j < tile; j++) {
                     KernelWriter.IntVar pos = w.intLocal("pos" + j, Exprs.min(add(p0, c(j)), c(positions - 1)));
                     iy0[j] = w.intLocal("iy" + j, sub(mul(div(pos, c(g.ow())), c(g.sh())), c(g.ph())));
                     ix0[j] = w.intLocal("ix" + j, sub(mul(rem(pos, c(g.ow())), c(g.sw())), c(g.pw())));
                 }
-                for (int i = 0; i < tile; i++) {
-                    for (int j = 0; j < tile; j++) {
-                        acc[i][j] = w.floatLocal("acc" + i + j, b == null ? Exprs.f(0f) : w.load(b, add(f0, c(i))));
-                    }
-                }
+                Tile t = new Tile(w, (i, j) -> b == null ? Exprs.f(0f) : w.load(b, add(f0, c(i))));
                 w.forRange("ci", c(0), c(cg), ci -> w.forRange("ky", c(0), c(g.kh()), ky ->
-                        w.forRange("kx", c(0), c(g.kw()), kx -> {
-                            KernelWriter.FloatVar[] wv = new KernelWriter.FloatVar[tile];
-                            KernelWriter.FloatVar[] xv = new KernelWriter.FloatVar[tile];
-                            for (int i = 0; i < tile; i++) {
-                                wv[i] = w.floatLocal("w" + i, w.load(wt, flat(weightDims, add(f0, c(i)), ci, ky, kx)));
-                            }
-                            for (int j = 0; j < tile; j++) {
-                                KernelWriter.IntVar iy = w.intLocal("y" + j, add(iy0[j], mul(ky, c(g.dh()))));
-                                KernelWriter.IntVar ix = w.intLocal("x" + j, add(ix0[j], mul(kx, c(g.dw()))));
-                                xv[j] = w.floatLocal("v" + j, Exprs.select(and(within(iy, c(0), c(g.h())),
-                                        within(ix, c(0), c(g.w()))),
-                                        w.load(x, flat(dataDims, n, add(c0, ci), iy, ix)), Exprs.f(0f)));
-                            }
-                            for (int i = 0; i < tile; i++) {
-                                for (int j = 0; j < tile; j++) {
-                                    w.set(acc[i][j], Exprs.add(acc[i][j], Exprs.mul(wv[i], xv[j])));
-                                }
-                            }
-                        })));
-                for (int i = 0; i < tile; i++) {
-                    for (int j = 0; j < tile; j++) {
-                        Exprs.Int at = add(mul(add(mul(n, c(g.oc())), add(f0, c(i))), c(positions)), add(p0, c(j)));
-                        KernelWriter.FloatVar v = acc[i][j];
-                        if (positions % tile == 0) {
-                            w.store(out, at, v);
-                        } else {
-                            w.when(lt(add(p0, c(j)), c(positions)), () -> w.store(out, at, v));
-                        }
-                    }
-                }
+                        w.forRange("kx", c(0), c(g.kw()), kx -> t.step(
+                                i -> w.load(wt, flat(weightDims, add(f0, c(i)), ci, ky, kx)), j -> {
+                                    KernelWriter.IntVar iy = w.intLocal("y" + j, add(iy0[j], mul(ky, c(g.dh()))));
+                                    KernelWriter.IntVar ix = w.intLocal("x" + j, add(ix0[j], mul(kx, c(g.dw()))));
+                                    return Exprs.select(and(within(iy, c(0), c(g.h())), within(ix, c(0), c(g.w()))),
+                                            w.load(x, flat(dataDims, n, add(c0, ci), iy, ix)), Exprs.f(0f));
+                                }))));
+                t.store(out, (i, j) -> add(mul(add(mul(n, c(g.oc())), add(f0, c(i))), c(positions)), add(p0, c(j))),
+                        positions % tile == 0 ? null : (i, j) -> lt(add(p0, c(j)), c(positions)));
             }));
         });
         return c.launch(k, buffers);
