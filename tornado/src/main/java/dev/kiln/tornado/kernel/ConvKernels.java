@@ -144,6 +144,9 @@ final class ConvKernels {
 
     /** The weight gradient of the convolution of geometry {@code g}, over buffers ograd, data, weight gradient. */
     static KernelLaunch weightGrad(NodeCall c, Window2d g, int groups, int... buffers) {
+        if ((g.oc() / groups) % Tile.SIZE == 0 && (g.c() / groups) * g.kh() * g.kw() >= Tile.SIZE) {
+            return TiledConvKernels.weightGrad(c, g, groups, buffers);
+        }
         int cg = g.c() / groups;
         int fg = g.oc() / groups;
         int[] dataDims = {g.n(), g.c(), g.h(), g.w()};

@@ -16,8 +16,8 @@ import static dev.kiln.tornado.kernel.Exprs.within;
 /**
  * The register-tiled ({@link Tile}) convolution kernels {@link ConvKernels} selects where the channels come in whole
  * tiles per group: the forward pass as an implicit GEMM of filters by output positions, and the data gradient
- * (also Deconvolution's forward pass) of data channels by data positions. Positions past the end are clamped for
- * reading and not stored.
+ * (also Deconvolution's forward pass) of data channels by data positions, and the weight gradient of filters by
+ * weight positions. Positions past the end are clamped for reading and not stored.
  */
 final class TiledConvKernels {
     private TiledConvKernels() {
@@ -117,6 +117,53 @@ final class TiledConvKernels {
                         })));
                 t.store(out, (i, j) -> add(mul(add(mul(n, c(g.c())), add(ch0, c(i))), c(positions)), add(p0, c(j))),
                         positions % tile == 0 ? null : (i, j) -> lt(add(p0, c(j)), c(positions)));
+            }));
+        });
+        return c.launch(k, buffers);
+    }
+
+    /**
+     * The weight gradient with one work item per block of {@value Tile#SIZE} filters (of one group) by
+     * {@value Tile#SIZE} weight positions (channel, ky, kx) of the group: per (image, output position) the block's
+     * output gradients and the data under each weight position (0 in the padding) are loaded once.
+     */
+    static KernelLaunch weightGrad(NodeCall c, Window2d g, int groups, int... buffers) {
+        int tile = Tile.SIZE;
+        int cg = g.c() / groups;
+        int fg = g.oc() / groups;
+        int window = g.kh() * g.kw();
+        int inner = cg * window;
+        int innerBlocks = (inner + tile - 1) / tile;
+        int[] dataDims = {g.n(), g.c(), g.h(), g.w()};
+        int[] gradDims = {g.n(), g.oc(), g.oh(), g.ow()};
+        KernelClass k = c.kernel("convolution_weight_grad_tiled", w -> {
+            KernelWriter.Array og = w.floatArray("ograd");
+            KernelWriter.Array xs = w.floatArray("data");
+            KernelWriter.Array out = w.floatArray("weight_grad");
+            w.parallelFor("fb", c(g.oc() / tile), fb -> w.parallelFor("qb", c(innerBlocks), qb -> {
+                KernelWriter.IntVar f0 = w.intLocal("f0", mul(fb, c(tile)));
+                KernelWriter.IntVar c0 = w.intLocal("c0", mul(div(f0, c(fg)), c(cg)));
+                KernelWriter.IntVar q0 = w.intLocal("q0", mul(qb, c(tile)));
+                KernelWriter.IntVar[] ch = new KernelWriter.IntVar[tile];
+                KernelWriter.IntVar[] dy = new KernelWriter.IntVar[tile];
+                KernelWriter.IntVar[] dx = new KernelWriter.IntVar[tile];
+                for (int j = 0; j < tile; j++) {
+                    KernelWriter.IntVar q = w.intLocal("q" + j, Exprs.min(add(q0, c(j)), c(inner - 1)));
+                    ch[j] = w.intLocal("ch" + j, add(c0, div(q, c(window))));
+                    dy[j] = w.intLocal("dy" + j, sub(mul(rem(div(q, c(g.kw())), c(g.kh())), c(g.dh())), c(g.ph())));
+                    dx[j] = w.intLocal("dx" + j, sub(mul(rem(q, c(g.kw())), c(g.dw())), c(g.pw())));
+                }
+                Tile t = new Tile(w, (i, j) -> Exprs.f(0f));
+                w.forRange("n", c(0), c(g.n()), n -> w.forRange("oy", c(0), c(g.oh()), oy ->
+                        w.forRange("ox", c(0), c(g.ow()), ox -> t.step(
+                                i -> w.load(og, flat(gradDims, n, add(f0, c(i)), oy, ox)), j -> {
+                                    KernelWriter.IntVar iy = w.intLocal("y" + j, add(mul(oy, c(g.sh())), dy[j]));
+                                    KernelWriter.IntVar ix = w.intLocal("x" + j, add(mul(ox, c(g.sw())), dx[j]));
+                                    return Exprs.select(and(within(iy, c(0), c(g.h())), within(ix, c(0), c(g.w()))),
+                                            w.load(xs, flat(dataDims, n, ch[j], iy, ix)), Exprs.f(0f));
+                                }))));
+                t.store(out, (i, j) -> add(mul(add(f0, c(i)), c(inner)), add(q0, c(j))),
+                        inner % tile == 0 ? null : (i, j) -> lt(add(q0, c(j)), c(inner)));
             }));
         });
         return c.launch(k, buffers);
