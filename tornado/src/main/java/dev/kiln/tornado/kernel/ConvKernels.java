@@ -47,7 +47,7 @@ final class ConvKernels {
     static KernelLaunch convolve(NodeCall c, Window2d g, int groups, boolean bias, int... buffers) {
         int fg = g.oc() / groups;
         return fg % MatmulKernels.TILE == 0 && g.oh() * g.ow() >= MatmulKernels.TILE
-                ? tiled(c, g, groups, bias, buffers) : direct(c, g, groups, bias, buffers);
+                ? TiledConvKernels.convolution(c, g, groups, bias, buffers) : direct(c, g, groups, bias, buffers);
     }
 
     /** One work item per output element. */
@@ -83,80 +83,6 @@ final class ConvKernels {
         return c.launch(k, buffers);
     }
 
-    /**
-     * Convolution as an implicit GEMM with register tiles: one work item per block of {@value MatmulKernels#TILE}
-     * filters (of one group) by {@value MatmulKernels#TILE} output positions of one image; per (channel, ky, kx) it
-     * loads the block's weights and the data under each position once (0 in the padding) and combines them into
-     * the block's accumulators. Positions past the end are clamped for reading and not stored.
-     */
-    static KernelLaunch tiled(NodeCall c, Window2d g, int groups, boolean bias, int... buffers) {
-        int tile = MatmulKernels.TILE;
-        int cg = g.c() / groups;
-        int fg = g.oc() / groups;
-        int positions = g.oh() * g.ow();
-        int posBlocks = (positions + tile - 1) / tile;
-        int filterBlocks = g.oc() / tile;
-        int[] dataDims = {g.n(), g.c(), g.h(), g.w()};
-        int[] weightDims = {g.oc(), cg, g.kh(), g.kw()};
-        KernelClass k = c.kernel("convolution_tiled", w -> {
-            KernelWriter.Array x = w.floatArray("data");
-            KernelWriter.Array wt = w.floatArray("weight");
-            KernelWriter.Array b = bias ? w.floatArray("bias") : null;
-            KernelWriter.Array out = w.floatArray("out");
-            w.parallelFor("nfb", c(g.n() * filterBlocks), nfb -> w.parallelFor("pb", c(posBlocks), pb -> {
-                KernelWriter.IntVar n = w.intLocal("n", div(nfb, c(filterBlocks)));
-                KernelWriter.IntVar f0 = w.intLocal("f0", mul(rem(nfb, c(filterBlocks)), c(tile)));
-                KernelWriter.IntVar c0 = w.intLocal("c0", mul(div(f0, c(fg)), c(cg)));
-                KernelWriter.IntVar p0 = w.intLocal("p0", mul(pb, c(tile)));
-                KernelWriter.IntVar[] iy0 = new KernelWriter.IntVar[tile];
-                KernelWriter.IntVar[] ix0 = new KernelWriter.IntVar[tile];
-                KernelWriter.FloatVar[][] acc = new KernelWriter.FloatVar[tile][tile];
-                for (int j = 0; j < tile; j++) {
-                    KernelWriter.IntVar pos = w.intLocal("pos" + j, Exprs.min(add(p0, c(j)), c(positions - 1)));
-                    iy0[j] = w.intLocal("iy" + j, sub(mul(div(pos, c(g.ow())), c(g.sh())), c(g.ph())));
-                    ix0[j] = w.intLocal("ix" + j, sub(mul(rem(pos, c(g.ow())), c(g.sw())), c(g.pw())));
-                }
-                for (int i = 0; i < tile; i++) {
-                    for (int j = 0; j < tile; j++) {
-                        acc[i][j] = w.floatLocal("acc" + i + j, b == null ? Exprs.f(0f) : w.load(b, add(f0, c(i))));
-                    }
-                }
-                w.forRange("ci", c(0), c(cg), ci -> w.forRange("ky", c(0), c(g.kh()), ky ->
-                        w.forRange("kx", c(0), c(g.kw()), kx -> {
-                            KernelWriter.FloatVar[] wv = new KernelWriter.FloatVar[tile];
-                            KernelWriter.FloatVar[] xv = new KernelWriter.FloatVar[tile];
-                            for (int i = 0; i < tile; i++) {
-                                wv[i] = w.floatLocal("w" + i, w.load(wt, flat(weightDims, add(f0, c(i)), ci, ky, kx)));
-                            }
-                            for (int j = 0; j < tile; j++) {
-                                KernelWriter.IntVar iy = w.intLocal("y" + j, add(iy0[j], mul(ky, c(g.dh()))));
-                                KernelWriter.IntVar ix = w.intLocal("x" + j, add(ix0[j], mul(kx, c(g.dw()))));
-                                xv[j] = w.floatLocal("v" + j, Exprs.select(and(within(iy, c(0), c(g.h())),
-                                        within(ix, c(0), c(g.w()))),
-                                        w.load(x, flat(dataDims, n, add(c0, ci), iy, ix)), Exprs.f(0f)));
-                            }
-                            for (int i = 0; i < tile; i++) {
-                                for (int j = 0; j < tile; j++) {
-                                    w.set(acc[i][j], Exprs.add(acc[i][j], Exprs.mul(wv[i], xv[j])));
-                                }
-                            }
-                        })));
-                for (int i = 0; i < tile; i++) {
-                    for (int j = 0; j < tile; j++) {
-                        Exprs.Int at = add(mul(add(mul(n, c(g.oc())), add(f0, c(i))), c(positions)), add(p0, c(j)));
-                        KernelWriter.FloatVar v = acc[i][j];
-                        if (positions % tile == 0) {
-                            w.store(out, at, v);
-                        } else {
-                            w.when(lt(add(p0, c(j)), c(positions)), () -> w.store(out, at, v));
-                        }
-                    }
-                }
-            }));
-        });
-        return c.launch(k, buffers);
-    }
-
     /** Inputs (ograd, data, weight[, bias]); outputs (data grad, weight grad[, bias grad]). */
     private static List<KernelLaunch> backward(NodeCall c) {
         Window2d g = Window2d.of(c, c.in(1), c.in(0), false);
@@ -177,6 +103,9 @@ final class ConvKernels {
      * transposed convolution, which is also Deconvolution's forward pass).
      */
     static KernelLaunch dataGrad(NodeCall c, Window2d g, int groups, boolean bias, int... buffers) {
+        if ((g.c() / groups) % Tile.SIZE == 0 && g.h() * g.w() >= Tile.SIZE) {
+            return TiledConvKernels.dataGrad(c, g, groups, bias, buffers);
+        }
         int cg = g.c() / groups;
         int fg = g.oc() / groups;
         int[] gradDims = {g.n(), g.oc(), g.oh(), g.ow()};
@@ -215,6 +144,9 @@ final class ConvKernels {
 
     /** The weight gradient of the convolution of geometry {@code g}, over buffers ograd, data, weight gradient. */
     static KernelLaunch weightGrad(NodeCall c, Window2d g, int groups, int... buffers) {
+        if ((g.oc() / groups) % Tile.SIZE == 0 && (g.c() / groups) * g.kh() * g.kw() >= Tile.SIZE) {
+            return TiledConvKernels.weightGrad(c, g, groups, buffers);
+        }
         int cg = g.c() / groups;
         int fg = g.oc() / groups;
         int[] dataDims = {g.n(), g.c(), g.h(), g.w()};

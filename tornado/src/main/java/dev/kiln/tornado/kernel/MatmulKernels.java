@@ -44,7 +44,7 @@ final class MatmulKernels {
     }
 
     /** The side of a register tile. */
-    static final int TILE = 4;
+    static final int TILE = Tile.SIZE;
 
     static void register(Map<String, Family> families) {
         families.put("FullyConnected", Family.of(c -> null, MatmulKernels::fullyConnected));
@@ -81,9 +81,8 @@ final class MatmulKernels {
     }
 
     /**
-     * One work item per {@value #TILE} x {@value #TILE} output block: the block's operand rows and columns (clamped
-     * into the matrix at the edges) are loaded once per contraction step into locals and combined into
-     * {@value #TILE}^2 accumulators.
+     * One work item per {@value #TILE} x {@value #TILE} output block ({@link Tile}): the block's operand rows and
+     * columns (clamped into the matrix at the edges) are loaded once per contraction step.
      */
     static KernelLaunch tiled(NodeCall c, String label, Gemm g, int... buffers) {
         int rowBlocks = (g.m() + TILE - 1) / TILE;
@@ -101,42 +100,18 @@ final class MatmulKernels {
                 KernelWriter.IntVar n0 = w.intLocal("n0", mul(cb, c(TILE)));
                 KernelWriter.IntVar[] rows = new KernelWriter.IntVar[TILE];
                 KernelWriter.IntVar[] cols = new KernelWriter.IntVar[TILE];
-                KernelWriter.FloatVar[][] acc = new KernelWriter.FloatVar[TILE][TILE];
                 for (int i = 0; i < TILE; i++) {
                     Exprs.Int row = add(m0, c(i));
                     Exprs.Int col = add(n0, c(i));
                     rows[i] = w.intLocal("r" + i, rowEdge ? Exprs.min(row, c(g.m() - 1)) : row);
                     cols[i] = w.intLocal("c" + i, colEdge ? Exprs.min(col, c(g.n() - 1)) : col);
-                    for (int j = 0; j < TILE; j++) {
-                        acc[i][j] = w.floatLocal("acc" + i + j, Exprs.f(0f));
-                    }
                 }
-                w.forRange("k", c(0), c(g.k()), kk -> {
-                    KernelWriter.FloatVar[] av = new KernelWriter.FloatVar[TILE];
-                    KernelWriter.FloatVar[] bv = new KernelWriter.FloatVar[TILE];
-                    for (int i = 0; i < TILE; i++) {
-                        av[i] = w.floatLocal("a" + i, w.load(a, g.a().at(bt, rows[i], kk)));
-                        bv[i] = w.floatLocal("b" + i, w.load(b, g.b().at(bt, kk, cols[i])));
-                    }
-                    for (int i = 0; i < TILE; i++) {
-                        for (int j = 0; j < TILE; j++) {
-                            w.set(acc[i][j], Exprs.add(acc[i][j], Exprs.mul(av[i], bv[j])));
-                        }
-                    }
-                });
-                for (int i = 0; i < TILE; i++) {
-                    for (int j = 0; j < TILE; j++) {
-                        Exprs.Flt v = bias == null ? acc[i][j] : Exprs.add(acc[i][j], w.load(bias, cols[j]));
-                        Exprs.Int at = add(mul(add(mul(bt, c(g.m())), rows[i]), c(g.n())), cols[j]);
-                        Exprs.Cond inside = Exprs.and(Exprs.lt(add(m0, c(i)), c(g.m())),
-                                Exprs.lt(add(n0, c(j)), c(g.n())));
-                        if (rowEdge || colEdge) {
-                            w.when(inside, () -> w.store(out, at, v));
-                        } else {
-                            w.store(out, at, v);
-                        }
-                    }
-                }
+                Tile t = new Tile(w, (i, j) -> bias == null ? Exprs.f(0f) : w.load(bias, cols[j]));
+                w.forRange("k", c(0), c(g.k()), kk -> t.step(i -> w.load(a, g.a().at(bt, rows[i], kk)),
+                        j -> w.load(b, g.b().at(bt, kk, cols[j]))));
+                t.store(out, (i, j) -> add(mul(add(mul(bt, c(g.m())), rows[i]), c(g.n())), cols[j]),
+                        rowEdge || colEdge ? (i, j) -> Exprs.and(Exprs.lt(add(m0, c(i)), c(g.m())),
+                                Exprs.lt(add(n0, c(j)), c(g.n()))) : null);
             }));
         });
         return c.launch(k, buffers);

@@ -43,6 +43,26 @@ class ConvPoolKernelsTest {
                 "stride", "(2, 2)"), 3), TOL, random(r, 1, 3, 6, 6), random(r, 1, 4, 3, 3), random(r, 4, 3, 2, 2));
     }
 
+    /**
+     * Data channels in whole 4-tiles per group take the tiled data gradient (Deconvolution's forward pass too),
+     * filters in whole 4-tiles per group the tiled weight gradient.
+     */
+    @Test
+    void tiledGradientsWithGroupsStrideDilationAndRaggedBlocks() {
+        assertMatchesCpu(node("_backward_Convolution", Map.of("kernel", "(3, 3)", "num_filter", 8, "pad", "(1, 1)",
+                "stride", "(2, 1)", "dilate", "(1, 2)", "num_group", 2), 4), TOL, random(r, 2, 8, 3, 3),
+                random(r, 2, 6, 5, 5), random(r, 8, 3, 3, 3), random(r, 8));
+        assertMatchesCpu(node("_backward_Convolution", Map.of("kernel", "(3, 3)", "num_filter", 6, "pad", "(1, 1)",
+                "stride", "(2, 2)", "num_group", 2), 4), TOL, random(r, 2, 6, 3, 3), random(r, 2, 8, 5, 5),
+                random(r, 6, 4, 3, 3), random(r, 6));
+        assertMatchesCpu(node("_backward_Convolution", Map.of("kernel", "(2, 3)", "num_filter", 2,
+                "dilate", "(2, 1)", "no_bias", true), 3), TOL, random(r, 1, 2, 3, 4), random(r, 1, 4, 5, 6),
+                random(r, 2, 4, 2, 3));
+        assertMatchesCpu(node("Deconvolution", Map.of("kernel", "(3, 3)", "num_filter", 8, "stride", "(2, 2)",
+                "pad", "(1, 1)", "adj", "(1, 0)", "no_bias", false), 3), TOL, random(r, 2, 3, 3, 4),
+                random(r, 3, 8, 3, 3), random(r, 8));
+    }
+
     @Test
     void groupedConvolutionWithoutBiasAndOneDimensional() {
         assertMatchesCpu(node("Convolution", Map.of("kernel", "(3, 3)", "num_filter", 4, "num_group", 2,
