@@ -7,9 +7,11 @@ public sealed interface KernelArg {
     record Buffer(int buffer) implements KernelArg {
     }
 
+    /** An int passed by value (a size, an offset, an integer attribute). */
     record IntValue(int value) implements KernelArg {
     }
 
+    /** A float passed by value (a scalar attribute such as a learning rate or an epsilon). */
     record FloatValue(float value) implements KernelArg {
     }
 }
