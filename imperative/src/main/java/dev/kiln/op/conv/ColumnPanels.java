@@ -24,34 +24,24 @@ record ColumnPanels(float[] x, int xOff, int image, int stride, Taps taps) imple
 
     /**
      * Per kernel tap {@code t}: grid position {@code g} reads image element {@code g + delta[t]} of the channel plane
-     * where {@code inside[PAD + t * grid + g]}, and is zero (padding) elsewhere; {@code bits[t * grid + g]} holds
+     * where {@code inside[t * grid + g]}, and is zero (padding) elsewhere; {@code bits[t * grid + g]} holds
      * the same for positions {@code g, g + 1, ...} (to the end of the image) as bits, lowest first.
      */
     record Taps(int grid, int[] delta, boolean[] inside, long[] bits) {
-        /** False entries before and after those of the taps: more than any vector has lanes. */
-        static final int PAD = 64;
-
         /** The taps of a window that {@link Im2Col#isSamePlanar}. */
         static Taps of(Window w) {
-            int[] k = w.kernel();
-            int[] d = w.dilate();
-            int[] p = w.pad();
-            int width = w.image()[2];
-            int height = w.image()[1];
-            int gh = w.grid()[1];
             int grid = w.gridSize();
+            int width = w.image()[2];
             int[] delta = new int[w.kernelSize()];
-            // padded by false entries, so that a vector's mask may be read whole from before the first position
-            // to past the last
-            boolean[] inside = new boolean[PAD + w.kernelSize() * grid + PAD];
-            for (int kh = 0, t = 0; kh < k[1]; kh++) {
-                int dy = kh * d[1] - p[1];
-                for (int kw = 0; kw < k[2]; kw++, t++) {
-                    int dx = kw * d[2] - p[2];
+            boolean[] inside = new boolean[w.kernelSize() * grid];
+            for (int kh = 0, t = 0; kh < w.kernel()[1]; kh++) {
+                int dy = kh * w.dilate()[1] - w.pad()[1];
+                for (int kw = 0; kw < w.kernel()[2]; kw++, t++) {
+                    int dx = kw * w.dilate()[2] - w.pad()[2];
                     delta[t] = dy * width + dx;
-                    for (int gy = 0; gy < gh; gy++) {
+                    for (int gy = 0; gy < w.grid()[1]; gy++) {
                         for (int gx = 0; gx < width; gx++) {
-                            inside[PAD + t * grid + gy * width + gx] = gy + dy >= 0 && gy + dy < height
+                            inside[t * grid + gy * width + gx] = gy + dy >= 0 && gy + dy < w.image()[1]
                                     && gx + dx >= 0 && gx + dx < width;
                         }
                     }
@@ -62,7 +52,7 @@ record ColumnPanels(float[] x, int xOff, int image, int stride, Taps taps) imple
             for (int t = 0; t < delta.length; t++) {
                 long run = 0;
                 for (int g = grid - 1; g >= 0; g--) {
-                    run = run << 1 | (inside[PAD + t * grid + g] ? 1 : 0);
+                    run = run << 1 | (inside[t * grid + g] ? 1 : 0);
                     bits[t * grid + g] = run;
                 }
             }
@@ -109,7 +99,7 @@ record ColumnPanels(float[] x, int xOff, int image, int stride, Taps taps) imple
         int plane = imageOff + c * image;
         for (int p = 0; p < kc; p++, at += nr) {
             int src = plane + taps.delta()[tap];
-            int in = Taps.PAD + tap * grid;
+            int in = tap * grid;
             for (int g = pos; g < end; g++) {
                 dst[at + g] = inside[in + g] ? x[src + g] : 0f;
             }
