@@ -27,7 +27,7 @@ final class ConvKernels {
     /** Least depth (channels times taps) of a product whose B is packed from the images by {@link ColumnPanels}. */
     private static final int PANEL_MIN_DEPTH = 64;
     /** Most grid positions per image of a product whose B is packed from the images by {@link ColumnPanels}. */
-    private static final int PANEL_MAX_GRID = 256;
+    private static final int PANEL_MAX_GRID = 200;
 
     private ConvKernels() {
     }
