@@ -1,5 +1,6 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.kernel.gemm.Gemm;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -82,6 +83,48 @@ class ColumnPanelsTest {
             }
             // one panel as wide as the block is the plain row-major block
             check(w, images, 3, 2, 5, 1, all - 1, all - 1, r);
+        }
+    }
+
+    /**
+     * A convolution whose products take the column panels (small grid, deep channels, grouped, one image and several
+     * per product) gives bitwise what im2col of each image followed by the stored-matrix product gives.
+     */
+    @Test
+    void convolutionThroughColumnPanelsEqualsIm2colThenProductBitwise() {
+        Random r = new Random(11);
+        int channels = 16;
+        int filters = 12;
+        int groups = 2;
+        Window w = window(8, 8, 3, 1, 1);
+        int grid = w.gridSize();
+        int kk = channels / groups * w.kernelSize();
+        int fg = filters / groups;
+        for (int batch : new int[] {1, 5}) {
+            float[] x = new float[batch * channels * w.imageSize()];
+            float[] wt = new float[filters * kk];
+            float[] bias = new float[filters];
+            for (float[] a : new float[][] {x, wt, bias}) {
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = r.nextFloat() - 0.5f;
+                }
+            }
+            float[] expected = new float[batch * filters * grid];
+            float[] col = new float[channels * w.kernelSize() * grid];
+            for (int n = 0; n < batch; n++) {
+                Im2Col.im2colRuns(x, n * channels * w.imageSize(), 0, channels, w, col, 0, grid);
+                for (int g = 0; g < groups; g++) {
+                    Gemm.sgemm(false, false, fg, grid, kk, 1f, wt, g * fg * kk, kk, col, g * kk * grid, grid, 0f,
+                            expected, (n * filters + g * fg) * grid, grid);
+                }
+                for (int f = 0; f < filters; f++) {
+                    for (int i = 0; i < grid; i++) {
+                        expected[(n * filters + f) * grid + i] += bias[f];
+                    }
+                }
+            }
+            float[] actual = ConvKernels.convolution(x, wt, bias, batch, channels, filters, groups, w);
+            assertThat(actual).as("batch %d", batch).containsExactly(expected);
         }
     }
 }
