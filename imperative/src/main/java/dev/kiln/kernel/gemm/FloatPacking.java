@@ -51,6 +51,10 @@ final class FloatPacking {
      * {@code q} (columns {@code q*nr ..}) starts at {@code dstOff + q * nr * kc}, and holds {@code dst[p * nr + col]}.
      */
     static void packB(FloatProblem g, int p0, int kc, int j0, int nc, int nr, float[] dst, int dstOff) {
+        if (g.source() != null) {
+            g.source().pack(p0, kc, g.bOff() + j0, nc, nr, dst, dstOff);
+            return;
+        }
         float[] b = g.b();
         int ldb = g.ldb();
         for (int jr = 0; jr < nc; jr += nr) {

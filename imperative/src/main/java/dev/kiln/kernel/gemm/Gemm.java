@@ -63,6 +63,58 @@ public final class Gemm {
         void done(int rowFrom, int rowTo, int colFrom, int colTo);
     }
 
+    /**
+     * Produces op(B) of a product straight in the packed panel layout its kernel streams through, so that a B that
+     * is never stored as a matrix (a convolution's column matrix) is neither written out nor copied a second time.
+     */
+    @FunctionalInterface
+    public interface PanelSource {
+        /**
+         * Writes depth {@code [p0, p0 + kc)} and columns {@code [j0, j0 + nc)} of B as panels of {@code nr} columns:
+         * panel {@code q} (columns {@code j0 + q * nr ..}) starts at {@code dstOff + q * nr * kc} and holds B's
+         * element (p0 + p, j0 + q * nr + col) at {@code p * nr + col}; columns of the last panel past {@code nc}
+         * are zero. With {@code nr == nc} this is the plain row-major block.
+         */
+        void pack(int p0, int kc, int j0, int nc, int nr, float[] dst, int dstOff);
+    }
+
+    /**
+     * True when a single-precision m x n product computes C itself rather than C^T (see {@link #sgemm}), so that its
+     * op(B) is packed in panels and {@link #sgemm(int, int, int, float[], int, int, PanelSource, float[], int, int,
+     * BlockDone)} applies.
+     */
+    public static boolean packsB(int m, int n) {
+        int lanes = VectorSupport.floatLanes();
+        return !(3 * paddedArea(n, m, SGEMM_MR, lanes) < 2 * paddedArea(m, n, SGEMM_MR, lanes));
+    }
+
+    /**
+     * {@code C = A * B} (alpha 1, beta 0) for an untransposed A and a B that {@code source} packs straight into the
+     * kernel's panels; every element is the same sum, bitwise, as {@link #sgemm} of the stored B gives. Only for
+     * products that {@link #packsB}; {@code done} (unless null) hears of each finished block as in {@link #sgemm}.
+     */
+    public static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource source,
+                             float[] c, int cOff, int ldc, BlockDone done) {
+        if (!packsB(m, n)) {
+            throw new KilnException("gemm: a " + m + " x " + n + " product is computed transposed and cannot take"
+                    + " a packed B source");
+        }
+        // B is checked as if stored k x n: the source produces exactly that many elements
+        check(false, false, m, n, k, a.length, aOff, lda, (int) Math.min(Integer.MAX_VALUE, (long) k * n), 0, n,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(m, n, 0f, c, cOff, ldc);
+            report(done, 0, m, 0, n);
+            return;
+        }
+        FloatProblem g = new FloatProblem(false, false, m, n, k, 1f, a, aOff, lda, null, 0, n,
+                0f, c, cOff, ldc, 1, source);
+        run(g, Path.AUTO, done);
+    }
+
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -149,18 +201,20 @@ public final class Gemm {
             return;
         }
         FloatProblem g = new FloatProblem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
-                beta, c, cOff, ldc, 1);
+                beta, c, cOff, ldc, 1, null);
         // A narrow C wastes most of each 6 x (4 vectors) register block on padding; computing C^T instead pads far
         // less, but stores C through a column stride, so swap only when that saves at least a third of the work.
         // Both paths make the same choice so that their results stay identical.
-        int lanes = VectorSupport.floatLanes();
-        boolean transposed = 3 * paddedArea(n, m, SGEMM_MR, lanes) < 2 * paddedArea(m, n, SGEMM_MR, lanes);
+        boolean transposed = !packsB(m, n);
         if (transposed) {
             g = g.transposed();
         }
         // a block of the computed problem is a block of C, with rows and columns swapped when computing C^T
-        BlockDone blockDone = done == null ? null : transposed
-                ? (i0, i1, j0, j1) -> done.done(j0, j1, i0, i1) : done;
+        run(g, path, done == null ? null : transposed ? (i0, i1, j0, j1) -> done.done(j0, j1, i0, i1) : done);
+    }
+
+    /** Runs {@code g} (as computed: C or C^T) on the chosen path, split over the threads. */
+    private static void run(FloatProblem g, Path path, BlockDone blockDone) {
         boolean vector = path == Path.VECTOR
                 || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
         if (vector) {

@@ -62,6 +62,13 @@ final class ScalarSgemm {
 
     /** dst[p][j] = op(B)(p0 + p, j0 + j). */
     private static void packRows(FloatProblem g, int p0, int kc, int j0, int nc, float[][] dst) {
+        if (g.source() != null) {
+            // one panel as wide as the block is a plain row
+            for (int p = 0; p < kc; p++) {
+                g.source().pack(p0 + p, 1, g.bOff() + j0, nc, nc, dst[p], 0);
+            }
+            return;
+        }
         if (!g.transB()) {
             for (int p = 0; p < kc; p++) {
                 System.arraycopy(g.b(), g.bOff() + (p0 + p) * g.ldb() + j0, dst[p], 0, nc);

@@ -122,6 +122,15 @@ final class VectorSgemm {
         int full = nc / NR * NR;
         float[] b = g.b();
         float[] dst = ws.packB;
+        if (g.source() != null) {
+            if (full > 0) {
+                g.source().pack(pc, kc, g.bOff() + jc, full, NR, dst, 0);
+            }
+            if (full < nc) {
+                g.source().pack(pc, kc, g.bOff() + jc + full, nc - full, vectors(nc - full) * L, dst, full * kc);
+            }
+            return;
+        }
         int ldb = g.ldb();
         if (g.transB()) {
             int[] rows = ws.gatherIndex;
