@@ -69,8 +69,19 @@ record NodeCall(OpNode node, List<Shape> in, List<Shape> out, ArrayFlavor flavor
 
     /** A launch of {@code kernel} over the given buffers. */
     KernelLaunch launch(KernelClass kernel, int... buffers) {
-        return new KernelLaunch(node.name() + ":" + kernel.methodName(), kernel,
-                java.util.Arrays.stream(buffers).mapToObj(b -> (KernelArg) new KernelArg.Buffer(b)).toList());
+        return launch(kernel, buffers, List.of());
+    }
+
+    /** A launch of {@code kernel} on {@code buffers}, then the float {@code values} its last parameters take. */
+    KernelLaunch launch(KernelClass kernel, int[] buffers, java.util.Collection<Float> values) {
+        List<KernelArg> args = new java.util.ArrayList<>();
+        for (int b : buffers) {
+            args.add(new KernelArg.Buffer(b));
+        }
+        for (float v : values) {
+            args.add(new KernelArg.FloatValue(v));
+        }
+        return new KernelLaunch(node.name() + ":" + kernel.methodName(), kernel, args);
     }
 
     /** An error naming the node, the op and the shapes. */

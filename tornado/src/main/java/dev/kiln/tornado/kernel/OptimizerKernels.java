@@ -1,6 +1,7 @@
 package dev.kiln.tornado.kernel;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,9 +38,20 @@ final class OptimizerKernels {
 
     /** The element being updated: its weight and gradient values, its state locals and the call's attributes. */
     private record Element(NodeCall call, KernelWriter w, KernelWriter.FloatVar weight, KernelWriter.FloatVar grad,
-                           List<KernelWriter.FloatVar> states, List<KernelWriter.FloatVar> scalars) {
+                           List<KernelWriter.FloatVar> states, List<KernelWriter.FloatVar> scalars,
+                           Map<String, KernelWriter.FloatVar> runtime) {
         float attr(String name) {
             return (float) call.doubleAttr(name);
+        }
+
+        /** The learning rate, a kernel parameter: it changes from step to step (Adam's bias correction, schedules). */
+        KernelWriter.FloatVar lr() {
+            return runtime.get("lr");
+        }
+
+        /** A value passed to the kernel at launch ({@link #runtimeValues}), not compiled into it. */
+        KernelWriter.FloatVar runtime(String name) {
+            return runtime.get(name);
         }
 
         KernelWriter.FloatVar state(int k) {
@@ -80,36 +92,34 @@ final class OptimizerKernels {
     }
 
     static void register(Map<String, Family> families) {
-        rule(families, "sgd_update", 0, e -> sub(mul(f(1 - e.attr("lr") * e.attr("wd")), e.weight()),
-                mul(f(e.attr("lr")), e.gradient(false))));
+        rule(families, "sgd_update", 0, e -> sub(mul(sub(f(1), mul(e.lr(), f(e.attr("wd")))), e.weight()),
+                mul(e.lr(), e.gradient(false))));
         rule(families, "sgd_mom_update", 1, e -> {
             KernelWriter.FloatVar g = e.gradient(false);
-            float lr = e.attr("lr");
-            e.update(0, sub(sub(mul(f(e.attr("momentum")), e.state(0)), mul(f(lr * e.attr("wd")), e.weight())),
-                    mul(f(lr), g)));
+            e.update(0, sub(sub(mul(f(e.attr("momentum")), e.state(0)), mul(mul(e.lr(), f(e.attr("wd"))),
+                    e.weight())), mul(e.lr(), g)));
             return add(e.weight(), e.state(0));
         });
         rule(families, "nag_mom_update", 1, e -> {
             KernelWriter.FloatVar g = e.gradient(false);
-            float lr = e.attr("lr");
             float momentum = e.attr("momentum");
-            KernelWriter.FloatVar step = e.let("step", mul(f(lr), add(g, mul(f(e.attr("wd")), e.weight()))));
+            KernelWriter.FloatVar step = e.let("step", mul(e.lr(), add(g, mul(f(e.attr("wd")), e.weight()))));
             KernelWriter.FloatVar mom = e.let("mom", mul(f(momentum), e.state(0)));
             e.update(0, sub(mom, step));
             return add(sub(e.weight(), mom), mul(f(momentum + 1), sub(mom, step)));
         });
-        rule(families, "signsgd_update", 0, e -> sub(mul(f(1 - e.attr("lr") * e.attr("wd")), e.weight()),
-                mul(f(e.attr("lr")), sign(e.grad()))));
+        rule(families, "signsgd_update", 0, e -> sub(mul(sub(f(1), mul(e.lr(), f(e.attr("wd")))), e.weight()),
+                mul(e.lr(), sign(e.grad()))));
         rule(families, "signum_update", 1, e -> {
             float momentum = e.attr("momentum");
             KernelWriter.FloatVar g = e.gradient(false);
             e.update(0, sub(sub(mul(f(momentum), e.state(0)), mul(f((1 - momentum) * e.attr("wd")), e.weight())),
                     mul(f(1 - momentum), g)));
-            return add(mul(f(1 - e.attr("lr") * e.attr("wd_lh")), e.weight()), mul(f(e.attr("lr")), sign(e.state(0))));
+            return add(mul(sub(f(1), mul(e.lr(), f(e.attr("wd_lh")))), e.weight()), mul(e.lr(), sign(e.state(0))));
         });
         rule(families, "adam_update", 2, e -> {
             e.moments(e.gradient(true));
-            return sub(e.weight(), div(mul(f(e.attr("lr")), e.state(0)),
+            return sub(e.weight(), div(mul(e.lr(), e.state(0)),
                     add(math("sqrt", e.state(1)), f(e.attr("epsilon")))));
         });
         rule(families, "_adamw_update", 2, 1, e -> {
@@ -120,7 +130,7 @@ final class OptimizerKernels {
             KernelWriter.FloatVar var = e.let("var0", e.state(1));
             e.moments(e.let("g", clip(mul(rescale, e.grad()), e.attr("clip_gradient"))));
             KernelWriter.FloatVar next = e.let("stepped", sub(e.weight(), mul(f(e.attr("eta")), add(div(
-                    mul(f(e.attr("lr")), e.state(0)), add(math("sqrt", e.state(1)), f(e.attr("epsilon")))),
+                    mul(e.lr(), e.state(0)), add(math("sqrt", e.state(1)), f(e.attr("epsilon")))),
                     mul(f(e.attr("wd")), e.weight())))));
             e.update(0, select(step, e.state(0), mean));
             e.update(1, select(step, e.state(1), var));
@@ -128,11 +138,7 @@ final class OptimizerKernels {
         });
         rule(families, "lamb_update_phase1", 2, e -> {
             e.moments(e.gradient(false));
-            boolean correct = e.call().boolAttr("bias_correction");
-            int t = e.call().intAttr("t");
-            float c1 = correct ? 1 - (float) Math.pow(e.attr("beta1"), t) : 1;
-            float c2 = correct ? 1 - (float) Math.pow(e.attr("beta2"), t) : 1;
-            return add(div(div(e.state(0), f(c1)), add(math("sqrt", div(e.state(1), f(c2))),
+            return add(div(div(e.state(0), e.runtime("c1")), add(math("sqrt", div(e.state(1), e.runtime("c2"))),
                     f(e.attr("epsilon")))), mul(f(e.attr("wd")), e.weight()));
         });
         rule(families, "lamb_update_phase2", 0, 2, e -> {
@@ -143,16 +149,15 @@ final class OptimizerKernels {
                 e.w().set(r1, Exprs.min(r1, f(upper)));
             }
             KernelWriter.FloatVar r2 = e.scalar(1);
-            float lr = e.attr("lr");
             Exprs.Flt ratio = select(Exprs.and(Exprs.ne(r1, f(0f)), Exprs.ne(r2, f(0f))),
-                    div(mul(f(lr), r1), r2), f(lr));
+                    div(mul(e.lr(), r1), r2), e.lr());
             return sub(e.weight(), mul(e.let("step_lr", ratio), e.grad()));
         });
         rule(families, "rmsprop_update", 1, e -> {
             KernelWriter.FloatVar g = e.gradient(true);
             float g1 = e.attr("gamma1");
             e.update(0, add(mul(f(1 - g1), mul(g, g)), mul(f(g1), e.state(0))));
-            return clip(sub(e.weight(), mul(f(e.attr("lr")), div(g, math("sqrt", add(e.state(0),
+            return clip(sub(e.weight(), mul(e.lr(), div(g, math("sqrt", add(e.state(0),
                     f(e.attr("epsilon"))))))), e.attr("clip_weights"));
         });
         rule(families, "rmspropalex_update", 3, e -> {
@@ -160,21 +165,20 @@ final class OptimizerKernels {
             float g1 = e.attr("gamma1");
             e.update(0, add(mul(f(1 - g1), mul(g, g)), mul(f(g1), e.state(0))));
             e.update(1, add(mul(f(1 - g1), g), mul(f(g1), e.state(1))));
-            e.update(2, sub(mul(f(e.attr("gamma2")), e.state(2)), div(mul(f(e.attr("lr")), g),
+            e.update(2, sub(mul(f(e.attr("gamma2")), e.state(2)), div(mul(e.lr(), g),
                     math("sqrt", add(sub(e.state(0), mul(e.state(1), e.state(1))), f(e.attr("epsilon")))))));
             return clip(add(e.weight(), e.state(2)), e.attr("clip_weights"));
         });
         rule(families, "ftrl_update", 2, e -> {
             KernelWriter.FloatVar g = e.gradient(false);
-            float lr = e.attr("lr");
             float lamda1 = e.attr("lamda1");
             KernelWriter.FloatVar n = e.let("n", e.state(1));
             e.update(0, add(e.state(0), sub(g, div(mul(sub(math("sqrt", add(n, mul(g, g))), math("sqrt", n)),
-                    e.weight()), f(lr)))));
+                    e.weight()), e.lr()))));
             e.update(1, add(n, mul(g, g)));
             KernelWriter.FloatVar z = e.let("z", e.state(0));
             Exprs.Flt next = div(sub(mul(sign(z), f(lamda1)), z),
-                    add(div(add(f(e.attr("beta")), math("sqrt", e.state(1))), f(lr)), f(e.attr("wd"))));
+                    add(div(add(f(e.attr("beta")), math("sqrt", e.state(1))), e.lr()), f(e.attr("wd"))));
             return select(gt(Exprs.abs(z), f(lamda1)), next, f(0f));
         });
     }
@@ -192,6 +196,7 @@ final class OptimizerKernels {
     /** Inputs (weight, grad, states..., scalars...), output the new weight; the states are rewritten in place. */
     private static KernelLaunch lower(NodeCall c, int numStates, int numScalars, Rule rule) {
         int n = c.in(0).size();
+        Map<String, Float> values = runtimeValues(c);
         KernelClass k = c.kernel(c.op(), w -> {
             KernelWriter.Array weight = w.floatArray("weight");
             KernelWriter.Array grad = w.floatArray("grad");
@@ -204,20 +209,24 @@ final class OptimizerKernels {
                 scalars.add(w.floatArray("scalar" + s));
             }
             KernelWriter.Array out = w.floatArray("out");
+            Map<String, KernelWriter.FloatVar> runtime = new LinkedHashMap<>();
+            for (String name : values.keySet()) {
+                runtime.put(name, w.floatParam(name));
+            }
             w.parallelFor("i", c(n), i -> {
-                List<KernelWriter.FloatVar> values = new ArrayList<>();
+                List<KernelWriter.FloatVar> stateValues = new ArrayList<>();
                 for (int s = 0; s < numStates; s++) {
-                    values.add(w.floatLocal("s" + s, w.load(states.get(s), i)));
+                    stateValues.add(w.floatLocal("s" + s, w.load(states.get(s), i)));
                 }
                 List<KernelWriter.FloatVar> scalarValues = new ArrayList<>();
                 for (KernelWriter.Array a : scalars) {
                     scalarValues.add(w.floatLocal("v_" + a.name(), w.load(a, c(0))));
                 }
                 Element e = new Element(c, w, w.floatLocal("w", w.load(weight, i)),
-                        w.floatLocal("grad", w.load(grad, i)), values, scalarValues);
+                        w.floatLocal("grad", w.load(grad, i)), stateValues, scalarValues, runtime);
                 KernelWriter.FloatVar next = w.floatLocal("next", rule.step(e));
                 for (int s = 0; s < numStates; s++) {
-                    w.store(states.get(s), i, values.get(s));
+                    w.store(states.get(s), i, stateValues.get(s));
                 }
                 w.store(out, i, next);
             });
@@ -228,7 +237,25 @@ final class OptimizerKernels {
             buffers[j] = c.buffers().input(j);
         }
         buffers[inputs] = c.buffers().output(0);
-        return c.launch(k, buffers);
+        return c.launch(k, buffers, values.values());
+    }
+
+    /**
+     * The attributes passed at launch instead of compiled into the kernel, so that one kernel class serves every
+     * step: the learning rate (Adam folds its bias correction into it, schedules change it), and for LAMB's phase 1
+     * its bias corrections, which hold the step count.
+     */
+    private static Map<String, Float> runtimeValues(NodeCall c) {
+        Map<String, Float> m = new LinkedHashMap<>();
+        if (c.op().equals("lamb_update_phase1")) {
+            boolean correct = c.boolAttr("bias_correction");
+            int t = c.intAttr("t");
+            m.put("c1", correct ? 1 - (float) Math.pow((float) c.doubleAttr("beta1"), t) : 1f);
+            m.put("c2", correct ? 1 - (float) Math.pow((float) c.doubleAttr("beta2"), t) : 1f);
+        } else {
+            m.put("lr", (float) c.doubleAttr("lr"));
+        }
+        return m;
     }
 
     /**

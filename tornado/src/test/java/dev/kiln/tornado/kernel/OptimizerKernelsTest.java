@@ -119,6 +119,50 @@ class OptimizerKernelsTest {
         }
     }
 
+    /**
+     * The learning rate (Adam folds its bias correction into it every step) and LAMB's step count are launch values,
+     * so a training run reuses one kernel class per update and shape instead of generating one per step.
+     */
+    @Test
+    void stepsWithNewLearningRatesOrStepCountsReuseOneKernelClass() {
+        KernelLaunch first = lowerUpdate("adam_update", Map.of("lr", 0.1), 4);
+        KernelLaunch second = lowerUpdate("adam_update", Map.of("lr", 0.0371), 4);
+        assertThat(second.kernel()).isSameAs(first.kernel());
+        assertThat(first.args()).endsWith(new KernelArg.FloatValue(0.1f));
+        assertThat(second.args()).endsWith(new KernelArg.FloatValue(0.0371f));
+        KernelLaunch lamb1 = lowerUpdate("lamb_update_phase1", Map.of("t", 1, "wd", 0.01), 4);
+        KernelLaunch lamb7 = lowerUpdate("lamb_update_phase1", Map.of("t", 7, "wd", 0.01), 4);
+        assertThat(lamb7.kernel()).isSameAs(lamb1.kernel());
+        assertThat(lamb7.args()).isNotEqualTo(lamb1.args());
+        assertThat(lowerUpdate("sgd_update", Map.of("lr", 0.5), 2).kernel())
+                .isSameAs(lowerUpdate("sgd_update", Map.of("lr", 0.25), 2).kernel());
+    }
+
+    private static KernelLaunch lowerUpdate(String op, Map<String, ?> attrs, int numInputs) {
+        OpNode node = node(op, attrs, numInputs);
+        List<Shape> shapes = java.util.Collections.nCopies(numInputs, Shape.of(3, 7));
+        List<dev.kiln.ndarray.DType> types = java.util.Collections.nCopies(numInputs, dev.kiln.ndarray.DType.FLOAT32);
+        List<KernelLaunch> launches = KernelHarness.HEAP.lower(node, shapes, types, List.of(Shape.of(3, 7)),
+                List.of(dev.kiln.ndarray.DType.FLOAT32), new BufferTable() {
+                    @Override
+                    public int input(int i) {
+                        return i;
+                    }
+
+                    @Override
+                    public int output(int i) {
+                        return numInputs + i;
+                    }
+
+                    @Override
+                    public int scratch(dev.kiln.ndarray.DType dtype, long elements) {
+                        throw new AssertionError("no scratch expected");
+                    }
+                });
+        assertThat(launches).hasSize(1);
+        return launches.get(0);
+    }
+
     @Test
     void updatesWithoutStatesMutateNothing() {
         assertThat(KernelHarness.HEAP.mutatedInputs(node("sgd_update", Map.of("lr", 0.1), 2))).isEmpty();
