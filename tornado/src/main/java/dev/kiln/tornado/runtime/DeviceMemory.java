@@ -4,7 +4,6 @@ import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.tornado.kernel.KernelLaunch;
 
-import java.lang.invoke.MethodHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -159,14 +158,8 @@ public final class DeviceMemory {
     /** Runs {@code launches} in order on {@code buffers} (the launches' buffer table). */
     public void launch(List<KernelLaunch> launches, Object[] buffers) {
         for (KernelLaunch l : launches) {
-            MethodHandle mh = loader.kernel(l.kernel());
-            try {
-                mh.invokeWithArguments(JavaEmulationRuntime.arguments(l, buffers));
-            } catch (RuntimeException | Error e) {
-                throw new KilnException("kernel launch '" + l.label() + "' failed: " + e, e);
-            } catch (Throwable t) {
-                throw new KilnException("kernel launch '" + l.label() + "' failed", t);
-            }
+            JavaEmulationRuntime.call(JavaEmulationRuntime.spreader(loader.kernel(l.kernel())),
+                    JavaEmulationRuntime.arguments(l, buffers), l);
         }
     }
 }

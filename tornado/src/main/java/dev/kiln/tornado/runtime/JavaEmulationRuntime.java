@@ -65,8 +65,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
                         + launch.args().size());
             }
             args[l] = arguments(launch, memory);
-            calls[l] = mh.asSpreader(Object[].class, args[l].length)
-                    .asType(MethodType.methodType(void.class, Object[].class));
+            calls[l] = spreader(mh);
         }
         return new Program(segment, memory, memory.clone(), calls, args);
     }
@@ -78,6 +77,26 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
             default -> throw new KilnException("device buffer '" + b.name() + "' of dtype " + b.dtype().mxnetName()
                     + ": the device holds float32 and int32 only");
         };
+    }
+
+    /**
+     * Calls a kernel bound by {@link MethodHandle#asSpreader} to one {@code Object[]} of arguments; a failure names
+     * the launch.
+     */
+    static void call(MethodHandle spread, Object[] args, KernelLaunch launch) {
+        try {
+            spread.invokeExact(args);
+        } catch (RuntimeException | Error e) {
+            throw new KilnException("kernel launch '" + launch.label() + "' failed: " + e, e);
+        } catch (Throwable t) {
+            throw new KilnException("kernel launch '" + launch.label() + "' failed", t);
+        }
+    }
+
+    /** {@code kernel} taking its arguments as one {@code Object[]}, for {@link #call}. */
+    static MethodHandle spreader(MethodHandle kernel) {
+        return kernel.asSpreader(Object[].class, kernel.type().parameterCount())
+                .asType(MethodType.methodType(void.class, Object[].class));
     }
 
     static Object[] arguments(KernelLaunch launch, Object[] memory) {
@@ -116,13 +135,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
                 }
             }
             for (int l = 0; l < calls.length; l++) {
-                try {
-                    calls[l].invokeExact(args[l]);
-                } catch (RuntimeException | Error e) {
-                    throw new KilnException("kernel launch '" + segment.launches().get(l).label() + "' failed: " + e, e);
-                } catch (Throwable t) {
-                    throw new KilnException("kernel launch '" + segment.launches().get(l).label() + "' failed", t);
-                }
+                call(calls[l], args[l], segment.launches().get(l));
             }
             return HostArrays.results(segment, memory, onDevice);
         }
