@@ -30,8 +30,8 @@ import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The worked examples of #6 on the {@code tornado} backend (the Java emulation runtime as the suite runs it, TornadoVM
- * with {@code -Ptornadovm}): each
+ * The layers of #6 on the {@code tornado} backend (the Java emulation runtime as the suite runs it, TornadoVM
+ * with {@code -Ptornadovm}; the worked examples are in the tests module's {@code WorkedExamplesOnTornadoTest}): each
  * layer and two small networks, hybridized with {@code backend("tornado")}, give the eager outputs and gradients in
  * inference and training, and explain() says which nodes ran on the device.
  */

@@ -15,8 +15,10 @@ import static dev.kiln.tornado.kernel.Exprs.mul;
 import static dev.kiln.tornado.kernel.Exprs.rem;
 
 /**
- * Reductions over axes (sum, mean, max, min with axis, keepdims and exclude; norm with ord 1 or 2): one work item
- * per output element, a sequential loop over the reduced elements, whose coordinates come from the loop index.
+ * Reductions over axes (sum, mean, max, min with axis, keepdims and exclude; norm with ord 1 or 2; and
+ * {@code _sum_like}, the gradient of broadcasting, which sums over the axes its second input was broadcast along):
+ * one work item per output element, a sequential loop over the reduced elements, whose coordinates come from the
+ * loop index.
  */
 final class ReduceKernels {
     private ReduceKernels() {
@@ -26,13 +28,31 @@ final class ReduceKernels {
         for (String op : List.of("sum", "mean", "max", "min", "norm")) {
             families.put(op, Family.of(c -> null, ReduceKernels::reduce));
         }
+        families.put("_sum_like", Family.of(c -> null, ReduceKernels::sumLike));
     }
 
     private static List<KernelLaunch> reduce(NodeCall c) {
         Shape in = c.in(0);
         ReduceAxes axes = ReduceAxes.of(c.node().op(), in, (IntTuple) c.attr("axis"), false,
                 c.boolAttr("exclude"));
-        boolean[] reduced = axes.reduced();
+        return reduceOver(c, axes.reduced(), c.op());
+    }
+
+    /** {@code _sum_like(data, like)}: data summed over its leading axes like lacks and the axes where like has 1. */
+    private static List<KernelLaunch> sumLike(NodeCall c) {
+        Shape in = c.in(0);
+        Shape like = c.in(1);
+        int offset = in.rank() - like.rank();
+        boolean[] reduced = new boolean[in.rank()];
+        for (int d = 0; d < in.rank(); d++) {
+            reduced[d] = d < offset || (like.get(d - offset) == 1 && in.get(d) != 1);
+        }
+        return reduceOver(c, reduced, "sum");
+    }
+
+    /** The launch reducing input 0 of the node over the axes marked {@code reduced} with {@code op}. */
+    private static List<KernelLaunch> reduceOver(NodeCall c, boolean[] reduced, String op) {
+        Shape in = c.in(0);
         List<Integer> kept = new ArrayList<>();
         List<Integer> gone = new ArrayList<>();
         for (int d = 0; d < in.rank(); d++) {
@@ -41,9 +61,8 @@ final class ReduceKernels {
         int outSize = kept.stream().mapToInt(in::get).reduce(1, (a, b) -> a * b);
         int count = gone.stream().mapToInt(in::get).reduce(1, (a, b) -> a * b);
         int[] strides = in.strides();
-        String op = c.op();
         int ord = op.equals("norm") ? c.intAttr("ord") : 0;
-        KernelClass k = c.kernel("reduce_" + op, w -> {
+        KernelClass k = c.kernel(c.op().equals(op) ? "reduce_" + op : "reduce" + c.op(), w -> {
             KernelWriter.Array x = w.floatArray("data");
             KernelWriter.Array out = w.floatArray("out");
             w.parallelFor("o", c(outSize), o -> {

@@ -34,6 +34,16 @@ class RowReduceNormKernelsTest {
     }
 
     @Test
+    void sumLikeSumsOverTheAxesItsSecondInputWasBroadcastAlong() {
+        NDArray x = random(r, 2, 3, 4, 5);
+        assertMatchesCpu(node("_sum_like", Map.of(), 2), TOL, x, random(r, 3, 1, 5)); // leading axis and an inner 1
+        assertMatchesCpu(node("_sum_like", Map.of(), 2), TOL, x, random(r, 1)); // to a scalar-like (1,)
+        assertMatchesCpu(node("_sum_like", Map.of(), 2), TOL, x, random(r, 2, 1, 4, 1));
+        assertMatchesCpu(node("_sum_like", Map.of(), 2), TOL, x, random(r, 2, 3, 4, 5)); // nothing to sum: a copy
+        assertMatchesCpu(node("_sum_like", Map.of(), 2), TOL, random(r, 4, 1, 3), random(r, 1, 1, 3));
+    }
+
+    @Test
     void normsOfOrderOneAndTwoOverAxes() {
         NDArray x = random(r, 2, 3, 4);
         for (int ord : new int[] {1, 2}) {
