@@ -89,6 +89,7 @@ class WorkedExamplesOnTornadoTest {
         assertThat(explain).contains("as compiled (tornado on " + TornadoOptions.fromSystemProperties().runtime());
         Matcher m = PLACEMENT.matcher(explain);
         assertThat(m.find()).as("placement line in%n%s", explain).isTrue();
+        System.out.println(net.name() + " on " + TornadoOptions.fromSystemProperties().runtime() + ": " + m.group());
         double device = Integer.parseInt(m.group(1));
         double host = Integer.parseInt(m.group(3));
         assertThat(device / (device + host)).as("share of nodes on the device in%n%s", explain)
