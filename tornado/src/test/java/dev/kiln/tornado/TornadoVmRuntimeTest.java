@@ -54,4 +54,38 @@ class TornadoVmRuntimeTest {
                 .isInstanceOf(KilnException.class)
                 .hasMessageContaining("TornadoVM failed");
     }
+
+    @Test
+    void largeReductionsRunInPiecesOnTheDeviceWithTheCpuResults() {
+        Symbol x = Symbol.var("x");
+        Graph g = Symbol.group(List.of(sym.sum(x, Map.of("name", "total")),
+                sym.mean(x, Map.of("axis", "(1,)", "name", "rows")),
+                sym.max(x, Map.of("axis", "(1,)", "name", "peaks")))).graph();
+        Shape shape = Shape.of(3, 5_001);
+        CompileRequest r = new CompileRequest(g, List.of("x"), List.of(shape), List.of(DType.FLOAT32), false,
+                List.of(), true, false, 1);
+        NDArray data = dev.kiln.ndarray.NDArray.wrap(shape, new float[shape.size()]);
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < shape.size(); i++) {
+            data.floatData()[i] = random.nextFloat() * 2 - 1;
+        }
+        NDArray[] device = new TornadoBackend(TornadoOptions.fromSystemProperties()).compile(r)
+                .infer(new NDArray[] {data});
+        double total = 0;
+        for (int i = 0; i < shape.size(); i++) {
+            total += data.floatData()[i];
+        }
+        assertThat(device[0].getDouble(0)).isCloseTo(total, org.assertj.core.data.Offset.offset(1e-2));
+        for (int row = 0; row < 3; row++) {
+            double sum = 0;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < 5_001; j++) {
+                float v = data.floatData()[row * 5_001 + j];
+                sum += v;
+                max = Math.max(max, v);
+            }
+            assertThat(device[1].getDouble(row)).isCloseTo(sum / 5_001, org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(device[2].getDouble(row)).isEqualTo(max);
+        }
+    }
 }

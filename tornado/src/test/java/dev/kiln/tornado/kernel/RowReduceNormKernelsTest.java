@@ -34,6 +34,25 @@ class RowReduceNormKernelsTest {
     }
 
     @Test
+    void largeReductionsOverFewOutputsAreSplitIntoPiecesWithTheSameResults() {
+        assertThat(ReduceKernels.chunks(1, 12_800)).isEqualTo(12);
+        assertThat(ReduceKernels.chunks(3, 5_001)).isEqualTo(4);
+        assertThat(ReduceKernels.chunks(2_000, 100_000)).as("enough outputs to fill a device").isEqualTo(1);
+        assertThat(ReduceKernels.chunks(4, 4_000)).as("too few elements to split").isEqualTo(1);
+        NDArray rows = random(r, 3, 5_001);
+        NDArray whole = random(r, 64, 200);
+        for (String op : List.of("sum", "mean", "max", "min")) {
+            assertMatchesCpu(node(op, Map.of("axis", "(1,)"), 1), 1e-4, rows);
+            assertMatchesCpu(node(op, Map.of(), 1), 1e-4, whole);
+            assertMatchesCpu(node(op, Map.of("axis", "(0,)", "exclude", true, "keepdims", true), 1), 1e-4, rows);
+        }
+        for (int ord : new int[] {1, 2}) {
+            assertMatchesCpu(node("norm", Map.of("ord", ord), 1), 1e-4, whole);
+        }
+        assertMatchesCpu(node("_sum_like", Map.of(), 2), 1e-4, whole, random(r, 1));
+    }
+
+    @Test
     void sumLikeSumsOverTheAxesItsSecondInputWasBroadcastAlong() {
         NDArray x = random(r, 2, 3, 4, 5);
         assertMatchesCpu(node("_sum_like", Map.of(), 2), TOL, x, random(r, 3, 1, 5)); // leading axis and an inner 1
