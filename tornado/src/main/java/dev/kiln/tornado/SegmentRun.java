@@ -98,14 +98,16 @@ final class SegmentRun {
             if (values[e.node()] == null) {
                 values[e.node()] = new NDArray[outputsOf(e.node())];
             }
-            if (results[k] instanceof Readback r) { // copied when the host reads it, if ever
-                NDArray value = NDArray.deferred(shapeOf(e), spec.dtype(), device,
-                        new DeviceOutput(r, stats, "output '" + spec.name() + "' of segment " + segment.id()));
-                values[e.node()][e.output()] = value;
-                if (r instanceof DeviceMemory.OnDevice d) { // later segments bind it
-                    shared.keep(value, d);
-                    stats.incrementAndGet(TornadoGraph.KEPT);
-                }
+            String name = "output '" + spec.name() + "' of segment " + segment.id();
+            if (results[k] instanceof DeviceMemory.OnDevice d) { // later segments bind it; the host copies it if read
+                NDArray kept = NDArray.deferred(shapeOf(e), spec.dtype(), device,
+                        new DeviceOutput(shared.readback(d), stats, name));
+                shared.keep(kept, d.array());
+                values[e.node()][e.output()] = kept;
+                stats.incrementAndGet(TornadoGraph.KEPT);
+            } else if (results[k] instanceof Readback r) { // copied when the host reads it, if ever
+                values[e.node()][e.output()] = NDArray.deferred(shapeOf(e), spec.dtype(), device,
+                        new DeviceOutput(r, stats, name));
             } else {
                 values[e.node()][e.output()] = NDArray.wrap(shapeOf(e), spec.dtype(), device, results[k]);
                 stats.incrementAndGet(TornadoGraph.DOWNLOADS);

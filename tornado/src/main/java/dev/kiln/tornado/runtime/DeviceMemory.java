@@ -30,17 +30,13 @@ public final class DeviceMemory {
     /**
      * A device buffer bound in place of a program's own buffer for one run: a parameter's resident copy, or a value
      * a segment left on the device for later segments ({@link #keep}), which bind it directly and which the host
-     * reads only when it needs the value ({@link #into}).
+     * copies only when it needs the value too ({@link #readback}).
      */
-    public record OnDevice(Object array) implements Readback {
-        @Override
-        public void into(Object hostArray) {
-            HostArrays.copy(array, hostArray, "a value kept on the device");
-        }
+    public record OnDevice(Object array) {
     }
 
     /** A value kept on the device, and the mutation count of the host array standing for it when it was kept. */
-    private record Kept(OnDevice value, long mutations) {
+    private record Kept(Object device, long mutations) {
     }
 
     /** One host array's device copy: the host mutation count it matches, and whether the host is behind. */
@@ -115,10 +111,15 @@ public final class DeviceMemory {
 
     /**
      * Records that {@code a} (a {@link NDArray#deferred deferred} array the host may never read) stands for the
-     * device value {@code value}, which later segments bind ({@link #kept}).
+     * device value {@code device}, which later segments bind ({@link #kept}).
      */
-    public synchronized void keep(NDArray a, OnDevice value) {
-        kept.put(a, new Kept(value, a.mutationCount()));
+    public synchronized void keep(NDArray a, Object device) {
+        kept.put(a, new Kept(device, a.mutationCount()));
+    }
+
+    /** Copies a value kept on the device into a host array when the host reads it after all. */
+    public Readback readback(OnDevice value) {
+        return host -> HostArrays.copy(value.array(), host, "a value kept on the device");
     }
 
     /**
@@ -128,7 +129,7 @@ public final class DeviceMemory {
      */
     public synchronized OnDevice kept(NDArray a) {
         Kept k = kept.get(a);
-        return k == null || k.mutations != a.mutationCount() ? null : k.value;
+        return k == null || k.mutations != a.mutationCount() ? null : new OnDevice(k.device);
     }
 
     /** Host arrays sent into this memory so far. */
