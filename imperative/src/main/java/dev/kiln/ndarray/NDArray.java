@@ -51,9 +51,7 @@ public final class NDArray {
      * hold exactly {@code shape.size()} elements.
      */
     public static NDArray wrap(Shape shape, DType dtype, Device device, Object data) {
-        if (!shape.isKnown()) {
-            throw new KilnException("cannot create an array of partial shape " + shape);
-        }
+        requireKnown(shape);
         Storage.checkMatches(dtype, data);
         int n = Storage.length(data);
         if (n != shape.size()) {
@@ -69,9 +67,7 @@ public final class NDArray {
      * mutation}: they are the array's contents from the start, only delivered late.
      */
     public static NDArray deferred(Shape shape, DType dtype, Device device, PendingContents source) {
-        if (!shape.isKnown()) {
-            throw new KilnException("cannot create an array of partial shape " + shape);
-        }
+        requireKnown(shape);
         java.util.Objects.requireNonNull(source, "source");
         return new NDArray(shape, dtype, device, Storage.allocate(dtype, shape.size()), new AtomicLong(),
                 new Deferral(source));
@@ -79,8 +75,7 @@ public final class NDArray {
 
     /** True while this array is {@link #deferred} and its contents have not been produced yet; never produces them. */
     public boolean isPending() {
-        Deferral p = pending;
-        return p != null && p.source() != null;
+        return pendingContents() != null;
     }
 
     /**
@@ -95,17 +90,17 @@ public final class NDArray {
 
     /** The backing array, produced first when the contents of a deferred array are still pending. */
     private Object contents() {
-        if (pending != null) {
-            arrive();
-        }
-        return data;
-    }
-
-    private void arrive() {
         Deferral p = pending;
         if (p != null) {
             p.complete(data, this);
             pending = null;
+        }
+        return data;
+    }
+
+    private static void requireKnown(Shape shape) {
+        if (!shape.isKnown()) {
+            throw new KilnException("cannot create an array of partial shape " + shape);
         }
     }
 

@@ -202,14 +202,26 @@ class TornadoReadbackTest {
         @Override
         public DeviceProgram load(Step.Segment segment) {
             DeviceProgram p = inner.load(segment);
-            return inputs -> {
-                Object[] results = p.run(inputs);
-                for (int k = 0; k < segment.outputs().size(); k++) {
-                    results[k] = (Readback) host -> {
-                        throw new KilnException("TornadoVM failed transferToHost: device lost");
-                    };
+            return new DeviceProgram() {
+                public Step.Segment segment() {
+                    return segment;
                 }
-                return results;
+
+                @Override
+                public Object[] run(Object[] inputs) {
+                    return run(inputs, new boolean[segment.outputs().size()]);
+                }
+
+                @Override
+                public Object[] run(Object[] inputs, boolean[] onDevice) {
+                    Object[] results = p.run(inputs, onDevice);
+                    for (int k = 0; k < segment.outputs().size(); k++) {
+                        results[k] = (Readback) host -> {
+                            throw new KilnException("TornadoVM failed transferToHost: device lost");
+                        };
+                    }
+                    return results;
+                }
             };
         }
     }
