@@ -16,26 +16,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * optimizers and parameters need. {@link #reshape(Shape)} returns a view sharing the contents, as MXNet's does.
  * Writes through the public mutating methods are counted ({@link #mutationCount()}), so that values computed from an
  * array (a compiled graph's folded parameters) can be reused until it changes; writes through {@link #data()} are not.
+ * <p>
+ * An array can be {@link #deferred}: its contents are produced by a {@link PendingContents} (a device copying a
+ * result back) on the first access that reads or writes them, through any method or any view made meanwhile, and
+ * from then on it is an ordinary array. Shape, dtype, device, views and {@link #isPending()} do not need the
+ * contents, so a consumer that can use the pending source directly never causes the copy.
  */
 public final class NDArray {
     private final Shape shape;
     private final DType dtype;
     private final Device device;
     private final Object data;
+    /** Non-null while the contents of a deferred array have not arrived; shared with views made meanwhile. */
+    private volatile Deferral pending;
     /** Counts writes through this array's mutating methods; shared with its views, which share the contents. */
     private final AtomicLong mutations;
     private TapeEntry autogradEntry;
 
     private NDArray(Shape shape, DType dtype, Device device, Object data) {
-        this(shape, dtype, device, data, new AtomicLong());
+        this(shape, dtype, device, data, new AtomicLong(), null);
     }
 
-    private NDArray(Shape shape, DType dtype, Device device, Object data, AtomicLong mutations) {
+    private NDArray(Shape shape, DType dtype, Device device, Object data, AtomicLong mutations, Deferral pending) {
         this.shape = shape;
         this.dtype = dtype;
         this.device = device;
         this.data = data;
         this.mutations = mutations;
+        this.pending = pending;
     }
 
     /**
@@ -43,15 +51,57 @@ public final class NDArray {
      * hold exactly {@code shape.size()} elements.
      */
     public static NDArray wrap(Shape shape, DType dtype, Device device, Object data) {
-        if (!shape.isKnown()) {
-            throw new KilnException("cannot create an array of partial shape " + shape);
-        }
+        requireKnown(shape);
         Storage.checkMatches(dtype, data);
         int n = Storage.length(data);
         if (n != shape.size()) {
             throw new KilnException("backing array has " + n + " elements but shape " + shape + " needs " + shape.size());
         }
         return new NDArray(shape, dtype, device, data);
+    }
+
+    /**
+     * An array whose contents {@code source} produces when they are first read or written (by any method, or
+     * through any view made before that): the source runs once, thread-safely, into zeroed storage, and its failure
+     * is reported by that access and every later one. Producing the contents is not a {@link #mutationCount()
+     * mutation}: they are the array's contents from the start, only delivered late.
+     */
+    public static NDArray deferred(Shape shape, DType dtype, Device device, PendingContents source) {
+        requireKnown(shape);
+        java.util.Objects.requireNonNull(source, "source");
+        return new NDArray(shape, dtype, device, Storage.allocate(dtype, shape.size()), new AtomicLong(),
+                new Deferral(source));
+    }
+
+    /** True while this array is {@link #deferred} and its contents have not been produced yet; never produces them. */
+    public boolean isPending() {
+        return pendingContents() != null;
+    }
+
+    /**
+     * The source of a {@link #deferred} array whose contents have not been produced yet, else null; never produces
+     * them. A consumer that can read the source's value directly (a device binding the device copy) uses it instead
+     * of the contents, and the array stays pending.
+     */
+    public PendingContents pendingContents() {
+        Deferral p = pending;
+        return p == null ? null : p.source();
+    }
+
+    /** The backing array, produced first when the contents of a deferred array are still pending. */
+    private Object contents() {
+        Deferral p = pending;
+        if (p != null) {
+            p.complete(data, this);
+            pending = null;
+        }
+        return data;
+    }
+
+    private static void requireKnown(Shape shape) {
+        if (!shape.isKnown()) {
+            throw new KilnException("cannot create an array of partial shape " + shape);
+        }
     }
 
     /** Wraps a float32 array on the CPU without copying. */
@@ -141,37 +191,38 @@ public final class NDArray {
      * writing changes this array and every view of it. Writes through this array are not counted by
      * {@link #mutationCount()}: code that changes a value other code may have cached (a parameter a hybridized block
      * reads in inference) must write through {@link #copyTo(NDArray)}, {@link #fill}, {@link #setDouble} or the
-     * {@code *InPlace} methods, or call {@link #markMutated()} after writing.
+     * {@code *InPlace} methods, or call {@link #markMutated()} after writing. For a {@link #deferred} array this
+     * produces the contents first, as every method that reads or writes them does.
      */
     public Object data() {
-        return data;
+        return contents();
     }
 
     /** The live float32 backing array; fails for other dtypes. */
     public float[] floatData() {
         requireDType(DType.FLOAT32);
-        return (float[]) data;
+        return (float[]) contents();
     }
 
     /** The live float64 backing array; fails for other dtypes. */
     public double[] doubleData() {
         requireDType(DType.FLOAT64);
-        return (double[]) data;
+        return (double[]) contents();
     }
 
     /** Element {@code flat} (row-major index) as a double. */
     public double getDouble(int flat) {
-        return Storage.get(dtype, data, flat);
+        return Storage.get(dtype, contents(), flat);
     }
 
     /** Element at an n-d index as a double. */
     public double getDouble(int... index) {
-        return Storage.get(dtype, data, flatIndex(index));
+        return Storage.get(dtype, contents(), flatIndex(index));
     }
 
     /** Writes element {@code flat}, rounding {@code value} to this dtype. */
     public void setDouble(int flat, double value) {
-        Storage.set(dtype, data, flat, value);
+        Storage.set(dtype, contents(), flat, value);
         mutations.incrementAndGet();
     }
 
@@ -209,13 +260,14 @@ public final class NDArray {
 
     /** Sets every element to {@code value} (rounded to this dtype). */
     public NDArray fill(double value) {
-        switch (data) {
+        Object d = contents();
+        switch (d) {
             case float[] a -> java.util.Arrays.fill(a, (float) value);
             case double[] a -> java.util.Arrays.fill(a, value);
             default -> {
                 int n = size();
                 for (int i = 0; i < n; i++) {
-                    Storage.set(dtype, data, i, value);
+                    Storage.set(dtype, d, i, value);
                 }
             }
         }
@@ -241,27 +293,27 @@ public final class NDArray {
         if (size() != 1) {
             throw new KilnException("asLong needs an array of one element, got shape " + shape);
         }
-        return Storage.getLong(dtype, data, 0);
+        return Storage.getLong(dtype, contents(), 0);
     }
 
     /** A copy of the contents as float32 values. */
     public float[] toFloatArray() {
-        return (float[]) Storage.convert(dtype, data, DType.FLOAT32);
+        return (float[]) Storage.convert(dtype, contents(), DType.FLOAT32);
     }
 
     /** A copy of the contents as float64 values. */
     public double[] toDoubleArray() {
-        return (double[]) Storage.convert(dtype, data, DType.FLOAT64);
+        return (double[]) Storage.convert(dtype, contents(), DType.FLOAT64);
     }
 
     /** A copy of the contents as int32 values (floats truncate). */
     public int[] toIntArray() {
-        return (int[]) Storage.convert(dtype, data, DType.INT32);
+        return (int[]) Storage.convert(dtype, contents(), DType.INT32);
     }
 
     /** A copy of the contents as int64 values (floats truncate). */
     public long[] toLongArray() {
-        return (long[]) Storage.convert(dtype, data, DType.INT64);
+        return (long[]) Storage.convert(dtype, contents(), DType.INT64);
     }
 
     /** A copy of the contents as booleans ({@code != 0}). */
@@ -276,7 +328,7 @@ public final class NDArray {
 
     /** A deep copy on the same device. */
     public NDArray copy() {
-        return new NDArray(shape, dtype, device, Storage.copyOf(data));
+        return new NDArray(shape, dtype, device, Storage.copyOf(contents()));
     }
 
     /**
@@ -284,7 +336,7 @@ public final class NDArray {
      * Recorded by autograd as {@code Cast}.
      */
     public NDArray astype(DType target) {
-        NDArray out = new NDArray(shape, target, device, Storage.convert(dtype, data, target));
+        NDArray out = new NDArray(shape, target, device, Storage.convert(dtype, contents(), target));
         return Tape.recordUnary("Cast", Map.of("dtype", target.mxnetName()), this, out);
     }
 
@@ -293,7 +345,7 @@ public final class NDArray {
      * records it as a copy, so gradients flow back to this device.
      */
     public NDArray copyTo(Device target) {
-        return Tape.recordUnary("_copy", Map.of(), this, new NDArray(shape, dtype, target, Storage.copyOf(data)));
+        return Tape.recordUnary("_copy", Map.of(), this, new NDArray(shape, dtype, target, Storage.copyOf(contents())));
     }
 
     /** This array if it already lives on {@code target}, else a copy there. */
@@ -312,11 +364,12 @@ public final class NDArray {
         if (target.data == data) {
             return target;
         }
+        Object to = target.contents();
         if (target.dtype == dtype) {
-            System.arraycopy(data, 0, target.data, 0, size());
+            System.arraycopy(contents(), 0, to, 0, size());
         } else {
-            Object converted = Storage.convert(dtype, data, target.dtype);
-            System.arraycopy(converted, 0, target.data, 0, size());
+            Object converted = Storage.convert(dtype, contents(), target.dtype);
+            System.arraycopy(converted, 0, to, 0, size());
         }
         target.mutations.incrementAndGet();
         return target;
@@ -362,7 +415,7 @@ public final class NDArray {
         if (newShape.sizeLong() != shape.sizeLong()) {
             throw new KilnException("reshape: cannot view " + shape + " as " + newShape);
         }
-        NDArray view = new NDArray(newShape, dtype, device, data, mutations);
+        NDArray view = new NDArray(newShape, dtype, device, data, mutations, pending);
         return Tape.recordUnary("Reshape", Map.of("shape", newShape.dims()), this, view);
     }
 
@@ -415,7 +468,7 @@ public final class NDArray {
 
     /** The same contents with no autograd history: gradients do not flow back through the result. */
     public NDArray detach() {
-        return new NDArray(shape, dtype, device, data, mutations);
+        return new NDArray(shape, dtype, device, data, mutations, pending);
     }
 
     /** Autograd's note on this array (internal to autograd; {@code null} if untracked). */

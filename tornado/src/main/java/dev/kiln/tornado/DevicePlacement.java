@@ -43,8 +43,6 @@ final class DevicePlacement {
     private final Map<Integer, String> failed = new java.util.concurrent.ConcurrentHashMap<>();
     private final boolean fallback;
     private final Graph graph;
-    /** The runtime's shared device memory, or null. */
-    private DeviceMemory shared;
 
     DevicePlacement(CompileRequest request, GraphLayout layout, List<Shape> inputShapes, Set<Integer> parameterNodes,
                     NodeLowering kernels, DeviceRuntime runtime, boolean fallback, AtomicLongArray stats) {
@@ -76,13 +74,13 @@ final class DevicePlacement {
         } finally {
             OpContext.setTraining(wasTraining);
         }
-        this.shared = runtime.sharedMemory().orElse(null);
-        Set<Entry> hostReads = hostReads(layout);
+        DeviceMemory shared = runtime.sharedMemory().orElse(null);
+        Set<Entry> deviceReads = deviceReads();
         for (Step.Segment seg : plan.segments()) {
             SegmentRun run = null;
             boolean[] keep = new boolean[seg.outputs().size()];
             for (int k = 0; k < keep.length && shared != null; k++) {
-                keep[k] = !hostReads.contains(seg.outputs().get(k).entry());
+                keep[k] = deviceReads.contains(seg.outputs().get(k).entry());
             }
             try {
                 run = new SegmentRun(seg, runtime.load(seg), stats, graph, s, shared, keep);
@@ -94,16 +92,15 @@ final class DevicePlacement {
     }
 
     /**
-     * The values the host reads: the graph's outputs and gradients and the inputs of host steps. With shared device
-     * memory every other value a segment computes stays on the device for the later segments that read it (the
-     * forward's values the backward needs among them).
+     * The values device segments read from outside themselves. With shared device memory a segment output among them
+     * stays on the device, where the later segments bind it (the forward's values the backward needs among them);
+     * the host copies it only if it reads it too (a graph output, a host step's input).
      */
-    private Set<Entry> hostReads(GraphLayout layout) {
-        Set<Entry> reads = new HashSet<>(layout.outputs());
-        reads.addAll(layout.gradients());
-        for (Step st : plan.steps()) {
-            if (st instanceof Step.Host h && graph.node(h.node()) instanceof OpNode op) {
-                reads.addAll(op.inputs());
+    private Set<Entry> deviceReads() {
+        Set<Entry> reads = new HashSet<>();
+        for (Step.Segment seg : plan.segments()) {
+            for (var b : seg.inputs()) {
+                reads.add(b.entry());
             }
         }
         return reads;
@@ -174,13 +171,6 @@ final class DevicePlacement {
                 onHost(seg, e);
             }
         }
-        // the host runs the segment's nodes: values earlier segments kept on the device come back first
-        for (int i = 0; i < seg.inputs().size() && shared != null; i++) {
-            Entry e = seg.inputs().get(i).entry();
-            if (values[e.node()] != null && values[e.node()][e.output()] != null) {
-                shared.materialize(values[e.node()][e.output()]);
-            }
-        }
-        return false;
+        return false; // values earlier segments kept on the device are copied when the host steps read them
     }
 }

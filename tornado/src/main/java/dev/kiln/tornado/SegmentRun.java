@@ -12,6 +12,7 @@ import dev.kiln.tornado.plan.BufferSpec;
 import dev.kiln.tornado.plan.Step;
 import dev.kiln.tornado.runtime.DeviceMemory;
 import dev.kiln.tornado.runtime.DeviceProgram;
+import dev.kiln.tornado.runtime.Readback;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -19,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * A loaded device segment and its transfer plan: parameters are sent when their array or its contents changed since
  * the device last received them ({@link NDArray#mutationCount()}), other inputs every run; outputs come back as new
- * arrays on the inputs' device; auxiliary states the device updated are written back into the host arrays. On a
- * runtime with {@link DeviceMemory shared memory} the parameters are the shared device copies, which every segment
- * and the optimizer's device updates use.
+ * arrays on the inputs' device, {@link NDArray#deferred deferred} while the device still holds them
+ * ({@link DeviceOutput}: copied when first read); auxiliary states the device updated are written back into the host
+ * arrays. On a runtime with {@link DeviceMemory shared memory} the parameters are the shared device copies, which
+ * every segment and the optimizer's device updates use, and an output later segments read stays there for them.
  */
 final class SegmentRun {
     private final Step.Segment segment;
@@ -35,7 +37,7 @@ final class SegmentRun {
     private final InferenceResult<Shape> shapes;
     /** The runtime's shared memory holding the parameters once for every program, or null. */
     private final DeviceMemory shared;
-    /** Per output binding, whether it stays on the device (only later device segments read it). */
+    /** Per output binding, whether it stays on the device for later device segments (and the host reads it late). */
     private final boolean[] keep;
 
     /** {@code segment} loaded as {@code program}, for {@code graph} whose values have {@code shapes}. */
@@ -96,11 +98,16 @@ final class SegmentRun {
             if (values[e.node()] == null) {
                 values[e.node()] = new NDArray[outputsOf(e.node())];
             }
-            if (results[k] instanceof DeviceMemory.OnDevice d) { // a placeholder the later segments resolve
-                NDArray placeholder = NDArray.wrap(shapeOf(e), spec.dtype(), device, d.placeholder());
-                shared.keep(placeholder, d.array());
-                values[e.node()][e.output()] = placeholder;
+            String name = "output '" + spec.name() + "' of segment " + segment.id();
+            if (results[k] instanceof DeviceMemory.OnDevice d) { // later segments bind it; the host copies it if read
+                NDArray kept = NDArray.deferred(shapeOf(e), spec.dtype(), device,
+                        new DeviceOutput(shared.readback(d), stats, name));
+                shared.keep(kept, d.array());
+                values[e.node()][e.output()] = kept;
                 stats.incrementAndGet(TornadoGraph.KEPT);
+            } else if (results[k] instanceof Readback r) { // copied when the host reads it, if ever
+                values[e.node()][e.output()] = NDArray.deferred(shapeOf(e), spec.dtype(), device,
+                        new DeviceOutput(r, stats, name));
             } else {
                 values[e.node()][e.output()] = NDArray.wrap(shapeOf(e), spec.dtype(), device, results[k]);
                 stats.incrementAndGet(TornadoGraph.DOWNLOADS);

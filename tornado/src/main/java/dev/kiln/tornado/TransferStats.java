@@ -8,7 +8,8 @@ package dev.kiln.tornado;
  * @param runs             device segment runs
  * @param parameterUploads parameter and auxiliary-state arrays sent to the device
  * @param inputUploads     other arrays sent to the device
- * @param downloads        arrays copied back to the host (outputs and updated auxiliary states)
+ * @param downloads        arrays copied back to the host: outputs when first read (an output nobody reads is
+ *                         never copied), and updated auxiliary states after each run
  * @param keptOnDevice     values a segment left on the device for a later segment (the forward's values the
  *                         backward reads), each neither copied back nor sent again
  */

@@ -127,11 +127,11 @@ class TornadoBackendTest {
         NDArray first = g.infer(in)[0];
         g.infer(in);
         TransferStats twice = TornadoBackend.transfers(g).orElseThrow();
-        assertThat(twice).isEqualTo(new TransferStats(2, 4, 2, 2));
+        assertThat(twice).as("outputs not read yet are not copied back").isEqualTo(new TransferStats(2, 4, 2, 0));
 
         in[1].setDouble(0, in[1].getDouble(0) + 1); // w1 changes: only w1 is sent again
         NDArray changed = g.infer(in)[0];
-        assertThat(TornadoBackend.transfers(g).orElseThrow()).isEqualTo(new TransferStats(3, 5, 3, 3));
+        assertThat(TornadoBackend.transfers(g).orElseThrow()).isEqualTo(new TransferStats(3, 5, 3, 0));
         NDArray[] expectedIn = in.clone();
         assertThat(changed).isCloseTo(Backends.get(Backends.JIT).compile(request(mlp(), false, List.of()))
                 .infer(expectedIn)[0], 1e-6, 1e-7);

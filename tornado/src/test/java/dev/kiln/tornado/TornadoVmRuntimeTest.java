@@ -1,11 +1,15 @@
 package dev.kiln.tornado;
 
 import dev.kiln.KilnException;
+import dev.kiln.compiler.Backends;
 import dev.kiln.compiler.CompileRequest;
+import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.graph.Graph;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.random.Random;
+import dev.kiln.testing.NDArrayAssert;
 import dev.kiln.symbol.Symbol;
 import dev.kiln.tornado.runtime.Runtimes;
 import dev.kiln.tornado.runtime.TornadoVmRuntime;
@@ -87,5 +91,29 @@ class TornadoVmRuntimeTest {
             assertThat(device[1].getDouble(row)).isCloseTo(sum / 5_001, org.assertj.core.data.Offset.offset(1e-5));
             assertThat(device[2].getDouble(row)).isEqualTo(max);
         }
+    }
+
+    @Test
+    void outputsStayOnTheDeviceUntilReadAndALateReadGetsItsOwnRunsValues() {
+        Graph g = sym.tanh(sym.fullyConnected(Symbol.var("x"), Symbol.var("w"), Symbol.var("b"), 3,
+                Map.of("name", "fc")), Map.of("name", "act")).graph();
+        CompileRequest r = new CompileRequest(g, List.of("x", "w", "b"), List.of(Shape.of(2, 4), Shape.of(3, 4),
+                Shape.of(3)), List.of(DType.FLOAT32, DType.FLOAT32, DType.FLOAT32), false, List.of(), true, false, 1);
+        CompiledGraph device = new TornadoBackend(TornadoOptions.fromSystemProperties()).compile(r);
+        CompiledGraph cpu = Backends.get(Backends.JIT).compile(r);
+        Random.seed(7);
+        NDArray w = Random.uniform(-1, 1, 3, 4);
+        NDArray b = Random.uniform(-1, 1, 3);
+        NDArray x1 = Random.uniform(-1, 1, 2, 4);
+        NDArray x2 = Random.uniform(-1, 1, 2, 4);
+        NDArray first = device.infer(new NDArray[] {x1, w, b})[0];
+        NDArray second = device.infer(new NDArray[] {x2, w, b})[0];
+        assertThat(first.isPending()).isTrue();
+        assertThat(second.isPending()).isTrue();
+        assertThat(TornadoBackend.transfers(device).orElseThrow().downloads()).as("nothing read yet").isZero();
+        NDArrayAssert.assertThat(second).isCloseTo(cpu.infer(new NDArray[] {x2, w, b})[0], 1e-5, 1e-6);
+        NDArrayAssert.assertThat(first).as("read after the next run")
+                .isCloseTo(cpu.infer(new NDArray[] {x1, w, b})[0], 1e-5, 1e-6);
+        assertThat(TornadoBackend.transfers(device).orElseThrow().downloads()).isEqualTo(2);
     }
 }

@@ -1,6 +1,5 @@
 package dev.kiln.tornado.runtime;
 
-import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.tornado.kernel.KernelLaunch;
 
@@ -18,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DeviceMemory {
     private final Map<Object, Resident> arrays = new WeakHashMap<>();
-    /** Values a segment left on the device for later segments, by the host placeholder array standing for them. */
-    private final Map<Object, Object> kept = new WeakHashMap<>();
+    /** Values segments left on the device for later segments, by the host array standing for each. */
+    private final Map<NDArray, Kept> kept = new WeakHashMap<>();
     private final KernelLoader loader;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
@@ -28,16 +27,16 @@ public final class DeviceMemory {
         this.loader = loader;
     }
 
-    /** A device buffer bound in place of a program's own buffer for one run. */
+    /**
+     * A device buffer bound in place of a program's own buffer for one run: a parameter's resident copy, or a value
+     * a segment left on the device for later segments ({@link #keep}), which bind it directly and which the host
+     * copies only when it needs the value too ({@link #readback}).
+     */
     public record OnDevice(Object array) {
-        /** A zeroed host array of the same type and length: the placeholder of a value kept on the device. */
-        public Object placeholder() {
-            return switch (array) {
-                case float[] f -> new float[f.length];
-                case int[] i -> new int[i.length];
-                default -> throw new KilnException("not a device array: " + array.getClass().getSimpleName());
-            };
-        }
+    }
+
+    /** A value kept on the device, and the mutation count of the host array standing for it when it was kept. */
+    private record Kept(Object device, long mutations) {
     }
 
     /** One host array's device copy: the host mutation count it matches, and whether the host is behind. */
@@ -111,32 +110,26 @@ public final class DeviceMemory {
     }
 
     /**
-     * Records that {@code placeholder} (a host array whose contents were never copied back) stands for the device
-     * value {@code device}, which later segments read from the device ({@link #kept}).
+     * Records that {@code a} (a {@link NDArray#deferred deferred} array the host may never read) stands for the
+     * device value {@code device}, which later segments bind ({@link #kept}).
      */
-    public synchronized void keep(NDArray placeholder, Object device) {
-        kept.put(placeholder.data(), device);
+    public synchronized void keep(NDArray a, Object device) {
+        kept.put(a, new Kept(device, a.mutationCount()));
     }
 
-    /** The device value {@code a} stands for, when a segment kept it on the device; else null. */
-    public synchronized OnDevice kept(NDArray a) {
-        Object device = kept.get(a.data());
-        return device == null ? null : new OnDevice(device);
+    /** Copies a value kept on the device into a host array when the host reads it after all. */
+    public Readback readback(OnDevice value) {
+        return host -> HostArrays.copy(value.array(), host, "a value kept on the device");
     }
 
     /**
-     * Copies a kept device value into its placeholder's host array (a host step needs it after all: a segment the
-     * device failed runs on the host); true when {@code a} was such a placeholder.
+     * The device value {@code a} stands for, when a segment kept it on the device and the host has not written
+     * {@code a} since (reading it, which copies it to the host, leaves the device value current); else null. Never
+     * causes the copy.
      */
-    public synchronized boolean materialize(NDArray a) {
-        Object device = kept.remove(a.data());
-        if (device == null) {
-            return false;
-        }
-        HostArrays.copy(device, a.data(), "kept value " + a.shape());
-        downloads.incrementAndGet();
-        a.markMutated();
-        return true;
+    public synchronized OnDevice kept(NDArray a) {
+        Kept k = kept.get(a);
+        return k == null || k.mutations != a.mutationCount() ? null : new OnDevice(k.device);
     }
 
     /** Host arrays sent into this memory so far. */

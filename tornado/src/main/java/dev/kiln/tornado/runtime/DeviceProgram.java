@@ -10,15 +10,17 @@ public interface DeviceProgram {
      *
      * @param inputs per input binding of the segment (in order), the host's backing array ({@code float[]} or
      *               {@code int[]}) to send, or {@code null} for a parameter whose device copy is current
-     * @return per output binding (in order) a new host array holding the value, then, per input binding marked
-     *         write-back (in order), the device's updated contents
+     * @return per output binding (in order) the value: a new host array holding it, or a {@link Readback} that
+     *         copies it from the device when read (completed by the program before it runs again), then, per input
+     *         binding marked write-back (in order), a new host array with the device's updated contents
      */
     Object[] run(Object[] inputs);
 
     /**
-     * {@link #run(Object[])}, but an output marked in {@code onDevice} is not copied back: its result is a
-     * {@link DeviceMemory.OnDevice} holding a device-side copy that later segments bind. A program without shared
-     * device memory copies every output back.
+     * {@link #run(Object[])}, but an output marked in {@code onDevice} (later segments read it) is a
+     * {@link DeviceMemory.OnDevice} holding a device-side copy that later segments bind, and that the host reads
+     * only if it needs the value too. A program without shared device memory returns every output as for
+     * {@link #run(Object[])}.
      */
     default Object[] run(Object[] inputs, boolean[] onDevice) {
         return run(inputs);

@@ -2,6 +2,7 @@ package dev.kiln.tornado.runtime;
 
 import dev.kiln.KilnException;
 import dev.kiln.tornado.plan.Binding;
+import dev.kiln.tornado.plan.BufferSpec;
 import dev.kiln.tornado.plan.Step;
 
 import java.util.ArrayList;
@@ -31,21 +32,29 @@ final class HostArrays {
         };
     }
 
-    /** New host arrays for the segment's outputs, then for its write-back inputs, from the device arrays. */
-    static Object[] results(Step.Segment segment, Object[] memory) {
-        return results(segment, memory, new boolean[segment.outputs().size()]);
+    /** A zeroed {@code float[]} or {@code int[]} for buffer {@code b}. */
+    static Object allocate(BufferSpec b) {
+        return switch (b.dtype()) {
+            case FLOAT32 -> new float[b.elements()];
+            case INT32 -> new int[b.elements()];
+            default -> throw new KilnException("device buffer '" + b.name() + "' of dtype " + b.dtype().mxnetName()
+                    + ": the device holds float32 and int32 only");
+        };
     }
 
     /**
-     * {@link #results(Step.Segment, Object[])}, with the outputs marked in {@code onDevice} as device-side copies
-     * ({@link DeviceMemory.OnDevice}) instead of host arrays.
+     * A run's results from the device arrays {@code memory}: per output a {@link Readback} of its buffer (added to
+     * {@code readbacks}), or, for the outputs marked in {@code onDevice}, a device-side copy
+     * ({@link DeviceMemory.OnDevice}) later segments bind; then, per write-back input, a new host array.
      */
-    static Object[] results(Step.Segment segment, Object[] memory, boolean[] onDevice) {
+    static Object[] results(Step.Segment segment, Object[] memory, boolean[] onDevice, Readbacks readbacks) {
         List<Object> out = new ArrayList<>();
         List<Binding> outputs = segment.outputs();
         for (int k = 0; k < outputs.size(); k++) {
-            Object copy = copyOf(memory[outputs.get(k).buffer()]);
-            out.add(onDevice[k] ? new DeviceMemory.OnDevice(copy) : copy);
+            Object device = memory[outputs.get(k).buffer()];
+            BufferSpec spec = segment.buffers().get(outputs.get(k).buffer());
+            out.add(onDevice[k] ? new DeviceMemory.OnDevice(copyOf(device))
+                    : readbacks.add(spec, host -> copy(device, host, "output '" + spec.name() + "'")));
         }
         for (Binding b : segment.inputs()) {
             if (b.writeBack()) {

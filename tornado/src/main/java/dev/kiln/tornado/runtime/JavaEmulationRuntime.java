@@ -51,7 +51,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
     public DeviceProgram load(Step.Segment segment) {
         Object[] memory = new Object[segment.buffers().size()];
         for (BufferSpec b : segment.buffers()) {
-            memory[b.index()] = allocate(b);
+            memory[b.index()] = HostArrays.allocate(b);
         }
         List<KernelLaunch> launches = segment.launches();
         MethodHandle[] calls = new MethodHandle[launches.size()];
@@ -67,16 +67,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
             args[l] = arguments(launch, memory);
             calls[l] = spreader(mh);
         }
-        return new Program(segment, memory, memory.clone(), calls, args);
-    }
-
-    private static Object allocate(BufferSpec b) {
-        return switch (b.dtype()) {
-            case FLOAT32 -> new float[b.elements()];
-            case INT32 -> new int[b.elements()];
-            default -> throw new KilnException("device buffer '" + b.name() + "' of dtype " + b.dtype().mxnetName()
-                    + ": the device holds float32 and int32 only");
-        };
+        return new Program(segment, memory, memory.clone(), calls, args, new Readbacks());
     }
 
     /**
@@ -113,10 +104,11 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
 
     /**
      * A segment on the emulated device: its memory (its own buffers, {@code own}, or shared arrays bound in their
-     * place for a run) and its bound kernel calls.
+     * place for a run), its bound kernel calls, and the outputs of its last run not read yet, which stay in its
+     * memory, as on a device, until the next run copies them aside.
      */
-    private record Program(Step.Segment segment, Object[] memory, Object[] own, MethodHandle[] calls, Object[][] args)
-            implements DeviceProgram {
+    private record Program(Step.Segment segment, Object[] memory, Object[] own, MethodHandle[] calls, Object[][] args,
+                           Readbacks readbacks) implements DeviceProgram {
         @Override
         public Object[] run(Object[] inputs) {
             return run(inputs, new boolean[segment.outputs().size()]);
@@ -124,6 +116,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
 
         @Override
         public synchronized Object[] run(Object[] inputs, boolean[] onDevice) {
+            readbacks.completeAll();
             List<Binding> in = segment.inputs();
             for (int k = 0; k < inputs.length; k++) {
                 if (inputs[k] instanceof DeviceMemory.OnDevice shared) {
@@ -137,7 +130,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
             for (int l = 0; l < calls.length; l++) {
                 call(calls[l], args[l], segment.launches().get(l));
             }
-            return HostArrays.results(segment, memory, onDevice);
+            return HostArrays.results(segment, memory, onDevice, readbacks);
         }
 
         /** Makes buffer {@code buffer} the shared device array {@code array} in memory and in every launch. */

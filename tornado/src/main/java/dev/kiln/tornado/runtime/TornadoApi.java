@@ -22,6 +22,8 @@ final class TornadoApi {
 
     final int firstExecution;
     final int everyExecution;
+    /** Outputs copied back only when asked for ({@link #transferToHost(Object, Object)}). */
+    final int underDemand;
     private final ClassLoader loader;
     private final Class<?> taskGraph;
     private final Class<?> immutableTaskGraph;
@@ -38,6 +40,7 @@ final class TornadoApi {
             Class<?> modes = Class.forName(API + "enums.DataTransferMode", true, loader);
             firstExecution = modes.getField("FIRST_EXECUTION").getInt(null);
             everyExecution = modes.getField("EVERY_EXECUTION").getInt(null);
+            underDemand = modes.getField("UNDER_DEMAND").getInt(null);
             for (int n = 1; n < taskInterface.length; n++) {
                 taskInterface[n] = Class.forName(API + "common.TornadoFunctions$Task" + n, false, loader);
             }
@@ -138,9 +141,17 @@ final class TornadoApi {
         }
     }
 
-    /** Runs the plan; a kernel that does not compile for the device fails here with TornadoVM's reason. */
-    void execute(Object plan) {
-        call(plan, "execute", new Class<?>[0]);
+    /**
+     * Runs the plan and returns its execution result; a kernel that does not compile for the device fails here with
+     * TornadoVM's reason.
+     */
+    Object execute(Object plan) {
+        return call(plan, "execute", new Class<?>[0]);
+    }
+
+    /** Copies {@code object}, transferred {@code UNDER_DEMAND}, from the device as the last execution left it. */
+    void transferToHost(Object executionResult, Object object) {
+        call(executionResult, "transferToHost", new Class<?>[] {Object[].class}, (Object) new Object[] {object});
     }
 
     /** Frees the plan's device buffers. */

@@ -16,9 +16,10 @@ import java.util.List;
 
 /**
  * One device segment as a TornadoVM task graph: a host-side array per buffer (what TornadoVM maps to device memory),
- * parameters sent on the first execution, other inputs on every execution, outputs and updated auxiliary states
- * copied back on every execution, intermediates and scratch sent once (TornadoVM allocates only what a transfer
- * names) and never copied back. When a parameter changed after the
+ * parameters sent on the first execution, other inputs on every execution, outputs left on the device (transferred
+ * {@code UNDER_DEMAND}) and copied back by a {@link Readback} when read, updated auxiliary states copied back on every
+ * execution, intermediates and scratch sent once (TornadoVM allocates only what a transfer names) and never copied
+ * back. When a parameter changed after the
  * first execution, the plan is rebuilt so that it is sent again; a segment whose parameters keep changing (training)
  * then sends them on every execution.
  */
@@ -34,6 +35,8 @@ final class TornadoProgram implements DeviceProgram {
     private boolean executed;
     private int rebuilds;
     private boolean parametersEveryExecution;
+    /** Outputs of the last execution not read yet, copied aside before the next one. */
+    private final Readbacks readbacks = new Readbacks();
 
     TornadoProgram(TornadoApi api, Object device, String name, Step.Segment segment, MethodHandle[] kernels,
                    ArrayFlavor flavor) {
@@ -106,10 +109,12 @@ final class TornadoProgram implements DeviceProgram {
             }
             api.task(graph, "t" + l, kernels[l], args);
         }
-        List<Object> back = new ArrayList<>();
+        List<Object> outputs = new ArrayList<>();
         for (Binding b : segment.outputs()) {
-            back.add(host[b.buffer()]);
+            outputs.add(host[b.buffer()]);
         }
+        api.transferToHost(graph, api.underDemand, outputs);
+        List<Object> back = new ArrayList<>();
         for (Binding b : segment.inputs()) {
             if (b.writeBack()) {
                 back.add(host[b.buffer()]);
@@ -121,6 +126,7 @@ final class TornadoProgram implements DeviceProgram {
 
     @Override
     public synchronized Object[] run(Object[] inputs) {
+        readbacks.completeAll();
         List<Binding> in = segment.inputs();
         boolean parameterChanged = false;
         for (int k = 0; k < inputs.length; k++) {
@@ -137,11 +143,15 @@ final class TornadoProgram implements DeviceProgram {
             parametersEveryExecution = rebuilds > 1;
             plan = build(parametersEveryExecution ? api.everyExecution : api.firstExecution);
         }
-        api.execute(plan);
+        Object result = api.execute(plan);
         executed = true;
         List<Object> out = new ArrayList<>();
         for (Binding b : segment.outputs()) {
-            out.add(get(host[b.buffer()], segment.buffers().get(b.buffer())));
+            Object buffer = host[b.buffer()];
+            out.add(readbacks.add(segment.buffers().get(b.buffer()), to -> {
+                api.transferToHost(result, buffer);
+                copyOut(buffer, to);
+            }));
         }
         for (Binding b : in) {
             if (b.writeBack()) {
@@ -167,23 +177,23 @@ final class TornadoProgram implements DeviceProgram {
 
     /** A new host array with the buffer's contents. */
     private Object get(Object buffer, BufferSpec spec) {
+        Object to = HostArrays.allocate(spec);
+        copyOut(buffer, to);
+        return to;
+    }
+
+    /** Copies the buffer TornadoVM wrote into a host array of its type and length. */
+    private void copyOut(Object buffer, Object to) {
         if (flavor == ArrayFlavor.HEAP) {
-            return HostArrays.copyOf(buffer);
+            HostArrays.copy(buffer, to, name);
+            return;
         }
         MemorySegment seg = segmentOf(buffer);
-        return switch (spec.dtype()) {
-            case FLOAT32 -> {
-                float[] f = new float[spec.elements()];
-                MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, 0, f, 0, f.length);
-                yield f;
-            }
-            case INT32 -> {
-                int[] i = new int[spec.elements()];
-                MemorySegment.copy(seg, ValueLayout.JAVA_INT, 0, i, 0, i.length);
-                yield i;
-            }
-            default -> throw new KilnException("device buffer of dtype " + spec.dtype().mxnetName());
-        };
+        switch (to) {
+            case float[] f -> MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, 0, f, 0, f.length);
+            case int[] i -> MemorySegment.copy(seg, ValueLayout.JAVA_INT, 0, i, 0, i.length);
+            default -> throw new KilnException("not a host array: " + to.getClass());
+        }
     }
 
     private static MemorySegment segmentOf(Object nativeArray) {
