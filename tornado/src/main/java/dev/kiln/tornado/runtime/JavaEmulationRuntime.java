@@ -24,7 +24,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
     public static final String NAME = "emulation";
 
     private final KernelLoader loader = new KernelLoader(JavaEmulationRuntime.class.getClassLoader());
-    private final DeviceMemory shared = new DeviceMemory(loader);
+    private final DeviceMemory shared = new DeviceMemory();
 
     @Override
     public String name() {
@@ -106,6 +106,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
                 case KernelArg.Buffer b -> memory[b.buffer()];
                 case KernelArg.IntValue v -> v.value();
                 case KernelArg.FloatValue v -> v.value();
+                case KernelArg.FloatValues v -> v.values(); // read by the kernel at each call: its owner's values
             };
         }
         return a;
