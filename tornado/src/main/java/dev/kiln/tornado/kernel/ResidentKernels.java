@@ -11,8 +11,8 @@ import static dev.kiln.tornado.kernel.Exprs.c;
  * each: one work item rewrites element 0 with its own value, leaving the array unchanged.
  */
 public final class ResidentKernels {
-    /** At most this many arrays per touch kernel (TornadoVM's tasks take at most 20 arguments). */
-    public static final int MAX_ARRAYS = 16;
+    /** At most this many arrays per touch kernel (a generated kernel takes at most 15 parameters). */
+    public static final int MAX_ARRAYS = 15;
 
     private ResidentKernels() {
     }
