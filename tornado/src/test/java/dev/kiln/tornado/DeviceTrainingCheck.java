@@ -59,8 +59,9 @@ final class DeviceTrainingCheck {
         }
     }
 
-    /** What a training run left: the weights, and for the device run its transfers. */
-    private record Trained(List<NDArray> weights, TransferStats graph, Counters lastStep, Counters afterFirst) {
+    /** What a training run left: the weights, and for the device run its transfers and the last step's time. */
+    private record Trained(List<NDArray> weights, TransferStats graph, Counters lastStep, Counters afterFirst,
+                           double lastStepMillis) {
     }
 
     private static Trained train(Supplier<HybridSequential> make, NDArray x, NDArray y, String optimizer,
@@ -69,27 +70,30 @@ final class DeviceTrainingCheck {
         Trainer trainer = new Trainer(net.collectParams(), optimizer, options);
         Counters first = null;
         Counters last = null;
+        long lastStart = 0;
         for (int s = 0; s < STEPS; s++) {
             if (tornado && s == 1) {
                 first = Counters.now();
             }
             if (tornado && s == STEPS - 1) {
                 last = Counters.now();
+                lastStart = System.nanoTime();
             }
             TrainingRun.step(net, trainer, x, y);
         }
+        double lastMillis = (System.nanoTime() - lastStart) / 1e6;
         List<NDArray> weights = new ArrayList<>();
         for (Parameter p : net.collectParams().values()) {
             weights.add(p.data().copy());
         }
         if (!tornado) {
-            return new Trained(weights, null, null, null);
+            return new Trained(weights, null, null, null, 0);
         }
         List<CompiledGraph> graphs = net.compiledGraphs();
         assertThat(graphs).as("one training graph").hasSize(1);
         Counters end = Counters.now();
         return new Trained(weights, TornadoBackend.transfers(graphs.get(0)).orElseThrow(), end.since(last),
-                end.since(first));
+                end.since(first), lastMillis);
     }
 
     /** Trains eagerly and on the device and checks the weights and what moved (see the class comment). */
@@ -121,5 +125,7 @@ final class DeviceTrainingCheck {
         assertThat(device.afterFirst().builds()).as("no execution plan rebuilt after the first step").isZero();
         assertThat(device.afterFirst().residentUploads()).as("no resident array sent again after the first step")
                 .isZero();
+        System.out.printf("%s training on %s: %d steps, %s; last step %s, %.1f ms%n", optimizer, runtime().name(),
+                STEPS, device.graph(), device.lastStep(), device.lastStepMillis());
     }
 }

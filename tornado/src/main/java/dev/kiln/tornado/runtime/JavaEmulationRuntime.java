@@ -119,11 +119,6 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
     private record Program(Step.Segment segment, Object[] memory, Object[] own, MethodHandle[] calls, Object[][] args)
             implements DeviceProgram {
         @Override
-        public Object[] run(Object[] inputs) {
-            return run(inputs, new boolean[segment.outputs().size()]);
-        }
-
-        @Override
         public synchronized Object[] run(Object[] inputs, boolean[] onDevice) {
             List<Binding> in = segment.inputs();
             for (int k = 0; k < inputs.length; k++) {

@@ -166,6 +166,11 @@ final class TornadoApi {
         call(plan, "execute", new Class<?>[0]);
     }
 
+    /** Makes task graph {@code index} the plan's current one (what a result's {@code transferToHost} reads from). */
+    void select(Object plan, int index) {
+        call(plan, "withGraph", new Class<?>[] {int.class}, index);
+    }
+
     /** Runs task graph {@code index} of the plan and returns TornadoVM's result (to fetch persisted arrays from). */
     Object execute(Object plan, int index) {
         Object one = call(plan, "withGraph", new Class<?>[] {int.class}, index);

@@ -63,8 +63,8 @@ final class TornadoProgram implements DeviceProgram, TornadoSession.Member {
     }
 
     @Override
-    public Object[] run(Object[] inputs) {
-        return run(inputs, new boolean[segment.outputs().size()]);
+    public Step.Segment segment() {
+        return segment;
     }
 
     @Override

@@ -42,19 +42,31 @@ final class TornadoSession implements DeviceMemory.Store {
         void define(TornadoApi api, Object graph);
     }
 
+    /**
+     * At most this many resident arrays in one plan: every task graph names them all, and TornadoVM's task graphs
+     * hold at most 1024 nodes. Members that ran least recently leave the plan (and re-join when they run again).
+     */
+    static final int MAX_RESIDENT = 200;
+
     private final TornadoApi api;
     private final Object device;
     private final boolean nativeArrays;
     private final Function<KernelClass, MethodHandle> kernels;
     private final DeviceMemory memory = new DeviceMemory(this);
     private final List<WeakReference<Member>> members = new ArrayList<>();
+    /** When each member last ran (a counter of runs), for choosing the members a full plan keeps. */
+    private final Map<Member, Long> lastRun = new java.util.WeakHashMap<>();
+    private long runs;
     /** Host values waiting to be sent into resident arrays, by resident array. */
     private final Map<Object, Object> pending = new IdentityHashMap<>();
     private Object plan;
-    private List<Member> planMembers = List.of();
+    /** The plan's members by graph index (less {@code kiln_up}); weak, so that dropped programs can be collected. */
+    private List<WeakReference<Member>> planMembers = List.of();
     private Set<Object> planResident = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean stale = true;
     private Object lastResult;
+    /** The plan index of the graph that ran last and completed: the one holding the resident arrays' buffers. */
+    private int lastIndex;
     private long builds;
     private long residentUploads;
 
@@ -100,22 +112,42 @@ final class TornadoSession implements DeviceMemory.Store {
 
     /** Runs member {@code m}'s task graph, rebuilding the plan first when needed; returns TornadoVM's result. */
     synchronized Object run(Member m) {
-        if (stale || plan == null || !planMembers.contains(m)) {
-            rebuild();
+        lastRun.put(m, ++runs);
+        if (stale || plan == null || indexOf(m) < 0) {
+            rebuild(m);
         } else if (!pending.isEmpty()) {
             resend();
         }
-        int index = planMembers.indexOf(m);
+        int index = indexOf(m);
         if (index < 0) {
             throw new KilnException("TornadoVM task graph " + m.name() + " is not in the session's plan");
         }
-        lastResult = api.execute(plan, index + (planResident.isEmpty() ? 0 : 1));
+        int graph = index + (planResident.isEmpty() ? 0 : 1);
+        try {
+            lastResult = api.execute(plan, graph);
+        } catch (RuntimeException e) {
+            api.select(plan, lastIndex); // the resident arrays are still in the graph that ran before
+            throw new KilnException(e.getMessage() + " (task graph " + m.name() + ", graph " + graph + " of "
+                    + (planMembers.size() + 1) + " in the device's plan, " + planResident.size() + " resident arrays)",
+                    e);
+        }
+        lastIndex = graph;
         return lastResult;
+    }
+
+    private int indexOf(Member m) {
+        for (int i = 0; i < planMembers.size(); i++) {
+            if (planMembers.get(i).get() == m) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Copies resident array {@code device}'s current device contents into its host-side array. */
     synchronized void fetch(Object device) {
         if (lastResult != null && planResident.contains(device) && !pending.containsKey(device)) {
+            api.select(plan, lastIndex);
             api.transferToHost(lastResult, List.of(device));
         }
     }
@@ -143,11 +175,10 @@ final class TornadoSession implements DeviceMemory.Store {
 
     /** Brings every resident array back, writes the pending host values over theirs and sends them all again. */
     private void resend() {
-        if (lastResult != null) {
-            api.transferToHost(lastResult, new ArrayList<>(planResident));
-        }
+        fetchAll();
         applyPending();
         lastResult = api.execute(plan, 0);
+        lastIndex = 0;
         residentUploads += planResident.size();
     }
 
@@ -157,26 +188,39 @@ final class TornadoSession implements DeviceMemory.Store {
     }
 
     /**
-     * A new plan for the live members: the resident arrays come back from the old plan, which is freed; the new
+     * A new plan for {@code joining} and the live members that ran most recently, as many as keep the resident
+     * arrays within {@link #MAX_RESIDENT}: the resident arrays come back from the old plan, which is freed; the new
      * one's first graph sends them (with the pending host values) before any member runs.
      */
-    private void rebuild() {
+    private void rebuild(Member joining) {
         if (plan != null) {
-            if (lastResult != null) {
-                api.transferToHost(lastResult, new ArrayList<>(planResident));
-            }
+            fetchAll();
             Object old = plan;
             plan = null;
             lastResult = null;
             api.close(old);
         }
         applyPending();
-        List<Member> live = new ArrayList<>();
+        List<Member> candidates = new ArrayList<>();
         members.removeIf(r -> r.get() == null);
-        members.forEach(r -> live.add(r.get()));
+        members.forEach(r -> candidates.add(r.get()));
+        candidates.remove(joining);
+        candidates.sort((a, b) -> Long.compare(lastRun.getOrDefault(b, 0L), lastRun.getOrDefault(a, 0L)));
+        candidates.addFirst(joining);
         Set<Object> resident = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Object> ordered = new ArrayList<>();
-        for (Member m : live) {
+        List<Member> live = new ArrayList<>();
+        for (Member m : candidates) {
+            Set<Object> extra = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Object a : m.resident()) {
+                if (!resident.contains(a)) {
+                    extra.add(a);
+                }
+            }
+            if (!live.isEmpty() && ordered.size() + extra.size() > MAX_RESIDENT) {
+                continue; // left out of this plan; it re-joins when it runs again
+            }
+            live.add(m);
             for (Object a : m.resident()) {
                 if (resident.add(a)) {
                     ordered.add(a);
@@ -195,13 +239,22 @@ final class TornadoSession implements DeviceMemory.Store {
             graphs.add(g);
         }
         plan = api.plan(graphs, device);
-        planMembers = live;
+        planMembers = live.stream().map(WeakReference::new).toList();
         planResident = resident;
         stale = false;
         builds++;
+        lastIndex = 0;
         if (!ordered.isEmpty()) {
             lastResult = api.execute(plan, 0);
             residentUploads += ordered.size();
+        }
+    }
+
+    /** Copies every resident array back from the graph that ran last. */
+    private void fetchAll() {
+        if (lastResult != null && !planResident.isEmpty()) {
+            api.select(plan, lastIndex);
+            api.transferToHost(lastResult, new ArrayList<>(planResident));
         }
     }
 

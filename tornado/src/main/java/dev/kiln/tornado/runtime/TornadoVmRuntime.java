@@ -36,6 +36,8 @@ public final class TornadoVmRuntime implements DeviceRuntime {
     /** The system property choosing the kernels' arrays: {@code heap} ({@code float[]}) or {@code native}. */
     public static final String ARRAYS_PROPERTY = "kiln.tornado.arrays";
 
+    private static final String BYTECODE_SIZE_PROPERTY = "tornado.tvm.maxbytecodesize";
+
     private final Path classDir;
     private final ArrayFlavor flavor;
     private final int[] deviceIndex;
@@ -56,6 +58,11 @@ public final class TornadoVmRuntime implements DeviceRuntime {
         this.deviceIndex = parseDevice(System.getProperty(DEVICE_PROPERTY));
         if (!options.fallback() && System.getProperty("tornado.recover.bailout") == null) {
             System.setProperty("tornado.recover.bailout", "False");
+        }
+        if (System.getProperty(BYTECODE_SIZE_PROPERTY) == null) {
+            // every task graph of the device's plan names every resident array: TornadoVM's default buffer for a
+            // task graph's own bytecode (4096 bytes) overflows past about 60 of them, and the graph then bails out
+            System.setProperty(BYTECODE_SIZE_PROPERTY, "262144");
         }
     }
 
