@@ -116,7 +116,9 @@ final class TornadoProgram implements DeviceProgram, TornadoSession.Member {
 
     /**
      * The host's value of output {@code k} after a run: copied now (its buffer came back with the run). The hook
-     * where a program would hand out a value still on the device, to be copied when first read.
+     * where a program hands out a value still on the device instead (the output transferred on demand in
+     * {@link #define}, copied when first read through {@link TornadoSession#fetch(TornadoSession.Member, Object)},
+     * and completed in {@link #beforeRebuild} before the plan is freed).
      */
     private Object output(int k, Object buffer) {
         BufferSpec spec = segment.buffers().get(segment.outputs().get(k).buffer());

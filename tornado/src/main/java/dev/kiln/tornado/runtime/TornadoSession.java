@@ -40,6 +40,13 @@ final class TornadoSession implements DeviceMemory.Store {
 
         /** Adds the member's own transfers and its tasks to {@code graph} (the resident arrays are already there). */
         void define(TornadoApi api, Object graph);
+
+        /**
+         * Called before the plan holding the member's graph is freed: values of its last run still on the device
+         * (outputs copied back on demand) must be fetched now ({@link #fetch(Member, Object)}).
+         */
+        default void beforeRebuild() {
+        }
     }
 
     /**
@@ -152,6 +159,23 @@ final class TornadoSession implements DeviceMemory.Store {
         }
     }
 
+    /**
+     * Copies array {@code array} of member {@code m}'s last run (an output it left on the device, transferred on
+     * demand) into its host-side array; the member must still be in the plan.
+     */
+    synchronized void fetch(Member m, Object array) {
+        int index = indexOf(m);
+        if (plan == null || lastResult == null || index < 0) {
+            throw new KilnException("TornadoVM task graph " + m.name() + " is no longer in the device's plan");
+        }
+        api.select(plan, index + (planResident.isEmpty() ? 0 : 1));
+        try {
+            api.transferToHost(lastResult, List.of(array));
+        } finally {
+            api.select(plan, lastIndex);
+        }
+    }
+
     @Override
     public Object allocate(Object host) {
         return TornadoArrays.like(nativeArrays, host);
@@ -194,6 +218,12 @@ final class TornadoSession implements DeviceMemory.Store {
      */
     private void rebuild(Member joining) {
         if (plan != null) {
+            for (WeakReference<Member> r : planMembers) {
+                Member m = r.get();
+                if (m != null) {
+                    m.beforeRebuild();
+                }
+            }
             fetchAll();
             Object old = plan;
             plan = null;
