@@ -1,6 +1,5 @@
 package dev.kiln.tornado.runtime;
 
-import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 
 import java.util.Map;

@@ -31,14 +31,9 @@ final class HostArrays {
         };
     }
 
-    /** New host arrays for the segment's outputs, then for its write-back inputs, from the device arrays. */
-    static Object[] results(Step.Segment segment, Object[] memory) {
-        return results(segment, memory, new boolean[segment.outputs().size()]);
-    }
-
     /**
-     * {@link #results(Step.Segment, Object[])}, with the outputs marked in {@code onDevice} as device-side copies
-     * ({@link DeviceMemory.OnDevice}) instead of host arrays.
+     * New host arrays for the segment's outputs, then for its write-back inputs, from the device arrays; the outputs
+     * marked in {@code onDevice} as device-side copies ({@link DeviceMemory.OnDevice}) instead of host arrays.
      */
     static Object[] results(Step.Segment segment, Object[] memory, boolean[] onDevice) {
         List<Object> out = new ArrayList<>();

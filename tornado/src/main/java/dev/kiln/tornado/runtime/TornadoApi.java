@@ -156,22 +156,15 @@ final class TornadoApi {
         }
     }
 
-    /** An execution plan for {@code graph}'s snapshot, on {@code device} when not null. */
-    Object plan(Object graph, Object device) {
-        return plan(List.of(graph), device);
-    }
-
-    /** Runs the plan; a kernel that does not compile for the device fails here with TornadoVM's reason. */
-    void execute(Object plan) {
-        call(plan, "execute", new Class<?>[0]);
-    }
-
     /** Makes task graph {@code index} the plan's current one (what a result's {@code transferToHost} reads from). */
     void select(Object plan, int index) {
         call(plan, "withGraph", new Class<?>[] {int.class}, index);
     }
 
-    /** Runs task graph {@code index} of the plan and returns TornadoVM's result (to fetch persisted arrays from). */
+    /**
+     * Runs task graph {@code index} of the plan and returns TornadoVM's result (to fetch persisted arrays from); a
+     * kernel that does not compile for the device fails here with TornadoVM's reason.
+     */
     Object execute(Object plan, int index) {
         Object one = call(plan, "withGraph", new Class<?>[] {int.class}, index);
         return call(one, "execute", new Class<?>[0]);
