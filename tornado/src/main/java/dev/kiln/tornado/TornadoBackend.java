@@ -91,7 +91,7 @@ public final class TornadoBackend implements Backend {
         }
         DeviceRuntime rt = runtime.get();
         rt.sharedMemory().ifPresent(m -> UPDATE_RUNNERS.computeIfAbsent(m, k -> {
-            DeviceUpdateRunner r = new DeviceUpdateRunner(k, rt.flavor());
+            DeviceUpdateRunner r = new DeviceUpdateRunner(rt, k, rt.flavor());
             DeviceUpdates.register(r);
             return r;
         }));
@@ -112,6 +112,11 @@ public final class TornadoBackend implements Backend {
     /** What a graph this backend placed has transferred so far; empty as for {@link #devicePlan}. */
     public static Optional<TransferStats> transfers(CompiledGraph graph) {
         return graph instanceof TornadoGraph t ? Optional.of(t.transfers()) : Optional.empty();
+    }
+
+    /** The optimizer-update runner registered for {@code memory}, if any (tests). */
+    static Optional<DeviceUpdateRunner> updateRunner(DeviceMemory memory) {
+        return Optional.ofNullable(UPDATE_RUNNERS.get(memory));
     }
 
     /** Whether this JVM's log has said that TornadoVM is absent (for tests of the log-once rule). */

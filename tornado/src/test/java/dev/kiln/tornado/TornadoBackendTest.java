@@ -185,8 +185,16 @@ class TornadoBackendTest {
         @Override
         public DeviceProgram load(Step.Segment segment) {
             inner.load(segment);
-            return inputs -> {
-                throw new KilnException("TornadoVM failed execute: unimplemented");
+            return new DeviceProgram() {
+                @Override
+                public Step.Segment segment() {
+                    return segment;
+                }
+
+                @Override
+                public Object[] run(Object[] inputs, boolean[] onDevice) {
+                    throw new KilnException("TornadoVM failed execute: unimplemented");
+                }
             };
         }
     }

@@ -1,8 +1,10 @@
 package dev.kiln.tornado;
 
 import dev.kiln.block.HybridSequential;
-import dev.kiln.compiler.CompiledGraph;
 import dev.kiln.ndarray.NDArray;
+import dev.kiln.ndarray.Shape;
+import dev.kiln.tornado.kernel.ArrayFlavor;
+import dev.kiln.tornado.runtime.JavaEmulationRuntime;
 
 import dev.kiln.nn.Dense;
 import dev.kiln.nn.Flatten;
@@ -39,66 +41,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @ExtendWith({dev.kiln.testing.FreshNames.class, HostFallback.class})
 class TornadoDeviceUpdateTest {
-    private static final int STEPS = 4;
-
-    /** What a training run left: the weights, and for the device run its transfers. */
-    private record Trained(List<NDArray> weights, TransferStats graph, long lastStepUploads, long lastStepDownloads) {
-    }
-
     private static DeviceMemory memory() {
         return Runtimes.forOptions(TornadoOptions.fromSystemProperties()).flatMap(r -> r.sharedMemory())
                 .orElse(null);
     }
 
-    private static Trained train(Supplier<HybridSequential> make, NDArray x, NDArray y, String optimizer,
-                                 Map<String, ?> options, boolean tornado) {
-        HybridSequential net = TrainingRun.prepare(make, x, tornado ? TornadoBackend.NAME : null);
-        Trainer trainer = new Trainer(net.collectParams(), optimizer, options);
-        long uploads = 0;
-        long downloads = 0;
-        for (int s = 0; s < STEPS; s++) {
-            if (tornado && s == STEPS - 1) {
-                uploads = memory().uploads();
-                downloads = memory().downloads();
-            }
-            TrainingRun.step(net, trainer, x, y);
-        }
-        List<NDArray> weights = new ArrayList<>();
-        for (Parameter p : net.collectParams().values()) {
-            weights.add(p.data().copy());
-        }
-        if (!tornado) {
-            return new Trained(weights, null, 0, 0);
-        }
-        List<CompiledGraph> graphs = net.compiledGraphs();
-        assertThat(graphs).as("one training graph").hasSize(1);
-        return new Trained(weights, TornadoBackend.transfers(graphs.get(0)).orElseThrow(),
-                memory().uploads() - uploads, memory().downloads() - downloads);
-    }
-
     private static void assertTrainsOnTheDevice(Supplier<HybridSequential> make, NDArray x, NDArray y,
                                                 String optimizer, Map<String, ?> options) {
-        assumeTrue(memory() != null, "the runtime shares device memory between programs (the emulation)");
-        Trained eager = train(make, x, y, optimizer, options, false);
-        Trained device = train(make, x, y, optimizer, options, true);
-        int params = eager.weights().size();
-        for (int k = 0; k < params; k++) {
-            assertThat(device.weights().get(k)).as("parameter " + k).isCloseTo(eager.weights().get(k), 1e-4, 1e-5);
-        }
-        assertThat(device.weights().get(0)).as("training changed the weights")
-                .isNotEqualTo(train(make, x, y, optimizer, Map.of("learning_rate", 0.0), false).weights().get(0));
-        assertThat(device.graph().parameterUploads()).as("every parameter sent once for forward and backward")
-                .isEqualTo(params);
-        assertThat(device.lastStepUploads()).as("a later step sends only the gradients to the update kernels")
-                .isEqualTo(params);
-        assertThat(device.lastStepDownloads()).as("a step copies the new weights back, not the optimizer state")
-                .isEqualTo(params);
-        assertThat(device.graph().downloads()).as("per step only the output and the gradients come back")
-                .isEqualTo(STEPS * (1L + params));
-        assertThat(device.graph().keptOnDevice()).as("the forward's values the backward reads stay on the device")
-                .isPositive().isEqualTo(STEPS * (device.graph().keptOnDevice() / STEPS));
-        assertThat(device.graph().inputUploads()).as("per step the data (forward and backward) and the head gradient")
-                .isEqualTo(STEPS * 3L);
+        assumeTrue(memory() != null, "the runtime shares device memory between programs");
+        DeviceTrainingCheck.assertTrainsOnTheDevice(make, x, y, optimizer, options);
     }
 
     private static HybridSequential mlp() {
@@ -139,6 +90,39 @@ class TornadoDeviceUpdateTest {
         Random.seed(6);
         assertTrainsOnTheDevice(TornadoDeviceUpdateTest::cnn, Random.uniform(-1, 1, 4, 2, 6, 6),
                 Random.uniform(-1, 1, 4, 3), "adam", Map.of("learning_rate", 0.01, "clip_gradient", 0.5));
+    }
+
+    /**
+     * The runner lowers an update once per op, shapes and compiled-in attributes: a second step with a new learning
+     * rate (a launch value) reuses the lowered kernel and gives the new rate's result; another weight decay (compiled
+     * in) lowers again.
+     */
+    @Test
+    void aSecondUpdateWithANewLearningRateReusesTheLoweredKernel() {
+        JavaEmulationRuntime rt = new JavaEmulationRuntime();
+        DeviceMemory m = rt.sharedMemory().orElseThrow();
+        DeviceUpdateRunner runner = new DeviceUpdateRunner(rt, m, ArrayFlavor.HEAP);
+        NDArray w = NDArray.of(Shape.of(3), 1f, -2f, 3f);
+        NDArray g = NDArray.of(Shape.of(3), 0.5f, 0.25f, -1f);
+        NDArray mom = NDArray.of(Shape.of(3), 0f, 0f, 0f);
+        m.current(w, () -> { });
+        float[] hostW = {1f, -2f, 3f};
+        float[] hostMom = new float[3];
+        double[] rates = {0.1, 0.05};
+        for (double lr : rates) {
+            assertThat(runner.run("sgd_mom_update", Map.of("lr", lr, "momentum", 0.9, "wd", 0.0), w,
+                    new NDArray[] {w, g, mom})).as("ran on the device").isTrue();
+            for (int i = 0; i < 3; i++) { // MXNet's rule: mom = momentum * mom - lr * grad; w += mom
+                hostMom[i] = 0.9f * hostMom[i] - (float) lr * g.floatData()[i];
+                hostW[i] += hostMom[i];
+            }
+            assertThat(w.toFloatArray()).as("weight after lr " + lr).containsExactly(hostW,
+                    org.assertj.core.data.Offset.offset(1e-6f));
+        }
+        assertThat(runner.lowerings()).as("one lowering for both learning rates").isEqualTo(1);
+        runner.run("sgd_mom_update", Map.of("lr", 0.1, "momentum", 0.9, "wd", 0.5), w, new NDArray[] {w, g, mom});
+        assertThat(runner.lowerings()).as("a new weight decay is a new kernel").isEqualTo(2);
+        assertThat(m.updates()).isEqualTo(3);
     }
 
     /** Trains {@code steps} Adam steps (on the device when {@code backend} is given) and saves the trainer's states. */

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Training with the {@code tornado} backend: forward and backward run as device segments and the gradients come
- * back to the host; {@link Trainer} updates the parameters on the device where the runtime shares device memory (the
- * emulation; see TornadoDeviceUpdateTest), else on the host, and then the changed parameters are sent again on the
- * next forward. After several SGD steps the weights equal those of the same network trained eagerly.
+ * back to the host; {@link Trainer} updates the parameters on the device, where weights and optimizer states stay
+ * (the emulation, or TornadoVM under {@code -Ptornadovm}). After several steps the weights equal those of the same
+ * network trained eagerly.
  */
 @ExtendWith({dev.kiln.testing.FreshNames.class, HostFallback.class})
 class TornadoTrainingTest {
@@ -68,6 +68,26 @@ class TornadoTrainingTest {
             net.add(new Dense(10, "relu"), new Dense(2));
             return net;
         }, x, y);
+    }
+
+    /**
+     * SGD with momentum and Adam (whose learning rate changes every step) train with the weights, the optimizer
+     * states and the forward's values for the backward resident on the device, and the update kernels running there:
+     * the checks of {@link DeviceTrainingCheck} on the suite's runtime (TornadoVM under {@code -Ptornadovm}).
+     */
+    @Test
+    void sgdMomentumAndAdamKeepTheTrainingStateOnTheDevice() {
+        Random.seed(8);
+        NDArray x = Random.uniform(-1, 1, 8, 6);
+        NDArray y = Random.uniform(-1, 1, 8, 2);
+        Supplier<HybridSequential> mlp = () -> {
+            HybridSequential net = new HybridSequential();
+            net.add(new Dense(10, "relu"), new Dense(2));
+            return net;
+        };
+        DeviceTrainingCheck.assertTrainsOnTheDevice(mlp, x, y, "sgd",
+                Map.of("learning_rate", 0.1, "momentum", 0.9, "wd", 0.01));
+        DeviceTrainingCheck.assertTrainsOnTheDevice(mlp, x, y, "adam", Map.of("learning_rate", 0.01));
     }
 
     @Test

@@ -72,14 +72,22 @@ record NodeCall(OpNode node, List<Shape> in, List<Shape> out, ArrayFlavor flavor
         return launch(kernel, buffers, List.of());
     }
 
-    /** A launch of {@code kernel} on {@code buffers}, then the float {@code values} its last parameters take. */
+    /**
+     * A launch of {@code kernel} on {@code buffers}, then, when there are any, the launch values {@code values} as
+     * one float array its last parameter takes ({@link KernelArg.FloatValues}).
+     */
     KernelLaunch launch(KernelClass kernel, int[] buffers, java.util.Collection<Float> values) {
         List<KernelArg> args = new java.util.ArrayList<>();
         for (int b : buffers) {
             args.add(new KernelArg.Buffer(b));
         }
+        float[] packed = new float[values.size()];
+        int k = 0;
         for (float v : values) {
-            args.add(new KernelArg.FloatValue(v));
+            packed[k++] = v;
+        }
+        if (packed.length > 0) {
+            args.add(new KernelArg.FloatValues(packed));
         }
         return new KernelLaunch(node.name() + ":" + kernel.methodName(), kernel, args);
     }

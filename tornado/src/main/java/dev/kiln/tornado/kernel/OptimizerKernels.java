@@ -209,11 +209,13 @@ final class OptimizerKernels {
                 scalars.add(w.floatArray("scalar" + s));
             }
             KernelWriter.Array out = w.floatArray("out");
-            Map<String, KernelWriter.FloatVar> runtime = new LinkedHashMap<>();
-            for (String name : values.keySet()) {
-                runtime.put(name, w.floatParam(name));
-            }
+            KernelWriter.Array launchValues = w.floatArray("launch_values");
             w.parallelFor("i", c(n), i -> {
+                Map<String, KernelWriter.FloatVar> runtime = new LinkedHashMap<>();
+                int v = 0;
+                for (String name : values.keySet()) {
+                    runtime.put(name, w.floatLocal(name, w.load(launchValues, c(v++))));
+                }
                 List<KernelWriter.FloatVar> stateValues = new ArrayList<>();
                 for (int s = 0; s < numStates; s++) {
                     stateValues.add(w.floatLocal("s" + s, w.load(states.get(s), i)));
@@ -241,9 +243,10 @@ final class OptimizerKernels {
     }
 
     /**
-     * The attributes passed at launch instead of compiled into the kernel, so that one kernel class serves every
-     * step: the learning rate (Adam folds its bias correction into it, schedules change it), and for LAMB's phase 1
-     * its bias corrections, which hold the step count.
+     * The attributes passed at launch (in one float array, {@link KernelArg.FloatValues}) instead of compiled into
+     * the kernel, so that one kernel class and one TornadoVM task graph serve every step: the learning rate (Adam
+     * folds its bias correction into it, schedules change it), and for LAMB's phase 1 its bias corrections, which
+     * hold the step count.
      */
     private static Map<String, Float> runtimeValues(NodeCall c) {
         Map<String, Float> m = new LinkedHashMap<>();

@@ -1,9 +1,7 @@
 package dev.kiln.tornado.runtime;
 
 import dev.kiln.ndarray.NDArray;
-import dev.kiln.tornado.kernel.KernelLaunch;
 
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,18 +11,52 @@ import java.util.concurrent.atomic.AtomicLong;
  * optimizer states), so the forward and backward segments of every graph and the optimizer's update kernels work on
  * the same buffer, sent once and again only after the host array changed ({@link NDArray#mutationCount()}). When a
  * kernel changes a buffer in place the host copy falls behind until {@link #toHost} (or the writer) refreshes it.
- * Keys are the host backing arrays, held weakly.
+ * Keys are the host backing arrays, held weakly. How a device copy is made, sent and read back is the runtime's
+ * ({@link Store}): Java arrays for the emulation, arrays TornadoVM keeps on its device for TornadoVM.
  */
 public final class DeviceMemory {
     private final Map<Object, Resident> arrays = new WeakHashMap<>();
-    /** Values segments left on the device for later segments, by the host array standing for each. */
+    /** Values segments left on the device for later segments, by the (deferred) host array standing for each. */
     private final Map<NDArray, Kept> kept = new WeakHashMap<>();
-    private final KernelLoader loader;
+    private final Store store;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
+    private final AtomicLong updates = new AtomicLong();
 
-    DeviceMemory(KernelLoader loader) {
-        this.loader = loader;
+    /** How a runtime holds device copies of host arrays. */
+    public interface Store {
+        /** A new device array of the same type and length as {@code host} (its contents are set by {@link #put}). */
+        Object allocate(Object host);
+
+        /** Sends the host array's contents into the device array (before the device next uses it). */
+        void put(Object host, Object device);
+
+        /** Copies the device array's current contents into the host array. */
+        void get(Object device, Object host);
+    }
+
+    /** Memory whose device arrays are plain Java arrays (the emulation's device). */
+    DeviceMemory() {
+        this(new Store() {
+            @Override
+            public Object allocate(Object host) {
+                return HostArrays.copyOf(host);
+            }
+
+            @Override
+            public void put(Object host, Object device) {
+                HostArrays.copy(host, device, "a device array");
+            }
+
+            @Override
+            public void get(Object device, Object host) {
+                HostArrays.copy(device, host, "a device array");
+            }
+        });
+    }
+
+    DeviceMemory(Store store) {
+        this.store = store;
     }
 
     /**
@@ -33,10 +65,6 @@ public final class DeviceMemory {
      * copies only when it needs the value too ({@link #readback}).
      */
     public record OnDevice(Object array) {
-    }
-
-    /** A value kept on the device, and the mutation count of the host array standing for it when it was kept. */
-    private record Kept(Object device, long mutations) {
     }
 
     /** One host array's device copy: the host mutation count it matches, and whether the host is behind. */
@@ -50,15 +78,19 @@ public final class DeviceMemory {
         }
     }
 
+    /** A value kept on the device, and the mutation count of the host array standing for it when it was kept. */
+    private record Kept(Object device, long mutations) {
+    }
+
     /**
      * The device copy of {@code a}, sent first when the device has none or the host array changed since; a host
      * change wins over a device change the host has not seen. Returns whether it was sent, through {@code sent}.
      */
     public synchronized OnDevice current(NDArray a, Runnable sent) {
         Object host = a.data();
-        Resident r = arrays.computeIfAbsent(host, h -> new Resident(HostArrays.copyOf(h)));
+        Resident r = arrays.computeIfAbsent(host, h -> new Resident(store.allocate(h)));
         if (r.synced != a.mutationCount()) {
-            HostArrays.copy(host, r.device, "array " + a.shape());
+            store.put(host, r.device);
             r.synced = a.mutationCount();
             r.hostBehind = false;
             uploads.incrementAndGet();
@@ -93,17 +125,13 @@ public final class DeviceMemory {
     public synchronized void toHost(NDArray a) {
         Resident r = arrays.get(a.data());
         if (r != null && r.hostBehind) {
-            HostArrays.copy(r.device, a.data(), "array " + a.shape());
-            downloads.incrementAndGet();
-            a.markMutated();
-            r.synced = a.mutationCount();
-            r.hostBehind = false;
+            download(r.device, a);
         }
     }
 
     /** Copies a device buffer into {@code a}'s host array (counted as a download) and records that they agree. */
     public synchronized void download(Object device, NDArray a) {
-        HostArrays.copy(device, a.data(), "array " + a.shape());
+        store.get(device, a.data());
         downloads.incrementAndGet();
         a.markMutated();
         hostWritten(a);
@@ -119,7 +147,7 @@ public final class DeviceMemory {
 
     /** Copies a value kept on the device into a host array when the host reads it after all. */
     public Readback readback(OnDevice value) {
-        return host -> HostArrays.copy(value.array(), host, "a value kept on the device");
+        return host -> store.get(value.array(), host);
     }
 
     /**
@@ -129,7 +157,46 @@ public final class DeviceMemory {
      */
     public synchronized OnDevice kept(NDArray a) {
         Kept k = kept.get(a);
-        return k == null || k.mutations != a.mutationCount() ? null : new OnDevice(k.device);
+        return k == null || k.mutations() != a.mutationCount() ? null : new OnDevice(k.device());
+    }
+
+    /**
+     * Called before a program overwrites {@code device}, a buffer whose value it kept on the device last run: a host
+     * array standing for it that the host has not read yet gets the old value now (so a late read sees it), and the
+     * device value is no longer offered to later segments.
+     */
+    public void retire(Object device) {
+        java.util.List<NDArray> standing = new java.util.ArrayList<>();
+        synchronized (this) {
+            var it = kept.entrySet().iterator();
+            while (it.hasNext()) {
+                var e = it.next();
+                if (e.getValue().device() == device) {
+                    standing.add(e.getKey());
+                    it.remove();
+                }
+            }
+        }
+        for (NDArray a : standing) {
+            if (a.isPending()) {
+                a.data(); // runs its readback while the buffer still holds the value
+            }
+        }
+    }
+
+    /** Counts a host array sent for one use (an update's gradient) rather than kept resident. */
+    public void sentOnce() {
+        uploads.incrementAndGet();
+    }
+
+    /** Counts an optimizer update that ran as device kernels on this memory's arrays. */
+    public void updated() {
+        updates.incrementAndGet();
+    }
+
+    /** Optimizer updates run on this memory's arrays so far. */
+    public long updates() {
+        return updates.get();
     }
 
     /** Host arrays sent into this memory so far. */
@@ -140,19 +207,5 @@ public final class DeviceMemory {
     /** Arrays copied from this memory to the host so far. */
     public long downloads() {
         return downloads.get();
-    }
-
-    /** A device copy of {@code a} for one use outside the resident copies (a gradient for an update, say). */
-    public Object send(NDArray a) {
-        uploads.incrementAndGet();
-        return HostArrays.copyOf(a.data());
-    }
-
-    /** Runs {@code launches} in order on {@code buffers} (the launches' buffer table). */
-    public void launch(List<KernelLaunch> launches, Object[] buffers) {
-        for (KernelLaunch l : launches) {
-            JavaEmulationRuntime.call(JavaEmulationRuntime.spreader(loader.kernel(l.kernel())),
-                    JavaEmulationRuntime.arguments(l, buffers), l);
-        }
     }
 }

@@ -24,7 +24,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
     public static final String NAME = "emulation";
 
     private final KernelLoader loader = new KernelLoader(JavaEmulationRuntime.class.getClassLoader());
-    private final DeviceMemory shared = new DeviceMemory(loader);
+    private final DeviceMemory shared = new DeviceMemory();
 
     @Override
     public String name() {
@@ -97,6 +97,7 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
                 case KernelArg.Buffer b -> memory[b.buffer()];
                 case KernelArg.IntValue v -> v.value();
                 case KernelArg.FloatValue v -> v.value();
+                case KernelArg.FloatValues v -> v.values(); // read by the kernel at each call: its owner's values
             };
         }
         return a;
@@ -109,11 +110,6 @@ public final class JavaEmulationRuntime implements DeviceRuntime {
      */
     private record Program(Step.Segment segment, Object[] memory, Object[] own, MethodHandle[] calls, Object[][] args,
                            Readbacks readbacks) implements DeviceProgram {
-        @Override
-        public Object[] run(Object[] inputs) {
-            return run(inputs, new boolean[segment.outputs().size()]);
-        }
-
         @Override
         public synchronized Object[] run(Object[] inputs, boolean[] onDevice) {
             readbacks.completeAll();

@@ -22,7 +22,7 @@ final class TornadoApi {
 
     final int firstExecution;
     final int everyExecution;
-    /** Outputs copied back only when asked for ({@link #transferToHost(Object, Object)}). */
+    /** Outputs copied back only when asked for ({@link #transferToHost(Object, List)}). */
     final int underDemand;
     private final ClassLoader loader;
     private final Class<?> taskGraph;
@@ -124,11 +124,29 @@ final class TornadoApi {
         }
     }
 
-    /** An execution plan for {@code graph}'s snapshot, on {@code device} when not null. */
-    Object plan(Object graph, Object device) {
-        Object snapshot = call(graph, "snapshot", new Class<?>[0]);
-        Object array = java.lang.reflect.Array.newInstance(immutableTaskGraph, 1);
-        java.lang.reflect.Array.set(array, 0, snapshot);
+    /**
+     * Marks {@code objects} as already on the device: their device buffers are those of the task graph the plan ran
+     * last (TornadoVM hands persisted buffers from one task graph to the next one that consumes them).
+     */
+    void consumeFromDevice(Object graph, List<Object> objects) {
+        if (!objects.isEmpty()) {
+            call(graph, "consumeFromDevice", new Class<?>[] {Object[].class}, (Object) objects.toArray());
+        }
+    }
+
+    /** Keeps {@code objects} on the device after the graph runs, for the next graph and for fetching on demand. */
+    void persistOnDevice(Object graph, List<Object> objects) {
+        if (!objects.isEmpty()) {
+            call(graph, "persistOnDevice", new Class<?>[] {Object[].class}, (Object) objects.toArray());
+        }
+    }
+
+    /** An execution plan holding the snapshots of {@code graphs} (in order), on {@code device} when not null. */
+    Object plan(List<Object> graphs, Object device) {
+        Object array = java.lang.reflect.Array.newInstance(immutableTaskGraph, graphs.size());
+        for (int i = 0; i < graphs.size(); i++) {
+            java.lang.reflect.Array.set(array, i, call(graphs.get(i), "snapshot", new Class<?>[0]));
+        }
         try {
             Object plan = executionPlan.getConstructor(array.getClass()).newInstance(array);
             if (device != null) {
@@ -141,17 +159,25 @@ final class TornadoApi {
         }
     }
 
-    /**
-     * Runs the plan and returns its execution result; a kernel that does not compile for the device fails here with
-     * TornadoVM's reason.
-     */
-    Object execute(Object plan) {
-        return call(plan, "execute", new Class<?>[0]);
+    /** Makes task graph {@code index} the plan's current one (what a result's {@code transferToHost} reads from). */
+    void select(Object plan, int index) {
+        call(plan, "withGraph", new Class<?>[] {int.class}, index);
     }
 
-    /** Copies {@code object}, transferred {@code UNDER_DEMAND}, from the device as the last execution left it. */
-    void transferToHost(Object executionResult, Object object) {
-        call(executionResult, "transferToHost", new Class<?>[] {Object[].class}, (Object) new Object[] {object});
+    /**
+     * Runs task graph {@code index} of the plan and returns TornadoVM's result (to fetch persisted arrays from); a
+     * kernel that does not compile for the device fails here with TornadoVM's reason.
+     */
+    Object execute(Object plan, int index) {
+        Object one = call(plan, "withGraph", new Class<?>[] {int.class}, index);
+        return call(one, "execute", new Class<?>[0]);
+    }
+
+    /** Copies {@code objects}, kept on the device by the graph that produced {@code result}, into their host arrays. */
+    void transferToHost(Object result, List<Object> objects) {
+        if (!objects.isEmpty()) {
+            call(result, "transferToHost", new Class<?>[] {Object[].class}, (Object) objects.toArray());
+        }
     }
 
     /** Frees the plan's device buffers. */

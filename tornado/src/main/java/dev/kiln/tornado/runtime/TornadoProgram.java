@@ -1,206 +1,224 @@
 package dev.kiln.tornado.runtime;
 
-import dev.kiln.KilnException;
-import dev.kiln.tornado.kernel.ArrayFlavor;
 import dev.kiln.tornado.kernel.KernelArg;
 import dev.kiln.tornado.kernel.KernelLaunch;
 import dev.kiln.tornado.plan.Binding;
 import dev.kiln.tornado.plan.BufferSpec;
 import dev.kiln.tornado.plan.Step;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * One device segment as a TornadoVM task graph: a host-side array per buffer (what TornadoVM maps to device memory),
- * parameters sent on the first execution, other inputs on every execution, outputs left on the device (transferred
- * {@code UNDER_DEMAND}) and copied back by a {@link Readback} when read, updated auxiliary states copied back on every
- * execution, intermediates and scratch sent once (TornadoVM allocates only what a transfer names) and never copied
- * back. When a parameter changed after the
- * first execution, the plan is rebuilt so that it is sent again; a segment whose parameters keep changing (training)
- * then sends them on every execution.
+ * One device segment (a graph segment, or an optimizer update) as a task graph of the device's
+ * {@link TornadoSession}: one task per kernel launch, on a host-side array per buffer (what TornadoVM maps to device
+ * memory). Inputs bound to device-resident arrays ({@link DeviceMemory.OnDevice}: parameters, states, values an
+ * earlier segment kept) are the session's shared buffers and never move; other inputs and the launch values
+ * ({@link KernelArg.FloatValues}, the learning rate) are sent on every run; outputs a later segment reads on the
+ * device stay there as resident arrays; the other outputs stay on the device too (transferred {@code UNDER_DEMAND})
+ * and are copied back by a {@link Readback} when the host first reads them; intermediates and scratch stay on the
+ * device. Which arrays the inputs bind is learnt on the first run; a run binding others rebuilds the
+ * session's plan.
  */
-final class TornadoProgram implements DeviceProgram {
-    private final TornadoApi api;
-    private final Object device;
+final class TornadoProgram implements DeviceProgram, TornadoSession.Member {
+    private final TornadoSession session;
     private final String name;
     private final Step.Segment segment;
     private final MethodHandle[] kernels;
-    private final ArrayFlavor flavor;
-    private final Object[] host;
-    private Object plan;
-    private boolean executed;
-    private int rebuilds;
-    private boolean parametersEveryExecution;
-    /** Outputs of the last execution not read yet, copied aside before the next one. */
+    private final Object[] own;
+    /** Per launch argument that is a {@link KernelArg.FloatValues}, the device array it is sent in. */
+    private final Map<KernelArg.FloatValues, Object> values = new IdentityHashMap<>();
+    /** Per input binding, the resident array it binds, or null for the program's own buffer. */
+    private Object[] bound;
+    /** Per output binding, whether it stays on the device. */
+    private boolean[] kept;
+    /** Outputs of the last run the host has not read yet, copied aside before the buffers change. */
     private final Readbacks readbacks = new Readbacks();
 
-    TornadoProgram(TornadoApi api, Object device, String name, Step.Segment segment, MethodHandle[] kernels,
-                   ArrayFlavor flavor) {
-        this.api = api;
-        this.device = device;
+    TornadoProgram(TornadoSession session, String name, Step.Segment segment, MethodHandle[] kernels,
+                   boolean nativeArrays) {
+        this.session = session;
         this.name = name;
         this.segment = segment;
         this.kernels = kernels;
-        this.flavor = flavor;
-        this.host = new Object[segment.buffers().size()];
+        this.own = new Object[segment.buffers().size()];
         for (BufferSpec b : segment.buffers()) {
-            host[b.index()] = allocate(b);
+            own[b.index()] = TornadoArrays.allocate(nativeArrays, b.dtype(), b.elements(), b.name());
         }
-        this.plan = build(api.firstExecution);
-    }
-
-    private Object allocate(BufferSpec b) {
-        if (flavor == ArrayFlavor.HEAP) {
-            return switch (b.dtype()) {
-                case FLOAT32 -> new float[b.elements()];
-                case INT32 -> new int[b.elements()];
-                default -> throw new KilnException("device buffer '" + b.name() + "' of dtype " + b.dtype()
-                        .mxnetName() + ": the device holds float32 and int32 only");
-            };
-        }
-        String type = switch (b.dtype()) {
-            case FLOAT32 -> "FloatArray";
-            case INT32 -> "IntArray";
-            default -> throw new KilnException("device buffer '" + b.name() + "' of dtype " + b.dtype().mxnetName()
-                    + ": the device holds float32 and int32 only");
-        };
-        try {
-            Class<?> c = Class.forName(TornadoApi.API + "types.arrays." + type, true,
-                    ClassLoader.getSystemClassLoader());
-            return c.getConstructor(int.class).newInstance(Math.max(1, b.elements()));
-        } catch (ReflectiveOperationException e) {
-            throw new KilnException("cannot allocate TornadoVM's " + type + ": " + e, e);
-        }
-    }
-
-    /** The task graph and its execution plan, parameters sent with {@code parameterMode}. */
-    private Object build(int parameterMode) {
-        Object graph = api.newTaskGraph(name + (rebuilds == 0 ? "" : "_r" + rebuilds));
-        List<Object> parameters = new ArrayList<>();
-        List<Object> inputs = new ArrayList<>();
-        for (Binding b : segment.inputs()) {
-            BufferSpec spec = segment.buffers().get(b.buffer());
-            (spec.role() == BufferSpec.Role.PARAMETER ? parameters : inputs).add(host[b.buffer()]);
-        }
-        // intermediates and scratch never hold host data: declared sent once so that TornadoVM allocates them
-        // (it requires every heap-array argument in a transfer), then they live on the device
-        List<Object> deviceOnly = new ArrayList<>();
-        for (BufferSpec b : segment.buffers()) {
-            if (b.role() == BufferSpec.Role.INTERMEDIATE || b.role() == BufferSpec.Role.SCRATCH) {
-                deviceOnly.add(host[b.index()]);
+        for (KernelLaunch l : segment.launches()) {
+            for (KernelArg a : l.args()) {
+                if (a instanceof KernelArg.FloatValues v) {
+                    values.put(v, nativeArrays ? TornadoArrays.allocate(true, dev.kiln.ndarray.DType.FLOAT32,
+                            v.values().length, "launch values") : new float[v.values().length]);
+                }
             }
         }
-        api.transferToDevice(graph, parameterMode, parameters);
-        api.transferToDevice(graph, api.everyExecution, inputs);
-        api.transferToDevice(graph, api.firstExecution, deviceOnly);
-        for (int l = 0; l < kernels.length; l++) {
-            KernelLaunch launch = segment.launches().get(l);
-            Object[] args = new Object[launch.args().size()];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = switch (launch.args().get(i)) {
-                    case KernelArg.Buffer buf -> host[buf.buffer()];
-                    case KernelArg.IntValue v -> v.value();
-                    case KernelArg.FloatValue v -> v.value();
-                };
-            }
-            api.task(graph, "t" + l, kernels[l], args);
-        }
-        List<Object> outputs = new ArrayList<>();
-        for (Binding b : segment.outputs()) {
-            outputs.add(host[b.buffer()]);
-        }
-        api.transferToHost(graph, api.underDemand, outputs);
-        List<Object> back = new ArrayList<>();
-        for (Binding b : segment.inputs()) {
-            if (b.writeBack()) {
-                back.add(host[b.buffer()]);
-            }
-        }
-        api.transferToHost(graph, api.everyExecution, back);
-        return api.plan(graph, device);
     }
 
     @Override
-    public synchronized Object[] run(Object[] inputs) {
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Step.Segment segment() {
+        return segment;
+    }
+
+    @Override
+    public synchronized Object[] run(Object[] inputs, boolean[] onDevice) {
         readbacks.completeAll();
         List<Binding> in = segment.inputs();
-        boolean parameterChanged = false;
+        Object[] binds = new Object[inputs.length];
         for (int k = 0; k < inputs.length; k++) {
-            if (inputs[k] != null) {
-                put(inputs[k], host[in.get(k).buffer()]);
-                parameterChanged |= segment.buffers().get(in.get(k).buffer()).role() == BufferSpec.Role.PARAMETER;
+            if (inputs[k] instanceof DeviceMemory.OnDevice d) {
+                binds[k] = d.array();
+            } else if (inputs[k] != null) {
+                TornadoArrays.put(inputs[k], own[in.get(k).buffer()], in.get(k).entry().toString());
             }
         }
-        if (executed && parameterChanged && !parametersEveryExecution) {
-            // a FIRST_EXECUTION transfer never repeats: a new plan sends the new values; the second time the
-            // parameters change, they are taken to change often (training) and sent on every execution instead
-            api.close(plan);
-            rebuilds++;
-            parametersEveryExecution = rebuilds > 1;
-            plan = build(parametersEveryExecution ? api.everyExecution : api.firstExecution);
+        if (bound == null || !sameArrays(binds, bound) || !java.util.Arrays.equals(onDevice, kept)) {
+            bound = binds;
+            kept = onDevice.clone();
+            session.changed(this);
         }
-        Object result = api.execute(plan);
-        executed = true;
+        for (int k = 0; k < kept.length; k++) {
+            if (kept[k]) { // this run overwrites the value the last run kept
+                session.memory().retire(own[segment.outputs().get(k).buffer()]);
+            }
+        }
+        values.forEach((v, device) -> TornadoArrays.put(v.values(), device, "launch values"));
+        try {
+            session.run(this);
+        } catch (RuntimeException e) {
+            session.remove(this);
+            throw e;
+        }
         List<Object> out = new ArrayList<>();
-        for (Binding b : segment.outputs()) {
-            Object buffer = host[b.buffer()];
-            out.add(readbacks.add(segment.buffers().get(b.buffer()), to -> {
-                api.transferToHost(result, buffer);
-                copyOut(buffer, to);
-            }));
+        List<Binding> outputs = segment.outputs();
+        for (int k = 0; k < outputs.size(); k++) {
+            Object buffer = own[outputs.get(k).buffer()];
+            out.add(kept[k] ? new DeviceMemory.OnDevice(buffer) : output(k, buffer));
         }
-        for (Binding b : in) {
-            if (b.writeBack()) {
-                out.add(get(host[b.buffer()], segment.buffers().get(b.buffer())));
+        for (int k = 0; k < in.size(); k++) {
+            if (in.get(k).writeBack()) {
+                BufferSpec spec = segment.buffers().get(in.get(k).buffer());
+                if (bound[k] != null) {
+                    session.fetch(bound[k]);
+                }
+                out.add(TornadoArrays.copyOf(bound[k] != null ? bound[k] : own[spec.index()], spec.dtype(),
+                        spec.elements()));
             }
         }
         return out.toArray();
     }
 
-    /** Copies a host array into the buffer TornadoVM reads. */
-    private void put(Object from, Object buffer) {
-        if (flavor == ArrayFlavor.HEAP) {
-            HostArrays.copy(from, buffer, name);
-            return;
-        }
-        MemorySegment seg = segmentOf(buffer);
-        switch (from) {
-            case float[] f -> MemorySegment.copy(f, 0, seg, ValueLayout.JAVA_FLOAT, 0, f.length);
-            case int[] i -> MemorySegment.copy(i, 0, seg, ValueLayout.JAVA_INT, 0, i.length);
-            default -> throw new KilnException("not a device array: " + from.getClass());
-        }
+    /**
+     * The host's value of output {@code k} after a run: a {@link Readback} that copies it from the device when read
+     * (the output is transferred on demand, see {@link #define}); completed before the next run and before the plan
+     * holding this graph is freed ({@link #beforeRebuild}).
+     */
+    private Object output(int k, Object buffer) {
+        BufferSpec spec = segment.buffers().get(segment.outputs().get(k).buffer());
+        return readbacks.add(spec, to -> {
+            session.fetch(this, buffer);
+            TornadoArrays.get(buffer, to, "output '" + spec.name() + "'");
+        });
     }
 
-    /** A new host array with the buffer's contents. */
-    private Object get(Object buffer, BufferSpec spec) {
-        Object to = HostArrays.allocate(spec);
-        copyOut(buffer, to);
-        return to;
+    @Override
+    public void beforeRebuild() {
+        readbacks.completeAll();
     }
 
-    /** Copies the buffer TornadoVM wrote into a host array of its type and length. */
-    private void copyOut(Object buffer, Object to) {
-        if (flavor == ArrayFlavor.HEAP) {
-            HostArrays.copy(buffer, to, name);
-            return;
+    private static boolean sameArrays(Object[] a, Object[] b) {
+        if (a.length != b.length) {
+            return false;
         }
-        MemorySegment seg = segmentOf(buffer);
-        switch (to) {
-            case float[] f -> MemorySegment.copy(seg, ValueLayout.JAVA_FLOAT, 0, f, 0, f.length);
-            case int[] i -> MemorySegment.copy(seg, ValueLayout.JAVA_INT, 0, i, 0, i.length);
-            default -> throw new KilnException("not a host array: " + to.getClass());
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
         }
+        return true;
     }
 
-    private static MemorySegment segmentOf(Object nativeArray) {
-        try {
-            return (MemorySegment) nativeArray.getClass().getMethod("getSegment").invoke(nativeArray);
-        } catch (ReflectiveOperationException e) {
-            throw new KilnException("cannot reach the memory of TornadoVM's " + nativeArray.getClass().getName(), e);
+    @Override
+    public List<Object> resident() {
+        List<Object> r = new ArrayList<>();
+        for (Object b : bound) {
+            if (b != null) {
+                r.add(b);
+            }
         }
+        for (int k = 0; k < kept.length; k++) {
+            if (kept[k]) {
+                r.add(own[segment.outputs().get(k).buffer()]);
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public void define(TornadoApi api, Object graph) {
+        Object[] object = own.clone();
+        List<Binding> in = segment.inputs();
+        for (int k = 0; k < in.size(); k++) {
+            if (bound[k] != null) {
+                object[in.get(k).buffer()] = bound[k];
+            }
+        }
+        Set<Object> resident = Collections.newSetFromMap(new IdentityHashMap<>());
+        resident.addAll(resident());
+        List<Object> every = new ArrayList<>();
+        for (int k = 0; k < in.size(); k++) {
+            if (bound[k] == null) {
+                every.add(own[in.get(k).buffer()]);
+            }
+        }
+        every.addAll(values.values());
+        // intermediates and scratch never hold host data: declared sent once so that TornadoVM allocates them
+        // (it requires every heap-array argument in a transfer), then they live on the device
+        List<Object> once = new ArrayList<>();
+        for (BufferSpec b : segment.buffers()) {
+            if ((b.role() == BufferSpec.Role.INTERMEDIATE || b.role() == BufferSpec.Role.SCRATCH)
+                    && !resident.contains(own[b.index()])) {
+                once.add(own[b.index()]);
+            }
+        }
+        api.transferToDevice(graph, api.everyExecution, every);
+        api.transferToDevice(graph, api.firstExecution, once);
+        for (int l = 0; l < kernels.length; l++) {
+            KernelLaunch launch = segment.launches().get(l);
+            Object[] args = new Object[launch.args().size()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = switch (launch.args().get(i)) {
+                    case KernelArg.Buffer buf -> object[buf.buffer()];
+                    case KernelArg.IntValue v -> v.value();
+                    case KernelArg.FloatValue v -> v.value();
+                    case KernelArg.FloatValues v -> values.get(v);
+                };
+            }
+            api.task(graph, "t" + l, kernels[l], args);
+        }
+        List<Object> onDemand = new ArrayList<>();
+        for (int k = 0; k < segment.outputs().size(); k++) {
+            if (!kept[k]) {
+                onDemand.add(own[segment.outputs().get(k).buffer()]);
+            }
+        }
+        api.transferToHost(graph, api.underDemand, onDemand);
+        List<Object> back = new ArrayList<>();
+        for (int k = 0; k < in.size(); k++) {
+            if (in.get(k).writeBack() && bound[k] == null) {
+                back.add(own[in.get(k).buffer()]);
+            }
+        }
+        api.transferToHost(graph, api.everyExecution, back);
     }
 }

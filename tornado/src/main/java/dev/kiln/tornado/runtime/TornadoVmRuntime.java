@@ -16,11 +16,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Device segments on TornadoVM, reached through reflection ({@link TornadoApi}): each segment becomes one task graph
- * (one task per kernel launch), snapshotted into an execution plan on the chosen device. TornadoVM reads a kernel's
+ * Device segments on TornadoVM, reached through reflection ({@link TornadoApi}): each segment (and each optimizer
+ * update) becomes one task graph (one task per kernel launch), and all of them share one execution plan on the
+ * chosen device ({@link TornadoSession}), so parameters, states and kept values stay in device memory between them. TornadoVM reads a kernel's
  * bytecode through the system class loader, so the generated classes are written to {@code kiln.tornado.classDir},
  * a directory on the class path, and loaded from there. Unless host fallback is allowed, TornadoVM's bailout to
  * sequential Java is switched off ({@code tornado.recover.bailout=False}), so a kernel that does not compile for
@@ -34,12 +36,15 @@ public final class TornadoVmRuntime implements DeviceRuntime {
     /** The system property choosing the kernels' arrays: {@code heap} ({@code float[]}) or {@code native}. */
     public static final String ARRAYS_PROPERTY = "kiln.tornado.arrays";
 
+    private static final String BYTECODE_SIZE_PROPERTY = "tornado.tvm.maxbytecodesize";
+
     private final Path classDir;
     private final ArrayFlavor flavor;
     private final int[] deviceIndex;
     private final Map<String, byte[]> written = new ConcurrentHashMap<>();
     private volatile TornadoApi api;
     private volatile Object device;
+    private volatile TornadoSession session;
     private int graphs;
 
     TornadoVmRuntime(TornadoOptions options) {
@@ -53,6 +58,11 @@ public final class TornadoVmRuntime implements DeviceRuntime {
         this.deviceIndex = parseDevice(System.getProperty(DEVICE_PROPERTY));
         if (!options.fallback() && System.getProperty("tornado.recover.bailout") == null) {
             System.setProperty("tornado.recover.bailout", "False");
+        }
+        if (System.getProperty(BYTECODE_SIZE_PROPERTY) == null) {
+            // every task graph of the device's plan names every resident array: TornadoVM's default buffer for a
+            // task graph's own bytecode (4096 bytes) overflows past about 60 of them, and the graph then bails out
+            System.setProperty(BYTECODE_SIZE_PROPERTY, "262144");
         }
     }
 
@@ -85,6 +95,7 @@ public final class TornadoVmRuntime implements DeviceRuntime {
                     api = new TornadoApi(system);
                     readModuleOf(system, TornadoApi.API + "TaskGraph");
                     device = api.device(deviceIndex);
+                    session = new TornadoSession(api, device, flavor, this::kernel);
                 }
                 a = api;
             }
@@ -123,9 +134,32 @@ public final class TornadoVmRuntime implements DeviceRuntime {
         return flavor;
     }
 
+    /**
+     * The device's memory: parameters, auxiliary and optimizer states and kept forward values stay in TornadoVM's
+     * device memory, shared by every task graph of the device's one execution plan ({@link TornadoSession}), and the
+     * optimizer's update kernels run on it.
+     */
+    @Override
+    public Optional<DeviceMemory> sharedMemory() {
+        api();
+        return Optional.of(session.memory());
+    }
+
+    /** Execution plans built so far for this device (each new task graph rebuilds it once). */
+    public long planBuilds() {
+        api();
+        return session.builds();
+    }
+
+    /** Resident arrays (parameters, states, kept values) sent to the device so far, by plan builds and re-sends. */
+    public long residentUploads() {
+        api();
+        return session.residentUploads();
+    }
+
     @Override
     public DeviceProgram load(Step.Segment segment) {
-        TornadoApi a = api();
+        api();
         MethodHandle[] kernels = new MethodHandle[segment.launches().size()];
         for (int l = 0; l < kernels.length; l++) {
             kernels[l] = kernel(segment.launches().get(l).kernel());
@@ -134,7 +168,7 @@ public final class TornadoVmRuntime implements DeviceRuntime {
         synchronized (this) {
             name = "kiln_s" + graphs++;
         }
-        return new TornadoProgram(a, device, name, segment, kernels, flavor);
+        return new TornadoProgram(session, name, segment, kernels, flavor == ArrayFlavor.TORNADO_NATIVE);
     }
 
     /**

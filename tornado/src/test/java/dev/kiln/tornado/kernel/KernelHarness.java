@@ -129,6 +129,7 @@ final class KernelHarness {
                 case KernelArg.Buffer b -> (Object) buffers.get(b.buffer());
                 case KernelArg.IntValue v -> (Object) v.value();
                 case KernelArg.FloatValue v -> (Object) v.value();
+                case KernelArg.FloatValues v -> (Object) v.values();
             }).toArray();
             try {
                 LOADER.method(l.kernel()).invoke(null, args);
