@@ -76,14 +76,17 @@ final class DevicePlacement {
         }
         DeviceMemory shared = runtime.sharedMemory().orElse(null);
         Set<Entry> deviceReads = deviceReads();
+        Set<Entry> hostReads = hostReads(layout);
         for (Step.Segment seg : plan.segments()) {
             SegmentRun run = null;
             boolean[] keep = new boolean[seg.outputs().size()];
+            boolean[] hostMayRead = new boolean[keep.length];
             for (int k = 0; k < keep.length && shared != null; k++) {
                 keep[k] = deviceReads.contains(seg.outputs().get(k).entry());
+                hostMayRead[k] = hostReads.contains(seg.outputs().get(k).entry());
             }
             try {
-                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s, shared, keep);
+                run = new SegmentRun(seg, runtime.load(seg), stats, graph, s, shared, keep, hostMayRead);
             } catch (KilnException e) {
                 onHost(seg, e);
             }
@@ -101,6 +104,22 @@ final class DevicePlacement {
         for (Step.Segment seg : plan.segments()) {
             for (var b : seg.inputs()) {
                 reads.add(b.entry());
+            }
+        }
+        return reads;
+    }
+
+    /**
+     * The values the host may read: the graph's outputs and gradients and the inputs of host steps. A kept value
+     * among them that the host has not read when its segment runs again is copied back first; the others only later
+     * device segments read.
+     */
+    private Set<Entry> hostReads(GraphLayout layout) {
+        Set<Entry> reads = new HashSet<>(layout.outputs());
+        reads.addAll(layout.gradients());
+        for (Step st : plan.steps()) {
+            if (st instanceof Step.Host h && graph.node(h.node()) instanceof OpNode op) {
+                reads.addAll(op.inputs());
             }
         }
         return reads;

@@ -39,10 +39,13 @@ final class SegmentRun {
     private final DeviceMemory shared;
     /** Per output binding, whether it stays on the device for later device segments (and the host reads it late). */
     private final boolean[] keep;
+    /** Per output binding, whether the host may read it too (a graph output, a host step's input). */
+    private final boolean[] hostMayRead;
 
     /** {@code segment} loaded as {@code program}, for {@code graph} whose values have {@code shapes}. */
     SegmentRun(Step.Segment segment, DeviceProgram program, AtomicLongArray stats, Graph graph,
-               InferenceResult<Shape> shapes, DeviceMemory shared, boolean[] keep) {
+               InferenceResult<Shape> shapes, DeviceMemory shared, boolean[] keep, boolean[] hostMayRead) {
+        this.hostMayRead = hostMayRead;
         this.shared = shared;
         this.keep = keep;
         this.graph = graph;
@@ -102,7 +105,7 @@ final class SegmentRun {
             if (results[k] instanceof DeviceMemory.OnDevice d) { // later segments bind it; the host copies it if read
                 NDArray kept = NDArray.deferred(shapeOf(e), spec.dtype(), device,
                         new DeviceOutput(shared.readback(d), stats, name));
-                shared.keep(kept, d.array());
+                shared.keep(kept, d.array(), hostMayRead[k]);
                 values[e.node()][e.output()] = kept;
                 stats.incrementAndGet(TornadoGraph.KEPT);
             } else if (results[k] instanceof Readback r) { // copied when the host reads it, if ever

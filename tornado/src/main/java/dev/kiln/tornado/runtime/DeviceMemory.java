@@ -1,5 +1,6 @@
 package dev.kiln.tornado.runtime;
 
+import dev.kiln.KilnException;
 import dev.kiln.ndarray.NDArray;
 
 import java.util.Map;
@@ -18,6 +19,8 @@ public final class DeviceMemory {
     private final Map<Object, Resident> arrays = new WeakHashMap<>();
     /** Values segments left on the device for later segments, by the (deferred) host array standing for each. */
     private final Map<NDArray, Kept> kept = new WeakHashMap<>();
+    /** Per device buffer holding kept values, how many times it was overwritten ({@link #retire}). */
+    private final Map<Object, Long> generations = new WeakHashMap<>();
     private final Store store;
     private final AtomicLong uploads = new AtomicLong();
     private final AtomicLong downloads = new AtomicLong();
@@ -78,8 +81,11 @@ public final class DeviceMemory {
         }
     }
 
-    /** A value kept on the device, and the mutation count of the host array standing for it when it was kept. */
-    private record Kept(Object device, long mutations) {
+    /**
+     * A value kept on the device, the mutation count of the host array standing for it when it was kept, and whether
+     * the host may read it (else only later device segments do).
+     */
+    private record Kept(Object device, long mutations, boolean hostMayRead) {
     }
 
     /**
@@ -139,15 +145,30 @@ public final class DeviceMemory {
 
     /**
      * Records that {@code a} (a {@link NDArray#deferred deferred} array the host may never read) stands for the
-     * device value {@code device}, which later segments bind ({@link #kept}).
+     * device value {@code device}, which later segments bind ({@link #kept}); {@code hostMayRead} when the host may
+     * read it too (a graph output), so that it is copied back before the buffer is overwritten ({@link #retire}).
      */
-    public synchronized void keep(NDArray a, Object device) {
-        kept.put(a, new Kept(device, a.mutationCount()));
+    public synchronized void keep(NDArray a, Object device, boolean hostMayRead) {
+        kept.put(a, new Kept(device, a.mutationCount(), hostMayRead));
     }
 
-    /** Copies a value kept on the device into a host array when the host reads it after all. */
+    /**
+     * Copies a value kept on the device into a host array when the host reads it after all; fails, rather than give
+     * a later run's value, when the buffer was overwritten since ({@link #retire}).
+     */
     public Readback readback(OnDevice value) {
-        return host -> store.get(value.array(), host);
+        long generation = generation(value.array());
+        return host -> {
+            if (generation(value.array()) != generation) {
+                throw new KilnException("a value kept on the device for later device segments was overwritten by"
+                        + " a later run of its segment before the host read it");
+            }
+            store.get(value.array(), host);
+        };
+    }
+
+    private synchronized long generation(Object device) {
+        return generations.getOrDefault(device, 0L);
     }
 
     /**
@@ -162,7 +183,8 @@ public final class DeviceMemory {
 
     /**
      * Called before a program overwrites {@code device}, a buffer whose value it kept on the device last run: a host
-     * array standing for it that the host has not read yet gets the old value now (so a late read sees it), and the
+     * array standing for it that the host may read and has not read yet gets the old value now (so a late read sees
+     * it); the others (values only later device segments read) are not copied, and a host read of them fails. The
      * device value is no longer offered to later segments.
      */
     public void retire(Object device) {
@@ -172,7 +194,9 @@ public final class DeviceMemory {
             while (it.hasNext()) {
                 var e = it.next();
                 if (e.getValue().device() == device) {
-                    standing.add(e.getKey());
+                    if (e.getValue().hostMayRead()) {
+                        standing.add(e.getKey());
+                    }
                     it.remove();
                 }
             }
@@ -181,6 +205,9 @@ public final class DeviceMemory {
             if (a.isPending()) {
                 a.data(); // runs its readback while the buffer still holds the value
             }
+        }
+        synchronized (this) {
+            generations.merge(device, 1L, Long::sum);
         }
     }
 
