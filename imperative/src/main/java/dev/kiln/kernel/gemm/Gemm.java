@@ -90,15 +90,15 @@ public final class Gemm {
     /**
      * Whether a single-precision product is computed as C^T. A narrow C wastes most of each 6 x (4 vectors) register
      * block on padding; computing C^T instead pads far less, but stores C through a column stride, so it is chosen
-     * only when that saves at least a third of the work. Except for C at most one vector and at least a quarter of
-     * one wide with an A read in place (untransposed, alpha 1): C^T would pack all of A transposed, used by those few
+     * only when that saves at least a third of the work. Except for C at most one vector and at least half of one
+     * wide with an A read in place (untransposed, alpha 1): C^T would pack all of A transposed, used by those few
      * columns only, which costs more than the lanes the one-vector block leaves empty (a convolution of 512 filters
      * on a 4 x 4 grid, 4608 deep, runs about 1.5x faster this way). Either way every element of C is the same sum in
      * the same order, so the choice never changes a result.
      */
     private static boolean computesTransposed(boolean transA, float alpha, int m, int n) {
         int lanes = VectorSupport.floatLanes();
-        if (!transA && alpha == 1f && n <= lanes && 4 * n >= lanes) {
+        if (!transA && alpha == 1f && n <= lanes && 2 * n >= lanes) {
             return false;
         }
         return 3 * paddedArea(n, m, SGEMM_MR, lanes) < 2 * paddedArea(m, n, SGEMM_MR, lanes);
