@@ -191,7 +191,9 @@ final class LeakyReLUOp extends NNOp {
         float slopeF = (float) slope;
         return switch (act) {
             case "leaky" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : a * slopeF,
-                    a -> a > 0 ? a : a * slope).withForm(positiveOr(call(MUL, a(), c(slope))));
+                    a -> a > 0 ? a : a * slope, VectorSupport.isAvailable()
+                            ? (x, xo, y, yo, n) -> VectorLeaky.apply(x, xo, y, yo, n, slopeF) : null)
+                    .withForm(positiveOr(call(MUL, a(), c(slope))));
             case "elu" -> new ElementwiseFormula.Unary(act, a -> a > 0 ? a : slopeF * (float) Math.expm1(a),
                     a -> a > 0 ? a : slope * Math.expm1(a)).withForm(positiveOr(call(MUL, c(slope), call(EXPM1, a()))));
             case "selu" -> new ElementwiseFormula.Unary(act,

@@ -67,6 +67,33 @@ class GemmTest {
     }
 
     @Test
+    void narrowOutputsOfAnUntransposedAAreComputedUntransposedAndCorrect() {
+        int lanes = dev.kiln.kernel.simd.VectorSupport.floatLanes();
+        assertThat(Gemm.packsB(512, lanes)).isTrue();
+        assertThat(Gemm.packsB(512, (lanes + 1) / 2)).isTrue();
+        Random rnd = new Random(5);
+        check(Path.VECTOR, rnd, false, false, 300, lanes, 700, 1f, 0f, 0, 0);
+        check(Path.VECTOR, rnd, false, true, 97, Math.max(1, lanes / 2 + 1), 300, 1f, 0.5f, 3, 2);
+        check(Path.VECTOR, rnd, false, false, 130, (lanes + 1) / 2, 600, 1f, 1f, 1, 0);
+        check(Path.SCALAR, rnd, false, false, 200, lanes, 300, 1f, 0f, 2, 1);
+        // the same narrow product written as its transpose (which is computed as C^T) gives bitwise the same C
+        int m = 200;
+        int n = lanes;
+        int k = 520;
+        float[] a = randomFloats(rnd, m * k);
+        float[] b = randomFloats(rnd, k * n);
+        float[] c = new float[m * n];
+        float[] ct = new float[n * m];
+        Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+        Gemm.sgemm(true, true, n, m, k, 1f, b, 0, n, a, 0, k, 0f, ct, 0, m);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                assertThat(ct[j * m + i]).as("C(%d,%d)", i, j).isEqualTo(c[i * n + j]);
+            }
+        }
+    }
+
+    @Test
     void vectorAndScalarPathsGiveBitwiseIdenticalResults() {
         Random rnd = new Random(9);
         // 196, 49, 40 and 20 columns end in partial panels one to four vectors wide; 784 and 128 deep with a

@@ -63,4 +63,27 @@ class ConvDataGradTest {
         assertThat(ConvGradKernels.dataGradIsConvolution(Window.of(new int[] {4, 4}, new int[] {8, 8},
                 new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {2, 2}))).isFalse();
     }
+    @Test
+    void dataGradientsOfFewColumnsRunAsTheTransposedConvolutionAndAgreeWithTheFlippedOne() {
+        int[] image = {4, 4};
+        Window win = Window.of(image, image, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {1, 1});
+        ConvolutionOp op = new ConvolutionOp();
+        for (int batch : new int[] {1, 2}) {
+            Random r = new Random(batch);
+            int channels = 24;
+            int filters = 40;
+            float[] dy = noise(r, batch * filters * win.gridSize());
+            float[] w = noise(r, filters * channels * win.kernelSize());
+            float[] actual = (float[]) op.runDataGrad(dy, w, batch, channels, filters, 1, win, null);
+            float[] transposed = ConvKernels.deconvolution(dy, w, null, batch, filters, channels, 1, win);
+            float[] flipped = ConvGradKernels.dataGrad(dy, w, batch, channels, filters, 1, win);
+            // 16 columns (batch 1) run as the transposed convolution, 32 (batch 2) as the flipped forward one
+            assertThat(actual).isEqualTo(batch * win.gridSize() < ConvolutionOp.FLIPPED_MIN_COLUMNS
+                    ? transposed : flipped);
+            for (int i = 0; i < actual.length; i++) {
+                assertThat(actual[i]).as("element %d", i).isCloseTo(flipped[i], within(1e-4f));
+            }
+        }
+    }
 }

@@ -51,6 +51,31 @@ class LeakyReLUTest {
     }
 
     @Test
+    void leakyArrayFormEqualsTheScalarFormulaBitForBit() {
+        for (double slope : new double[] {0.2, -0.5, 0}) {
+            var op = OpRegistry.global().get("LeakyReLU");
+            var formula = (dev.kiln.op.ElementwiseFormula.Unary) op.elementwiseFormula(
+                    op.attrs(Map.of("act_type", "leaky", "slope", slope)), DType.FLOAT32);
+            org.junit.jupiter.api.Assumptions.assumeTrue(formula.bulk() != null, "Vector API not enabled");
+            java.util.Random r = new java.util.Random(3);
+            float[] x = new float[517];
+            float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+                -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE};
+            System.arraycopy(special, 0, x, 0, special.length);
+            for (int i = special.length; i < x.length; i++) {
+                x[i] = (float) (r.nextGaussian() * 4);
+            }
+            float[] y = new float[x.length + 3];
+            formula.bulk().apply(x, 2, y, 3, x.length - 2);
+            for (int i = 2; i < x.length; i++) {
+                assertThat(Float.floatToRawIntBits(y[i + 1]))
+                        .as("leaky(%s) with slope %s", x[i], slope)
+                        .isEqualTo(Float.floatToRawIntBits(formula.f32().applyAsFloat(x[i])));
+            }
+        }
+    }
+
+    @Test
     void geluArrayFormMatchesTheScalarFormulaWithinAnUlp() {
         var formula = (dev.kiln.op.ElementwiseFormula.Unary) OpRegistry.global().get("LeakyReLU")
                 .elementwiseFormula(OpRegistry.global().get("LeakyReLU").attrs(Map.of("act_type", "gelu")),
