@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ties (small integers, both signs of zero) and NaN, infinities and the lowest float mixed in, for the window shapes
  * the fast path unrolls (2 and 3 wide; 2x2 stride-2 rows narrower, as wide as and wider than a vector, with and
  * without a partial last vector; where such windows cover the planes the gradient is written over an array holding
- * other values, as a planned buffer would), wider and adaptive windows, padding, both averaging divisors, the full convention,
- * global pooling and 1-D and 3-D data.
+ * other values, as a planned buffer would), wider and adaptive windows, padding, both averaging divisors, the full
+ * convention, global pooling and 1-D and 3-D data.
  */
 class FastPoolKernelsTest {
     private static final PoolingOp POOLING = (PoolingOp) OpRegistry.global().get("Pooling");
