@@ -3,6 +3,7 @@ package dev.kiln.op.conv;
 import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.kernel.simd.VectorSums;
 import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.parallel.Parallel;
 
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -63,38 +64,50 @@ final class ConvGradKernels {
             return shallowWeightGrad(a, b, batch, aCh, bCh, groups, win, dw);
         }
         int per = pointwise ? 1 : ConvKernels.imagesPerProduct(batch, (long) bCh * taps, grid);
-        float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
-        float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
-        // the products compute dw^T (per group kk x ag): the column matrix is then op(A), packed by reading its rows,
-        // and only the grid side (ag rows, far fewer than kk for a 3x3 kernel) is transposed while packing op(B)
-        float[] dwt = ConvScratch.floats(ConvScratch.Slot.WEIGHTS, aCh * kk);
-        Arrays.fill(dwt, 0, aCh * kk, 0f);
-        for (int n0 = 0; n0 < batch; n0 += per) {
-            int nb = Math.min(per, batch - n0);
-            int wide = nb * grid;
-            if (!pointwise) {
-                boolean parallel = (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
-                ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+        int steps = (batch + per - 1) / per;
+        int size = aCh * kk;
+        long work = (long) ag * per * grid * kk;
+        boolean inTurn = ConvKernels.runsProductsInTurn(steps, work);
+        // each product computes its part of dw^T (per group kk x ag) into a partial of its own: the column matrix is
+        // then op(A), packed by reading its rows, and only the grid side (ag rows, far fewer than kk for a 3x3
+        // kernel) is transposed while packing op(B); the partials are added in order, however the products ran
+        float[] partials = ConvScratch.floats(ConvScratch.Slot.PARTIALS, steps * size);
+        Parallel.forRange(steps, inTurn ? steps : ConvKernels.productGrain(steps, work), (from, to) -> {
+            float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
+            float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
+            for (int step = from; step < to; step++) {
+                int n0 = step * per;
+                int nb = Math.min(per, batch - n0);
+                int wide = nb * grid;
+                if (!pointwise) {
+                    boolean parallel = inTurn && (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
+                    ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+                }
+                float[] am = a;
+                int aOff = n0 * aCh * grid;
+                if (nb > 1) {
+                    ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
+                    am = gathered;
+                    aOff = 0;
+                }
+                for (int g = 0; g < groups; g++) {
+                    float[] bm = pointwise ? b : col;
+                    int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
+                    Gemm.sgemm(false, true, kk, ag, wide, 1f, bm, bOff, wide, am, aOff + g * ag * wide, wide,
+                            0f, partials, step * size + g * kk * ag, ag);
+                }
             }
-            float[] am = a;
-            int aOff = n0 * aCh * grid;
-            if (nb > 1) {
-                ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
-                am = gathered;
-                aOff = 0;
-            }
-            for (int g = 0; g < groups; g++) {
-                float[] bm = pointwise ? b : col;
-                int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
-                Gemm.sgemm(false, true, kk, ag, wide, 1f, bm, bOff, wide, am, aOff + g * ag * wide, wide,
-                        1f, dwt, g * kk * ag, ag);
-            }
-        }
+        });
         for (int g = 0; g < groups; g++) {
             for (int f = 0; f < ag; f++) {
                 int row = (g * ag + f) * kk;
                 for (int j = 0; j < kk; j++) {
-                    dw[row + j] = dwt[(g * kk + j) * ag + f];
+                    int at = (g * kk + j) * ag + f;
+                    float sum = partials[at];
+                    for (int step = 1; step < steps; step++) {
+                        sum += partials[step * size + at];
+                    }
+                    dw[row + j] = sum;
                 }
             }
         }
