@@ -55,6 +55,15 @@ final class VectorRowDots {
         return tail(acc.reduceLanes(VectorOperators.ADD), k, bound, a, ai, b, bi);
     }
 
+    /** {@link #add} for the four rows of A from {@code a0} ({@code lda} apart) and row {@code bi} of B. */
+    private static void addColumn(float[] c, int ci, int ldc, FloatVector r0, FloatVector r1, FloatVector r2,
+                                  FloatVector r3, int k, int bound, float[] a, int a0, int lda, float[] b, int bi) {
+        add(c, ci, r0, k, bound, a, a0, b, bi);
+        add(c, ci + ldc, r1, k, bound, a, a0 + lda, b, bi);
+        add(c, ci + 2 * ldc, r2, k, bound, a, a0 + 2 * lda, b, bi);
+        add(c, ci + 3 * ldc, r3, k, bound, a, a0 + 3 * lda, b, bi);
+    }
+
     /** Adds to {@code c[ci]} the lanes of {@code acc} and the tail products of rows {@code ai} and {@code bi}. */
     private static void add(float[] c, int ci, FloatVector acc, int k, int bound, float[] a, int ai, float[] b,
                             int bi) {
@@ -97,17 +106,8 @@ final class VectorRowDots {
             c31 = y.fma(x1, c31);
             c32 = y.fma(x2, c32);
         }
-        add(c, c0, c00, k, bound, a, a0, b, b0);
-        add(c, c0 + 1, c01, k, bound, a, a0, b, b1);
-        add(c, c0 + 2, c02, k, bound, a, a0, b, b2);
-        add(c, c0 + ldc, c10, k, bound, a, a1, b, b0);
-        add(c, c0 + ldc + 1, c11, k, bound, a, a1, b, b1);
-        add(c, c0 + ldc + 2, c12, k, bound, a, a1, b, b2);
-        add(c, c0 + 2 * ldc, c20, k, bound, a, a2, b, b0);
-        add(c, c0 + 2 * ldc + 1, c21, k, bound, a, a2, b, b1);
-        add(c, c0 + 2 * ldc + 2, c22, k, bound, a, a2, b, b2);
-        add(c, c0 + 3 * ldc, c30, k, bound, a, a3, b, b0);
-        add(c, c0 + 3 * ldc + 1, c31, k, bound, a, a3, b, b1);
-        add(c, c0 + 3 * ldc + 2, c32, k, bound, a, a3, b, b2);
+        addColumn(c, c0, ldc, c00, c10, c20, c30, k, bound, a, a0, lda, b, b0);
+        addColumn(c, c0 + 1, ldc, c01, c11, c21, c31, k, bound, a, a0, lda, b, b1);
+        addColumn(c, c0 + 2, ldc, c02, c12, c22, c32, k, bound, a, a0, lda, b, b2);
     }
 }
