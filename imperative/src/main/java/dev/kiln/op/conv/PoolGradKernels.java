@@ -34,8 +34,9 @@ final class PoolGradKernels {
         boolean planned = !layout.channelLast() && x.dtype() == outType;
         NDArray dx = planned ? call.newOutput(0) : NDArray.zeros(x.shape(), x.dtype(), call.device());
         boolean assigns = x.data() instanceof float[] && FastPoolKernels.assigns(spec);
-        if (planned && !assigns) {
-            // the op fills its output (PoolingBackwardOp.fillsOutputs): a planned buffer holds an earlier value
+        if (planned && !assigns && call.plannedOutputs() != null) {
+            // the op fills its output (PoolingBackwardOp.fillsOutputs): a planned buffer holds an earlier value, while
+            // an eager call's new array is zero already
             switch (dx.data()) {
                 case float[] d -> Arrays.fill(d, 0f);
                 case double[] d -> Arrays.fill(d, 0.0);
