@@ -59,15 +59,26 @@ public final class VectorSums {
     public static void gradientSums(float[] og, float[] x, int from, int len, double mean, double invStd, double[] sums) {
         DoubleVector o = DoubleVector.zero(D);
         DoubleVector p = DoubleVector.zero(D);
+        DoubleVector o1 = DoubleVector.zero(D);
+        DoubleVector p1 = DoubleVector.zero(D);
         int i = from;
         int end = from + len;
+        // two accumulators per sum, as in sum(): each add waits on the one two vectors back, not on the last
+        for (; i + 2 * L <= end; i += 2 * L) {
+            DoubleVector g = load(og, i);
+            DoubleVector g1 = load(og, i + L);
+            o = o.add(g);
+            o1 = o1.add(g1);
+            p = g.fma(load(x, i).sub(mean).mul(invStd), p);
+            p1 = g1.fma(load(x, i + L).sub(mean).mul(invStd), p1);
+        }
         for (; i + L <= end; i += L) {
             DoubleVector g = load(og, i);
             o = o.add(g);
             p = g.fma(load(x, i).sub(mean).mul(invStd), p);
         }
-        double so = o.reduceLanes(VectorOperators.ADD);
-        double sp = p.reduceLanes(VectorOperators.ADD);
+        double so = o.add(o1).reduceLanes(VectorOperators.ADD);
+        double sp = p.add(p1).reduceLanes(VectorOperators.ADD);
         for (; i < end; i++) {
             double g = og[i];
             so += g;

@@ -3,18 +3,28 @@ package dev.kiln.op.conv;
 import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.kernel.simd.VectorSums;
 import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.parallel.Parallel;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 /**
  * The parts of the convolution gradients that the forward kernels do not already give: the weight gradient (a grid
  * side times the im2col of an image side, summed over the batch) and the bias gradient (a sum over batch and
  * positions). The data gradients are the forward kernels of the transposed op ({@link ConvKernels}). Batch elements
- * are summed in order, one product after another, so results do not depend on the thread count.
+ * are summed in an order fixed by the shapes alone (one product after another, or runs of images whose partial sums
+ * are added in order), so results do not depend on the thread count.
  */
 final class ConvGradKernels {
     /** Whether the float32 bias gradient sums on the Vector API ({@link VectorSums}). */
     private static final boolean VECTOR = VectorSupport.isAvailable();
+    /**
+     * Most channels per group times taps of an image side whose float32 weight gradient takes dot products of rows
+     * ({@link #shallowWeightGrad}) instead of GEMMs: a product with so few columns wastes most of its register blocks.
+     */
+    static final int ROW_DOTS_MAX_DEPTH = 32;
+    /** Most runs of images a shallow weight gradient is cut into (each one partial result, summed in order). */
+    private static final int MAX_CHUNKS = 8;
 
     private ConvGradKernels() {
     }
@@ -23,7 +33,9 @@ final class ConvGradKernels {
      * Weight gradient: {@code a} is the grid side (batch, aCh, grid...), {@code b} the image side (batch, bCh,
      * image...); returns (aCh, bCh / groups * taps), per group the sum over the batch of {@code a_g * im2col(b)_g^T}.
      * Convolution passes (dY, X), Deconvolution passes (X, dY). Several images of a small grid share one product, as in
-     * the forward kernel.
+     * the forward kernel; the products compute the gradient transposed (the column matrix as A, read row by row, the
+     * grid side as the transposed B), so packing transposes the grid side's few rows rather than the many columns.
+     * A shallow image side in float32 takes dot products of rows instead ({@link #shallowWeightGrad}).
      */
     static float[] weightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win) {
         return weightGrad(a, b, batch, aCh, bCh, groups, win, null);
@@ -48,31 +60,115 @@ final class ConvGradKernels {
             return dw;
         }
         boolean pointwise = win.isPointwise();
+        if (VECTOR && kk <= ROW_DOTS_MAX_DEPTH) {
+            return shallowWeightGrad(a, b, batch, aCh, bCh, groups, win, dw);
+        }
         int per = pointwise ? 1 : ConvKernels.imagesPerProduct(batch, (long) bCh * taps, grid);
-        float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
-        float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
-        for (int n0 = 0; n0 < batch; n0 += per) {
-            int nb = Math.min(per, batch - n0);
-            int wide = nb * grid;
-            if (!pointwise) {
-                boolean parallel = (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
-                ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+        int steps = (batch + per - 1) / per;
+        int size = aCh * kk;
+        long work = (long) ag * per * grid * kk;
+        boolean inTurn = ConvKernels.runsProductsInTurn(steps, work);
+        // each product computes its part of dw^T (per group kk x ag) into a partial of its own: the column matrix is
+        // then op(A), packed by reading its rows, and only the grid side (ag rows, far fewer than kk for a 3x3
+        // kernel) is transposed while packing op(B); the partials are added in order, however the products ran
+        float[] partials = ConvScratch.floats(ConvScratch.Slot.PARTIALS, steps * size);
+        Parallel.forRange(steps, inTurn ? steps : ConvKernels.productGrain(steps, work), (from, to) -> {
+            float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
+            float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
+            for (int step = from; step < to; step++) {
+                int n0 = step * per;
+                int nb = Math.min(per, batch - n0);
+                int wide = nb * grid;
+                if (!pointwise) {
+                    boolean parallel = inTurn && (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
+                    ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+                }
+                float[] am = a;
+                int aOff = n0 * aCh * grid;
+                if (nb > 1) {
+                    ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
+                    am = gathered;
+                    aOff = 0;
+                }
+                for (int g = 0; g < groups; g++) {
+                    float[] bm = pointwise ? b : col;
+                    int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
+                    Gemm.sgemm(false, true, kk, ag, wide, 1f, bm, bOff, wide, am, aOff + g * ag * wide, wide,
+                            0f, partials, step * size + g * kk * ag, ag);
+                }
             }
-            float[] am = a;
-            int aOff = n0 * aCh * grid;
-            if (nb > 1) {
-                ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
-                am = gathered;
-                aOff = 0;
-            }
-            for (int g = 0; g < groups; g++) {
-                float[] bm = pointwise ? b : col;
-                int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
-                Gemm.sgemm(false, true, ag, kk, wide, 1f, am, aOff + g * ag * wide, wide, bm, bOff, wide,
-                        1f, dw, g * ag * kk, kk);
+        });
+        for (int g = 0; g < groups; g++) {
+            for (int f = 0; f < ag; f++) {
+                int row = (g * ag + f) * kk;
+                for (int j = 0; j < kk; j++) {
+                    int at = (g * kk + j) * ag + f;
+                    float sum = partials[at];
+                    for (int step = 1; step < steps; step++) {
+                        sum += partials[step * size + at];
+                    }
+                    dw[row + j] = sum;
+                }
             }
         }
         return dw;
+    }
+
+    /**
+     * The weight gradient of a shallow image side (channels per group times taps at most
+     * {@link #ROW_DOTS_MAX_DEPTH}, such as a first layer's): every element is a dot product of a grid row and a column
+     * row over the positions of an image ({@link VectorRowDots}), with no packing, added up image by image. The batch
+     * is cut into {@link #weightGradChunks} runs of images, fixed by the batch size alone, each summed into a partial
+     * of its own on whichever thread claims it; the partials are then added in order, so results do not depend on the
+     * thread count.
+     */
+    private static float[] shallowWeightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups,
+                                             Window win, float[] dw) {
+        int ag = aCh / groups;
+        int kk = bCh / groups * win.kernelSize();
+        int grid = win.gridSize();
+        int image = win.imageSize();
+        int size = aCh * kk;
+        boolean pointwise = win.isPointwise();
+        int chunks = weightGradChunks(batch);
+        float[] partials = new float[chunks * size];
+        long work = (long) batch * size * grid;
+        IntConsumer body = chunk -> {
+            int from = (int) ((long) batch * chunk / chunks);
+            int to = (int) ((long) batch * (chunk + 1) / chunks);
+            float[] col = pointwise ? null
+                    : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * win.kernelSize() * grid);
+            for (int n = from; n < to; n++) {
+                if (!pointwise) {
+                    Im2Col.im2col(b, n * bCh * image, 0, bCh, win, col, 0, grid);
+                }
+                for (int g = 0; g < groups; g++) {
+                    float[] bm = pointwise ? b : col;
+                    int bOff = pointwise ? n * bCh * image + g * kk * image : g * kk * grid;
+                    VectorRowDots.accumulate(ag, kk, grid, a, (n * aCh + g * ag) * grid, grid, bm, bOff, grid,
+                            partials, chunk * size + g * ag * kk, kk);
+                }
+            }
+        };
+        if (work >= ConvKernels.GEMM_PARALLEL_WORK) {
+            Gemm.forParts(chunks, body);
+        } else {
+            for (int chunk = 0; chunk < chunks; chunk++) {
+                body.accept(chunk);
+            }
+        }
+        System.arraycopy(partials, 0, dw, 0, size);
+        for (int chunk = 1; chunk < chunks; chunk++) {
+            for (int i = 0; i < size; i++) {
+                dw[i] += partials[chunk * size + i];
+            }
+        }
+        return dw;
+    }
+
+    /** How many runs of images a batch of {@code batch} is cut into: one per image up to {@link #MAX_CHUNKS}. */
+    static int weightGradChunks(int batch) {
+        return Math.max(1, Math.min(batch, MAX_CHUNKS));
     }
 
     /** Double-precision {@link #weightGrad(float[], float[], int, int, int, int, Window)}, one image per product. */

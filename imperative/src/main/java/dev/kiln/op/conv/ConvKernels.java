@@ -20,6 +20,8 @@ final class ConvKernels {
     private static final long TARGET_COLUMNS = 1024;
     /** Most floats a float32 convolution's column buffer holds when it covers several images. */
     private static final long COLUMN_BUDGET = 1L << 21;
+    /** Least number of large products per thread for them to run side by side ({@link #runsProductsInTurn}). */
+    private static final int PRODUCTS_PER_THREAD = 2;
     /** Column elements written per im2col part at least when the im2col is split over the threads. */
     private static final int IM2COL_GRAIN = 1 << 15;
     /** Most parts an im2col is cut into; parts are claimed by whichever thread is free, so a few per thread. */
@@ -35,6 +37,23 @@ final class ConvKernels {
     private ConvKernels() {
     }
 
+    /**
+     * Whether {@code steps} products of {@code work} multiply-adds each run one after another, each split over the
+     * threads by {@link Gemm} (with the im2col between them split too), rather than side by side, one per thread:
+     * on one thread, and for large products unless there are at least {@link #PRODUCTS_PER_THREAD} per thread.
+     * Side by side, no thread packs an operand another one packs too and the threads meet once, not twice per
+     * product; a few large products would leave threads idle.
+     */
+    static boolean runsProductsInTurn(int steps, long work) {
+        return Parallel.threads() == 1
+                || work >= GEMM_PARALLEL_WORK && steps < PRODUCTS_PER_THREAD * Parallel.threads();
+    }
+
+    /** The grain for {@link Parallel#forRange} over products that run side by side ({@link #runsProductsInTurn}). */
+    static int productGrain(int steps, long work) {
+        return work >= GEMM_PARALLEL_WORK ? 1 : grain(steps, work);
+    }
+
     /** The grain for {@link Parallel#forRange} over {@code batch} elements of {@code work} multiply-adds each. */
     private static int grain(int batch, long work) {
         return work >= PARALLEL_WORK ? 1 : Math.max(1, batch);
@@ -44,9 +63,10 @@ final class ConvKernels {
      * Convolution: {@code x} is (batch, channels, image...), {@code w} is (filters, channels / groups, kernel...),
      * {@code bias} is (filters) or null; returns (batch, filters, grid...). Images are taken a few at a time
      * ({@link #imagesPerProduct}) so that small grids still make wide products; their column matrices sit side by
-     * side, one product per group covers them all, and its result is scattered back per image. Products large enough
-     * for {@link Gemm} to split over the threads run one after another with the im2col split over channels;
-     * smaller ones run in parallel over the image groups. Every output element is the same sum in the same order
+     * side, one product per group covers them all, and its result is scattered back per image. Products run side by
+     * side over the threads, one image group per thread at a time, unless they are few and large enough for
+     * {@link Gemm} to split over the threads ({@link #runsProductsInTurn}): then they run one after another with the
+     * im2col split over channels. Every output element is the same sum in the same order
      * however the images are grouped, so results do not depend on the thread count.
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
@@ -83,13 +103,13 @@ final class ConvKernels {
         int per = pointwise ? 1 : imagesPerProduct(batch, (long) channels * taps, grid);
         int steps = (batch + per - 1) / per;
         long work = (long) fg * per * grid * kk;
-        boolean sequential = work >= GEMM_PARALLEL_WORK || Parallel.threads() == 1;
+        boolean sequential = runsProductsInTurn(steps, work);
         // the product packs the column matrix straight from the images when it packs B at all (C, not C^T); a
         // shallow one (few channels) gains nothing, its panels are too short to pay for setting up their vectors,
         // nor (as measured) does one of larger grids, where the separate im2col streams whole planes
         boolean planar = !pointwise && kk >= PANEL_MIN_DEPTH && grid <= PANEL_MAX_GRID && Im2Col.isSamePlanar(win);
         ColumnPanels.Taps panelTaps = planar ? ColumnPanels.Taps.of(win) : null;
-        Parallel.forRange(steps, sequential ? steps : grain(steps, work), (from, to) -> {
+        Parallel.forRange(steps, sequential ? steps : productGrain(steps, work), (from, to) -> {
             float[] out = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, filters * grid * per) : null;
             float[] col = null;
             for (int step = from; step < to; step++) {

@@ -57,11 +57,25 @@ final class FastPoolKernels {
     }
 
     /**
-     * Adds the data gradient of {@code planes} planes into {@code dx} (zero on entry) from the output gradient
-     * {@code dy}, the data {@code x} and, for max pooling, the forward output {@code y}.
+     * Whether {@link #backward} writes every element of the float32 data gradient itself (max pooling over 2x2
+     * windows that {@link VectorPairPool#covers cover} the planes, on the Vector API), so it need not be cleared.
+     */
+    static boolean assigns(PoolKernels.Spec spec) {
+        return VECTOR && spec.max() && VectorPairPool.covers(spec.windows());
+    }
+
+    /**
+     * Adds the data gradient of {@code planes} planes into {@code dx} (zero on entry, unless {@link #assigns}: then
+     * written over whatever it held) from the output gradient {@code dy}, the data {@code x} and, for max pooling,
+     * the forward output {@code y}.
      */
     static void backward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
         PoolWindows w = spec.windows();
+        if (assigns(spec)) {
+            Parallel.forRange(planes, grain(w, VECTOR_GRADIENT_GRAIN_READS),
+                    (from, to) -> VectorPairPool.gradient(dy, x, y, dx, from, to, w));
+            return;
+        }
         if (VECTOR && spec.max() && VectorPairPool.tiles(w)) {
             Parallel.forRange(planes, grain(w, VECTOR_GRADIENT_GRAIN_READS),
                     (from, to) -> VectorPairPool.backward(dy, x, y, dx, from, to, w));

@@ -4,6 +4,8 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.Invocation;
 
+import java.util.Arrays;
+
 /**
  * The pooling gradient over the same windows as {@link PoolKernels}: max sends each output gradient to the first
  * element of its window (in window order) equal to the pooled maximum, as MXNet's CPU kernel does, so padding never
@@ -29,8 +31,18 @@ final class PoolGradKernels {
         NDArray x = layout.toChannelFirst(FloatingKernels.widen(data));
         NDArray y = output == null ? null : layout.toChannelFirst(FloatingKernels.widen(output));
         int planes = x.shape().get(0) * x.shape().get(1);
-        NDArray dx = !layout.channelLast() && x.dtype() == outType ? call.newOutput(0)
-                : NDArray.zeros(x.shape(), x.dtype(), call.device());
+        boolean planned = !layout.channelLast() && x.dtype() == outType;
+        NDArray dx = planned ? call.newOutput(0) : NDArray.zeros(x.shape(), x.dtype(), call.device());
+        boolean assigns = x.data() instanceof float[] && FastPoolKernels.assigns(spec);
+        if (planned && !assigns && call.plannedOutputs() != null) {
+            // the op fills its output (PoolingBackwardOp.fillsOutputs): a planned buffer holds an earlier value, while
+            // an eager call's new array is zero already
+            switch (dx.data()) {
+                case float[] d -> Arrays.fill(d, 0f);
+                case double[] d -> Arrays.fill(d, 0.0);
+                default -> { }
+            }
+        }
         switch (x.data()) {
             case float[] xs when FastPoolKernels.handles(spec) -> FastPoolKernels.backward((float[]) dy.data(), xs,
                     y == null ? null : (float[]) y.data(), (float[]) dx.data(), planes, spec);

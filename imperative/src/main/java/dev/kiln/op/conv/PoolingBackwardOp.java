@@ -60,6 +60,15 @@ final class PoolingBackwardOp extends SpatialBackwardOp {
         slots.forward();
     }
 
+    /**
+     * The kernel clears a planned gradient itself unless it writes every element anyway (float32 max pooling over
+     * covering 2x2 windows), which saves the executor's zero-fill of an array the size of the data.
+     */
+    @Override
+    public boolean fillsOutputs(Attrs attrs) {
+        return true;
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray data = call.input(1);

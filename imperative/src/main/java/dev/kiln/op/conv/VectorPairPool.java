@@ -3,6 +3,7 @@ package dev.kiln.op.conv;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,6 +24,7 @@ final class VectorPairPool {
     private static final FloatVector LEFT = laneIndices(L, 0), RIGHT = laneIndices(L, 1);
     /** Lane indices that repeat each of the first {@code L / 2} lanes twice (one per column of a window). */
     private static final FloatVector TWICE = twice();
+    private static final VectorShuffle<Float> TWICE_SHUFFLE = TWICE.toShuffle();
     /** Mask bits of the lanes holding a window's left column. */
     private static final long LEFT_BITS = 0x5555_5555_5555_5555L;
 
@@ -143,6 +145,64 @@ final class VectorPairPool {
         }
     }
 
+    /**
+     * Whether the 2x2 windows that {@link #tiles tile} the planes also cover every element (even height and width),
+     * so that {@link #gradient} writes every element of the data gradient.
+     */
+    static boolean covers(PoolWindows w) {
+        return tiles(w) && w.image()[1] == 2 * w.grid()[1] && w.image()[2] == 2 * w.grid()[2];
+    }
+
+    /**
+     * Writes the max-pooling gradient of planes {@code [from, to)} into {@code dx} over windows that {@link #covers
+     * cover} them, whatever {@code dx} held: each {@code dy[o]} plus zero (the value {@link #backward} adds to a
+     * cleared array) at the first element of its window equal to {@code y[o]}, zero at every other element. A row
+     * pair's top and bottom rows are contiguous, so a vector that reaches past a row is stored whole: the lanes past
+     * the top row are the bottom row's, whose first vector is written after it (vectors go right to left), and those
+     * past the bottom row the next row pair's, written after it. Windows whose vectors would reach past these planes
+     * (another thread's) or read past {@code y} are left to the scalar loop.
+     */
+    static void gradient(float[] dy, float[] x, float[] y, float[] dx, int from, int to, PoolWindows w) {
+        int width = w.image()[2];
+        int gw = w.grid()[2];
+        int xEnd = to * w.imageSize();
+        int[] rows = new int[2];
+        FloatVector zero = FloatVector.zero(S);
+        for (int q = from * w.grid()[1], end = to * w.grid()[1]; q < end; q++) {
+            int a = 2 * q * width;
+            int b = a + width;
+            int o = q * gw;
+            int vectors = 0;
+            while (vectors * L < width && b + vectors * L + L <= xEnd && o + vectors * L / 2 + L <= y.length) {
+                vectors++;
+            }
+            // right to left: the last top vector may reach into the bottom row, whose first vector comes after it
+            for (int c = (vectors - 1) * L; c >= 0; c -= L) {
+                int at = o + c / 2;
+                long data = width - c >= L ? -1L : (1L << (width - c)) - 1;
+                FloatVector out = FloatVector.fromArray(S, y, at).rearrange(TWICE_SHUFFLE);
+                long t = FloatVector.fromArray(S, x, a + c).compare(VectorOperators.EQ, out).toLong() & data;
+                long u = FloatVector.fromArray(S, x, b + c).compare(VectorOperators.EQ, out).toLong() & data;
+                FloatVector g = FloatVector.fromArray(S, dy, at).rearrange(TWICE_SHUFFLE).add(zero);
+                zero.blend(g, VectorMask.fromLong(S, topFirst(t))).intoArray(dx, a + c);
+                zero.blend(g, VectorMask.fromLong(S, bottomFirst(t, u))).intoArray(dx, b + c);
+            }
+            int k = Math.min(gw, vectors * L / 2);
+            rows[0] = a;
+            rows[1] = b;
+            for (; k < gw; k++) {
+                dx[a + 2 * k] = 0f;
+                dx[a + 2 * k + 1] = 0f;
+                dx[b + 2 * k] = 0f;
+                dx[b + 2 * k + 1] = 0f;
+                int first = FastPoolKernels.firstEqual(x, rows, 2, 2 * k, 2, y[o + k]);
+                if (first >= 0) {
+                    dx[first] = 0f + dy[o + k];
+                }
+            }
+        }
+    }
+
     /** The flat start of the top row of row pair {@code q} (plane {@code q / gh}, window row {@code q % gh}). */
     private static int rowPairStart(PoolWindows w, int q) {
         int gh = w.grid()[1];
@@ -181,17 +241,31 @@ final class VectorPairPool {
             FloatVector out = TWICE.selectFrom(FloatVector.fromArray(S, y, at));
             long top = FloatVector.fromArray(S, x, a + c).compare(VectorOperators.EQ, out).toLong() & data;
             long bottom = FloatVector.fromArray(S, x, b + c).compare(VectorOperators.EQ, out).toLong() & data;
-            long topLeft = top & LEFT_BITS;
-            long topAny = (topLeft | (top >>> 1)) & LEFT_BITS;
-            long takenByTop = topAny | topAny << 1;
-            long bottomLeft = bottom & LEFT_BITS & ~topAny;
-            long topFirst = topLeft | (top & ~LEFT_BITS & ~(topLeft << 1));
-            long bottomFirst = bottomLeft | (bottom & ~LEFT_BITS & ~takenByTop & ~((bottom & LEFT_BITS) << 1));
             FloatVector g = TWICE.selectFrom(FloatVector.fromArray(S, dy, at));
-            addMasked(dx, a + c, g, topFirst);
-            addMasked(dx, b + c, g, bottomFirst);
+            addMasked(dx, a + c, g, topFirst(top));
+            addMasked(dx, b + c, g, bottomFirst(top, bottom));
         }
         return Math.min(c, cols) / 2;
+    }
+
+    /**
+     * Of the lanes (bit per column, a window's left column on an even bit) whose top-row element equals the window's
+     * maximum ({@code top}), those that are the first such element of their window.
+     */
+    private static long topFirst(long top) {
+        long topLeft = top & LEFT_BITS;
+        return topLeft | (top & ~LEFT_BITS & ~(topLeft << 1));
+    }
+
+    /**
+     * Of the lanes whose bottom-row element equals the window's maximum ({@code bottom}), those that are the first
+     * such element of their window, given the top row's equal lanes {@code top} (which come first).
+     */
+    private static long bottomFirst(long top, long bottom) {
+        long topAny = ((top & LEFT_BITS) | (top >>> 1)) & LEFT_BITS;
+        long takenByTop = topAny | topAny << 1;
+        long bottomLeft = bottom & LEFT_BITS & ~topAny;
+        return bottomLeft | (bottom & ~LEFT_BITS & ~takenByTop & ~((bottom & LEFT_BITS) << 1));
     }
 
     /** Adds {@code g} to the lanes of {@code dx[i..]} whose bits are set in {@code lanes}. */

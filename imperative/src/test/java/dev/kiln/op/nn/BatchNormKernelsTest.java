@@ -32,6 +32,8 @@ class BatchNormKernelsTest {
                 new Object[] {new int[] {6, 3, 5}, -1, true, false},
                 new Object[] {new int[] {3, 6, 2}, 0, true, false},
                 new Object[] {new int[] {64, 4, 9, 9}, 1, true, false},
+                // runs of 25: a pair of double vectors, then one vector, then a scalar tail (8 lanes)
+                new Object[] {new int[] {8, 3, 5, 5}, 1, true, false},
                 new Object[] {new int[] {64, 4, 9, 9}, 1, false, true});
     }
 

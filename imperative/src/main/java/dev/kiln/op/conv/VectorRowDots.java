@@ -1,0 +1,113 @@
+package dev.kiln.op.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 products {@code C += A * B^T} of row-major A (m x k) and B (n x k) whose rows are long and whose result is
+ * small: each element of C is the dot product of a row of A and a row of B, computed in vector lanes (a fused
+ * multiply-add per lane and step), the lanes summed with {@code reduceLanes}, then the rows' last {@code k % lanes}
+ * products added one by one. No operand is packed or transposed, which a general GEMM of a few rows and columns
+ * spends most of its time on. Rows are taken four of A by three of B at a time, so each vector of A feeds three
+ * multiply-adds and each of B four; every element is the same sum however the rows are grouped. Only loaded when the
+ * Vector API is available ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
+ */
+final class VectorRowDots {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private VectorRowDots() {
+    }
+
+    /**
+     * {@code c[cOff + i * ldc + j] += sum over p < k of a[aOff + i * lda + p] * b[bOff + j * ldb + p]} for
+     * {@code i < m}, {@code j < n}.
+     */
+    static void accumulate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int j = 0;
+            for (; j + 3 <= n; j += 3) {
+                block(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc);
+            }
+            for (; j < n; j++) {
+                for (int r = 0; r < 4; r++) {
+                    c[cOff + (i + r) * ldc + j] += dot(k, a, aOff + (i + r) * lda, b, bOff + j * ldb);
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + j * ldb);
+            }
+        }
+    }
+
+    /** One row of A times one row of B, summed as every element of {@link #accumulate} is. */
+    private static float dot(int k, float[] a, int ai, float[] b, int bi) {
+        int bound = S.loopBound(k);
+        FloatVector acc = FloatVector.zero(S);
+        for (int p = 0; p < bound; p += L) {
+            acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), acc);
+        }
+        return tail(acc.reduceLanes(VectorOperators.ADD), k, bound, a, ai, b, bi);
+    }
+
+    /** {@link #add} for the four rows of A from {@code a0} ({@code lda} apart) and row {@code bi} of B. */
+    private static void addColumn(float[] c, int ci, int ldc, FloatVector r0, FloatVector r1, FloatVector r2,
+                                  FloatVector r3, int k, int bound, float[] a, int a0, int lda, float[] b, int bi) {
+        add(c, ci, r0, k, bound, a, a0, b, bi);
+        add(c, ci + ldc, r1, k, bound, a, a0 + lda, b, bi);
+        add(c, ci + 2 * ldc, r2, k, bound, a, a0 + 2 * lda, b, bi);
+        add(c, ci + 3 * ldc, r3, k, bound, a, a0 + 3 * lda, b, bi);
+    }
+
+    /** Adds to {@code c[ci]} the lanes of {@code acc} and the tail products of rows {@code ai} and {@code bi}. */
+    private static void add(float[] c, int ci, FloatVector acc, int k, int bound, float[] a, int ai, float[] b,
+                            int bi) {
+        c[ci] += tail(acc.reduceLanes(VectorOperators.ADD), k, bound, a, ai, b, bi);
+    }
+
+    private static float tail(float sum, int k, int from, float[] a, int ai, float[] b, int bi) {
+        for (int p = from; p < k; p++) {
+            sum += a[ai + p] * b[bi + p];
+        }
+        return sum;
+    }
+
+    /** Rows {@code a0..a0 + 3 lda} of A by rows {@code b0..b0 + 2 ldb} of B into the 4 x 3 block of C at {@code c0}. */
+    private static void block(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0,
+                              int ldc) {
+        int bound = S.loopBound(k);
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+        int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+        int b1 = b0 + ldb, b2 = b1 + ldb;
+        for (int p = 0; p < bound; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector x2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector y = FloatVector.fromArray(S, a, a0 + p);
+            c00 = y.fma(x0, c00);
+            c01 = y.fma(x1, c01);
+            c02 = y.fma(x2, c02);
+            y = FloatVector.fromArray(S, a, a1 + p);
+            c10 = y.fma(x0, c10);
+            c11 = y.fma(x1, c11);
+            c12 = y.fma(x2, c12);
+            y = FloatVector.fromArray(S, a, a2 + p);
+            c20 = y.fma(x0, c20);
+            c21 = y.fma(x1, c21);
+            c22 = y.fma(x2, c22);
+            y = FloatVector.fromArray(S, a, a3 + p);
+            c30 = y.fma(x0, c30);
+            c31 = y.fma(x1, c31);
+            c32 = y.fma(x2, c32);
+        }
+        addColumn(c, c0, ldc, c00, c10, c20, c30, k, bound, a, a0, lda, b, b0);
+        addColumn(c, c0 + 1, ldc, c01, c11, c21, c31, k, bound, a, a0, lda, b, b1);
+        addColumn(c, c0 + 2, ldc, c02, c12, c22, c32, k, bound, a, a0, lda, b, b2);
+    }
+}
