@@ -23,6 +23,11 @@ final class ConvGradKernels {
      * ({@link #shallowWeightGrad}) instead of GEMMs: a product with so few columns wastes most of its register blocks.
      */
     static final int ROW_DOTS_MAX_DEPTH = 32;
+    /**
+     * Most floats of per-product partial weight gradients: products run side by side only while their partials stay
+     * this small (a deep layer's partials would cost more memory traffic to add up than the products save).
+     */
+    private static final long PARTIALS_MAX = 1L << 21;
     /** Most runs of images a shallow weight gradient is cut into (each one partial result, summed in order). */
     private static final int MAX_CHUNKS = 8;
 
@@ -67,12 +72,14 @@ final class ConvGradKernels {
         int steps = (batch + per - 1) / per;
         int size = aCh * kk;
         long work = (long) ag * per * grid * kk;
-        boolean inTurn = ConvKernels.runsProductsInTurn(steps, work);
+        if (ConvKernels.runsProductsInTurn(steps, work) || (long) steps * size > PARTIALS_MAX) {
+            return weightGradInTurn(a, b, batch, aCh, bCh, groups, win, dw, per);
+        }
         // each product computes its part of dw^T (per group kk x ag) into a partial of its own: the column matrix is
         // then op(A), packed by reading its rows, and only the grid side (ag rows, far fewer than kk for a 3x3
         // kernel) is transposed while packing op(B); the partials are added in order, however the products ran
         float[] partials = ConvScratch.floats(ConvScratch.Slot.PARTIALS, steps * size);
-        Parallel.forRange(steps, inTurn ? steps : ConvKernels.productGrain(steps, work), (from, to) -> {
+        Parallel.forRange(steps, ConvKernels.productGrain(steps, work), (from, to) -> {
             float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
             float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
             for (int step = from; step < to; step++) {
@@ -80,8 +87,7 @@ final class ConvGradKernels {
                 int nb = Math.min(per, batch - n0);
                 int wide = nb * grid;
                 if (!pointwise) {
-                    boolean parallel = inTurn && (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
-                    ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+                    ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, false);
                 }
                 float[] am = a;
                 int aOff = n0 * aCh * grid;
@@ -109,6 +115,43 @@ final class ConvGradKernels {
                     }
                     dw[row + j] = sum;
                 }
+            }
+        }
+        return dw;
+    }
+
+    /**
+     * The weight gradient with the products in turn, each added into {@code dw} and split over the threads by the
+     * GEMM itself: for few products (batch 1) and for deep layers, whose per-product partials would be large.
+     */
+    private static float[] weightGradInTurn(float[] a, float[] b, int batch, int aCh, int bCh, int groups,
+                                            Window win, float[] dw, int per) {
+        int ag = aCh / groups;
+        int kk = bCh / groups * win.kernelSize();
+        int grid = win.gridSize();
+        int image = win.imageSize();
+        boolean pointwise = win.isPointwise();
+        float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, kk * groups * grid * per);
+        float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
+        for (int n0 = 0; n0 < batch; n0 += per) {
+            int nb = Math.min(per, batch - n0);
+            int wide = nb * grid;
+            if (!pointwise) {
+                boolean parallel = (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
+                ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
+            }
+            float[] am = a;
+            int aOff = n0 * aCh * grid;
+            if (nb > 1) {
+                ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
+                am = gathered;
+                aOff = 0;
+            }
+            for (int g = 0; g < groups; g++) {
+                float[] bm = pointwise ? b : col;
+                int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
+                Gemm.sgemm(false, true, ag, kk, wide, 1f, am, aOff + g * ag * wide, wide, bm, bOff, wide,
+                        1f, dw, g * ag * kk, kk);
             }
         }
         return dw;

@@ -22,6 +22,12 @@ final class ConvKernels {
     private static final long COLUMN_BUDGET = 1L << 21;
     /** Least number of large products per thread for them to run side by side ({@link #runsProductsInTurn}). */
     private static final int PRODUCTS_PER_THREAD = 2;
+    /**
+     * Multiply-adds per product from which products always run in turn, each split over the threads: measured on
+     * ResNet-18 at batch 32, whose 32x32 products (38M multiply-adds) ran slower side by side, two products' operands
+     * competing for the caches, than split; the small CNN's (18M) ran faster side by side.
+     */
+    private static final long SIDE_BY_SIDE_MAX_WORK = 1L << 25;
     /** Column elements written per im2col part at least when the im2col is split over the threads. */
     private static final int IM2COL_GRAIN = 1 << 15;
     /** Most parts an im2col is cut into; parts are claimed by whichever thread is free, so a few per thread. */
@@ -40,12 +46,13 @@ final class ConvKernels {
     /**
      * Whether {@code steps} products of {@code work} multiply-adds each run one after another, each split over the
      * threads by {@link Gemm} (with the im2col between them split too), rather than side by side, one per thread:
-     * on one thread, and for large products unless there are at least {@link #PRODUCTS_PER_THREAD} per thread.
+     * on one thread, for very large products ({@link #SIDE_BY_SIDE_MAX_WORK}), and for large products unless there
+     * are at least {@link #PRODUCTS_PER_THREAD} per thread.
      * Side by side, no thread packs an operand another one packs too and the threads meet once, not twice per
      * product; a few large products would leave threads idle.
      */
     static boolean runsProductsInTurn(int steps, long work) {
-        return Parallel.threads() == 1
+        return Parallel.threads() == 1 || work >= SIDE_BY_SIDE_MAX_WORK
                 || work >= GEMM_PARALLEL_WORK && steps < PRODUCTS_PER_THREAD * Parallel.threads();
     }
 
