@@ -1,13 +1,12 @@
 package dev.kiln.op.conv;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float32 products {@code C += A * B^T} of row-major A (m x k) and B (n x k) whose rows are long and whose result is
  * small: each element of C is the dot product of a row of A and a row of B, computed in vector lanes (a fused
- * multiply-add per lane and step), the lanes summed with {@code reduceLanes}, then the rows' last {@code k % lanes}
+ * multiply-add per lane and step), the lanes summed in order, then the rows' last {@code k % lanes}
  * products added one by one. No operand is packed or transposed, which a general GEMM of a few rows and columns
  * spends most of its time on. Rows are taken four of A by three of B at a time, so each vector of A feeds three
  * multiply-adds and each of B four; every element is the same sum however the rows are grouped. Only loaded when the
@@ -52,7 +51,7 @@ final class VectorRowDots {
         for (int p = 0; p < bound; p += L) {
             acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), acc);
         }
-        return tail(acc.reduceLanes(VectorOperators.ADD), k, bound, a, ai, b, bi);
+        return tail(sumLanes(acc), k, bound, a, ai, b, bi);
     }
 
     /** {@link #add} for the four rows of A from {@code a0} ({@code lda} apart) and row {@code bi} of B. */
@@ -67,7 +66,20 @@ final class VectorRowDots {
     /** Adds to {@code c[ci]} the lanes of {@code acc} and the tail products of rows {@code ai} and {@code bi}. */
     private static void add(float[] c, int ci, FloatVector acc, int k, int bound, float[] a, int ai, float[] b,
                             int bi) {
-        c[ci] += tail(acc.reduceLanes(VectorOperators.ADD), k, bound, a, ai, b, bi);
+        c[ci] += tail(sumLanes(acc), k, bound, a, ai, b, bi);
+    }
+
+    /**
+     * The lanes of {@code v} added from the first to the last. Not {@code reduceLanes(ADD)}, whose float order is the
+     * implementation's: the Vector API's Java fallback and HotSpot's intrinsic add in different orders, so a result
+     * would change with the JIT's progress (an interrupted and a resumed training run stopped agreeing bit for bit).
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int l = 0; l < L; l++) {
+            s += v.lane(l);
+        }
+        return s;
     }
 
     private static float tail(float sum, int k, int from, float[] a, int ai, float[] b, int bi) {
