@@ -75,12 +75,17 @@ final class VectorRowDots {
      * would change with the JIT's progress (an interrupted and a resumed training run stopped agreeing bit for bit).
      */
     private static float sumLanes(FloatVector v) {
+        float[] lanes = LANES.get();
+        v.intoArray(lanes, 0); // a store, where lane(i) of a variable i would box the vector
         float s = 0f;
-        for (int l = 0; l < L; l++) {
-            s += v.lane(l);
+        for (float x : lanes) {
+            s += x;
         }
         return s;
     }
+
+    /** Per thread, room for one vector's lanes ({@link #sumLanes}). */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
 
     private static float tail(float sum, int k, int from, float[] a, int ai, float[] b, int bi) {
         for (int p = from; p < k; p++) {
