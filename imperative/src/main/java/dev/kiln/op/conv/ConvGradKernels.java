@@ -79,31 +79,8 @@ final class ConvGradKernels {
         // then op(A), packed by reading its rows, and only the grid side (ag rows, far fewer than kk for a 3x3
         // kernel) is transposed while packing op(B); the partials are added in order, however the products ran
         float[] partials = ConvScratch.floats(ConvScratch.Slot.PARTIALS, steps * size);
-        Parallel.forRange(steps, ConvKernels.productGrain(steps, work), (from, to) -> {
-            float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, bCh * taps * grid * per);
-            float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
-            for (int step = from; step < to; step++) {
-                int n0 = step * per;
-                int nb = Math.min(per, batch - n0);
-                int wide = nb * grid;
-                if (!pointwise) {
-                    ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, false);
-                }
-                float[] am = a;
-                int aOff = n0 * aCh * grid;
-                if (nb > 1) {
-                    ConvKernels.gather(a, aOff, nb, aCh, grid, gathered);
-                    am = gathered;
-                    aOff = 0;
-                }
-                for (int g = 0; g < groups; g++) {
-                    float[] bm = pointwise ? b : col;
-                    int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
-                    Gemm.sgemm(false, true, kk, ag, wide, 1f, bm, bOff, wide, am, aOff + g * ag * wide, wide,
-                            0f, partials, step * size + g * kk * ag, ag);
-                }
-            }
-        });
+        Parallel.forRange(steps, ConvKernels.productGrain(steps, work), (from, to) ->
+                products(a, b, batch, aCh, bCh, groups, win, per, from, to, false, partials));
         for (int g = 0; g < groups; g++) {
             for (int f = 0; f < ag; f++) {
                 int row = (g * ag + f) * kk;
@@ -126,18 +103,31 @@ final class ConvGradKernels {
      */
     private static float[] weightGradInTurn(float[] a, float[] b, int batch, int aCh, int bCh, int groups,
                                             Window win, float[] dw, int per) {
+        products(a, b, batch, aCh, bCh, groups, win, per, 0, (batch + per - 1) / per, true, dw);
+        return dw;
+    }
+
+    /**
+     * The products of steps {@code [from, to)}, {@code per} images each: in turn, {@code dw} plus each product (its
+     * im2col split over the threads when large); else each step's dW^T into its own partial of {@code target}
+     * (per group kk x ag, the column matrix as op(A), so packing transposes only the grid side's few rows).
+     */
+    private static void products(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win, int per,
+                                 int from, int to, boolean inTurn, float[] target) {
         int ag = aCh / groups;
         int kk = bCh / groups * win.kernelSize();
         int grid = win.gridSize();
         int image = win.imageSize();
+        int size = aCh * kk;
         boolean pointwise = win.isPointwise();
         float[] col = pointwise ? null : ConvScratch.floats(ConvScratch.Slot.COLUMNS, kk * groups * grid * per);
         float[] gathered = per > 1 ? ConvScratch.floats(ConvScratch.Slot.GATHERED, aCh * grid * per) : null;
-        for (int n0 = 0; n0 < batch; n0 += per) {
+        for (int step = from; step < to; step++) {
+            int n0 = step * per;
             int nb = Math.min(per, batch - n0);
             int wide = nb * grid;
             if (!pointwise) {
-                boolean parallel = (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
+                boolean parallel = inTurn && (long) ag * wide * kk >= ConvKernels.GEMM_PARALLEL_WORK;
                 ConvKernels.fillColumns(b, n0, nb, bCh, image, win, col, wide, parallel);
             }
             float[] am = a;
@@ -150,11 +140,15 @@ final class ConvGradKernels {
             for (int g = 0; g < groups; g++) {
                 float[] bm = pointwise ? b : col;
                 int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
-                Gemm.sgemm(false, true, ag, kk, wide, 1f, am, aOff + g * ag * wide, wide, bm, bOff, wide,
-                        1f, dw, g * ag * kk, kk);
+                if (inTurn) {
+                    Gemm.sgemm(false, true, ag, kk, wide, 1f, am, aOff + g * ag * wide, wide, bm, bOff, wide,
+                            1f, target, g * ag * kk, kk);
+                } else {
+                    Gemm.sgemm(false, true, kk, ag, wide, 1f, bm, bOff, wide, am, aOff + g * ag * wide, wide,
+                            0f, target, step * size + g * kk * ag, ag);
+                }
             }
         }
-        return dw;
     }
 
     /**
