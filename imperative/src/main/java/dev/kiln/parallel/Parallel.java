@@ -1,24 +1,18 @@
 package dev.kiln.parallel;
 
 import java.lang.System.Logger.Level;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.function.IntConsumer;
 
 /**
- * Splits kernel loops across Kiln's worker threads. The thread count comes from the system property
- * {@code kiln.threads}, else the environment variable {@code KILN_NUM_THREADS}, else all cores. Work smaller than
- * the grain, and work started from inside a worker, runs on the calling thread.
+ * Splits kernel loops across Kiln's worker threads ({@link WorkerTeam}: the caller and spinning helpers, one team for
+ * loops and GEMMs alike). The thread count comes from the system property {@code kiln.threads}, else the environment
+ * variable {@code KILN_NUM_THREADS}, else all cores. Work smaller than the grain, and work started from inside a
+ * part of a parallel loop, runs on the calling thread.
  */
 public final class Parallel {
     private static final System.Logger LOG = System.getLogger(Parallel.class.getName());
     private static final int THREADS = configuredThreads();
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS - 1, pool -> {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("kiln-worker-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
-    }, null, false) : null;
+    private static final WorkerTeam TEAM = new WorkerTeam(THREADS);
 
     /** A loop body over {@code [from, to)}. */
     @FunctionalInterface
@@ -46,21 +40,22 @@ public final class Parallel {
             }
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            tasks[c - 1] = POOL.submit(() -> body.run(from, to));
-        }
-        body.run(0, (int) ((long) n / chunks));
-        for (ForkJoinTask<?> t : tasks) {
-            t.join();
-        }
+        TEAM.run(chunks, true, c -> body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks)));
+    }
+
+    /**
+     * Runs {@code body.accept(part)} for every part in {@code [0, parts)} on the team and returns when all are done;
+     * the first failure propagates. Parked helpers are woken only when {@code wake} (a job long enough to pay for
+     * it); helpers still spinning from a recent job take part either way. Inside a part of another job, the parts run
+     * in turn on the calling thread.
+     */
+    public static void forParts(int parts, boolean wake, IntConsumer body) {
+        TEAM.run(parts, wake, body);
     }
 
     /** How many chunks {@link #forRange} would use for {@code n} iterations and this grain. */
     public static int chunksFor(int n, int grain) {
-        if (POOL == null || n <= 0 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+        if (THREADS == 1 || n <= 0 || WorkerTeam.insideJob()) {
             return 1;
         }
         long byGrain = Math.max(1, n / (long) Math.max(1, grain));

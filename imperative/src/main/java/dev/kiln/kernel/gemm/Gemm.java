@@ -1,10 +1,10 @@
 package dev.kiln.kernel.gemm;
 
 import dev.kiln.KilnException;
+import dev.kiln.parallel.Parallel;
 import dev.kiln.kernel.simd.VectorSupport;
 
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * General matrix multiply on row-major arrays, the kernel under dot, FullyConnected and convolution:
@@ -41,16 +41,6 @@ public final class Gemm {
     enum Path { AUTO, SCALAR, VECTOR }
 
     private Gemm() {
-    }
-
-    /**
-     * Runs {@code body.accept(part)} for every part in {@code [0, parts)} on the threads that split large products
-     * (the caller and the helpers, which spin between products) and returns when all are done. Work between
-     * products, such as a convolution's im2col, runs there instead of on a second pool competing with spinning
-     * helpers for the cores. Parts must not share output; from inside a Kiln worker they run on the caller.
-     */
-    public static void forParts(int parts, IntConsumer body) {
-        GemmTeam.run(parts, true, body);
     }
 
     /**
@@ -180,8 +170,8 @@ public final class Gemm {
             report(done, 0, m, 0, n);
             return;
         }
-        int parts = (long) m * n * k >= PARALLEL_MIN_WORK ? Math.min(GemmTeam.size(), m) : 1;
-        GemmTeam.run(parts, (long) m * n * k >= WAKE_MIN_WORK, p -> {
+        int parts = (long) m * n * k >= PARALLEL_MIN_WORK ? Math.min(Parallel.threads(), m) : 1;
+        Parallel.forParts(parts, (long) m * n * k >= WAKE_MIN_WORK, p -> {
             int i0 = (int) ((long) m * p / parts);
             int i1 = (int) ((long) m * (p + 1) / parts);
             DoubleGemm.rows(transA, transB, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -260,7 +250,7 @@ public final class Gemm {
      * block is told to {@code done} (unless null) on its thread.
      */
     private static void split(FloatProblem g, int mr, int nu, Consumer<FloatProblem> kernel, BlockDone done) {
-        int threads = (long) g.m() * g.n() * g.k() >= PARALLEL_MIN_WORK ? GemmTeam.size() : 1;
+        int threads = (long) g.m() * g.n() * g.k() >= PARALLEL_MIN_WORK ? Parallel.threads() : 1;
         long tilesM = (g.m() + mr - 1) / mr;
         long tilesN = (g.n() + nu - 1) / nu;
         long k = g.k();
@@ -277,7 +267,7 @@ public final class Gemm {
         }
         int unit = byColumns ? nu : mr;
         int extent = byColumns ? g.n() : g.m();
-        GemmTeam.run(parts, (long) g.m() * g.n() * g.k() >= WAKE_MIN_WORK, p -> {
+        Parallel.forParts(parts, (long) g.m() * g.n() * g.k() >= WAKE_MIN_WORK, p -> {
             int from = Math.min(extent, tiles * p / parts * unit);
             int to = Math.min(extent, tiles * (p + 1) / parts * unit);
             if (from < to) {

@@ -188,7 +188,7 @@ final class ConvGradKernels {
             }
         };
         if (work >= ConvKernels.GEMM_PARALLEL_WORK) {
-            Gemm.forParts(chunks, body);
+            Parallel.forParts(chunks, true, body);
         } else {
             for (int chunk = 0; chunk < chunks; chunk++) {
                 body.accept(chunk);

@@ -178,7 +178,7 @@ final class ConvKernels {
             epilogue.apply(y, from, to);
             return;
         }
-        Gemm.forParts(parts, part -> epilogue.apply(y, from + (int) ((long) (to - from) * part / parts),
+        Parallel.forParts(parts, true, part -> epilogue.apply(y, from + (int) ((long) (to - from) * part / parts),
                 from + (int) ((long) (to - from) * (part + 1) / parts)));
     }
 
@@ -208,7 +208,7 @@ final class ConvKernels {
         int parts = parallel ? (int) Math.min(pairs, Math.max(1, (long) pairs * win.kernelSize() * grid
                 / IM2COL_GRAIN)) : 1;
         int chunks = Math.min(parts, IM2COL_PARTS);
-        Gemm.forParts(chunks, part -> {
+        Parallel.forParts(chunks, true, part -> {
             int to = (int) ((long) pairs * (part + 1) / chunks);
             int t = (int) ((long) pairs * part / chunks);
             while (t < to) {
@@ -329,7 +329,7 @@ final class ConvKernels {
                 int parts = sequential ? (int) Math.min(Math.min(filters, IM2COL_PARTS),
                         Math.max(1, (long) filters * taps * wide / IM2COL_GRAIN)) : 1;
                 int images = nb;
-                Gemm.forParts(parts, part -> {
+                Parallel.forParts(parts, true, part -> {
                     int fFrom = (int) ((long) filters * part / parts);
                     int fTo = (int) ((long) filters * (part + 1) / parts);
                     for (int i = 0; i < images; i++) {

@@ -278,18 +278,4 @@ class GemmTest {
         }
         return x;
     }
-
-    @Test
-    void forPartsRunsEveryPartOnceAndRethrowsAFailure() {
-        java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray(9);
-        Gemm.forParts(9, runs::incrementAndGet);
-        for (int p = 0; p < 9; p++) {
-            assertThat(runs.get(p)).isEqualTo(1);
-        }
-        assertThatThrownBy(() -> Gemm.forParts(4, p -> {
-            if (p == 2) {
-                throw new KilnException("part 2 failed");
-            }
-        })).isInstanceOf(KilnException.class).hasMessage("part 2 failed");
-    }
 }

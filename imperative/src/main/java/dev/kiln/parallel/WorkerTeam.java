@@ -1,6 +1,4 @@
-package dev.kiln.kernel.gemm;
-
-import dev.kiln.parallel.Parallel;
+package dev.kiln.parallel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -8,56 +6,63 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * Helper threads for splitting one GEMM across cores. A GEMM of a few hundred microseconds cannot afford to wake a
- * parked pool thread (tens of microseconds), so each helper spins for a short while after its last job, ready for
- * the next call, and only then parks. Parts are claimed, not assigned: the caller works through every part no helper
- * has started, so a helper that is late (descheduled on a busy machine, or busy with another caller's job) delays
- * nothing. Parts never share output, so who computes which part does not change the result.
+ * Kiln's worker threads: the caller plus {@code threads - 1} helpers, shared by every parallel loop and every split
+ * GEMM, so that Kiln never runs more threads than it was given (a separate pool beside the GEMM's helpers put three
+ * busy threads on two cores). A kernel of a few hundred microseconds cannot afford to wake a parked thread (tens of
+ * microseconds), so each helper spins for a short while after its last job, ready for the next, and only then
+ * parks. Parts are claimed, not assigned: the caller works through every part no helper has started, so a helper
+ * that is late (descheduled, or busy with another caller's job) delays nothing. Work started inside a part runs on
+ * that part's thread.
  */
-final class GemmTeam {
+final class WorkerTeam {
     /** How long an idle helper keeps spinning before it parks. */
     private static final long SPIN_NANOS = 200_000L;
-    private static final Helper[] HELPERS = startHelpers(Parallel.threads() - 1);
+    /** How many jobs the current (non-helper) thread is inside: work it starts there runs inline. */
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
-    private GemmTeam() {
+    private final Helper[] helpers;
+
+    /** A team of {@code threads} threads: the caller of each job and {@code threads - 1} started helpers. */
+    WorkerTeam(int threads) {
+        helpers = new Helper[Math.max(0, threads - 1)];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = new Helper(i);
+            helpers[i].start();
+        }
     }
 
-    /** Threads a split GEMM may use: the caller plus the helpers. */
-    static int size() {
-        return HELPERS.length + 1;
+    /** Whether the current thread runs a part of a job (a helper, or a caller inside {@link #run}). */
+    static boolean insideJob() {
+        return Thread.currentThread() instanceof Helper || DEPTH.get()[0] > 0;
     }
 
     /**
-     * Runs {@code body.accept(part)} for every part in {@code [0, parts)} and returns when all are done. Parked helpers
-     * are woken only for {@code large} jobs: for a small one the wake-up call costs more than a helper would save,
-     * so only helpers still spinning from a recent job take part.
+     * Runs {@code body.accept(part)} for every part in {@code [0, parts)} and returns when all are done, rethrowing
+     * the first failure. Parked helpers are woken only when {@code wake}: for a small job the wake-up costs more than
+     * a helper would save, so only helpers still spinning from a recent job take part.
      */
-    static void run(int parts, boolean large, IntConsumer body) {
-        boolean nested = Parallel.chunksFor(Integer.MAX_VALUE, 1) <= 1 || Thread.currentThread() instanceof Helper;
-        if (parts <= 1 || nested || HELPERS.length == 0) {
+    void run(int parts, boolean wake, IntConsumer body) {
+        if (parts <= 1 || helpers.length == 0 || insideJob()) {
             for (int p = 0; p < parts; p++) {
                 body.accept(p);
             }
             return;
         }
         Job job = new Job(parts, body);
-        for (int h = 0; h < Math.min(parts - 1, HELPERS.length); h++) {
-            HELPERS[h].post(job, large);
+        for (int h = 0; h < Math.min(parts - 1, helpers.length); h++) {
+            helpers[h].post(job, wake);
         }
-        job.work();
+        int[] depth = DEPTH.get();
+        depth[0]++;
+        try {
+            job.work();
+        } finally {
+            depth[0]--;
+        }
         job.awaitAll();
     }
 
-    private static Helper[] startHelpers(int n) {
-        Helper[] helpers = new Helper[Math.max(0, n)];
-        for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = new Helper(i);
-            helpers[i].start();
-        }
-        return helpers;
-    }
-
-    /** One split GEMM: parts to claim, a count of finished parts, and the first failure. */
+    /** One job: parts to claim, a count of finished parts, and the first failure. */
     private static final class Job {
         private final int parts;
         private final IntConsumer body;
@@ -109,7 +114,7 @@ final class GemmTeam {
         private volatile boolean parked;
 
         Helper(int index) {
-            super("kiln-gemm-helper-" + index);
+            super("kiln-worker-" + index);
             setDaemon(true);
         }
 
