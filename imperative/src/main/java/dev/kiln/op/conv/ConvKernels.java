@@ -1,6 +1,7 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.kernel.simd.VectorSupport;
 import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 
@@ -12,6 +13,7 @@ import java.util.Arrays;
  * it, so results do not depend on the thread count.
  */
 final class ConvKernels {
+    private static final boolean VECTOR = VectorSupport.isAvailable();
     /** Multiply-adds per batch element above which batch elements run in parallel. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Multiply-adds per product from which {@link Gemm} splits a product over the threads itself. */
@@ -89,6 +91,22 @@ final class ConvKernels {
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
                                Window win, OutputEpilogue epilogue, float[] into) {
+        int kk = channels / groups * win.kernelSize();
+        if (VECTOR && filters > 0 && win.gridSize() > 0 && kk > 0 && !win.isPointwise()
+                && VectorDirectConv.applies(win, groups, kk)) {
+            float[] y = output(into, batch * filters * win.gridSize());
+            VectorDirectConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
+            return y;
+        }
+        return convolutionByProducts(x, w, bias, batch, channels, filters, groups, win, epilogue, into);
+    }
+
+    /**
+     * {@link #convolution(float[], float[], float[], int, int, int, int, Window, OutputEpilogue, float[])} as im2col
+     * and GEMM products whatever the layer (the path every layer but a shallow one takes).
+     */
+    static float[] convolutionByProducts(float[] x, float[] w, float[] bias, int batch, int channels, int filters,
+                                         int groups, Window win, OutputEpilogue epilogue, float[] into) {
         int cg = channels / groups;
         int fg = filters / groups;
         int taps = win.kernelSize();
@@ -155,14 +173,23 @@ final class ConvKernels {
                             System.arraycopy(out, f * wide + i * grid, y, yOff + f * grid, grid);
                         }
                     }
-                    if (bias != null) {
-                        addBias(y, yOff, bias, filters, grid);
-                    }
-                    finish(epilogue, y, yOff, yOff + filters * grid, sequential);
+                    finishImage(y, yOff, bias, filters, grid, epilogue, sequential);
                 }
             }
         });
         return y;
+    }
+
+    /**
+     * Adds the bias (unless null) to one image's complete result at {@code y[yOff...]} and runs the epilogue (unless
+     * null) on it, over the threads if {@code split}.
+     */
+    static void finishImage(float[] y, int yOff, float[] bias, int filters, int grid, OutputEpilogue epilogue,
+                            boolean split) {
+        if (bias != null) {
+            addBias(y, yOff, bias, filters, grid);
+        }
+        finish(epilogue, y, yOff, yOff + filters * grid, split);
     }
 
     /** Elements an epilogue part covers at least when one image's epilogue is split over the threads. */

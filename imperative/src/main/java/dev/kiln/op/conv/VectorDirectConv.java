@@ -1,0 +1,176 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.op.OutputEpilogue;
+import dev.kiln.parallel.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Float32 convolution of a shallow input (channels times taps at most {@link #MAX_DEPTH}, such as a first layer on
+ * one or three channels) computed directly in vector lanes, for 2-D windows of unit stride whose grid rows are at
+ * least a vector wide. As a GEMM such a layer has depth 9 or 27: the im2col copy and the packing cost more than the
+ * few multiply-adds per output, and it ran at a twentieth of the machine's peak. Here each image is copied once into
+ * a zero-padded plane, and a vector of consecutive outputs is the fused multiply-add chain over the taps of shifted
+ * loads of that plane, four filters per load. Every output is the chain a GEMM over the im2col matrix computes (from
+ * zero, tap by tap in weight order, padding taps included), so results are bitwise those of
+ * {@link ConvKernels#convolutionByProducts}. A row whose width is not a whole number of vectors ends with a vector
+ * that overlaps the one before it (its outputs are computed twice, identically). Only loaded when the Vector API is
+ * available ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
+ */
+final class VectorDirectConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Most channels times taps of a layer this kernel takes; deeper layers are a GEMM's work. */
+    static final int MAX_DEPTH = 32;
+    /** Multiply-adds per part at least when the work is split over the threads. */
+    private static final long PART_WORK = 1L << 16;
+
+    private VectorDirectConv() {
+    }
+
+    /** Whether a convolution of {@code groups} groups over {@code win}, {@code kk} deep per filter, runs here. */
+    static boolean applies(Window win, int groups, int kk) {
+        return groups == 1 && kk <= MAX_DEPTH && win.image()[0] == 1 && win.grid()[0] == 1 && win.kernel()[0] == 1
+                && win.stride()[1] == 1 && win.stride()[2] == 1 && win.grid()[2] >= L;
+    }
+
+    /**
+     * The convolution of {@code batch} images into {@code y} (every element written), then the bias and the epilogue
+     * (unless null) per image, as {@link ConvKernels#convolution} does. Images are split over the threads; fewer
+     * images than threads are split by output rows, with the bias and epilogue after.
+     */
+    static void convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, Window win,
+                            OutputEpilogue epilogue, float[] y) {
+        int gh = win.grid()[1];
+        int grid = win.gridSize();
+        int image = win.imageSize();
+        long rowWork = (long) filters * win.grid()[2] * channels * win.kernelSize();
+        int[] taps = tapOffsets(channels, win);
+        float[] w4 = weightsByFour(w, filters, taps.length);
+        if (batch >= Parallel.threads()) {
+            int grain = (int) Math.max(1, Math.min(batch, PART_WORK / Math.max(1, rowWork * gh)));
+            Parallel.forRange(batch, grain, (from, to) -> {
+                for (int n = from; n < to; n++) {
+                    float[] plane = padded(x, n * channels * image, channels, win);
+                    rows(plane, taps, w4, filters, win, 0, gh, y, n * filters * grid);
+                    ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, false);
+                }
+            });
+            return;
+        }
+        int grain = (int) Math.max(1, PART_WORK / Math.max(1, rowWork));
+        Parallel.forRange(batch * gh, grain, (from, to) -> {
+            for (int u = from; u < to; ) {
+                int n = u / gh;
+                int end = Math.min(to, (n + 1) * gh);
+                float[] plane = padded(x, n * channels * image, channels, win);
+                rows(plane, taps, w4, filters, win, u - n * gh, end - n * gh, y, n * filters * grid);
+                u = end;
+            }
+        });
+        for (int n = 0; n < batch; n++) {
+            ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, true);
+        }
+    }
+
+    /** This thread's copy of one image's channels, each plane zero-padded to the window's full extent. */
+    private static float[] padded(float[] x, int xOff, int channels, Window win) {
+        int[] im = win.image();
+        int[] p = win.pad();
+        int ph = paddedHeight(win);
+        int pw = paddedWidth(win);
+        float[] plane = ConvScratch.floats(ConvScratch.Slot.COLUMNS, channels * ph * pw);
+        Arrays.fill(plane, 0, channels * ph * pw, 0f);
+        // image rows or columns past the padded extent are never read (a window that does not reach them)
+        int rows = Math.min(im[1], ph - p[1]);
+        int cols = Math.min(im[2], pw - p[2]);
+        for (int c = 0; c < channels; c++) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x, xOff + (c * im[1] + r) * im[2], plane, (c * ph + r + p[1]) * pw + p[2], cols);
+            }
+        }
+        return plane;
+    }
+
+    private static int paddedHeight(Window win) {
+        return win.grid()[1] + (win.kernel()[1] - 1) * win.dilate()[1];
+    }
+
+    private static int paddedWidth(Window win) {
+        return win.grid()[2] + (win.kernel()[2] - 1) * win.dilate()[2];
+    }
+
+    /**
+     * Where each tap (channel, then kernel row, then kernel column, the weight's order) of a window at the top left
+     * of the padded planes reads.
+     */
+    private static int[] tapOffsets(int channels, Window win) {
+        int kh = win.kernel()[1];
+        int kw = win.kernel()[2];
+        int ph = paddedHeight(win);
+        int pw = paddedWidth(win);
+        int[] offsets = new int[channels * kh * kw];
+        for (int c = 0, t = 0; c < channels; c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++, t++) {
+                    offsets[t] = (c * ph + i * win.dilate()[1]) * pw + j * win.dilate()[2];
+                }
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * The weights with the filters padded with zeros to a multiple of four, so that {@link #rows} takes every filter
+     * four at a time (the padding filters' outputs are never stored).
+     */
+    private static float[] weightsByFour(float[] w, int filters, int kk) {
+        float[] padded = new float[(filters + 3) / 4 * 4 * kk];
+        System.arraycopy(w, 0, padded, 0, filters * kk);
+        return padded;
+    }
+
+    /**
+     * Output rows {@code [r0, r1)} of every filter of one image, from its padded planes ({@code taps} from
+     * {@link #tapOffsets}, {@code w4} from {@link #weightsByFour}): one flat loop over the taps
+     * per vector of outputs and four filters (a small loop body, which HotSpot compiles with its bounds checks
+     * folded; a nest of channel, row and column loops it did not).
+     */
+    private static void rows(float[] plane, int[] taps, float[] w4, int filters, Window win, int r0, int r1,
+                             float[] y, int yOff) {
+        int gw = win.grid()[2];
+        int grid = win.gridSize();
+        int pw = paddedWidth(win);
+        int kk = taps.length;
+        for (int oy = r0; oy < r1; oy++) {
+            for (int ox = 0; ox < gw; ox += L) {
+                int at = Math.min(ox, gw - L); // the last vector overlaps the one before rather than reach past
+                int src = oy * pw + at;
+                int out = yOff + oy * gw + at;
+                for (int f = 0; f < filters; f += 4) {
+                    FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                    int wt = f * kk;
+                    for (int t = 0; t < kk; t++) {
+                        FloatVector v = FloatVector.fromArray(S, plane, src + taps[t]);
+                        a0 = v.fma(FloatVector.broadcast(S, w4[wt + t]), a0);
+                        a1 = v.fma(FloatVector.broadcast(S, w4[wt + kk + t]), a1);
+                        a2 = v.fma(FloatVector.broadcast(S, w4[wt + 2 * kk + t]), a2);
+                        a3 = v.fma(FloatVector.broadcast(S, w4[wt + 3 * kk + t]), a3);
+                    }
+                    a0.intoArray(y, out + f * grid);
+                    if (f + 1 < filters) {
+                        a1.intoArray(y, out + (f + 1) * grid);
+                    }
+                    if (f + 2 < filters) {
+                        a2.intoArray(y, out + (f + 2) * grid);
+                    }
+                    if (f + 3 < filters) {
+                        a3.intoArray(y, out + (f + 3) * grid);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.op.OutputEpilogue;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * {@link VectorDirectConv} gives bitwise the results of the im2col and GEMM path for the shallow layers it takes
+ * (one and three channels, padding, dilation, rows that are not a whole number of vectors, one image split by rows
+ * and several split by images), and agrees with the textbook convolution in double precision.
+ */
+class VectorDirectConvTest {
+
+    private static Window window(int height, int width, int kh, int kw, int dilate, int ph, int pw) {
+        int spanH = (kh - 1) * dilate + 1;
+        int spanW = (kw - 1) * dilate + 1;
+        return Window.of(new int[] {height, width},
+                new int[] {height + 2 * ph - spanH + 1, width + 2 * pw - spanW + 1}, new int[] {kh, kw},
+                new int[] {1, 1}, new int[] {dilate, dilate}, new int[] {ph, pw});
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    private static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = Float.floatToRawIntBits(a[i]);
+        }
+        return b;
+    }
+
+    private static void check(Window w, int batch, int channels, int filters, boolean withBias, Random r) {
+        int kk = channels * w.kernelSize();
+        assertThat(VectorDirectConv.applies(w, 1, kk)).as("%s", w).isTrue();
+        float[] x = random(r, batch * channels * w.imageSize());
+        float[] weight = random(r, filters * kk);
+        float[] bias = withBias ? random(r, filters) : null;
+        float[] direct = new float[batch * filters * w.gridSize()];
+        java.util.Arrays.fill(direct, Float.NaN); // every element must be written
+        ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, null, direct);
+        float[] products = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
+                null);
+        assertThat(bits(direct)).as("%s batch %d channels %d filters %d", w, batch, channels, filters)
+                .containsExactly(bits(products));
+
+        double[] xd = new double[x.length];
+        double[] wd = new double[weight.length];
+        for (int i = 0; i < x.length; i++) {
+            xd[i] = x[i];
+        }
+        for (int i = 0; i < weight.length; i++) {
+            wd[i] = weight[i];
+        }
+        double[] bd = null;
+        if (bias != null) {
+            bd = new double[filters];
+            for (int i = 0; i < filters; i++) {
+                bd[i] = bias[i];
+            }
+        }
+        double[] expected = DirectConv.conv(xd, new int[] {batch, channels, w.image()[1], w.image()[2]}, wd, bd,
+                filters, 1, new int[] {w.kernel()[1], w.kernel()[2]}, new int[] {1, 1},
+                new int[] {w.dilate()[1], w.dilate()[2]}, new int[] {w.pad()[1], w.pad()[2]},
+                new int[] {batch, filters, w.grid()[1], w.grid()[2]});
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) direct[i]).as("element %d", i).isCloseTo(expected[i],
+                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected[i]))));
+        }
+    }
+
+    @Test
+    void shallowLayersEqualTheGemmPathBitwiseAndTheTextbookConvolution() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(11);
+        int lanes = VectorSupport.floatLanes();
+        // the small CNN's first layer and the CIFAR ResNet stem
+        check(window(28, 28, 3, 3, 1, 1, 1), 5, 1, 16, true, r);
+        check(window(32, 32, 3, 3, 1, 1, 1), 1, 3, 64, false, r);
+        check(window(32, 32, 3, 3, 1, 1, 1), 3, 3, 6, true, r);
+        // rows exactly one vector, one more than a vector, no padding, 5x5, dilation, a 1x3 kernel, odd filters
+        check(window(5, lanes, 3, 3, 1, 1, 1), 2, 2, 7, true, r);
+        check(window(4, lanes + 1, 3, 3, 1, 1, 1), 1, 3, 5, false, r);
+        check(window(9, lanes + 7, 3, 3, 1, 0, 0), 4, 3, 9, true, r);
+        check(window(11, 2 * lanes + 3, 5, 5, 1, 2, 2), 2, 1, 4, false, r);
+        check(window(12, lanes + 4, 3, 3, 2, 2, 2), 3, 2, 3, true, r);
+        check(window(6, lanes + 2, 1, 3, 1, 0, 1), 2, 8, 5, true, r);
+    }
+
+    @Test
+    void theEpilogueSeesEveryElementOnceAfterTheBias() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(12);
+        for (int batch : new int[] {1, 4}) {
+            Window w = window(20, 20, 3, 3, 1, 1, 1);
+            int channels = 3;
+            int filters = 8;
+            float[] x = random(r, batch * channels * w.imageSize());
+            float[] weight = random(r, filters * channels * 9);
+            float[] bias = random(r, filters);
+            int[] seen = new int[batch * filters * w.gridSize()];
+            OutputEpilogue relu = (out, from, to) -> {
+                float[] y = (float[]) out;
+                for (int i = from; i < to; i++) {
+                    synchronized (seen) {
+                        seen[i]++;
+                    }
+                    y[i] = Math.max(y[i], 0f);
+                }
+            };
+            float[] direct = ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, relu, null);
+            float[] plain = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
+                    null);
+            for (int i = 0; i < plain.length; i++) {
+                plain[i] = Math.max(plain[i], 0f);
+            }
+            assertThat(seen).containsOnly(1);
+            assertThat(bits(direct)).containsExactly(bits(plain));
+        }
+    }
+
+    @Test
+    void deepStridedGroupedOrNarrowLayersAreLeftToTheGemmPath() {
+        int lanes = VectorSupport.floatLanes();
+        assertThat(VectorDirectConv.applies(window(28, 28, 3, 3, 1, 1, 1), 1, 4 * 9)).isFalse();
+        assertThat(VectorDirectConv.applies(window(28, 28, 3, 3, 1, 1, 1), 2, 9)).isFalse();
+        assertThat(VectorDirectConv.applies(window(7, lanes - 1, 3, 3, 1, 1, 1), 1, 9)).isFalse();
+        Window strided = Window.of(new int[] {32, 32}, new int[] {16, 16}, new int[] {3, 3}, new int[] {2, 2},
+                new int[] {1, 1}, new int[] {1, 1});
+        assertThat(VectorDirectConv.applies(strided, 1, 27)).isFalse();
+    }
+}
