@@ -1,11 +1,5 @@
 package dev.kiln.op.nn;
 
-import static dev.kiln.op.nn.SoftmaxExp.C2;
-import static dev.kiln.op.nn.SoftmaxExp.C3;
-import static dev.kiln.op.nn.SoftmaxExp.C4;
-import static dev.kiln.op.nn.SoftmaxExp.C5;
-import static dev.kiln.op.nn.SoftmaxExp.C6;
-import static dev.kiln.op.nn.SoftmaxExp.C7;
 import static dev.kiln.op.nn.SoftmaxExp.LN2_HI;
 import static dev.kiln.op.nn.SoftmaxExp.LN2_LO;
 import static dev.kiln.op.nn.SoftmaxExp.LOG2E;
@@ -72,13 +66,7 @@ final class GeluKernel {
         r = Math.fma(-nf, LN2_LO, r);
         r = Math.fma(-0.5f, sqLo, r);
         r = Math.fma(-HALF_DELTA, sq, r);
-        float p = Math.fma(C7, r, C6);
-        p = Math.fma(p, r, C5);
-        p = Math.fma(p, r, C4);
-        p = Math.fma(p, r, C3);
-        p = Math.fma(p, r, C2);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
+        float p = SoftmaxExp.reduced(r);
         // the interval j nearest below ab (either neighbour's fit holds at a boundary), and b - j - 1/2 exactly
         float jr = (ab - 0.5f) + ROUND;
         int j = Float.floatToRawIntBits(jr) - Float.floatToRawIntBits(ROUND) & 15; // in range also for NaN
