@@ -15,7 +15,6 @@ import dev.kiln.op.OpFamily;
 import dev.kiln.op.OutputEpilogue;
 import dev.kiln.op.ShapeSlots;
 import dev.kiln.op.TypeSlots;
-import dev.kiln.parallel.Parallel;
 
 import java.util.List;
 import java.util.Map;
@@ -235,19 +234,13 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         return g.grads(dData, dWeight, dBias);
     }
 
-    /** Elements of bias rows a thread copies at least. */
-    private static final int FILL_GRAIN = 16384;
-
     /** {@code Reshape} codes for (all but the last axis, the last axis), read from the right. */
     private static final Map<String, Object> ROWS_LAST = Map.of("shape", new int[] {-1, 0}, "reverse", true);
 
     /** Every row of the (rows, hidden) result starts as the bias. */
     private static void fillRows(Object c, Object bias, int rows, int hidden) {
-        // split over threads: the copy would otherwise run on one thread ahead of the GEMM
-        Parallel.forRange(rows, Math.max(1, FILL_GRAIN / Math.max(1, hidden)), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                System.arraycopy(bias, 0, c, r * hidden, hidden);
-            }
-        });
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(bias, 0, c, r * hidden, hidden);
+        }
     }
 }
