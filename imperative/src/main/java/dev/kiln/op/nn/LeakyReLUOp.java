@@ -16,8 +16,6 @@ import dev.kiln.op.InferenceSlots;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpContext;
 import dev.kiln.op.ShapeSlots;
-import dev.kiln.op.elementwise.FastErf;
-import dev.kiln.op.elementwise.VectorFastErf;
 import dev.kiln.parallel.Parallel;
 
 import java.util.List;
@@ -201,9 +199,7 @@ final class LeakyReLUOp extends NNOp {
                     a -> SELU_LAMBDA * (a > 0 ? a : SELU_ALPHA * Math.expm1(a)))
                     .withForm(call(MUL, c(SELU_LAMBDA), positiveOr(call(MUL, c(SELU_ALPHA), call(EXPM1, a())))));
             case "gelu" -> new ElementwiseFormula.Unary(act,
-                    a -> (float) (0.5 * a * FastErf.onePlusErf(a / SQRT_2)), LeakyReLUOp::gelu,
-                    VectorSupport.isAvailable() ? (x, xo, y, yo, n) -> VectorFastErf.gelu(x, xo, y, yo, n, SQRT_2)
-                            : null);
+                    GeluKernel::gelu, LeakyReLUOp::gelu, VectorSupport.isAvailable() ? VectorGelu::gelu : null);
             default -> throw error("act_type " + act + " has no per-element formula");
         };
     }
@@ -213,7 +209,7 @@ final class LeakyReLUOp extends NNOp {
         return call(SELECT, call(GT, a(), c(0)), a(), negative);
     }
 
-    /** float64 GELU with the fully accurate erf; float32 uses {@link FastErf}, exact to well below float rounding. */
+    /** float64 GELU with the fully accurate erf; float32 uses {@link GeluKernel}, within a few float ulp. */
     private static double gelu(double a) {
         return 0.5 * a * (1 + dev.kiln.op.elementwise.SpecialFunctions.erf(a / SQRT_2));
     }

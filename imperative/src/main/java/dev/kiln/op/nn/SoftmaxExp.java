@@ -43,14 +43,19 @@ final class SoftmaxExp {
         float nf = k - ROUND;
         float r = Math.fma(-nf, LN2_HI, x);
         r = Math.fma(-nf, LN2_LO, r);
+        float p = reduced(r);
+        int half = n >> 1;
+        return p * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((n - half + 127) << 23);
+    }
+
+    /** {@code e^r} for the reduced argument ({@code |r|} about ln 2 / 2 at most): the Taylor polynomial above. */
+    static float reduced(float r) {
         float p = Math.fma(C7, r, C6);
         p = Math.fma(p, r, C5);
         p = Math.fma(p, r, C4);
         p = Math.fma(p, r, C3);
         p = Math.fma(p, r, C2);
         p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        int half = n >> 1;
-        return p * Float.intBitsToFloat((half + 127) << 23) * Float.intBitsToFloat((n - half + 127) << 23);
+        return Math.fma(p, r, 1f);
     }
 }

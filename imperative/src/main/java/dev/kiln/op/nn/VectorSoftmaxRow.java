@@ -10,16 +10,22 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 softmax row of {@link SoftmaxKernel} on the Vector API: exponentials in float lanes by the operations
- * of {@link SoftmaxExp} and the final division in double lanes, as the scalar row does. The sum keeps the scalar row's
- * {@link SoftmaxKernel#STRIPES stripes}: with as many double lanes as stripes one vector accumulator holds them,
- * else each lane is added to its stripe's partial; either way the row's roundings are the scalar row's. Only
+ * of {@link SoftmaxExp} (twice as many lanes as a double vector) and the final division in double lanes, as the
+ * scalar row does. The sum keeps the scalar row's {@link SoftmaxKernel#STRIPES stripes}: with as many double lanes
+ * as stripes one vector accumulator holds them (a float vector's low half added before its high half, positions in
+ * order), else each lane is added to its stripe's partial; either way the row's roundings are the scalar row's. Only
  * loaded when the Vector API is available.
  */
 final class VectorSoftmaxRow {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Float lanes as wide as two double vectors: each float vector's exponentials are added as two halves. */
     private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(2 * D.vectorBitSize()));
+    /** Float lanes as wide as one double vector, for the division. */
+    private static final VectorSpecies<Float> H =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
+    private static final int W = F.length();
     private static final int ROUND_BITS = Float.floatToRawIntBits(SoftmaxExp.ROUND);
 
     private VectorSoftmaxRow() {
@@ -34,7 +40,7 @@ final class VectorSoftmaxRow {
             return SoftmaxKernel.rowMax(x, base, len, sign);
         }
         FloatVector acc = FloatVector.fromArray(F, x, base).mul(sign);
-        for (int j = L; j < bound; j += L) {
+        for (int j = W; j < bound; j += W) {
             acc = acc.max(FloatVector.fromArray(F, x, base + j).mul(sign));
         }
         float max = acc.reduceLanes(VectorOperators.MAX);
@@ -49,12 +55,12 @@ final class VectorSoftmaxRow {
      * up to {@code m} zeroed; {@code sign} is -1 for softmin.
      */
     static void row(float[] x, float[] y, int base, int m, int len, float temp, float sign, boolean log) {
-        int bound = len - len % L;
+        int bound = len - len % W;
         float max = max(x, base, len, bound, sign);
         double[] partial = new double[SoftmaxKernel.STRIPES];
-        double[] lanes = L == SoftmaxKernel.STRIPES ? null : new double[L];
+        double[] lanes = L == SoftmaxKernel.STRIPES ? null : new double[W];
         DoubleVector acc = DoubleVector.zero(D);
-        for (int j = 0; j < bound; j += L) {
+        for (int j = 0; j < bound; j += W) {
             FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign).sub(max);
             if (temp != 1f) {
                 v = v.div(temp);
@@ -84,12 +90,14 @@ final class VectorSoftmaxRow {
                         .blend(v, v.compare(VectorOperators.NE, v));
             }
             (log ? v : ef).intoArray(y, base + j);
-            DoubleVector rounded = (DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector low = (DoubleVector) ef.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector high = (DoubleVector) ef.convertShape(VectorOperators.F2D, D, 1);
             if (L == SoftmaxKernel.STRIPES) {
-                acc = acc.add(rounded);
+                acc = acc.add(low).add(high);
             } else {
-                rounded.intoArray(lanes, 0);
-                for (int q = 0; q < L; q++) {
+                low.intoArray(lanes, 0);
+                high.intoArray(lanes, L);
+                for (int q = 0; q < W; q++) {
                     partial[(j + q) % SoftmaxKernel.STRIPES] += lanes[q];
                 }
             }
@@ -101,9 +109,9 @@ final class VectorSoftmaxRow {
         double sum = SoftmaxKernel.total(partial);
         if (!log) {
             for (int k = 0; k < bound; k += L) {
-                DoubleVector e = (DoubleVector) FloatVector.fromArray(F, y, base + k)
+                DoubleVector e = (DoubleVector) FloatVector.fromArray(H, y, base + k)
                         .convertShape(VectorOperators.F2D, D, 0);
-                ((FloatVector) e.div(sum).convertShape(VectorOperators.D2F, F, 0)).intoArray(y, base + k);
+                ((FloatVector) e.div(sum).convertShape(VectorOperators.D2F, H, 0)).intoArray(y, base + k);
             }
         }
         SoftmaxKernel.finish(y, base, log ? 0 : bound, m, len, sum, log);
