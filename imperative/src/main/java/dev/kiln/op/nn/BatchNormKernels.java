@@ -66,14 +66,24 @@ final class BatchNormKernels {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Writes {@code y = (x - mean) * scale + shift} over channel {@code c}. */
-    static void normalise(float[] x, float[] y, Rows rows, int c, double mean, double scale, double shift) {
+    /**
+     * Writes {@code y = (x - mean) * scale + shift} over channel {@code c}, with {@code relu} passed through
+     * {@code max(y, 0)} (as the relu op after it would: NaN stays, {@code -0} becomes {@code +0}).
+     */
+    static void normalise(float[] x, float[] y, Rows rows, int c, double mean, double scale, double shift,
+                          boolean relu) {
         int inner = rows.inner();
         int block = rows.length() * inner;
         for (int o = 0; o < rows.outer(); o++) {
             int base = o * block + c * inner;
-            for (int i = base; i < base + inner; i++) {
-                y[i] = (float) ((x[i] - mean) * scale + shift);
+            if (relu) {
+                for (int i = base; i < base + inner; i++) {
+                    y[i] = Math.max((float) ((x[i] - mean) * scale + shift), 0f);
+                }
+            } else {
+                for (int i = base; i < base + inner; i++) {
+                    y[i] = (float) ((x[i] - mean) * scale + shift);
+                }
             }
         }
     }
