@@ -25,6 +25,7 @@ module dev.kiln.imperative {
     // the JIT fuses elementwise, row and reduction kernels; the image transforms build on the image ops
     exports dev.kiln.op.elementwise to dev.kiln.compiler, dev.kiln.tornado; // FastErf's forms for device erf
     exports dev.kiln.op.nn to dev.kiln.compiler;
+    exports dev.kiln.op.conv to dev.kiln.compiler; // the pooling and ReLU gradient the JIT merges
     exports dev.kiln.op.reduce to dev.kiln.compiler, dev.kiln.tornado; // ReduceAxes for the device reductions
     exports dev.kiln.op.image to dev.kiln.block;
     exports dev.kiln.parallel to dev.kiln.compiler, dev.kiln.cli;

@@ -51,6 +51,7 @@ class ModulePathTest {
             "qualified dev.kiln.imperative dev.kiln.op.elementwise dev.kiln.compiler,dev.kiln.tornado",
             "qualified dev.kiln.imperative dev.kiln.kernel.gemm dev.kiln.compiler",
             "qualified dev.kiln.imperative dev.kiln.op.image dev.kiln.block",
+            "qualified dev.kiln.imperative dev.kiln.op.conv dev.kiln.compiler",
             "qualified dev.kiln.imperative dev.kiln.op.nn dev.kiln.compiler",
             "qualified dev.kiln.imperative dev.kiln.op.reduce dev.kiln.compiler,dev.kiln.tornado",
             "qualified dev.kiln.imperative dev.kiln.parallel dev.kiln.cli,dev.kiln.compiler",

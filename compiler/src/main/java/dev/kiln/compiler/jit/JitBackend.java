@@ -21,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code jit} backend: folds the head split and merge of attention into its {@code batch_dot}
+ * The {@code jit} backend: merges ReLUs with the BatchNorm before them and their gradients with
+ * max pooling's ({@link ReluFusion}), folds the head split and merge of attention into its {@code batch_dot}
  * ({@link HeadLayoutFusion}, static shapes), runs bias and activation chains on the GEMM or convolution that feeds
  * them ({@link EpilogueFusion}), fuses chains around row reductions ({@link RowFusionPass}, static shapes) and elementwise
  * and broadcast chains ({@link FusionPass}) of the forward graph and, for training, of its gradient graph (each part
@@ -55,9 +56,10 @@ public final class JitBackend implements Backend {
                                        Map<String, DType> types, CompileRequest request) {
         FusionPass.Result fused;
         try {
+            FusionPass.Result relus = ReluFusion.apply(graph, numForwardNodes, types);
             FusionPass.Result heads = request.staticShapes()
-                    ? HeadLayoutFusion.apply(graph, numForwardNodes, shapes, types)
-                    : new FusionPass.Result(graph, numForwardNodes, 0);
+                    ? HeadLayoutFusion.apply(relus.graph(), relus.numForwardNodes(), shapes, types)
+                    : relus;
             EpilogueFusion.Result epilogues =
                     EpilogueFusion.lower(heads.graph(), heads.numForwardNodes(), shapes, types, request);
             FusionPass.Result rows = request.staticShapes()

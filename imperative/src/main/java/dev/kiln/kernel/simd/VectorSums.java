@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Objects;
+
 /**
  * Double-precision sums of contiguous float32 runs on the Vector API (BatchNorm's statistics and gradient sums, the
  * convolution bias gradient): elements widened to double lanes and summed in vector accumulators, the tail in scalar
@@ -31,15 +33,18 @@ public final class VectorSums {
         DoubleVector a1 = DoubleVector.zero(D);
         int i = from;
         int end = from + len;
+        // checked once, with the loops' bound a local, so the compiler drops the loads' own range checks
+        Objects.checkFromIndexSize(from, len, x.length);
+        int last = end - 2 * L;
         if (square) {
-            for (; i + 2 * L <= end; i += 2 * L) {
+            for (; i <= last; i += 2 * L) {
                 DoubleVector d0 = load(x, i).sub(shift);
                 DoubleVector d1 = load(x, i + L).sub(shift);
                 a0 = d0.fma(d0, a0);
                 a1 = d1.fma(d1, a1);
             }
         } else {
-            for (; i + 2 * L <= end; i += 2 * L) {
+            for (; i <= last; i += 2 * L) {
                 a0 = a0.add(load(x, i));
                 a1 = a1.add(load(x, i + L));
             }
@@ -63,8 +68,11 @@ public final class VectorSums {
         DoubleVector p1 = DoubleVector.zero(D);
         int i = from;
         int end = from + len;
+        Objects.checkFromIndexSize(from, len, og.length);
+        Objects.checkFromIndexSize(from, len, x.length);
+        int last = end - 2 * L;
         // two accumulators per sum, as in sum(): each add waits on the one two vectors back, not on the last
-        for (; i + 2 * L <= end; i += 2 * L) {
+        for (; i <= last; i += 2 * L) {
             DoubleVector g = load(og, i);
             DoubleVector g1 = load(og, i + L);
             o = o.add(g);

@@ -65,6 +65,16 @@ final class FastPoolKernels {
     }
 
     /**
+     * {@link #backward} where {@link #assigns} holds and {@code x} is a ReLU's output, the result multiplied by the
+     * ReLU's slope {@code x > 0 ? 1 : 0} in the same pass ({@link VectorPairPool#gradient}).
+     */
+    static void reluBackward(float[] dy, float[] x, float[] y, float[] dx, int planes, PoolKernels.Spec spec) {
+        PoolWindows w = spec.windows();
+        Parallel.forRange(planes, grain(w, VECTOR_GRADIENT_GRAIN_READS),
+                (from, to) -> VectorPairPool.gradient(dy, x, y, dx, from, to, w, true));
+    }
+
+    /**
      * Adds the data gradient of {@code planes} planes into {@code dx} (zero on entry, unless {@link #assigns}: then
      * written over whatever it held) from the output gradient {@code dy}, the data {@code x} and, for max pooling,
      * the forward output {@code y}.
@@ -73,7 +83,7 @@ final class FastPoolKernels {
         PoolWindows w = spec.windows();
         if (assigns(spec)) {
             Parallel.forRange(planes, grain(w, VECTOR_GRADIENT_GRAIN_READS),
-                    (from, to) -> VectorPairPool.gradient(dy, x, y, dx, from, to, w));
+                    (from, to) -> VectorPairPool.gradient(dy, x, y, dx, from, to, w, false));
             return;
         }
         if (VECTOR && spec.max() && VectorPairPool.tiles(w)) {

@@ -26,6 +26,17 @@ final class PoolGradKernels {
      */
     static NDArray backward(NDArray ograd, NDArray data, NDArray output, SpatialLayout layout, PoolKernels.Spec spec,
                             Invocation call) {
+        return backward(ograd, data, output, layout, spec, call, false);
+    }
+
+    /**
+     * {@link #backward(NDArray, NDArray, NDArray, SpatialLayout, PoolKernels.Spec, Invocation)}, with
+     * {@code reluSlope} multiplied by the slope {@code data > 0 ? 1 : 0} of the ReLU whose output {@code data} is, as
+     * a ReLU gradient after it would (in the same pass for float32 max pooling that {@link FastPoolKernels#assigns}
+     * covers).
+     */
+    static NDArray backward(NDArray ograd, NDArray data, NDArray output, SpatialLayout layout, PoolKernels.Spec spec,
+                            Invocation call, boolean reluSlope) {
         DType outType = call.outputTypes().get(0);
         NDArray dy = layout.toChannelFirst(FloatingKernels.widen(ograd));
         NDArray x = layout.toChannelFirst(FloatingKernels.widen(data));
@@ -44,6 +55,8 @@ final class PoolGradKernels {
             }
         }
         switch (x.data()) {
+            case float[] xs when reluSlope && assigns -> FastPoolKernels.reluBackward((float[]) dy.data(), xs,
+                    (float[]) y.data(), (float[]) dx.data(), planes, spec);
             case float[] xs when FastPoolKernels.handles(spec) -> FastPoolKernels.backward((float[]) dy.data(), xs,
                     y == null ? null : (float[]) y.data(), (float[]) dx.data(), planes, spec);
             case float[] xs -> backward((float[]) dy.data(), xs, y == null ? null : (float[]) y.data(),
@@ -53,7 +66,31 @@ final class PoolGradKernels {
             default -> throw new IllegalStateException("pooling gradient expects float32 or float64, got "
                     + x.dtype());
         }
+        if (reluSlope && !(assigns && x.data() instanceof float[])) {
+            multiplyBySlope(x, dx);
+        }
         return FloatingKernels.narrow(layout.fromChannelFirst(dx), outType);
+    }
+
+    /** {@code dx *= x > 0 ? 1 : 0} element by element, in the arrays' dtype (float32 or float64). */
+    private static void multiplyBySlope(NDArray x, NDArray dx) {
+        int n = (int) x.shape().size();
+        switch (x.data()) {
+            case float[] xs -> {
+                float[] d = (float[]) dx.data();
+                for (int i = 0; i < n; i++) {
+                    d[i] *= xs[i] > 0 ? 1f : 0f;
+                }
+            }
+            case double[] xs -> {
+                double[] d = (double[]) dx.data();
+                for (int i = 0; i < n; i++) {
+                    d[i] *= xs[i] > 0 ? 1.0 : 0.0;
+                }
+            }
+            default -> throw new IllegalStateException("pooling gradient expects float32 or float64, got "
+                    + x.dtype());
+        }
     }
 
     /**

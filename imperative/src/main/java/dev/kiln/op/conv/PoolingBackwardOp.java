@@ -13,12 +13,21 @@ import java.util.List;
  * {@code _backward_Pooling(ograd, data, output)}: the gradient of Pooling's data for the forward attributes, as
  * MXNet's (the output tells max pooling which element won and lp pooling its norm). See {@link PoolGradKernels}.
  */
-final class PoolingBackwardOp extends SpatialBackwardOp {
+class PoolingBackwardOp extends SpatialBackwardOp {
     private final PoolingOp op;
+    private final boolean reluSlope;
 
     PoolingBackwardOp(PoolingOp forward) {
         super(forward, List.of("ograd", "data", "output"));
         this.op = forward;
+        this.reluSlope = false;
+    }
+
+    /** A variant named {@code name} whose result is multiplied by the slope of the ReLU that gave the data. */
+    PoolingBackwardOp(PoolingOp forward, String name) {
+        super(forward, name, List.of("ograd", "data", "output"));
+        this.op = forward;
+        this.reluSlope = true;
     }
 
     @Override
@@ -77,6 +86,6 @@ final class PoolingBackwardOp extends SpatialBackwardOp {
         SpatialLayout layout = p.layout();
         PoolKernels.Spec spec = PoolingOp.spec(p, layout.toChannelFirst(data.shape().dims()),
                 layout.toChannelFirst(output.shape().dims()), data.dtype());
-        return List.of(PoolGradKernels.backward(call.input(0), data, output, layout, spec, call));
+        return List.of(PoolGradKernels.backward(call.input(0), data, output, layout, spec, call, reluSlope));
     }
 }

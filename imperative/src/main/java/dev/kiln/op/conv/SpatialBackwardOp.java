@@ -21,7 +21,12 @@ abstract class SpatialBackwardOp extends FloatingOp {
     private final OpDef forward;
 
     SpatialBackwardOp(OpDef forward, List<String> inputs) {
-        super(backwardName(forward), forward.family(), inputs, forward.attrSpecs());
+        this(forward, backwardName(forward), inputs);
+    }
+
+    /** A gradient op of {@code forward} under another name (a fused variant the compiler emits). */
+    SpatialBackwardOp(OpDef forward, String name, List<String> inputs) {
+        super(name, forward.family(), inputs, forward.attrSpecs());
         this.forward = forward;
     }
 

@@ -25,6 +25,7 @@ final class VectorPairPool {
     /** Lane indices that repeat each of the first {@code L / 2} lanes twice (one per column of a window). */
     private static final FloatVector TWICE = twice();
     private static final VectorShuffle<Float> TWICE_SHUFFLE = TWICE.toShuffle();
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     /** Mask bits of the lanes holding a window's left column. */
     private static final long LEFT_BITS = 0x5555_5555_5555_5555L;
 
@@ -160,9 +161,13 @@ final class VectorPairPool {
      * pair's top and bottom rows are contiguous, so a vector that reaches past a row is stored whole: the lanes past
      * the top row are the bottom row's, whose first vector is written after it (vectors go right to left), and those
      * past the bottom row the next row pair's, written after it. Windows whose vectors would reach past these planes
-     * (another thread's) or read past {@code y} are left to the scalar loop.
+     * (another thread's) or read past {@code y} are left to the scalar loop. With {@code relu} the data is a ReLU's
+     * output and the result is also multiplied by its slope, {@code x > 0 ? 1 : 0} (the ReLU gradient's product with
+     * the pooling gradient, fused: at a window's maximum {@code (0 + dy) * slope}, elsewhere zero, as the two passes
+     * give bit for bit).
      */
-    static void gradient(float[] dy, float[] x, float[] y, float[] dx, int from, int to, PoolWindows w) {
+    static void gradient(float[] dy, float[] x, float[] y, float[] dx, int from, int to, PoolWindows w,
+                         boolean relu) {
         int width = w.image()[2];
         int gw = w.grid()[2];
         int xEnd = to * w.imageSize();
@@ -181,11 +186,17 @@ final class VectorPairPool {
                 int at = o + c / 2;
                 long data = width - c >= L ? -1L : (1L << (width - c)) - 1;
                 FloatVector out = FloatVector.fromArray(S, y, at).rearrange(TWICE_SHUFFLE);
-                long t = FloatVector.fromArray(S, x, a + c).compare(VectorOperators.EQ, out).toLong() & data;
-                long u = FloatVector.fromArray(S, x, b + c).compare(VectorOperators.EQ, out).toLong() & data;
+                FloatVector top = FloatVector.fromArray(S, x, a + c), bottom = FloatVector.fromArray(S, x, b + c);
+                long t = top.compare(VectorOperators.EQ, out).toLong() & data;
+                long u = bottom.compare(VectorOperators.EQ, out).toLong() & data;
                 FloatVector g = FloatVector.fromArray(S, dy, at).rearrange(TWICE_SHUFFLE).add(zero);
-                zero.blend(g, VectorMask.fromLong(S, topFirst(t))).intoArray(dx, a + c);
-                zero.blend(g, VectorMask.fromLong(S, bottomFirst(t, u))).intoArray(dx, b + c);
+                FloatVector gt = g, gb = g;
+                if (relu) {
+                    gt = g.mul(zero.blend(ONE, top.compare(VectorOperators.GT, zero)));
+                    gb = g.mul(zero.blend(ONE, bottom.compare(VectorOperators.GT, zero)));
+                }
+                zero.blend(gt, VectorMask.fromLong(S, topFirst(t))).intoArray(dx, a + c);
+                zero.blend(gb, VectorMask.fromLong(S, bottomFirst(t, u))).intoArray(dx, b + c);
             }
             int k = Math.min(gw, vectors * L / 2);
             rows[0] = a;
@@ -197,7 +208,7 @@ final class VectorPairPool {
                 dx[b + 2 * k + 1] = 0f;
                 int first = FastPoolKernels.firstEqual(x, rows, 2, 2 * k, 2, y[o + k]);
                 if (first >= 0) {
-                    dx[first] = 0f + dy[o + k];
+                    dx[first] = relu ? (0f + dy[o + k]) * (x[first] > 0 ? 1f : 0f) : 0f + dy[o + k];
                 }
             }
         }

@@ -9,10 +9,10 @@ import dev.kiln.kernel.simd.VectorSupport;
  * {@code inner} elements. Sums accumulate in double: in double vector lanes when the Vector API is available
  * ({@link VectorSums}), else in four interleaved partial sums, so consecutive adds do not wait on each other;
  * element-wise results are computed in double and rounded once, as the copying path for other dtypes
- * does.
+ * does (on the Vector API with {@link VectorBatchNorm}, bit for bit as the scalar loops).
  */
 final class BatchNormKernels {
-    /** Whether the sums run on the Vector API ({@link VectorSums}). */
+    /** Whether the loops run on the Vector API ({@link VectorSums}, {@link VectorBatchNorm}). */
     private static final boolean VECTOR = VectorSupport.isAvailable();
 
     private BatchNormKernels() {
@@ -66,14 +66,26 @@ final class BatchNormKernels {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Writes {@code y = (x - mean) * scale + shift} over channel {@code c}. */
-    static void normalise(float[] x, float[] y, Rows rows, int c, double mean, double scale, double shift) {
+    /**
+     * Writes {@code y = (x - mean) * scale + shift} over channel {@code c}, with {@code relu} passed through
+     * {@code max(y, 0)} (as the relu op after it would: NaN stays, {@code -0} becomes {@code +0}).
+     */
+    static void normalise(float[] x, float[] y, Rows rows, int c, double mean, double scale, double shift,
+                          boolean relu) {
         int inner = rows.inner();
         int block = rows.length() * inner;
         for (int o = 0; o < rows.outer(); o++) {
             int base = o * block + c * inner;
-            for (int i = base; i < base + inner; i++) {
-                y[i] = (float) ((x[i] - mean) * scale + shift);
+            if (VECTOR) {
+                VectorBatchNorm.normalise(x, y, base, inner, mean, scale, shift, relu);
+            } else if (relu) {
+                for (int i = base; i < base + inner; i++) {
+                    y[i] = Math.max((float) ((x[i] - mean) * scale + shift), 0f);
+                }
+            } else {
+                for (int i = base; i < base + inner; i++) {
+                    y[i] = (float) ((x[i] - mean) * scale + shift);
+                }
             }
         }
     }
@@ -128,6 +140,11 @@ final class BatchNormKernels {
         int block = rows.length() * inner;
         for (int o = 0; o < rows.outer(); o++) {
             int base = o * block + c * inner;
+            if (VECTOR) {
+                VectorBatchNorm.batchGradient(og, x, dx, base, inner, mean, invStd, scale, meanO, meanOX, viaMean,
+                        viaInvStd);
+                continue;
+            }
             for (int i = base; i < base + inner; i++) {
                 double v = (x[i] - mean) * invStd;
                 dx[i] = (float) (scale * (og[i] - meanO - v * meanOX) + viaMean - viaInvStd * v);

@@ -26,7 +26,7 @@ import java.util.Map;
  * the gradient, as in MXNet. For float16 data the parameters and statistics are float32, as in MXNet. The gradient
  * ({@code _backward_BatchNorm}) never touches the moving statistics: Kiln updated them in the forward call.
  */
-final class BatchNormOp extends NNOp {
+class BatchNormOp extends NNOp {
     static final AttrSpec<Double> EPS = AttrSpec.of("eps", AttrType.FLOAT, 1e-3, "added to the variance");
     static final AttrSpec<Double> MOMENTUM = AttrSpec.of("momentum", AttrType.FLOAT, 0.9,
             "momentum of the moving averages");
@@ -43,10 +43,22 @@ final class BatchNormOp extends NNOp {
     static final AttrSpec<Double> MAX_CALIB_RANGE = AttrSpec.optional("max_calib_range", AttrType.FLOAT,
             "quantisation calibration maximum; accepted and ignored");
 
+    private static final List<String> INPUTS = List.of("data", "gamma", "beta", "moving_mean", "moving_var");
+    private static final List<AttrSpec<?>> ATTRS = List.of(EPS, MOMENTUM, FIX_GAMMA, USE_GLOBAL_STATS,
+            OUTPUT_MEAN_VAR, AXIS, CUDNN_OFF, MIN_CALIB_RANGE, MAX_CALIB_RANGE);
+
+    /** Whether output 0 is passed through relu (the fused variant, {@link BatchNormReluOp}). */
+    private final boolean relu;
+
     BatchNormOp() {
-        super("BatchNorm", List.of("data", "gamma", "beta", "moving_mean", "moving_var"),
-                List.of(EPS, MOMENTUM, FIX_GAMMA, USE_GLOBAL_STATS, OUTPUT_MEAN_VAR, AXIS, CUDNN_OFF,
-                        MIN_CALIB_RANGE, MAX_CALIB_RANGE), "_npx_batch_norm");
+        super("BatchNorm", INPUTS, ATTRS, "_npx_batch_norm");
+        this.relu = false;
+    }
+
+    /** A variant named {@code name} whose output 0 is {@code relu} of BatchNorm's. */
+    BatchNormOp(String name) {
+        super(name, INPUTS, ATTRS);
+        this.relu = true;
     }
 
     @Override
@@ -200,7 +212,7 @@ final class BatchNormOp extends NNOp {
                     } else {
                         st.moving(c);
                     }
-                    BatchNormKernels.normalise(xs, ys, layout, c, mean[c], st.scale(c), beta[c]);
+                    BatchNormKernels.normalise(xs, ys, layout, c, mean[c], st.scale(c), beta[c], relu);
                 }
                 return;
             }
@@ -226,7 +238,7 @@ final class BatchNormOp extends NNOp {
                 double m = mean[c];
                 double b = beta[c];
                 for (int j = 0; j < perChannel; j++) {
-                    buf[j] = (buf[j] - m) * scale + b;
+                    buf[j] = relu ? Math.max((buf[j] - m) * scale + b, 0) : (buf[j] - m) * scale + b;
                 }
                 scatterChannel(buf, out, layout, c);
             }

@@ -108,6 +108,46 @@ class FastPoolKernelsTest {
         assertThat(bits(dxFast)).isEqualTo(bits(dxGeneral));
     }
 
+    /**
+     * The pooling gradient fused with the slope of the ReLU whose output is the data, against the general kernel's
+     * gradient multiplied by {@code x > 0 ? 1 : 0} in a plain loop, for 2x2 stride-2 windows covering the planes (rows
+     * narrower than, as wide as and wider than a vector, with a partial last vector); the data is a ReLU's output
+     * (NaN, +inf and both zeros kept) and the gradient array holds other values on entry.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("coveringShapes")
+    void reluGradientMatchesPoolingGradientTimesSlope(int[] dims) {
+        Shape shape = Shape.of(dims);
+        Attrs attrs = POOLING.attrs(Ops.attrs("kernel", "(2, 2)", "stride", "(2, 2)", "pool_type", "max"));
+        PoolParams p = PoolParams.parse(POOLING, attrs, shape);
+        Shape out = POOLING.inferShapes(attrs, List.of(shape)).get(0);
+        PoolKernels.Spec spec = PoolingOp.spec(p, shape.dims(), out.dims(), DType.FLOAT32);
+        int planes = shape.get(0) * shape.get(1);
+        float[] x = data(shape.size(), shape.size() * 17L);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.max(x[i], 0f);
+        }
+        float[] y = new float[out.size()];
+        PoolKernels.pool(x, y, planes, spec);
+        float[] dy = data(out.size(), 5);
+        float[] expected = new float[x.length];
+        PoolGradKernels.backward(dy, x, y, expected, planes, spec);
+        for (int i = 0; i < x.length; i++) {
+            expected[i] = expected[i] * (x[i] > 0 ? 1f : 0f);
+        }
+        if (FastPoolKernels.assigns(spec)) {
+            float[] fused = data(x.length, 9);
+            FastPoolKernels.reluBackward(dy, x, y, fused, planes, spec);
+            assertThat(bits(fused)).isEqualTo(bits(expected));
+        }
+    }
+
+    static Stream<int[]> coveringShapes() {
+        return Stream.of(new int[] {3, 4, 12, 10}, new int[] {64, 8, 14, 14}, new int[] {2, 2, 6, 32},
+                new int[] {2, 3, 8, 28}, new int[] {3, 2, 4, 4}, new int[] {5, 1, 2, 2}, new int[] {2, 3, 6, 40},
+                new int[] {2, 2, 4, 68}, new int[] {4, 16, 28, 28});
+    }
+
     @ParameterizedTest(name = "adaptive {0}")
     @MethodSource("adaptiveCases")
     void fastAdaptivePoolingMatchesTheGeneralKernelsBitForBit(boolean max, int[] image, int[] grid) {
