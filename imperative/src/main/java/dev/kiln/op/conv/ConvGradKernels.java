@@ -48,7 +48,9 @@ final class ConvGradKernels {
      * image...); returns (aCh, bCh / groups * taps), per group the sum over the batch of {@code a_g * im2col(b)_g^T}.
      * Convolution passes (dY, X), Deconvolution passes (X, dY). Several images of a small grid share one product, as in
      * the forward kernel; the products compute the gradient transposed (the column matrix as A, read row by row, the
-     * grid side as the transposed B), so packing transposes the grid side's few rows rather than the many columns.
+     * grid side as the transposed B), so packing transposes the grid side's few rows rather than the many columns;
+     * products in turn do so too (into one sum, transposed once at the end) when the batch is deep enough and
+     * {@link Gemm#readsAInPlace} the column matrix.
      * A shallow image side in float32 takes dot products of rows instead ({@link #shallowWeightGrad}).
      */
     static float[] weightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win) {
@@ -136,9 +138,9 @@ final class ConvGradKernels {
     }
 
     /**
-     * The products of steps {@code [from, to)}, {@code per} images each: in turn, {@code dw} plus each product (its
-     * im2col split over the threads when large); else each step's dW^T into its own partial of {@code target}
-     * (per group kk x ag, the column matrix as op(A), so packing transposes only the grid side's few rows).
+     * The products of steps {@code [from, to)}, {@code per} images each, put into {@code target} as {@code into}
+     * says (in turn, each im2col split over the threads when large). dW^T (per group kk x ag) takes the column matrix
+     * as op(A), so packing transposes only the grid side's few rows.
      */
     private static void products(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win, int per,
                                  int from, int to, Into into, float[] target) {
