@@ -78,6 +78,23 @@ public final class Gemm {
     }
 
     /**
+     * True when a single-precision m x n product of an untransposed A with alpha 1 reads the row panels of A in place
+     * instead of packing them (the vector kernel, C computed as such and at most {@link #directAMaxN} columns wide),
+     * so that A costs nothing beyond the product itself however large it is.
+     */
+    public static boolean readsAInPlace(int m, int n) {
+        return VectorSupport.isAvailable() && packsB(m, n) && n <= directAMaxN();
+    }
+
+    /**
+     * Widest C (in columns) for which the vector kernel reads full row panels of an untransposed A in place: four
+     * register blocks wide; a wider C reuses each packed panel of A often enough to pay for packing it.
+     */
+    static int directAMaxN() {
+        return 16 * VectorSupport.floatLanes();
+    }
+
+    /**
      * Whether a single-precision product is computed as C^T. A narrow C wastes most of each 6 x (4 vectors) register
      * block on padding; computing C^T instead pads far less, but stores C through a column stride, so it is chosen
      * only when that saves at least a third of the work. Except for C at most one vector and at least half of one

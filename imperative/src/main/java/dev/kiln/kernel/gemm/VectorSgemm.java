@@ -23,7 +23,7 @@ final class VectorSgemm {
     /** Rows of op(A) packed at once (MC x KC floats, about 100 KB: L2). */
     static final int MC = 96;
     /** Widest C (in columns) for which full row panels of an untransposed A are read in place, not packed. */
-    static final int DIRECT_A_MAX_N = 4 * NR;
+    static final int DIRECT_A_MAX_N = Gemm.directAMaxN();
     /** Columns of op(B) packed at once (KC x NC floats: L2/L3). */
     static final int NC = ((1024 + NR - 1) / NR) * NR;
 

@@ -30,6 +30,15 @@ final class ConvGradKernels {
     private static final long PARTIALS_MAX = 1L << 21;
     /** Most runs of images a shallow weight gradient is cut into (each one partial result, summed in order). */
     private static final int MAX_CHUNKS = 8;
+    /** Filters per strip of {@link #addPartials}: one cache line of floats. */
+    private static final int STRIP = 16;
+    /**
+     * Least depth of a whole batch (images times grid positions) for which a weight gradient computed in turn sums
+     * dW^T and transposes it once at the end: the column matrix is then read in place (where {@link Gemm} does so)
+     * instead of transposed while packing, which saves more than the final transpose costs only when the products
+     * are deep.
+     */
+    private static final long TRANSPOSED_MIN_DEPTH = 1024;
 
     private ConvGradKernels() {
     }
@@ -39,7 +48,9 @@ final class ConvGradKernels {
      * image...); returns (aCh, bCh / groups * taps), per group the sum over the batch of {@code a_g * im2col(b)_g^T}.
      * Convolution passes (dY, X), Deconvolution passes (X, dY). Several images of a small grid share one product, as in
      * the forward kernel; the products compute the gradient transposed (the column matrix as A, read row by row, the
-     * grid side as the transposed B), so packing transposes the grid side's few rows rather than the many columns.
+     * grid side as the transposed B), so packing transposes the grid side's few rows rather than the many columns;
+     * products in turn do so too (into one sum, transposed once at the end) when the batch is deep enough and
+     * {@link Gemm#readsAInPlace} the column matrix.
      * A shallow image side in float32 takes dot products of rows instead ({@link #shallowWeightGrad}).
      */
     static float[] weightGrad(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win) {
@@ -73,47 +84,67 @@ final class ConvGradKernels {
         int size = aCh * kk;
         long work = (long) ag * per * grid * kk;
         if (ConvKernels.runsProductsInTurn(steps, work) || (long) steps * size > PARTIALS_MAX) {
-            return weightGradInTurn(a, b, batch, aCh, bCh, groups, win, dw, per);
+            if ((long) batch * grid < TRANSPOSED_MIN_DEPTH || !Gemm.readsAInPlace(kk, ag)) {
+                products(a, b, batch, aCh, bCh, groups, win, per, 0, steps, Into.WEIGHTS, dw);
+                return dw;
+            }
+            // dW^T is summed over the whole batch, then transposed once
+            float[] sum = ConvScratch.floats(ConvScratch.Slot.PARTIALS, size);
+            Arrays.fill(sum, 0, size, 0f);
+            products(a, b, batch, aCh, bCh, groups, win, per, 0, steps, Into.TRANSPOSED_SUM, sum);
+            addPartials(sum, 1, groups, ag, kk, dw);
+            return dw;
         }
-        // each product computes its part of dw^T (per group kk x ag) into a partial of its own: the column matrix is
-        // then op(A), packed by reading its rows, and only the grid side (ag rows, far fewer than kk for a 3x3
-        // kernel) is transposed while packing op(B); the partials are added in order, however the products ran
+        // each product computes its part of dw^T (per group kk x ag) into a partial of its own; the partials are
+        // added in order, however the products ran
         float[] partials = ConvScratch.floats(ConvScratch.Slot.PARTIALS, steps * size);
         Parallel.forRange(steps, ConvKernels.productGrain(steps, work), (from, to) ->
-                products(a, b, batch, aCh, bCh, groups, win, per, from, to, false, partials));
+                products(a, b, batch, aCh, bCh, groups, win, per, from, to, Into.TRANSPOSED_PARTIALS, partials));
+        addPartials(partials, steps, groups, ag, kk, dw);
+        return dw;
+    }
+
+    /**
+     * {@code dw} (per group ag x kk) = the sum in order of {@code steps} partials of dW^T (per group kk x ag), in
+     * strips of {@link #STRIP} filters so that reads and writes both stay within a few cache lines at a time.
+     */
+    private static void addPartials(float[] partials, int steps, int groups, int ag, int kk, float[] dw) {
+        int size = groups * ag * kk;
         for (int g = 0; g < groups; g++) {
-            for (int f = 0; f < ag; f++) {
-                int row = (g * ag + f) * kk;
+            for (int f0 = 0; f0 < ag; f0 += STRIP) {
+                int f1 = Math.min(ag, f0 + STRIP);
                 for (int j = 0; j < kk; j++) {
-                    int at = (g * kk + j) * ag + f;
-                    float sum = partials[at];
-                    for (int step = 1; step < steps; step++) {
-                        sum += partials[step * size + at];
+                    for (int f = f0; f < f1; f++) {
+                        int at = (g * kk + j) * ag + f;
+                        float sum = partials[at];
+                        for (int step = 1; step < steps; step++) {
+                            sum += partials[step * size + at];
+                        }
+                        dw[(g * ag + f) * kk + j] = sum;
                     }
-                    dw[row + j] = sum;
                 }
             }
         }
-        return dw;
+    }
+
+    /** Where {@link #products} puts each product. */
+    private enum Into {
+        /** Added into dW itself (the column matrix as the transposed op(B)). */
+        WEIGHTS,
+        /** Added into one dW^T (the column matrix as op(A), read in place; only the grid side is transposed). */
+        TRANSPOSED_SUM,
+        /** Each step's dW^T into a partial of its own. */
+        TRANSPOSED_PARTIALS
     }
 
     /**
-     * The weight gradient with the products in turn, each added into {@code dw} and split over the threads by the
-     * GEMM itself: for few products (batch 1) and for deep layers, whose per-product partials would be large.
-     */
-    private static float[] weightGradInTurn(float[] a, float[] b, int batch, int aCh, int bCh, int groups,
-                                            Window win, float[] dw, int per) {
-        products(a, b, batch, aCh, bCh, groups, win, per, 0, (batch + per - 1) / per, true, dw);
-        return dw;
-    }
-
-    /**
-     * The products of steps {@code [from, to)}, {@code per} images each: in turn, {@code dw} plus each product (its
-     * im2col split over the threads when large); else each step's dW^T into its own partial of {@code target}
-     * (per group kk x ag, the column matrix as op(A), so packing transposes only the grid side's few rows).
+     * The products of steps {@code [from, to)}, {@code per} images each, put into {@code target} as {@code into}
+     * says (in turn, each im2col split over the threads when large). dW^T (per group kk x ag) takes the column matrix
+     * as op(A), so packing transposes only the grid side's few rows.
      */
     private static void products(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win, int per,
-                                 int from, int to, boolean inTurn, float[] target) {
+                                 int from, int to, Into into, float[] target) {
+        boolean inTurn = into != Into.TRANSPOSED_PARTIALS;
         int ag = aCh / groups;
         int kk = bCh / groups * win.kernelSize();
         int grid = win.gridSize();
@@ -140,12 +171,13 @@ final class ConvGradKernels {
             for (int g = 0; g < groups; g++) {
                 float[] bm = pointwise ? b : col;
                 int bOff = pointwise ? n0 * bCh * image + g * kk * image : g * kk * wide;
-                if (inTurn) {
+                if (into == Into.WEIGHTS) {
                     Gemm.sgemm(false, true, ag, kk, wide, 1f, am, aOff + g * ag * wide, wide, bm, bOff, wide,
                             1f, target, g * ag * kk, kk);
                 } else {
+                    boolean sum = into == Into.TRANSPOSED_SUM;
                     Gemm.sgemm(false, true, kk, ag, wide, 1f, bm, bOff, wide, am, aOff + g * ag * wide, wide,
-                            0f, target, step * size + g * kk * ag, ag);
+                            sum ? 1f : 0f, target, (sum ? 0 : step * size) + g * kk * ag, ag);
                 }
             }
         }

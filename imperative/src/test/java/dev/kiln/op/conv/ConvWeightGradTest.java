@@ -99,4 +99,16 @@ class ConvWeightGradTest {
         check(9, 16, 12, 1, 7, 3, 1, 1);
         check(3, 8, 8, 2, 10, 3, 1, 1);
     }
+
+    @Test
+    void productsInTurnMatchTheDirectSum() {
+        // few deep products, run one after another: dW^T summed over the batch and transposed once at the end
+        check(2, 16, 64, 1, 32, 3, 1, 1);
+        // the same with groups, filters and taps not multiples of the register blocks, one image
+        check(1, 10, 22, 2, 47, 3, 1, 1);
+        // more filters than the GEMM reads its A in place for: products added into dW itself
+        check(1, 4, 272, 1, 32, 3, 1, 1);
+        // a batch too shallow (images times positions) to pay for the transpose
+        check(1, 64, 32, 1, 16, 3, 1, 1);
+    }
 }
