@@ -55,39 +55,23 @@ final class VectorRowDots {
         return tail(sumLanes(acc, lanes), k, bound, a, ai, b, bi);
     }
 
-    /** {@link #add} for the four rows of A from {@code a0} ({@code lda} apart) and row {@code bi} of B. */
-    private static void addColumn(float[] c, int ci, int ldc, FloatVector r0, FloatVector r1, FloatVector r2,
-                                  FloatVector r3, int k, int bound, float[] a, int a0, int lda, float[] b, int bi,
-                                  float[] lanes) {
-        add(c, ci, r0, k, bound, a, a0, b, bi, lanes);
-        add(c, ci + ldc, r1, k, bound, a, a0 + lda, b, bi, lanes);
-        add(c, ci + 2 * ldc, r2, k, bound, a, a0 + 2 * lda, b, bi, lanes);
-        add(c, ci + 3 * ldc, r3, k, bound, a, a0 + 3 * lda, b, bi, lanes);
-    }
-
-    /** Adds to {@code c[ci]} the lanes of {@code acc} and the tail products of rows {@code ai} and {@code bi}. */
-    private static void add(float[] c, int ci, FloatVector acc, int k, int bound, float[] a, int ai, float[] b,
-                            int bi, float[] lanes) {
-        c[ci] += tail(sumLanes(acc, lanes), k, bound, a, ai, b, bi);
-    }
-
     /**
      * The lanes of {@code v} added from the first to the last. Not {@code reduceLanes(ADD)}, whose float order is the
      * implementation's: the Vector API's Java fallback and HotSpot's intrinsic add in different orders, so a result
      * would change with the JIT's progress (an interrupted and a resumed training run stopped agreeing bit for bit).
-     * {@code lanes} is the calling thread's room for one vector.
+     * {@code lanes} is the calling thread's scratch (its first vector's room is used).
      */
     private static float sumLanes(FloatVector v, float[] lanes) {
         v.intoArray(lanes, 0); // a store, where lane(i) of a variable i would box the vector
         float s = 0f;
-        for (float x : lanes) {
-            s += x;
+        for (int l = 0; l < L; l++) {
+            s += lanes[l];
         }
         return s;
     }
 
-    /** Per thread, room for one vector's lanes ({@link #sumLanes}). */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+    /** Per thread, room for the lanes of a block's twelve vectors ({@link #block}, {@link #sumLanes}). */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[12 * L]);
 
     private static float tail(float sum, int k, int from, float[] a, int ai, float[] b, int bi) {
         for (int p = from; p < k; p++) {
@@ -125,8 +109,30 @@ final class VectorRowDots {
             c31 = y.fma(x1, c31);
             c32 = y.fma(x2, c32);
         }
-        addColumn(c, c0, ldc, c00, c10, c20, c30, k, bound, a, a0, lda, b, b0, lanes);
-        addColumn(c, c0 + 1, ldc, c01, c11, c21, c31, k, bound, a, a0, lda, b, b1, lanes);
-        addColumn(c, c0 + 2, ldc, c02, c12, c22, c32, k, bound, a, a0, lda, b, b2, lanes);
+        // the sums leave the vectors through stores, not calls: a vector passed to a call is boxed, and a method
+        // this size that also inlined the lane sums sometimes ran out of C2's inlining budget before the multiply-adds
+        // were made intrinsics, leaving them on the Java fallback (the kernel ran several times slower in such runs)
+        c00.intoArray(lanes, 0);
+        c10.intoArray(lanes, L);
+        c20.intoArray(lanes, 2 * L);
+        c30.intoArray(lanes, 3 * L);
+        c01.intoArray(lanes, 4 * L);
+        c11.intoArray(lanes, 5 * L);
+        c21.intoArray(lanes, 6 * L);
+        c31.intoArray(lanes, 7 * L);
+        c02.intoArray(lanes, 8 * L);
+        c12.intoArray(lanes, 9 * L);
+        c22.intoArray(lanes, 10 * L);
+        c32.intoArray(lanes, 11 * L);
+        for (int col = 0; col < 3; col++) {
+            for (int r = 0; r < 4; r++) {
+                int at = (col * 4 + r) * L;
+                float sum = 0f;
+                for (int l = 0; l < L; l++) {
+                    sum += lanes[at + l];
+                }
+                c[c0 + r * ldc + col] += tail(sum, k, bound, a, a0 + r * lda, b, b0 + col * ldb);
+            }
+        }
     }
 }
