@@ -14,6 +14,11 @@ import java.util.Arrays;
  */
 final class ConvKernels {
     private static final boolean VECTOR = VectorSupport.isAvailable();
+    /**
+     * Whether 3x3 unit-stride layers run as Winograd's F(2x2, 3x3) ({@link WinogradConv}): on unless the system
+     * property {@code kiln.conv.winograd} is {@code false}, for results summed as the direct convolution sums them.
+     */
+    static final boolean WINOGRAD = !"false".equals(System.getProperty("kiln.conv.winograd"));
     /** Multiply-adds per batch element above which batch elements run in parallel. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Multiply-adds per product from which {@link Gemm} splits a product over the threads itself. */
@@ -96,6 +101,11 @@ final class ConvKernels {
                 && VectorDirectConv.applies(win, groups, kk)) {
             float[] y = output(into, batch * filters * win.gridSize());
             VectorDirectConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
+            return y;
+        }
+        if (VECTOR && WINOGRAD && filters > 0 && WinogradConv.applies(win, groups, channels, filters, batch)) {
+            float[] y = output(into, batch * filters * win.gridSize());
+            WinogradConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
             return y;
         }
         return convolutionByProducts(x, w, bias, batch, channels, filters, groups, win, epilogue, into);

@@ -1,0 +1,175 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.op.OutputEpilogue;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * {@link WinogradConv} agrees with the textbook convolution (in double precision) to within rounding, whatever the
+ * padding, odd or even grid, tile rows narrower or wider than a vector, channel count (vector and scalar filter
+ * transforms) and batch (products split over the threads or side by side); its filter transform's lanes equal the
+ * scalar one bitwise; it runs the epilogue once per element after the bias; and it takes only the layers it is for.
+ */
+class WinogradConvTest {
+
+    private static Window window(int height, int width, int pad) {
+        return Window.of(new int[] {height, width}, new int[] {height + 2 * pad - 2, width + 2 * pad - 2},
+                new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {pad, pad});
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    private static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+
+    /** The kernel itself takes any size; {@link WinogradConv#applies} only says where it pays. */
+    private static void check(Window w, int batch, int channels, int filters, Random r) {
+        float[] x = random(r, batch * channels * w.imageSize());
+        float[] weight = random(r, filters * channels * 9);
+        float[] bias = random(r, filters);
+        float[] y = new float[batch * filters * w.gridSize()];
+        java.util.Arrays.fill(y, Float.NaN);
+        WinogradConv.convolution(x, weight, bias, batch, channels, filters, w, null, y);
+        double[] expected = DirectConv.conv(widen(x), new int[] {batch, channels, w.image()[1], w.image()[2]},
+                widen(weight), widen(bias), filters, 1, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1},
+                new int[] {w.pad()[1], w.pad()[2]}, new int[] {batch, filters, w.grid()[1], w.grid()[2]});
+        // each output sums 9 * channels products of unit-variance terms: rounding grows with that sum's scale
+        double scale = Math.sqrt(9.0 * channels);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) y[i]).as("%s batch %d element %d", w, batch, i)
+                    .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(2e-5 * scale));
+        }
+    }
+
+    @Test
+    void agreesWithTheTextbookConvolution() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(21);
+        int lanes = VectorSupport.floatLanes();
+        // batch 1 and 5 (one product, its phases split over the threads) and 8 (four products side by side)
+        check(window(32, 32, 1), 1, 16, 16, r);
+        check(window(16, 16, 1), 5, 32, 24, r);
+        check(window(16, 16, 1), 8, 128, 16, r);
+        // odd grids (a last half tile), no padding, padding 2, rectangular, tile rows wider than a vector
+        check(window(15, 13, 1), 2, 16, 17, r);
+        check(window(18, 18, 0), 1, 20, 16, r);
+        check(window(9, 11, 2), 3, 17, 16, r);
+        check(window(10, 4 * lanes + 6, 1), 1, 16, 20, r);
+        // small grids over a larger batch
+        check(window(4, 4, 1), 20, 48, 32, r);
+        check(window(3, 3, 1), 40, 16, 16, r);
+    }
+
+    @Test
+    void filterTransformLanesEqualTheScalarTransformBitwise() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(22);
+        int filters = 3;
+        int channels = 2 * VectorSupport.floatLanes() + 5;
+        float[] w = random(r, filters * channels * 9);
+        float[] u = WinogradConv.filterTransform(w, filters, channels, true).clone();
+        float[] g = new float[9];
+        float[] out = new float[16];
+        for (int f = 0; f < filters; f++) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(w, (f * channels + c) * 9, g, 0, 9);
+                WinogradConv.filter(g, out);
+                for (int t = 0; t < 16; t++) {
+                    assertThat(Float.floatToRawIntBits(u[(t * filters + f) * channels + c]))
+                            .as("filter %d channel %d position %d", f, c, t)
+                            .isEqualTo(Float.floatToRawIntBits(out[t]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void filterTransformIsGgGTransposed() {
+        // G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1], computed here as the matrix product
+        double[][] gm = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+        float[] g = {1, 2, 3, -4, 5, 6, 7, -8, 9};
+        float[] out = new float[16];
+        WinogradConv.filter(g, out);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                double s = 0;
+                for (int a = 0; a < 3; a++) {
+                    for (int b = 0; b < 3; b++) {
+                        s += gm[i][a] * g[3 * a + b] * gm[j][b];
+                    }
+                }
+                assertThat((double) out[4 * i + j]).isEqualTo(s);
+            }
+        }
+    }
+
+    @Test
+    void theEpilogueSeesEveryElementOnceAfterTheBias() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(23);
+        for (int batch : new int[] {1, 6}) {
+            Window w = window(12, 12, 1);
+            int channels = 16;
+            int filters = 16;
+            float[] x = random(r, batch * channels * w.imageSize());
+            float[] weight = random(r, filters * channels * 9);
+            float[] bias = random(r, filters);
+            int[] seen = new int[batch * filters * w.gridSize()];
+            OutputEpilogue relu = (out, from, to) -> {
+                float[] y = (float[]) out;
+                for (int i = from; i < to; i++) {
+                    synchronized (seen) {
+                        seen[i]++;
+                    }
+                    y[i] = Math.max(y[i], 0f);
+                }
+            };
+            float[] plain = new float[seen.length];
+            WinogradConv.convolution(x, weight, bias, batch, channels, filters, w, null, plain);
+            float[] fused = new float[seen.length];
+            WinogradConv.convolution(x, weight, bias, batch, channels, filters, w, relu, fused);
+            for (int i = 0; i < plain.length; i++) {
+                plain[i] = Math.max(plain[i], 0f);
+            }
+            assertThat(seen).containsOnly(1);
+            assertThat(fused).containsExactly(plain);
+        }
+    }
+
+    @Test
+    void onlyDeepUnitStride3x3LayersWithEnoughTilesTakeIt() {
+        Window w = window(16, 16, 1);
+        assertThat(WinogradConv.applies(w, 1, 128, 128, 8)).isTrue();
+        assertThat(WinogradConv.applies(w, 1, 128, 128, 4)).as("256 tiles").isFalse();
+        assertThat(WinogradConv.applies(w, 2, 256, 256, 8)).as("grouped").isFalse();
+        assertThat(WinogradConv.applies(w, 1, 64, 128, 8)).as("shallow").isFalse();
+        assertThat(WinogradConv.applies(w, 1, 128, 64, 8)).as("few filters").isFalse();
+        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 256, 256, 32)).as("8x8, 512 tiles").isTrue();
+        assertThat(WinogradConv.applies(window(4, 4, 1), 1, 512, 512, 256)).as("4 tiles per image").isFalse();
+        Window strided = Window.of(new int[] {32, 32}, new int[] {16, 16}, new int[] {3, 3}, new int[] {2, 2},
+                new int[] {1, 1}, new int[] {1, 1});
+        assertThat(WinogradConv.applies(strided, 1, 64, 64, 8)).isFalse();
+        Window dilated = Window.of(new int[] {32, 32}, new int[] {28, 28}, new int[] {3, 3}, new int[] {1, 1},
+                new int[] {2, 2}, new int[] {0, 0});
+        assertThat(WinogradConv.applies(dilated, 1, 64, 64, 8)).isFalse();
+        Window fiveByFive = Window.of(new int[] {32, 32}, new int[] {32, 32}, new int[] {5, 5}, new int[] {1, 1},
+                new int[] {1, 1}, new int[] {2, 2});
+        assertThat(WinogradConv.applies(fiveByFive, 1, 64, 64, 8)).isFalse();
+    }
+}
