@@ -15,10 +15,12 @@ import java.util.Arrays;
 final class ConvKernels {
     private static final boolean VECTOR = VectorSupport.isAvailable();
     /**
-     * Whether 3x3 unit-stride layers run as Winograd's F(2x2, 3x3) ({@link WinogradConv}): on unless the system
-     * property {@code kiln.conv.winograd} is {@code false}, for results summed as the direct convolution sums them.
+     * Whether deep 3x3 unit-stride layers run as Winograd's F(2x2, 3x3) ({@link WinogradConv}): only when the system
+     * property {@code kiln.conv.winograd} is {@code true}. Off by default: its gains measured within this machine's
+     * noise once its transforms stopped boxing vectors, and it still allocates about 30 MB per ResNet-18 training
+     * step (docs/BENCHMARKS.md).
      */
-    static final boolean WINOGRAD = !"false".equals(System.getProperty("kiln.conv.winograd"));
+    static final boolean WINOGRAD = "true".equals(System.getProperty("kiln.conv.winograd"));
     /** Multiply-adds per batch element above which batch elements run in parallel. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Multiply-adds per product from which {@link Gemm} splits a product over the threads itself. */

@@ -81,27 +81,13 @@ final class VectorColumns {
 
     /**
      * The lanes of {@code x[off...]} whose bit is set in {@code lanes}, zero in the others: a whole load then a
-     * blend. Where a whole vector would leave the array, the vector at the array's end is loaded and slid into place
-     * (a masked load there checks lane by lane, which cost 2% of ResNet-18's forward pass); only an array shorter
-     * than a vector takes the masked load.
+     * blend, or a masked load (which reads only the set lanes) where a whole vector would leave the array.
      */
     private static FloatVector load(float[] x, int off, long lanes) {
         VectorMask<Float> m = VectorMask.fromLong(S, lanes);
         if (off >= 0 && off <= x.length - LANES) {
             return ZERO.blend(FloatVector.fromArray(S, x, off), m);
         }
-        if (x.length < LANES) {
-            return FloatVector.fromArray(S, x, off, m);
-        }
-        if (off <= -LANES || off >= x.length) {
-            // no lane is inside the array, so none is set
-            return ZERO;
-        }
-        if (off < 0) {
-            // lane l holds x[off + l]: the first vector shifted up by -off lanes
-            return ZERO.blend(ZERO.slice(LANES + off, FloatVector.fromArray(S, x, 0)), m);
-        }
-        int last = x.length - LANES;
-        return ZERO.blend(FloatVector.fromArray(S, x, last).slice(off - last, ZERO), m);
+        return FloatVector.fromArray(S, x, off, m);
     }
 }

@@ -5,7 +5,6 @@ import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -44,38 +43,33 @@ final class WinogradConv {
     static final int MIN_IMAGE_TILES = 16;
     /** Floats one product's transformed input aims for (1 MB), which fixes how many images it covers. */
     private static final long PRODUCT_FLOATS = 1L << 18;
-    /** Even and odd lanes of two vectors laid end to end. */
-    private static final VectorShuffle<Float> EVEN = shuffle(0);
-    private static final VectorShuffle<Float> ODD = shuffle(1);
-    /** Lanes of two vectors interleaved, from the first halves and from the second halves. */
-    private static final VectorShuffle<Float> ZIP_LOW = zip(0);
-    private static final VectorShuffle<Float> ZIP_HIGH = zip(L / 2);
-    /** The gather map reading one tap of {@code L} consecutive (filter, channel) pairs' 3x3 kernels. */
-    private static final int[] NINES = new int[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            NINES[i] = 9 * i;
-        }
-    }
+    /**
+     * Lane indices into two vectors laid end to end (for {@code selectFrom}, which C2 compiles to one two-vector
+     * permute where a two-vector {@code rearrange} was boxed): their even lanes, their odd lanes, and the lanes of the
+     * first halves and of the second halves interleaved.
+     */
+    private static final FloatVector EVEN = indices(0);
+    private static final FloatVector ODD = indices(1);
+    private static final FloatVector ZIP_LOW = zip(0);
+    private static final FloatVector ZIP_HIGH = zip(L / 2);
 
     private WinogradConv() {
     }
 
-    private static VectorShuffle<Float> shuffle(int parity) {
-        int[] lanes = new int[L];
+    private static FloatVector indices(int parity) {
+        float[] lanes = new float[L];
         for (int i = 0; i < L; i++) {
             lanes[i] = 2 * i + parity;
         }
-        return VectorShuffle.fromArray(S, lanes, 0);
+        return FloatVector.fromArray(S, lanes, 0);
     }
 
-    private static VectorShuffle<Float> zip(int from) {
-        int[] lanes = new int[L];
+    private static FloatVector zip(int from) {
+        float[] lanes = new float[L];
         for (int i = 0; i < L; i++) {
             lanes[i] = (i % 2 == 0 ? 0 : L) + from + i / 2;
         }
-        return VectorShuffle.fromArray(S, lanes, 0);
+        return FloatVector.fromArray(S, lanes, 0);
     }
 
     /** Whether a convolution of {@code batch} images over {@code win} runs here. */
@@ -192,16 +186,10 @@ final class WinogradConv {
         int plane = filters * channels;
         float[] u = ConvScratch.floats(ConvScratch.Slot.WEIGHTS, 16 * plane);
         parts(split, filters, (f0, f1) -> {
-            float[] g = new float[9];
             float[] out = new float[16];
             for (int f = f0; f < f1; f++) {
-                int c = 0;
-                for (; c + L <= channels && (f * channels + c + L - 1) * 9 + 9 <= w.length; c += L) {
-                    vectorFilter(w, (f * channels + c) * 9, u, f * channels + c, plane);
-                }
-                for (; c < channels; c++) {
-                    System.arraycopy(w, (f * channels + c) * 9, g, 0, 9);
-                    filter(g, out);
+                for (int c = 0; c < channels; c++) {
+                    filter(w, (f * channels + c) * 9, out);
                     for (int t = 0; t < 16; t++) {
                         u[t * plane + f * channels + c] = out[t];
                     }
@@ -211,13 +199,17 @@ final class WinogradConv {
         return u;
     }
 
-    /** One kernel's transform, {@code out = G g G^T} (4 x 4) of {@code g} (3 x 3); the same arithmetic as the lanes. */
-    static void filter(float[] g, float[] out) {
+    /**
+     * One kernel's transform, {@code out = G g G^T} (4 x 4) of {@code g} (3 x 3, at {@code w[at...]}). Scalar: a
+     * vector form (16 kernels per vector) boxed its vectors in C2's compilation, over 100 MB per ResNet-18 training
+     * step.
+     */
+    static void filter(float[] w, int at, float[] out) {
         float[] gg = new float[12];
         for (int col = 0; col < 3; col++) {
-            float a = g[col];
-            float b = g[3 + col];
-            float c = g[6 + col];
+            float a = w[at + col];
+            float b = w[at + 3 + col];
+            float c = w[at + 6 + col];
             gg[col] = a;
             gg[3 + col] = (a + b + c) * 0.5f;
             gg[6 + col] = (a - b + c) * 0.5f;
@@ -232,33 +224,6 @@ final class WinogradConv {
             out[4 * r + 2] = (a - b + c) * 0.5f;
             out[4 * r + 3] = c;
         }
-    }
-
-    /** {@link #filter} of {@code L} consecutive kernels starting at {@code w[at]}, lane by lane. */
-    private static void vectorFilter(float[] w, int at, float[] u, int to, int plane) {
-        FloatVector g0 = FloatVector.fromArray(S, w, at, NINES, 0);
-        FloatVector g1 = FloatVector.fromArray(S, w, at + 1, NINES, 0);
-        FloatVector g2 = FloatVector.fromArray(S, w, at + 2, NINES, 0);
-        FloatVector g3 = FloatVector.fromArray(S, w, at + 3, NINES, 0);
-        FloatVector g4 = FloatVector.fromArray(S, w, at + 4, NINES, 0);
-        FloatVector g5 = FloatVector.fromArray(S, w, at + 5, NINES, 0);
-        FloatVector g6 = FloatVector.fromArray(S, w, at + 6, NINES, 0);
-        FloatVector g7 = FloatVector.fromArray(S, w, at + 7, NINES, 0);
-        FloatVector g8 = FloatVector.fromArray(S, w, at + 8, NINES, 0);
-        filterRow(u, to, plane, 0, g0, g1, g2);
-        filterRow(u, to, plane, 1, g0.add(g3).add(g6).mul(0.5f), g1.add(g4).add(g7).mul(0.5f),
-                g2.add(g5).add(g8).mul(0.5f));
-        filterRow(u, to, plane, 2, g0.sub(g3).add(g6).mul(0.5f), g1.sub(g4).add(g7).mul(0.5f),
-                g2.sub(g5).add(g8).mul(0.5f));
-        filterRow(u, to, plane, 3, g6, g7, g8);
-    }
-
-    /** Row {@code r} of {@code (G g) G^T} from row {@code r} of {@code G g} ({@code a, b, c}). */
-    private static void filterRow(float[] u, int to, int plane, int r, FloatVector a, FloatVector b, FloatVector c) {
-        a.intoArray(u, 4 * r * plane + to);
-        a.add(b).add(c).mul(0.5f).intoArray(u, (4 * r + 1) * plane + to);
-        a.sub(b).add(c).mul(0.5f).intoArray(u, (4 * r + 2) * plane + to);
-        c.intoArray(u, (4 * r + 3) * plane + to);
     }
 
     /**
@@ -329,8 +294,8 @@ final class WinogradConv {
         for (int k = 0; k < half; k += L) {
             FloatVector a = FloatVector.fromArray(S, rows, line + 2 * k);
             FloatVector b = FloatVector.fromArray(S, rows, line + 2 * k + L);
-            a.rearrange(EVEN, b).intoArray(rows, at + k);
-            a.rearrange(ODD, b).intoArray(rows, at + half + k);
+            EVEN.selectFrom(a, b).intoArray(rows, at + k);
+            ODD.selectFrom(a, b).intoArray(rows, at + half + k);
         }
     }
 
@@ -368,8 +333,8 @@ final class WinogradConv {
         FloatVector e = column(m, p + 3 * tStride, q + 3 * tStride, r + 3 * tStride, minus);
         FloatVector left = a.add(b).add(c);
         FloatVector right = b.sub(c).sub(e);
-        store(left.rearrange(ZIP_LOW, right), y, row, valid);
-        store(left.rearrange(ZIP_HIGH, right), y, row + L, valid - L);
+        store(ZIP_LOW.selectFrom(left, right), y, row, valid);
+        store(ZIP_HIGH.selectFrom(left, right), y, row + L, valid - L);
     }
 
     private static FloatVector column(float[] m, int p, int q, int r, boolean minus) {
