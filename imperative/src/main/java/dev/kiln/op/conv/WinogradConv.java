@@ -133,7 +133,7 @@ final class WinogradConv {
                 // a vector of slack past the end: partial tile rows load whole vectors
                 float[] v = ConvScratch.floats(ConvScratch.Slot.COLUMNS, 16 * channels * ld + L);
                 float[] m = ConvScratch.floats(ConvScratch.Slot.GATHERED, 16 * filters * ld + L);
-                parts(split, nb * channels, (q0, q1) -> {
+                Parallel.forRange(nb * channels, split ? 1 : Integer.MAX_VALUE, (q0, q1) -> {
                     float[] rows = ConvScratch.floats(ConvScratch.Slot.PADDED, rowScratch(lay));
                     for (int q = q0; q < q1; q++) {
                         int i = q / channels;
@@ -142,13 +142,13 @@ final class WinogradConv {
                                 channels * ld);
                     }
                 });
-                parts(split, 16, (t0, t1) -> {
+                Parallel.forRange(16, split ? 1 : Integer.MAX_VALUE, (t0, t1) -> {
                     for (int t = t0; t < t1; t++) {
                         Gemm.sgemm(false, false, filters, ld, channels, 1f, u, t * filters * channels, channels,
                                 v, t * channels * ld, ld, 0f, m, t * filters * ld, ld);
                     }
                 });
-                parts(split, nb * filters, (q0, q1) -> {
+                Parallel.forRange(nb * filters, split ? 1 : Integer.MAX_VALUE, (q0, q1) -> {
                     for (int q = q0; q < q1; q++) {
                         int i = q / filters;
                         int f = q - i * filters;
@@ -167,16 +167,6 @@ final class WinogradConv {
         return 2 * lay.rows() * lay.half() + 2 * L + 2 * lay.half();
     }
 
-    /** Runs {@code body} over {@code [0, count)}, in one piece or split over the threads. */
-    private static void parts(boolean split, int count, Parallel.RangeBody body) {
-        int n = split ? Math.min(count, Parallel.threads()) : 1;
-        if (n <= 1) {
-            body.run(0, count);
-            return;
-        }
-        Parallel.forParts(n, true, p -> body.run((int) ((long) count * p / n), (int) ((long) count * (p + 1) / n)));
-    }
-
     /**
      * {@code U[t][f][c] = (G g G^T)[t]} for each filter {@code f} and channel {@code c} of {@code w} (filters,
      * channels, 3, 3), G being F(2x2, 3x3)'s filter transform; {@code L} channels at a time in vector lanes. The
@@ -185,7 +175,7 @@ final class WinogradConv {
     static float[] filterTransform(float[] w, int filters, int channels, boolean split) {
         int plane = filters * channels;
         float[] u = ConvScratch.floats(ConvScratch.Slot.WEIGHTS, 16 * plane);
-        parts(split, filters, (f0, f1) -> {
+        Parallel.forRange(filters, split ? 1 : Integer.MAX_VALUE, (f0, f1) -> {
             float[] out = new float[16];
             for (int f = f0; f < f1; f++) {
                 for (int c = 0; c < channels; c++) {
