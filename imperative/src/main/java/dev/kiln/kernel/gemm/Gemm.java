@@ -28,8 +28,9 @@ public final class Gemm {
     /**
      * The depth block both single-precision paths use for a depth of {@code k}: at most {@link #SGEMM_KC}, and as
      * even as possible (784 splits as 4 x 196, not 3 x 256 + 16, whose short last block would cost a full C update).
+     * Public for kernels that must round as a product does (the same sums, block by block).
      */
-    static int depthBlock(int k) {
+    public static int depthBlock(int k) {
         int blocks = (k + SGEMM_KC - 1) / SGEMM_KC;
         return (k + blocks - 1) / blocks;
     }

@@ -21,6 +21,11 @@ final class ConvKernels {
      * step (docs/BENCHMARKS.md).
      */
     static final boolean WINOGRAD = "true".equals(System.getProperty("kiln.conv.winograd"));
+    /**
+     * Whether layers with few filters read their products straight from padded planes ({@link VectorPlaneConv}); on
+     * unless {@code -Dkiln.conv.planes=false}, which is there to compare the paths.
+     */
+    static final boolean PLANE_CONV = !"false".equals(System.getProperty("kiln.conv.planes"));
     /** Multiply-adds per batch element above which batch elements run in parallel. */
     private static final long PARALLEL_WORK = 1L << 16;
     /** Multiply-adds per product from which {@link Gemm} splits a product over the threads itself. */
@@ -103,6 +108,12 @@ final class ConvKernels {
                 && VectorDirectConv.applies(win, groups, kk)) {
             float[] y = output(into, batch * filters * win.gridSize());
             VectorDirectConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
+            return y;
+        }
+        if (VECTOR && PLANE_CONV && filters > 0 && win.gridSize() > 0
+                && VectorPlaneConv.applies(win, groups, filters, kk)) {
+            float[] y = output(into, batch * filters * win.gridSize());
+            VectorPlaneConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
             return y;
         }
         if (VECTOR && WINOGRAD && filters > 0 && WinogradConv.applies(win, groups, channels, filters, batch)) {

@@ -77,11 +77,21 @@ final class VectorDirectConv {
 
     /** This thread's copy of one image's channels, each plane zero-padded to the window's full extent. */
     private static float[] padded(float[] x, int xOff, int channels, Window win) {
+        float[] plane = ConvScratch.floats(ConvScratch.Slot.COLUMNS,
+                channels * paddedHeight(win) * paddedWidth(win));
+        pad(x, xOff, channels, win, plane);
+        return plane;
+    }
+
+    /**
+     * Writes one image's channels into {@code plane} as planes of {@link #paddedHeight} x {@link #paddedWidth},
+     * zero where the window reads padding.
+     */
+    static void pad(float[] x, int xOff, int channels, Window win, float[] plane) {
         int[] im = win.image();
         int[] p = win.pad();
         int ph = paddedHeight(win);
         int pw = paddedWidth(win);
-        float[] plane = ConvScratch.floats(ConvScratch.Slot.COLUMNS, channels * ph * pw);
         Arrays.fill(plane, 0, channels * ph * pw, 0f);
         // image rows or columns past the padded extent are never read (a window that does not reach them)
         int rows = Math.min(im[1], ph - p[1]);
@@ -91,14 +101,15 @@ final class VectorDirectConv {
                 System.arraycopy(x, xOff + (c * im[1] + r) * im[2], plane, (c * ph + r + p[1]) * pw + p[2], cols);
             }
         }
-        return plane;
     }
 
-    private static int paddedHeight(Window win) {
+    /** Rows of a padded plane: the grid height plus the dilated kernel's reach. */
+    static int paddedHeight(Window win) {
         return win.grid()[1] + (win.kernel()[1] - 1) * win.dilate()[1];
     }
 
-    private static int paddedWidth(Window win) {
+    /** Columns of a padded plane: the grid width plus the dilated kernel's reach. */
+    static int paddedWidth(Window win) {
         return win.grid()[2] + (win.kernel()[2] - 1) * win.dilate()[2];
     }
 
@@ -106,7 +117,7 @@ final class VectorDirectConv {
      * Where each tap (channel, then kernel row, then kernel column, the weight's order) of a window at the top left
      * of the padded planes reads.
      */
-    private static int[] tapOffsets(int channels, Window win) {
+    static int[] tapOffsets(int channels, Window win) {
         int kh = win.kernel()[1];
         int kw = win.kernel()[2];
         int ph = paddedHeight(win);

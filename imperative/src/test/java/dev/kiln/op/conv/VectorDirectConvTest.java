@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static dev.kiln.op.conv.FloatConvCases.bits;
+import static dev.kiln.op.conv.FloatConvCases.random;
+import static dev.kiln.op.conv.FloatConvCases.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -15,30 +18,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * and several split by images), and agrees with the textbook convolution in double precision.
  */
 class VectorDirectConvTest {
-
-    private static Window window(int height, int width, int kh, int kw, int dilate, int ph, int pw) {
-        int spanH = (kh - 1) * dilate + 1;
-        int spanW = (kw - 1) * dilate + 1;
-        return Window.of(new int[] {height, width},
-                new int[] {height + 2 * ph - spanH + 1, width + 2 * pw - spanW + 1}, new int[] {kh, kw},
-                new int[] {1, 1}, new int[] {dilate, dilate}, new int[] {ph, pw});
-    }
-
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
-    private static int[] bits(float[] a) {
-        int[] b = new int[a.length];
-        for (int i = 0; i < a.length; i++) {
-            b[i] = Float.floatToRawIntBits(a[i]);
-        }
-        return b;
-    }
 
     private static void check(Window w, int batch, int channels, int filters, boolean withBias, Random r) {
         int kk = channels * w.kernelSize();
@@ -54,29 +33,7 @@ class VectorDirectConvTest {
         assertThat(bits(direct)).as("%s batch %d channels %d filters %d", w, batch, channels, filters)
                 .containsExactly(bits(products));
 
-        double[] xd = new double[x.length];
-        double[] wd = new double[weight.length];
-        for (int i = 0; i < x.length; i++) {
-            xd[i] = x[i];
-        }
-        for (int i = 0; i < weight.length; i++) {
-            wd[i] = weight[i];
-        }
-        double[] bd = null;
-        if (bias != null) {
-            bd = new double[filters];
-            for (int i = 0; i < filters; i++) {
-                bd[i] = bias[i];
-            }
-        }
-        double[] expected = DirectConv.conv(xd, new int[] {batch, channels, w.image()[1], w.image()[2]}, wd, bd,
-                filters, 1, new int[] {w.kernel()[1], w.kernel()[2]}, new int[] {1, 1},
-                new int[] {w.dilate()[1], w.dilate()[2]}, new int[] {w.pad()[1], w.pad()[2]},
-                new int[] {batch, filters, w.grid()[1], w.grid()[2]});
-        for (int i = 0; i < expected.length; i++) {
-            assertThat((double) direct[i]).as("element %d", i).isCloseTo(expected[i],
-                    org.assertj.core.data.Offset.offset(1e-4 * (1 + Math.abs(expected[i]))));
-        }
+        FloatConvCases.assertTextbook(direct, w, x, weight, bias, batch, channels, filters);
     }
 
     @Test

@@ -1,0 +1,265 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.op.OutputEpilogue;
+import dev.kiln.parallel.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Float32 unit-stride 2-D convolution with few filters, as register-blocked products that read B straight from an
+ * image's zero-padded planes: no column matrix and no packing. A product with few filters (rows of C) uses each
+ * packed panel of B only a few times, so writing the column matrix and packing it cost as much as the multiply-adds
+ * (ResNet-free small CNNs: 16 to 32 channels on 14x14 grids ran at under half of peak). Here the products run over
+ * the <em>extended</em> grid, every padded-plane row wide: position {@code q = gy * pw + gx} of tap {@code t} reads
+ * padded element {@code tapOffset[t] + q}, so each vector of a B row is one load at a per-depth-row offset whatever
+ * the grid width. The {@code (kw - 1) * dw} extra positions per grid row are computed and dropped when the result is
+ * copied out, so layers where they are a large share ({@link #applies}) take the other paths. Every output is the
+ * chain of fused multiply-adds {@link Gemm} computes (from zero, depth block by depth block, in weight order), so
+ * results are bitwise those of {@link ConvKernels#convolutionByProducts}.
+ */
+final class VectorPlaneConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Filters per register block (rows of C), as in the GEMM kernel. */
+    private static final int MR = 6;
+    /** Extended grid positions per register block: four vectors. */
+    private static final int NR = 4 * L;
+    /** Most filters of a layer this kernel takes: past them the GEMM's packing is shared by enough rows. */
+    static final int MAX_FILTERS = 48;
+    /** Most extra positions per grid row, as a fraction of the padded row width ({@code 1 / JUNK_DIVISOR}). */
+    private static final int JUNK_DIVISOR = 7;
+    /** Multiply-adds per part at least when the work is split over the threads. */
+    private static final long PART_WORK = 1L << 17;
+
+    private VectorPlaneConv() {
+    }
+
+    /**
+     * Whether a convolution of {@code filters} filters in {@code groups} groups over {@code win}, {@code kk} deep
+     * per filter, runs here: one group, a 2-D window of unit stride, deeper than {@link VectorDirectConv} takes, few
+     * filters, and dropped positions at most a seventh of each padded row.
+     */
+    static boolean applies(Window win, int groups, int filters, int kk) {
+        if (groups != 1 || filters > MAX_FILTERS || kk <= VectorDirectConv.MAX_DEPTH || win.image()[0] != 1
+                || win.grid()[0] != 1 || win.kernel()[0] != 1 || win.stride()[1] != 1 || win.stride()[2] != 1) {
+            return false;
+        }
+        int pw = VectorDirectConv.paddedWidth(win);
+        return win.grid()[1] > 0 && win.grid()[2] > 0 && (long) (pw - win.grid()[2]) * JUNK_DIVISOR <= pw;
+    }
+
+    /**
+     * The convolution of {@code batch} images into {@code y} (every element written), then the bias and the epilogue
+     * (unless null) per image, as {@link ConvKernels#convolution} does. Images are split over the threads; fewer
+     * images than threads are split by register-block columns, with the bias and epilogue after.
+     */
+    static void convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, Window win,
+                            OutputEpilogue epilogue, float[] y) {
+        Layout at = Layout.of(win, channels, filters);
+        float[] pa = packWeights(w, filters, at);
+        int grid = win.gridSize();
+        int image = win.imageSize();
+        long imageWork = (long) at.rows * at.kk * at.extended;
+        if (batch >= Parallel.threads()) {
+            int grain = (int) Math.max(1, Math.min(batch, PART_WORK / Math.max(1, imageWork)));
+            Parallel.forRange(batch, grain, (from, to) -> {
+                for (int n = from; n < to; n++) {
+                    float[] xp = planes(x, n * channels * image, channels, win, at);
+                    float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
+                    blocks(at, pa, xp, ext, 0, at.panels);
+                    copyOut(at, win, ext, filters, y, n * filters * grid);
+                    ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, false);
+                }
+            });
+            return;
+        }
+        float[] ext = new float[at.rows * at.extended];
+        int grain = (int) Math.max(1, PART_WORK / Math.max(1, (long) at.rows * at.kk * NR));
+        for (int n = 0; n < batch; n++) {
+            float[] xp = planes(x, n * channels * image, channels, win, at);
+            Parallel.forRange(at.panels, grain, (from, to) -> blocks(at, pa, xp, ext, from, to));
+            copyOut(at, win, ext, filters, y, n * filters * grid);
+            ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, true);
+        }
+    }
+
+    /**
+     * The sizes of one call: {@code kk} depth, {@code rows} filters rounded up to whole register blocks,
+     * {@code extended} grid positions (grid rows padded-plane wide, rounded up to a whole vector), {@code panels}
+     * register-block columns over them, {@code taps} each depth row's offset in the padded planes and
+     * {@code planeFloats} the planes' length including the slack the last panel reads past them.
+     */
+    private record Layout(int kk, int rows, int extended, int panels, int[] taps, int planeFloats) {
+        static Layout of(Window win, int channels, int filters) {
+            int[] taps = VectorDirectConv.tapOffsets(channels, win);
+            int pw = VectorDirectConv.paddedWidth(win);
+            int extended = (win.grid()[1] * pw + L - 1) / L * L;
+            int panels = (extended + NR - 1) / NR;
+            int rows = (filters + MR - 1) / MR * MR;
+            int planes = channels * VectorDirectConv.paddedHeight(win) * pw;
+            // a block reads up to NR positions from its start; the last one starts below the extended size
+            int reach = taps[taps.length - 1] + panels * NR;
+            return new Layout(taps.length, rows, extended, panels, taps, Math.max(planes, reach));
+        }
+    }
+
+    /**
+     * The weights in register-block panels: filters {@code [f, f + 6)} at {@code f * kk}, the six weights of depth
+     * row {@code p} side by side at {@code f * kk + p * 6}; rows past the last filter are zero.
+     */
+    private static float[] packWeights(float[] w, int filters, Layout at) {
+        float[] pa = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, at.rows * at.kk);
+        for (int f = 0; f < at.rows; f += MR) {
+            for (int r = 0; r < MR; r++) {
+                for (int p = 0; p < at.kk; p++) {
+                    pa[f * at.kk + p * MR + r] = f + r < filters ? w[(f + r) * at.kk + p] : 0f;
+                }
+            }
+        }
+        return pa;
+    }
+
+    /** This thread's zero-padded planes of one image, with zeroed slack after them. */
+    private static float[] planes(float[] x, int xOff, int channels, Window win, Layout at) {
+        float[] xp = ConvScratch.floats(ConvScratch.Slot.PADDED, at.planeFloats);
+        VectorDirectConv.pad(x, xOff, channels, win, xp);
+        int used = channels * VectorDirectConv.paddedHeight(win) * VectorDirectConv.paddedWidth(win);
+        Arrays.fill(xp, used, at.planeFloats, 0f);
+        return xp;
+    }
+
+    /**
+     * Register-block columns {@code [from, to)} of every filter block into the extended result {@code ext}
+     * ({@code rows} x {@code extended}), depth block by depth block as {@link Gemm} splits the depth.
+     */
+    private static void blocks(Layout at, float[] pa, float[] xp, float[] ext, int from, int to) {
+        int kb = Gemm.depthBlock(at.kk);
+        float[] tile = ConvScratch.floats(ConvScratch.Slot.PARTIALS, MR * NR);
+        for (int panel = from; panel < to; panel++) {
+            int q = panel * NR;
+            int vectors = Math.min(4, (at.extended - q) / L);
+            for (int f = 0; f < at.rows; f += MR) {
+                for (int p0 = 0; p0 < at.kk; p0 += kb) {
+                    int p1 = Math.min(at.kk, p0 + kb);
+                    if (vectors > 2) {
+                        block4(p0, p1, pa, f * at.kk, xp, q, at.taps, tile);
+                    } else {
+                        block2(p0, p1, pa, f * at.kk, xp, q, at.taps, tile);
+                    }
+                    store(tile, ext, f * at.extended + q, at.extended, p0 > 0, vectors);
+                }
+            }
+        }
+    }
+
+    /** Copies the grid positions of the extended result into one image's output, dropping the extra positions. */
+    private static void copyOut(Layout at, Window win, float[] ext, int filters, float[] y, int yOff) {
+        int gh = win.grid()[1];
+        int gw = win.grid()[2];
+        int pw = VectorDirectConv.paddedWidth(win);
+        int grid = gh * gw;
+        for (int f = 0; f < filters; f++) {
+            for (int gy = 0; gy < gh; gy++) {
+                System.arraycopy(ext, f * at.extended + gy * pw, y, yOff + f * grid + gy * gw, gw);
+            }
+        }
+    }
+
+    /**
+     * Six filters times four vectors of extended positions starting at {@code q}, over depth {@code [p0, p1)}:
+     * A(r, p) is {@code pa[aAt + p * 6 + r]} ({@link #packWeights}), B(p, q + j) is {@code xp[taps[p] + q + j]}; the sums go to
+     * {@code tile} (six rows of {@link #NR}), kept apart from the addressing of the result so that C2 compiles the
+     * loop whole with its vectors in registers.
+     */
+    private static void block4(int p0, int p1, float[] pa, int aAt, float[] xp, int q, int[] taps,
+                               float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
+        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
+        for (int p = p0; p < p1; p++) {
+            int bi = taps[p] + q;
+            FloatVector b0 = FloatVector.fromArray(S, xp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, xp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, xp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, xp, bi + 3 * L);
+            int ai = aAt + p * MR;
+            FloatVector a = FloatVector.broadcast(S, pa[ai]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+            a = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
+            a = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L); c12.intoArray(tile, NR + 2 * L);
+        c13.intoArray(tile, NR + 3 * L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c22.intoArray(tile, 2 * NR + 2 * L);
+        c23.intoArray(tile, 2 * NR + 3 * L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L); c32.intoArray(tile, 3 * NR + 2 * L);
+        c33.intoArray(tile, 3 * NR + 3 * L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c42.intoArray(tile, 4 * NR + 2 * L);
+        c43.intoArray(tile, 4 * NR + 3 * L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L); c52.intoArray(tile, 5 * NR + 2 * L);
+        c53.intoArray(tile, 5 * NR + 3 * L);
+    }
+
+    /** {@link #block4} two vectors wide, for the last one or two vectors of the extended positions. */
+    private static void block2(int p0, int p1, float[] pa, int aAt, float[] xp, int q, int[] taps,
+                               float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        for (int p = p0; p < p1; p++) {
+            int bi = taps[p] + q;
+            FloatVector b0 = FloatVector.fromArray(S, xp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, xp, bi + L);
+            int ai = aAt + p * MR;
+            FloatVector a = FloatVector.broadcast(S, pa[ai]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /**
+     * The first {@code vectors} vectors of each of the tile's six rows into {@code ext} (rows {@code ld} apart from
+     * {@code eAt}), added to what is there for a later depth block (as a product's beta 1 does).
+     */
+    private static void store(float[] tile, float[] ext, int eAt, int ld, boolean add, int vectors) {
+        for (int r = 0; r < MR; r++) {
+            for (int v = 0; v < vectors * L; v += L) {
+                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                int at = eAt + r * ld + v;
+                if (add) {
+                    t = t.add(FloatVector.fromArray(S, ext, at));
+                }
+                t.intoArray(ext, at);
+            }
+        }
+    }
+}

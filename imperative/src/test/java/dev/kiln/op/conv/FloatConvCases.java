@@ -1,0 +1,69 @@
+package dev.kiln.op.conv;
+
+import org.assertj.core.data.Offset;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Shared pieces of the float32 convolution kernel tests: 2-D unit-stride windows, random operands, bit patterns for
+ * bitwise comparisons, and the check against the textbook convolution in double precision ({@link DirectConv}).
+ */
+final class FloatConvCases {
+    private FloatConvCases() {
+    }
+
+    /** A 2-D unit-stride window over a {@code height x width} image with the given kernel, dilation and padding. */
+    static Window window(int height, int width, int kh, int kw, int dilate, int ph, int pw) {
+        int spanH = (kh - 1) * dilate + 1;
+        int spanW = (kw - 1) * dilate + 1;
+        return Window.of(new int[] {height, width},
+                new int[] {height + 2 * ph - spanH + 1, width + 2 * pw - spanW + 1}, new int[] {kh, kw},
+                new int[] {1, 1}, new int[] {dilate, dilate}, new int[] {ph, pw});
+    }
+
+    /** {@code n} standard normal floats. */
+    static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    /** The raw bits of each element, so that assertions compare results bitwise (NaN and signed zeros included). */
+    static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            b[i] = Float.floatToRawIntBits(a[i]);
+        }
+        return b;
+    }
+
+    /** Asserts that {@code y} is the textbook convolution of {@code x} (one group, 2-D {@code w}) within 1e-4. */
+    static void assertTextbook(float[] y, Window w, float[] x, float[] weight, float[] bias, int batch, int channels,
+                               int filters) {
+        double[] bd = null;
+        if (bias != null) {
+            bd = widen(bias);
+        }
+        double[] expected = DirectConv.conv(widen(x), new int[] {batch, channels, w.image()[1], w.image()[2]},
+                widen(weight), bd, filters, 1, new int[] {w.kernel()[1], w.kernel()[2]}, new int[] {1, 1},
+                new int[] {w.dilate()[1], w.dilate()[2]}, new int[] {w.pad()[1], w.pad()[2]},
+                new int[] {batch, filters, w.grid()[1], w.grid()[2]});
+        assertThat(y).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) y[i]).as("element %d", i).isCloseTo(expected[i],
+                    Offset.offset(1e-4 * (1 + Math.abs(expected[i]))));
+        }
+    }
+
+    private static double[] widen(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.op.OutputEpilogue;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static dev.kiln.op.conv.FloatConvCases.bits;
+import static dev.kiln.op.conv.FloatConvCases.random;
+import static dev.kiln.op.conv.FloatConvCases.window;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * {@link VectorPlaneConv} gives bitwise the results of the im2col and GEMM path for the layers it takes (the small
+ * CNN's second layer and its data gradient, a depth the GEMM splits in two, filters that leave a partial register
+ * block, extended grids ending in one, two and three vectors, rectangular kernels, dilation, no padding, one image
+ * split by register blocks), agrees with the textbook convolution, and runs its epilogue once per element.
+ */
+class VectorPlaneConvTest {
+
+    private static void check(Window w, int batch, int channels, int filters, boolean withBias, Random r) {
+        int kk = channels * w.kernelSize();
+        assertThat(VectorPlaneConv.applies(w, 1, filters, kk)).as("%s", w).isTrue();
+        float[] x = random(r, batch * channels * w.imageSize());
+        float[] weight = random(r, filters * kk);
+        float[] bias = withBias ? random(r, filters) : null;
+        float[] planes = new float[batch * filters * w.gridSize()];
+        Arrays.fill(planes, Float.NaN); // every element must be written
+        ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, null, planes);
+        float[] products = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
+                null);
+        assertThat(bits(planes)).as("%s batch %d channels %d filters %d", w, batch, channels, filters)
+                .containsExactly(bits(products));
+        FloatConvCases.assertTextbook(planes, w, x, weight, bias, batch, channels, filters);
+    }
+
+    @Test
+    void layersWithFewFiltersEqualTheGemmPathBitwiseAndTheTextbookConvolution() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(21);
+        // the small CNN's second layer (extended grid 14 x 16: three blocks and two vectors) and its data gradient
+        // (depth 288, which the GEMM splits into two blocks of 144)
+        check(window(14, 14, 3, 3, 1, 1, 1), 3, 16, 32, true, r);
+        check(window(14, 14, 3, 3, 1, 1, 1), 2, 32, 16, false, r);
+        // one image split over the threads, 13 filters (a partial register block), extended grid ending in 1 vector
+        check(window(28, 28, 3, 3, 1, 1, 1), 1, 8, 13, true, r);
+        // a 3x5 kernel with rectangular padding (extended grid ending in three vectors), seven filters
+        check(window(20, 40, 3, 5, 1, 1, 2), 2, 4, 7, true, r);
+        // dilation 2 with a single filter, and no padding at all
+        check(window(24, 30, 3, 3, 2, 2, 2), 3, 5, 1, false, r);
+        check(window(18, 18, 3, 3, 1, 0, 0), 4, 6, 6, true, r);
+    }
+
+    @Test
+    void theEpilogueSeesEveryElementOnceAfterTheBias() {
+        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        Random r = new Random(22);
+        for (int batch : new int[] {1, 4}) {
+            Window w = window(14, 14, 3, 3, 1, 1, 1);
+            int channels = 8;
+            int filters = 10;
+            float[] x = random(r, batch * channels * w.imageSize());
+            float[] weight = random(r, filters * channels * 9);
+            float[] bias = random(r, filters);
+            int[] seen = new int[batch * filters * w.gridSize()];
+            OutputEpilogue relu = (out, from, to) -> {
+                float[] y = (float[]) out;
+                for (int i = from; i < to; i++) {
+                    synchronized (seen) {
+                        seen[i]++;
+                    }
+                    y[i] = Math.max(y[i], 0f);
+                }
+            };
+            float[] planes = ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, relu, null);
+            float[] plain = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
+                    null);
+            for (int i = 0; i < plain.length; i++) {
+                plain[i] = Math.max(plain[i], 0f);
+            }
+            assertThat(seen).containsOnly(1);
+            assertThat(bits(planes)).containsExactly(bits(plain));
+        }
+    }
+
+    @Test
+    void groupedStridedShallowWideOrMostlyPaddedLayersTakeOtherPaths() {
+        Window cnn = window(14, 14, 3, 3, 1, 1, 1);
+        assertThat(VectorPlaneConv.applies(cnn, 1, 32, 144)).isTrue();
+        assertThat(VectorPlaneConv.applies(cnn, 2, 32, 72)).as("grouped").isFalse();
+        assertThat(VectorPlaneConv.applies(cnn, 1, VectorPlaneConv.MAX_FILTERS + 1, 144)).as("many filters").isFalse();
+        assertThat(VectorPlaneConv.applies(cnn, 1, 16, VectorDirectConv.MAX_DEPTH)).as("shallow").isFalse();
+        // an 8x8 grid pads its rows to 10: a fifth of the positions would be computed and dropped
+        assertThat(VectorPlaneConv.applies(window(8, 8, 3, 3, 1, 1, 1), 1, 32, 288)).as("8x8").isFalse();
+        Window strided = Window.of(new int[] {28, 28}, new int[] {14, 14}, new int[] {3, 3}, new int[] {2, 2},
+                new int[] {1, 1}, new int[] {1, 1});
+        assertThat(VectorPlaneConv.applies(strided, 1, 32, 144)).as("strided").isFalse();
+        Window deep = Window.of(new int[] {4, 14, 14}, new int[] {4, 14, 14}, new int[] {3, 3, 3},
+                new int[] {1, 1, 1}, new int[] {1, 1, 1}, new int[] {1, 1, 1});
+        assertThat(VectorPlaneConv.applies(deep, 1, 16, 16 * 27)).as("3-D").isFalse();
+    }
+}
