@@ -7,12 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
  * A 16 x 16 float transpose in registers, for packing a transposed op(B) with AVX-512: sixteen row loads, four
  * rounds of sixteen two-vector lane selections (each round swaps one bit of the row index with the same bit of the
  * lane index) and sixteen stores, about twice as fast as gathering the columns. It only moves values, so packing with
- * it or with gathers gives the same panels.
+ * it or with gathers gives the same panels. Public for the convolution kernels, which transpose output gradients the
+ * same way; only for 16-lane vectors (check {@link #SIDE} against the preferred species' length).
  */
-final class VectorTranspose {
+public final class VectorTranspose {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     /** Side of the transposed block: the lanes of a 512-bit float vector. */
-    static final int SIDE = 16;
+    public static final int SIDE = 16;
     private static final FloatVector LO1 = selector(1, false), HI1 = selector(1, true);
     private static final FloatVector LO2 = selector(2, false), HI2 = selector(2, true);
     private static final FloatVector LO4 = selector(4, false), HI4 = selector(4, true);
@@ -36,7 +37,7 @@ final class VectorTranspose {
     }
 
     /** {@code dst[dAt + j * dld + r] = src[at + r * ld + j]} for r, j in [0, 16). */
-    static void transpose(float[] src, int at, int ld, float[] dst, int dAt, int dld) {
+    public static void transpose(float[] src, int at, int ld, float[] dst, int dAt, int dld) {
         FloatVector v0 = FloatVector.fromArray(S, src, at);
         FloatVector v1 = FloatVector.fromArray(S, src, at + 1 * ld);
         FloatVector v2 = FloatVector.fromArray(S, src, at + 2 * ld);

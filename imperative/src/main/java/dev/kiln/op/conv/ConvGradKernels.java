@@ -67,7 +67,6 @@ final class ConvGradKernels {
         int taps = win.kernelSize();
         int kk = bCh / groups * taps;
         int grid = win.gridSize();
-        int image = win.imageSize();
         float[] dw = ConvKernels.output(out, aCh * kk);
         if (out != null) {
             Arrays.fill(dw, 0f);
@@ -75,10 +74,27 @@ final class ConvGradKernels {
         if (ag == 0 || kk == 0 || grid == 0 || batch == 0) {
             return dw;
         }
-        boolean pointwise = win.isPointwise();
         if (VECTOR && kk <= ROW_DOTS_MAX_DEPTH) {
             return shallowWeightGrad(a, b, batch, aCh, bCh, groups, win, dw);
         }
+        if (VECTOR && ConvKernels.PLANE_CONV && VectorPlaneWeightGrad.applies(win, groups, aCh, kk)) {
+            VectorPlaneWeightGrad.weightGrad(a, b, batch, aCh, bCh, win, dw);
+            return dw;
+        }
+        return weightGradByProducts(a, b, batch, aCh, bCh, groups, win, dw);
+    }
+
+    /**
+     * The weight gradient as GEMM products over column matrices whatever the layer, added into {@code dw} (zero on
+     * entry): the path every layer takes that neither the row-dot nor the padded-plane kernel does.
+     */
+    static float[] weightGradByProducts(float[] a, float[] b, int batch, int aCh, int bCh, int groups, Window win,
+                                        float[] dw) {
+        int ag = aCh / groups;
+        int taps = win.kernelSize();
+        int kk = bCh / groups * taps;
+        int grid = win.gridSize();
+        boolean pointwise = win.isPointwise();
         int per = pointwise ? 1 : ConvKernels.imagesPerProduct(batch, (long) bCh * taps, grid);
         int steps = (batch + per - 1) / per;
         int size = aCh * kk;

@@ -79,26 +79,27 @@ final class VectorDirectConv {
     private static float[] padded(float[] x, int xOff, int channels, Window win) {
         float[] plane = ConvScratch.floats(ConvScratch.Slot.COLUMNS,
                 channels * paddedHeight(win) * paddedWidth(win));
-        pad(x, xOff, channels, win, plane);
+        pad(x, xOff, channels, win, plane, 0);
         return plane;
     }
 
     /**
-     * Writes one image's channels into {@code plane} as planes of {@link #paddedHeight} x {@link #paddedWidth},
-     * zero where the window reads padding.
+     * Writes one image's channels into {@code plane} from {@code at} on as planes of {@link #paddedHeight} x
+     * {@link #paddedWidth}, zero where the window reads padding.
      */
-    static void pad(float[] x, int xOff, int channels, Window win, float[] plane) {
+    static void pad(float[] x, int xOff, int channels, Window win, float[] plane, int at) {
         int[] im = win.image();
         int[] p = win.pad();
         int ph = paddedHeight(win);
         int pw = paddedWidth(win);
-        Arrays.fill(plane, 0, channels * ph * pw, 0f);
+        Arrays.fill(plane, at, at + channels * ph * pw, 0f);
         // image rows or columns past the padded extent are never read (a window that does not reach them)
         int rows = Math.min(im[1], ph - p[1]);
         int cols = Math.min(im[2], pw - p[2]);
         for (int c = 0; c < channels; c++) {
             for (int r = 0; r < rows; r++) {
-                System.arraycopy(x, xOff + (c * im[1] + r) * im[2], plane, (c * ph + r + p[1]) * pw + p[2], cols);
+                System.arraycopy(x, xOff + (c * im[1] + r) * im[2], plane, at + (c * ph + r + p[1]) * pw + p[2],
+                        cols);
             }
         }
     }

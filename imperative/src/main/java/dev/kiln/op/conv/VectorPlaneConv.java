@@ -125,7 +125,7 @@ final class VectorPlaneConv {
     /** This thread's zero-padded planes of one image, with zeroed slack after them. */
     private static float[] planes(float[] x, int xOff, int channels, Window win, Layout at) {
         float[] xp = ConvScratch.floats(ConvScratch.Slot.PADDED, at.planeFloats);
-        VectorDirectConv.pad(x, xOff, channels, win, xp);
+        VectorDirectConv.pad(x, xOff, channels, win, xp, 0);
         int used = channels * VectorDirectConv.paddedHeight(win) * VectorDirectConv.paddedWidth(win);
         Arrays.fill(xp, used, at.planeFloats, 0f);
         return xp;
@@ -137,7 +137,7 @@ final class VectorPlaneConv {
      */
     private static void blocks(Layout at, float[] pa, float[] xp, float[] ext, int from, int to) {
         int kb = Gemm.depthBlock(at.kk);
-        float[] tile = ConvScratch.floats(ConvScratch.Slot.PARTIALS, MR * NR);
+        float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR);
         for (int panel = from; panel < to; panel++) {
             int q = panel * NR;
             int vectors = Math.min(4, (at.extended - q) / L);

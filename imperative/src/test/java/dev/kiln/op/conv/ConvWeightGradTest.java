@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.within;
  * The float32 weight gradient of a convolution, on both of its paths: dot products of rows, cut into runs of images
  * added in order, for a shallow image side (channels per group times taps up to
  * {@link ConvGradKernels#ROW_DOTS_MAX_DEPTH}: a first layer), and transposed GEMMs over the column matrix for a deeper
- * one. Each is checked against the sum over batch, positions and taps written out in double, and against itself
- * called from inside a Kiln worker (one thread), bit for bit.
+ * one (also checked directly where the padded-plane kernel, {@link VectorPlaneWeightGrad}, takes the layer first).
+ * Each is checked against the sum over batch, positions and taps written out in double, and against itself called
+ * from inside a Kiln worker (one thread), bit for bit.
  */
 class ConvWeightGradTest {
 
@@ -69,10 +70,13 @@ class ConvWeightGradTest {
         float[] stale = noise(filters * channels / groups * kernel * kernel, 3);
         float[] dw = ConvGradKernels.weightGrad(dy, x, batch, filters, channels, groups, win, stale);
         double[] expected = direct(dy, x, batch, channels, filters, groups, hw, hw, kernel, stride, pad, out, out);
-        assertThat(dw).hasSize(expected.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertThat((double) dw[i]).as("dw[%d]", i)
-                    .isCloseTo(expected[i], within(1e-4 * (1 + Math.abs(expected[i]))));
+        assertClose(dw, expected);
+        // the GEMM path itself, for layers the padded-plane kernel takes first
+        int kk = channels / groups * kernel * kernel;
+        if (kk > ConvGradKernels.ROW_DOTS_MAX_DEPTH) {
+            float[] byProducts = new float[expected.length];
+            assertClose(ConvGradKernels.weightGradByProducts(dy, x, batch, filters, channels, groups, win,
+                    byProducts), expected);
         }
         float[][] inWorker = new float[2][];
         Parallel.forRange(2, 1, (from, to) -> {
@@ -81,6 +85,14 @@ class ConvWeightGradTest {
             }
         });
         assertThat(inWorker[1]).isEqualTo(dw);
+    }
+
+    private static void assertClose(float[] dw, double[] expected) {
+        assertThat(dw).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((double) dw[i]).as("dw[%d]", i)
+                    .isCloseTo(expected[i], within(1e-4 * (1 + Math.abs(expected[i]))));
+        }
     }
 
     @Test
