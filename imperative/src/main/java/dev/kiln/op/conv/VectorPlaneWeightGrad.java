@@ -13,15 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
  * rows runs over the grid positions of a run of images, so its sums stay in registers across the run; positions
  * outside the grid are skipped, not multiplied by zero, so a non-finite input the window never reads cannot reach
  * the sums. Runs are fixed by the batch size ({@link ConvGradKernels#weightGradChunks}) and their partial results
- * added in order, so results do not depend on the thread count.
+ * added in order, so results do not depend on the thread count; fewer runs than threads are also split by row
+ * blocks, whose sums are independent.
  */
 final class VectorPlaneWeightGrad {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Depth rows per register block. */
     private static final int MR = 6;
-    /** Most filters: four vectors of them. */
-    static final int MAX_FILTERS = 4 * L;
+    /**
+     * Most filters: two vectors of them. With more, each broadcast of the image side feeds enough multiply-adds that
+     * the GEMM over the column matrix is as fast (ResNet-18's 64-filter layers measured slower here).
+     */
+    static final int MAX_FILTERS = 2 * L;
     /** Multiply-adds per run of images at least when the runs are split over the threads. */
     private static final long PARALLEL_WORK = 1L << 16;
 
@@ -47,8 +51,7 @@ final class VectorPlaneWeightGrad {
         int[] taps = VectorDirectConv.tapOffsets(channels, win);
         int kk = taps.length;
         int vectors = (filters + L - 1) / L;
-        // three vectors of filters take the four-vector block, which reads a fourth (zero) vector
-        int fw = (vectors == 3 ? 4 : vectors) * L;
+        int fw = vectors * L;
         int rows = (kk + MR - 1) / MR * MR;
         int grid = win.gridSize();
         int image = win.imageSize();
@@ -56,7 +59,13 @@ final class VectorPlaneWeightGrad {
         int chunks = ConvGradKernels.weightGradChunks(batch);
         int size = rows * fw;
         float[] partials = ConvScratch.floats(ConvScratch.Slot.PARTIALS, chunks * size);
-        Parallel.forParts(chunks, (long) batch * grid * rows * fw >= PARALLEL_WORK, chunk -> {
+        // fewer runs than threads are also split by blocks of rows (each run's images padded once per part)
+        int blocks = rows / MR;
+        int rowParts = Math.max(1, Math.min(blocks, (Parallel.threads() + chunks - 1) / chunks));
+        Parallel.forParts(chunks * rowParts, (long) batch * grid * rows * fw >= PARALLEL_WORK, part -> {
+            int chunk = part / rowParts;
+            int firstRow = blocks * (part % rowParts) / rowParts * MR;
+            int endRow = blocks * (part % rowParts + 1) / rowParts * MR;
             int from = (int) ((long) batch * chunk / chunks);
             int to = (int) ((long) batch * (chunk + 1) / chunks);
             int count = to - from;
@@ -66,10 +75,10 @@ final class VectorPlaneWeightGrad {
                 VectorDirectConv.pad(x, (from + i) * channels * image, channels, win, xp, i * plane);
                 transpose(dy, (from + i) * filters * grid, filters, grid, dyT, i * grid * fw, fw);
             }
-            float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * 4 * L);
+            float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * 2 * L);
             Run run = new Run(xp, plane, dyT, grid * fw, fw, count, win.grid()[1], win.grid()[2],
                     VectorDirectConv.paddedWidth(win));
-            for (int r = 0; r < rows; r += MR) {
+            for (int r = firstRow; r < endRow; r += MR) {
                 // a last block past the depth repeats the last row (its sums are not kept)
                 int last = kk - 1;
                 int t0 = taps[r];
@@ -78,14 +87,14 @@ final class VectorPlaneWeightGrad {
                 int t3 = taps[Math.min(r + 3, last)];
                 int t4 = taps[Math.min(r + 4, last)];
                 int t5 = taps[Math.min(r + 5, last)];
-                switch (vectors) {
-                    case 1 -> block1(run, t0, t1, t2, t3, t4, t5, tile);
-                    case 2 -> block2(run, t0, t1, t2, t3, t4, t5, tile);
-                    default -> block4(run, t0, t1, t2, t3, t4, t5, tile);
+                if (vectors == 1) {
+                    block1(run, t0, t1, t2, t3, t4, t5, tile);
+                } else {
+                    block2(run, t0, t1, t2, t3, t4, t5, tile);
                 }
                 int dst = chunk * size + r * fw;
                 for (int i = 0; i < MR; i++) {
-                    System.arraycopy(tile, i * 4 * L, partials, dst + i * fw, fw);
+                    System.arraycopy(tile, i * 2 * L, partials, dst + i * fw, fw);
                 }
             }
         });
@@ -133,60 +142,9 @@ final class VectorPlaneWeightGrad {
     }
 
     /**
-     * Six depth rows (padded-plane offsets {@code t0..t5}) times four vectors of filters, summed over every grid
-     * position of the run's images, into {@code tile} (six rows four vectors apart).
+     * Six depth rows (padded-plane offsets {@code t0..t5}) times two vectors of filters, summed over every grid
+     * position of the run's images, into {@code tile} (six rows two vectors apart).
      */
-    private static void block4(Run run, int t0, int t1, int t2, int t3, int t4, int t5, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
-        FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
-        float[] xp = run.xp();
-        float[] dyT = run.dyT();
-        int fw = run.fw();
-        for (int img = 0; img < run.count(); img++) {
-            for (int gy = 0; gy < run.gh(); gy++) {
-                int xa = img * run.plane() + gy * run.pw();
-                int da = img * run.dyStride() + gy * run.gw() * fw;
-                for (int gx = 0; gx < run.gw(); gx++) {
-                    int d = da + gx * fw;
-                    FloatVector b0 = FloatVector.fromArray(S, dyT, d);
-                    FloatVector b1 = FloatVector.fromArray(S, dyT, d + L);
-                    FloatVector b2 = FloatVector.fromArray(S, dyT, d + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(S, dyT, d + 3 * L);
-                    int xi = xa + gx;
-                    FloatVector a = FloatVector.broadcast(S, xp[xi + t0]);
-                    c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
-                    a = FloatVector.broadcast(S, xp[xi + t1]);
-                    c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
-                    a = FloatVector.broadcast(S, xp[xi + t2]);
-                    c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
-                    a = FloatVector.broadcast(S, xp[xi + t3]);
-                    c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
-                    a = FloatVector.broadcast(S, xp[xi + t4]);
-                    c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
-                    a = FloatVector.broadcast(S, xp[xi + t5]);
-                    c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
-                }
-            }
-        }
-        int nr = 4 * L;
-        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
-        c10.intoArray(tile, nr); c11.intoArray(tile, nr + L); c12.intoArray(tile, nr + 2 * L);
-        c13.intoArray(tile, nr + 3 * L);
-        c20.intoArray(tile, 2 * nr); c21.intoArray(tile, 2 * nr + L); c22.intoArray(tile, 2 * nr + 2 * L);
-        c23.intoArray(tile, 2 * nr + 3 * L);
-        c30.intoArray(tile, 3 * nr); c31.intoArray(tile, 3 * nr + L); c32.intoArray(tile, 3 * nr + 2 * L);
-        c33.intoArray(tile, 3 * nr + 3 * L);
-        c40.intoArray(tile, 4 * nr); c41.intoArray(tile, 4 * nr + L); c42.intoArray(tile, 4 * nr + 2 * L);
-        c43.intoArray(tile, 4 * nr + 3 * L);
-        c50.intoArray(tile, 5 * nr); c51.intoArray(tile, 5 * nr + L); c52.intoArray(tile, 5 * nr + 2 * L);
-        c53.intoArray(tile, 5 * nr + 3 * L);
-    }
-
-    /** {@link #block4} for two vectors of filters. */
     private static void block2(Run run, int t0, int t1, int t2, int t3, int t4, int t5, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -217,7 +175,7 @@ final class VectorPlaneWeightGrad {
                 }
             }
         }
-        int nr = 4 * L;
+        int nr = 2 * L;
         c00.intoArray(tile, 0); c01.intoArray(tile, L);
         c10.intoArray(tile, nr); c11.intoArray(tile, nr + L);
         c20.intoArray(tile, 2 * nr); c21.intoArray(tile, 2 * nr + L);
@@ -226,7 +184,7 @@ final class VectorPlaneWeightGrad {
         c50.intoArray(tile, 5 * nr); c51.intoArray(tile, 5 * nr + L);
     }
 
-    /** {@link #block4} for one vector of filters. */
+    /** {@link #block2} for one vector of filters. */
     private static void block1(Run run, int t0, int t1, int t2, int t3, int t4, int t5, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
         float[] xp = run.xp();
@@ -248,7 +206,7 @@ final class VectorPlaneWeightGrad {
                 }
             }
         }
-        int nr = 4 * L;
+        int nr = 2 * L;
         c0.intoArray(tile, 0);
         c1.intoArray(tile, nr);
         c2.intoArray(tile, 2 * nr);
