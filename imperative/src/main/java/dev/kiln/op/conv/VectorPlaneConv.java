@@ -76,7 +76,8 @@ final class VectorPlaneConv {
             });
             return;
         }
-        float[] ext = new float[at.rows * at.extended];
+        // the caller's planes and result arrays, shared by the parts (which use only their own tiles)
+        float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
         int grain = (int) Math.max(1, PART_WORK / Math.max(1, (long) at.rows * at.kk * NR));
         for (int n = 0; n < batch; n++) {
             float[] xp = planes(x, n * channels * image, channels, win, at);
