@@ -1,5 +1,6 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.op.OutputEpilogue;
 import org.assertj.core.data.Offset;
 
 import java.util.Random;
@@ -8,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Shared pieces of the float32 convolution kernel tests: 2-D unit-stride windows, random operands, bit patterns for
- * bitwise comparisons, and the check against the textbook convolution in double precision ({@link DirectConv}).
+ * bitwise comparisons, the check against the textbook convolution in double precision ({@link DirectConv}), and the
+ * check that a kernel runs a fused epilogue once per element, after the bias.
  */
 final class FloatConvCases {
     private FloatConvCases() {
@@ -59,11 +61,46 @@ final class FloatConvCases {
         }
     }
 
-    private static double[] widen(float[] a) {
+    /** The elements as doubles. */
+    static double[] widen(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
             d[i] = a[i];
         }
         return d;
+    }
+
+    /** One kernel's float32 convolution of one group, running {@code epilogue} (unless null) on its result. */
+    interface ConvCall {
+        float[] run(float[] x, float[] weight, float[] bias, int batch, int channels, int filters, Window w,
+                    OutputEpilogue epilogue);
+    }
+
+    /**
+     * Asserts that {@code call} with a ReLU epilogue runs it once on every element and gives bitwise its own result
+     * without the epilogue, rectified: so the epilogue saw each element after the bias.
+     */
+    static void assertEpilogueOnceAfterBias(ConvCall call, Window w, int batch, int channels, int filters,
+                                            Random r) {
+        float[] x = random(r, batch * channels * w.imageSize());
+        float[] weight = random(r, filters * channels * w.kernelSize());
+        float[] bias = random(r, filters);
+        int[] seen = new int[batch * filters * w.gridSize()];
+        OutputEpilogue relu = (out, from, to) -> {
+            float[] y = (float[]) out;
+            for (int i = from; i < to; i++) {
+                synchronized (seen) {
+                    seen[i]++;
+                }
+                y[i] = Math.max(y[i], 0f);
+            }
+        };
+        float[] fused = call.run(x, weight, bias, batch, channels, filters, w, relu);
+        float[] plain = call.run(x, weight, bias, batch, channels, filters, w, null);
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = Math.max(plain[i], 0f);
+        }
+        assertThat(seen).containsOnly(1);
+        assertThat(bits(fused)).containsExactly(bits(plain));
     }
 }

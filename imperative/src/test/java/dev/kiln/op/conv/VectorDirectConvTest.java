@@ -1,7 +1,6 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.simd.VectorSupport;
-import dev.kiln.op.OutputEpilogue;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -59,30 +58,9 @@ class VectorDirectConvTest {
         assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
         Random r = new Random(12);
         for (int batch : new int[] {1, 4}) {
-            Window w = window(20, 20, 3, 3, 1, 1, 1);
-            int channels = 3;
-            int filters = 8;
-            float[] x = random(r, batch * channels * w.imageSize());
-            float[] weight = random(r, filters * channels * 9);
-            float[] bias = random(r, filters);
-            int[] seen = new int[batch * filters * w.gridSize()];
-            OutputEpilogue relu = (out, from, to) -> {
-                float[] y = (float[]) out;
-                for (int i = from; i < to; i++) {
-                    synchronized (seen) {
-                        seen[i]++;
-                    }
-                    y[i] = Math.max(y[i], 0f);
-                }
-            };
-            float[] direct = ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, relu, null);
-            float[] plain = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
-                    null);
-            for (int i = 0; i < plain.length; i++) {
-                plain[i] = Math.max(plain[i], 0f);
-            }
-            assertThat(seen).containsOnly(1);
-            assertThat(bits(direct)).containsExactly(bits(plain));
+            FloatConvCases.assertEpilogueOnceAfterBias((x, weight, bias, n, c, f, w, epilogue) ->
+                    ConvKernels.convolution(x, weight, bias, n, c, f, 1, w, epilogue, null),
+                    window(20, 20, 3, 3, 1, 1, 1), batch, 3, 8, r);
         }
     }
 

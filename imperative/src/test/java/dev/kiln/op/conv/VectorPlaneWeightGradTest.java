@@ -9,6 +9,7 @@ import java.util.Random;
 import static dev.kiln.op.conv.FloatConvCases.bits;
 import static dev.kiln.op.conv.FloatConvCases.random;
 import static dev.kiln.op.conv.FloatConvCases.window;
+import static dev.kiln.op.conv.FloatConvCases.widen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -50,14 +51,6 @@ class VectorPlaneWeightGradTest {
                 assertThat((double) dw[i]).as("dw[%d]", i).isEqualTo(expected[i]);
             }
         }
-    }
-
-    private static double[] widen(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 
     @Test

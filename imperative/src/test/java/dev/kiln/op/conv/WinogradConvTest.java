@@ -1,11 +1,12 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.simd.VectorSupport;
-import dev.kiln.op.OutputEpilogue;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static dev.kiln.op.conv.FloatConvCases.random;
+import static dev.kiln.op.conv.FloatConvCases.widen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -20,22 +21,6 @@ class WinogradConvTest {
     private static Window window(int height, int width, int pad) {
         return Window.of(new int[] {height, width}, new int[] {height + 2 * pad - 2, width + 2 * pad - 2},
                 new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {pad, pad});
-    }
-
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
-    private static double[] widen(float[] a) {
-        double[] d = new double[a.length];
-        for (int i = 0; i < a.length; i++) {
-            d[i] = a[i];
-        }
-        return d;
     }
 
     /** The kernel itself takes any size; {@link WinogradConv#applies} only says where it pays. */
@@ -120,31 +105,11 @@ class WinogradConvTest {
         assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
         Random r = new Random(23);
         for (int batch : new int[] {1, 6}) {
-            Window w = window(12, 12, 1);
-            int channels = 16;
-            int filters = 16;
-            float[] x = random(r, batch * channels * w.imageSize());
-            float[] weight = random(r, filters * channels * 9);
-            float[] bias = random(r, filters);
-            int[] seen = new int[batch * filters * w.gridSize()];
-            OutputEpilogue relu = (out, from, to) -> {
-                float[] y = (float[]) out;
-                for (int i = from; i < to; i++) {
-                    synchronized (seen) {
-                        seen[i]++;
-                    }
-                    y[i] = Math.max(y[i], 0f);
-                }
-            };
-            float[] plain = new float[seen.length];
-            WinogradConv.convolution(x, weight, bias, batch, channels, filters, w, null, plain);
-            float[] fused = new float[seen.length];
-            WinogradConv.convolution(x, weight, bias, batch, channels, filters, w, relu, fused);
-            for (int i = 0; i < plain.length; i++) {
-                plain[i] = Math.max(plain[i], 0f);
-            }
-            assertThat(seen).containsOnly(1);
-            assertThat(fused).containsExactly(plain);
+            FloatConvCases.assertEpilogueOnceAfterBias((x, weight, bias, n, c, f, w, epilogue) -> {
+                float[] y = new float[n * f * w.gridSize()];
+                WinogradConv.convolution(x, weight, bias, n, c, f, w, epilogue, y);
+                return y;
+            }, window(12, 12, 1), batch, 16, 16, r);
         }
     }
 
