@@ -103,4 +103,23 @@ final class FloatConvCases {
         assertThat(seen).containsOnly(1);
         assertThat(bits(fused)).containsExactly(bits(plain));
     }
+
+    /**
+     * Asserts that {@link ConvKernels#convolution} (one group) writes every element of its output with bitwise the
+     * im2col path's result ({@link ConvKernels#convolutionByProducts}), and that both are the textbook convolution.
+     */
+    static void assertMatchesProducts(Window w, int batch, int channels, int filters, boolean withBias, Random r) {
+        int kk = channels * w.kernelSize();
+        float[] x = random(r, batch * channels * w.imageSize());
+        float[] weight = random(r, filters * kk);
+        float[] bias = withBias ? random(r, filters) : null;
+        float[] y = new float[batch * filters * w.gridSize()];
+        java.util.Arrays.fill(y, Float.NaN); // every element must be written
+        ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, null, y);
+        float[] products = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
+                null);
+        assertThat(bits(y)).as("%s batch %d channels %d filters %d", w, batch, channels, filters)
+                .containsExactly(bits(products));
+        assertTextbook(y, w, x, weight, bias, batch, channels, filters);
+    }
 }

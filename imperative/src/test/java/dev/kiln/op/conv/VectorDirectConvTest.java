@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
-import static dev.kiln.op.conv.FloatConvCases.bits;
-import static dev.kiln.op.conv.FloatConvCases.random;
 import static dev.kiln.op.conv.FloatConvCases.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -21,18 +19,7 @@ class VectorDirectConvTest {
     private static void check(Window w, int batch, int channels, int filters, boolean withBias, Random r) {
         int kk = channels * w.kernelSize();
         assertThat(VectorDirectConv.applies(w, 1, kk)).as("%s", w).isTrue();
-        float[] x = random(r, batch * channels * w.imageSize());
-        float[] weight = random(r, filters * kk);
-        float[] bias = withBias ? random(r, filters) : null;
-        float[] direct = new float[batch * filters * w.gridSize()];
-        java.util.Arrays.fill(direct, Float.NaN); // every element must be written
-        ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, null, direct);
-        float[] products = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
-                null);
-        assertThat(bits(direct)).as("%s batch %d channels %d filters %d", w, batch, channels, filters)
-                .containsExactly(bits(products));
-
-        FloatConvCases.assertTextbook(direct, w, x, weight, bias, batch, channels, filters);
+        FloatConvCases.assertMatchesProducts(w, batch, channels, filters, withBias, r);
     }
 
     @Test

@@ -3,11 +3,8 @@ package dev.kiln.op.conv;
 import dev.kiln.kernel.simd.VectorSupport;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.Random;
 
-import static dev.kiln.op.conv.FloatConvCases.bits;
-import static dev.kiln.op.conv.FloatConvCases.random;
 import static dev.kiln.op.conv.FloatConvCases.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -23,17 +20,7 @@ class VectorPlaneConvTest {
     private static void check(Window w, int batch, int channels, int filters, boolean withBias, Random r) {
         int kk = channels * w.kernelSize();
         assertThat(VectorPlaneConv.applies(w, 1, filters, kk)).as("%s", w).isTrue();
-        float[] x = random(r, batch * channels * w.imageSize());
-        float[] weight = random(r, filters * kk);
-        float[] bias = withBias ? random(r, filters) : null;
-        float[] planes = new float[batch * filters * w.gridSize()];
-        Arrays.fill(planes, Float.NaN); // every element must be written
-        ConvKernels.convolution(x, weight, bias, batch, channels, filters, 1, w, null, planes);
-        float[] products = ConvKernels.convolutionByProducts(x, weight, bias, batch, channels, filters, 1, w, null,
-                null);
-        assertThat(bits(planes)).as("%s batch %d channels %d filters %d", w, batch, channels, filters)
-                .containsExactly(bits(products));
-        FloatConvCases.assertTextbook(planes, w, x, weight, bias, batch, channels, filters);
+        FloatConvCases.assertMatchesProducts(w, batch, channels, filters, withBias, r);
     }
 
     @Test
