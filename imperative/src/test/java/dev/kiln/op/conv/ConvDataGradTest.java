@@ -54,6 +54,9 @@ class ConvDataGradTest {
         check(2, 3, 5, 1, new int[] {11}, new int[] {5}, new int[] {1}, new int[] {2});
         check(2, 2, 4, 2, new int[] {4, 5, 3}, new int[] {3, 3, 1}, new int[] {1, 1, 1}, new int[] {1, 0, 0});
         check(2, 6, 3, 3, new int[] {5, 5}, new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0});
+        // weights large enough that the flip is split over the threads, with and without groups
+        check(2, 96, 96, 1, new int[] {4, 4}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1});
+        check(1, 128, 128, 2, new int[] {3, 3}, new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1});
     }
 
     @Test
