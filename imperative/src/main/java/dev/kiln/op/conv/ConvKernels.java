@@ -273,6 +273,9 @@ final class ConvKernels {
         int parts = parallel ? (int) Math.min(pairs, Math.max(1, (long) pairs * win.kernelSize() * grid
                 / IM2COL_GRAIN)) : 1;
         int chunks = Math.min(parts, IM2COL_PARTS);
+        // planes of a few vectors (4x4, 8x8) are gathered in registers: copying them costs more per copy than per float
+        VectorSmallIm2Col.Plan small = VECTOR && VectorSmallIm2Col.applies(win) ? VectorSmallIm2Col.Plan.of(win)
+                : null;
         Parallel.forParts(chunks, true, part -> {
             int to = (int) ((long) pairs * (part + 1) / chunks);
             int t = (int) ((long) pairs * part / chunks);
@@ -280,7 +283,11 @@ final class ConvKernels {
                 int i = t / channels;
                 int cFrom = t - i * channels;
                 int cTo = Math.min(channels, cFrom + (to - t));
-                Im2Col.im2col(x, (n0 + i) * channels * image, cFrom, cTo, win, col, i * grid, wide);
+                if (small != null) {
+                    VectorSmallIm2Col.im2col(x, (n0 + i) * channels * image, cFrom, cTo, small, col, i * grid, wide);
+                } else {
+                    Im2Col.im2col(x, (n0 + i) * channels * image, cFrom, cTo, win, col, i * grid, wide);
+                }
                 t += cTo - cFrom;
             }
         });
