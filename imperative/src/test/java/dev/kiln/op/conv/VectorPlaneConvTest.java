@@ -38,6 +38,8 @@ class VectorPlaneConvTest {
         // dilation 2 with a single filter, and no padding at all
         check(window(24, 30, 3, 3, 2, 2, 2), 3, 5, 1, false, r);
         check(window(18, 18, 3, 3, 1, 0, 0), 4, 6, 6, true, r);
+        // padding wider than the kernel reaches: whole grid rows and columns read only zeros
+        check(window(10, 12, 3, 3, 1, 3, 3), 2, 4, 5, true, r);
     }
 
     @Test

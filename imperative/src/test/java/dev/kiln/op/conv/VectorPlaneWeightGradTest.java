@@ -66,6 +66,8 @@ class VectorPlaneWeightGradTest {
         check(window(10, 12, 3, 5, 1, 1, 2), 3, 4, 2 * lanes - 1, r);
         check(window(12, 13, 3, 3, 2, 2, 2), 2, 6, lanes, r);
         check(window(8, 8, 3, 3, 1, 0, 0), 4, 7, 10, r);
+        // padding wider than the kernel reaches
+        check(window(7, 9, 3, 3, 1, 3, 3), 2, 5, 12, r);
     }
 
     @Test
