@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@link VectorPlaneWeightGrad} agrees with the weight gradient in double precision for the layers it takes (one or
- * two vectors of filters, depths that leave a partial block of six rows, batches cut into uneven runs, rectangular
+ * two vectors of filters, depths that leave a partial block of six rows, batches cut into uneven runs, runs summed
+ * in groups of images, rectangular
  * kernels, dilation, no padding), gives the same bits from a worker thread as from the caller, and keeps a
  * non-finite input that no grid position reads out of the sums.
  */
@@ -39,18 +40,31 @@ class VectorPlaneWeightGradTest {
         return dw;
     }
 
+    /**
+     * Each element within float rounding of the double-precision sum: 1e-4 relative, or, for the long sums of large
+     * batches, a few float epsilons of the sum of the terms' magnitudes.
+     */
     private static void assertMatchesDouble(float[] dw, float[] dy, float[] x, int batch, int channels, int filters,
                                             Window w) {
         double[] expected = ConvGradKernels.weightGrad(widen(dy), widen(x), batch, filters, channels, 1, w);
+        double[] magnitude = ConvGradKernels.weightGrad(abs(widen(dy)), abs(widen(x)), batch, filters, channels, 1,
+                w);
         assertThat(dw).hasSize(expected.length);
         for (int i = 0; i < expected.length; i++) {
             if (Double.isFinite(expected[i])) {
-                assertThat((double) dw[i]).as("dw[%d]", i)
-                        .isCloseTo(expected[i], within(1e-4 * (1 + Math.abs(expected[i]))));
+                double tolerance = Math.max(1e-4 * (1 + Math.abs(expected[i])), 4e-7 * magnitude[i]);
+                assertThat((double) dw[i]).as("dw[%d]", i).isCloseTo(expected[i], within(tolerance));
             } else {
                 assertThat((double) dw[i]).as("dw[%d]", i).isEqualTo(expected[i]);
             }
         }
+    }
+
+    private static double[] abs(double[] a) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = Math.abs(a[i]);
+        }
+        return a;
     }
 
     @Test
@@ -68,6 +82,8 @@ class VectorPlaneWeightGradTest {
         check(window(8, 8, 3, 3, 1, 0, 0), 4, 7, 10, r);
         // padding wider than the kernel reaches
         check(window(7, 9, 3, 3, 1, 3, 3), 2, 5, 12, r);
+        // 48x48 images: two per group, so the runs of two or three images are summed group by group
+        check(window(48, 48, 3, 3, 1, 1, 1), 17, 16, 2 * lanes, r);
     }
 
     @Test
@@ -102,5 +118,9 @@ class VectorPlaneWeightGradTest {
         Window strided = Window.of(new int[] {28, 28}, new int[] {14, 14}, new int[] {3, 3}, new int[] {2, 2},
                 new int[] {1, 1}, new int[] {1, 1});
         assertThat(VectorPlaneWeightGrad.applies(strided, 1, 32, 144)).as("strided").isFalse();
+        // one 640x640 image's padded planes and gradient exceed the budget; 128x128 does not
+        assertThat(VectorPlaneWeightGrad.applies(window(640, 640, 3, 3, 1, 1, 1), 1, 32, 144)).as("large image")
+                .isFalse();
+        assertThat(VectorPlaneWeightGrad.applies(window(128, 128, 3, 3, 1, 1, 1), 1, 32, 144)).isTrue();
     }
 }
