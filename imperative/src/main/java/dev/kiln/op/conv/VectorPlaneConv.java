@@ -12,11 +12,13 @@ import java.util.Arrays;
  * Float32 unit-stride 2-D convolution with few filters, as register-blocked products that read B straight from an
  * image's zero-padded planes: no column matrix and no packing. A product with few filters (rows of C) uses each
  * packed panel of B only a few times, so writing the column matrix and packing it cost as much as the multiply-adds
- * (ResNet-free small CNNs: 16 to 32 channels on 14x14 grids ran at under half of peak). Here the products run over
+ * (a small CNN's 16 to 32 channels on 14x14 grids ran at under half of peak). Here the products run over
  * the <em>extended</em> grid, every padded-plane row wide: position {@code q = gy * pw + gx} of tap {@code t} reads
  * padded element {@code tapOffset[t] + q}, so each vector of a B row is one load at a per-depth-row offset whatever
  * the grid width. The {@code (kw - 1) * dw} extra positions per grid row are computed and dropped when the result is
- * copied out, so layers where they are a large share ({@link #applies}) take the other paths. Every output is the
+ * copied out, so layers where they are a large share ({@link #applies}) take the other paths. Register blocks are
+ * six filters by four vectors, or eight by three ({@link PlaneBlocks8}) where that pads fewer filters. Every output
+ * is the
  * chain of fused multiply-adds {@link Gemm} computes (from zero, depth block by depth block, in weight order), so
  * results are bitwise those of {@link ConvKernels#convolutionByProducts}.
  */
@@ -27,6 +29,10 @@ final class VectorPlaneConv {
     private static final int MR = 6;
     /** Extended grid positions per register block: four vectors. */
     private static final int NR = 4 * L;
+    /** Filters per register block of the eight-row form, taken where it pads fewer filters (16 and 32: none). */
+    private static final int MR8 = 8;
+    /** Extended grid positions per eight-row register block: three vectors. */
+    private static final int NR8 = 3 * L;
     /** Most filters of a layer this kernel takes: past them the GEMM's packing is shared by enough rows. */
     static final int MAX_FILTERS = 48;
     /** Most extra positions per grid row, as a fraction of the padded row width ({@code 1 / JUNK_DIVISOR}). */
@@ -78,7 +84,7 @@ final class VectorPlaneConv {
         }
         // the caller's planes and result arrays, shared by the parts (which use only their own tiles)
         float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
-        int grain = (int) Math.max(1, PART_WORK / Math.max(1, (long) at.rows * at.kk * NR));
+        int grain = (int) Math.max(1, PART_WORK / Math.max(1, (long) at.rows * at.kk * at.nr));
         for (int n = 0; n < batch; n++) {
             float[] xp = planes(x, n * channels * image, channels, win, at);
             Parallel.forRange(at.panels, grain, (from, to) -> blocks(at, pa, xp, ext, from, to));
@@ -93,17 +99,19 @@ final class VectorPlaneConv {
      * register-block columns over them, {@code taps} each depth row's offset in the padded planes and
      * {@code planeFloats} the planes' length including the slack the last panel reads past them.
      */
-    private record Layout(int kk, int rows, int extended, int panels, int[] taps, int planeFloats) {
+    private record Layout(int kk, int mr, int nr, int rows, int extended, int panels, int[] taps, int planeFloats) {
         static Layout of(Window win, int channels, int filters) {
             int[] taps = VectorDirectConv.tapOffsets(channels, win);
             int pw = VectorDirectConv.paddedWidth(win);
             int extended = (win.grid()[1] * pw + L - 1) / L * L;
-            int panels = (extended + NR - 1) / NR;
-            int rows = (filters + MR - 1) / MR * MR;
+            int mr = (filters + MR8 - 1) / MR8 * MR8 < (filters + MR - 1) / MR * MR ? MR8 : MR;
+            int nr = mr == MR8 ? NR8 : NR;
+            int panels = (extended + nr - 1) / nr;
+            int rows = (filters + mr - 1) / mr * mr;
             int planes = channels * VectorDirectConv.paddedHeight(win) * pw;
-            // a block reads up to NR positions from its start; the last one starts below the extended size
-            int reach = taps[taps.length - 1] + panels * NR;
-            return new Layout(taps.length, rows, extended, panels, taps, Math.max(planes, reach));
+            // a block reads up to nr positions from its start; the last one starts below the extended size
+            int reach = taps[taps.length - 1] + panels * nr;
+            return new Layout(taps.length, mr, nr, rows, extended, panels, taps, Math.max(planes, reach));
         }
     }
 
@@ -113,10 +121,10 @@ final class VectorPlaneConv {
      */
     private static float[] packWeights(float[] w, int filters, Layout at) {
         float[] pa = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, at.rows * at.kk);
-        for (int f = 0; f < at.rows; f += MR) {
-            for (int r = 0; r < MR; r++) {
+        for (int f = 0; f < at.rows; f += at.mr) {
+            for (int r = 0; r < at.mr; r++) {
                 for (int p = 0; p < at.kk; p++) {
-                    pa[f * at.kk + p * MR + r] = f + r < filters ? w[(f + r) * at.kk + p] : 0f;
+                    pa[f * at.kk + p * at.mr + r] = f + r < filters ? w[(f + r) * at.kk + p] : 0f;
                 }
             }
         }
@@ -140,17 +148,23 @@ final class VectorPlaneConv {
         int kb = Gemm.depthBlock(at.kk);
         float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR);
         for (int panel = from; panel < to; panel++) {
-            int q = panel * NR;
-            int vectors = Math.min(4, (at.extended - q) / L);
-            for (int f = 0; f < at.rows; f += MR) {
+            int q = panel * at.nr;
+            int vectors = Math.min(at.nr / L, (at.extended - q) / L);
+            for (int f = 0; f < at.rows; f += at.mr) {
                 for (int p0 = 0; p0 < at.kk; p0 += kb) {
                     int p1 = Math.min(at.kk, p0 + kb);
-                    if (vectors > 2) {
+                    if (at.mr == MR8) {
+                        if (vectors > 2) {
+                            PlaneBlocks8.block3(p0, p1, pa, f * at.kk, xp, q, at.taps, tile);
+                        } else {
+                            PlaneBlocks8.block2(p0, p1, pa, f * at.kk, xp, q, at.taps, tile);
+                        }
+                    } else if (vectors > 2) {
                         block4(p0, p1, pa, f * at.kk, xp, q, at.taps, tile);
                     } else {
                         block2(p0, p1, pa, f * at.kk, xp, q, at.taps, tile);
                     }
-                    store(tile, ext, f * at.extended + q, at.extended, p0 > 0, vectors);
+                    store(tile, at.mr, at.nr, ext, f * at.extended + q, at.extended, p0 > 0, vectors);
                 }
             }
         }
@@ -248,13 +262,14 @@ final class VectorPlaneConv {
     }
 
     /**
-     * The first {@code vectors} vectors of each of the tile's six rows into {@code ext} (rows {@code ld} apart from
+     * The first {@code vectors} vectors of each of the tile's {@code mr} rows ({@code nr} apart) into {@code ext} (rows
+     * {@code ld} apart from
      * {@code eAt}), added to what is there for a later depth block (as a product's beta 1 does).
      */
-    private static void store(float[] tile, float[] ext, int eAt, int ld, boolean add, int vectors) {
-        for (int r = 0; r < MR; r++) {
+    private static void store(float[] tile, int mr, int nr, float[] ext, int eAt, int ld, boolean add, int vectors) {
+        for (int r = 0; r < mr; r++) {
             for (int v = 0; v < vectors * L; v += L) {
-                FloatVector t = FloatVector.fromArray(S, tile, r * NR + v);
+                FloatVector t = FloatVector.fromArray(S, tile, r * nr + v);
                 int at = eAt + r * ld + v;
                 if (add) {
                     t = t.add(FloatVector.fromArray(S, ext, at));

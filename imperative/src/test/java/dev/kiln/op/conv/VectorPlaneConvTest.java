@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@link VectorPlaneConv} gives bitwise the results of the im2col and GEMM path for the layers it takes (the small
- * CNN's second layer and its data gradient, a depth the GEMM splits in two, filters that leave a partial register
- * block, extended grids ending in one, two and three vectors, rectangular kernels, dilation, no padding, one image
- * split by register blocks), agrees with the textbook convolution, and runs its epilogue once per element.
+ * CNN's second layer and its data gradient, a depth the GEMM splits in two, six- and eight-filter register blocks
+ * with partial blocks of filters and of positions, rectangular kernels, dilation, no padding, one image split by
+ * register blocks), agrees with the textbook convolution, and runs its epilogue once per element.
  */
 class VectorPlaneConvTest {
 
@@ -27,14 +27,18 @@ class VectorPlaneConvTest {
     void layersWithFewFiltersEqualTheGemmPathBitwiseAndTheTextbookConvolution() {
         assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
         Random r = new Random(21);
-        // the small CNN's second layer (extended grid 14 x 16: three blocks and two vectors) and its data gradient
-        // (depth 288, which the GEMM splits into two blocks of 144)
+        // eight-filter blocks take 16, 32, 13 and 7 filters below, six-filter blocks 12, 6, 1 and 5; the last block
+        // of positions is 1, 2 or 3 vectors of the four-vector (six-filter) or three-vector (eight-filter) form
+        // the small CNN's second layer (extended grid 14 x 16 = 4 x 48 + 32) and its data gradient (depth 288, which
+        // the GEMM splits into two blocks of 144)
         check(window(14, 14, 3, 3, 1, 1, 1), 3, 16, 32, true, r);
         check(window(14, 14, 3, 3, 1, 1, 1), 2, 32, 16, false, r);
-        // one image split over the threads, 13 filters (a partial register block), extended grid ending in 1 vector
+        // one image split over the threads; extended grid 28 x 30 rounded to 848 = 17 x 48 + 32 = 13 x 64 + 16
         check(window(28, 28, 3, 3, 1, 1, 1), 1, 8, 13, true, r);
-        // a 3x5 kernel with rectangular padding (extended grid ending in three vectors), seven filters
+        check(window(28, 28, 3, 3, 1, 1, 1), 2, 8, 12, true, r);
+        // a 3x5 kernel with rectangular padding: extended grid 20 x 44 = 880 = 18 x 48 + 16 = 13 x 64 + 48
         check(window(20, 40, 3, 5, 1, 1, 2), 2, 4, 7, true, r);
+        check(window(20, 40, 3, 5, 1, 1, 2), 2, 4, 6, false, r);
         // dilation 2 with a single filter, and no padding at all
         check(window(24, 30, 3, 3, 2, 2, 2), 3, 5, 1, false, r);
         check(window(18, 18, 3, 3, 1, 0, 0), 4, 6, 6, true, r);
