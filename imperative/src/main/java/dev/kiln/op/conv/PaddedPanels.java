@@ -99,7 +99,8 @@ record PaddedPanels(float[] xp, int xOff, int imageStride, int[] rowOffsets, Geo
         });
     }
 
-    private static void padPlane(float[] x, int src, Geometry geo, float[] xp, int dst) {
+    /** One channel plane at {@code x[src...]} as a zero-padded plane at {@code xp[dst...]}, every element written. */
+    static void padPlane(float[] x, int src, Geometry geo, float[] xp, int dst) {
         int wp = geo.paddedWidth();
         int top = geo.padTop() * wp;
         Arrays.fill(xp, dst, dst + top, 0f);

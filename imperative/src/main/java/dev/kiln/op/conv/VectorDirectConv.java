@@ -5,7 +5,6 @@ import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.Arrays;
 
 /**
  * Float32 convolution of a shallow input (channels times taps at most {@link #MAX_DEPTH}, such as a first layer on
@@ -85,22 +84,14 @@ final class VectorDirectConv {
 
     /**
      * Writes one image's channels into {@code plane} from {@code at} on as planes of {@link #paddedHeight} x
-     * {@link #paddedWidth}, zero where the window reads padding.
+     * {@link #paddedWidth}, zero where the window reads padding: for a unit-stride window these are the padded planes
+     * of {@link PaddedPanels#geometry}, so the copy is {@link PaddedPanels}'s.
      */
     static void pad(float[] x, int xOff, int channels, Window win, float[] plane, int at) {
-        int[] im = win.image();
-        int[] p = win.pad();
-        int ph = paddedHeight(win);
-        int pw = paddedWidth(win);
-        Arrays.fill(plane, at, at + channels * ph * pw, 0f);
-        // image rows or columns past the padded extent are never read (a window that does not reach them)
-        int rows = Math.min(im[1], ph - p[1]);
-        int cols = Math.min(im[2], pw - p[2]);
+        PaddedPanels.Geometry geo = PaddedPanels.geometry(win);
+        int image = win.imageSize();
         for (int c = 0; c < channels; c++) {
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(x, xOff + (c * im[1] + r) * im[2], plane, at + (c * ph + r + p[1]) * pw + p[2],
-                        cols);
-            }
+            PaddedPanels.padPlane(x, xOff + c * image, geo, plane, at + c * geo.plane());
         }
     }
 

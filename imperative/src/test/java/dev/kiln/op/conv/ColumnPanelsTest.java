@@ -16,9 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ColumnPanelsTest {
 
     private static Window window(int height, int width, int k, int dilate, int pad) {
-        int span = (k - 1) * dilate + 1;
-        return Window.of(new int[] {height, width}, new int[] {height + 2 * pad - span + 1, width + 2 * pad - span + 1},
-                new int[] {k, k}, new int[] {1, 1}, new int[] {dilate, dilate}, new int[] {pad, pad});
+        return FloatConvCases.window(height, width, k, k, dilate, pad, pad);
     }
 
     /** The im2col matrix of {@code images} images side by side (row stride images * grid), by {@link Im2Col}. */
@@ -43,16 +41,7 @@ class ColumnPanelsTest {
         int xOff = 5 + plane;
         float[] col = columns(x, xOff, images, channels, stride, w);
         int wide = images * w.gridSize();
-        int panels = (nc + nr - 1) / nr;
-        float[] expected = new float[3 + panels * nr * kc];
-        for (int q = 0; q < panels; q++) {
-            for (int p = 0; p < kc; p++) {
-                for (int e = 0; e < nr; e++) {
-                    int j = q * nr + e;
-                    expected[3 + q * nr * kc + p * nr + e] = j < nc ? col[(p0 + p) * wide + j0 + j] : 0f;
-                }
-            }
-        }
+        float[] expected = FloatConvCases.expectedPanels(col, wide, p0, kc, j0, nc, nr);
         float[] actual = new float[expected.length];
         Arrays.fill(actual, 9f);
         actual[0] = expected[0] = 0f;

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.Random;
 
+import static dev.kiln.op.conv.FloatConvCases.widen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -20,14 +21,6 @@ class ConvOutputArrayTest {
             v[i] = R.nextFloat() * 2 - 1;
         }
         return v;
-    }
-
-    private static double[] widen(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            d[i] = v[i];
-        }
-        return d;
     }
 
     /** An array of {@code like}'s length full of a value no kernel would compute. */

@@ -122,4 +122,23 @@ final class FloatConvCases {
                 .containsExactly(bits(products));
         assertTextbook(y, w, x, weight, bias, batch, channels, filters);
     }
+
+    /**
+     * Rows {@code [p0, p0 + kc)} and columns {@code [j0, j0 + nc)} of a column matrix ({@code wide} columns per row)
+     * laid out as {@code Gemm} packs B: panels of {@code nr} columns, columns past {@code nc} zero, after {@code 3}
+     * leading floats left zero (a destination offset the packers must respect).
+     */
+    static float[] expectedPanels(float[] col, int wide, int p0, int kc, int j0, int nc, int nr) {
+        int panels = (nc + nr - 1) / nr;
+        float[] expected = new float[3 + panels * nr * kc];
+        for (int q = 0; q < panels; q++) {
+            for (int p = 0; p < kc; p++) {
+                for (int e = 0; e < nr; e++) {
+                    int j = q * nr + e;
+                    expected[3 + q * nr * kc + p * nr + e] = j < nc ? col[(p0 + p) * wide + j0 + j] : 0f;
+                }
+            }
+        }
+        return expected;
+    }
 }

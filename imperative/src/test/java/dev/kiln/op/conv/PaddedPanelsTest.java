@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.Random;
 
+import static dev.kiln.op.conv.FloatConvCases.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -15,14 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bitwise what im2col of each image followed by the stored-matrix product gives.
  */
 class PaddedPanelsTest {
-
-    private static Window window(int height, int width, int kh, int kw, int dilate, int padH, int padW) {
-        int spanH = (kh - 1) * dilate + 1;
-        int spanW = (kw - 1) * dilate + 1;
-        return Window.of(new int[] {height, width},
-                new int[] {height + 2 * padH - spanH + 1, width + 2 * padW - spanW + 1},
-                new int[] {kh, kw}, new int[] {1, 1}, new int[] {dilate, dilate}, new int[] {padH, padW});
-    }
 
     private static float[] random(int n, Random r) {
         float[] a = new float[n];
@@ -49,16 +42,7 @@ class PaddedPanelsTest {
         PaddedPanels.pad(x, 0, images, channels, geo, padded, true);
         System.arraycopy(padded, 0, xp, 7, padded.length);
         var source = new PaddedPanels(xp, 7, channels * geo.plane(), PaddedPanels.rowOffsets(w, geo, channels), geo);
-        int panels = (nc + nr - 1) / nr;
-        float[] expected = new float[3 + panels * nr * kc];
-        for (int q = 0; q < panels; q++) {
-            for (int p = 0; p < kc; p++) {
-                for (int e = 0; e < nr; e++) {
-                    int j = q * nr + e;
-                    expected[3 + q * nr * kc + p * nr + e] = j < nc ? col[(p0 + p) * wide + j0 + j] : 0f;
-                }
-            }
-        }
+        float[] expected = FloatConvCases.expectedPanels(col, wide, p0, kc, j0, nc, nr);
         float[] actual = new float[expected.length];
         Arrays.fill(actual, 9f);
         Arrays.fill(actual, 0, 3, 0f);
