@@ -139,6 +139,26 @@ public final class Gemm {
         run(g, Path.AUTO, done);
     }
 
+    /** Rows of {@link #registerBlock}'s result. */
+    public static final int REGISTER_ROWS = SGEMM_MR;
+
+    /** Columns of {@link #registerBlock}'s result and of each depth row of its packed B: four vectors. */
+    public static int registerColumns() {
+        return 4 * VectorSupport.floatLanes();
+    }
+
+    /**
+     * The vector GEMM's register block, for kernels that lay out their own operands (Winograd's sixteen products):
+     * {@code out[outAt + r * outStride + j] = sum_p A(r, p) * b[bAt + p * registerColumns() + j]} for r below
+     * {@link #REGISTER_ROWS}, with {@code A(r, p) = a[aAt + r * ars + p * ads]}. Every row is written, so all six
+     * rows of A must lie in {@code a} and all six rows of the result in {@code out}. Only when
+     * {@link VectorSupport#isAvailable()}; nothing is checked beyond the arrays' own bounds.
+     */
+    public static void registerBlock(int kc, float[] a, int aAt, int ars, int ads, float[] b, int bAt, float[] out,
+                                     int outAt, int outStride) {
+        VectorSgemm.microKernel(kc, a, aAt, ars, ads, b, bAt, out, outAt, outStride);
+    }
+
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -70,7 +70,7 @@ final class VectorSgemm {
         while (System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 100; i++) {
-                microKernel(32, pa, 0, 1, MR, pb, 0, tile);
+                microKernel(32, pa, 0, 1, MR, pb, 0, tile, 0, NR);
                 storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
                 storePartial(tile, MR, 1 + i % NR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
                 NarrowKernels.kernel(1 + i % 3, 32, pa, 0, 1, MR, pb, 0, tile);
@@ -194,7 +194,7 @@ final class VectorSgemm {
                 int ars = ir < direct ? g.lda() : 1;
                 int ads = ir < direct ? 1 : MR;
                 if (vectors == 4) {
-                    microKernel(kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile);
+                    microKernel(kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile, 0, NR);
                 } else {
                     NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile);
                 }
@@ -211,11 +211,13 @@ final class VectorSgemm {
     }
 
     /**
-     * The register block: tile[6 x NR] = A panel (6 x kc) times packed B panel (kc x NR), 24 accumulators. A(r, p)
-     * is {@code pa[aAt + r * ars + p * ads]}: (1, MR) for a packed panel, (lda, 1) for rows of A read in place.
-     * Kept small and free of C addressing so that C2 compiles it early and whole.
+     * The register block: out[6 x NR] = A panel (6 x kc) times packed B panel (kc x NR), 24 accumulators, row r of
+     * the result at {@code out[outAt + r * outStride]}. A(r, p) is {@code pa[aAt + r * ars + p * ads]}: (1, MR) for a
+     * packed panel, (lda, 1) for rows of A read in place. Kept small and free of C addressing so that C2 compiles it
+     * early and whole.
      */
-    static void microKernel(int kc, float[] pa, int aAt, int ars, int ads, float[] pb, int bAt, float[] tile) {
+    static void microKernel(int kc, float[] pa, int aAt, int ars, int ads, float[] pb, int bAt, float[] out, int outAt,
+                            int outStride) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -242,17 +244,24 @@ final class VectorSgemm {
             a = FloatVector.broadcast(S, pa[ai + 5 * ars]);
             c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L); c03.intoArray(tile, 3 * L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L); c12.intoArray(tile, NR + 2 * L);
-        c13.intoArray(tile, NR + 3 * L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c22.intoArray(tile, 2 * NR + 2 * L);
-        c23.intoArray(tile, 2 * NR + 3 * L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L); c32.intoArray(tile, 3 * NR + 2 * L);
-        c33.intoArray(tile, 3 * NR + 3 * L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c42.intoArray(tile, 4 * NR + 2 * L);
-        c43.intoArray(tile, 4 * NR + 3 * L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L); c52.intoArray(tile, 5 * NR + 2 * L);
-        c53.intoArray(tile, 5 * NR + 3 * L);
+        int r0 = outAt;
+        c00.intoArray(out, r0); c01.intoArray(out, r0 + L); c02.intoArray(out, r0 + 2 * L);
+        c03.intoArray(out, r0 + 3 * L);
+        int r1 = outAt + outStride;
+        c10.intoArray(out, r1); c11.intoArray(out, r1 + L); c12.intoArray(out, r1 + 2 * L);
+        c13.intoArray(out, r1 + 3 * L);
+        int r2 = outAt + 2 * outStride;
+        c20.intoArray(out, r2); c21.intoArray(out, r2 + L); c22.intoArray(out, r2 + 2 * L);
+        c23.intoArray(out, r2 + 3 * L);
+        int r3 = outAt + 3 * outStride;
+        c30.intoArray(out, r3); c31.intoArray(out, r3 + L); c32.intoArray(out, r3 + 2 * L);
+        c33.intoArray(out, r3 + 3 * L);
+        int r4 = outAt + 4 * outStride;
+        c40.intoArray(out, r4); c41.intoArray(out, r4 + L); c42.intoArray(out, r4 + 2 * L);
+        c43.intoArray(out, r4 + 3 * L);
+        int r5 = outAt + 5 * outStride;
+        c50.intoArray(out, r5); c51.intoArray(out, r5 + L); c52.intoArray(out, r5 + 2 * L);
+        c53.intoArray(out, r5 + 3 * L);
     }
 
     /**

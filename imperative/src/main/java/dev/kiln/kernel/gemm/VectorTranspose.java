@@ -103,4 +103,29 @@ public final class VectorTranspose {
         z14.intoArray(dst, dAt + 14 * dld);
         z15.intoArray(dst, dAt + 15 * dld);
     }
+
+    /**
+     * {@code dst[dAt + j * dld + r] = src[at + r * ld + j]} for r below {@code rows} and j below {@code cols}: whole
+     * 16 x 16 blocks in registers, the ragged edges element by element.
+     */
+    public static void transpose(int rows, int cols, float[] src, int at, int ld, float[] dst, int dAt, int dld) {
+        int fullRows = rows / SIDE * SIDE;
+        int fullCols = cols / SIDE * SIDE;
+        for (int r = 0; r < fullRows; r += SIDE) {
+            for (int j = 0; j < fullCols; j += SIDE) {
+                transpose(src, at + r * ld + j, ld, dst, dAt + j * dld + r, dld);
+            }
+            edge(r, r + SIDE, fullCols, cols, src, at, ld, dst, dAt, dld);
+        }
+        edge(fullRows, rows, 0, cols, src, at, ld, dst, dAt, dld);
+    }
+
+    private static void edge(int r0, int r1, int j0, int j1, float[] src, int at, int ld, float[] dst, int dAt,
+                             int dld) {
+        for (int r = r0; r < r1; r++) {
+            for (int j = j0; j < j1; j++) {
+                dst[dAt + j * dld + r] = src[at + r * ld + j];
+            }
+        }
+    }
 }

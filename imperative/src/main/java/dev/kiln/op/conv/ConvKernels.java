@@ -15,12 +15,11 @@ import java.util.Arrays;
 final class ConvKernels {
     private static final boolean VECTOR = VectorSupport.isAvailable();
     /**
-     * Whether deep 3x3 unit-stride layers run as Winograd's F(2x2, 3x3) ({@link WinogradConv}): only when the system
-     * property {@code kiln.conv.winograd} is {@code true}. Off by default: its gains measured within this machine's
-     * noise once its transforms stopped boxing vectors, and it still allocates about 30 MB per ResNet-18 training
-     * step (docs/BENCHMARKS.md).
+     * Whether deep 3x3 unit-stride layers over enough tiles run as Winograd's F(2x2, 3x3) ({@link WinogradConv}); on
+     * unless {@code -Dkiln.conv.winograd=false}, which is there to compare the paths (its results differ from the
+     * direct sums by rounding).
      */
-    static final boolean WINOGRAD = "true".equals(System.getProperty("kiln.conv.winograd"));
+    static final boolean WINOGRAD = !"false".equals(System.getProperty("kiln.conv.winograd"));
     /**
      * Whether layers with few filters read their products straight from padded planes ({@link VectorPlaneConv}); on
      * unless {@code -Dkiln.conv.planes=false}, which is there to compare the paths.

@@ -44,7 +44,8 @@ class WinogradConvTest {
 
     @Test
     void agreesWithTheTextbookConvolution() {
-        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
         Random r = new Random(21);
         int lanes = VectorSupport.floatLanes();
         // batch 1 and 5 (one product, its phases split over the threads) and 8 (four products side by side)
@@ -62,19 +63,30 @@ class WinogradConvTest {
     }
 
     @Test
-    void filterTransformPlacesEachKernelsTransformAtItsFilterAndChannel() {
+    void filterTransformPlacesEachKernelsTransformAtItsPanelRowAndColumn() {
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
         Random r = new Random(22);
-        int filters = 3;
+        int filters = 67;
         int channels = 21;
         float[] w = random(r, filters * channels * 9);
-        float[] u = WinogradConv.filterTransform(w, filters, channels, true).clone();
+        WinogradConv.Layout lay = WinogradConv.Layout.of(window(8, 8, 1), channels, filters);
+        float[] u = WinogradFilters.transform(w, lay).clone();
+        int nr = 64;
+        int panels = lay.panels();
+        int ts = panels * lay.cp() * nr;
         float[] out = new float[16];
-        for (int f = 0; f < filters; f++) {
-            for (int c = 0; c < channels; c++) {
-                WinogradConv.filter(w, (f * channels + c) * 9, out);
+        for (int f = 0; f < lay.fp(); f++) {
+            for (int c = 0; c < lay.cp(); c++) {
+                if (f < filters && c < channels) {
+                    WinogradTiles.filter(w, (f * channels + c) * 9, out);
+                } else {
+                    java.util.Arrays.fill(out, 0f);
+                }
+                int p = f / nr;
                 for (int t = 0; t < 16; t++) {
-                    assertThat(u[(t * filters + f) * channels + c]).as("filter %d channel %d position %d", f, c, t)
-                            .isEqualTo(out[t]);
+                    assertThat(u[t * ts + (p * lay.cp() + c) * nr + f - p * nr])
+                            .as("filter %d channel %d position %d", f, c, t).isEqualTo(out[t]);
                 }
             }
         }
@@ -86,7 +98,7 @@ class WinogradConvTest {
         double[][] gm = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
         float[] g = {1, 2, 3, -4, 5, 6, 7, -8, 9};
         float[] out = new float[16];
-        WinogradConv.filter(g, 0, out);
+        WinogradTiles.filter(g, 0, out);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
                 double s = 0;
@@ -102,7 +114,8 @@ class WinogradConvTest {
 
     @Test
     void theEpilogueSeesEveryElementOnceAfterTheBias() {
-        assumeThat(VectorSupport.isAvailable()).as("the Vector API is needed for this kernel").isTrue();
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
         Random r = new Random(23);
         for (int batch : new int[] {1, 6}) {
             FloatConvCases.assertEpilogueOnceAfterBias((x, weight, bias, n, c, f, w, epilogue) -> {
@@ -115,14 +128,17 @@ class WinogradConvTest {
 
     @Test
     void onlyDeepUnitStride3x3LayersWithEnoughTilesTakeIt() {
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
         Window w = window(16, 16, 1);
-        assertThat(WinogradConv.applies(w, 1, 128, 128, 8)).isTrue();
-        assertThat(WinogradConv.applies(w, 1, 128, 128, 4)).as("256 tiles").isFalse();
+        assertThat(WinogradConv.applies(w, 1, 128, 128, 2)).as("128 tiles").isTrue();
+        assertThat(WinogradConv.applies(w, 1, 128, 128, 1)).as("64 tiles").isFalse();
         assertThat(WinogradConv.applies(w, 2, 256, 256, 8)).as("grouped").isFalse();
-        assertThat(WinogradConv.applies(w, 1, 64, 128, 8)).as("shallow").isFalse();
-        assertThat(WinogradConv.applies(w, 1, 128, 64, 8)).as("few filters").isFalse();
-        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 256, 256, 32)).as("8x8, 512 tiles").isTrue();
-        assertThat(WinogradConv.applies(window(4, 4, 1), 1, 512, 512, 256)).as("4 tiles per image").isFalse();
+        assertThat(WinogradConv.applies(w, 1, 48, 128, 8)).as("shallow").isFalse();
+        assertThat(WinogradConv.applies(w, 1, 128, 48, 8)).as("few filters").isFalse();
+        assertThat(WinogradConv.applies(window(32, 32, 1), 1, 64, 64, 1)).as("32x32, one image").isTrue();
+        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 256, 256, 8)).as("8x8, 128 tiles").isTrue();
+        assertThat(WinogradConv.applies(window(4, 4, 1), 1, 512, 512, 16)).as("4x4, 64 tiles").isFalse();
         Window strided = Window.of(new int[] {32, 32}, new int[] {16, 16}, new int[] {3, 3}, new int[] {2, 2},
                 new int[] {1, 1}, new int[] {1, 1});
         assertThat(WinogradConv.applies(strided, 1, 64, 64, 8)).isFalse();

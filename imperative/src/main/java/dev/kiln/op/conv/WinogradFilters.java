@@ -1,0 +1,63 @@
+package dev.kiln.op.conv;
+
+import dev.kiln.kernel.gemm.VectorTranspose;
+import dev.kiln.parallel.Parallel;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The filter side of {@link WinogradConv}: {@code U[t] = G g G^T} of every kernel, laid out as the register block's
+ * packed B (per transformed position {@code t} and panel of {@code 4 * L} filters, one row of the panel's filters
+ * per channel). The weight is first transposed so that a vector holds one tap of sixteen filters.
+ */
+final class WinogradFilters {
+    private static final int L = FloatVector.SPECIES_PREFERRED.length();
+    private static final int NR = 4 * L;
+    /** Weights smaller than this (floats) are transformed on the calling thread alone. */
+    private static final int SPLIT_MIN_FLOATS = 1 << 15;
+
+    private WinogradFilters() {
+    }
+
+    /**
+     * {@code U} of {@code w} (filters, channels, 3, 3) at {@code u[(t * panels + p) * cp * NR + c * NR + j]} for filter
+     * {@code p * NR + j}; zero for the padding channels and filters. The result is the calling thread's scratch.
+     */
+    static float[] transform(float[] w, WinogradConv.Layout lay) {
+        int channels = lay.channels();
+        int filters = lay.filters();
+        int cp = lay.cp();
+        int fp = lay.fp();
+        int ld = (filters + L - 1) / L * L;
+        int depth = channels * 9;
+        int grain = depth * filters >= SPLIT_MIN_FLOATS ? 1 : Integer.MAX_VALUE;
+        float[] wt = ConvScratch.floats(ConvScratch.Slot.TRANSPOSED_WEIGHTS, cp * 9 * ld);
+        Parallel.forRange(ld / L, grain, (p0, p1) -> {
+            int f0 = p0 * L;
+            int f1 = Math.min(filters, p1 * L);
+            VectorTranspose.transpose(f1 - f0, depth, w, f0 * depth, depth, wt, f0, ld);
+            if (p1 * L > filters) {
+                for (int k = 0; k < depth; k++) {
+                    WinogradConv.clear(wt, k * ld + filters, (k + 1) * ld);
+                }
+            }
+        });
+        WinogradConv.clear(wt, depth * ld, cp * 9 * ld);
+        int panels = lay.panels();
+        int ts = panels * cp * NR;
+        float[] u = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, 16 * ts);
+        int last = (panels - 1) * NR;
+        Parallel.forRange(cp, grain, (c0, c1) -> {
+            for (int c = c0; c < c1; c++) {
+                for (int f = 0; f < ld; f += L) {
+                    int p = f / NR;
+                    WinogradTiles.filter(wt, c * 9 * ld + f, ld, u, (p * cp + c) * NR + f - p * NR, ts);
+                }
+                for (int t = 0; t < 16; t++) {
+                    int row = t * ts + ((panels - 1) * cp + c) * NR;
+                    WinogradConv.clear(u, row + ld - last, row + NR);
+                }
+            }
+        });
+        return u;
+    }
+}

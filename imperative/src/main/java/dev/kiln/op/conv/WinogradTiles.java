@@ -1,0 +1,147 @@
+package dev.kiln.op.conv;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The three transforms of Winograd's F(2x2, 3x3) on one vector of channels (or filters) at a time, for
+ * {@link WinogradConv}: {@code U = G g G^T} of 3x3 kernels, {@code V = B^T d B} of 4x4 input tiles and {@code A^T m A}
+ * of 4x4 products back to 2x2 outputs. Each of the sixteen transformed positions {@code t = 4 * row + column} lies
+ * {@code ts} floats after the previous one. Only additions, subtractions and halvings; the methods are kept small
+ * so that C2 compiles every vector operation in them to instructions rather than boxed objects.
+ */
+final class WinogradTiles {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private WinogradTiles() {
+    }
+
+    /**
+     * One kernel's transform in scalar code, {@code out[t] = (G g G^T)[t]} of {@code g = w[at .. at + 9)}, with the
+     * same operations in the same order as {@link #filter(float[], int, int, float[], int, int)} (the tests' reference).
+     */
+    static void filter(float[] w, int at, float[] out) {
+        float[] gg = new float[12];
+        for (int col = 0; col < 3; col++) {
+            float a = w[at + col];
+            float b = w[at + 3 + col];
+            float c = w[at + 6 + col];
+            gg[col] = a;
+            gg[3 + col] = (a + b + c) * 0.5f;
+            gg[6 + col] = (a - b + c) * 0.5f;
+            gg[9 + col] = c;
+        }
+        for (int r = 0; r < 4; r++) {
+            float a = gg[3 * r];
+            float b = gg[3 * r + 1];
+            float c = gg[3 * r + 2];
+            out[4 * r] = a;
+            out[4 * r + 1] = (a + b + c) * 0.5f;
+            out[4 * r + 2] = (a - b + c) * 0.5f;
+            out[4 * r + 3] = c;
+        }
+    }
+
+    /**
+     * {@code G g G^T} of a vector of kernels whose tap {@code k} (row-major 3x3) is the vector at
+     * {@code wt[at + k * ld]}, stored to {@code u[uAt + t * ts]}.
+     */
+    static void filter(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
+        FloatVector a0 = FloatVector.fromArray(S, wt, at);
+        FloatVector a1 = FloatVector.fromArray(S, wt, at + ld);
+        FloatVector a2 = FloatVector.fromArray(S, wt, at + 2 * ld);
+        FloatVector c0 = FloatVector.fromArray(S, wt, at + 6 * ld);
+        FloatVector c1 = FloatVector.fromArray(S, wt, at + 7 * ld);
+        FloatVector c2 = FloatVector.fromArray(S, wt, at + 8 * ld);
+        filterRow(a0, a1, a2, u, uAt, ts);
+        filterRow(c0, c1, c2, u, uAt + 12 * ts, ts);
+        filterMiddle(wt, at, ld, a0, a1, a2, c0, c1, c2, u, uAt, ts);
+    }
+
+    /** Rows 1 and 2 of {@code G g}, {@code (g0 + g1 + g2) / 2} and {@code (g0 - g1 + g2) / 2}, then their rows. */
+    private static void filterMiddle(float[] wt, int at, int ld, FloatVector a0, FloatVector a1, FloatVector a2,
+                                     FloatVector c0, FloatVector c1, FloatVector c2, float[] u, int uAt, int ts) {
+        FloatVector b0 = FloatVector.fromArray(S, wt, at + 3 * ld);
+        FloatVector b1 = FloatVector.fromArray(S, wt, at + 4 * ld);
+        FloatVector b2 = FloatVector.fromArray(S, wt, at + 5 * ld);
+        filterRow(a0.add(b0).add(c0).mul(0.5f), a1.add(b1).add(c1).mul(0.5f), a2.add(b2).add(c2).mul(0.5f), u,
+                uAt + 4 * ts, ts);
+        filterRow(a0.sub(b0).add(c0).mul(0.5f), a1.sub(b1).add(c1).mul(0.5f), a2.sub(b2).add(c2).mul(0.5f), u,
+                uAt + 8 * ts, ts);
+    }
+
+    /** One row of {@code G g} times {@code G^T}: {@code x0, (x0 + x1 + x2) / 2, (x0 - x1 + x2) / 2, x2}. */
+    private static void filterRow(FloatVector x0, FloatVector x1, FloatVector x2, float[] u, int at, int ts) {
+        x0.intoArray(u, at);
+        x0.add(x1).add(x2).mul(0.5f).intoArray(u, at + ts);
+        x0.sub(x1).add(x2).mul(0.5f).intoArray(u, at + 2 * ts);
+        x2.intoArray(u, at + 3 * ts);
+    }
+
+    /**
+     * {@code B^T d B} of a vector of 4x4 input tiles, {@code d(r, c)} at {@code x[at + r * rs + c * cs]}, stored to
+     * {@code v[vAt + t * ts]}.
+     */
+    static void input(float[] x, int at, int rs, int cs, float[] v, int vAt, int ts) {
+        // rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3
+        inputRow(x, at, at + 2 * rs, true, cs, v, vAt, ts);
+        inputRow(x, at + rs, at + 2 * rs, false, cs, v, vAt + 4 * ts, ts);
+        inputRow(x, at + 2 * rs, at + rs, true, cs, v, vAt + 8 * ts, ts);
+        inputRow(x, at + rs, at + 3 * rs, true, cs, v, vAt + 12 * ts, ts);
+    }
+
+    /** Row {@code d_p -/+ d_q} of {@code B^T d} (rows starting at {@code x[p]}, {@code x[q]}) times {@code B}. */
+    private static void inputRow(float[] x, int p, int q, boolean minus, int cs, float[] v, int at, int ts) {
+        FloatVector e0 = combine(x, p, q, minus);
+        FloatVector e1 = combine(x, p + cs, q + cs, minus);
+        FloatVector e2 = combine(x, p + 2 * cs, q + 2 * cs, minus);
+        FloatVector e3 = combine(x, p + 3 * cs, q + 3 * cs, minus);
+        e0.sub(e2).intoArray(v, at);
+        e1.add(e2).intoArray(v, at + ts);
+        e2.sub(e1).intoArray(v, at + 2 * ts);
+        e1.sub(e3).intoArray(v, at + 3 * ts);
+    }
+
+    private static FloatVector combine(float[] x, int p, int q, boolean minus) {
+        FloatVector a = FloatVector.fromArray(S, x, p);
+        FloatVector b = FloatVector.fromArray(S, x, q);
+        return minus ? a.sub(b) : a.add(b);
+    }
+
+    /**
+     * {@code A^T m A} of a vector of 4x4 products ({@code m[at + t * ts]}): output (0, 0) to {@code y[y00]}, (0, 1)
+     * to {@code y[y00 + cs]} unless {@code !right}, and the second row {@code rs} further unless {@code !bottom}
+     * (the right and bottom edges of an odd grid).
+     */
+    static void output(float[] m, int at, int ts, float[] y, int y00, int rs, int cs, boolean right,
+                       boolean bottom) {
+        // rows of A^T m: m0 + m1 + m2 and m1 - m2 - m3
+        outputRow(m, at, at + 4 * ts, at + 8 * ts, false, ts, y, y00, right ? y00 + cs : -1);
+        if (bottom) {
+            outputRow(m, at + 4 * ts, at + 8 * ts, at + 12 * ts, true, ts, y, y00 + rs, right ? y00 + rs + cs : -1);
+        }
+    }
+
+    /**
+     * Row {@code m_p + m_q + m_r} (or {@code m_p - m_q - m_r}) of {@code A^T m} times {@code A}: columns
+     * {@code a + b + c} to {@code y[left]} and {@code b - c - e} to {@code y[right]} unless {@code right < 0}.
+     */
+    private static void outputRow(float[] m, int p, int q, int r, boolean minus, int ts, float[] y, int left,
+                                  int right) {
+        FloatVector a = column(m, p, q, r, minus);
+        FloatVector b = column(m, p + ts, q + ts, r + ts, minus);
+        FloatVector c = column(m, p + 2 * ts, q + 2 * ts, r + 2 * ts, minus);
+        a.add(b).add(c).intoArray(y, left);
+        if (right >= 0) {
+            FloatVector e = column(m, p + 3 * ts, q + 3 * ts, r + 3 * ts, minus);
+            b.sub(c).sub(e).intoArray(y, right);
+        }
+    }
+
+    private static FloatVector column(float[] m, int p, int q, int r, boolean minus) {
+        FloatVector x = FloatVector.fromArray(S, m, p);
+        FloatVector y = FloatVector.fromArray(S, m, q);
+        FloatVector z = FloatVector.fromArray(S, m, r);
+        return minus ? x.sub(y).sub(z) : x.add(y).add(z);
+    }
+}
