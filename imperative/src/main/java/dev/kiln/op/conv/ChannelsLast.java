@@ -49,10 +49,14 @@ final class ChannelsLast {
             int p = 0;
             for (; p + SIDE <= hw; p += SIDE) {
                 VectorTranspose.transpose(x, xOff + c * hw + p, hw, tmp, 0, SIDE);
+                int yy = p / width;
+                int xx = p - yy * width;
                 for (int j = 0; j < SIDE; j++) {
-                    int yy = (p + j) / width;
-                    int xx = p + j - yy * width;
                     FloatVector.fromArray(S, tmp, j * SIDE).intoArray(xh, origin + (yy * cols + xx) * cp + c);
+                    if (++xx == width) {
+                        xx = 0;
+                        yy++;
+                    }
                 }
             }
             copy(x, xOff, lay, c, c + SIDE, p, hw, xh, origin);

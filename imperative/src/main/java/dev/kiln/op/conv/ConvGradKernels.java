@@ -77,6 +77,10 @@ final class ConvGradKernels {
         if (VECTOR && kk <= ROW_DOTS_MAX_DEPTH) {
             return shallowWeightGrad(a, b, batch, aCh, bCh, groups, win, dw);
         }
+        if (VECTOR && ConvKernels.WINOGRAD && WinogradWeightGrad.applies(win, groups, bCh, aCh, batch)) {
+            WinogradWeightGrad.weightGrad(a, b, batch, aCh, bCh, win, dw);
+            return dw;
+        }
         if (VECTOR && ConvKernels.PLANE_CONV && VectorPlaneWeightGrad.applies(win, groups, aCh, kk)) {
             VectorPlaneWeightGrad.weightGrad(a, b, batch, aCh, bCh, win, dw);
             return dw;

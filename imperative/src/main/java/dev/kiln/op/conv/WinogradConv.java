@@ -95,6 +95,15 @@ final class WinogradConv {
         int panels() {
             return fp / NR;
         }
+
+        /**
+         * The output side as an image of its own (no padding, {@code fp} floats per position), for moving output
+         * gradients channels-last.
+         */
+        Layout outputSide() {
+            return new Layout(gridHeight, gridWidth, 0, 0, gridHeight, gridWidth, tilesY, tilesX, filters, filters,
+                    fp, fp);
+        }
     }
 
     private static int roundUp(int n, int step) {

@@ -144,4 +144,66 @@ final class WinogradTiles {
         FloatVector z = FloatVector.fromArray(S, m, r);
         return minus ? x.sub(y).sub(z) : x.add(y).add(z);
     }
+
+    /**
+     * {@code A g A^T} of a vector of 2x2 output-gradient tiles, {@code g(r, c)} at {@code g[at + r * rs + c * cs]},
+     * stored to {@code m[mAt + t * ts]}: the gradient of the products {@code M} that {@link #output} turns into those
+     * outputs.
+     */
+    static void gradient(float[] g, int at, int rs, int cs, float[] m, int mAt, int ts) {
+        FloatVector g00 = FloatVector.fromArray(S, g, at);
+        FloatVector g01 = FloatVector.fromArray(S, g, at + cs);
+        FloatVector g10 = FloatVector.fromArray(S, g, at + rs);
+        FloatVector g11 = FloatVector.fromArray(S, g, at + rs + cs);
+        // rows of A g: g0, g0 + g1, g0 - g1, -g1
+        gradientRow(g00, g01, m, mAt, ts);
+        gradientRow(g00.add(g10), g01.add(g11), m, mAt + 4 * ts, ts);
+        gradientRow(g00.sub(g10), g01.sub(g11), m, mAt + 8 * ts, ts);
+        gradientRow(g10.neg(), g11.neg(), m, mAt + 12 * ts, ts);
+    }
+
+    /** One row {@code (a, b)} of {@code A g} times {@code A^T}: {@code a, a + b, a - b, -b}. */
+    private static void gradientRow(FloatVector a, FloatVector b, float[] m, int at, int ts) {
+        a.intoArray(m, at);
+        a.add(b).intoArray(m, at + ts);
+        a.sub(b).intoArray(m, at + 2 * ts);
+        b.neg().intoArray(m, at + 3 * ts);
+    }
+
+    /**
+     * {@code G^T u G} of a vector of 4x4 filter gradients ({@code u[at + t * ts]}): the 3x3 kernel gradient, tap
+     * {@code k} (row-major) stored to {@code out[outAt + k * ld]}.
+     */
+    static void filterGradient(float[] u, int at, int ts, float[] out, int outAt, int ld) {
+        // rows of G^T u: u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3
+        kernelRow(first(u, at, ts), first(u, at + ts, ts), first(u, at + 2 * ts, ts), first(u, at + 3 * ts, ts),
+                out, outAt, ld);
+        kernelRow(middle(u, at, ts), middle(u, at + ts, ts), middle(u, at + 2 * ts, ts),
+                middle(u, at + 3 * ts, ts), out, outAt + 3 * ld, ld);
+        kernelRow(last(u, at, ts), last(u, at + ts, ts), last(u, at + 2 * ts, ts), last(u, at + 3 * ts, ts), out,
+                outAt + 6 * ld, ld);
+    }
+
+    private static FloatVector first(float[] u, int at, int ts) {
+        FloatVector h = FloatVector.fromArray(S, u, at + 4 * ts).add(FloatVector.fromArray(S, u, at + 8 * ts));
+        return FloatVector.fromArray(S, u, at).add(h.mul(0.5f));
+    }
+
+    private static FloatVector middle(float[] u, int at, int ts) {
+        return FloatVector.fromArray(S, u, at + 4 * ts).sub(FloatVector.fromArray(S, u, at + 8 * ts)).mul(0.5f);
+    }
+
+    private static FloatVector last(float[] u, int at, int ts) {
+        FloatVector h = FloatVector.fromArray(S, u, at + 4 * ts).add(FloatVector.fromArray(S, u, at + 8 * ts));
+        return h.mul(0.5f).add(FloatVector.fromArray(S, u, at + 12 * ts));
+    }
+
+    /** One row {@code (a, b, c, d)} of {@code G^T u} times {@code G}: {@code a + (b + c) / 2, (b - c) / 2, (b + c) / 2 + d}. */
+    private static void kernelRow(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] out, int at,
+                                  int ld) {
+        FloatVector h = b.add(c).mul(0.5f);
+        a.add(h).intoArray(out, at);
+        b.sub(c).mul(0.5f).intoArray(out, at + ld);
+        h.add(d).intoArray(out, at + 2 * ld);
+    }
 }

@@ -29,8 +29,8 @@ class ConvWeightGradTest {
      * dW[f][c][kh][kw] = sum over n, oh, ow of dy[n][f][oh][ow] * x[n][g * cg + c][oh * s - p + kh][ow * s - p + kw],
      * zero outside the image.
      */
-    private static double[] direct(float[] dy, float[] x, int batch, int channels, int filters, int groups, int h,
-                                   int w, int kernel, int stride, int pad, int oh, int ow) {
+    static double[] direct(float[] dy, float[] x, int batch, int channels, int filters, int groups, int h,
+                           int w, int kernel, int stride, int pad, int oh, int ow) {
         int cg = channels / groups;
         int fg = filters / groups;
         double[] dw = new double[filters * cg * kernel * kernel];
