@@ -10,17 +10,20 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 softmax row of {@link SoftmaxKernel} on the Vector API: exponentials in float lanes by the operations
- * of {@link SoftmaxExp} (twice as many lanes as a double vector) and the final division in double lanes, as the
- * scalar row does. The sum keeps the scalar row's {@link SoftmaxKernel#STRIPES stripes}: with as many double lanes
+ * of {@link SoftmaxExp} (twice as many lanes as a double vector) and the final scaling by the sum's reciprocal in double lanes, as
+ * the scalar row does. The sum keeps the scalar row's {@link SoftmaxKernel#STRIPES stripes}: with as many double lanes
  * as stripes one vector accumulator holds them (a float vector's low half added before its high half, positions in
  * order), else each lane is added to its stripe's partial; either way the row's roundings are the scalar row's. Only
  * loaded when the Vector API is available.
  */
 final class VectorSoftmaxRow {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    /** Float lanes as wide as two double vectors: each float vector's exponentials are added as two halves. */
+    /**
+     * Twice as many float lanes as a double vector has (the same bits): each float vector's exponentials are added as
+     * two halves.
+     */
     private static final VectorSpecies<Float> F =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(2 * D.vectorBitSize()));
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize()));
     /** Float lanes as wide as one double vector, for the division. */
     private static final VectorSpecies<Float> H =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
@@ -108,10 +111,11 @@ final class VectorSoftmaxRow {
         SoftmaxKernel.exponentiate(x, y, base, bound, len, max, temp, sign, log, partial);
         double sum = SoftmaxKernel.total(partial);
         if (!log) {
+            double inverse = 1.0 / sum;
             for (int k = 0; k < bound; k += L) {
                 DoubleVector e = (DoubleVector) FloatVector.fromArray(H, y, base + k)
                         .convertShape(VectorOperators.F2D, D, 0);
-                ((FloatVector) e.div(sum).convertShape(VectorOperators.D2F, H, 0)).intoArray(y, base + k);
+                ((FloatVector) e.mul(inverse).convertShape(VectorOperators.D2F, H, 0)).intoArray(y, base + k);
             }
         }
         SoftmaxKernel.finish(y, base, log ? 0 : bound, m, len, sum, log);
