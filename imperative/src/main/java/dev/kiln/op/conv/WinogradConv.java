@@ -96,6 +96,15 @@ final class WinogradConv {
             return fp / NR;
         }
 
+        /** Offset of tile {@code tile}'s top-left input in a group's padded, channels-last images. */
+        int corner(int tile) {
+            int tpi = tilesPerImage();
+            int i = tile / tpi;
+            int r = tile - i * tpi;
+            int ty = r / tilesX;
+            return i * paddedImage() + (2 * ty * paddedColumns() + 2 * (r - ty * tilesX)) * cp;
+        }
+
         /**
          * The output side as an image of its own (no padding, {@code fp} floats per position), for moving output
          * gradients channels-last.
@@ -200,21 +209,9 @@ final class WinogradConv {
                               int count) {
         int cp = lay.cp();
         int fp = lay.fp();
-        int tpi = lay.tilesPerImage();
-        int tx = lay.tilesX();
-        int cols = lay.paddedColumns();
         int vs = count * cp;
         int ms = count * fp;
-        for (int j = 0; j < count; j++) {
-            int tile = j0 + j;
-            int i = tile / tpi;
-            int r = tile - i * tpi;
-            int ty = r / tx;
-            int at = i * lay.paddedImage() + (2 * ty * cols + 2 * (r - ty * tx)) * cp;
-            for (int c = 0; c < cp; c += L) {
-                WinogradTiles.input(xh, at + c, cols * cp, cp, v, j * cp + c, vs);
-            }
-        }
+        inputTiles(xh, lay, j0, count, v);
         int panels = lay.panels();
         for (int t = 0; t < 16; t++) {
             for (int p = 0; p < panels; p++) {
@@ -227,6 +224,8 @@ final class WinogradConv {
         int gw = lay.gridWidth();
         int gh = lay.gridHeight();
         int grid = lay.grid();
+        int tpi = lay.tilesPerImage();
+        int tx = lay.tilesX();
         for (int j = 0; j < count; j++) {
             int tile = j0 + j;
             int i = tile / tpi;
@@ -239,6 +238,21 @@ final class WinogradConv {
             boolean bottom = oy + 1 < gh;
             for (int f = 0; f < lay.filters(); f += L) {
                 WinogradTiles.output(m, j * fp + f, ms, yh, y00 + f, gw * fp, fp, right, bottom);
+            }
+        }
+    }
+
+    /**
+     * {@code V = B^T d B} of tiles {@code [j0, j0 + count)} of a group's padded, channels-last input {@code xh}: tile
+     * {@code j0 + j}'s transform at position {@code t} is row {@code t * count + j} of {@code v} ({@code cp} channels).
+     */
+    static void inputTiles(float[] xh, Layout lay, int j0, int count, float[] v) {
+        int cp = lay.cp();
+        int rs = lay.paddedColumns() * cp;
+        for (int j = 0; j < count; j++) {
+            int at = lay.corner(j0 + j);
+            for (int c = 0; c < cp; c += L) {
+                WinogradTiles.input(xh, at + c, rs, cp, v, j * cp + c, count * cp);
             }
         }
     }

@@ -144,8 +144,8 @@ final class WinogradWeightGrad {
     }
 
     /**
-     * Tiles {@code [j0, j0 + count)} of a group of images already channels-last in {@code xh} and {@code gh}: their input transforms into {@code v} (rows of {@code cp}
-     * channels), their output-gradient transforms into {@code m} (panels of {@code NR} filters, a row per tile), and
+     * Tiles {@code [j0, j0 + count)} of a group of images already channels-last in {@code xh} and {@code gh}: their
+     * input transforms into {@code v} (rows of {@code cp} channels), their output-gradient transforms into {@code m} (panels of {@code NR} filters, a row per tile), and
      * the sixteen products {@code V[t]^T dM[t]} added to the run's sums at {@code partials[at...]} ({@code [t][c][fp]}).
      */
     private static void block(float[] xh, float[] gh, float[] v, float[] m, float[] tile, float[] partials, int at,
@@ -153,23 +153,12 @@ final class WinogradWeightGrad {
         int cp = lay.cp();
         int fp = lay.fp();
         int panels = lay.panels();
-        int tpi = lay.tilesPerImage();
-        int tx = lay.tilesX();
-        int cols = lay.paddedColumns();
         int gcols = side.paddedColumns();
         int vs = count * cp;
         int ms = panels * count * NR;
+        WinogradConv.inputTiles(xh, lay, j0, count, v);
         for (int j = 0; j < count; j++) {
-            int index = j0 + j;
-            int i = index / tpi;
-            int r = index - i * tpi;
-            int ty = r / tx;
-            int ox = 2 * (r - ty * tx);
-            int xAt = i * lay.paddedImage() + (2 * ty * cols + ox) * cp;
-            for (int c = 0; c < cp; c += L) {
-                WinogradTiles.input(xh, xAt + c, cols * cp, cp, v, j * cp + c, vs);
-            }
-            int gAt = i * side.paddedImage() + (2 * ty * gcols + ox) * fp;
+            int gAt = side.corner(j0 + j);
             for (int f = 0; f < lay.filters(); f += L) {
                 int p = f / NR;
                 WinogradTiles.gradient(gh, gAt + f, gcols * fp, fp, m, (p * count + j) * NR + f - p * NR, ms);
