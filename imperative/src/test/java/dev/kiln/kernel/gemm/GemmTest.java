@@ -278,4 +278,38 @@ class GemmTest {
         }
         return x;
     }
+
+    @Test
+    void registerBlockWritesSixRowsOfTheProductAtTheGivenOffsetAndStride() {
+        assertThat(VectorSupport.isAvailable()).as(VectorSupport.describe()).isTrue();
+        Random r = new Random(27);
+        int nr = Gemm.registerColumns();
+        int kc = 37;
+        int lda = 41;
+        float[] a = new float[3 + (Gemm.REGISTER_ROWS - 1) * lda + kc];
+        float[] b = new float[5 + kc * nr];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (float) r.nextGaussian();
+        }
+        int stride = nr + 9;
+        float[] out = new float[7 + Gemm.REGISTER_ROWS * stride];
+        Arrays.fill(out, Float.NaN);
+        // rows of A read in place (row stride lda, depth stride 1)
+        Gemm.registerBlock(kc, a, 3, lda, 1, b, 5, out, 7, stride);
+        for (int row = 0; row < Gemm.REGISTER_ROWS; row++) {
+            for (int j = 0; j < nr; j++) {
+                double sum = 0;
+                for (int p = 0; p < kc; p++) {
+                    sum += (double) a[3 + row * lda + p] * b[5 + p * nr + j];
+                }
+                assertThat((double) out[7 + row * stride + j]).as("row %d column %d", row, j)
+                        .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-4));
+            }
+            assertThat(out[7 + row * stride + nr]).as("past row %d", row).isNaN();
+        }
+        assertThat(out[6]).isNaN();
+    }
 }
