@@ -1,5 +1,7 @@
 package dev.kiln.op.conv;
 
+import dev.kiln.kernel.simd.VectorSupport;
+
 import java.util.Arrays;
 
 /**
@@ -11,6 +13,9 @@ import java.util.Arrays;
  * vectorises (these are the hottest loops of a convolution after the product itself).
  */
 final class Im2Col {
+    /** Whether stride-2 runs are copied and summed with vectors ({@link VectorStrideTwo}). */
+    private static final boolean VECTOR = VectorSupport.isAvailable();
+
     private Im2Col() {
     }
 
@@ -161,7 +166,8 @@ final class Im2Col {
                         col[dst + g] = x[src + g];
                     }
                 } else {
-                    for (int g = a; g < b; g++) {
+                    int g = sw == 2 && VECTOR ? VectorStrideTwo.copy(x, src, col, dst, a, b) : a;
+                    for (; g < b; g++) {
                         col[dst + g] = x[src + g * sw];
                     }
                 }
@@ -216,7 +222,8 @@ final class Im2Col {
                         y[dst + g] += col[src + g];
                     }
                 } else {
-                    for (int g = lo; g < hi; g++) {
+                    int g = runs.sw() == 2 && VECTOR ? VectorStrideTwo.addInto(col, src, y, dst, lo, hi) : lo;
+                    for (; g < hi; g++) {
                         y[dst + g * runs.sw()] += col[src + g];
                     }
                 }
