@@ -327,6 +327,17 @@ final class ConvGradKernels {
         int cg = channels / groups;
         int fg = filters / groups;
         int taps = win.kernelSize();
+        int[] pad = new int[3];
+        for (int a = 0; a < 3; a++) {
+            pad[a] = (win.kernel()[a] - 1) * win.dilate()[a] - win.pad()[a];
+        }
+        Window transposed = new Window(win.grid(), win.image(), win.kernel(), win.stride(), win.dilate(), pad);
+        if (VECTOR && ConvKernels.WINOGRAD && channels > 0
+                && WinogradConv.applies(transposed, groups, filters, channels, batch)) {
+            float[] dx = ConvKernels.output(out, batch * channels * transposed.gridSize());
+            WinogradConv.dataGrad(dy, w, batch, filters, channels, transposed, dx);
+            return dx;
+        }
         float[] flipped = ConvScratch.floats(ConvScratch.Slot.WEIGHTS, channels * fg * taps);
         // ResNet-18's 512-channel weights are 2.4 million floats: the flip is split over the threads by channel
         long elements = (long) channels * fg * taps;
@@ -337,11 +348,6 @@ final class ConvGradKernels {
                 flipChannel(w, (g * fg * cg + c) * taps, cg * taps, flipped, gc * fg * taps, fg, taps);
             }
         });
-        int[] pad = new int[3];
-        for (int a = 0; a < 3; a++) {
-            pad[a] = (win.kernel()[a] - 1) * win.dilate()[a] - win.pad()[a];
-        }
-        Window transposed = new Window(win.grid(), win.image(), win.kernel(), win.stride(), win.dilate(), pad);
         return ConvKernels.convolution(dy, flipped, null, batch, filters, channels, groups, transposed, null, out);
     }
 

@@ -128,11 +128,27 @@ final class WinogradConv {
     static void convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, Window win,
                             OutputEpilogue epilogue, float[] y) {
         Layout lay = Layout.of(win, channels, filters);
+        run(x, WinogradFilters.transform(w, lay), bias, lay, batch, epilogue, y);
+    }
+
+    /**
+     * The data gradient of a layer this kernel takes, into {@code dx} (every element written): {@code dy} (batch,
+     * channels, image of {@code win}) convolved with the layer's weight {@code w} (channels, filters, 3, 3) flipped and
+     * swapped, {@code win} being the gradient's own window; as the forward of {@link ConvGradKernels#dataGrad}'s
+     * flipped copy gives, without that copy.
+     */
+    static void dataGrad(float[] dy, float[] w, int batch, int channels, int filters, Window win, float[] dx) {
+        Layout lay = Layout.of(win, channels, filters);
+        run(dy, WinogradFilters.transformFlipped(w, lay), null, lay, batch, null, dx);
+    }
+
+    /** The convolution of {@code batch} images with transformed filters {@code u}. */
+    private static void run(float[] x, float[] u, float[] bias, Layout lay, int batch, OutputEpilogue epilogue,
+                            float[] y) {
         int threads = Parallel.threads();
         int per = Math.max(1, Math.min(batch, (GROUP_TILES + lay.tilesPerImage() - 1) / lay.tilesPerImage()));
         int groups = (batch + per - 1) / per;
         boolean split = groups < 2 * threads;
-        float[] u = WinogradFilters.transform(w, lay);
         if (split) {
             for (int g = 0; g < groups; g++) {
                 int n0 = g * per;

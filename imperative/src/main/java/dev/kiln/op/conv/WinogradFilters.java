@@ -60,4 +60,38 @@ final class WinogradFilters {
         });
         return u;
     }
+
+    /**
+     * {@code U} of the data gradient's weight, read straight from the layer's {@code w} (filters, channels, 3, 3): the
+     * data gradient convolves with every kernel flipped and channels and filters swapped, so {@code lay} has the
+     * layer's filters as its channels and its channels as filters. Each vector of 16 of those gathers its taps at
+     * stride 9 (one kernel after another) and reads them in reverse, which spares the flipped copy and its transpose.
+     */
+    static float[] transformFlipped(float[] w, WinogradConv.Layout lay) {
+        int depth = lay.channels();
+        int outs = lay.filters();
+        int cp = lay.cp();
+        int panels = lay.panels();
+        int ts = panels * cp * NR;
+        float[] u = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, 16 * ts);
+        int grain = depth * outs * 9 >= SPLIT_MIN_FLOATS ? 1 : Integer.MAX_VALUE;
+        Parallel.forRange(cp, grain, (c0, c1) -> {
+            float[] taps = new float[9 * L];
+            for (int c = c0; c < c1; c++) {
+                for (int f = 0; f < lay.fp(); f += L) {
+                    int p = f / NR;
+                    int at = (p * cp + c) * NR + f - p * NR;
+                    if (c >= depth || f >= outs) {
+                        for (int t = 0; t < 16; t++) {
+                            WinogradConv.clear(u, at + t * ts, at + t * ts + L);
+                        }
+                        continue;
+                    }
+                    VectorGather.kernels(w, (c * outs + f) * 9, Math.min(L, outs - f), taps);
+                    WinogradTiles.filter(taps, 8 * L, -L, u, at, ts);
+                }
+            }
+        });
+        return u;
+    }
 }

@@ -44,7 +44,8 @@ final class WinogradTiles {
 
     /**
      * {@code G g G^T} of a vector of kernels whose tap {@code k} (row-major 3x3) is the vector at
-     * {@code wt[at + k * ld]}, stored to {@code u[uAt + t * ts]}.
+     * {@code wt[at + k * ld]} ({@code ld} negative reads the taps in reverse: the flipped kernels), stored to
+     * {@code u[uAt + t * ts]}.
      */
     static void filter(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
         FloatVector a0 = FloatVector.fromArray(S, wt, at);

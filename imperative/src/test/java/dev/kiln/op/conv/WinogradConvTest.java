@@ -149,4 +149,32 @@ class WinogradConvTest {
                 new int[] {1, 1}, new int[] {2, 2});
         assertThat(WinogradConv.applies(fiveByFive, 1, 64, 64, 8)).isFalse();
     }
+
+    @Test
+    void theDataGradientEqualsTheForwardOfTheFlippedSwappedWeightBitwise() {
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
+        Random r = new Random(24);
+        // the layer: 21 channels to 70 filters; its data gradient convolves 70 channels into 21
+        int layerChannels = 21;
+        int layerFilters = 70;
+        int batch = 3;
+        Window win = window(9, 11, 1);
+        float[] w = random(r, layerFilters * layerChannels * 9);
+        float[] dy = random(r, batch * layerFilters * win.imageSize());
+        float[] flipped = new float[w.length];
+        for (int f = 0; f < layerFilters; f++) {
+            for (int c = 0; c < layerChannels; c++) {
+                for (int k = 0; k < 9; k++) {
+                    flipped[(c * layerFilters + f) * 9 + k] = w[(f * layerChannels + c) * 9 + 8 - k];
+                }
+            }
+        }
+        float[] expected = new float[batch * layerChannels * win.gridSize()];
+        WinogradConv.convolution(dy, flipped, null, batch, layerFilters, layerChannels, win, null, expected);
+        float[] dx = new float[expected.length];
+        java.util.Arrays.fill(dx, Float.NaN);
+        WinogradConv.dataGrad(dy, w, batch, layerFilters, layerChannels, win, dx);
+        assertThat(dx).isEqualTo(expected);
+    }
 }
