@@ -72,10 +72,14 @@ final class VectorPlaneConv {
         if (batch >= Parallel.threads()) {
             int grain = (int) Math.max(1, Math.min(batch, PART_WORK / Math.max(1, imageWork)));
             Parallel.forRange(batch, grain, (from, to) -> {
+                // this thread's arrays, looked up once for its images (a thread-local lookup per image cost 3% of
+                // the small CNN's training step)
+                float[] xp = ConvScratch.floats(ConvScratch.Slot.PADDED, at.planeFloats);
+                float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
+                float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR);
                 for (int n = from; n < to; n++) {
-                    float[] xp = planes(x, n * channels * image, channels, win, at);
-                    float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
-                    blocks(at, pa, xp, ext, 0, at.panels);
+                    planes(x, n * channels * image, channels, win, at, xp);
+                    blocks(at, pa, xp, ext, tile, 0, at.panels);
                     copyOut(at, win, ext, filters, y, n * filters * grid);
                     ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, false);
                 }
@@ -85,9 +89,11 @@ final class VectorPlaneConv {
         // the caller's planes and result arrays, shared by the parts (which use only their own tiles)
         float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
         int grain = (int) Math.max(1, PART_WORK / Math.max(1, (long) at.rows * at.kk * at.nr));
+        float[] xp = ConvScratch.floats(ConvScratch.Slot.PADDED, at.planeFloats);
         for (int n = 0; n < batch; n++) {
-            float[] xp = planes(x, n * channels * image, channels, win, at);
-            Parallel.forRange(at.panels, grain, (from, to) -> blocks(at, pa, xp, ext, from, to));
+            planes(x, n * channels * image, channels, win, at, xp);
+            Parallel.forRange(at.panels, grain, (from, to) ->
+                    blocks(at, pa, xp, ext, ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR), from, to));
             copyOut(at, win, ext, filters, y, n * filters * grid);
             ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, true);
         }
@@ -131,22 +137,20 @@ final class VectorPlaneConv {
         return pa;
     }
 
-    /** This thread's zero-padded planes of one image, with zeroed slack after them. */
-    private static float[] planes(float[] x, int xOff, int channels, Window win, Layout at) {
-        float[] xp = ConvScratch.floats(ConvScratch.Slot.PADDED, at.planeFloats);
+    /** One image's zero-padded planes into {@code xp} ({@code planeFloats} long), with zeroed slack after them. */
+    private static void planes(float[] x, int xOff, int channels, Window win, Layout at, float[] xp) {
         VectorDirectConv.pad(x, xOff, channels, win, xp, 0);
         int used = channels * VectorDirectConv.paddedHeight(win) * VectorDirectConv.paddedWidth(win);
         Arrays.fill(xp, used, at.planeFloats, 0f);
-        return xp;
     }
 
     /**
      * Register-block columns {@code [from, to)} of every filter block into the extended result {@code ext}
-     * ({@code rows} x {@code extended}), depth block by depth block as {@link Gemm} splits the depth.
+     * ({@code rows} x {@code extended}), depth block by depth block as {@link Gemm} splits the depth; {@code tile} is
+     * the calling thread's spill array for the register block.
      */
-    private static void blocks(Layout at, float[] pa, float[] xp, float[] ext, int from, int to) {
+    private static void blocks(Layout at, float[] pa, float[] xp, float[] ext, float[] tile, int from, int to) {
         int kb = Gemm.depthBlock(at.kk);
-        float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR);
         for (int panel = from; panel < to; panel++) {
             int q = panel * at.nr;
             int vectors = Math.min(at.nr / L, (at.extended - q) / L);
