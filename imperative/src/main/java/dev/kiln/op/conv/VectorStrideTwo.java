@@ -2,6 +2,7 @@ package dev.kiln.op.conv;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,8 +18,8 @@ final class VectorStrideTwo {
     /** Lane indices 0, 2, 4, ... into two vectors laid end to end. */
     private static final FloatVector EVEN = even();
     /** Lane indices spreading the first (and the second) half of a vector to the even lanes. */
-    private static final FloatVector SPREAD_LOW = spread(0);
-    private static final FloatVector SPREAD_HIGH = spread(L / 2);
+    private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
+    private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
     private static final VectorMask<Float> EVEN_LANES = evenLanes();
 
     private VectorStrideTwo() {
@@ -32,12 +33,12 @@ final class VectorStrideTwo {
         return FloatVector.fromArray(S, lanes, 0);
     }
 
-    private static FloatVector spread(int from) {
-        float[] lanes = new float[L];
+    private static VectorShuffle<Float> spread(int from) {
+        int[] lanes = new int[L];
         for (int i = 0; i < L; i++) {
             lanes[i] = from + i / 2;
         }
-        return FloatVector.fromArray(S, lanes, 0);
+        return VectorShuffle.fromArray(S, lanes, 0);
     }
 
     private static VectorMask<Float> evenLanes() {
@@ -58,8 +59,8 @@ final class VectorStrideTwo {
         for (; g + L <= to && dst + 2 * (g + L) <= y.length; g += L) {
             FloatVector c = FloatVector.fromArray(S, col, src + g);
             int at = dst + 2 * g;
-            FloatVector.fromArray(S, y, at).add(SPREAD_LOW.selectFrom(c)).intoArray(y, at, EVEN_LANES);
-            FloatVector.fromArray(S, y, at + L).add(SPREAD_HIGH.selectFrom(c)).intoArray(y, at + L, EVEN_LANES);
+            FloatVector.fromArray(S, y, at).add(c.rearrange(SPREAD_LOW)).intoArray(y, at, EVEN_LANES);
+            FloatVector.fromArray(S, y, at + L).add(c.rearrange(SPREAD_HIGH)).intoArray(y, at + L, EVEN_LANES);
         }
         return g;
     }

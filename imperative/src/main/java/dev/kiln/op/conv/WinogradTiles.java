@@ -18,7 +18,8 @@ final class WinogradTiles {
 
     /**
      * One kernel's transform in scalar code, {@code out[t] = (G g G^T)[t]} of {@code g = w[at .. at + 9)}, with the
-     * same operations in the same order as {@link #filter(float[], int, int, float[], int, int)} (the tests' reference).
+     * same operations in the same order as {@link #filter(float[], int, int, float[], int, int)} (the tests'
+     * reference).
      */
     static void filter(float[] w, int at, float[] out) {
         float[] gg = new float[12];
@@ -45,38 +46,66 @@ final class WinogradTiles {
     /**
      * {@code G g G^T} of a vector of kernels whose tap {@code k} (row-major 3x3) is the vector at
      * {@code wt[at + k * ld]} ({@code ld} negative reads the taps in reverse: the flipped kernels), stored to
-     * {@code u[uAt + t * ts]}.
+     * {@code u[uAt + t * ts]}. Each row of {@code G g} is computed where it is stored: no vector crosses a call that
+     * HotSpot might not inline (such a vector is boxed on the heap, gigabytes per training run).
      */
     static void filter(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
+        // rows of G g: kernel row 0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, kernel row 2
+        kernelRow(wt, at, ld, u, uAt, ts);
+        halfSumRow(wt, at, ld, u, uAt + 4 * ts, ts);
+        halfDifferenceRow(wt, at, ld, u, uAt + 8 * ts, ts);
+        kernelRow(wt, at + 6 * ld, ld, u, uAt + 12 * ts, ts);
+    }
+
+    /** One kernel row (taps at {@code at}, {@code at + ld}, {@code at + 2 * ld}) times {@code G^T}. */
+    private static void kernelRow(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
+        FloatVector x0 = FloatVector.fromArray(S, wt, at);
+        FloatVector x1 = FloatVector.fromArray(S, wt, at + ld);
+        FloatVector x2 = FloatVector.fromArray(S, wt, at + 2 * ld);
+        x0.intoArray(u, uAt);
+        x0.add(x1).add(x2).mul(0.5f).intoArray(u, uAt + ts);
+        x0.sub(x1).add(x2).mul(0.5f).intoArray(u, uAt + 2 * ts);
+        x2.intoArray(u, uAt + 3 * ts);
+    }
+
+    /** Row {@code (r0 + r1 + r2) / 2} of {@code G g} times {@code G^T}. */
+    private static void halfSumRow(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
         FloatVector a0 = FloatVector.fromArray(S, wt, at);
         FloatVector a1 = FloatVector.fromArray(S, wt, at + ld);
         FloatVector a2 = FloatVector.fromArray(S, wt, at + 2 * ld);
-        FloatVector c0 = FloatVector.fromArray(S, wt, at + 6 * ld);
-        FloatVector c1 = FloatVector.fromArray(S, wt, at + 7 * ld);
-        FloatVector c2 = FloatVector.fromArray(S, wt, at + 8 * ld);
-        filterRow(a0, a1, a2, u, uAt, ts);
-        filterRow(c0, c1, c2, u, uAt + 12 * ts, ts);
-        filterMiddle(wt, at, ld, a0, a1, a2, c0, c1, c2, u, uAt, ts);
-    }
-
-    /** Rows 1 and 2 of {@code G g}, {@code (g0 + g1 + g2) / 2} and {@code (g0 - g1 + g2) / 2}, then their rows. */
-    private static void filterMiddle(float[] wt, int at, int ld, FloatVector a0, FloatVector a1, FloatVector a2,
-                                     FloatVector c0, FloatVector c1, FloatVector c2, float[] u, int uAt, int ts) {
         FloatVector b0 = FloatVector.fromArray(S, wt, at + 3 * ld);
         FloatVector b1 = FloatVector.fromArray(S, wt, at + 4 * ld);
         FloatVector b2 = FloatVector.fromArray(S, wt, at + 5 * ld);
-        filterRow(a0.add(b0).add(c0).mul(0.5f), a1.add(b1).add(c1).mul(0.5f), a2.add(b2).add(c2).mul(0.5f), u,
-                uAt + 4 * ts, ts);
-        filterRow(a0.sub(b0).add(c0).mul(0.5f), a1.sub(b1).add(c1).mul(0.5f), a2.sub(b2).add(c2).mul(0.5f), u,
-                uAt + 8 * ts, ts);
+        FloatVector c0 = FloatVector.fromArray(S, wt, at + 6 * ld);
+        FloatVector c1 = FloatVector.fromArray(S, wt, at + 7 * ld);
+        FloatVector c2 = FloatVector.fromArray(S, wt, at + 8 * ld);
+        FloatVector x0 = a0.add(b0).add(c0).mul(0.5f);
+        FloatVector x1 = a1.add(b1).add(c1).mul(0.5f);
+        FloatVector x2 = a2.add(b2).add(c2).mul(0.5f);
+        x0.intoArray(u, uAt);
+        x0.add(x1).add(x2).mul(0.5f).intoArray(u, uAt + ts);
+        x0.sub(x1).add(x2).mul(0.5f).intoArray(u, uAt + 2 * ts);
+        x2.intoArray(u, uAt + 3 * ts);
     }
 
-    /** One row of {@code G g} times {@code G^T}: {@code x0, (x0 + x1 + x2) / 2, (x0 - x1 + x2) / 2, x2}. */
-    private static void filterRow(FloatVector x0, FloatVector x1, FloatVector x2, float[] u, int at, int ts) {
-        x0.intoArray(u, at);
-        x0.add(x1).add(x2).mul(0.5f).intoArray(u, at + ts);
-        x0.sub(x1).add(x2).mul(0.5f).intoArray(u, at + 2 * ts);
-        x2.intoArray(u, at + 3 * ts);
+    /** Row {@code (r0 - r1 + r2) / 2} of {@code G g} times {@code G^T}. */
+    private static void halfDifferenceRow(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
+        FloatVector a0 = FloatVector.fromArray(S, wt, at);
+        FloatVector a1 = FloatVector.fromArray(S, wt, at + ld);
+        FloatVector a2 = FloatVector.fromArray(S, wt, at + 2 * ld);
+        FloatVector b0 = FloatVector.fromArray(S, wt, at + 3 * ld);
+        FloatVector b1 = FloatVector.fromArray(S, wt, at + 4 * ld);
+        FloatVector b2 = FloatVector.fromArray(S, wt, at + 5 * ld);
+        FloatVector c0 = FloatVector.fromArray(S, wt, at + 6 * ld);
+        FloatVector c1 = FloatVector.fromArray(S, wt, at + 7 * ld);
+        FloatVector c2 = FloatVector.fromArray(S, wt, at + 8 * ld);
+        FloatVector x0 = a0.sub(b0).add(c0).mul(0.5f);
+        FloatVector x1 = a1.sub(b1).add(c1).mul(0.5f);
+        FloatVector x2 = a2.sub(b2).add(c2).mul(0.5f);
+        x0.intoArray(u, uAt);
+        x0.add(x1).add(x2).mul(0.5f).intoArray(u, uAt + ts);
+        x0.sub(x1).add(x2).mul(0.5f).intoArray(u, uAt + 2 * ts);
+        x2.intoArray(u, uAt + 3 * ts);
     }
 
     /**
@@ -173,38 +202,65 @@ final class WinogradTiles {
 
     /**
      * {@code G^T u G} of a vector of 4x4 filter gradients ({@code u[at + t * ts]}): the 3x3 kernel gradient, tap
-     * {@code k} (row-major) stored to {@code out[outAt + k * ld]}.
+     * {@code k} (row-major) stored to {@code out[outAt + k * ld]}. Each kernel row is computed where it is stored, as
+     * in {@link #filter}.
      */
     static void filterGradient(float[] u, int at, int ts, float[] out, int outAt, int ld) {
         // rows of G^T u: u0 + (u1 + u2) / 2, (u1 - u2) / 2, (u1 + u2) / 2 + u3
-        kernelRow(first(u, at, ts), first(u, at + ts, ts), first(u, at + 2 * ts, ts), first(u, at + 3 * ts, ts),
-                out, outAt, ld);
-        kernelRow(middle(u, at, ts), middle(u, at + ts, ts), middle(u, at + 2 * ts, ts),
-                middle(u, at + 3 * ts, ts), out, outAt + 3 * ld, ld);
-        kernelRow(last(u, at, ts), last(u, at + ts, ts), last(u, at + 2 * ts, ts), last(u, at + 3 * ts, ts), out,
-                outAt + 6 * ld, ld);
+        firstGradientRow(u, at, ts, out, outAt, ld);
+        middleGradientRow(u, at, ts, out, outAt + 3 * ld, ld);
+        lastGradientRow(u, at, ts, out, outAt + 6 * ld, ld);
     }
 
-    private static FloatVector first(float[] u, int at, int ts) {
-        FloatVector h = FloatVector.fromArray(S, u, at + 4 * ts).add(FloatVector.fromArray(S, u, at + 8 * ts));
-        return FloatVector.fromArray(S, u, at).add(h.mul(0.5f));
-    }
-
-    private static FloatVector middle(float[] u, int at, int ts) {
-        return FloatVector.fromArray(S, u, at + 4 * ts).sub(FloatVector.fromArray(S, u, at + 8 * ts)).mul(0.5f);
-    }
-
-    private static FloatVector last(float[] u, int at, int ts) {
-        FloatVector h = FloatVector.fromArray(S, u, at + 4 * ts).add(FloatVector.fromArray(S, u, at + 8 * ts));
-        return h.mul(0.5f).add(FloatVector.fromArray(S, u, at + 12 * ts));
-    }
-
-    /** One row {@code (a, b, c, d)} of {@code G^T u} times {@code G}: {@code a + (b + c) / 2, (b - c) / 2, (b + c) / 2 + d}. */
-    private static void kernelRow(FloatVector a, FloatVector b, FloatVector c, FloatVector d, float[] out, int at,
-                                  int ld) {
+    /** Row {@code u0 + (u1 + u2) / 2} of {@code G^T u} times {@code G}. */
+    private static void firstGradientRow(float[] u, int at, int ts, float[] out, int o, int ld) {
+        FloatVector a = FloatVector.fromArray(S, u, at + 4 * ts).add(FloatVector.fromArray(S, u, at + 8 * ts))
+                .mul(0.5f);
+        a = FloatVector.fromArray(S, u, at).add(a);
+        FloatVector b = FloatVector.fromArray(S, u, at + 5 * ts).add(FloatVector.fromArray(S, u, at + 9 * ts))
+                .mul(0.5f);
+        b = FloatVector.fromArray(S, u, at + ts).add(b);
+        FloatVector c = FloatVector.fromArray(S, u, at + 6 * ts).add(FloatVector.fromArray(S, u, at + 10 * ts))
+                .mul(0.5f);
+        c = FloatVector.fromArray(S, u, at + 2 * ts).add(c);
+        FloatVector d = FloatVector.fromArray(S, u, at + 7 * ts).add(FloatVector.fromArray(S, u, at + 11 * ts))
+                .mul(0.5f);
+        d = FloatVector.fromArray(S, u, at + 3 * ts).add(d);
         FloatVector h = b.add(c).mul(0.5f);
-        a.add(h).intoArray(out, at);
-        b.sub(c).mul(0.5f).intoArray(out, at + ld);
-        h.add(d).intoArray(out, at + 2 * ld);
+        a.add(h).intoArray(out, o);
+        b.sub(c).mul(0.5f).intoArray(out, o + ld);
+        h.add(d).intoArray(out, o + 2 * ld);
+    }
+
+    /** Row {@code (u1 - u2) / 2} of {@code G^T u} times {@code G}. */
+    private static void middleGradientRow(float[] u, int at, int ts, float[] out, int o, int ld) {
+        FloatVector a = FloatVector.fromArray(S, u, at + 4 * ts).sub(FloatVector.fromArray(S, u, at + 8 * ts))
+                .mul(0.5f);
+        FloatVector b = FloatVector.fromArray(S, u, at + 5 * ts).sub(FloatVector.fromArray(S, u, at + 9 * ts))
+                .mul(0.5f);
+        FloatVector c = FloatVector.fromArray(S, u, at + 6 * ts).sub(FloatVector.fromArray(S, u, at + 10 * ts))
+                .mul(0.5f);
+        FloatVector d = FloatVector.fromArray(S, u, at + 7 * ts).sub(FloatVector.fromArray(S, u, at + 11 * ts))
+                .mul(0.5f);
+        FloatVector h = b.add(c).mul(0.5f);
+        a.add(h).intoArray(out, o);
+        b.sub(c).mul(0.5f).intoArray(out, o + ld);
+        h.add(d).intoArray(out, o + 2 * ld);
+    }
+
+    /** Row {@code (u1 + u2) / 2 + u3} of {@code G^T u} times {@code G}. */
+    private static void lastGradientRow(float[] u, int at, int ts, float[] out, int o, int ld) {
+        FloatVector a = FloatVector.fromArray(S, u, at + 4 * ts).add(FloatVector.fromArray(S, u, at + 8 * ts))
+                .mul(0.5f).add(FloatVector.fromArray(S, u, at + 12 * ts));
+        FloatVector b = FloatVector.fromArray(S, u, at + 5 * ts).add(FloatVector.fromArray(S, u, at + 9 * ts))
+                .mul(0.5f).add(FloatVector.fromArray(S, u, at + 13 * ts));
+        FloatVector c = FloatVector.fromArray(S, u, at + 6 * ts).add(FloatVector.fromArray(S, u, at + 10 * ts))
+                .mul(0.5f).add(FloatVector.fromArray(S, u, at + 14 * ts));
+        FloatVector d = FloatVector.fromArray(S, u, at + 7 * ts).add(FloatVector.fromArray(S, u, at + 11 * ts))
+                .mul(0.5f).add(FloatVector.fromArray(S, u, at + 15 * ts));
+        FloatVector h = b.add(c).mul(0.5f);
+        a.add(h).intoArray(out, o);
+        b.sub(c).mul(0.5f).intoArray(out, o + ld);
+        h.add(d).intoArray(out, o + 2 * ld);
     }
 }
