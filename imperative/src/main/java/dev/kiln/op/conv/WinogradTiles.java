@@ -114,28 +114,34 @@ final class WinogradTiles {
      */
     static void input(float[] x, int at, int rs, int cs, float[] v, int vAt, int ts) {
         // rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3
-        inputRow(x, at, at + 2 * rs, true, cs, v, vAt, ts);
-        inputRow(x, at + rs, at + 2 * rs, false, cs, v, vAt + 4 * ts, ts);
-        inputRow(x, at + 2 * rs, at + rs, true, cs, v, vAt + 8 * ts, ts);
-        inputRow(x, at + rs, at + 3 * rs, true, cs, v, vAt + 12 * ts, ts);
+        inputDifference(x, at, at + 2 * rs, cs, v, vAt, ts);
+        inputSum(x, at + rs, at + 2 * rs, cs, v, vAt + 4 * ts, ts);
+        inputDifference(x, at + 2 * rs, at + rs, cs, v, vAt + 8 * ts, ts);
+        inputDifference(x, at + rs, at + 3 * rs, cs, v, vAt + 12 * ts, ts);
     }
 
-    /** Row {@code d_p -/+ d_q} of {@code B^T d} (rows starting at {@code x[p]}, {@code x[q]}) times {@code B}. */
-    private static void inputRow(float[] x, int p, int q, boolean minus, int cs, float[] v, int at, int ts) {
-        FloatVector e0 = combine(x, p, q, minus);
-        FloatVector e1 = combine(x, p + cs, q + cs, minus);
-        FloatVector e2 = combine(x, p + 2 * cs, q + 2 * cs, minus);
-        FloatVector e3 = combine(x, p + 3 * cs, q + 3 * cs, minus);
+    /** Row {@code d_p - d_q} of {@code B^T d} (rows starting at {@code x[p]}, {@code x[q]}) times {@code B}. */
+    private static void inputDifference(float[] x, int p, int q, int cs, float[] v, int at, int ts) {
+        FloatVector e0 = FloatVector.fromArray(S, x, p).sub(FloatVector.fromArray(S, x, q));
+        FloatVector e1 = FloatVector.fromArray(S, x, p + cs).sub(FloatVector.fromArray(S, x, q + cs));
+        FloatVector e2 = FloatVector.fromArray(S, x, p + 2 * cs).sub(FloatVector.fromArray(S, x, q + 2 * cs));
+        FloatVector e3 = FloatVector.fromArray(S, x, p + 3 * cs).sub(FloatVector.fromArray(S, x, q + 3 * cs));
         e0.sub(e2).intoArray(v, at);
         e1.add(e2).intoArray(v, at + ts);
         e2.sub(e1).intoArray(v, at + 2 * ts);
         e1.sub(e3).intoArray(v, at + 3 * ts);
     }
 
-    private static FloatVector combine(float[] x, int p, int q, boolean minus) {
-        FloatVector a = FloatVector.fromArray(S, x, p);
-        FloatVector b = FloatVector.fromArray(S, x, q);
-        return minus ? a.sub(b) : a.add(b);
+    /** Row {@code d_p + d_q} of {@code B^T d} times {@code B}. */
+    private static void inputSum(float[] x, int p, int q, int cs, float[] v, int at, int ts) {
+        FloatVector e0 = FloatVector.fromArray(S, x, p).add(FloatVector.fromArray(S, x, q));
+        FloatVector e1 = FloatVector.fromArray(S, x, p + cs).add(FloatVector.fromArray(S, x, q + cs));
+        FloatVector e2 = FloatVector.fromArray(S, x, p + 2 * cs).add(FloatVector.fromArray(S, x, q + 2 * cs));
+        FloatVector e3 = FloatVector.fromArray(S, x, p + 3 * cs).add(FloatVector.fromArray(S, x, q + 3 * cs));
+        e0.sub(e2).intoArray(v, at);
+        e1.add(e2).intoArray(v, at + ts);
+        e2.sub(e1).intoArray(v, at + 2 * ts);
+        e1.sub(e3).intoArray(v, at + 3 * ts);
     }
 
     /**
@@ -146,33 +152,50 @@ final class WinogradTiles {
     static void output(float[] m, int at, int ts, float[] y, int y00, int rs, int cs, boolean right,
                        boolean bottom) {
         // rows of A^T m: m0 + m1 + m2 and m1 - m2 - m3
-        outputRow(m, at, at + 4 * ts, at + 8 * ts, false, ts, y, y00, right ? y00 + cs : -1);
+        outputSum(m, at, ts, y, y00, right ? y00 + cs : -1);
         if (bottom) {
-            outputRow(m, at + 4 * ts, at + 8 * ts, at + 12 * ts, true, ts, y, y00 + rs, right ? y00 + rs + cs : -1);
+            outputDifference(m, at + 4 * ts, ts, y, y00 + rs, right ? y00 + rs + cs : -1);
         }
     }
 
     /**
-     * Row {@code m_p + m_q + m_r} (or {@code m_p - m_q - m_r}) of {@code A^T m} times {@code A}: columns
-     * {@code a + b + c} to {@code y[left]} and {@code b - c - e} to {@code y[right]} unless {@code right < 0}.
+     * Row {@code m_0 + m_1 + m_2} of {@code A^T m} (rows of m {@code 4 * ts} apart from {@code m[p]}) times
+     * {@code A}: columns {@code a + b + c} to {@code y[left]} and {@code b - c - e} to {@code y[right]} unless
+     * {@code right < 0}.
      */
-    private static void outputRow(float[] m, int p, int q, int r, boolean minus, int ts, float[] y, int left,
-                                  int right) {
-        FloatVector a = column(m, p, q, r, minus);
-        FloatVector b = column(m, p + ts, q + ts, r + ts, minus);
-        FloatVector c = column(m, p + 2 * ts, q + 2 * ts, r + 2 * ts, minus);
+    private static void outputSum(float[] m, int p, int ts, float[] y, int left, int right) {
+        int q = p + 4 * ts;
+        int r = p + 8 * ts;
+        FloatVector a = FloatVector.fromArray(S, m, p).add(FloatVector.fromArray(S, m, q))
+                .add(FloatVector.fromArray(S, m, r));
+        FloatVector b = FloatVector.fromArray(S, m, p + ts).add(FloatVector.fromArray(S, m, q + ts))
+                .add(FloatVector.fromArray(S, m, r + ts));
+        FloatVector c = FloatVector.fromArray(S, m, p + 2 * ts).add(FloatVector.fromArray(S, m, q + 2 * ts))
+                .add(FloatVector.fromArray(S, m, r + 2 * ts));
         a.add(b).add(c).intoArray(y, left);
         if (right >= 0) {
-            FloatVector e = column(m, p + 3 * ts, q + 3 * ts, r + 3 * ts, minus);
+            FloatVector e = FloatVector.fromArray(S, m, p + 3 * ts).add(FloatVector.fromArray(S, m, q + 3 * ts))
+                    .add(FloatVector.fromArray(S, m, r + 3 * ts));
             b.sub(c).sub(e).intoArray(y, right);
         }
     }
 
-    private static FloatVector column(float[] m, int p, int q, int r, boolean minus) {
-        FloatVector x = FloatVector.fromArray(S, m, p);
-        FloatVector y = FloatVector.fromArray(S, m, q);
-        FloatVector z = FloatVector.fromArray(S, m, r);
-        return minus ? x.sub(y).sub(z) : x.add(y).add(z);
+    /** Row {@code m_1 - m_2 - m_3} of {@code A^T m} ({@code p} at row 1) times {@code A}, as {@link #outputSum}. */
+    private static void outputDifference(float[] m, int p, int ts, float[] y, int left, int right) {
+        int q = p + 4 * ts;
+        int r = p + 8 * ts;
+        FloatVector a = FloatVector.fromArray(S, m, p).sub(FloatVector.fromArray(S, m, q))
+                .sub(FloatVector.fromArray(S, m, r));
+        FloatVector b = FloatVector.fromArray(S, m, p + ts).sub(FloatVector.fromArray(S, m, q + ts))
+                .sub(FloatVector.fromArray(S, m, r + ts));
+        FloatVector c = FloatVector.fromArray(S, m, p + 2 * ts).sub(FloatVector.fromArray(S, m, q + 2 * ts))
+                .sub(FloatVector.fromArray(S, m, r + 2 * ts));
+        a.add(b).add(c).intoArray(y, left);
+        if (right >= 0) {
+            FloatVector e = FloatVector.fromArray(S, m, p + 3 * ts).sub(FloatVector.fromArray(S, m, q + 3 * ts))
+                    .sub(FloatVector.fromArray(S, m, r + 3 * ts));
+            b.sub(c).sub(e).intoArray(y, right);
+        }
     }
 
     /**
@@ -181,23 +204,33 @@ final class WinogradTiles {
      * outputs.
      */
     static void gradient(float[] g, int at, int rs, int cs, float[] m, int mAt, int ts) {
+        // rows of A g: g0, g0 + g1, g0 - g1, -g1; each row (a, b) times A^T: a, a + b, a - b, -b
         FloatVector g00 = FloatVector.fromArray(S, g, at);
         FloatVector g01 = FloatVector.fromArray(S, g, at + cs);
         FloatVector g10 = FloatVector.fromArray(S, g, at + rs);
         FloatVector g11 = FloatVector.fromArray(S, g, at + rs + cs);
-        // rows of A g: g0, g0 + g1, g0 - g1, -g1
-        gradientRow(g00, g01, m, mAt, ts);
-        gradientRow(g00.add(g10), g01.add(g11), m, mAt + 4 * ts, ts);
-        gradientRow(g00.sub(g10), g01.sub(g11), m, mAt + 8 * ts, ts);
-        gradientRow(g10.neg(), g11.neg(), m, mAt + 12 * ts, ts);
-    }
-
-    /** One row {@code (a, b)} of {@code A g} times {@code A^T}: {@code a, a + b, a - b, -b}. */
-    private static void gradientRow(FloatVector a, FloatVector b, float[] m, int at, int ts) {
-        a.intoArray(m, at);
-        a.add(b).intoArray(m, at + ts);
-        a.sub(b).intoArray(m, at + 2 * ts);
-        b.neg().intoArray(m, at + 3 * ts);
+        g00.intoArray(m, mAt);
+        g00.add(g01).intoArray(m, mAt + ts);
+        g00.sub(g01).intoArray(m, mAt + 2 * ts);
+        g01.neg().intoArray(m, mAt + 3 * ts);
+        FloatVector a = g00.add(g10);
+        FloatVector b = g01.add(g11);
+        a.intoArray(m, mAt + 4 * ts);
+        a.add(b).intoArray(m, mAt + 5 * ts);
+        a.sub(b).intoArray(m, mAt + 6 * ts);
+        b.neg().intoArray(m, mAt + 7 * ts);
+        FloatVector c = g00.sub(g10);
+        FloatVector d = g01.sub(g11);
+        c.intoArray(m, mAt + 8 * ts);
+        c.add(d).intoArray(m, mAt + 9 * ts);
+        c.sub(d).intoArray(m, mAt + 10 * ts);
+        d.neg().intoArray(m, mAt + 11 * ts);
+        FloatVector e = g10.neg();
+        FloatVector f = g11.neg();
+        e.intoArray(m, mAt + 12 * ts);
+        e.add(f).intoArray(m, mAt + 13 * ts);
+        e.sub(f).intoArray(m, mAt + 14 * ts);
+        f.neg().intoArray(m, mAt + 15 * ts);
     }
 
     /**
