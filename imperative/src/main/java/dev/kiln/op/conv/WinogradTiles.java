@@ -52,8 +52,8 @@ final class WinogradTiles {
     static void filter(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
         // rows of G g: kernel row 0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, kernel row 2
         kernelRow(wt, at, ld, u, uAt, ts);
-        halfSumRow(wt, at, ld, u, uAt + 4 * ts, ts);
-        halfDifferenceRow(wt, at, ld, u, uAt + 8 * ts, ts);
+        halfRow(wt, at, ld, 1f, u, uAt + 4 * ts, ts);
+        halfRow(wt, at, ld, -1f, u, uAt + 8 * ts, ts);
         kernelRow(wt, at + 6 * ld, ld, u, uAt + 12 * ts, ts);
     }
 
@@ -68,40 +68,18 @@ final class WinogradTiles {
         x2.intoArray(u, uAt + 3 * ts);
     }
 
-    /** Row {@code (r0 + r1 + r2) / 2} of {@code G g} times {@code G^T}. */
-    private static void halfSumRow(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
-        FloatVector a0 = FloatVector.fromArray(S, wt, at);
-        FloatVector a1 = FloatVector.fromArray(S, wt, at + ld);
-        FloatVector a2 = FloatVector.fromArray(S, wt, at + 2 * ld);
-        FloatVector b0 = FloatVector.fromArray(S, wt, at + 3 * ld);
-        FloatVector b1 = FloatVector.fromArray(S, wt, at + 4 * ld);
-        FloatVector b2 = FloatVector.fromArray(S, wt, at + 5 * ld);
-        FloatVector c0 = FloatVector.fromArray(S, wt, at + 6 * ld);
-        FloatVector c1 = FloatVector.fromArray(S, wt, at + 7 * ld);
-        FloatVector c2 = FloatVector.fromArray(S, wt, at + 8 * ld);
-        FloatVector x0 = a0.add(b0).add(c0).mul(0.5f);
-        FloatVector x1 = a1.add(b1).add(c1).mul(0.5f);
-        FloatVector x2 = a2.add(b2).add(c2).mul(0.5f);
-        x0.intoArray(u, uAt);
-        x0.add(x1).add(x2).mul(0.5f).intoArray(u, uAt + ts);
-        x0.sub(x1).add(x2).mul(0.5f).intoArray(u, uAt + 2 * ts);
-        x2.intoArray(u, uAt + 3 * ts);
-    }
-
-    /** Row {@code (r0 - r1 + r2) / 2} of {@code G g} times {@code G^T}. */
-    private static void halfDifferenceRow(float[] wt, int at, int ld, float[] u, int uAt, int ts) {
-        FloatVector a0 = FloatVector.fromArray(S, wt, at);
-        FloatVector a1 = FloatVector.fromArray(S, wt, at + ld);
-        FloatVector a2 = FloatVector.fromArray(S, wt, at + 2 * ld);
-        FloatVector b0 = FloatVector.fromArray(S, wt, at + 3 * ld);
-        FloatVector b1 = FloatVector.fromArray(S, wt, at + 4 * ld);
-        FloatVector b2 = FloatVector.fromArray(S, wt, at + 5 * ld);
-        FloatVector c0 = FloatVector.fromArray(S, wt, at + 6 * ld);
-        FloatVector c1 = FloatVector.fromArray(S, wt, at + 7 * ld);
-        FloatVector c2 = FloatVector.fromArray(S, wt, at + 8 * ld);
-        FloatVector x0 = a0.sub(b0).add(c0).mul(0.5f);
-        FloatVector x1 = a1.sub(b1).add(c1).mul(0.5f);
-        FloatVector x2 = a2.sub(b2).add(c2).mul(0.5f);
+    /**
+     * Row {@code (r0 + sign * r1 + r2) / 2} of {@code G g} times {@code G^T}; {@code sign} is 1 or -1, and adding
+     * {@code -1 * r1} rounds exactly as subtracting {@code r1}.
+     */
+    private static void halfRow(float[] wt, int at, int ld, float sign, float[] u, int uAt, int ts) {
+        FloatVector x0 = FloatVector.fromArray(S, wt, at).add(FloatVector.fromArray(S, wt, at + 3 * ld).mul(sign))
+                .add(FloatVector.fromArray(S, wt, at + 6 * ld)).mul(0.5f);
+        FloatVector x1 = FloatVector.fromArray(S, wt, at + ld).add(FloatVector.fromArray(S, wt, at + 4 * ld).mul(sign))
+                .add(FloatVector.fromArray(S, wt, at + 7 * ld)).mul(0.5f);
+        FloatVector x2 = FloatVector.fromArray(S, wt, at + 2 * ld)
+                .add(FloatVector.fromArray(S, wt, at + 5 * ld).mul(sign))
+                .add(FloatVector.fromArray(S, wt, at + 8 * ld)).mul(0.5f);
         x0.intoArray(u, uAt);
         x0.add(x1).add(x2).mul(0.5f).intoArray(u, uAt + ts);
         x0.sub(x1).add(x2).mul(0.5f).intoArray(u, uAt + 2 * ts);
@@ -114,30 +92,23 @@ final class WinogradTiles {
      */
     static void input(float[] x, int at, int rs, int cs, float[] v, int vAt, int ts) {
         // rows of B^T d: d0 - d2, d1 + d2, d2 - d1, d1 - d3
-        inputDifference(x, at, at + 2 * rs, cs, v, vAt, ts);
-        inputSum(x, at + rs, at + 2 * rs, cs, v, vAt + 4 * ts, ts);
-        inputDifference(x, at + 2 * rs, at + rs, cs, v, vAt + 8 * ts, ts);
-        inputDifference(x, at + rs, at + 3 * rs, cs, v, vAt + 12 * ts, ts);
+        inputRow(x, at, at + 2 * rs, -1f, cs, v, vAt, ts);
+        inputRow(x, at + rs, at + 2 * rs, 1f, cs, v, vAt + 4 * ts, ts);
+        inputRow(x, at + 2 * rs, at + rs, -1f, cs, v, vAt + 8 * ts, ts);
+        inputRow(x, at + rs, at + 3 * rs, -1f, cs, v, vAt + 12 * ts, ts);
     }
 
-    /** Row {@code d_p - d_q} of {@code B^T d} (rows starting at {@code x[p]}, {@code x[q]}) times {@code B}. */
-    private static void inputDifference(float[] x, int p, int q, int cs, float[] v, int at, int ts) {
-        FloatVector e0 = FloatVector.fromArray(S, x, p).sub(FloatVector.fromArray(S, x, q));
-        FloatVector e1 = FloatVector.fromArray(S, x, p + cs).sub(FloatVector.fromArray(S, x, q + cs));
-        FloatVector e2 = FloatVector.fromArray(S, x, p + 2 * cs).sub(FloatVector.fromArray(S, x, q + 2 * cs));
-        FloatVector e3 = FloatVector.fromArray(S, x, p + 3 * cs).sub(FloatVector.fromArray(S, x, q + 3 * cs));
-        e0.sub(e2).intoArray(v, at);
-        e1.add(e2).intoArray(v, at + ts);
-        e2.sub(e1).intoArray(v, at + 2 * ts);
-        e1.sub(e3).intoArray(v, at + 3 * ts);
-    }
-
-    /** Row {@code d_p + d_q} of {@code B^T d} times {@code B}. */
-    private static void inputSum(float[] x, int p, int q, int cs, float[] v, int at, int ts) {
-        FloatVector e0 = FloatVector.fromArray(S, x, p).add(FloatVector.fromArray(S, x, q));
-        FloatVector e1 = FloatVector.fromArray(S, x, p + cs).add(FloatVector.fromArray(S, x, q + cs));
-        FloatVector e2 = FloatVector.fromArray(S, x, p + 2 * cs).add(FloatVector.fromArray(S, x, q + 2 * cs));
-        FloatVector e3 = FloatVector.fromArray(S, x, p + 3 * cs).add(FloatVector.fromArray(S, x, q + 3 * cs));
+    /**
+     * Row {@code d_p + sign * d_q} of {@code B^T d} (rows starting at {@code x[p]}, {@code x[q]}; {@code sign} 1 or -1)
+     * times {@code B}.
+     */
+    private static void inputRow(float[] x, int p, int q, float sign, int cs, float[] v, int at, int ts) {
+        FloatVector e0 = FloatVector.fromArray(S, x, p).add(FloatVector.fromArray(S, x, q).mul(sign));
+        FloatVector e1 = FloatVector.fromArray(S, x, p + cs).add(FloatVector.fromArray(S, x, q + cs).mul(sign));
+        FloatVector e2 = FloatVector.fromArray(S, x, p + 2 * cs)
+                .add(FloatVector.fromArray(S, x, q + 2 * cs).mul(sign));
+        FloatVector e3 = FloatVector.fromArray(S, x, p + 3 * cs)
+                .add(FloatVector.fromArray(S, x, q + 3 * cs).mul(sign));
         e0.sub(e2).intoArray(v, at);
         e1.add(e2).intoArray(v, at + ts);
         e2.sub(e1).intoArray(v, at + 2 * ts);
@@ -152,48 +123,33 @@ final class WinogradTiles {
     static void output(float[] m, int at, int ts, float[] y, int y00, int rs, int cs, boolean right,
                        boolean bottom) {
         // rows of A^T m: m0 + m1 + m2 and m1 - m2 - m3
-        outputSum(m, at, ts, y, y00, right ? y00 + cs : -1);
+        outputRow(m, at, ts, 1f, y, y00, right ? y00 + cs : -1);
         if (bottom) {
-            outputDifference(m, at + 4 * ts, ts, y, y00 + rs, right ? y00 + rs + cs : -1);
+            outputRow(m, at + 4 * ts, ts, -1f, y, y00 + rs, right ? y00 + rs + cs : -1);
         }
     }
 
     /**
-     * Row {@code m_0 + m_1 + m_2} of {@code A^T m} (rows of m {@code 4 * ts} apart from {@code m[p]}) times
+     * Row {@code m_p + sign * (m_q + ...)}: {@code m_0 + m_1 + m_2} ({@code sign} 1, {@code p} at row 0) or
+     * {@code m_1 - m_2 - m_3} ({@code sign} -1, {@code p} at row 1) of {@code A^T m}, rows {@code 4 * ts} apart, times
      * {@code A}: columns {@code a + b + c} to {@code y[left]} and {@code b - c - e} to {@code y[right]} unless
-     * {@code right < 0}.
+     * {@code right < 0}. Adding {@code -1 * m} rounds exactly as subtracting {@code m}.
      */
-    private static void outputSum(float[] m, int p, int ts, float[] y, int left, int right) {
+    private static void outputRow(float[] m, int p, int ts, float sign, float[] y, int left, int right) {
         int q = p + 4 * ts;
         int r = p + 8 * ts;
-        FloatVector a = FloatVector.fromArray(S, m, p).add(FloatVector.fromArray(S, m, q))
-                .add(FloatVector.fromArray(S, m, r));
-        FloatVector b = FloatVector.fromArray(S, m, p + ts).add(FloatVector.fromArray(S, m, q + ts))
-                .add(FloatVector.fromArray(S, m, r + ts));
-        FloatVector c = FloatVector.fromArray(S, m, p + 2 * ts).add(FloatVector.fromArray(S, m, q + 2 * ts))
-                .add(FloatVector.fromArray(S, m, r + 2 * ts));
+        FloatVector a = FloatVector.fromArray(S, m, p).add(FloatVector.fromArray(S, m, q).mul(sign))
+                .add(FloatVector.fromArray(S, m, r).mul(sign));
+        FloatVector b = FloatVector.fromArray(S, m, p + ts).add(FloatVector.fromArray(S, m, q + ts).mul(sign))
+                .add(FloatVector.fromArray(S, m, r + ts).mul(sign));
+        FloatVector c = FloatVector.fromArray(S, m, p + 2 * ts)
+                .add(FloatVector.fromArray(S, m, q + 2 * ts).mul(sign))
+                .add(FloatVector.fromArray(S, m, r + 2 * ts).mul(sign));
         a.add(b).add(c).intoArray(y, left);
         if (right >= 0) {
-            FloatVector e = FloatVector.fromArray(S, m, p + 3 * ts).add(FloatVector.fromArray(S, m, q + 3 * ts))
-                    .add(FloatVector.fromArray(S, m, r + 3 * ts));
-            b.sub(c).sub(e).intoArray(y, right);
-        }
-    }
-
-    /** Row {@code m_1 - m_2 - m_3} of {@code A^T m} ({@code p} at row 1) times {@code A}, as {@link #outputSum}. */
-    private static void outputDifference(float[] m, int p, int ts, float[] y, int left, int right) {
-        int q = p + 4 * ts;
-        int r = p + 8 * ts;
-        FloatVector a = FloatVector.fromArray(S, m, p).sub(FloatVector.fromArray(S, m, q))
-                .sub(FloatVector.fromArray(S, m, r));
-        FloatVector b = FloatVector.fromArray(S, m, p + ts).sub(FloatVector.fromArray(S, m, q + ts))
-                .sub(FloatVector.fromArray(S, m, r + ts));
-        FloatVector c = FloatVector.fromArray(S, m, p + 2 * ts).sub(FloatVector.fromArray(S, m, q + 2 * ts))
-                .sub(FloatVector.fromArray(S, m, r + 2 * ts));
-        a.add(b).add(c).intoArray(y, left);
-        if (right >= 0) {
-            FloatVector e = FloatVector.fromArray(S, m, p + 3 * ts).sub(FloatVector.fromArray(S, m, q + 3 * ts))
-                    .sub(FloatVector.fromArray(S, m, r + 3 * ts));
+            FloatVector e = FloatVector.fromArray(S, m, p + 3 * ts)
+                    .add(FloatVector.fromArray(S, m, q + 3 * ts).mul(sign))
+                    .add(FloatVector.fromArray(S, m, r + 3 * ts).mul(sign));
             b.sub(c).sub(e).intoArray(y, right);
         }
     }
