@@ -34,6 +34,11 @@ final class WinogradConv {
      * batch 8, 1.51 against 0.85).
      */
     static final int MIN_TILES = 128;
+    /**
+     * Most floats of the transformed filters (16 x channels x filters, 64 MB: 1024 channels and filters), which are
+     * rebuilt on every call; wider layers keep the direct path rather than allocate hundreds of megabytes per call.
+     */
+    static final long MAX_FILTER_FLOATS = 1L << 24;
     /** Tiles a group of images aims for, so that small grids still make tall products. */
     private static final int GROUP_TILES = 128;
     /** Most tiles in one block (rows of its products). */
@@ -47,7 +52,8 @@ final class WinogradConv {
     /** Whether a convolution of {@code batch} images over {@code win} runs here. */
     static boolean applies(Window win, int groups, int channels, int filters, int batch) {
         return L == VectorTranspose.SIDE && groups == 1 && channels >= MIN_DEPTH && filters >= MIN_DEPTH
-                && fits(win) && (long) batch * Layout.of(win, channels, filters).tilesPerImage() >= MIN_TILES;
+                && fits(win) && (long) batch * Layout.of(win, channels, filters).tilesPerImage() >= MIN_TILES
+                && 16L * roundUp(channels, L) * roundUp(filters, NR) <= MAX_FILTER_FLOATS;
     }
 
     /** A 2-D 3x3 window with unit stride and dilation and a grid of at least 2x2, which this kernel computes. */

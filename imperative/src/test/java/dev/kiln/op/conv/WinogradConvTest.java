@@ -139,6 +139,8 @@ class WinogradConvTest {
         assertThat(WinogradConv.applies(window(32, 32, 1), 1, 64, 64, 1)).as("32x32, one image").isTrue();
         assertThat(WinogradConv.applies(window(8, 8, 1), 1, 256, 256, 8)).as("8x8, 128 tiles").isTrue();
         assertThat(WinogradConv.applies(window(4, 4, 1), 1, 512, 512, 16)).as("4x4, 64 tiles").isFalse();
+        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 1024, 1024, 32)).as("64 MB of filters").isTrue();
+        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 2048, 1024, 32)).as("128 MB of filters").isFalse();
         Window strided = Window.of(new int[] {32, 32}, new int[] {16, 16}, new int[] {3, 3}, new int[] {2, 2},
                 new int[] {1, 1}, new int[] {1, 1});
         assertThat(WinogradConv.applies(strided, 1, 64, 64, 8)).isFalse();
