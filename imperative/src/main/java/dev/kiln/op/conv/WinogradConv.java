@@ -6,7 +6,6 @@ import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 
-import java.util.Arrays;
 
 /**
  * Float32 3x3 unit-stride convolution by Winograd's minimal filtering F(2x2, 3x3): each 2x2 block of outputs (a tile)
@@ -276,13 +275,6 @@ final class WinogradConv {
             for (int c = 0; c < cp; c += L) {
                 WinogradTiles.input(xh, at + c, rs, cp, v, j * cp + c, count * cp);
             }
-        }
-    }
-
-    /** Zeroes {@code a[from, to)} when not empty (the filter padding of a layer whose filters are not whole panels). */
-    static void clear(float[] a, int from, int to) {
-        if (from < to) {
-            Arrays.fill(a, from, to, 0f);
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.kiln.kernel.gemm.VectorTranspose;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 
+import java.util.Arrays;
+
 /**
  * The filter side of {@link WinogradConv}: {@code U[t] = G g G^T} of every kernel, laid out as the register block's
  * packed B (per transformed position {@code t} and panel of {@code 4 * L} filters, one row of the panel's filters
@@ -37,11 +39,11 @@ final class WinogradFilters {
             VectorTranspose.transpose(f1 - f0, depth, w, f0 * depth, depth, wt, f0, ld);
             if (p1 * L > filters) {
                 for (int k = 0; k < depth; k++) {
-                    WinogradConv.clear(wt, k * ld + filters, (k + 1) * ld);
+                    Arrays.fill(wt, k * ld + filters, (k + 1) * ld, 0f);
                 }
             }
         });
-        WinogradConv.clear(wt, depth * ld, cp * 9 * ld);
+        Arrays.fill(wt, depth * ld, cp * 9 * ld, 0f);
         int panels = lay.panels();
         int ts = panels * cp * NR;
         float[] u = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, 16 * ts);
@@ -54,7 +56,7 @@ final class WinogradFilters {
                 }
                 for (int t = 0; t < 16; t++) {
                     int row = t * ts + ((panels - 1) * cp + c) * NR;
-                    WinogradConv.clear(u, row + ld - last, row + NR);
+                    Arrays.fill(u, row + ld - last, row + NR, 0f);
                 }
             }
         });
@@ -76,14 +78,14 @@ final class WinogradFilters {
         float[] u = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, 16 * ts);
         int grain = depth * outs * 9 >= SPLIT_MIN_FLOATS ? 1 : Integer.MAX_VALUE;
         Parallel.forRange(cp, grain, (c0, c1) -> {
-            float[] taps = new float[9 * L];
+            float[] taps = ConvScratch.floats(ConvScratch.Slot.TILE, 9 * L);
             for (int c = c0; c < c1; c++) {
                 for (int f = 0; f < lay.fp(); f += L) {
                     int p = f / NR;
                     int at = (p * cp + c) * NR + f - p * NR;
                     if (c >= depth || f >= outs) {
                         for (int t = 0; t < 16; t++) {
-                            WinogradConv.clear(u, at + t * ts, at + t * ts + L);
+                            Arrays.fill(u, at + t * ts, at + t * ts + L, 0f);
                         }
                         continue;
                     }
