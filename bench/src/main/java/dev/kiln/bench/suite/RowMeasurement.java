@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Measures one row in this process: Kiln eager, then MXNet (op by op and static cached op) on the block's weights,
- * then Kiln hybridized with static allocation and shapes, then (when TornadoVM is in this JVM) Kiln hybridized on the
- * {@code tornado} backend ({@link TornadoColumn}); for a training row, also the heap one step
+ * Measures one row in this process: Kiln eager, Kiln hybridized with static allocation and shapes, and MXNet (op by
+ * op and static cached op) on the same weights, their timed runs interleaved; then, when TornadoVM is in this JVM,
+ * Kiln hybridized on the {@code tornado} backend ({@link TornadoColumn}). For a training row, also the heap one step
  * allocates in each Kiln mode ({@link StepAllocation}). Before timing, the hybridized, MXNet imperative and MXNet
  * cached-op outputs are checked against Kiln's eager output ({@link Agreement}); a disagreement is reported in the
  * row's note as a WARNING, and the row is still timed.
@@ -22,35 +22,52 @@ public final class RowMeasurement {
     private RowMeasurement() {
     }
 
-    /** Measures {@code row}; {@code mx} null leaves the MXNet columns empty (NaN). */
+    /**
+     * Measures {@code row}; {@code mx} null leaves the MXNet columns empty (NaN). The eager and hybridized columns
+     * run two instances of the model with the same seed (so the same weights); the four timed columns are
+     * interleaved ({@link Timer#interleavedMedians}), so their ratios do not depend on when each was taken.
+     */
     public static ModelRow measure(ModelCase row, MXNet mx, Timer timer, int threads) {
         List<String> notes = new ArrayList<>();
         KilnModel kiln = new KilnModel(row, SEED);
         List<NDArray> eager = kiln.run();
-        double eagerMs = timer.medianMillis(kiln::step);
         long eagerAlloc = row.training() ? StepAllocation.leastBytes(kiln::step) : -1;
+        KilnModel hybrid = new KilnModel(row, SEED);
+        hybrid.hybridize();
+        check(notes, "Kiln hybridized", hybrid.run(), eager);
+        long hybridAlloc = row.training() ? StepAllocation.leastBytes(hybrid::step) : -1;
 
-        double imperativeMs = Double.NaN;
-        double cachedMs = Double.NaN;
+        List<Runnable> bodies = new ArrayList<>(List.of(kiln::step, hybrid::step));
+        MXNetModel m = null;
         if (mx != null) {
-            try (MXNetModel m = new MXNetModel(mx, kiln.block(), kiln.input(), row.training())) {
+            try {
+                m = new MXNetModel(mx, kiln.block(), kiln.input(), row.training());
                 check(notes, "MXNet CachedOp", m.cachedOp(), eager);
                 check(notes, "MXNet imperative", m.imperative(), eager);
-                imperativeMs = timer.medianMillis(m::imperativeStep);
-                cachedMs = timer.medianMillis(m::cachedOpStep);
+                bodies.add(m::imperativeStep);
+                bodies.add(m::cachedOpStep);
             } catch (RuntimeException e) {
                 notes.add("MXNet failed: " + firstLine(e));
+                if (m != null) {
+                    m.close();
+                    m = null;
+                }
             }
         }
-
-        kiln.hybridize();
-        check(notes, "Kiln hybridized", kiln.run(), eager);
-        double hybridMs = timer.medianMillis(kiln::step);
-        long hybridAlloc = row.training() ? StepAllocation.leastBytes(kiln::step) : -1;
+        double[] ms;
+        try {
+            ms = timer.interleavedMedians(bodies);
+        } finally {
+            if (m != null) {
+                m.close();
+            }
+        }
+        double imperativeMs = ms.length > 2 ? ms[2] : Double.NaN;
+        double cachedMs = ms.length > 2 ? ms[3] : Double.NaN;
         long planned = -1;
         long unplanned = -1;
         try {
-            MemoryPlan plan = kiln.memoryPlan();
+            MemoryPlan plan = hybrid.memoryPlan();
             planned = plan.plannedBytes();
             unplanned = plan.unplannedBytes();
         } catch (RuntimeException e) {
@@ -58,7 +75,7 @@ public final class RowMeasurement {
         }
         boolean tornado = TornadoColumn.present();
         double tornadoMs = tornado ? TornadoColumn.measure(row, eager, timer, SEED, notes) : Double.NaN;
-        return new ModelRow(row.model(), row.pass(), row.batch(), threads, eagerMs, hybridMs, imperativeMs, cachedMs,
+        return new ModelRow(row.model(), row.pass(), row.batch(), threads, ms[0], ms[1], imperativeMs, cachedMs,
                 planned, unplanned, eagerAlloc, hybridAlloc, tornado, tornadoMs, String.join("; ", notes));
     }
 

@@ -1,0 +1,36 @@
+package dev.kiln.bench.suite;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TimerTest {
+    @Test
+    void interleavedMediansWarmsEachBodyThenAlternatesTheirTimedRuns() {
+        List<String> calls = new ArrayList<>();
+        Timer timer = new Timer(2, 0.0, 10, 200, 0.0);
+        double[] ms = timer.interleavedMedians(
+                List.of(() -> calls.add("a"), () -> calls.add("b"), () -> calls.add("c")));
+
+        assertThat(ms).hasSize(3);
+        assertThat(ms[0]).isGreaterThanOrEqualTo(0.0);
+        assertThat(calls.subList(0, 6)).containsExactly("a", "a", "b", "b", "c", "c");
+        List<String> timed = calls.subList(6, calls.size());
+        assertThat(timed).hasSize(3 * Timer.ROUNDS);
+        for (int i = 0; i < timed.size(); i++) {
+            assertThat(timed.get(i)).as("timed call %d", i).isEqualTo(List.of("a", "b", "c").get(i % 3));
+        }
+    }
+
+    @Test
+    void interleavedMediansRunsEachBodyAtLeastMinRunsInFewerRoundsWhenMinRunsIsSmall() {
+        List<String> calls = new ArrayList<>();
+        Timer timer = new Timer(0, 0.0, 3, 3, 0.0);
+        timer.interleavedMedians(List.of(() -> calls.add("a"), () -> calls.add("b")));
+
+        assertThat(calls).containsExactly("a", "b", "a", "b", "a", "b");
+    }
+}
