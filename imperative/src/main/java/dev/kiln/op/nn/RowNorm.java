@@ -1,5 +1,6 @@
 package dev.kiln.op.nn;
 
+import dev.kiln.kernel.simd.VectorSupport;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.parallel.Parallel;
 
@@ -23,6 +24,12 @@ final class RowNorm {
             return perPosition ? position : row % period;
         }
     }
+
+    /** How many interleaved partial sums {@link #sum} adds a row into. */
+    static final int STRIPES = 16;
+
+    /** Whether {@link #sum} keeps its partials in vector lanes ({@link VectorRowSums}). */
+    private static final boolean VECTOR = VectorSupport.isAvailable();
 
     private RowNorm() {
     }
@@ -52,8 +59,9 @@ final class RowNorm {
                 } else {
                     double g = gamma[r % period];
                     double b = beta[r % period];
+                    double inverse = 1.0 / sigma;
                     for (int j = 0; j < m; j++) {
-                        buf[j] = (buf[j] - mu) / sigma * g + b;
+                        buf[j] = (buf[j] - mu) * inverse * g + b;
                     }
                 }
                 Rows.scatter(buf, 0, out, base, stride, m);
@@ -73,37 +81,41 @@ final class RowNorm {
     }
 
     /**
-     * The sum of {@code buf[0, m)}, or of the squares of {@code buf[j] - mu} when {@code square}, in double in four
-     * interleaved partial sums (positions {@code j mod 4}) added at the end: four independent additions per step
-     * instead of one dependency chain, the same at every call.
+     * The sum of {@code buf[0, m)}, or of the squares of {@code buf[j] - mu} when {@code square} (each square added
+     * by one multiply-add), in double in {@link #STRIPES} interleaved partial sums (position {@code j} into partial
+     * {@code j % STRIPES}), then folded in halves (partial {@code q} plus partial {@code q + 8}, then {@code q + 4},
+     * ...): independent additions instead of one dependency chain, the same order on every path and at every call.
+     * {@link VectorRowSums} does the same in vector lanes.
      */
-    private static double sum(double[] buf, int m, double mu, boolean square) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 3 < m; j += 4) {
-            double d0 = buf[j] - mu;
-            double d1 = buf[j + 1] - mu;
-            double d2 = buf[j + 2] - mu;
-            double d3 = buf[j + 3] - mu;
-            s0 += square ? d0 * d0 : d0;
-            s1 += square ? d1 * d1 : d1;
-            s2 += square ? d2 * d2 : d2;
-            s3 += square ? d3 * d3 : d3;
-        }
-        for (; j < m; j++) {
-            double d = buf[j] - mu;
-            s0 += square ? d * d : d;
-        }
-        return (s0 + s1) + (s2 + s3);
+    static double sum(double[] buf, int m, double mu, boolean square) {
+        return VECTOR && VectorRowSums.fits(m) ? VectorRowSums.sum(buf, m, mu, square) : stripedSum(buf, m, mu, square);
     }
 
-    /** {@code buf[j] = (buf[j] - mu) / sigma * gamma[j] + beta[j]}: the per-position scale and shift. */
-    static void normalise(double[] buf, int m, double mu, double sigma, double[] gamma, double[] beta) {
+    /** {@link #sum} by the scalar loop, for any row length. */
+    static double stripedSum(double[] buf, int m, double mu, boolean square) {
+        double[] p = new double[STRIPES];
         for (int j = 0; j < m; j++) {
-            buf[j] = (buf[j] - mu) / sigma * gamma[j] + beta[j];
+            double d = buf[j] - mu;
+            int q = j % STRIPES;
+            p[q] = square ? Math.fma(d, d, p[q]) : p[q] + d;
+        }
+        for (int width = STRIPES / 2; width > 0; width /= 2) {
+            for (int q = 0; q < width; q++) {
+                p[q] += p[q + width];
+            }
+        }
+        return p[0];
+    }
+
+    /**
+     * {@code buf[j] = (buf[j] - mu) / sigma * gamma[j] + beta[j]}: the per-position scale and shift, dividing by
+     * multiplying with {@code 1 / sigma} (in double, so the float result is the quotient's short of a double-rounding
+     * tie; a division costs several multiplications).
+     */
+    static void normalise(double[] buf, int m, double mu, double sigma, double[] gamma, double[] beta) {
+        double inverse = 1.0 / sigma;
+        for (int j = 0; j < m; j++) {
+            buf[j] = (buf[j] - mu) * inverse * gamma[j] + beta[j];
         }
     }
 

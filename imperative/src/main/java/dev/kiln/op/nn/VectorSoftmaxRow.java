@@ -36,19 +36,33 @@ final class VectorSoftmaxRow {
 
     /**
      * {@link SoftmaxKernel#rowMax} by lanes; where lanes and the scalar loop could disagree (a NaN, or a maximum of
-     * zero whose sign depends on which zero came first) the scalar loop decides.
+     * zero whose sign depends on which zero came first) the scalar loop decides. Each lane keeps its larger value by
+     * a comparison and a blend, as the scalar loop does, in two interleaved chains: {@code max} with Java's NaN and
+     * signed-zero rules is a longer dependent sequence, and one chain of it cost a third of a 128-wide row. A NaN
+     * in the first vector stays in its lane (no comparison with it holds) and sends the row to the scalar loop;
+     * later NaNs are never taken, as in the scalar loop.
      */
     private static float max(float[] x, int base, int len, int bound, float sign) {
         if (bound == 0) {
             return SoftmaxKernel.rowMax(x, base, len, sign);
         }
         FloatVector acc = FloatVector.fromArray(F, x, base).mul(sign);
-        for (int j = W; j < bound; j += W) {
-            acc = acc.max(FloatVector.fromArray(F, x, base + j).mul(sign));
+        FloatVector other = acc;
+        int j = W;
+        for (; j + W < bound; j += 2 * W) {
+            FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign);
+            FloatVector u = FloatVector.fromArray(F, x, base + j + W).mul(sign);
+            acc = acc.blend(v, acc.compare(VectorOperators.LT, v));
+            other = other.blend(u, other.compare(VectorOperators.LT, u));
         }
+        if (j < bound) {
+            FloatVector v = FloatVector.fromArray(F, x, base + j).mul(sign);
+            acc = acc.blend(v, acc.compare(VectorOperators.LT, v));
+        }
+        acc = acc.blend(other, acc.compare(VectorOperators.LT, other));
         float max = acc.reduceLanes(VectorOperators.MAX);
-        for (int j = bound; j < len; j++) {
-            max = Math.max(max, sign * x[base + j]);
+        for (int t = bound; t < len; t++) {
+            max = Math.max(max, sign * x[base + t]);
         }
         return Float.isNaN(max) || max == 0f ? SoftmaxKernel.rowMax(x, base, len, sign) : max;
     }

@@ -262,24 +262,29 @@ class SoftmaxTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(dev.kiln.kernel.simd.VectorSupport.isAvailable());
         java.util.Random r = new java.util.Random(11);
         int m = 203;
-        float[] x = new float[3 * m];
+        int rows = 5;
+        float[] x = new float[rows * m];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (r.nextGaussian() * (i < m ? 3 : 40));
         }
-        // third row: zeros of both signs as the largest values; second row: a NaN after the first element
+        // third row: zeros of both signs as the largest values; second row: NaNs after the first vector, in both of
+        // the vector maximum's chains; fourth and fifth: a NaN first, and a NaN inside the first vector
         for (int i = 2 * m; i < 3 * m; i++) {
             x[i] = -Math.abs(x[i]);
         }
         x[2 * m + 5] = -0f;
         x[2 * m + 9] = 0f;
+        x[m + 20] = Float.NaN;
         x[m + 40] = Float.NaN;
+        x[3 * m] = Float.NaN;
+        x[4 * m + 3] = Float.NaN;
         for (boolean log : new boolean[] {false, true}) {
             for (boolean negate : new boolean[] {false, true}) {
                 for (float temp : new float[] {1f, 0.3f}) {
                     for (int len : new int[] {m, 17, 0}) {
                         float[] scalar = new float[x.length];
                         float[] vector = new float[x.length];
-                        for (int row = 0; row < 3; row++) {
+                        for (int row = 0; row < rows; row++) {
                             SoftmaxKernel.floatRow(x, scalar, row * m, m, len, temp, negate, log, false);
                             SoftmaxKernel.floatRow(x, vector, row * m, m, len, temp, negate, log, true);
                         }
