@@ -31,11 +31,9 @@ public final class RowMeasurement {
         List<String> notes = new ArrayList<>();
         KilnModel kiln = new KilnModel(row, SEED);
         List<NDArray> eager = kiln.run();
-        long eagerAlloc = row.training() ? StepAllocation.leastBytes(kiln::step) : -1;
         KilnModel hybrid = new KilnModel(row, SEED);
         hybrid.hybridize();
         check(notes, "Kiln hybridized", hybrid.run(), eager);
-        long hybridAlloc = row.training() ? StepAllocation.leastBytes(hybrid::step) : -1;
 
         List<Runnable> bodies = new ArrayList<>(List.of(kiln::step, hybrid::step));
         MXNetModel m = null;
@@ -62,6 +60,9 @@ public final class RowMeasurement {
                 m.close();
             }
         }
+        // after the timed runs, so that compilation and first-use allocations are over
+        long eagerAlloc = row.training() ? StepAllocation.leastBytes(kiln::step) : -1;
+        long hybridAlloc = row.training() ? StepAllocation.leastBytes(hybrid::step) : -1;
         double imperativeMs = ms.length > 2 ? ms[2] : Double.NaN;
         double cachedMs = ms.length > 2 ? ms[3] : Double.NaN;
         long planned = -1;

@@ -33,4 +33,30 @@ class TimerTest {
 
         assertThat(calls).containsExactly("a", "b", "a", "b", "a", "b");
     }
+
+    @Test
+    void settlingKeepsWarmingUpWhileABodyIsStillGettingFaster() {
+        int[] calls = {0};
+        Runnable body = () -> {
+            if (calls[0]++ < 60) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        double ms = new Timer(1, 0.0, 5, 5, 0.0, 5.0).medianMillis(body);
+
+        assertThat(calls[0]).isGreaterThan(65);
+        assertThat(ms).isLessThan(2.0);
+    }
+
+    @Test
+    void withoutSettlingTheFixedWarmUpIsAllThereIs() {
+        int[] calls = {0};
+        new Timer(4, 0.0, 5, 5, 0.0).medianMillis(() -> calls[0]++);
+
+        assertThat(calls[0]).isEqualTo(9);
+    }
 }
