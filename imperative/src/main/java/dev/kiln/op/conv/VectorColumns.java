@@ -64,10 +64,20 @@ final class VectorColumns {
             int in = tap * grid;
             int shift = plane + delta[tap];
             for (int s = 0; s < slots; s++) {
-                FloatVector v = load(x, at[s] + shift, bits[in + pos[s]] & first[s]);
+                // each load: the lanes whose bit is set, zero in the others; a whole load then a blend, or a masked
+                // load (which reads only the set lanes) where a whole vector would leave the array. Written out
+                // twice rather than called: a vector returned from a call C2 does not inline is boxed.
+                int off = at[s] + shift;
+                VectorMask<Float> mask = VectorMask.fromLong(S, bits[in + pos[s]] & first[s]);
+                FloatVector v = off >= 0 && off <= x.length - LANES ? ZERO.blend(FloatVector.fromArray(S, x, off), mask)
+                        : FloatVector.fromArray(S, x, off, mask);
                 if (second[s] != 0) {
-                    v = v.blend(load(x, next[s] + shift, bits[in] << Long.bitCount(first[s]) & second[s]),
-                            VectorMask.fromLong(S, second[s]));
+                    int off2 = next[s] + shift;
+                    VectorMask<Float> mask2 = VectorMask.fromLong(S, bits[in] << Long.bitCount(first[s]) & second[s]);
+                    FloatVector w = off2 >= 0 && off2 <= x.length - LANES
+                            ? ZERO.blend(FloatVector.fromArray(S, x, off2), mask2)
+                            : FloatVector.fromArray(S, x, off2, mask2);
+                    v = v.blend(w, VectorMask.fromLong(S, second[s]));
                 }
                 v.intoArray(dst, row + s * LANES);
             }
@@ -77,17 +87,5 @@ final class VectorColumns {
             }
         }
         return width;
-    }
-
-    /**
-     * The lanes of {@code x[off...]} whose bit is set in {@code lanes}, zero in the others: a whole load then a
-     * blend, or a masked load (which reads only the set lanes) where a whole vector would leave the array.
-     */
-    private static FloatVector load(float[] x, int off, long lanes) {
-        VectorMask<Float> m = VectorMask.fromLong(S, lanes);
-        if (off >= 0 && off <= x.length - LANES) {
-            return ZERO.blend(FloatVector.fromArray(S, x, off), m);
-        }
-        return FloatVector.fromArray(S, x, off, m);
     }
 }

@@ -96,7 +96,16 @@ final class VectorPairPool {
                 if (a2 + width + L <= x.length && o + L <= yEnd) {
                     FloatVector t0 = FloatVector.fromArray(S, x, a), t1 = FloatVector.fromArray(S, x, a2);
                     FloatVector b0 = FloatVector.fromArray(S, x, b), b1 = FloatVector.fromArray(S, x, a2 + width);
-                    windowMax(low, left, right, t0, t1, b0, b1).intoArray(y, o);
+                    // the window maximum (see the note on windowMax below)
+                    FloatVector m = low;
+                    FloatVector v = left.selectFrom(t0, t1);
+                    m = m.blend(v, v.compare(VectorOperators.GT, m));
+                    v = right.selectFrom(t0, t1);
+                    m = m.blend(v, v.compare(VectorOperators.GT, m));
+                    v = left.selectFrom(b0, b1);
+                    m = m.blend(v, v.compare(VectorOperators.GT, m));
+                    v = right.selectFrom(b0, b1);
+                    m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(y, o);
                     q += 2;
                     continue;
                 }
@@ -106,7 +115,15 @@ final class VectorPairPool {
                 int c = 2 * k;
                 FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
                 FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
-                windowMax(low, LEFT, RIGHT, t0, t1, b0, b1).intoArray(y, o + k);
+                FloatVector m = low;
+                FloatVector v = LEFT.selectFrom(t0, t1);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+                v = RIGHT.selectFrom(t0, t1);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+                v = LEFT.selectFrom(b0, b1);
+                m = m.blend(v, v.compare(VectorOperators.GT, m));
+                v = RIGHT.selectFrom(b0, b1);
+                m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(y, o + k);
             }
             rows[0] = a;
             rows[1] = b;
@@ -220,23 +237,12 @@ final class VectorPairPool {
         return q / gh * w.imageSize() + 2 * (q % gh) * w.image()[2];
     }
 
-    /**
-     * The running first-strictly-greater maximum of each lane's window: top left, top right, bottom left, bottom
-     * right, the columns picked by {@code left} and {@code right} from the top rows {@code (t0, t1)} and the bottom
-     * rows {@code (b0, b1)}.
+    /*
+     * windowMax: the running first-strictly-greater maximum of each lane's window (top left, top right, bottom left,
+     * bottom right: the columns picked by the left and right selectors from the top rows (t0, t1) and the bottom rows
+     * (b0, b1)), each step keeping the new value only where it is greater. It is written out at both places it is
+     * used: as a method taking and returning vectors it was boxed whenever C2 did not inline it.
      */
-    private static FloatVector windowMax(FloatVector low, FloatVector left, FloatVector right, FloatVector t0,
-                                         FloatVector t1, FloatVector b0, FloatVector b1) {
-        FloatVector m = low;
-        m = greater(m, left.selectFrom(t0, t1));
-        m = greater(m, right.selectFrom(t0, t1));
-        m = greater(m, left.selectFrom(b0, b1));
-        return greater(m, right.selectFrom(b0, b1));
-    }
-
-    private static FloatVector greater(FloatVector m, FloatVector v) {
-        return m.blend(v, v.compare(VectorOperators.GT, m));
-    }
 
     /**
      * The gradient of the first windows of the row pair at {@code a} (top) and {@code b} (bottom) whose vectors end
@@ -253,8 +259,16 @@ final class VectorPairPool {
             long top = FloatVector.fromArray(S, x, a + c).compare(VectorOperators.EQ, out).toLong() & data;
             long bottom = FloatVector.fromArray(S, x, b + c).compare(VectorOperators.EQ, out).toLong() & data;
             FloatVector g = TWICE.selectFrom(FloatVector.fromArray(S, dy, at));
-            addMasked(dx, a + c, g, topFirst(top));
-            addMasked(dx, b + c, g, bottomFirst(top, bottom));
+            // each row's first maximum of its window takes the gradient (written out: a vector argument to a call
+            // C2 does not inline is boxed)
+            long topLanes = topFirst(top);
+            if (topLanes != 0) {
+                FloatVector.fromArray(S, dx, a + c).add(g, VectorMask.fromLong(S, topLanes)).intoArray(dx, a + c);
+            }
+            long bottomLanes = bottomFirst(top, bottom);
+            if (bottomLanes != 0) {
+                FloatVector.fromArray(S, dx, b + c).add(g, VectorMask.fromLong(S, bottomLanes)).intoArray(dx, b + c);
+            }
         }
         return Math.min(c, cols) / 2;
     }
@@ -277,12 +291,5 @@ final class VectorPairPool {
         long takenByTop = topAny | topAny << 1;
         long bottomLeft = bottom & LEFT_BITS & ~topAny;
         return bottomLeft | (bottom & ~LEFT_BITS & ~takenByTop & ~((bottom & LEFT_BITS) << 1));
-    }
-
-    /** Adds {@code g} to the lanes of {@code dx[i..]} whose bits are set in {@code lanes}. */
-    private static void addMasked(float[] dx, int i, FloatVector g, long lanes) {
-        if (lanes != 0) {
-            FloatVector.fromArray(S, dx, i).add(g, VectorMask.fromLong(S, lanes)).intoArray(dx, i);
-        }
     }
 }

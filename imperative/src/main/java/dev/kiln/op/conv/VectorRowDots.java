@@ -52,25 +52,20 @@ final class VectorRowDots {
         for (int p = 0; p < bound; p += L) {
             acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), acc);
         }
-        return tail(sumLanes(acc, lanes), k, bound, a, ai, b, bi);
-    }
-
-    /**
-     * The lanes of {@code v} added from the first to the last. Not {@code reduceLanes(ADD)}, whose float order is the
-     * implementation's: the Vector API's Java fallback and HotSpot's intrinsic add in different orders, so a result
-     * would change with the JIT's progress (an interrupted and a resumed training run stopped agreeing bit for bit).
-     * {@code lanes} is the calling thread's scratch (its first vector's room is used).
-     */
-    private static float sumLanes(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0); // a store, where lane(i) of a variable i would box the vector
+        // The lanes added from the first to the last, in the thread's scratch (its first vector's room). Not
+        // reduceLanes(ADD), whose float order is the implementation's: the Vector API's Java fallback and HotSpot's
+        // intrinsic add in different orders, so a result would change with the JIT's progress (an interrupted and a
+        // resumed training run stopped agreeing bit for bit). Written out here: a vector passed to a call C2 does not
+        // inline is boxed, and lane(i) of a variable i would box it too.
+        acc.intoArray(lanes, 0);
         float s = 0f;
         for (int l = 0; l < L; l++) {
             s += lanes[l];
         }
-        return s;
+        return tail(s, k, bound, a, ai, b, bi);
     }
 
-    /** Per thread, room for the lanes of a block's twelve vectors ({@link #block}, {@link #sumLanes}). */
+    /** Per thread, room for the lanes of a block's twelve vectors ({@link #block}, {@link #dot}). */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[12 * L]);
 
     private static float tail(float sum, int k, int from, float[] a, int ai, float[] b, int bi) {
