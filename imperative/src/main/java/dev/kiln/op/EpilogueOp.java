@@ -17,4 +17,13 @@ public interface EpilogueOp {
 
     /** The op's output, computed as {@link OpDef#compute} does, with {@code epilogue} applied to each finished range. */
     NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue);
+
+    /**
+     * {@link #computeWithEpilogue(Invocation, OutputEpilogue)} for a caller that keeps {@code derived} from call to
+     * call and promises that the weight input changes only through counted writes ({@link DerivedWeights}): the op
+     * may reuse what it derived from the weight in an earlier call. Ops that derive nothing ignore it.
+     */
+    default NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue, DerivedWeights derived) {
+        return computeWithEpilogue(call, epilogue);
+    }
 }

@@ -5,11 +5,13 @@ import dev.kiln.graph.Entry;
 import dev.kiln.graph.Graph;
 import dev.kiln.graph.Node;
 import dev.kiln.graph.OpNode;
+import dev.kiln.graph.Variable;
 import dev.kiln.graph.infer.InferenceResult;
 import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.graph.infer.TypeInference;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.elementwise.BinaryOp;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Fuses the elementwise chain that reads a FullyConnected or Convolution output into that node as an epilogue
@@ -63,8 +66,18 @@ public final class EpilogueFusion {
      */
     public static Result apply(Graph graph, int numForwardNodes, Map<String, Shape> shapes, Map<String, DType> types,
                                boolean staticShapes) {
+        return apply(graph, numForwardNodes, shapes, types, staticShapes, Set.of());
+    }
+
+    /**
+     * {@link #apply(Graph, int, Map, Map, boolean)} where the variables named in {@code fixedWeights} change only
+     * through counted writes from call to call (an inference request's parameters): a fused convolution whose weight
+     * is one of them keeps what it derives from it ({@link DerivedWeights}, Winograd's transformed filters).
+     */
+    public static Result apply(Graph graph, int numForwardNodes, Map<String, Shape> shapes, Map<String, DType> types,
+                               boolean staticShapes, Set<String> fixedWeights) {
         return new Rewrite(graph, numForwardNodes, ShapeInference.infer(graph, shapes),
-                TypeInference.infer(graph, types), staticShapes).run();
+                TypeInference.infer(graph, types), staticShapes, fixedWeights).run();
     }
 
     /** The JIT's step: {@link #apply}, unless {@link #ENABLED_PROPERTY} is {@code false}. */
@@ -73,7 +86,9 @@ public final class EpilogueFusion {
         if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))) {
             return new Result(graph, numForwardNodes, 0);
         }
-        return apply(graph, numForwardNodes, shapes, types, request.staticShapes());
+        boolean inference = !request.training() && !request.needsGradients();
+        return apply(graph, numForwardNodes, shapes, types, request.staticShapes(),
+                inference ? request.parameters() : Set.of());
     }
 
     /** One chain: the base node, its epilogue nodes in order, and what it reads from outside. */
@@ -89,16 +104,18 @@ public final class EpilogueFusion {
         private final InferenceResult<Shape> shapes;
         private final InferenceResult<DType> types;
         private final boolean staticShapes;
+        private final Set<String> fixedWeights;
         private final List<List<Integer>> readers = new ArrayList<>();
         private final BitSet graphOutputs = new BitSet();
 
         Rewrite(Graph graph, int numForwardNodes, InferenceResult<Shape> shapes, InferenceResult<DType> types,
-                boolean staticShapes) {
+                boolean staticShapes, Set<String> fixedWeights) {
             this.graph = graph;
             this.numForwardNodes = numForwardNodes;
             this.shapes = shapes;
             this.types = types;
             this.staticShapes = staticShapes;
+            this.fixedWeights = fixedWeights;
             for (int i = 0; i < graph.size(); i++) {
                 readers.add(new ArrayList<>());
             }
@@ -269,11 +286,20 @@ public final class EpilogueFusion {
             }
             FusedExpression expr = new FusedExpression(types.entry(c.base(), 0), numInputs, fusedSteps, outputs);
             FusedEpilogueOp op = new FusedEpilogueOp(base.op(), base.params(), base.inputs().size(), c.axis(),
-                    base.name(), emitsBase, expr);
+                    base.name(), emitsBase, expr, fixedWeight(base) ? new DerivedWeights() : null);
             List<Entry> in = new ArrayList<>(base.inputs());
             in.addAll(operands.keySet().stream().skip(1).toList());
             OpNode last = (OpNode) graph.node(c.last());
             return new OpNode(last.name(), op, op.defaultAttrs(), remapped(in, remap), last.attrs());
+        }
+
+        /** Whether {@code base}'s weight (input 1) is a variable named in {@link #fixedWeights}. */
+        private boolean fixedWeight(OpNode base) {
+            if (base.inputs().size() < 2) {
+                return false;
+            }
+            Node weight = graph.node(base.inputs().get(1).node());
+            return weight instanceof Variable v && fixedWeights.contains(v.name());
         }
 
         private static List<Entry> remapped(List<Entry> entries, Entry[] remap) {

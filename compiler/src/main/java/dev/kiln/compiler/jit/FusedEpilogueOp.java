@@ -4,6 +4,7 @@ import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
@@ -37,6 +38,8 @@ public final class FusedEpilogueOp extends FusedOp {
     private final boolean emitsBase;
     private final FusedExpression expression;
     private final FusedKernel kernel;
+    /** What the base op keeps from call to call, derived from its weight; null for none. */
+    private final DerivedWeights derived;
 
     /**
      * A fused node computing {@code base} (with {@code baseParams}, reading {@code numBaseInputs} inputs) and then
@@ -44,11 +47,21 @@ public final class FusedEpilogueOp extends FusedOp {
      */
     public FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
                            boolean emitsBase, FusedExpression expression) {
-        this(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression, expression);
+        this(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression, null);
+    }
+
+    /**
+     * A fused node that keeps what its base op derives from the weight in {@code derived} from call to call (null:
+     * nothing is kept); only for a weight that changes through counted writes alone ({@link DerivedWeights}).
+     */
+    public FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
+                           boolean emitsBase, FusedExpression expression, DerivedWeights derived) {
+        this(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression, expression, derived);
     }
 
     private FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
-                            boolean emitsBase, FusedExpression expression, FusedKernel kernel) {
+                            boolean emitsBase, FusedExpression expression, FusedKernel kernel,
+                            DerivedWeights derived) {
         super(base.name().equals("Convolution") ? CONV : LINEAR, OpFamily.NN, expression.dtype(),
                 inputNames(base, baseParams, expression), outputNames(emitsBase, baseName, expression));
         if (!(base instanceof EpilogueOp)) {
@@ -62,6 +75,7 @@ public final class FusedEpilogueOp extends FusedOp {
         this.emitsBase = emitsBase;
         this.expression = expression;
         this.kernel = kernel;
+        this.derived = derived;
     }
 
     private static List<String> inputNames(OpDef base, Attrs baseParams, FusedExpression expression) {
@@ -86,12 +100,17 @@ public final class FusedEpilogueOp extends FusedOp {
     /** This node computing its epilogue with {@code generated} (the same expression) instead of the reference. */
     public FusedEpilogueOp withKernel(FusedKernel generated) {
         return new FusedEpilogueOp(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression,
-                generated);
+                generated, derived);
     }
 
     /** The epilogue; its value 0 is the base op's result. */
     public FusedExpression expression() {
         return expression;
+    }
+
+    /** What the base op keeps from call to call (derived from its weight), or null when nothing is kept. */
+    public DerivedWeights derivedWeights() {
+        return derived;
     }
 
     /** The fused FullyConnected or Convolution. */
@@ -166,7 +185,7 @@ public final class FusedEpilogueOp extends FusedOp {
                 outs[0] = c;
             }
             operands.run(kernel, ins, outs, from, to);
-        });
+        }, derived);
         outputs.add(computed);
         outputs.addAll(epilogueOutputs);
         return outputs;

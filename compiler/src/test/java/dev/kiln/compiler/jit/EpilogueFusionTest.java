@@ -282,6 +282,54 @@ class EpilogueFusionTest {
     }
 
     @Test
+    void inferenceConvolutionsKeepTheirWinogradFiltersUntilTheWeightIsWritten() {
+        org.assertj.core.api.Assumptions.assumeThat(dev.kiln.kernel.simd.VectorSupport.isAvailable()
+                && dev.kiln.kernel.simd.VectorSupport.floatLanes() == 16).as("Winograd needs 16-lane vectors").isTrue();
+        // one image of 16x16: 64 tiles, Winograd's only with kept filters
+        Symbol y = sym.call("relu", name("r"), conv("c", 128, new int[] {3, 3}, Symbol.var("x"), Map.of()));
+        Graph g = y.graph();
+        Map<String, Shape> shapes = shapes(g, Map.of("x", Shape.of(1, 128, 16, 16)));
+        List<String> names = new ArrayList<>(shapes.keySet());
+        List<DType> types = java.util.Collections.nCopies(names.size(), DType.FLOAT32);
+        java.util.Set<String> params = java.util.Set.of("c_weight", "c_bias");
+        CompileRequest inference = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, false,
+                List.of(), true, true, 1, params);
+        CompiledGraph jit = Backends.get(Backends.JIT).compile(inference);
+        CompiledGraph ref = Backends.get(Backends.INTERPRETER).compile(inference);
+        FusedEpilogueOp op = (FusedEpilogueOp) jit.compiledGraph().nodes().stream().filter(n -> n instanceof OpNode o
+                && o.op() instanceof FusedEpilogueOp).map(n -> ((OpNode) n).op()).findFirst().orElseThrow();
+        assertThat(op.derivedWeights()).isNotNull();
+        Map<String, NDArray> values = inputs(new Random(52), shapes, DType.FLOAT32);
+        NDArray[] in = values.values().toArray(NDArray[]::new);
+        for (int call = 0; call < 3; call++) {
+            assertClose(jit.run(in).outputs()[0], ref.run(in).outputs()[0]);
+        }
+        assertThat(op.derivedWeights().derivations()).as("filters transformed once for three calls").isEqualTo(1);
+        NDArray weight = values.get("c_weight");
+        inputs(new Random(53), Map.of("w", weight.shape()), DType.FLOAT32).get("w").copyTo(weight);
+        assertClose(jit.run(in).outputs()[0], ref.run(in).outputs()[0]);
+        assertThat(op.derivedWeights().derivations()).as("again after the weight was written").isEqualTo(2);
+
+        CompileRequest training = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, true, names,
+                true, true, 1, params);
+        assertThat(Backends.get(Backends.JIT).compile(training).compiledGraph().nodes().stream()
+                .filter(n -> n instanceof OpNode o && o.op() instanceof FusedEpilogueOp)
+                .map(n -> ((FusedEpilogueOp) ((OpNode) n).op()).derivedWeights()))
+                .as("a training graph keeps nothing").isNotEmpty().containsOnlyNulls();
+    }
+
+    /** Winograd's and the direct sums of 1152 products of terms below 3 differ by rounding only. */
+    private static void assertClose(NDArray actual, NDArray expected) {
+        float[] a = actual.floatData();
+        float[] e = expected.floatData();
+        assertThat(a).hasSameSizeAs(e);
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) a[i]).as("element %d", i)
+                    .isCloseTo(e[i], org.assertj.core.data.Offset.offset(2e-3 + 1e-4 * Math.abs(e[i])));
+        }
+    }
+
+    @Test
     void productsSplitOverThreadsRunTheirEpilogueOnEveryBlock() {
         // big enough for the GEMM to split C over threads (rows and, transposed, columns) and the convolution to
         // split its epilogue; vector operands take the copying path

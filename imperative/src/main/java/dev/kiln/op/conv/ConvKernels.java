@@ -2,6 +2,8 @@ package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.kernel.simd.VectorSupport;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 
@@ -102,6 +104,24 @@ final class ConvKernels {
      */
     static float[] convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, int groups,
                                Window win, OutputEpilogue epilogue, float[] into) {
+        return convolution(x, w, null, bias, batch, channels, filters, groups, win, epilogue, into, null);
+    }
+
+    /**
+     * {@link #convolution(float[], float[], float[], int, int, int, int, Window, OutputEpilogue, float[])} of the
+     * float32 {@code weight}, a layer that runs as Winograd's F(2x2, 3x3) keeping its transformed filters in
+     * {@code derived} (when not null) from call to call; with them kept, the layer takes Winograd's path over fewer
+     * tiles ({@link WinogradConv#applies}).
+     */
+    static float[] convolution(float[] x, NDArray weight, float[] bias, int batch, int channels, int filters,
+                               int groups, Window win, OutputEpilogue epilogue, float[] into, DerivedWeights derived) {
+        return convolution(x, (float[]) weight.data(), weight, bias, batch, channels, filters, groups, win, epilogue,
+                into, derived);
+    }
+
+    private static float[] convolution(float[] x, float[] w, NDArray weight, float[] bias, int batch, int channels,
+                                       int filters, int groups, Window win, OutputEpilogue epilogue, float[] into,
+                                       DerivedWeights derived) {
         int kk = channels / groups * win.kernelSize();
         if (VECTOR && filters > 0 && win.gridSize() > 0 && kk > 0 && !win.isPointwise()
                 && VectorDirectConv.applies(win, groups, kk)) {
@@ -115,9 +135,16 @@ final class ConvKernels {
             VectorPlaneConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
             return y;
         }
-        if (VECTOR && WINOGRAD && filters > 0 && WinogradConv.applies(win, groups, channels, filters, batch)) {
+        boolean kept = WinogradConv.KEEP_FILTERS && derived != null && weight != null;
+        if (VECTOR && WINOGRAD && filters > 0 && WinogradConv.applies(win, groups, channels, filters, batch, kept)) {
             float[] y = output(into, batch * filters * win.gridSize());
-            WinogradConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
+            if (kept) {
+                WinogradConv.convolutionTransformed(x, derived.get(weight, WinogradConv.filterKey(channels, filters),
+                        () -> WinogradConv.transformedFilters(w, win, channels, filters)), bias, batch, channels,
+                        filters, win, epilogue, y);
+            } else {
+                WinogradConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
+            }
             return y;
         }
         return convolutionByProducts(x, w, bias, batch, channels, filters, groups, win, epilogue, into);

@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OutputEpilogue;
@@ -128,6 +129,16 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
     /** The convolution with {@code epilogue} run on each output image once its bias is added. */
     @Override
     public NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue) {
+        return computeWithEpilogue(call, epilogue, null);
+    }
+
+    /**
+     * The convolution with {@code epilogue}, a float32 layer that runs as Winograd's F(2x2, 3x3) keeping its
+     * transformed filters in {@code derived} (when not null) from call to call, which also lets it take Winograd's
+     * path over fewer tiles ({@link WinogradConv#applies}).
+     */
+    @Override
+    public NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue, DerivedWeights derived) {
         ConvParams p = params(call.attrs());
         DType t = call.outputTypes().get(0);
         if (!acceptsEpilogue(call.attrs(), t)) {
@@ -142,8 +153,8 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
         Object y = t == DType.FLOAT64
                 ? ConvKernels.convolution((double[]) x.data(), (double[]) call.input(1).data(), (double[]) bias,
                         xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue, (double[]) out)
-                : ConvKernels.convolution((float[]) x.data(), (float[]) call.input(1).data(), (float[]) bias,
-                        xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue, (float[]) out);
+                : ConvKernels.convolution((float[]) x.data(), call.input(1), (float[]) bias, xd[0], xd[1],
+                        p.numFilter(), p.numGroup(), win, epilogue, (float[]) out, derived);
         return call.wrapOutput(0, y);
     }
 

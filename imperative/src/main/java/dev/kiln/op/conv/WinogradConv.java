@@ -2,10 +2,13 @@ package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.kernel.gemm.VectorTranspose;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Float32 3x3 unit-stride convolution by Winograd's minimal filtering F(2x2, 3x3): each 2x2 block of outputs (a tile)
@@ -34,6 +37,15 @@ final class WinogradConv {
      */
     static final int MIN_TILES = 128;
     /**
+     * Least tiles over the batch when the transformed filters are kept from call to call ({@link DerivedWeights}, a
+     * compiled inference graph), so that only the tiles' own work counts (measured on 2 threads at batch 1, us,
+     * direct against Winograd with kept filters: 128 channels and filters on 16x16, 64 tiles, 275 against 215; 256
+     * on 8x8, 16 tiles, 212 against 459).
+     */
+    static final int MIN_TILES_KEPT = 64;
+    /** Whether transformed filters may be kept ({@code -Dkiln.conv.keepWinogradFilters=false} turns it off). */
+    static final boolean KEEP_FILTERS = !"false".equals(System.getProperty("kiln.conv.keepWinogradFilters"));
+    /**
      * Most floats of the transformed filters (16 x channels x filters, 64 MB: 1024 channels and filters), which are
      * rebuilt on every call; wider layers keep the direct path rather than allocate hundreds of megabytes per call.
      */
@@ -48,11 +60,35 @@ final class WinogradConv {
     private WinogradConv() {
     }
 
-    /** Whether a convolution of {@code batch} images over {@code win} runs here. */
+    /** Whether a convolution of {@code batch} images over {@code win} runs here, its filters transformed per call. */
     static boolean applies(Window win, int groups, int channels, int filters, int batch) {
+        return applies(win, groups, channels, filters, batch, false);
+    }
+
+    /**
+     * Whether a convolution of {@code batch} images over {@code win} runs here; {@code kept}: its transformed filters
+     * are kept from call to call ({@link #transformedFilters}), which pays from {@link #MIN_TILES_KEPT} tiles.
+     */
+    static boolean applies(Window win, int groups, int channels, int filters, int batch, boolean kept) {
+        int least = kept ? MIN_TILES_KEPT : MIN_TILES;
         return L == VectorTranspose.SIDE && groups == 1 && channels >= MIN_DEPTH && filters >= MIN_DEPTH
-                && fits(win) && (long) batch * Layout.of(win, channels, filters).tilesPerImage() >= MIN_TILES
+                && fits(win) && (long) batch * Layout.of(win, channels, filters).tilesPerImage() >= least
                 && 16L * roundUp(channels, L) * roundUp(filters, NR) <= MAX_FILTER_FLOATS;
+    }
+
+    /** What a layer's kept filters are found under ({@link DerivedWeights}): they depend on its depths only. */
+    static Object filterKey(int channels, int filters) {
+        return List.of("winograd F(2x2, 3x3)", channels, filters);
+    }
+
+    /**
+     * The transformed filters of {@code w} (filters, channels, 3, 3) in a new array of their own, to keep from call
+     * to call: {@link WinogradFilters#transform} writes the thread's scratch. 16/9 of the weight's size, plus padding
+     * to whole vectors of channels and panels of filters.
+     */
+    static float[] transformedFilters(float[] w, Window win, int channels, int filters) {
+        Layout lay = Layout.of(win, channels, filters);
+        return Arrays.copyOf(WinogradFilters.transform(w, lay), 16 * lay.panels() * lay.cp() * NR);
     }
 
     /** A 2-D 3x3 window with unit stride and dilation and a grid of at least 2x2, which this kernel computes. */
@@ -134,6 +170,15 @@ final class WinogradConv {
                             OutputEpilogue epilogue, float[] y) {
         Layout lay = Layout.of(win, channels, filters);
         run(x, WinogradFilters.transform(w, lay), bias, lay, batch, epilogue, y);
+    }
+
+    /**
+     * {@link #convolution(float[], float[], float[], int, int, int, Window, OutputEpilogue, float[])} with the filters
+     * already transformed ({@link #transformedFilters}); bitwise the same result.
+     */
+    static void convolutionTransformed(float[] x, float[] u, float[] bias, int batch, int channels, int filters,
+                                       Window win, OutputEpilogue epilogue, float[] y) {
+        run(x, u, bias, Layout.of(win, channels, filters), batch, epilogue, y);
     }
 
     /**

@@ -153,6 +153,45 @@ class WinogradConvTest {
     }
 
     @Test
+    void keptFiltersLowerTheTileThresholdToSixtyFour() {
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
+        Window w = window(16, 16, 1);
+        assertThat(WinogradConv.applies(w, 1, 128, 128, 1, true)).as("64 tiles, filters kept").isTrue();
+        assertThat(WinogradConv.applies(w, 1, 128, 128, 1, false)).as("64 tiles, filters per call").isFalse();
+        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 256, 256, 3, true)).as("48 tiles, kept").isFalse();
+        assertThat(WinogradConv.applies(window(8, 8, 1), 1, 48, 256, 8, true)).as("shallow, kept").isFalse();
+    }
+
+    @Test
+    void keptTransformedFiltersGiveBitwiseThePerCallResult() {
+        assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
+                .as("the kernel needs 16-lane vectors").isTrue();
+        Random r = new Random(25);
+        Window w = window(10, 12, 1);
+        int batch = 2;
+        int channels = 70;
+        int filters = 90;
+        float[] x = random(r, batch * channels * w.imageSize());
+        float[] weight = random(r, filters * channels * 9);
+        float[] bias = random(r, filters);
+        float[] perCall = new float[batch * filters * w.gridSize()];
+        float[] kept = new float[perCall.length];
+        WinogradConv.convolution(x, weight, bias, batch, channels, filters, w, null, perCall);
+        float[] u = WinogradConv.transformedFilters(weight, w, channels, filters);
+        // another layer's transform in between must not touch the kept copy (the per-call one is thread scratch)
+        WinogradConv.convolution(random(r, channels * w.imageSize()), random(r, filters * channels * 9), null, 1,
+                channels, filters, w, null, new float[filters * w.gridSize()]);
+        WinogradConv.convolutionTransformed(x, u, bias, batch, channels, filters, w, null, kept);
+        for (int i = 0; i < perCall.length; i++) {
+            assertThat(Float.floatToIntBits(kept[i])).as("element %d", i)
+                    .isEqualTo(Float.floatToIntBits(perCall[i]));
+        }
+        assertThat(WinogradConv.filterKey(channels, filters)).isEqualTo(WinogradConv.filterKey(70, 90))
+                .isNotEqualTo(WinogradConv.filterKey(90, 70));
+    }
+
+    @Test
     void theDataGradientEqualsTheForwardOfTheFlippedSwappedWeightBitwise() {
         assumeThat(VectorSupport.isAvailable() && VectorSupport.floatLanes() == 16)
                 .as("the kernel needs 16-lane vectors").isTrue();
