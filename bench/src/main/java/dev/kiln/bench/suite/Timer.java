@@ -101,8 +101,8 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
     /**
      * The median time of one run of each body, in milliseconds, with the bodies' timed runs interleaved: each is
      * warmed up (and settled) as {@link #medianMillis} does, then the measurement time is cut into {@link #ROUNDS}
-     * rounds in which every body runs in turn for its share. The machine's speed drifts (other tenants, clocks); interleaving puts
-     * every body under the same drift, so ratios of the medians hold even when the medians themselves move.
+     * rounds in which every body runs in turn for its share. The machine's speed drifts (other tenants, clocks);
+     * interleaving puts every body under the same drift, so ratios of the medians hold even when the medians move.
      */
     public double[] interleavedMedians(List<Runnable> bodies) {
         for (Runnable body : bodies) {
