@@ -3,6 +3,7 @@ package dev.kiln.op;
 import dev.kiln.ndarray.NDArray;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +20,7 @@ public final class DerivedWeights {
     }
 
     private volatile Kept kept;
-    private volatile int derivations;
+    private final AtomicInteger derivations = new AtomicInteger();
 
     /**
      * The value derived from {@code weight} for {@code key}: the kept one while {@code weight} is the same array,
@@ -36,7 +37,7 @@ public final class DerivedWeights {
             return (T) k.value;
         }
         T value = derive.get();
-        derivations++;
+        derivations.incrementAndGet();
         if (weight.mutationCount() == mutations) {
             kept = new Kept(weight, mutations, key, value);
         }
@@ -45,6 +46,6 @@ public final class DerivedWeights {
 
     /** How many times a value was derived rather than reused (for tests and diagnostics). */
     public int derivations() {
-        return derivations;
+        return derivations.get();
     }
 }
