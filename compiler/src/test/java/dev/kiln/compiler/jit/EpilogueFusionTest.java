@@ -318,6 +318,34 @@ class EpilogueFusionTest {
                 .as("a training graph keeps nothing").isNotEmpty().containsOnlyNulls();
     }
 
+    @Test
+    void inferenceFullyConnectedLayersKeepTheirPackedWeightUntilItIsWritten() {
+        Symbol y = sym.call("relu", name("r"), fc("fc", 256, Symbol.var("x"), Map.of()));
+        Graph g = y.graph();
+        Map<String, Shape> shapes = shapes(g, Map.of("x", Shape.of(8, 784)));
+        List<String> names = new ArrayList<>(shapes.keySet());
+        List<DType> types = java.util.Collections.nCopies(names.size(), DType.FLOAT32);
+        java.util.Set<String> params = java.util.Set.of("fc_weight", "fc_bias");
+        CompileRequest inference = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, false,
+                List.of(), true, true, 1, params);
+        CompiledGraph jit = Backends.get(Backends.JIT).compile(inference);
+        CompiledGraph ref = Backends.get(Backends.INTERPRETER).compile(inference);
+        FusedEpilogueOp op = (FusedEpilogueOp) jit.compiledGraph().nodes().stream().filter(n -> n instanceof OpNode o
+                && o.op() instanceof FusedEpilogueOp).map(n -> ((OpNode) n).op()).findFirst().orElseThrow();
+        assertThat(op.derivedWeights()).isNotNull();
+        Map<String, NDArray> values = inputs(new Random(54), shapes, DType.FLOAT32);
+        NDArray[] in = values.values().toArray(NDArray[]::new);
+        for (int call = 0; call < 3; call++) {
+            // the same sums in the same order as the unpacked product: bitwise the interpreter's result
+            assertThat(jit.run(in).outputs()[0].floatData()).isEqualTo(ref.run(in).outputs()[0].floatData());
+        }
+        assertThat(op.derivedWeights().derivations()).as("weight packed once for three calls").isEqualTo(1);
+        NDArray weight = values.get("fc_weight");
+        inputs(new Random(55), Map.of("w", weight.shape()), DType.FLOAT32).get("w").copyTo(weight);
+        assertThat(jit.run(in).outputs()[0].floatData()).isEqualTo(ref.run(in).outputs()[0].floatData());
+        assertThat(op.derivedWeights().derivations()).as("again after the weight was written").isEqualTo(2);
+    }
+
     /** Winograd's and the direct sums of 1152 products of terms below 3 differ by rounding only. */
     private static void assertClose(NDArray actual, NDArray expected) {
         float[] a = actual.floatData();

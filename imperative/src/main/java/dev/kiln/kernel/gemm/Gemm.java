@@ -159,6 +159,55 @@ public final class Gemm {
         VectorSgemm.microKernel(kc, a, aAt, ars, ads, b, bAt, out, outAt, outStride);
     }
 
+    /**
+     * op(B) of single-precision products packed once ({@link PackedB}), for a B that many products read unchanged:
+     * B is {@code k x n} after op ({@code n x k} stored when {@code transB}). On the vector path the panels are packed
+     * now; without the Vector API only the stored B is referenced.
+     */
+    public static PackedB packB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        check(false, transB, 1, n, k, Math.max(1, k), 0, Math.max(1, k), b.length, bOff, ldb, n, 0, n);
+        if (VectorSupport.isAvailable() && k > 0 && n > 0) {
+            return VectorSgemm.pack(transB, k, n, b, bOff, ldb);
+        }
+        return new PackedB(transB, k, n, b, bOff, ldb, null, null, 0);
+    }
+
+    /**
+     * {@code C = A * op(B) + beta * C} (alpha 1) for an untransposed A and a B packed once by {@link #packB}: bitwise
+     * what {@link #sgemm} gives for the stored B, without packing it again. Only for products that {@link #packsB};
+     * {@code done} (unless null) hears of each finished block as in {@link #sgemm}.
+     */
+    public static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float beta,
+                             float[] c, int cOff, int ldc, BlockDone done) {
+        sgemm(m, k, a, aOff, lda, b, beta, c, cOff, ldc, Path.AUTO, done);
+    }
+
+    /** {@link #sgemm(int, int, float[], int, int, PackedB, float, float[], int, int, BlockDone)} on a chosen path. */
+    static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float beta,
+                      float[] c, int cOff, int ldc, Path path, BlockDone done) {
+        int n = b.n();
+        if (b.k() != k) {
+            throw new KilnException("gemm: B was packed " + b.k() + " deep but the product is " + k + " deep");
+        }
+        if (!packsB(m, n)) {
+            throw new KilnException("gemm: a " + m + " x " + n + " product is computed transposed and cannot take"
+                    + " a packed B");
+        }
+        check(false, false, m, n, k, a.length, aOff, lda, (int) Math.min(Integer.MAX_VALUE, (long) k * n), 0, n,
+                c.length, cOff, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+            report(done, 0, m, 0, n);
+            return;
+        }
+        FloatProblem g = new FloatProblem(false, false, m, n, k, 1f, a, aOff, lda, null, 0, n,
+                beta, c, cOff, ldc, 1, b);
+        run(g, path, done);
+    }
+
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -260,7 +309,9 @@ public final class Gemm {
         boolean vector = path == Path.VECTOR
                 || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
         if (vector) {
-            split(g, VectorSgemm.MR, VectorSupport.floatLanes(), VectorSgemm::compute, blockDone);
+            // a thread reads pre-packed panels from its first column on, so its columns start on a panel
+            int unit = g.source() instanceof PackedB ? 4 * VectorSupport.floatLanes() : VectorSupport.floatLanes();
+            split(g, VectorSgemm.MR, unit, VectorSgemm::compute, blockDone);
         } else {
             split(g, ScalarSgemm.MR, ScalarSgemm.NR, ScalarSgemm::compute, blockDone);
         }

@@ -92,11 +92,20 @@ final class VectorSgemm {
         int n = g.n();
         int k = g.k();
         boolean directA = !g.transA() && g.alpha() == 1f && n <= DIRECT_A_MAX_N;
+        PackedB packed = g.source() instanceof PackedB p && p.hasPanels(L) ? p : null;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0, kb = Gemm.depthBlock(k); pc < k; pc += kb) {
+            for (int pc = 0, kb = Gemm.depthBlock(k), block = 0; pc < k; pc += kb, block++) {
                 int kc = Math.min(kb, k - pc);
-                packB(g, pc, kc, jc, nc, ws);
+                float[] pb = ws.packB;
+                int pbAt = 0;
+                if (packed != null) {
+                    // a packed problem's bOff is its first column, a multiple of NR (Gemm splits it by panels)
+                    pb = packed.panels();
+                    pbAt = packed.panelAt(block, kc, g.bOff() + jc);
+                } else {
+                    packB(g, pc, kc, jc, nc, ws, pb, 0);
+                }
                 // beta applies once, on the first depth block; later blocks accumulate into C
                 float beta = pc == 0 ? g.beta() : 1f;
                 for (int ic = 0; ic < m; ic += MC) {
@@ -106,7 +115,7 @@ final class VectorSgemm {
                     if (direct < mc) {
                         FloatPacking.packA(g, ic + direct, mc - direct, pc, kc, MR, ws.packA);
                     }
-                    macroKernel(g, ws, ic, mc, jc, nc, pc, kc, beta, direct);
+                    macroKernel(g, ws, pb, pbAt, ic, mc, jc, nc, pc, kc, beta, direct);
                 }
             }
         }
@@ -118,16 +127,16 @@ final class VectorSgemm {
      * and on narrower vectors, gathered one depth step (one element from each of NR stored rows) at a time. A
      * partial last panel is packed only as wide as the {@link NarrowKernels} block that computes it.
      */
-    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws) {
+    private static void packB(FloatProblem g, int pc, int kc, int jc, int nc, Workspace ws, float[] dst, int at) {
         int full = nc / NR * NR;
         float[] b = g.b();
-        float[] dst = ws.packB;
         if (g.source() != null) {
             if (full > 0) {
-                g.source().pack(pc, kc, g.bOff() + jc, full, NR, dst, 0);
+                g.source().pack(pc, kc, g.bOff() + jc, full, NR, dst, at);
             }
             if (full < nc) {
-                g.source().pack(pc, kc, g.bOff() + jc + full, nc - full, vectors(nc - full) * L, dst, full * kc);
+                g.source().pack(pc, kc, g.bOff() + jc + full, nc - full, vectors(nc - full) * L, dst,
+                        at + full * kc);
             }
             return;
         }
@@ -141,7 +150,7 @@ final class VectorSgemm {
             int blocked = L == VectorTranspose.SIDE ? kc / L * L : 0;
             for (int jr = 0; jr < full; jr += NR) {
                 int src = g.bOff() + (jc + jr) * ldb + pc;
-                int d = jr * kc;
+                int d = at + jr * kc;
                 for (int p = 0; p < blocked; p += L) {
                     for (int q = 0; q < NR; q += L) {
                         VectorTranspose.transpose(b, src + q * ldb + p, ldb, dst, d + p * NR + q, NR);
@@ -158,7 +167,7 @@ final class VectorSgemm {
         } else {
             for (int jr = 0; jr < full; jr += NR) {
                 int src = g.bOff() + pc * ldb + jc + jr;
-                int d = jr * kc;
+                int d = at + jr * kc;
                 for (int p = 0; p < kc; p++, src += ldb, d += NR) {
                     FloatVector.fromArray(S, b, src).intoArray(dst, d);
                     FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
@@ -169,8 +178,36 @@ final class VectorSgemm {
         }
         if (full < nc) {
             // the partial panel is packed only as many vectors wide as its block computes
-            FloatPacking.packB(g, pc, kc, jc + full, nc - full, vectors(nc - full) * L, dst, full * kc);
+            FloatPacking.packB(g, pc, kc, jc + full, nc - full, vectors(nc - full) * L, dst, at + full * kc);
         }
+    }
+
+    /**
+     * op(B) of {@code stored} (its B, k x n after op) packed whole, depth block after depth block, in the panels
+     * {@link #compute} reads: the layout {@link PackedB} describes.
+     */
+    static PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        int kb = Gemm.depthBlock(k);
+        int blocks = (k + kb - 1) / kb;
+        int full = n / NR * NR;
+        int width = full + (full < n ? vectors(n - full) * L : 0);
+        int[] start = new int[blocks];
+        long total = 0;
+        for (int block = 0; block < blocks; block++) {
+            start[block] = (int) total;
+            total += (long) Math.min(kb, k - block * kb) * width;
+        }
+        if (total > Integer.MAX_VALUE - 16) {
+            return new PackedB(transB, k, n, b, bOff, ldb, null, null, 0);
+        }
+        float[] panels = new float[(int) total];
+        PackedB packed = new PackedB(transB, k, n, b, bOff, ldb, panels, start, L);
+        FloatProblem g = packed.storedProblem();
+        Workspace ws = WORKSPACE.get();
+        for (int block = 0, pc = 0; pc < k; pc += kb, block++) {
+            packB(g, pc, Math.min(kb, k - pc), 0, n, ws, panels, start[block]);
+        }
+        return packed;
     }
 
     /** Vectors of the register block that computes {@code nr} (at most NR) columns. */
@@ -179,8 +216,8 @@ final class VectorSgemm {
     }
 
     /** Row panels below {@code direct} are read from A in place, the rest from the packed buffer. */
-    private static void macroKernel(FloatProblem g, Workspace ws, int ic, int mc, int jc, int nc, int pc, int kc,
-                                    float beta, int direct) {
+    private static void macroKernel(FloatProblem g, Workspace ws, float[] pb, int pbAt, int ic, int mc, int jc,
+                                    int nc, int pc, int kc, float beta, int direct) {
         float[] c = g.c();
         int rs = g.rowStride();
         int cs = g.colStride();
@@ -194,9 +231,9 @@ final class VectorSgemm {
                 int ars = ir < direct ? g.lda() : 1;
                 int ads = ir < direct ? 1 : MR;
                 if (vectors == 4) {
-                    microKernel(kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile, 0, NR);
+                    microKernel(kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, ws.tile, 0, NR);
                 } else {
-                    NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, ws.packB, jr * kc, ws.tile);
+                    NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, ws.tile);
                 }
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
                 if (nr == NR && cs == 1) {

@@ -1,12 +1,14 @@
 package dev.kiln.op.linalg;
 
 import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.kernel.gemm.PackedB;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
 import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.Gradient;
 import dev.kiln.op.Invocation;
@@ -146,7 +148,7 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
 
     @Override
     public List<NDArray> compute(Invocation call) {
-        return List.of(MatrixProducts.output(call, 0, product(call, null)));
+        return List.of(MatrixProducts.output(call, 0, product(call, null, null)));
     }
 
     @Override
@@ -157,11 +159,20 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
     /** The product with {@code epilogue} run on each block of rows (or row segments) the GEMM's threads finish. */
     @Override
     public NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue) {
-        return MatrixProducts.output(call, 0, product(call, epilogue));
+        return MatrixProducts.output(call, 0, product(call, epilogue, null));
+    }
+
+    /**
+     * As {@link #computeWithEpilogue(Invocation, OutputEpilogue)}, keeping a float32 weight packed for the GEMM in
+     * {@code derived}: packing it (a transposition) on every call costs more than the product at small batches.
+     */
+    @Override
+    public NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue, DerivedWeights derived) {
+        return MatrixProducts.output(call, 0, product(call, epilogue, derived));
     }
 
     /** The (rows, hidden) result in the compute type: bias rows, then the GEMM accumulating onto them. */
-    private Object product(Invocation call, OutputEpilogue epilogue) {
+    private Object product(Invocation call, OutputEpilogue epilogue, DerivedWeights derived) {
         int hidden = call.attr(NUM_HIDDEN);
         NDArray data = call.input(0);
         NDArray weight = call.input(1);
@@ -183,6 +194,12 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         if (epilogue == null) {
             MatrixProducts.gemmBatch(false, true, rows, hidden, k, 1.0, a, new int[] {0}, ld, b, new int[] {0}, ld,
                     bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
+        } else if (c instanceof float[] cf && derived != null && k > 0 && Gemm.packsB(rows, hidden)) {
+            float[] w = (float[]) b;
+            PackedB packed = derived.get(weight, List.of("FullyConnected", hidden, k),
+                    () -> Gemm.packB(true, k, hidden, w, 0, ld));
+            Gemm.sgemm(rows, k, (float[]) a, 0, ld, packed, bias ? 1f : 0f, cf, 0, hidden,
+                    rowRanges(epilogue, c, hidden));
         } else if (c instanceof float[] cf) {
             Gemm.sgemm(false, true, rows, hidden, k, 1f, (float[]) a, 0, ld, (float[]) b, 0, ld, bias ? 1f : 0f,
                     cf, 0, hidden, rowRanges(epilogue, c, hidden));
