@@ -29,6 +29,8 @@ import java.util.Map;
  * transpose flags, {@code Flatten}/{@code reshape_like} for flattened data and {@code sum} for the bias.
  */
 final class FullyConnectedOp extends OpDef implements EpilogueOp {
+    /** Whether an inference weight may be kept packed ({@code -Dkiln.fc.keepPackedWeights=false} turns it off). */
+    static final boolean KEEP_PACKED = !"false".equals(System.getProperty("kiln.fc.keepPackedWeights"));
     static final AttrSpec<Integer> NUM_HIDDEN = AttrSpec.required("num_hidden", AttrType.INT,
             "Number of hidden nodes of the output.");
     static final AttrSpec<Boolean> NO_BIAS = AttrSpec.of("no_bias", AttrType.BOOL, false,
@@ -194,7 +196,7 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         if (epilogue == null) {
             MatrixProducts.gemmBatch(false, true, rows, hidden, k, 1.0, a, new int[] {0}, ld, b, new int[] {0}, ld,
                     bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
-        } else if (c instanceof float[] cf && derived != null && k > 0 && Gemm.packsB(rows, hidden)) {
+        } else if (c instanceof float[] cf && derived != null && KEEP_PACKED && k > 0 && Gemm.packsB(rows, hidden)) {
             float[] w = (float[]) b;
             PackedB packed = derived.get(weight, List.of("FullyConnected", hidden, k),
                     () -> Gemm.packB(true, k, hidden, w, 0, ld));
