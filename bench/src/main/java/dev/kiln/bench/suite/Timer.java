@@ -1,12 +1,16 @@
 package dev.kiln.bench.suite;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Times a body the same way for every column: warm-up runs (at least {@code warmupRuns} and {@code warmupSeconds}),
  * then, for up to {@code settleSeconds} more, blocks of runs until two blocks in a row fail to beat the best block's
- * median by 3% (so that a JIT that is still compiling is not timed), then timed runs (at least {@code minRuns} and
+ * median by 3% while the JIT compiler stays nearly idle (so that code still being compiled is not timed), then timed
+ * runs (at least {@code minRuns} and
  * {@code measureSeconds}, at most {@code maxRuns}), reporting the median in milliseconds. One run is one call of the
  * body (a forward, or a forward and backward).
  */
@@ -24,6 +28,15 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
      * then its callers), and a block between two steps may not gain.
      */
     private static final int SETTLE_PATIENCE = 2;
+    /**
+     * A block in which the JIT compilers worked for more than this fraction of its time does not count towards
+     * {@link #SETTLE_PATIENCE}: on two cores a busy compiler thread takes one of them, and a hybridized MLP training
+     * step sat at 0.4-0.5 ms for seconds, blocks up and down by a fifth, while C2 worked through its code (0.19 ms
+     * once it was done).
+     */
+    static final double COMPILER_BUSY = 0.2;
+    /** Milliseconds the JIT compilers have worked so far, or -1 where the JVM does not tell. */
+    private static final LongSupplier COMPILATION_MILLIS = compilationMillis();
 
     /** A timer that does not settle beyond its fixed warm-up. */
     public Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRuns, double measureSeconds) {
@@ -31,8 +44,8 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
     }
 
     /**
-     * The default budget: about 1 s of warm-up and up to 8 s more while a column still speeds up (a hybridized MLP
-     * training step takes about 4 s of compilation to reach its steady time), then 2 s of measurement per column,
+     * The default budget: about 1 s of warm-up and up to 8 s more while a column still speeds up or the JIT still
+     * compiles (a hybridized MLP training step takes 4 to 6 s of compilation to reach its steady time), then 2 s of measurement per column,
      * 10 to 200 runs.
      */
     public static Timer standard() {
@@ -63,8 +76,13 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         return median(Arrays.copyOf(ms, n));
     }
 
-    /** The fixed warm-up, then settling blocks while the body still gets faster. */
+    /** The fixed warm-up, then settling blocks while the body still gets faster or the JIT is still compiling. */
     private void warmUp(Runnable body) {
+        warmUp(body, COMPILATION_MILLIS);
+    }
+
+    /** {@link #warmUp(Runnable)} reading the compilers' working time from {@code compilationMillis}. */
+    void warmUp(Runnable body, LongSupplier compilationMillis) {
         long start = System.nanoTime();
         for (int i = 0; i < warmupRuns || seconds(start) < warmupSeconds; i++) {
             body.run();
@@ -76,9 +94,16 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         double best = blockMedian(body);
         int stale = 0;
         while (stale < SETTLE_PATIENCE && seconds(start) < settleSeconds) {
+            long compiled = compilationMillis.getAsLong();
+            long blockStart = System.nanoTime();
             double m = blockMedian(body);
+            double blockMillis = (System.nanoTime() - blockStart) / 1e6;
+            boolean compiling = compiled >= 0
+                    && compilationMillis.getAsLong() - compiled > COMPILER_BUSY * blockMillis;
             if (m < best * STILL_IMPROVING) {
                 best = m;
+                stale = 0;
+            } else if (compiling) {
                 stale = 0;
             } else {
                 stale++;
@@ -86,16 +111,28 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         }
     }
 
+    private static LongSupplier compilationMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return () -> -1;
+        }
+        return jit::getTotalCompilationTime;
+    }
+
+    /**
+     * The median of the last (up to 1024) runs of a block that lasts {@link #SETTLE_BLOCK_SECONDS} whatever the
+     * body's speed, so that the compilers' working time is compared over the same span for every column.
+     */
     private static double blockMedian(Runnable body) {
-        double[] ms = new double[64];
+        double[] ms = new double[1024];
         int n = 0;
         long start = System.nanoTime();
-        while (n < ms.length && (n < SETTLE_BLOCK_RUNS || seconds(start) < SETTLE_BLOCK_SECONDS)) {
+        while (n < SETTLE_BLOCK_RUNS || seconds(start) < SETTLE_BLOCK_SECONDS) {
             long t = System.nanoTime();
             body.run();
-            ms[n++] = (System.nanoTime() - t) / 1e6;
+            ms[n++ % ms.length] = (System.nanoTime() - t) / 1e6;
         }
-        return median(Arrays.copyOf(ms, n));
+        return median(Arrays.copyOf(ms, Math.min(n, ms.length)));
     }
 
     /**

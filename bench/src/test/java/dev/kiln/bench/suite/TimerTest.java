@@ -53,6 +53,34 @@ class TimerTest {
     }
 
     @Test
+    void settlingGoesOnWhileTheCompilerIsBusyEvenWhenTheBodyDoesNotGetFaster() {
+        Runnable body = () -> {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Timer timer = new Timer(1, 0.0, 5, 5, 0.0, 3.0);
+        // a compiler that works all the time: settling runs to its 3 s limit
+        long start = System.nanoTime();
+        timer.warmUp(body, () -> (System.nanoTime() - start) / 1_000_000);
+        double busy = (System.nanoTime() - start) / 1e9;
+        // an idle compiler: two blocks without gain end it after three blocks
+        long idleStart = System.nanoTime();
+        timer.warmUp(body, () -> 0);
+        double idle = (System.nanoTime() - idleStart) / 1e9;
+        // a JVM that does not report compilation time settles as if its compiler were idle
+        long unknownStart = System.nanoTime();
+        timer.warmUp(body, () -> -1);
+        double unknown = (System.nanoTime() - unknownStart) / 1e9;
+
+        assertThat(busy).isGreaterThanOrEqualTo(3.0);
+        assertThat(idle).isLessThan(1.5);
+        assertThat(unknown).isLessThan(1.5);
+    }
+
+    @Test
     void withoutSettlingTheFixedWarmUpIsAllThereIs() {
         int[] calls = {0};
         new Timer(4, 0.0, 5, 5, 0.0).medianMillis(() -> calls[0]++);
