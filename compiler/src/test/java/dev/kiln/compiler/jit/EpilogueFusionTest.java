@@ -287,11 +287,28 @@ class EpilogueFusionTest {
                 && dev.kiln.kernel.simd.VectorSupport.floatLanes() == 16).as("Winograd needs 16-lane vectors").isTrue();
         // one image of 16x16: 64 tiles, Winograd's only with kept filters
         Symbol y = sym.call("relu", name("r"), conv("c", 128, new int[] {3, 3}, Symbol.var("x"), Map.of()));
-        Graph g = y.graph();
-        Map<String, Shape> shapes = shapes(g, Map.of("x", Shape.of(1, 128, 16, 16)));
+        checkKeptWeights(y.graph(), Map.of("x", Shape.of(1, 128, 16, 16)), "c", 52, EpilogueFusionTest::assertClose);
+    }
+
+    @Test
+    void inferenceFullyConnectedLayersKeepTheirPackedWeightUntilItIsWritten() {
+        Symbol y = sym.call("relu", name("r"), fc("fc", 256, Symbol.var("x"), Map.of()));
+        // the same sums in the same order as the unpacked product: bitwise the interpreter's result
+        checkKeptWeights(y.graph(), Map.of("x", Shape.of(8, 784)), "fc", 54,
+                (actual, expected) -> assertThat(actual.floatData()).isEqualTo(expected.floatData()));
+    }
+
+    /**
+     * Compiled for inference with layer {@code layer}'s weight and bias as parameters, the graph's fused node derives
+     * from its weight once over three calls (each output agreeing with the interpreter's by {@code agree}) and again
+     * after the weight is written; compiled for training, no fused node keeps anything.
+     */
+    private static void checkKeptWeights(Graph g, Map<String, Shape> inputShapes, String layer, long seed,
+                                         java.util.function.BiConsumer<NDArray, NDArray> agree) {
+        Map<String, Shape> shapes = shapes(g, inputShapes);
         List<String> names = new ArrayList<>(shapes.keySet());
         List<DType> types = java.util.Collections.nCopies(names.size(), DType.FLOAT32);
-        java.util.Set<String> params = java.util.Set.of("c_weight", "c_bias");
+        java.util.Set<String> params = java.util.Set.of(layer + "_weight", layer + "_bias");
         CompileRequest inference = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, false,
                 List.of(), true, true, 1, params);
         CompiledGraph jit = Backends.get(Backends.JIT).compile(inference);
@@ -299,15 +316,15 @@ class EpilogueFusionTest {
         FusedEpilogueOp op = (FusedEpilogueOp) jit.compiledGraph().nodes().stream().filter(n -> n instanceof OpNode o
                 && o.op() instanceof FusedEpilogueOp).map(n -> ((OpNode) n).op()).findFirst().orElseThrow();
         assertThat(op.derivedWeights()).isNotNull();
-        Map<String, NDArray> values = inputs(new Random(52), shapes, DType.FLOAT32);
+        Map<String, NDArray> values = inputs(new Random(seed), shapes, DType.FLOAT32);
         NDArray[] in = values.values().toArray(NDArray[]::new);
         for (int call = 0; call < 3; call++) {
-            assertClose(jit.run(in).outputs()[0], ref.run(in).outputs()[0]);
+            agree.accept(jit.run(in).outputs()[0], ref.run(in).outputs()[0]);
         }
-        assertThat(op.derivedWeights().derivations()).as("filters transformed once for three calls").isEqualTo(1);
-        NDArray weight = values.get("c_weight");
-        inputs(new Random(53), Map.of("w", weight.shape()), DType.FLOAT32).get("w").copyTo(weight);
-        assertClose(jit.run(in).outputs()[0], ref.run(in).outputs()[0]);
+        assertThat(op.derivedWeights().derivations()).as("derived once for three calls").isEqualTo(1);
+        NDArray weight = values.get(layer + "_weight");
+        inputs(new Random(seed + 1), Map.of("w", weight.shape()), DType.FLOAT32).get("w").copyTo(weight);
+        agree.accept(jit.run(in).outputs()[0], ref.run(in).outputs()[0]);
         assertThat(op.derivedWeights().derivations()).as("again after the weight was written").isEqualTo(2);
 
         CompileRequest training = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, true, names,
@@ -316,34 +333,6 @@ class EpilogueFusionTest {
                 .filter(n -> n instanceof OpNode o && o.op() instanceof FusedEpilogueOp)
                 .map(n -> ((FusedEpilogueOp) ((OpNode) n).op()).derivedWeights()))
                 .as("a training graph keeps nothing").isNotEmpty().containsOnlyNulls();
-    }
-
-    @Test
-    void inferenceFullyConnectedLayersKeepTheirPackedWeightUntilItIsWritten() {
-        Symbol y = sym.call("relu", name("r"), fc("fc", 256, Symbol.var("x"), Map.of()));
-        Graph g = y.graph();
-        Map<String, Shape> shapes = shapes(g, Map.of("x", Shape.of(8, 784)));
-        List<String> names = new ArrayList<>(shapes.keySet());
-        List<DType> types = java.util.Collections.nCopies(names.size(), DType.FLOAT32);
-        java.util.Set<String> params = java.util.Set.of("fc_weight", "fc_bias");
-        CompileRequest inference = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, false,
-                List.of(), true, true, 1, params);
-        CompiledGraph jit = Backends.get(Backends.JIT).compile(inference);
-        CompiledGraph ref = Backends.get(Backends.INTERPRETER).compile(inference);
-        FusedEpilogueOp op = (FusedEpilogueOp) jit.compiledGraph().nodes().stream().filter(n -> n instanceof OpNode o
-                && o.op() instanceof FusedEpilogueOp).map(n -> ((OpNode) n).op()).findFirst().orElseThrow();
-        assertThat(op.derivedWeights()).isNotNull();
-        Map<String, NDArray> values = inputs(new Random(54), shapes, DType.FLOAT32);
-        NDArray[] in = values.values().toArray(NDArray[]::new);
-        for (int call = 0; call < 3; call++) {
-            // the same sums in the same order as the unpacked product: bitwise the interpreter's result
-            assertThat(jit.run(in).outputs()[0].floatData()).isEqualTo(ref.run(in).outputs()[0].floatData());
-        }
-        assertThat(op.derivedWeights().derivations()).as("weight packed once for three calls").isEqualTo(1);
-        NDArray weight = values.get("fc_weight");
-        inputs(new Random(55), Map.of("w", weight.shape()), DType.FLOAT32).get("w").copyTo(weight);
-        assertThat(jit.run(in).outputs()[0].floatData()).isEqualTo(ref.run(in).outputs()[0].floatData());
-        assertThat(op.derivedWeights().derivations()).as("again after the weight was written").isEqualTo(2);
     }
 
     /** Winograd's and the direct sums of 1152 products of terms below 3 differ by rounding only. */

@@ -119,9 +119,18 @@ public final class Gemm {
      */
     public static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource source,
                              float[] c, int cOff, int ldc, BlockDone done) {
+        sgemmFromPanels(m, n, k, a, aOff, lda, source, 0f, c, cOff, ldc, Path.AUTO, done);
+    }
+
+    /**
+     * A product whose op(B) comes in panels from {@code source} (a packing source or a {@link PackedB}): checks it
+     * is one that {@link #packsB} and that A and C fit, then runs it on {@code path}.
+     */
+    private static void sgemmFromPanels(int m, int n, int k, float[] a, int aOff, int lda, PanelSource source,
+                                        float beta, float[] c, int cOff, int ldc, Path path, BlockDone done) {
         if (!packsB(m, n)) {
             throw new KilnException("gemm: a " + m + " x " + n + " product is computed transposed and cannot take"
-                    + " a packed B source");
+                    + " a packed B");
         }
         // B is checked as if stored k x n: the source produces exactly that many elements
         check(false, false, m, n, k, a.length, aOff, lda, (int) Math.min(Integer.MAX_VALUE, (long) k * n), 0, n,
@@ -130,13 +139,13 @@ public final class Gemm {
             return;
         }
         if (k == 0) {
-            scale(m, n, 0f, c, cOff, ldc);
+            scale(m, n, beta, c, cOff, ldc);
             report(done, 0, m, 0, n);
             return;
         }
         FloatProblem g = new FloatProblem(false, false, m, n, k, 1f, a, aOff, lda, null, 0, n,
-                0f, c, cOff, ldc, 1, source);
-        run(g, Path.AUTO, done);
+                beta, c, cOff, ldc, 1, source);
+        run(g, path, done);
     }
 
     /** Rows of {@link #registerBlock}'s result. */
@@ -185,27 +194,10 @@ public final class Gemm {
     /** {@link #sgemm(int, int, float[], int, int, PackedB, float, float[], int, int, BlockDone)} on a chosen path. */
     static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float beta,
                       float[] c, int cOff, int ldc, Path path, BlockDone done) {
-        int n = b.n();
         if (b.k() != k) {
             throw new KilnException("gemm: B was packed " + b.k() + " deep but the product is " + k + " deep");
         }
-        if (!packsB(m, n)) {
-            throw new KilnException("gemm: a " + m + " x " + n + " product is computed transposed and cannot take"
-                    + " a packed B");
-        }
-        check(false, false, m, n, k, a.length, aOff, lda, (int) Math.min(Integer.MAX_VALUE, (long) k * n), 0, n,
-                c.length, cOff, ldc);
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0) {
-            scale(m, n, beta, c, cOff, ldc);
-            report(done, 0, m, 0, n);
-            return;
-        }
-        FloatProblem g = new FloatProblem(false, false, m, n, k, 1f, a, aOff, lda, null, 0, n,
-                beta, c, cOff, ldc, 1, b);
-        run(g, path, done);
+        sgemmFromPanels(m, b.n(), k, a, aOff, lda, b, beta, c, cOff, ldc, path, done);
     }
 
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */
