@@ -4,6 +4,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,6 +36,12 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
      * once it was done).
      */
     static final double COMPILER_BUSY = 0.2;
+    /**
+     * Pause between two libraries' turns, in milliseconds ({@code -Dkiln.bench.quietMillis}, default 100; 0 turns it
+     * off). In one JVM in three the norm block's hybridized step was timed at 0.23 ms instead of 0.02 when its turn
+     * came right after MXNet's.
+     */
+    static final long QUIET_MILLIS = Long.getLong("kiln.bench.quietMillis", 100);
     /** Milliseconds the JIT compilers have worked so far, or -1 where the JVM does not tell. */
     private static final LongSupplier COMPILATION_MILLIS = compilationMillis();
 
@@ -142,8 +149,26 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
      * interleaving puts every body under the same drift, so ratios of the medians hold even when the medians move.
      */
     public double[] interleavedMedians(List<Runnable> bodies) {
-        for (Runnable body : bodies) {
-            warmUp(body);
+        return interleavedMedians(bodies, new int[bodies.size()]);
+    }
+
+    /**
+     * {@link #interleavedMedians(List)} for bodies run by different libraries ({@code library[b]} names body b's):
+     * before a body's warm-up or timed share that follows another library's, the timer sleeps {@link #QUIET_MILLIS},
+     * so that the other library's idle threads (OpenMP workers spin for milliseconds after a parallel region, OpenBLAS
+     * workers yield for up to about 0.1 s) have gone to sleep and do not take a core from the body being timed.
+     */
+    public double[] interleavedMedians(List<Runnable> bodies, int[] library) {
+        int[] last = {-1};
+        IntConsumer enter = b -> {
+            if (last[0] >= 0 && library[b] != last[0]) {
+                quiet();
+            }
+            last[0] = library[b];
+        };
+        for (int b = 0; b < bodies.size(); b++) {
+            enter.accept(b);
+            warmUp(bodies.get(b));
         }
         int n = bodies.size();
         int rounds = Math.min(ROUNDS, minRuns);
@@ -155,6 +180,7 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         for (int r = 0; r < rounds; r++) {
             for (int b = 0; b < n; b++) {
                 Runnable body = bodies.get(b);
+                enter.accept(b);
                 long start = System.nanoTime();
                 for (int i = 0; i < maxPerRound && (i < minPerRound || seconds(start) < slice); i++) {
                     long t = System.nanoTime();
@@ -168,6 +194,17 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
             medians[b] = median(Arrays.copyOf(ms[b], count[b]));
         }
         return medians;
+    }
+
+    private static void quiet() {
+        if (QUIET_MILLIS <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(QUIET_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static double median(double[] runs) {

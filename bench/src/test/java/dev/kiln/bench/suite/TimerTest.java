@@ -26,6 +26,38 @@ class TimerTest {
     }
 
     @Test
+    void interleavedMediansPausesWhereOneLibrarysTurnFollowsAnothers() {
+        List<String> calls = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        Runnable a = () -> {
+            calls.add("a");
+            at.add(System.nanoTime());
+        };
+        Runnable b = () -> {
+            calls.add("b");
+            at.add(System.nanoTime());
+        };
+        Runnable c = () -> {
+            calls.add("c");
+            at.add(System.nanoTime());
+        };
+        // a and b are one library's, c another's: one run each per turn, warm-up included
+        new Timer(1, 0.0, 2, 2, 0.0).interleavedMedians(List.of(a, b, c), new int[] {0, 0, 1});
+
+        assertThat(calls).containsExactly("a", "b", "c", "a", "b", "c", "a", "b", "c");
+        for (int i = 1; i < calls.size(); i++) {
+            double gapMillis = (at.get(i) - at.get(i - 1)) / 1e6;
+            boolean switched = calls.get(i).equals("c") || calls.get(i - 1).equals("c");
+            if (switched) {
+                assertThat(gapMillis).as("pause before call %d (%s)", i, calls.get(i))
+                        .isGreaterThanOrEqualTo(Timer.QUIET_MILLIS * 0.99);
+            }
+        }
+        assertThat((at.get(1) - at.get(0)) / 1e6).as("no pause between one library's bodies")
+                .isLessThan(Timer.QUIET_MILLIS / 2.0);
+    }
+
+    @Test
     void interleavedMediansRunsEachBodyAtLeastMinRunsInFewerRoundsWhenMinRunsIsSmall() {
         List<String> calls = new ArrayList<>();
         Timer timer = new Timer(0, 0.0, 3, 3, 0.0);
