@@ -15,7 +15,10 @@ public final class PackedB implements Gemm.PanelSource {
     private final float[] b;
     private final int bOff;
     private final int ldb;
-    /** The panels: per depth block, every column in panels of {@code nr} (the last one as wide as its block). */
+    /**
+     * The panels: per depth block, every column in panels of the kernel's width (the last one only as wide as the
+     * narrow block that computes it); null when not packed.
+     */
     private final float[] panels;
     /** Where each depth block's panels start in {@link #panels}. */
     private final int[] blockStart;
@@ -60,8 +63,8 @@ public final class PackedB implements Gemm.PanelSource {
     }
 
     /**
-     * Where the panel of op(B) starting at column {@code j} (a multiple of the panel width {@code nr}) begins within
-     * depth block {@code block} ({@code kc} deep).
+     * Where the panel of op(B) starting at column {@code j} (a multiple of the kernel's panel width) begins, in depth
+     * block {@code block}, which is {@code kc} deep.
      */
     int panelAt(int block, int kc, int j) {
         return blockStart[block] + j * kc;

@@ -183,8 +183,8 @@ final class VectorSgemm {
     }
 
     /**
-     * op(B) of {@code stored} (its B, k x n after op) packed whole, depth block after depth block, in the panels
-     * {@link #compute} reads: the layout {@link PackedB} describes.
+     * op(B) (k x n; B stored n x k when {@code transB}) packed whole, depth block after depth block, in the panels
+     * {@link #compute} reads: the layout {@link PackedB} describes. Without panels when they would not fit one array.
      */
     static PackedB pack(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         int kb = Gemm.depthBlock(k);
