@@ -11,9 +11,8 @@ import java.util.function.LongSupplier;
  * Times a body the same way for every column: warm-up runs (at least {@code warmupRuns} and {@code warmupSeconds}),
  * then, for up to {@code settleSeconds} more, blocks of runs until two blocks in a row fail to beat the best block's
  * median by 3% while the JIT compiler stays nearly idle (so that code still being compiled is not timed), then timed
- * runs (at least {@code minRuns} and
- * {@code measureSeconds}, at most {@code maxRuns}), reporting the median in milliseconds. One run is one call of the
- * body (a forward, or a forward and backward).
+ * runs (at least {@code minRuns} and {@code measureSeconds}, at most {@code maxRuns}), reporting the median in
+ * milliseconds. One run is one call of the body (a forward, or a forward and backward).
  */
 public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRuns, double measureSeconds,
                     double settleSeconds) {
@@ -52,8 +51,8 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
 
     /**
      * The default budget: about 1 s of warm-up and up to 8 s more while a column still speeds up or the JIT still
-     * compiles (a hybridized MLP training step takes 4 to 6 s of compilation to reach its steady time), then 2 s of measurement per column,
-     * 10 to 200 runs.
+     * compiles (a hybridized MLP training step takes 4 to 6 s of compilation to reach its steady time), then 2 s of
+     * measurement per column, 10 to 200 runs.
      */
     public static Timer standard() {
         return new Timer(3, 1.0, 10, 200, 2.0, 8.0);
