@@ -78,6 +78,8 @@ record PaddedPanels(float[] xp, int xOff, int imageStride, int[] rowOffsets, Geo
         return offsets;
     }
 
+    /** Longest run of zeros {@link #padPlane} writes element by element rather than through {@link Arrays#fill}. */
+    private static final int SHORT_ZEROS = 8;
     /** Channel planes copied per part at least when {@link #pad} is split over the threads. */
     private static final int PAD_GRAIN = 1 << 14;
 
@@ -99,18 +101,35 @@ record PaddedPanels(float[] xp, int xOff, int imageStride, int[] rowOffsets, Geo
         });
     }
 
-    /** One channel plane at {@code x[src...]} as a zero-padded plane at {@code xp[dst...]}, every element written. */
+    /**
+     * One channel plane at {@code x[src...]} as a zero-padded plane at {@code xp[dst...]}, every element written. The
+     * right padding of one row and the left padding of the next are contiguous and zeroed together: the pads are a
+     * column or two, and a call to {@link Arrays#fill} per pad cost more than the copy of the row between them.
+     */
     static void padPlane(float[] x, int src, Geometry geo, float[] xp, int dst) {
         int wp = geo.paddedWidth();
-        int top = geo.padTop() * wp;
-        Arrays.fill(xp, dst, dst + top, 0f);
-        int row = dst + top;
-        for (int y = 0; y < geo.height(); y++, row += wp, src += geo.width()) {
-            Arrays.fill(xp, row, row + geo.padLeft(), 0f);
-            System.arraycopy(x, src, xp, row + geo.padLeft(), geo.width());
-            Arrays.fill(xp, row + geo.padLeft() + geo.width(), row + wp, 0f);
+        int end = dst + geo.plane();
+        if (geo.height() == 0) {
+            zero(xp, dst, end);
+            return;
         }
-        Arrays.fill(xp, row, dst + geo.plane(), 0f);
+        int row = dst + geo.padTop() * wp + geo.padLeft();
+        zero(xp, dst, row);
+        for (int y = 0; y < geo.height(); y++, row += wp, src += geo.width()) {
+            System.arraycopy(x, src, xp, row, geo.width());
+            zero(xp, row + geo.width(), y + 1 < geo.height() ? row + wp : end);
+        }
+    }
+
+    /** Zeroes {@code a[from, to)}: short runs element by element, long ones with {@link Arrays#fill}. */
+    private static void zero(float[] a, int from, int to) {
+        if (to - from <= SHORT_ZEROS) {
+            for (int i = from; i < to; i++) {
+                a[i] = 0f;
+            }
+        } else {
+            Arrays.fill(a, from, to, 0f);
+        }
     }
 
     @Override

@@ -124,4 +124,37 @@ class PaddedPanelsTest {
             assertThat(actual).as("%s", c).containsExactly(expected);
         }
     }
+
+    /**
+     * A padded plane holds the image inside its padding and zeros everywhere else, whatever the destination held
+     * before: no padding, one- and two-element pads (zeroed element by element), pads wider than that (zeroed with a
+     * fill), one-row and one-column images, at an offset inside a larger buffer whose neighbours stay untouched.
+     */
+    @Test
+    void padPlaneWritesTheImageInsideZerosAndNothingElse() {
+        Random r = new Random(23);
+        int[][] shapes = {{5, 7, 0}, {5, 7, 1}, {28, 28, 1}, {3, 4, 2}, {1, 1, 1}, {1, 9, 3}, {6, 1, 6}, {4, 16, 12}};
+        for (int[] s : shapes) {
+            int h = s[0];
+            int wd = s[1];
+            int pad = s[2];
+            PaddedPanels.Geometry geo = PaddedPanels.geometry(window(h, wd, 1 + 2 * (pad > 0 ? 1 : 0), 1, 1, pad, pad));
+            float[] x = random(3 + h * wd, r);
+            float[] xp = new float[geo.plane() + 10];
+            Arrays.fill(xp, Float.NaN);
+            PaddedPanels.padPlane(x, 3, geo, xp, 5);
+            int wp = wd + 2 * pad;
+            for (int i = 0; i < xp.length; i++) {
+                int at = i - 5;
+                if (at < 0 || at >= geo.plane()) {
+                    assertThat(xp[i]).as("outside the plane, %s at %d", Arrays.toString(s), i).isNaN();
+                    continue;
+                }
+                int y = at / wp - pad;
+                int col = at % wp - pad;
+                float expected = y >= 0 && y < h && col >= 0 && col < wd ? x[3 + y * wd + col] : 0f;
+                assertThat(xp[i]).as("%s at row %d column %d", Arrays.toString(s), y, col).isEqualTo(expected);
+            }
+        }
+    }
 }
