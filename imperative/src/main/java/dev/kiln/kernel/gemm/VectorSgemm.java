@@ -26,6 +26,8 @@ final class VectorSgemm {
     static final int DIRECT_A_MAX_N = Gemm.directAMaxN();
     /** Columns of op(B) packed at once (KC x NC floats: L2/L3). */
     static final int NC = ((1024 + NR - 1) / NR) * NR;
+    /** Most floats of a packed op(B) that {@link #streamRows} keeps whole: 512 KB, half of a core's L2. */
+    static final int STREAM_B_FLOATS = 1 << 17;
 
     private VectorSgemm() {
     }
@@ -93,6 +95,11 @@ final class VectorSgemm {
         int k = g.k();
         boolean directA = !g.transA() && g.alpha() == 1f && n <= DIRECT_A_MAX_N;
         PackedB packed = g.source() instanceof PackedB p && p.hasPanels(L) ? p : null;
+        if (directA && packed == null && n <= NR && k > Gemm.depthBlock(k)
+                && (long) k * vectors(n) * L <= STREAM_B_FLOATS) {
+            streamRows(g, ws);
+            return;
+        }
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0, kb = Gemm.depthBlock(k), block = 0; pc < k; pc += kb, block++) {
@@ -116,6 +123,62 @@ final class VectorSgemm {
                         FloatPacking.packA(g, ic + direct, mc - direct, pc, kc, MR, ws.packA);
                     }
                     macroKernel(g, ws, pb, pbAt, ic, mc, jc, nc, pc, kc, beta, direct);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #compute} of a product one register block wide or less, many depth blocks deep, with A read in place
+     * (the 512-filter layers of a ResNet on a 4 x 4 grid at batch 1: 512 x 16 x 4608). All of op(B) is packed first
+     * (it stays in L2), then each register row panel runs through every depth block in turn, so that each row of A is
+     * read front to back in one stream instead of one depth block of every row per pass, a pattern the hardware
+     * prefetchers followed badly. Each element of C gets the same depth blocks in the same order as in {@link
+     * #compute}, so the results are bitwise the same.
+     */
+    private static void streamRows(FloatProblem g, Workspace ws) {
+        int m = g.m();
+        int n = g.n();
+        int k = g.k();
+        int kb = Gemm.depthBlock(k);
+        int vectors = vectors(n);
+        int width = vectors * L;
+        float[] pb = ws.packB;
+        for (int pc = 0; pc < k; pc += kb) {
+            packB(g, pc, Math.min(kb, k - pc), 0, n, ws, pb, pc * width);
+        }
+        float[] c = g.c();
+        int rs = g.rowStride();
+        int cs = g.colStride();
+        for (int ir = 0; ir < m; ir += MR) {
+            int mr = Math.min(MR, m - ir);
+            int cAt = g.cOff() + ir * rs;
+            for (int pc = 0; pc < k; pc += kb) {
+                int kc = Math.min(kb, k - pc);
+                float[] pa = g.a();
+                int aAt = g.aOff() + ir * g.lda() + pc;
+                int ars = g.lda();
+                int ads = 1;
+                if (mr < MR) {
+                    // a last partial row panel is packed, zero-padded to a whole one, as compute does
+                    FloatPacking.packA(g, ir, mr, pc, kc, MR, ws.packA);
+                    pa = ws.packA;
+                    aAt = 0;
+                    ars = 1;
+                    ads = MR;
+                }
+                if (vectors == 4) {
+                    microKernel(kc, pa, aAt, ars, ads, pb, pc * width, ws.tile, 0, NR);
+                } else {
+                    NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, pc * width, ws.tile);
+                }
+                float beta = pc == 0 ? g.beta() : 1f;
+                if (n == NR && cs == 1) {
+                    storeRows(ws.tile, mr, c, cAt, rs, beta);
+                } else if (cs == 1) {
+                    storePartial(ws.tile, mr, n, c, cAt, rs, beta);
+                } else {
+                    storeEdge(ws.tile, mr, n, c, cAt, rs, cs, beta);
                 }
             }
         }

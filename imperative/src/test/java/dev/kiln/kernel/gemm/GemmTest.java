@@ -121,6 +121,36 @@ class GemmTest {
         }
     }
 
+    /**
+     * Products at most one register block wide and several depth blocks deep, with A read in place, run row panel by
+     * row panel through every depth block (the 512-filter layers of a ResNet at batch 1); whole and partial row
+     * panels, full and narrow blocks, beta 0, 1 and otherwise give bitwise the scalar path's results and match the
+     * double reference.
+     */
+    @Test
+    void deepNarrowProductsStreamingRowsOfAGiveTheScalarPathsBits() {
+        Random rnd = new Random(13);
+        int lanes = VectorSupport.floatLanes();
+        int[][] cases = {{512, lanes, 4608}, {13, 40, 1000}, {7, 4 * lanes, 513}, {100, 33, 2000}, {6, 2 * lanes, 300},
+            {25, lanes, 257}};
+        float[] betas = {0f, 1f, 0.3f};
+        for (int[] mnk : cases) {
+            for (float beta : betas) {
+                int m = mnk[0];
+                int n = mnk[1];
+                int k = mnk[2];
+                float[] a = randomFloats(rnd, m * k);
+                float[] b = randomFloats(rnd, k * n);
+                float[] c1 = randomFloats(rnd, m * n);
+                float[] c2 = c1.clone();
+                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, beta, c1, 0, n, Gemm.Path.VECTOR);
+                Gemm.sgemmScalar(false, false, m, n, k, 1f, a, 0, k, b, 0, n, beta, c2, 0, n);
+                assertThat(Arrays.equals(c1, c2)).as("%dx%dx%d beta=%s", m, n, k, beta).isTrue();
+            }
+            check(Path.VECTOR, rnd, false, false, mnk[0], mnk[1], mnk[2], 1f, 0.5f, 2, 3);
+        }
+    }
+
     @Test
     void dgemmMatchesReferenceAcrossShapesAndTransposes() {
         Random rnd = new Random(11);
