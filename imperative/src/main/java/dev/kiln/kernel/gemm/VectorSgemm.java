@@ -167,19 +167,8 @@ final class VectorSgemm {
                     ars = 1;
                     ads = MR;
                 }
-                if (vectors == 4) {
-                    microKernel(kc, pa, aAt, ars, ads, pb, pc * width, ws.tile, 0, NR);
-                } else {
-                    NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, pc * width, ws.tile);
-                }
-                float beta = pc == 0 ? g.beta() : 1f;
-                if (n == NR && cs == 1) {
-                    storeRows(ws.tile, mr, c, cAt, rs, beta);
-                } else if (cs == 1) {
-                    storePartial(ws.tile, mr, n, c, cAt, rs, beta);
-                } else {
-                    storeEdge(ws.tile, mr, n, c, cAt, rs, cs, beta);
-                }
+                block(ws, vectors, kc, pa, aAt, ars, ads, pb, pc * width, mr, n, c, cAt, rs, cs,
+                        pc == 0 ? g.beta() : 1f);
             }
         }
     }
@@ -293,20 +282,30 @@ final class VectorSgemm {
                 int aAt = ir < direct ? g.aOff() + (ic + ir) * g.lda() + pc : (ir - direct) * kc;
                 int ars = ir < direct ? g.lda() : 1;
                 int ads = ir < direct ? 1 : MR;
-                if (vectors == 4) {
-                    microKernel(kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, ws.tile, 0, NR);
-                } else {
-                    NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, ws.tile);
-                }
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
-                if (nr == NR && cs == 1) {
-                    storeRows(ws.tile, mr, c, cAt, rs, beta);
-                } else if (cs == 1) {
-                    storePartial(ws.tile, mr, nr, c, cAt, rs, beta);
-                } else {
-                    storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
-                }
+                block(ws, vectors, kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, mr, nr, c, cAt, rs, cs, beta);
             }
+        }
+    }
+
+    /**
+     * One register block, {@code vectors} wide ({@link #microKernel} or a {@link NarrowKernels} block), of an A panel
+     * and a packed B panel, then its first {@code mr} rows and {@code nr} columns stored into C at {@code cAt} (rows
+     * {@code rs} apart, columns {@code cs}) as {@code tile + beta * C}.
+     */
+    private static void block(Workspace ws, int vectors, int kc, float[] pa, int aAt, int ars, int ads, float[] pb,
+                              int bAt, int mr, int nr, float[] c, int cAt, int rs, int cs, float beta) {
+        if (vectors == 4) {
+            microKernel(kc, pa, aAt, ars, ads, pb, bAt, ws.tile, 0, NR);
+        } else {
+            NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, bAt, ws.tile);
+        }
+        if (nr == NR && cs == 1) {
+            storeRows(ws.tile, mr, c, cAt, rs, beta);
+        } else if (cs == 1) {
+            storePartial(ws.tile, mr, nr, c, cAt, rs, beta);
+        } else {
+            storeEdge(ws.tile, mr, nr, c, cAt, rs, cs, beta);
         }
     }
 

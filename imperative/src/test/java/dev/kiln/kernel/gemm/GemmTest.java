@@ -104,21 +104,23 @@ class GemmTest {
             for (int t = 0; t < 4; t++) {
                 boolean ta = t >= 2;
                 boolean tb = (t & 1) == 1;
-                int m = mnk[0];
-                int n = mnk[1];
-                int k = mnk[2];
-                float[] a = randomFloats(rnd, m * k);
-                float[] b = randomFloats(rnd, k * n);
-                float[] c1 = randomFloats(rnd, m * n);
-                float[] c2 = c1.clone();
-                float beta = t == 1 ? 0f : 0.3f;
-                float alpha = t == 2 ? 0.7f : 1f;
-                Gemm.sgemm(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c1, 0, n,
-                        Gemm.Path.VECTOR);
-                Gemm.sgemmScalar(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c2, 0, n);
-                assertThat(Arrays.equals(c1, c2)).as("%dx%dx%d ta=%s tb=%s", m, n, k, ta, tb).isTrue();
+                assertVectorPathGivesScalarBits(rnd, ta, tb, mnk[0], mnk[1], mnk[2], t == 2 ? 0.7f : 1f,
+                        t == 1 ? 0f : 0.3f);
             }
         }
+    }
+
+    /** Random operands and C, multiplied on the vector path and on the scalar path: C must come out bitwise equal. */
+    private static void assertVectorPathGivesScalarBits(Random rnd, boolean ta, boolean tb, int m, int n, int k,
+                                                        float alpha, float beta) {
+        float[] a = randomFloats(rnd, m * k);
+        float[] b = randomFloats(rnd, k * n);
+        float[] c1 = randomFloats(rnd, m * n);
+        float[] c2 = c1.clone();
+        Gemm.sgemm(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c1, 0, n, Gemm.Path.VECTOR);
+        Gemm.sgemmScalar(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c2, 0, n);
+        assertThat(Arrays.equals(c1, c2)).as("%dx%dx%d ta=%s tb=%s alpha=%s beta=%s", m, n, k, ta, tb, alpha, beta)
+                .isTrue();
     }
 
     /**
@@ -136,16 +138,7 @@ class GemmTest {
         float[] betas = {0f, 1f, 0.3f};
         for (int[] mnk : cases) {
             for (float beta : betas) {
-                int m = mnk[0];
-                int n = mnk[1];
-                int k = mnk[2];
-                float[] a = randomFloats(rnd, m * k);
-                float[] b = randomFloats(rnd, k * n);
-                float[] c1 = randomFloats(rnd, m * n);
-                float[] c2 = c1.clone();
-                Gemm.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, beta, c1, 0, n, Gemm.Path.VECTOR);
-                Gemm.sgemmScalar(false, false, m, n, k, 1f, a, 0, k, b, 0, n, beta, c2, 0, n);
-                assertThat(Arrays.equals(c1, c2)).as("%dx%dx%d beta=%s", m, n, k, beta).isTrue();
+                assertVectorPathGivesScalarBits(rnd, false, false, mnk[0], mnk[1], mnk[2], 1f, beta);
             }
             check(Path.VECTOR, rnd, false, false, mnk[0], mnk[1], mnk[2], 1f, 0.5f, 2, 3);
         }
