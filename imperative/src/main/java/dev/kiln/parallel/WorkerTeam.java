@@ -12,9 +12,10 @@ import java.util.function.IntConsumer;
  * microseconds), so each helper spins for a short while after its last job, ready for the next, and only then
  * parks. Spinning threads, helpers and a waiting caller alike, yield their core every few spins: the scheduler
  * sometimes wakes a helper onto the caller's core and leaves it there, and a helper that only spun there kept the
- * caller from running (a hybridized MLP training step at batch 8 took 0.5 ms instead of 0.19). Parts are claimed,
- * not assigned: the caller works through every part no helper has started, so a helper that is late (descheduled,
- * or busy with another caller's job) delays nothing. Work started inside a part runs on that part's thread.
+ * caller from running (a hybridized MLP training step at batch 8 took 0.5 ms instead of 0.19); where Kiln may call
+ * native code, a helper that picks up a job on its caller's CPU moves off it ({@link CpuPlacement}). Parts are
+ * claimed, not assigned: the caller works through every part no helper has started, so a helper that is late
+ * (descheduled, or busy with another caller's job) delays nothing. Work started inside a part runs on that part's thread.
  */
 final class WorkerTeam {
     /** How long an idle helper keeps spinning before it parks. */
@@ -73,6 +74,8 @@ final class WorkerTeam {
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger finished = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        /** The CPU the caller ran on when it posted the job, or -1 where placement is not available. */
+        private final int callerCpu = CpuPlacement.currentCpu();
 
         Job(int parts, IntConsumer body) {
             this.parts = parts;
@@ -131,11 +134,15 @@ final class WorkerTeam {
 
         @Override
         public void run() {
+            CpuPlacement.Mover mover = new CpuPlacement.Mover();
             long idleSince = System.nanoTime();
             int spins = 0;
             while (true) {
                 Job job = mailbox.getAndSet(null);
                 if (job != null) {
+                    if (job.callerCpu >= 0 && CpuPlacement.currentCpu() == job.callerCpu) {
+                        mover.avoid(job.callerCpu); // sharing the caller's core would halve the job's speed
+                    }
                     job.work();
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
