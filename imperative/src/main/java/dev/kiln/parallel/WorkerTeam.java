@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
  * caller from running (a hybridized MLP training step at batch 8 took 0.5 ms instead of 0.19); where Kiln may call
  * native code, a helper that picks up a job on its caller's CPU moves off it ({@link CpuPlacement}). Parts are
  * claimed, not assigned: the caller works through every part no helper has started, so a helper that is late
- * (descheduled, or busy with another caller's job) delays nothing. Work started inside a part runs on that part's thread.
+ * (descheduled, or busy with another caller's job) delays nothing. Work started inside a part runs on that part's
+ * thread.
  */
 final class WorkerTeam {
     /** How long an idle helper keeps spinning before it parks. */
