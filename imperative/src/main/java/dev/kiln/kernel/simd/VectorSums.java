@@ -25,35 +25,53 @@ public final class VectorSums {
     private VectorSums() {
     }
 
-    /** The sum of {@code x[from, from + len)}, shifted by {@code -shift} and squared when {@code square}. */
+    /**
+     * The sum of {@code x[from, from + len)}, shifted by {@code -shift} and squared when {@code square}. Four
+     * accumulators: with two, each add waited on the one two vectors back, and the loop ran at half the rate the
+     * widening allows (BatchNorm's statistics were 6% of a CNN training step).
+     */
     public static double sum(float[] x, int from, int len, double shift, boolean square) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
+        DoubleVector a2 = DoubleVector.zero(D);
+        DoubleVector a3 = DoubleVector.zero(D);
         int i = from;
         int end = from + len;
         // checked once, with the loops' bound a local, so the compiler drops the loads' own range checks
         Objects.checkFromIndexSize(from, len, x.length);
-        int last = end - 2 * L;
+        int last = end - 4 * L;
         if (square) {
-            for (; i <= last; i += 2 * L) {
-                DoubleVector w0 = (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector w1 = (DoubleVector) FloatVector.fromArray(F, x, i + L)
-                        .convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector d0 = w0.sub(shift);
-                DoubleVector d1 = w1.sub(shift);
+            for (; i <= last; i += 4 * L) {
+                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D,
+                        0)).sub(shift);
+                DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(F, x, i + L).convertShape(VectorOperators.F2D,
+                        D, 0)).sub(shift);
+                DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(F, x, i + 2 * L)
+                        .convertShape(VectorOperators.F2D, D, 0)).sub(shift);
+                DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(F, x, i + 3 * L)
+                        .convertShape(VectorOperators.F2D, D, 0)).sub(shift);
                 a0 = d0.fma(d0, a0);
                 a1 = d1.fma(d1, a1);
+                a2 = d2.fma(d2, a2);
+                a3 = d3.fma(d3, a3);
+            }
+            for (; i <= end - L; i += L) {
+                DoubleVector d = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D,
+                        0)).sub(shift);
+                a0 = d.fma(d, a0);
             }
         } else {
-            for (; i <= last; i += 2 * L) {
-                DoubleVector w0 = (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector w1 = (DoubleVector) FloatVector.fromArray(F, x, i + L)
-                        .convertShape(VectorOperators.F2D, D, 0);
-                a0 = a0.add(w0);
-                a1 = a1.add(w1);
+            for (; i <= last; i += 4 * L) {
+                a0 = a0.add(FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0));
+                a1 = a1.add(FloatVector.fromArray(F, x, i + L).convertShape(VectorOperators.F2D, D, 0));
+                a2 = a2.add(FloatVector.fromArray(F, x, i + 2 * L).convertShape(VectorOperators.F2D, D, 0));
+                a3 = a3.add(FloatVector.fromArray(F, x, i + 3 * L).convertShape(VectorOperators.F2D, D, 0));
+            }
+            for (; i <= end - L; i += L) {
+                a0 = a0.add(FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0));
             }
         }
-        double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; i < end; i++) {
             double d = x[i] - shift;
             s += square ? d * d : x[i];
@@ -71,23 +89,39 @@ public final class VectorSums {
         DoubleVector p = DoubleVector.zero(D);
         DoubleVector o1 = DoubleVector.zero(D);
         DoubleVector p1 = DoubleVector.zero(D);
+        DoubleVector o2 = DoubleVector.zero(D);
+        DoubleVector p2 = DoubleVector.zero(D);
+        DoubleVector o3 = DoubleVector.zero(D);
+        DoubleVector p3 = DoubleVector.zero(D);
         int i = from;
         int end = from + len;
         Objects.checkFromIndexSize(from, len, og.length);
         Objects.checkFromIndexSize(from, len, x.length);
-        int last = end - 2 * L;
-        // two accumulators per sum, as in sum(): each add waits on the one two vectors back, not on the last
-        for (; i <= last; i += 2 * L) {
+        int last = end - 4 * L;
+        // four accumulators per sum, as in sum()
+        for (; i <= last; i += 4 * L) {
             DoubleVector g = (DoubleVector) FloatVector.fromArray(F, og, i).convertShape(VectorOperators.F2D, D, 0);
             DoubleVector g1 = (DoubleVector) FloatVector.fromArray(F, og, i + L)
+                    .convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector g2 = (DoubleVector) FloatVector.fromArray(F, og, i + 2 * L)
+                    .convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector g3 = (DoubleVector) FloatVector.fromArray(F, og, i + 3 * L)
                     .convertShape(VectorOperators.F2D, D, 0);
             DoubleVector v = (DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0);
             DoubleVector v1 = (DoubleVector) FloatVector.fromArray(F, x, i + L)
                     .convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector v2 = (DoubleVector) FloatVector.fromArray(F, x, i + 2 * L)
+                    .convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector v3 = (DoubleVector) FloatVector.fromArray(F, x, i + 3 * L)
+                    .convertShape(VectorOperators.F2D, D, 0);
             o = o.add(g);
             o1 = o1.add(g1);
+            o2 = o2.add(g2);
+            o3 = o3.add(g3);
             p = g.fma(v.sub(mean).mul(invStd), p);
             p1 = g1.fma(v1.sub(mean).mul(invStd), p1);
+            p2 = g2.fma(v2.sub(mean).mul(invStd), p2);
+            p3 = g3.fma(v3.sub(mean).mul(invStd), p3);
         }
         for (; i + L <= end; i += L) {
             DoubleVector g = (DoubleVector) FloatVector.fromArray(F, og, i).convertShape(VectorOperators.F2D, D, 0);
@@ -95,8 +129,8 @@ public final class VectorSums {
             o = o.add(g);
             p = g.fma(v.sub(mean).mul(invStd), p);
         }
-        double so = o.add(o1).reduceLanes(VectorOperators.ADD);
-        double sp = p.add(p1).reduceLanes(VectorOperators.ADD);
+        double so = o.add(o1).add(o2.add(o3)).reduceLanes(VectorOperators.ADD);
+        double sp = p.add(p1).add(p2.add(p3)).reduceLanes(VectorOperators.ADD);
         for (; i < end; i++) {
             double g = og[i];
             so += g;
