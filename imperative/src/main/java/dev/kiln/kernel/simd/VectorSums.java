@@ -25,12 +25,8 @@ public final class VectorSums {
     private VectorSums() {
     }
 
-    /**
-     * The sum of {@code x[from, from + len)}, shifted by {@code -shift} and squared when {@code square}. Four
-     * accumulators: with two, each add waited on the one two vectors back, and the loop ran at half the rate the
-     * widening allows (BatchNorm's statistics were 6% of a CNN training step).
-     */
-    public static double sum(float[] x, int from, int len, double shift, boolean square) {
+    /** The sum of {@code x[from, from + len)}. */
+    public static double sum(float[] x, int from, int len) {
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = DoubleVector.zero(D);
         DoubleVector a2 = DoubleVector.zero(D);
@@ -39,44 +35,61 @@ public final class VectorSums {
         int end = from + len;
         // checked once, with the loops' bound a local, so the compiler drops the loads' own range checks
         Objects.checkFromIndexSize(from, len, x.length);
-        int last = end - 4 * L;
-        if (square) {
-            for (; i <= last; i += 4 * L) {
-                DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D,
-                        0)).sub(shift);
-                DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(F, x, i + L).convertShape(VectorOperators.F2D,
-                        D, 0)).sub(shift);
-                DoubleVector d2 = ((DoubleVector) FloatVector.fromArray(F, x, i + 2 * L)
-                        .convertShape(VectorOperators.F2D, D, 0)).sub(shift);
-                DoubleVector d3 = ((DoubleVector) FloatVector.fromArray(F, x, i + 3 * L)
-                        .convertShape(VectorOperators.F2D, D, 0)).sub(shift);
-                a0 = d0.fma(d0, a0);
-                a1 = d1.fma(d1, a1);
-                a2 = d2.fma(d2, a2);
-                a3 = d3.fma(d3, a3);
-            }
-            for (; i <= end - L; i += L) {
-                DoubleVector d = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D,
-                        0)).sub(shift);
-                a0 = d.fma(d, a0);
-            }
-        } else {
-            for (; i <= last; i += 4 * L) {
-                a0 = a0.add(FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0));
-                a1 = a1.add(FloatVector.fromArray(F, x, i + L).convertShape(VectorOperators.F2D, D, 0));
-                a2 = a2.add(FloatVector.fromArray(F, x, i + 2 * L).convertShape(VectorOperators.F2D, D, 0));
-                a3 = a3.add(FloatVector.fromArray(F, x, i + 3 * L).convertShape(VectorOperators.F2D, D, 0));
-            }
-            for (; i <= end - L; i += L) {
-                a0 = a0.add(FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0));
-            }
+        // four accumulators: with two, each add waited on the one two vectors back
+        for (; i <= end - 4 * L; i += 4 * L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0));
+            a1 = a1.add(FloatVector.fromArray(F, x, i + L).convertShape(VectorOperators.F2D, D, 0));
+            a2 = a2.add(FloatVector.fromArray(F, x, i + 2 * L).convertShape(VectorOperators.F2D, D, 0));
+            a3 = a3.add(FloatVector.fromArray(F, x, i + 3 * L).convertShape(VectorOperators.F2D, D, 0));
+        }
+        for (; i <= end - L; i += L) {
+            a0 = a0.add(FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D, 0));
         }
         double s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
         for (; i < end; i++) {
-            double d = x[i] - shift;
-            s += square ? d * d : x[i];
+            s += x[i];
         }
         return s;
+    }
+
+    /**
+     * Adds {@code sum(x - shift)} to {@code sums[0]} and {@code sum((x - shift)^2)} to {@code sums[1]} over
+     * {@code [from, from + len)}, in one pass (BatchNorm's statistics; a shift near the data keeps the variance
+     * {@code sums[1] / n - (sums[0] / n)^2} free of cancellation at double precision).
+     */
+    public static void shiftedSums(float[] x, int from, int len, double shift, double[] sums) {
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        DoubleVector q0 = DoubleVector.zero(D);
+        DoubleVector q1 = DoubleVector.zero(D);
+        int i = from;
+        int end = from + len;
+        Objects.checkFromIndexSize(from, len, x.length);
+        for (; i <= end - 2 * L; i += 2 * L) {
+            DoubleVector d0 = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D,
+                    0)).sub(shift);
+            DoubleVector d1 = ((DoubleVector) FloatVector.fromArray(F, x, i + L).convertShape(VectorOperators.F2D, D,
+                    0)).sub(shift);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
+        }
+        for (; i <= end - L; i += L) {
+            DoubleVector d = ((DoubleVector) FloatVector.fromArray(F, x, i).convertShape(VectorOperators.F2D, D,
+                    0)).sub(shift);
+            s0 = s0.add(d);
+            q0 = d.fma(d, q0);
+        }
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        double q = q0.add(q1).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) {
+            double d = x[i] - shift;
+            s += d;
+            q += d * d;
+        }
+        sums[0] += s;
+        sums[1] += q;
     }
 
     /**

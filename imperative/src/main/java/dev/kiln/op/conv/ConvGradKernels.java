@@ -393,7 +393,7 @@ final class ConvGradKernels {
             for (int n = 0; n < batch; n++) {
                 int base = (n * filters + f) * plane;
                 if (VECTOR) {
-                    s += VectorSums.sum(dy, base, plane, 0, false);
+                    s += VectorSums.sum(dy, base, plane);
                 } else {
                     for (int i = 0; i < plane; i++) {
                         s += dy[base + i];

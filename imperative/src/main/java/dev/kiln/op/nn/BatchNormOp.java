@@ -205,10 +205,12 @@ class BatchNormOp extends NNOp {
         int perChannel = layout.outer() * layout.inner();
         Parallel.forRange(channels, grain(perChannel), (from, to) -> {
             if (x.data() instanceof float[] xs && out.data() instanceof float[] ys) {
+                double[] moments = new double[2];
                 for (int c = from; c < to; c++) {
                     if (batchStats) {
-                        mean[c] = BatchNormKernels.sum(xs, layout, c, 0, false) / perChannel;
-                        st.batch(c, BatchNormKernels.sum(xs, layout, c, mean[c], true), perChannel);
+                        BatchNormKernels.moments(xs, layout, c, moments);
+                        mean[c] = moments[0];
+                        st.batch(c, moments[1], perChannel);
                     } else {
                         st.moving(c);
                     }

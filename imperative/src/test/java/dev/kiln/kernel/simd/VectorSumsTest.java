@@ -29,10 +29,13 @@ class VectorSumsTest {
                     squares += (x[i] - 0.75) * (x[i] - 0.75);
                 }
                 double scale = 1e-13 * (1 + squares);
-                assertThat(VectorSums.sum(x, from, len, 0.0, false)).as("sum, len %d from %d", len, from)
+                assertThat(VectorSums.sum(x, from, len)).as("sum, len %d from %d", len, from)
                         .isCloseTo(plain, within(scale));
-                assertThat(VectorSums.sum(x, from, len, 0.75, true)).as("squares, len %d from %d", len, from)
-                        .isCloseTo(squares, within(scale));
+                double[] sums = {1, 2};
+                VectorSums.shiftedSums(x, from, len, 0.75, sums);
+                assertThat(sums[0]).as("shifted sum, len %d from %d", len, from)
+                        .isCloseTo(1 + plain - 0.75 * len, within(scale));
+                assertThat(sums[1]).as("squares, len %d from %d", len, from).isCloseTo(2 + squares, within(scale));
             }
         }
     }

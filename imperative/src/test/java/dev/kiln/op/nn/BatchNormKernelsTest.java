@@ -6,6 +6,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.OpContext;
 import dev.kiln.op.OpRegistry;
 import dev.kiln.op.Ops;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,6 +16,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static dev.kiln.testing.NDArrayAssert.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * BatchNorm's float32 loops (reading channels in place) against its float64 path (copying each channel to doubles),
@@ -106,5 +108,50 @@ class BatchNormKernelsTest {
                 of(ch, type, meanGrad), of(ch, type, invStdGrad)));
         return List.of(fwd.get(0), fwd.get(1), fwd.get(2), movingMean, movingVar, grads.get(0), grads.get(1),
                 grads.get(2));
+    }
+
+    @Test
+    void oneShiftedPassGivesTheTwoPassMeanAndSquaredDeviations() {
+        Random r = new Random(9);
+        Rows rows = new Rows(5, 3, 41); // runs of 41: vector pairs, one vector and a scalar tail
+        for (double offset : new double[] {0, -7.5, 1e4}) {
+            float[] x = new float[rows.outer() * rows.length() * rows.inner()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (offset + (i % 3 == 0 ? 30 : 0.01) * r.nextGaussian());
+            }
+            for (int c = 0; c < rows.length(); c++) {
+                double sum = 0;
+                int n = rows.outer() * rows.inner();
+                for (int o = 0; o < rows.outer(); o++) {
+                    for (int i = 0; i < rows.inner(); i++) {
+                        sum += x[(o * rows.length() + c) * rows.inner() + i];
+                    }
+                }
+                double mean = sum / n;
+                double squares = 0;
+                for (int o = 0; o < rows.outer(); o++) {
+                    for (int i = 0; i < rows.inner(); i++) {
+                        double d = x[(o * rows.length() + c) * rows.inner() + i] - mean;
+                        squares += d * d;
+                    }
+                }
+                double[] m = new double[2];
+                BatchNormKernels.moments(x, rows, c, m);
+                org.assertj.core.api.Assertions.assertThat(m[0]).as("mean, offset %s channel %d", offset, c)
+                        .isCloseTo(mean, within(1e-12 * (1 + Math.abs(mean))));
+                org.assertj.core.api.Assertions.assertThat(m[1]).as("squares, offset %s channel %d", offset, c)
+                        .isCloseTo(squares, within(1e-9 * squares));
+            }
+        }
+    }
+
+    @Test
+    void aConstantChannelHasExactlyZeroVariance() {
+        Rows rows = new Rows(3, 2, 37);
+        float[] x = new float[rows.outer() * rows.length() * rows.inner()];
+        java.util.Arrays.fill(x, 0.1f);
+        double[] m = new double[2];
+        BatchNormKernels.moments(x, rows, 1, m);
+        org.assertj.core.api.Assertions.assertThat(m).containsExactly(0.1f, 0.0);
     }
 }
