@@ -185,6 +185,40 @@ class LinalgOpsTest {
     }
 
     @Test
+    void fullyConnectedStartsEveryRowOfALargeOutputFromTheBias() {
+        // 300 x 256 outputs: the bias rows are copied by several threads before the product
+        int rows = 300;
+        int hidden = 256;
+        int inputs = 3;
+        java.util.Random r = new java.util.Random(5);
+        float[] x = new float[rows * inputs];
+        float[] w = new float[hidden * inputs];
+        float[] b = new float[hidden];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(7) - 3;
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(5) - 2;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = i * 0.5f - 40;
+        }
+        NDArray out = Ops.call("FullyConnected", attrs("num_hidden", hidden), NDArray.wrap(Shape.of(rows, inputs), x),
+                NDArray.wrap(Shape.of(hidden, inputs), w), NDArray.wrap(Shape.of(hidden), b));
+        double[] expected = new double[rows * hidden];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < hidden; j++) {
+                double s = b[j];
+                for (int k = 0; k < inputs; k++) {
+                    s += (double) x[i * inputs + k] * w[j * inputs + k];
+                }
+                expected[i * hidden + j] = s;
+            }
+        }
+        assertThat(out).hasShape(rows, hidden).isCloseTo(expected, 0, 0);
+    }
+
+    @Test
     void fullyConnectedWithoutFlattenAppliesToTheLastAxis() {
         NDArray w = NDArray.of(Shape.of(2, 3), 1, 0, -1, 2, 0.5f, 1);
         NDArray b = NDArray.of(Shape.of(2, 1), 1, -1);
