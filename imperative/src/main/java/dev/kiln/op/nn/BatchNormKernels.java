@@ -7,7 +7,7 @@ import dev.kiln.kernel.simd.VectorSupport;
  * BatchNorm's per-channel loops over float32 arrays read and written in place, without copying a channel out: channel
  * {@code c} of data viewed as {@link Rows} ({@code outer x channels x inner}) is {@code outer} contiguous runs of
  * {@code inner} elements. Sums accumulate in double: in double vector lanes when the Vector API is available
- * ({@link VectorSums}), else in four interleaved partial sums, so consecutive adds do not wait on each other;
+ * ({@link VectorSums}), else in interleaved partial sums, so consecutive adds do not wait on each other;
  * element-wise results are computed in double and rounded once, as the copying path for other dtypes
  * does (on the Vector API with {@link VectorBatchNorm}, bit for bit as the scalar loops).
  */
@@ -21,8 +21,8 @@ final class BatchNormKernels {
     /**
      * The batch statistics of channel {@code c} in one pass: {@code out[0]} its mean and {@code out[1]} the sum of
      * squared deviations from it. The sums run shifted by the channel's first element (exact zeros for a constant
-     * channel; no cancellation at double precision for data within many orders of magnitude of its spread); a
-     * second pass for the deviations read the channel again (3% of a CNN training step).
+     * channel; no cancellation at double precision for data within many orders of magnitude of its spread), so the
+     * channel is read once rather than once for the mean and again for the deviations.
      */
     static void moments(float[] x, Rows rows, int c, double[] out) {
         int inner = rows.inner();
