@@ -21,7 +21,8 @@ public interface EpilogueOp {
     /**
      * {@link #computeWithEpilogue(Invocation, OutputEpilogue)} for a caller that keeps {@code derived} from call to
      * call and promises that the weight input changes only through counted writes ({@link DerivedWeights}): the op
-     * may reuse what it derived from the weight in an earlier call. Ops that derive nothing ignore it.
+     * may reuse what it derived from the weight in an earlier call. Ops that derive nothing ignore it. A null
+     * {@code epilogue} asks for the product alone (a caller that only keeps the derived weights).
      */
     default NDArray computeWithEpilogue(Invocation call, OutputEpilogue epilogue, DerivedWeights derived) {
         return computeWithEpilogue(call, epilogue);

@@ -33,7 +33,9 @@ import java.util.Set;
  * that reader qualifies (one output, the result's shape and dtype); a FullyConnected or Convolution output with a
  * second forward reader is left alone. Values the backward part or the graph outputs still read (the pre-activation
  * a gradient needs, say) stay available as extra outputs of the fused node, so training graphs fuse their forward
- * part too. Runs before {@link FusionPass}, which then leaves fused nodes alone.
+ * part too. Runs before {@link FusionPass}, which then leaves fused nodes alone. In inference, a node whose weight is a
+ * fixed parameter is wrapped even with no chain, so that it keeps what it derives from the weight (the packed panels
+ * of a FullyConnected weight, Winograd's filters) instead of deriving it again on every call.
  */
 public final class EpilogueFusion {
     /** The system property that, set to {@code false}, turns epilogue fusion off in the JIT (for comparisons). */
@@ -93,8 +95,9 @@ public final class EpilogueFusion {
 
     /** One chain: the base node, its epilogue nodes in order, and what it reads from outside. */
     private record Chain(int base, List<Integer> steps, int axis) {
+        /** The node whose value the chain ends with: the base itself for an empty chain. */
         int last() {
-            return steps.getLast();
+            return steps.isEmpty() ? base : steps.getLast();
         }
     }
 
@@ -191,7 +194,8 @@ public final class EpilogueFusion {
                 steps.add(next);
                 cur = next;
             }
-            return steps.isEmpty() ? null : new Chain(i, steps, axis);
+            // without a chain the node is still wrapped when it can keep what it derives from a fixed weight
+            return steps.isEmpty() && !fixedWeight(op) ? null : new Chain(i, steps, axis);
         }
 
         private Integer soleForwardReader(int node) {
@@ -250,7 +254,7 @@ public final class EpilogueFusion {
         private OpNode fuse(Chain c, Entry[] remap, int index) {
             OpNode base = (OpNode) graph.node(c.base());
             List<Integer> steps = c.steps();
-            boolean emitsBase = readOutside(c.base(), steps.getFirst());
+            boolean emitsBase = steps.isEmpty() || readOutside(c.base(), steps.getFirst());
             if (emitsBase) {
                 remap[c.base()] = new Entry(index, 0);
             }

@@ -9,6 +9,7 @@ import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
+import dev.kiln.op.OutputEpilogue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +23,8 @@ import java.util.List;
  * shape or a bias vector). Outputs are the base result when something else still reads it (the backward part, a graph
  * output), then the chain values read outside it, the last one always. An ordinary op, so the reference interpreter
  * runs it; the JIT attaches the generated kernel ({@link #withKernel}). Fused after the gradient graph is built, it has
- * no gradient rule.
+ * no gradient rule. An empty epilogue (no steps) is a base op alone that keeps what it derives from a fixed weight
+ * ({@link DerivedWeights}): an inference graph's last FullyConnected would otherwise pack its weight on every call.
  */
 public final class FusedEpilogueOp extends FusedOp {
     /** The op name of a fused FullyConnected. */
@@ -125,7 +127,9 @@ public final class FusedEpilogueOp extends FusedOp {
 
     @Override
     public String doc() {
-        return "Fused " + base.name() + "(" + baseParams.toMXNetStrings(base) + ") with the epilogue " + expression;
+        String what = expression.steps().isEmpty() ? " keeping what it derives from its weight"
+                : " with the epilogue " + expression;
+        return "Fused " + base.name() + "(" + baseParams.toMXNetStrings(base) + ")" + what;
     }
 
     @Override
@@ -177,7 +181,7 @@ public final class FusedEpilogueOp extends FusedOp {
         // either way output 0 holds the base result: the base computes straight into its planned array
         Invocation baseCall = new Invocation(base, baseParams, inputs.subList(0, numBaseInputs), List.of(result),
                 List.of(t), call.device(), k -> call.newOutput(0));
-        NDArray computed = ((EpilogueOp) base).computeWithEpilogue(baseCall, (c, from, to) -> {
+        OutputEpilogue epilogue = expression.steps().isEmpty() ? null : (c, from, to) -> {
             Object[] ins = in.clone();
             ins[0] = c;
             Object[] outs = out.clone();
@@ -185,7 +189,8 @@ public final class FusedEpilogueOp extends FusedOp {
                 outs[0] = c;
             }
             operands.run(kernel, ins, outs, from, to);
-        }, derived);
+        };
+        NDArray computed = ((EpilogueOp) base).computeWithEpilogue(baseCall, epilogue, derived);
         outputs.add(computed);
         outputs.addAll(epilogueOutputs);
         return outputs;

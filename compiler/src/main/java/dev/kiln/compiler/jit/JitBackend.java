@@ -82,7 +82,8 @@ public final class JitBackend implements Backend {
             if (n instanceof OpNode op && op.op() instanceof FusedElementwiseOp f) {
                 FusedElementwiseOp jit = f.withKernel(JitKernels.kernel(f.expression()));
                 nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
-            } else if (n instanceof OpNode op && op.op() instanceof FusedEpilogueOp f) {
+            } else if (n instanceof OpNode op && op.op() instanceof FusedEpilogueOp f
+                    && !f.expression().steps().isEmpty()) {
                 FusedEpilogueOp jit = f.withKernel(JitKernels.kernel(f.expression()));
                 nodes.add(new OpNode(op.name(), jit, jit.defaultAttrs(), op.inputs(), op.attrs()));
             } else if (n instanceof OpNode op && op.op() instanceof FusedRowOp f) {

@@ -149,7 +149,7 @@ public final class JitKernels {
     private static List<FusedExpression> expressions(OpNode node) {
         return switch (node.op()) {
             case FusedElementwiseOp f -> List.of(f.expression());
-            case FusedEpilogueOp f -> List.of(f.expression());
+            case FusedEpilogueOp f -> f.expression().steps().isEmpty() ? List.of() : List.of(f.expression());
             case FusedRowOp f -> f.program().stages().stream()
                     .<FusedExpression>mapMulti((s, sink) -> {
                         if (s instanceof RowProgram.Pointwise p) {

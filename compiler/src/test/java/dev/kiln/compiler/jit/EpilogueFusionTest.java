@@ -15,6 +15,7 @@ import dev.kiln.graph.infer.ShapeInference;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.symbol.Symbol;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -287,24 +288,64 @@ class EpilogueFusionTest {
                 && dev.kiln.kernel.simd.VectorSupport.floatLanes() == 16).as("Winograd needs 16-lane vectors").isTrue();
         // one image of 16x16: 64 tiles, Winograd's only with kept filters
         Symbol y = sym.call("relu", name("r"), conv("c", 128, new int[] {3, 3}, Symbol.var("x"), Map.of()));
-        checkKeptWeights(y.graph(), Map.of("x", Shape.of(1, 128, 16, 16)), "c", 52, EpilogueFusionTest::assertClose);
+        checkKeptWeights(y.graph(), Map.of("x", Shape.of(1, 128, 16, 16)), "c", 52, true, EpilogueFusionTest::assertClose);
+    }
+
+    @Test
+    void inferenceConvolutionsOfFewFiltersKeepTheirPackedWeights() {
+        // 32 filters over 16 channels on 14 x 14 (the small CNN's second layer): products straight from padded planes
+        Symbol y = sym.call("relu", name("r"), conv("c", 32, new int[] {3, 3}, Symbol.var("x"), Map.of()));
+        checkKeptWeights(y.graph(), Map.of("x", Shape.of(4, 16, 14, 14)), "c", 51, true,
+                (actual, expected) -> assertThat(actual.floatData()).isEqualTo(expected.floatData()));
+    }
+
+    @Test
+    void anInferenceConvolutionWithNothingAfterItKeepsItsWinogradFilters() {
+        org.assertj.core.api.Assumptions.assumeThat(dev.kiln.kernel.simd.VectorSupport.isAvailable()
+                && dev.kiln.kernel.simd.VectorSupport.floatLanes() == 16).as("Winograd needs 16-lane vectors").isTrue();
+        Symbol y = conv("c", 128, new int[] {3, 3}, Symbol.var("x"), Map.of());
+        checkKeptWeights(y.graph(), Map.of("x", Shape.of(1, 128, 16, 16)), "c", 53, false,
+                EpilogueFusionTest::assertClose);
     }
 
     @Test
     void inferenceFullyConnectedLayersKeepTheirPackedWeightUntilItIsWritten() {
         Symbol y = sym.call("relu", name("r"), fc("fc", 256, Symbol.var("x"), Map.of()));
         // the same sums in the same order as the unpacked product: bitwise the interpreter's result
-        checkKeptWeights(y.graph(), Map.of("x", Shape.of(8, 784)), "fc", 54,
+        checkKeptWeights(y.graph(), Map.of("x", Shape.of(8, 784)), "fc", 54, true,
+                (actual, expected) -> assertThat(actual.floatData()).isEqualTo(expected.floatData()));
+    }
+
+    @Test
+    void anInferenceFullyConnectedWithNothingAfterItIsWrappedToKeepItsPackedWeight() {
+        // a classifier's head: 10 outputs from 1568 inputs at batch 4, packed on every call unless kept
+        Symbol y = fc("head", 10, Symbol.var("x"), Map.of());
+        Graph g = y.graph();
+        Map<String, Shape> shapes = shapes(g, Map.of("x", Shape.of(4, 1568)));
+        Map<String, DType> types = ElementwiseGraphs.types(g, DType.FLOAT32);
+        Graph plain = EpilogueFusion.apply(g, g.size(), shapes, types, true, java.util.Set.of()).graph();
+        assertThat(ops(plain)).as("nothing to keep without a fixed weight").isEqualTo(ops(g));
+        Graph kept = EpilogueFusion.apply(g, g.size(), shapes, types, true,
+                java.util.Set.of("head_weight", "head_bias")).graph();
+        assertThat(ops(kept)).containsExactly("var:x", "var:head_weight", "var:head_bias",
+                FusedEpilogueOp.LINEAR + ":head");
+        FusedEpilogueOp op = fusedOp(kept, 3);
+        assertThat(op.expression().steps()).isEmpty();
+        assertThat(op.outputNames()).containsExactly("head");
+        assertThat(op.doc()).contains("keeping what it derives from its weight");
+        assertThat(JitKernels.listings(kept)).as("no kernel for an empty epilogue").isEmpty();
+        checkKeptWeights(g, Map.of("x", Shape.of(4, 1568)), "head", 56, false,
                 (actual, expected) -> assertThat(actual.floatData()).isEqualTo(expected.floatData()));
     }
 
     /**
      * Compiled for inference with layer {@code layer}'s weight and bias as parameters, the graph's fused node derives
      * from its weight once over three calls (each output agreeing with the interpreter's by {@code agree}) and again
-     * after the weight is written; compiled for training, no fused node keeps anything.
+     * after the weight is written; compiled for training, no fused node keeps anything (and without an epilogue
+     * {@code chained} false, there is none).
      */
     private static void checkKeptWeights(Graph g, Map<String, Shape> inputShapes, String layer, long seed,
-                                         java.util.function.BiConsumer<NDArray, NDArray> agree) {
+                                         boolean chained, java.util.function.BiConsumer<NDArray, NDArray> agree) {
         Map<String, Shape> shapes = shapes(g, inputShapes);
         List<String> names = new ArrayList<>(shapes.keySet());
         List<DType> types = java.util.Collections.nCopies(names.size(), DType.FLOAT32);
@@ -329,10 +370,10 @@ class EpilogueFusionTest {
 
         CompileRequest training = new CompileRequest(g, names, new ArrayList<>(shapes.values()), types, true, names,
                 true, true, 1, params);
-        assertThat(Backends.get(Backends.JIT).compile(training).compiledGraph().nodes().stream()
+        List<DerivedWeights> kept = Backends.get(Backends.JIT).compile(training).compiledGraph().nodes().stream()
                 .filter(n -> n instanceof OpNode o && o.op() instanceof FusedEpilogueOp)
-                .map(n -> ((FusedEpilogueOp) ((OpNode) n).op()).derivedWeights()))
-                .as("a training graph keeps nothing").isNotEmpty().containsOnlyNulls();
+                .map(n -> ((FusedEpilogueOp) ((OpNode) n).op()).derivedWeights()).toList();
+        assertThat(kept).as("a training graph keeps nothing").hasSize(chained ? 1 : 0).allMatch(d -> d == null);
     }
 
     /** Winograd's and the direct sums of 1152 products of terms below 3 differ by rounding only. */

@@ -132,7 +132,7 @@ final class ConvKernels {
         if (VECTOR && PLANE_CONV && filters > 0 && win.gridSize() > 0
                 && VectorPlaneConv.applies(win, groups, filters, kk)) {
             float[] y = output(into, batch * filters * win.gridSize());
-            VectorPlaneConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
+            VectorPlaneConv.convolution(x, w, weight, derived, bias, batch, channels, filters, win, epilogue, y);
             return y;
         }
         boolean kept = WinogradConv.KEEP_FILTERS && derived != null && weight != null;

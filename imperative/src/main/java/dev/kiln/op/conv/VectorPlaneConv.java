@@ -1,12 +1,15 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.ndarray.NDArray;
+import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Float32 unit-stride 2-D convolution with few filters, as register-blocked products that read B straight from an
@@ -64,8 +67,21 @@ final class VectorPlaneConv {
      */
     static void convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, Window win,
                             OutputEpilogue epilogue, float[] y) {
+        convolution(x, w, null, null, bias, batch, channels, filters, win, epilogue, y);
+    }
+
+    /**
+     * {@link #convolution(float[], float[], float[], int, int, int, Window, OutputEpilogue, float[])} keeping the
+     * packed weights in {@code derived} (when it and the float32 {@code weight} holding {@code w} are not null) from
+     * call to call, as an inference graph's fused convolution does.
+     */
+    static void convolution(float[] x, float[] w, NDArray weight, DerivedWeights derived, float[] bias, int batch,
+                            int channels, int filters, Window win, OutputEpilogue epilogue, float[] y) {
         Layout at = Layout.of(win, channels, filters);
-        float[] pa = packWeights(w, filters, at);
+        float[] pa = derived == null || weight == null
+                ? packWeights(w, filters, at, ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, at.rows * at.kk))
+                : derived.get(weight, List.of("VectorPlaneConv", filters, at.kk, at.mr),
+                        () -> packWeights(w, filters, at, new float[at.rows * at.kk]));
         int grid = win.gridSize();
         int image = win.imageSize();
         long imageWork = (long) at.rows * at.kk * at.extended;
@@ -122,11 +138,10 @@ final class VectorPlaneConv {
     }
 
     /**
-     * The weights in register-block panels: filters {@code [f, f + 6)} at {@code f * kk}, the six weights of depth
-     * row {@code p} side by side at {@code f * kk + p * 6}; rows past the last filter are zero.
+     * The weights in register-block panels, into {@code pa}: filters {@code [f, f + 6)} at {@code f * kk}, the six
+     * weights of depth row {@code p} side by side at {@code f * kk + p * 6}; rows past the last filter are zero.
      */
-    private static float[] packWeights(float[] w, int filters, Layout at) {
-        float[] pa = ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, at.rows * at.kk);
+    private static float[] packWeights(float[] w, int filters, Layout at, float[] pa) {
         for (int f = 0; f < at.rows; f += at.mr) {
             for (int r = 0; r < at.mr; r++) {
                 for (int p = 0; p < at.kk; p++) {

@@ -196,15 +196,15 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         Object a = MatrixProducts.computeData(data);
         Object b = MatrixProducts.computeData(weight);
         int ld = Math.max(1, inputs);
-        if (epilogue == null) {
-            MatrixProducts.gemmBatch(false, true, rows, hidden, k, 1.0, a, new int[] {0}, ld, b, new int[] {0}, ld,
-                    bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
-        } else if (c instanceof float[] cf && derived != null && KEEP_PACKED && k > 0 && Gemm.packsB(rows, hidden)) {
+        if (c instanceof float[] cf && derived != null && KEEP_PACKED && k > 0 && Gemm.packsB(rows, hidden)) {
             float[] w = (float[]) b;
             PackedB packed = derived.get(weight, List.of("FullyConnected", hidden, k),
                     () -> Gemm.packB(true, k, hidden, w, 0, ld));
             Gemm.sgemm(rows, k, (float[]) a, 0, ld, packed, bias ? 1f : 0f, cf, 0, hidden,
-                    rowRanges(epilogue, c, hidden));
+                    epilogue == null ? null : rowRanges(epilogue, c, hidden));
+        } else if (epilogue == null) {
+            MatrixProducts.gemmBatch(false, true, rows, hidden, k, 1.0, a, new int[] {0}, ld, b, new int[] {0}, ld,
+                    bias ? 1.0 : 0.0, c, new int[] {0}, hidden);
         } else if (c instanceof float[] cf) {
             Gemm.sgemm(false, true, rows, hidden, k, 1f, (float[]) a, 0, ld, (float[]) b, 0, ld, bias ? 1f : 0f,
                     cf, 0, hidden, rowRanges(epilogue, c, hidden));
