@@ -73,6 +73,11 @@ public final class FusedRowOp extends FusedOp {
         return program;
     }
 
+    /** The kernels of the pointwise stages, in order (generated once the JIT attached them). */
+    List<FusedKernel> kernels() {
+        return kernels;
+    }
+
     @Override
     public String doc() {
         return "Fused row group: " + program;

@@ -43,6 +43,24 @@ final class HeadsBatchDotOp extends FusedOp {
         this.headsOut = headsOut;
     }
 
+    boolean transA() {
+        return transA;
+    }
+
+    boolean transB() {
+        return transB;
+    }
+
+    /** Heads of the lhs; 0 for the plain (batch, rows, columns) form. */
+    int headsA() {
+        return headsA;
+    }
+
+    /** Heads of the result; 0 for the plain form. */
+    int headsOut() {
+        return headsOut;
+    }
+
     /** One operand as a batch of matrices: count, rows and columns as stored, and where each starts. */
     private record Batch(int count, int rows, int cols, int ld, int heads) {
         /** The matrices of a (count, rows, cols) array, or of a (count / heads, rows, heads * cols) one. */
@@ -95,27 +113,72 @@ final class HeadsBatchDotOp extends FusedOp {
         return true;
     }
 
+    /**
+     * The products of one call's shapes: matrix {@code q} of the lhs times matrix {@code q} of the rhs, each written
+     * where the output's layout puts it or wherever the caller says ({@link AttentionOp} keeps its scores in a
+     * buffer of its own).
+     */
+    final class Products {
+        private final Batch a;
+        private final Batch b;
+        private final Batch c;
+        final int m;
+        final int n;
+        final int k;
+
+        Products(Shape lhs, Shape rhs, Shape out) {
+            a = Batch.of(lhs, headsA);
+            b = Batch.of(rhs, headsB);
+            m = transA ? a.cols() : a.rows();
+            n = transB ? b.rows() : b.cols();
+            k = transA ? a.rows() : a.cols();
+            c = headsOut == 0 ? new Batch(out.get(0), m, n, n, 0) : new Batch(a.count(), m, n, out.get(2), headsOut);
+        }
+
+        int count() {
+            return a.count();
+        }
+
+        /** Product {@code q} into its place in the output {@code cv}. */
+        void run(int q, float[] av, float[] bv, float[] cv) {
+            run(q, av, a.offset(q), a.ld(), bv, cv, c.offset(q), c.ld());
+        }
+
+        /** Product {@code q} with its lhs read from {@code av} at {@code aOff} ({@code lda}) and C where given. */
+        void run(int q, float[] av, int aOff, int lda, float[] bv, float[] cv, int cOff, int ldc) {
+            Gemm.sgemm(transA, transB, m, n, k, 1f, av, aOff, lda, bv, b.offset(q), b.ld(), 0f, cv, cOff, ldc);
+        }
+
+        /** Where product {@code q} starts in the output. */
+        int outputOffset(int q) {
+            return c.offset(q);
+        }
+
+        /** The output's row stride. */
+        int outputStride() {
+            return c.ld();
+        }
+
+        /** Product {@code q}'s lhs as the lhs layout stores it, into C where given. */
+        void runInto(int q, float[] av, float[] bv, float[] cv, int cOff, int ldc) {
+            run(q, av, a.offset(q), a.ld(), bv, cv, cOff, ldc);
+        }
+    }
+
     @Override
     public List<NDArray> compute(Invocation call) {
         NDArray out = call.newOutput(0);
-        Batch a = Batch.of(call.input(0).shape(), headsA);
-        Batch b = Batch.of(call.input(1).shape(), headsB);
-        int m = transA ? a.cols() : a.rows();
-        int n = transB ? b.rows() : b.cols();
-        int k = transA ? a.rows() : a.cols();
-        Shape s = out.shape();
-        Batch c = headsOut == 0 ? new Batch(s.get(0), m, n, n, 0) : new Batch(a.count(), m, n, s.get(2), headsOut);
+        Products products = new Products(call.input(0).shape(), call.input(1).shape(), out.shape());
         float[] av = floats(call.input(0), "lhs");
         float[] bv = floats(call.input(1), "rhs");
         float[] cv = floats(out, "output");
         Parallel.RangeBody body = (from, to) -> {
             for (int q = from; q < to; q++) {
-                Gemm.sgemm(transA, transB, m, n, k, 1f, av, a.offset(q), a.ld(), bv, b.offset(q), b.ld(), 0f,
-                        cv, c.offset(q), c.ld());
+                products.run(q, av, bv, cv);
             }
         };
-        int count = a.count();
-        long work = (long) m * n * Math.max(1, k);
+        int count = products.count();
+        long work = (long) products.m * products.n * Math.max(1, products.k);
         if (count > 1 && work < SMALL_MATRIX_WORK) {
             Parallel.forRange(count, (int) Math.max(1, SMALL_MATRIX_WORK / Math.max(1, work)), body);
         } else {
@@ -124,7 +187,7 @@ final class HeadsBatchDotOp extends FusedOp {
         return List.of(out);
     }
 
-    private float[] floats(NDArray x, String what) {
+    float[] floats(NDArray x, String what) {
         if (x.data() instanceof float[] f) {
             return f;
         }

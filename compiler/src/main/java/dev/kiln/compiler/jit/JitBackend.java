@@ -26,7 +26,9 @@ import java.util.Map;
  * ({@link HeadLayoutFusion}, static shapes), runs bias and activation chains on the GEMM or convolution that feeds
  * them ({@link EpilogueFusion}), fuses chains around row reductions ({@link RowFusionPass}, static shapes) and elementwise
  * and broadcast chains ({@link FusionPass}) of the forward graph and, for training, of its gradient graph (each part
- * separately), generates a JVM class per fused group ({@link JitKernels}), and runs the graph with a generated
+ * separately), generates a JVM class per fused group ({@link JitKernels}), fuses each scaled dot-product attention
+ * into one node whose scores never leave a thread's buffer ({@link AttentionFusion}, static shapes), and runs the
+ * graph with a generated
  * executor ({@link GeneratedGraph}): per input signature, one class whose straight-line {@code forward} and
  * {@code backward} call each node's pre-resolved step, outputs written into planned buffers. Results equal the
  * interpreter's bit for bit, except that inference requests naming parameters fold BatchNorm and scale chains into
@@ -69,7 +71,11 @@ public final class JitBackend implements Backend {
         } catch (KilnException inferenceFailed) {
             return new GraphLowering.Lowered(graph, numForwardNodes);
         }
-        return new GraphLowering.Lowered(withKernels(fused.graph()), fused.numForwardNodes());
+        Graph lowered = withKernels(fused.graph());
+        FusionPass.Result attention = request.staticShapes()
+                ? AttentionFusion.apply(lowered, fused.numForwardNodes())
+                : new FusionPass.Result(lowered, fused.numForwardNodes(), 0);
+        return new GraphLowering.Lowered(attention.graph(), attention.numForwardNodes());
     }
 
     /**
