@@ -13,7 +13,6 @@ import dev.kiln.op.IntTuple;
 import dev.kiln.symbol.Symbol;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -78,16 +77,6 @@ class AttentionFusionTest {
                 true, 1));
     }
 
-    private static List<String> ops(Graph g) {
-        List<String> out = new ArrayList<>();
-        for (var node : g.nodes()) {
-            if (node instanceof OpNode op) {
-                out.add(op.op().name() + ":" + op.name());
-            }
-        }
-        return out;
-    }
-
     /** Compiles {@code g} for inference and checks every call against the interpreter bit for bit. */
     private static CompiledGraph checkAgainstInterpreter(Graph g, List<Shape> shapes) {
         CompiledGraph compiled = compile(g, shapes, false);
@@ -105,7 +94,7 @@ class AttentionFusionTest {
         // 2 images of 37 tokens, 3 heads of 20: rows and keys off the vector width, several matrices per thread
         Shape x = Shape.of(2, 37, 3 * 20);
         CompiledGraph compiled = checkAgainstInterpreter(attention(3, 1 / Math.sqrt(20)).graph(), List.of(x, x, x));
-        assertThat(ops(compiled.compiledGraph())).containsExactly(AttentionOp.NAME + ":ctx", "relu:out");
+        assertThat(ElementwiseGraphs.opNodes(compiled.compiledGraph())).containsExactly(AttentionOp.NAME + ":ctx", "relu:out");
         OpNode node = (OpNode) compiled.compiledGraph().nodes().stream().filter(n -> n instanceof OpNode).findFirst()
                 .orElseThrow();
         assertThat(node.op().doc()).contains("softmax").contains(HeadsBatchDotOp.NAME);
@@ -115,10 +104,10 @@ class AttentionFusionTest {
     void oneMatrixFusesAndALoneSoftmaxKeepsItsOwnKernel() {
         Shape x = Shape.of(1, 5, 8);
         CompiledGraph one = checkAgainstInterpreter(attention(1, 0.25).graph(), List.of(x, x, x));
-        assertThat(ops(one.compiledGraph())).containsExactly(AttentionOp.NAME + ":ctx", "relu:out");
+        assertThat(ElementwiseGraphs.opNodes(one.compiledGraph())).containsExactly(AttentionOp.NAME + ":ctx", "relu:out");
         // unscaled scores: the softmax is no row group (a group needs two nodes), so the three nodes stay
         CompiledGraph unscaled = checkAgainstInterpreter(attention(1, 1).graph(), List.of(x, x, x));
-        assertThat(ops(unscaled.compiledGraph())).containsExactly(HeadsBatchDotOp.NAME + ":scores", "softmax:attn",
+        assertThat(ElementwiseGraphs.opNodes(unscaled.compiledGraph())).containsExactly(HeadsBatchDotOp.NAME + ":scores", "softmax:attn",
                 HeadsBatchDotOp.NAME + ":ctx", "relu:out");
     }
 
@@ -128,7 +117,7 @@ class AttentionFusionTest {
         Shape q = Shape.of(2, 6, 2 * 4);
         Shape kv = Shape.of(2, 11, 2 * 4);
         CompiledGraph compiled = checkAgainstInterpreter(attention(2, 0.5).graph(), List.of(q, kv, kv));
-        assertThat(ops(compiled.compiledGraph())).containsExactly(AttentionOp.NAME + ":ctx", "relu:out");
+        assertThat(ElementwiseGraphs.opNodes(compiled.compiledGraph())).containsExactly(AttentionOp.NAME + ":ctx", "relu:out");
     }
 
     @Test
@@ -159,12 +148,12 @@ class AttentionFusionTest {
         Symbol p = probabilities(2, 0.5);
         Symbol ctx = merge(sym.call("batch_dot", Map.of("name", "ctx"), p, split(Symbol.var("v"), "v", 2)), 2);
         CompiledGraph both = checkAgainstInterpreter(Symbol.group(List.of(ctx, p)).graph(), shapes);
-        assertThat(ops(both.compiledGraph())).contains(HeadsBatchDotOp.NAME + ":scores", HeadsBatchDotOp.NAME
+        assertThat(ElementwiseGraphs.opNodes(both.compiledGraph())).contains(HeadsBatchDotOp.NAME + ":scores", HeadsBatchDotOp.NAME
                 + ":ctx").noneMatch(s -> s.startsWith(AttentionOp.NAME));
         // a training graph's backward part reads the probabilities
         Graph g = attention(2, 0.5).graph();
         CompiledGraph training = compile(g, shapes, true);
-        assertThat(ops(training.compiledGraph())).noneMatch(s -> s.startsWith(AttentionOp.NAME));
+        assertThat(ElementwiseGraphs.opNodes(training.compiledGraph())).noneMatch(s -> s.startsWith(AttentionOp.NAME));
         NDArray[] in = inputs(shapes, 4);
         CompiledGraph ref = Backends.get(Backends.INTERPRETER).compile(new CompileRequest(g, List.of("q", "k", "v"),
                 shapes, Collections.nCopies(3, DType.FLOAT32), true, List.of("q", "k", "v"), true, true, 1));

@@ -71,6 +71,17 @@ final class ElementwiseGraphs {
     }
 
     /** Random values of {@code shape}, mostly in [-3, 3], a few special ones (zeros, NaN, infinities). */
+    /** The op nodes of {@code g} as {@code op:name}, in node order (variables left out). */
+    static List<String> opNodes(Graph g) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var node : g.nodes()) {
+            if (node instanceof dev.kiln.graph.OpNode op) {
+                out.add(op.op().name() + ":" + op.name());
+            }
+        }
+        return out;
+    }
+
     static NDArray input(Random r, Shape shape, DType dtype) {
         double[] v = new double[shape.size()];
         for (int i = 0; i < v.length; i++) {

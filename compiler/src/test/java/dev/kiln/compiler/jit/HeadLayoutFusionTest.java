@@ -12,7 +12,6 @@ import dev.kiln.op.IntTuple;
 import dev.kiln.symbol.Symbol;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,16 +67,6 @@ class HeadLayoutFusionTest {
         return r.graph();
     }
 
-    private static List<String> ops(Graph g) {
-        List<String> out = new ArrayList<>();
-        for (var node : g.nodes()) {
-            if (node instanceof OpNode op) {
-                out.add(op.op().name() + ":" + op.name());
-            }
-        }
-        return out;
-    }
-
     @Test
     void attentionReadsItsHeadsInPlaceAndWritesTheMergedContext() {
         Symbol scores = batchDot("scores", split(Symbol.var("q"), "q"), split(Symbol.var("k"), "k"), false, true);
@@ -86,7 +75,7 @@ class HeadLayoutFusionTest {
         Symbol out = sym.call("relu", Map.of("name", "out"), ctx);
         Shape x = Shape.of(2, 5, HEADS * 4);
         Graph folded = foldAndCheck(out.graph(), Map.of("q", x, "k", x, "v", x), DType.FLOAT32, 2);
-        assertThat(ops(folded)).containsExactly(HeadsBatchDotOp.NAME + ":scores", "softmax:attn",
+        assertThat(ElementwiseGraphs.opNodes(folded)).containsExactly(HeadsBatchDotOp.NAME + ":scores", "softmax:attn",
                 HeadsBatchDotOp.NAME + ":ctx", "relu:out");
         assertThat(ShapeInference.infer(folded, Map.of("q", x, "k", x, "v", x)).entry(3, 0))
                 .isEqualTo(Shape.of(2 * HEADS, 5, 5));
@@ -123,13 +112,13 @@ class HeadLayoutFusionTest {
         Symbol y = batchDot("d", split(Symbol.var("q"), "q"), Symbol.var("w"), true, false);
         Graph folded = foldAndCheck(y.graph(), Map.of("q", Shape.of(2, 5, HEADS * 4), "w", Shape.of(2 * HEADS, 5, 7)),
                 DType.FLOAT32, 1);
-        assertThat(ops(folded)).containsExactly(HeadsBatchDotOp.NAME + ":d");
+        assertThat(ElementwiseGraphs.opNodes(folded)).containsExactly(HeadsBatchDotOp.NAME + ":d");
         // a plain lhs with a merged result only
         Symbol z = sym.call("relu", Map.of("name", "out"),
                 merge(batchDot("d", Symbol.var("a"), Symbol.var("b"), false, true)));
         Graph merged = foldAndCheck(z.graph(), Map.of("a", Shape.of(2 * HEADS, 4, 6), "b",
                 Shape.of(2 * HEADS, 5, 6)), DType.FLOAT32, 1);
-        assertThat(ops(merged)).containsExactly(HeadsBatchDotOp.NAME + ":d", "relu:out");
+        assertThat(ElementwiseGraphs.opNodes(merged)).containsExactly(HeadsBatchDotOp.NAME + ":d", "relu:out");
     }
 
     @Test
@@ -141,7 +130,7 @@ class HeadLayoutFusionTest {
         Symbol dot = batchDot("d", bh, bh, false, true);
         Graph folded = foldAndCheck(Symbol.group(List.of(dot, moved)).graph(),
                 Map.of("q", Shape.of(2, 5, HEADS * 2)), DType.FLOAT32, 1);
-        assertThat(ops(folded)).containsExactly("Reshape:h", "transpose:t", HeadsBatchDotOp.NAME + ":d");
+        assertThat(ElementwiseGraphs.opNodes(folded)).containsExactly("Reshape:h", "transpose:t", HeadsBatchDotOp.NAME + ":d");
         // a merge chain with a second reader of its transpose is not merged
         Symbol four = sym.call("Reshape", Map.of("name", "m4", "shape", IntTuple.of(-4, -1, HEADS, 0, 0)),
                 batchDot("d", Symbol.var("a"), Symbol.var("b"), false, false));
