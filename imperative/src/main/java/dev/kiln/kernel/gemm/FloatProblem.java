@@ -13,10 +13,40 @@ package dev.kiln.kernel.gemm;
  * @param colStride distance in {@code c} between C(i, j) and C(i, j + 1)
  * @param source    when not null, op(B) is not stored: the source packs it straight into panels, {@code b} is
  *                  unused and {@code bOff} is the first column of op(B) this problem covers (never transposed)
+ * @param bias      when not null, one value per column of C, {@code bias[biasOff + j]} for column j, standing in for
+ *                  C in the first depth block's update (beta 1 over a C that held the bias rows; C is not read);
+ *                  never transposed
+ * @param biasOff   where column 0's bias is
  */
 record FloatProblem(boolean transA, boolean transB, int m, int n, int k, float alpha,
                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                    float beta, float[] c, int cOff, int rowStride, int colStride, Gemm.PanelSource source) {
+                    float beta, float[] c, int cOff, int rowStride, int colStride, Gemm.PanelSource source,
+                    float[] bias, int biasOff) {
+
+    /** A problem without a bias. */
+    FloatProblem(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int rowStride, int colStride,
+                 Gemm.PanelSource source) {
+        this(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, rowStride, colStride, source,
+                null, 0);
+    }
+
+    /**
+     * This problem with its bias written into C's rows and beta 1, the form every kernel computes (the scalar path
+     * takes a bias this way; the vector kernel adds it as it stores the first depth block, with the same result).
+     */
+    FloatProblem withBiasInC() {
+        if (bias == null) {
+            return this;
+        }
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[cOff + i * rowStride + j * colStride] = bias[biasOff + j];
+            }
+        }
+        return new FloatProblem(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, rowStride,
+                colStride, source);
+    }
 
     /** Element (i, p) of op(A). */
     float opA(int i, int p) {
@@ -35,8 +65,9 @@ record FloatProblem(boolean transA, boolean transB, int m, int n, int k, float a
 
     /** The same product computed as {@code C^T = op(B)^T op(A)^T}: rows and columns swap roles. */
     FloatProblem transposed() {
-        if (source != null) {
-            throw new IllegalStateException("a product whose B is packed from a source is never transposed");
+        if (source != null || bias != null) {
+            throw new IllegalStateException("a product whose B is packed from a source, or with a bias, is never "
+                    + "transposed");
         }
         return new FloatProblem(!transB, !transA, n, m, k, alpha, b, bOff, ldb, a, aOff, lda,
                 beta, c, cOff, colStride, rowStride, null);
@@ -47,6 +78,6 @@ record FloatProblem(boolean transA, boolean transB, int m, int n, int k, float a
         int aStart = aOff + (transA ? i0 : i0 * lda);
         int bStart = bOff + (transB && source == null ? j0 * ldb : j0);
         return new FloatProblem(transA, transB, i1 - i0, j1 - j0, k, alpha, a, aStart, lda, b, bStart, ldb,
-                beta, c, cOff + i0 * rowStride + j0 * colStride, rowStride, colStride, source);
+                beta, c, cOff + i0 * rowStride + j0 * colStride, rowStride, colStride, source, bias, biasOff + j0);
     }
 }

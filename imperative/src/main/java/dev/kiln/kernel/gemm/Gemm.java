@@ -119,7 +119,7 @@ public final class Gemm {
      */
     public static void sgemm(int m, int n, int k, float[] a, int aOff, int lda, PanelSource source,
                              float[] c, int cOff, int ldc, BlockDone done) {
-        sgemmFromPanels(m, n, k, a, aOff, lda, source, 0f, c, cOff, ldc, Path.AUTO, done);
+        sgemmFromPanels(m, n, k, a, aOff, lda, source, 0f, null, c, cOff, ldc, Path.AUTO, done);
     }
 
     /**
@@ -127,7 +127,8 @@ public final class Gemm {
      * is one that {@link #packsB} and that A and C fit, then runs it on {@code path}.
      */
     private static void sgemmFromPanels(int m, int n, int k, float[] a, int aOff, int lda, PanelSource source,
-                                        float beta, float[] c, int cOff, int ldc, Path path, BlockDone done) {
+                                        float beta, float[] bias, float[] c, int cOff, int ldc, Path path,
+                                        BlockDone done) {
         if (!packsB(m, n)) {
             throw new KilnException("gemm: a " + m + " x " + n + " product is computed transposed and cannot take"
                     + " a packed B");
@@ -138,13 +139,20 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
+        if (bias != null && bias.length < n) {
+            throw new KilnException("gemm: a bias of " + bias.length + " values for " + n + " columns");
+        }
+        FloatProblem g = new FloatProblem(false, false, m, n, k, 1f, a, aOff, lda, null, 0, n,
+                beta, c, cOff, ldc, 1, source, bias, 0);
         if (k == 0) {
-            scale(m, n, beta, c, cOff, ldc);
+            if (bias != null) {
+                g.withBiasInC();
+            } else {
+                scale(m, n, beta, c, cOff, ldc);
+            }
             report(done, 0, m, 0, n);
             return;
         }
-        FloatProblem g = new FloatProblem(false, false, m, n, k, 1f, a, aOff, lda, null, 0, n,
-                beta, c, cOff, ldc, 1, source);
         run(g, path, done);
     }
 
@@ -188,16 +196,28 @@ public final class Gemm {
      */
     public static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float beta,
                              float[] c, int cOff, int ldc, BlockDone done) {
-        sgemm(m, k, a, aOff, lda, b, beta, c, cOff, ldc, Path.AUTO, done);
+        sgemm(m, k, a, aOff, lda, b, beta, null, c, cOff, ldc, Path.AUTO, done);
     }
 
-    /** {@link #sgemm(int, int, float[], int, int, PackedB, float, float[], int, int, BlockDone)} on a chosen path. */
-    static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float beta,
+    /**
+     * {@code C = A * op(B) + bias} for an untransposed A, a B packed once by {@link #packB} and one bias value per
+     * column of C: bitwise what a C holding the bias in every row gives with beta 1, without writing those rows first
+     * (the vector kernel adds the bias as it stores its first depth block). Only for products that {@link #packsB};
+     * {@code done} (unless null) hears of each finished block as in {@link #sgemm}.
+     */
+    public static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float[] bias,
+                             float[] c, int cOff, int ldc, BlockDone done) {
+        sgemm(m, k, a, aOff, lda, b, 0f, java.util.Objects.requireNonNull(bias, "bias"), c, cOff, ldc, Path.AUTO,
+                done);
+    }
+
+    /** A product over a {@link PackedB} on a chosen path, with a bias per column (or null) or beta. */
+    static void sgemm(int m, int k, float[] a, int aOff, int lda, PackedB b, float beta, float[] bias,
                       float[] c, int cOff, int ldc, Path path, BlockDone done) {
         if (b.k() != k) {
             throw new KilnException("gemm: B was packed " + b.k() + " deep but the product is " + k + " deep");
         }
-        sgemmFromPanels(m, b.n(), k, a, aOff, lda, b, beta, c, cOff, ldc, path, done);
+        sgemmFromPanels(m, b.n(), k, a, aOff, lda, b, beta, bias, c, cOff, ldc, path, done);
     }
 
     /** Single precision. {@code op(A)} is m x k, {@code op(B)} is k x n, C is m x n. */
@@ -300,6 +320,9 @@ public final class Gemm {
     private static void run(FloatProblem g, Path path, BlockDone blockDone) {
         boolean vector = path == Path.VECTOR
                 || path == Path.AUTO && VectorSupport.isAvailable() && VectorSgemm.isWarm();
+        if (!vector) {
+            g = g.withBiasInC();
+        }
         if (vector) {
             // a thread reads pre-packed panels from its first column on, so its columns start on a panel
             int unit = g.source() instanceof PackedB ? 4 * VectorSupport.floatLanes() : VectorSupport.floatLanes();

@@ -122,7 +122,7 @@ final class VectorSgemm {
                     if (direct < mc) {
                         FloatPacking.packA(g, ic + direct, mc - direct, pc, kc, MR, ws.packA);
                     }
-                    macroKernel(g, ws, pb, pbAt, ic, mc, jc, nc, pc, kc, beta, direct);
+                    macroKernel(g, ws, pb, pbAt, ic, mc, jc, nc, pc, kc, beta, pc == 0 ? g.bias() : null, direct);
                 }
             }
         }
@@ -168,7 +168,7 @@ final class VectorSgemm {
                     ads = MR;
                 }
                 block(ws, vectors, kc, pa, aAt, ars, ads, pb, pc * width, mr, n, c, cAt, rs, cs,
-                        pc == 0 ? g.beta() : 1f);
+                        pc == 0 ? g.beta() : 1f, pc == 0 ? g.bias() : null, g.biasOff());
             }
         }
     }
@@ -269,7 +269,7 @@ final class VectorSgemm {
 
     /** Row panels below {@code direct} are read from A in place, the rest from the packed buffer. */
     private static void macroKernel(FloatProblem g, Workspace ws, float[] pb, int pbAt, int ic, int mc, int jc,
-                                    int nc, int pc, int kc, float beta, int direct) {
+                                    int nc, int pc, int kc, float beta, float[] bias, int direct) {
         float[] c = g.c();
         int rs = g.rowStride();
         int cs = g.colStride();
@@ -283,7 +283,8 @@ final class VectorSgemm {
                 int ars = ir < direct ? g.lda() : 1;
                 int ads = ir < direct ? 1 : MR;
                 int cAt = g.cOff() + (ic + ir) * rs + (jc + jr) * cs;
-                block(ws, vectors, kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, mr, nr, c, cAt, rs, cs, beta);
+                block(ws, vectors, kc, pa, aAt, ars, ads, pb, pbAt + jr * kc, mr, nr, c, cAt, rs, cs, beta, bias,
+                        g.biasOff() + jc + jr);
             }
         }
     }
@@ -291,16 +292,20 @@ final class VectorSgemm {
     /**
      * One register block, {@code vectors} wide ({@link #microKernel} or a {@link NarrowKernels} block), of an A panel
      * and a packed B panel, then its first {@code mr} rows and {@code nr} columns stored into C at {@code cAt} (rows
-     * {@code rs} apart, columns {@code cs}) as {@code tile + beta * C}.
+     * {@code rs} apart, columns {@code cs}) as {@code tile + beta * C}, or, with a {@code bias} (the first depth
+     * block of a problem that has one), as {@code tile + bias[biasAt + j]} for column j, C not read.
      */
     private static void block(Workspace ws, int vectors, int kc, float[] pa, int aAt, int ars, int ads, float[] pb,
-                              int bAt, int mr, int nr, float[] c, int cAt, int rs, int cs, float beta) {
+                              int bAt, int mr, int nr, float[] c, int cAt, int rs, int cs, float beta, float[] bias,
+                              int biasAt) {
         if (vectors == 4) {
             microKernel(kc, pa, aAt, ars, ads, pb, bAt, ws.tile, 0, NR);
         } else {
             NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, bAt, ws.tile);
         }
-        if (nr == NR && cs == 1) {
+        if (bias != null) {
+            storeBiased(ws.tile, mr, nr, c, cAt, rs, cs, bias, biasAt);
+        } else if (nr == NR && cs == 1) {
             storeRows(ws.tile, mr, c, cAt, rs, beta);
         } else if (cs == 1) {
             storePartial(ws.tile, mr, nr, c, cAt, rs, beta);
@@ -409,6 +414,26 @@ final class VectorSgemm {
                 } else {
                     t.add(FloatVector.fromArray(S, c, row + v, m).mul(beta)).intoArray(c, row + v, m);
                 }
+            }
+        }
+    }
+
+    /**
+     * The first {@code mr} rows and {@code nr} columns of a block become tile + bias: the sums storeRows and
+     * storeEdge make with beta 1 over a C that held the bias, C not read. Whole vectors where a row's columns fill
+     * them, the rest element by element.
+     */
+    private static void storeBiased(float[] tile, int mr, int nr, float[] c, int cAt, int rs, int cs, float[] bias,
+                                    int biasAt) {
+        int vectorEnd = cs == 1 ? nr / L * L : 0;
+        for (int r = 0; r < mr; r++) {
+            int row = cAt + r * rs;
+            for (int v = 0; v < vectorEnd; v += L) {
+                FloatVector.fromArray(S, tile, r * NR + v).add(FloatVector.fromArray(S, bias, biasAt + v))
+                        .intoArray(c, row + v);
+            }
+            for (int j = vectorEnd; j < nr; j++) {
+                c[row + j * cs] = tile[r * NR + j] + bias[biasAt + j];
             }
         }
     }

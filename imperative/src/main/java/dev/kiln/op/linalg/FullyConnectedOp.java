@@ -186,22 +186,31 @@ final class FullyConnectedOp extends OpDef implements EpilogueOp {
         int inputs = weight.shape().get(1);
         Object c = MatrixProducts.resultArray(call, 0);
         boolean bias = !call.attr(NO_BIAS);
-        if (bias) {
+        int k = rows == 0 || data.size() == 0 ? 0 : inputs;
+        boolean kept = c instanceof float[] && derived != null && KEEP_PACKED && k > 0 && out.size() > 0
+                && Gemm.packsB(rows, hidden);
+        if (bias && !kept) {
             fillRows(c, MatrixProducts.computeData(call.input(2)), rows, hidden);
         }
         if (out.size() == 0) {
             return c;
         }
-        int k = rows == 0 || data.size() == 0 ? 0 : inputs;
         Object a = MatrixProducts.computeData(data);
         Object b = MatrixProducts.computeData(weight);
         int ld = Math.max(1, inputs);
-        if (c instanceof float[] cf && derived != null && KEEP_PACKED && k > 0 && Gemm.packsB(rows, hidden)) {
+        if (kept) {
             float[] w = (float[]) b;
+            float[] cf = (float[]) c;
             PackedB packed = derived.get(weight, List.of("FullyConnected", hidden, k),
                     () -> Gemm.packB(true, k, hidden, w, 0, ld));
-            Gemm.sgemm(rows, k, (float[]) a, 0, ld, packed, bias ? 1f : 0f, cf, 0, hidden,
-                    epilogue == null ? null : rowRanges(epilogue, c, hidden));
+            Gemm.BlockDone done = epilogue == null ? null : rowRanges(epilogue, c, hidden);
+            // the kernel adds the bias as it stores its first depth block: the sums of a C pre-filled with it
+            if (bias) {
+                Gemm.sgemm(rows, k, (float[]) a, 0, ld, packed, (float[]) MatrixProducts.computeData(call.input(2)),
+                        cf, 0, hidden, done);
+            } else {
+                Gemm.sgemm(rows, k, (float[]) a, 0, ld, packed, 0f, cf, 0, hidden, done);
+            }
         } else if (epilogue == null) {
             MatrixProducts.gemmBatch(false, true, rows, hidden, k, 1.0, a, new int[] {0}, ld, b, new int[] {0}, ld,
                     bias ? 1.0 : 0.0, c, new int[] {0}, hidden);

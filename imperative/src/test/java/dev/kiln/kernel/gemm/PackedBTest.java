@@ -38,13 +38,52 @@ class PackedBTest {
                         float[] expected = start.clone();
                         Gemm.sgemm(false, transB, m, n, k, 1f, a, 0, k, b, 0, ldb, beta, expected, 0, n, path);
                         float[] c = start.clone();
-                        Gemm.sgemm(m, k, a, 0, k, packed, beta, c, 0, n, path, null);
+                        Gemm.sgemm(m, k, a, 0, k, packed, beta, null, c, 0, n, path, null);
                         assertThat(c).as("%s %d x %d x %d, transB %s, beta %s", path, m, n, k, transB, beta)
                                 .isEqualTo(expected);
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void aBiasPerColumnGivesBitwiseTheProductOverPreFilledRows() {
+        Random r = new Random(9);
+        for (int[] s : SHAPES) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            float[] a = random(r, m * k);
+            float[] b = random(r, n * k);
+            float[] bias = random(r, n);
+            PackedB packed = Gemm.packB(true, k, n, b, 0, k);
+            float[] filled = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                System.arraycopy(bias, 0, filled, i * n, n);
+            }
+            for (Gemm.Path path : paths()) {
+                float[] expected = filled.clone();
+                Gemm.sgemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 1f, expected, 0, n, path);
+                // whatever C held before is not read
+                float[] c = random(r, m * n);
+                AtomicIntegerArray reports = new AtomicIntegerArray(m * n);
+                Gemm.sgemm(m, k, a, 0, k, packed, 0f, bias, c, 0, n, path, (r0, r1, c0, c1) -> {
+                    for (int i = r0; i < r1; i++) {
+                        for (int j = c0; j < c1; j++) {
+                            reports.incrementAndGet(i * n + j);
+                        }
+                    }
+                });
+                assertThat(c).as("%s %d x %d x %d", path, m, n, k).isEqualTo(expected);
+                for (int e = 0; e < m * n; e++) {
+                    assertThat(reports.get(e)).as("%s, element %d", path, e).isEqualTo(1);
+                }
+            }
+        }
+        float[] c = new float[6];
+        assertThatThrownBy(() -> Gemm.sgemm(2, 4, new float[8], 0, 4, Gemm.packB(true, 4, 3, new float[12], 0, 4),
+                new float[2], c, 0, 3, null)).isInstanceOf(KilnException.class).hasMessageContaining("bias of 2");
     }
 
     @Test
@@ -59,7 +98,7 @@ class PackedBTest {
             for (Gemm.Path path : paths()) {
                 float[] c = new float[m * n];
                 AtomicIntegerArray reports = new AtomicIntegerArray(m * n);
-                Gemm.sgemm(m, k, a, 0, k, packed, 0f, c, 0, n, path, (r0, r1, c0, c1) -> {
+                Gemm.sgemm(m, k, a, 0, k, packed, 0f, null, c, 0, n, path, (r0, r1, c0, c1) -> {
                     for (int i = r0; i < r1; i++) {
                         for (int j = c0; j < c1; j++) {
                             reports.incrementAndGet(i * n + j);
