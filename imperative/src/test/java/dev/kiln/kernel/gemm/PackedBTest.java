@@ -68,13 +68,7 @@ class PackedBTest {
                 // whatever C held before is not read
                 float[] c = random(r, m * n);
                 AtomicIntegerArray reports = new AtomicIntegerArray(m * n);
-                Gemm.sgemm(m, k, a, 0, k, packed, 0f, bias, c, 0, n, path, (r0, r1, c0, c1) -> {
-                    for (int i = r0; i < r1; i++) {
-                        for (int j = c0; j < c1; j++) {
-                            reports.incrementAndGet(i * n + j);
-                        }
-                    }
-                });
+                Gemm.sgemm(m, k, a, 0, k, packed, 0f, bias, c, 0, n, path, counting(reports, n));
                 assertThat(c).as("%s %d x %d x %d", path, m, n, k).isEqualTo(expected);
                 for (int e = 0; e < m * n; e++) {
                     assertThat(reports.get(e)).as("%s, element %d", path, e).isEqualTo(1);
@@ -84,6 +78,17 @@ class PackedBTest {
         float[] c = new float[6];
         assertThatThrownBy(() -> Gemm.sgemm(2, 4, new float[8], 0, 4, Gemm.packB(true, 4, 3, new float[12], 0, 4),
                 new float[2], c, 0, 3, null)).isInstanceOf(KilnException.class).hasMessageContaining("bias of 2");
+    }
+
+    /** Counts, per element of an n-column C, how often a finished block covering it was reported. */
+    private static Gemm.BlockDone counting(AtomicIntegerArray reports, int n) {
+        return (r0, r1, c0, c1) -> {
+            for (int i = r0; i < r1; i++) {
+                for (int j = c0; j < c1; j++) {
+                    reports.incrementAndGet(i * n + j);
+                }
+            }
+        };
     }
 
     @Test
@@ -98,13 +103,7 @@ class PackedBTest {
             for (Gemm.Path path : paths()) {
                 float[] c = new float[m * n];
                 AtomicIntegerArray reports = new AtomicIntegerArray(m * n);
-                Gemm.sgemm(m, k, a, 0, k, packed, 0f, null, c, 0, n, path, (r0, r1, c0, c1) -> {
-                    for (int i = r0; i < r1; i++) {
-                        for (int j = c0; j < c1; j++) {
-                            reports.incrementAndGet(i * n + j);
-                        }
-                    }
-                });
+                Gemm.sgemm(m, k, a, 0, k, packed, 0f, null, c, 0, n, path, counting(reports, n));
                 for (int e = 0; e < m * n; e++) {
                     assertThat(reports.get(e)).as("%s, element %d of %d x %d x %d", path, e, m, n, k).isEqualTo(1);
                 }
