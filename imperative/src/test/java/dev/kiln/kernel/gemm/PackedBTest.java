@@ -70,9 +70,7 @@ class PackedBTest {
                 AtomicIntegerArray reports = new AtomicIntegerArray(m * n);
                 Gemm.sgemm(m, k, a, 0, k, packed, 0f, bias, c, 0, n, path, counting(reports, n));
                 assertThat(c).as("%s %d x %d x %d", path, m, n, k).isEqualTo(expected);
-                for (int e = 0; e < m * n; e++) {
-                    assertThat(reports.get(e)).as("%s, element %d", path, e).isEqualTo(1);
-                }
+                assertEachReportedOnce(reports, path + " " + m + " x " + n + " x " + k);
             }
         }
         float[] c = new float[6];
@@ -91,6 +89,12 @@ class PackedBTest {
         };
     }
 
+    private static void assertEachReportedOnce(AtomicIntegerArray reports, String product) {
+        for (int e = 0; e < reports.length(); e++) {
+            assertThat(reports.get(e)).as("%s, element %d", product, e).isEqualTo(1);
+        }
+    }
+
     @Test
     void everyBlockOfAPackedProductIsReportedOnce() {
         Random r = new Random(8);
@@ -104,9 +108,7 @@ class PackedBTest {
                 float[] c = new float[m * n];
                 AtomicIntegerArray reports = new AtomicIntegerArray(m * n);
                 Gemm.sgemm(m, k, a, 0, k, packed, 0f, null, c, 0, n, path, counting(reports, n));
-                for (int e = 0; e < m * n; e++) {
-                    assertThat(reports.get(e)).as("%s, element %d of %d x %d x %d", path, e, m, n, k).isEqualTo(1);
-                }
+                assertEachReportedOnce(reports, path + " " + m + " x " + n + " x " + k);
             }
         }
     }
