@@ -23,6 +23,8 @@ final class ExecArena {
     private final NDArray[] views;
     /** Per buffer, true once a value was written to it since it was allocated. */
     private final boolean[] dirty;
+    /** Per buffer, whether the current {@link #nextRun} renewed it (scratch, kept to not allocate per run). */
+    private final boolean[] renewed;
     /** Per node, the function its invocation's {@code newOutput} asks, made on first use. */
     private final OutputPlan[] outputs;
     /** Per slot, a caller's array handed to the kernel instead of the planned one ({@link #redirect}), or null. */
@@ -35,6 +37,7 @@ final class ExecArena {
         this.arena = layout.plan.allocate();
         this.views = new NDArray[layout.buffer.length];
         this.dirty = new boolean[layout.outputBuffer.length];
+        this.renewed = new boolean[layout.outputBuffer.length];
         this.outputs = new OutputPlan[layout.rowPtr.length - 1];
         this.redirects = new NDArray[layout.buffer.length];
         refreshViews(null);
@@ -50,8 +53,9 @@ final class ExecArena {
             fresh = false;
             return;
         }
-        boolean[] renewed = new boolean[dirty.length];
+        boolean[] renewed = this.renewed;
         for (int b = 0; b < dirty.length; b++) {
+            renewed[b] = false;
             if (layout.outputBuffer[b] && dirty[b]) {
                 arena.renew(b);
                 renewed[b] = true;

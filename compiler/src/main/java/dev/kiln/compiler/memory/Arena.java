@@ -19,6 +19,7 @@ import java.util.Map;
 public final class Arena {
     private final BufferPlan plan;
     private final Object[] arrays;
+    /** Views handed out by {@link #value}, made on first request: a run renews output buffers without touching it. */
     private final Map<Entry, NDArray> views = new HashMap<>();
 
     Arena(BufferPlan plan) {
@@ -34,13 +35,7 @@ public final class Arena {
             throw new KilnException("memory plan: buffer " + b.id() + " needs " + b.elements() + " elements, more than"
                     + " a Java array holds; first value " + plan.graph().node(b.values().get(0).node()).name());
         }
-        Object array = Storage.allocate(b.dtype(), (int) b.elements());
-        arrays[b.id()] = array;
-        for (Entry v : b.values()) {
-            if (plan.shape(v).sizeLong() == b.elements()) {
-                views.put(v, NDArray.wrap(plan.shape(v), plan.dtype(v), Device.cpu(), array));
-            }
-        }
+        arrays[b.id()] = Storage.allocate(b.dtype(), (int) b.elements());
     }
 
     /** The plan these buffers follow. */
@@ -91,13 +86,18 @@ public final class Arena {
      * {@link PlanOptions#exactSizes()} to view every value.
      */
     public NDArray value(Entry e) {
+        Object array = storage(e);
         NDArray v = views.get(e);
-        if (v == null) {
-            Object array = storage(e);
+        if (v != null && v.data() == array) {
+            return v;
+        }
+        if (plan.shape(e).sizeLong() != Storage.length(array)) {
             throw new KilnException("memory plan: " + describe(e) + " has " + plan.shape(e).sizeLong()
                     + " elements but its buffer " + plan.bufferOf(e) + " holds " + Storage.length(array)
                     + "; plan with exact sizes to use every value as an array of its own shape");
         }
+        v = NDArray.wrap(plan.shape(e), plan.dtype(e), Device.cpu(), array);
+        views.put(e, v);
         return v;
     }
 
