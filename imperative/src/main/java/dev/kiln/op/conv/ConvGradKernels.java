@@ -30,6 +30,8 @@ final class ConvGradKernels {
     private static final long PARTIALS_MAX = 1L << 21;
     /** Most runs of images a shallow weight gradient is cut into (each one partial result, summed in order). */
     private static final int MAX_CHUNKS = 8;
+    /** Elements of the output gradient a thread sums at least, per chunk of filters, for the bias gradient. */
+    private static final long BIAS_GRAD_GRAIN = 1L << 16;
     /** Filters per strip of {@link #addPartials}: one cache line of floats. */
     private static final int STRIP = 16;
     /**
@@ -384,40 +386,51 @@ final class ConvGradKernels {
     /**
      * Bias gradient of (batch, filters, plane) output gradients: per filter, the sum in double over batch then
      * positions (each image's positions in double vector lanes when the Vector API is available), rounded once to
-     * float; written over every element of {@code out} when given, else into a new array.
+     * float; written over every element of {@code out} when given, else into a new array. Filters are split over the
+     * threads (each filter's sum is one thread's, so the thread count does not change it): summed on the caller alone,
+     * a first layer's bias gradient was the longest stretch of a small CNN's training step with one core idle.
      */
     static float[] biasGrad(float[] dy, int batch, int filters, int plane, float[] out) {
         float[] db = ConvKernels.output(out, filters);
-        for (int f = 0; f < filters; f++) {
-            double s = 0;
-            for (int n = 0; n < batch; n++) {
-                int base = (n * filters + f) * plane;
-                if (VECTOR) {
-                    s += VectorSums.sum(dy, base, plane);
-                } else {
-                    for (int i = 0; i < plane; i++) {
-                        s += dy[base + i];
+        Parallel.forRange(filters, biasGradGrain(batch, plane), (from, to) -> {
+            for (int f = from; f < to; f++) {
+                double s = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = (n * filters + f) * plane;
+                    if (VECTOR) {
+                        s += VectorSums.sum(dy, base, plane);
+                    } else {
+                        for (int i = 0; i < plane; i++) {
+                            s += dy[base + i];
+                        }
                     }
                 }
+                db[f] = (float) s;
             }
-            db[f] = (float) s;
-        }
+        });
         return db;
+    }
+
+    /** Filters per chunk of {@link #biasGrad}: at least {@link #BIAS_GRAD_GRAIN} elements each. */
+    private static int biasGradGrain(int batch, int plane) {
+        return (int) Math.max(1, BIAS_GRAD_GRAIN / Math.max(1L, (long) batch * plane));
     }
 
     /** Double-precision {@link #biasGrad(float[], int, int, int, float[])}, summed in the same order. */
     static double[] biasGrad(double[] dy, int batch, int filters, int plane, double[] out) {
         double[] db = ConvKernels.output(out, filters);
-        for (int f = 0; f < filters; f++) {
-            double s = 0;
-            for (int n = 0; n < batch; n++) {
-                int base = (n * filters + f) * plane;
-                for (int i = 0; i < plane; i++) {
-                    s += dy[base + i];
+        Parallel.forRange(filters, biasGradGrain(batch, plane), (from, to) -> {
+            for (int f = from; f < to; f++) {
+                double s = 0;
+                for (int n = 0; n < batch; n++) {
+                    int base = (n * filters + f) * plane;
+                    for (int i = 0; i < plane; i++) {
+                        s += dy[base + i];
+                    }
                 }
+                db[f] = s;
             }
-            db[f] = s;
-        }
+        });
         return db;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static dev.kiln.op.conv.FloatConvCases.widen;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The convolution kernels given an output array (an executor's planned buffer, holding whatever an earlier value
@@ -117,5 +118,29 @@ class ConvOutputArrayTest {
         for (int i = 0; i < out.length; i++) {
             assertThat(out[i]).as("element %d", i).isEqualTo(bias[(i / 4) % 2]);
         }
+    }
+
+    @Test
+    void aBiasGradientSplitOverFiltersIsEachFiltersSumOverBatchAndPositions() {
+        // 12 filters of 3 x 4096 elements: two chunks of five or more filters, so two threads share them
+        int batch = 3;
+        int filters = 12;
+        int plane = 64 * 64;
+        float[] dy = noise(batch * filters * plane);
+        double[] dyd = widen(dy);
+        float[] db = ConvGradKernels.biasGrad(dy, batch, filters, plane, null);
+        double[] dbd = ConvGradKernels.biasGrad(dyd, batch, filters, plane, null);
+        for (int f = 0; f < filters; f++) {
+            double expected = 0;
+            for (int n = 0; n < batch; n++) {
+                for (int i = 0; i < plane; i++) {
+                    expected += dy[(n * filters + f) * plane + i];
+                }
+            }
+            assertThat((double) db[f]).as("filter %d", f).isCloseTo(expected, within((double) Math.ulp((float) expected)));
+            assertThat(dbd[f]).as("filter %d, double", f).isEqualTo(expected);
+        }
+        float[] out = stale(db);
+        assertWrittenInto(out, ConvGradKernels.biasGrad(dy, batch, filters, plane, out), db);
     }
 }

@@ -3,11 +3,15 @@ package dev.kiln.op.conv;
 import dev.kiln.ndarray.DType;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.ndarray.Shape;
+import dev.kiln.op.Invocation;
 import dev.kiln.op.OpRegistry;
 import dev.kiln.op.Ops;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static dev.kiln.testing.NDArrayAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -223,5 +227,39 @@ class PoolingTest {
                 .hasMessageContaining("data must be 3-D");
         assertThatThrownBy(() -> pool(x, "kernel", "(2, 2)", "pool_type", "median"))
                 .hasMessageContaining("pool_type");
+    }
+
+    @Test
+    void everyPoolTypeOverwritesEveryElementOfAStalePlannedOutput() {
+        var op = OpRegistry.global().get("Pooling");
+        Object[][] configs = {
+            {"kernel", "(2, 2)", "stride", "(2, 2)"},
+            {"kernel", "(3, 3)", "stride", "(2, 2)", "pad", "(1, 1)"},
+            {"kernel", "(2, 2)", "stride", "(2, 2)", "pad", "(1, 1)", "pool_type", "avg", "pooling_convention",
+                "full"},
+            {"kernel", "(3, 2)", "pool_type", "sum"},
+            {"kernel", "(2, 2)", "pool_type", "lp", "p_value", 2},
+            {"kernel", "(1, 1)", "global_pool", true, "pool_type", "avg"},
+        };
+        Random r = new Random(9);
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            double[] v = new double[2 * 3 * 8 * 7];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextDouble() * 2 - 1;
+            }
+            NDArray x = NDArray.of(Shape.of(2, 3, 8, 7), t, v);
+            for (Object[] c : configs) {
+                var attrs = op.attrs(Ops.attrs(c));
+                NDArray fresh = pool(x, c);
+                NDArray stale = NDArray.zeros(fresh.shape(), t, x.device());
+                stale.fill(Double.NaN);
+                var call = new Invocation(op, attrs, List.of(x), List.of(fresh.shape()), List.of(t), x.device(),
+                        i -> stale);
+                assertThat(op.fillsOutputs(attrs)).isTrue();
+                assertThat(op.compute(call).getFirst()).as("%s %s", t, Arrays.toString(c)).isSameAs(stale);
+                assertThat(stale.toDoubleArray()).as("%s %s", t, Arrays.toString(c))
+                        .containsExactly(fresh.toDoubleArray());
+            }
+        }
     }
 }
