@@ -12,11 +12,31 @@ public enum LaneMath {
         double block(double[] v, int n) {
             return pairwiseSum(v, 0, n);
         }
+
+        @Override
+        boolean hasTileForm() {
+            return true;
+        }
+
+        @Override
+        void blockTile(double[] tile, int n, int w, double[] out) {
+            pairwiseSumTile(tile, n, w, out);
+        }
     },
     MEAN {
         @Override
         double block(double[] v, int n) {
             return pairwiseSum(v, 0, n);
+        }
+
+        @Override
+        boolean hasTileForm() {
+            return true;
+        }
+
+        @Override
+        void blockTile(double[] tile, int n, int w, double[] out) {
+            pairwiseSumTile(tile, n, w, out);
         }
 
         @Override
@@ -204,6 +224,22 @@ public enum LaneMath {
     /** Reduces {@code v[0, n)} (n >= 1) to a partial; may overwrite {@code v}. */
     abstract double block(double[] v, int n);
 
+    /** Whether {@link #blockTile} reduces several lanes at once (else callers reduce lane by lane). */
+    boolean hasTileForm() {
+        return false;
+    }
+
+    /**
+     * {@link #block} of {@code w} lanes at once, from a tile that holds element {@code i} of lane {@code k} at
+     * {@code tile[i * w + k]}, into {@code out[0, w)}; each lane's partial is bitwise its {@link #block}. Only where
+     * {@link #hasTileForm}. The pairwise sums run every lane's additions side by side: lane by lane, each sum of up to
+     * 32 values is one chain of dependent additions, which bounds a reduction over a leading axis (a bias gradient's
+     * sum over the batch) by the adder's latency rather than its throughput.
+     */
+    void blockTile(double[] tile, int n, int w, double[] out) {
+        throw new UnsupportedOperationException(name() + " has no tile form");
+    }
+
     /** Merges a lane's block partials {@code p[0, n)} in order (n >= 1); may overwrite {@code p}. */
     double combine(double[] p, int n) {
         return pairwiseSum(p, 0, n);
@@ -217,6 +253,70 @@ public enum LaneMath {
     /** The value of a reduction over no elements. */
     double empty() {
         return 0;
+    }
+
+    /**
+     * {@link #pairwiseSum} of each of {@code w} lanes of a position-major tile ({@link #blockTile}), the same
+     * additions in the same order per lane.
+     */
+    static void pairwiseSumTile(double[] tile, int n, int w, double[] out) {
+        int depth = 1;
+        for (int len = n; len > 32; len -= len >>> 1) {
+            depth++;
+        }
+        pairwiseSumTile(tile, 0, n, w, out, 0, new double[2 * w * depth], 0);
+    }
+
+    /** One node of the pairwise recursion for all lanes: the result to {@code out[outAt, outAt + w)}. */
+    private static void pairwiseSumTile(double[] tile, int from, int n, int w, double[] out, int outAt,
+                                        double[] scratch, int level) {
+        if (n <= 32) {
+            int k = 0;
+            // eight lanes' chains in registers at a time: independent additions the core overlaps
+            for (; k + 8 <= w; k += 8) {
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                double s4 = 0;
+                double s5 = 0;
+                double s6 = 0;
+                double s7 = 0;
+                for (int i = from, at = from * w + k; i < from + n; i++, at += w) {
+                    s0 += tile[at];
+                    s1 += tile[at + 1];
+                    s2 += tile[at + 2];
+                    s3 += tile[at + 3];
+                    s4 += tile[at + 4];
+                    s5 += tile[at + 5];
+                    s6 += tile[at + 6];
+                    s7 += tile[at + 7];
+                }
+                out[outAt + k] = s0;
+                out[outAt + k + 1] = s1;
+                out[outAt + k + 2] = s2;
+                out[outAt + k + 3] = s3;
+                out[outAt + k + 4] = s4;
+                out[outAt + k + 5] = s5;
+                out[outAt + k + 6] = s6;
+                out[outAt + k + 7] = s7;
+            }
+            for (; k < w; k++) {
+                double s = 0;
+                for (int i = from, at = from * w + k; i < from + n; i++, at += w) {
+                    s += tile[at];
+                }
+                out[outAt + k] = s;
+            }
+            return;
+        }
+        int half = n >>> 1;
+        int left = level * 2 * w;
+        pairwiseSumTile(tile, from, half, w, scratch, left, scratch, level + 1);
+        pairwiseSumTile(tile, from + half, n - half, w, scratch, left + w, scratch, level + 1);
+        for (int k = 0; k < w; k++) {
+            out[outAt + k] = scratch[left + k] + scratch[left + w + k];
+        }
     }
 
     /** Pairwise (cascade) summation: error grows with log(n) rather than n. */

@@ -228,6 +228,39 @@ public final class LanePlan {
         }
     }
 
+    /**
+     * Copies elements {@code [r0, r0 + n)} of the {@code w} lanes from lane {@code o} into {@code tile}, position by
+     * position: element {@code r0 + i} of lane {@code o + k} at {@code tile[i * w + k]} (the layout of
+     * {@link LaneMath#blockTile}). Strided plans only, whose neighbouring lanes are neighbouring elements.
+     */
+    public void gatherTileRows(DType t, Object data, int o, int w, int r0, int n, double[] tile) {
+        int base = base(o);
+        switch (data) {
+            case float[] a -> {
+                for (int i = 0; i < n; i++) {
+                    int row = base + (r0 + i) * stride;
+                    int at = i * w;
+                    for (int k = 0; k < w; k++) {
+                        tile[at + k] = a[row + k];
+                    }
+                }
+            }
+            case double[] a -> {
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(a, base + (r0 + i) * stride, tile, i * w, w);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    int row = base + (r0 + i) * stride;
+                    for (int k = 0; k < w; k++) {
+                        tile[i * w + k] = Storage.get(t, data, row + k);
+                    }
+                }
+            }
+        }
+    }
+
     /** Copies lane elements {@code [r0, r0 + n)} of the lane at {@code base} into {@code buf} as exact longs. */
     public void gatherLong(DType t, Object data, int base, int r0, int n, long[] buf) {
         for (int i = 0; i < n; i++) {

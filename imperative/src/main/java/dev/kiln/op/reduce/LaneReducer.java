@@ -47,12 +47,23 @@ public final class LaneReducer {
             Parallel.forRange(tiles, grain, (from, to) -> {
                 double[][] bufs = new double[maxWidth][Math.min(len, BLOCK)];
                 double[][] partials = new double[bufs.length][blocks];
+                boolean tileForm = maxWidth > 1 && math.hasTileForm();
+                double[] rows = tileForm ? new double[maxWidth * Math.min(len, BLOCK)] : null;
+                double[] sums = new double[maxWidth];
                 for (int tile = from; tile < to; tile++) {
                     int o = plan.tileStart(tile, TILE);
                     int w = plan.tileWidth(o, TILE);
                     for (int b = 0; b < blocks; b++) {
                         int r0 = b * BLOCK;
                         int n = Math.min(BLOCK, len - r0);
+                        if (tileForm && w > 1) {
+                            plan.gatherTileRows(it, id, o, w, r0, n, rows);
+                            math.blockTile(rows, n, w, sums);
+                            for (int k = 0; k < w; k++) {
+                                partials[k][b] = sums[k];
+                            }
+                            continue;
+                        }
                         plan.gatherTile(it, id, o, w, r0, n, bufs);
                         for (int k = 0; k < w; k++) {
                             partials[k][b] = math.block(bufs[k], n);
