@@ -12,31 +12,11 @@ public enum LaneMath {
         double block(double[] v, int n) {
             return pairwiseSum(v, 0, n);
         }
-
-        @Override
-        boolean hasTileForm() {
-            return true;
-        }
-
-        @Override
-        void blockTile(double[] tile, int n, int w, double[] out) {
-            pairwiseSumTile(tile, n, w, out);
-        }
     },
     MEAN {
         @Override
         double block(double[] v, int n) {
             return pairwiseSum(v, 0, n);
-        }
-
-        @Override
-        boolean hasTileForm() {
-            return true;
-        }
-
-        @Override
-        void blockTile(double[] tile, int n, int w, double[] out) {
-            pairwiseSumTile(tile, n, w, out);
         }
 
         @Override
@@ -224,9 +204,12 @@ public enum LaneMath {
     /** Reduces {@code v[0, n)} (n >= 1) to a partial; may overwrite {@code v}. */
     abstract double block(double[] v, int n);
 
-    /** Whether {@link #blockTile} reduces several lanes at once (else callers reduce lane by lane). */
+    /**
+     * Whether {@link #blockTile} reduces several lanes at once (else callers reduce lane by lane): the plain pairwise
+     * sums, {@link #SUM} and {@link #MEAN}.
+     */
     boolean hasTileForm() {
-        return false;
+        return this == SUM || this == MEAN;
     }
 
     /**
@@ -237,7 +220,10 @@ public enum LaneMath {
      * sum over the batch) by the adder's latency rather than its throughput.
      */
     void blockTile(double[] tile, int n, int w, double[] out) {
-        throw new UnsupportedOperationException(name() + " has no tile form");
+        if (!hasTileForm()) {
+            throw new UnsupportedOperationException(name() + " has no tile form");
+        }
+        pairwiseSumTile(tile, n, w, out);
     }
 
     /** Merges a lane's block partials {@code p[0, n)} in order (n >= 1); may overwrite {@code p}. */
