@@ -214,16 +214,23 @@ public enum LaneMath {
 
     /**
      * {@link #block} of {@code w} lanes at once, from a tile that holds element {@code i} of lane {@code k} at
-     * {@code tile[i * w + k]}, into {@code out[0, w)}; each lane's partial is bitwise its {@link #block}. Only where
-     * {@link #hasTileForm}. The pairwise sums run every lane's additions side by side: lane by lane, each sum of up to
-     * 32 values is one chain of dependent additions, which bounds a reduction over a leading axis (a bias gradient's
-     * sum over the batch) by the adder's latency rather than its throughput.
+     * {@code tile[i * w + k]}, into {@code out[0, w)}; each lane's partial is bitwise its {@link #block} (lane by
+     * lane where there is no {@link #hasTileForm tile form}). The pairwise sums run every lane's additions side by
+     * side: lane by lane, each sum of up to 32 values is one chain of dependent additions, which bounds a reduction
+     * over a leading axis (a bias gradient's sum over the batch) by the adder's latency rather than its throughput.
      */
     void blockTile(double[] tile, int n, int w, double[] out) {
-        if (!hasTileForm()) {
-            throw new UnsupportedOperationException(name() + " has no tile form");
+        if (hasTileForm()) {
+            pairwiseSumTile(tile, n, w, out);
+            return;
         }
-        pairwiseSumTile(tile, n, w, out);
+        double[] lane = new double[n];
+        for (int k = 0; k < w; k++) {
+            for (int i = 0; i < n; i++) {
+                lane[i] = tile[i * w + k];
+            }
+            out[k] = block(lane, n);
+        }
     }
 
     /** Merges a lane's block partials {@code p[0, n)} in order (n >= 1); may overwrite {@code p}. */

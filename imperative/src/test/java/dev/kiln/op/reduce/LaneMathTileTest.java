@@ -26,8 +26,8 @@ class LaneMathTileTest {
 
     @Test
     void eachLaneOfATileSumsBitwiseAsItsOwnBlock() {
-        for (LaneMath math : new LaneMath[] {LaneMath.SUM, LaneMath.MEAN}) {
-            assertThat(math.hasTileForm()).isTrue();
+        for (LaneMath math : LaneMath.values()) {
+            assertThat(math.hasTileForm()).as("%s", math).isEqualTo(math == LaneMath.SUM || math == LaneMath.MEAN);
             for (int n : new int[] {1, 5, 32, 33, 64, 65, 100, 777, LaneReducer.BLOCK}) {
                 for (int w : new int[] {2, 10, 16}) {
                     double[] tile = new double[n * w];
@@ -46,8 +46,6 @@ class LaneMathTileTest {
                 }
             }
         }
-        assertThat(LaneMath.MAX.hasTileForm()).isFalse();
-        assertThat(LaneMath.NORM2.hasTileForm()).isFalse();
     }
 
     @Test
