@@ -14,7 +14,8 @@ import java.util.Locale;
  * Kiln hybridized on the {@code tornado} backend ({@link TornadoColumn}). For a training row, also the heap one step
  * allocates in each Kiln mode ({@link StepAllocation}). Before timing, the hybridized, MXNet imperative and MXNet
  * cached-op outputs are checked against Kiln's eager output ({@link Agreement}); a disagreement is reported in the
- * row's note as a WARNING, and the row is still timed.
+ * row's note as a WARNING, and the row is still timed. Timed rounds in which the JIT compilers were busy are run
+ * again ({@link Timer#interleaved}); the note says how many.
  */
 public final class RowMeasurement {
     private static final long SEED = 1;
@@ -55,7 +56,14 @@ public final class RowMeasurement {
         double[] ms;
         try {
             // Kiln's columns (0, 1) and MXNet's (2, 3) are told apart, for the pause between the two libraries
-            ms = timer.interleavedMedians(bodies, bodies.size() == 4 ? new int[] {0, 0, 1, 1} : new int[2]);
+            Timer.Interleaved timed = timer.interleaved(bodies,
+                    bodies.size() == 4 ? new int[] {0, 0, 1, 1} : new int[2]);
+            ms = timed.medians();
+            if (timed.repeatedRounds() > 0) {
+                notes.add(String.format(Locale.ROOT, "%d timed round(s) run again while the JIT compiled"
+                        + " (%d ms of compilation in the rounds kept)", timed.repeatedRounds(),
+                        timed.keptCompilationMillis()));
+            }
         } finally {
             if (m != null) {
                 m.close();

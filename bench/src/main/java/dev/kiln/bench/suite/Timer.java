@@ -36,6 +36,12 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
      */
     static final double COMPILER_BUSY = 0.2;
     /**
+     * A round of timed runs in which the JIT compilers worked for more than this fraction of its time is run again
+     * (at most {@link #ROUNDS} times in one measurement): once-per-step code of a large graph can reach C2 ten seconds
+     * into a loop, and on two cores the compiler thread takes one of them from whichever body is being timed.
+     */
+    static final double ROUND_COMPILER_BUSY = 0.05;
+    /**
      * Pause between two libraries' turns, in milliseconds ({@code -Dkiln.bench.quietMillis}, default 100; 0 turns it
      * off). In one JVM in three the norm block's hybridized step was timed at 0.23 ms instead of 0.02 when its turn
      * came right after MXNet's.
@@ -158,6 +164,27 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
      * workers yield for up to about 0.1 s) have gone to sleep and do not take a core from the body being timed.
      */
     public double[] interleavedMedians(List<Runnable> bodies, int[] library) {
+        return interleaved(bodies, library).medians();
+    }
+
+    /**
+     * What {@link #interleaved} measured: each body's median in milliseconds, how many rounds were run again because
+     * the JIT compilers were busy in them, and the compilers' working time within the rounds kept (-1 where the JVM
+     * does not tell).
+     */
+    public record Interleaved(double[] medians, int repeatedRounds, long keptCompilationMillis) {
+    }
+
+    /**
+     * {@link #interleavedMedians(List, int[])}, also saying how the JIT compilers interfered: a round in which they
+     * worked for more than {@link #ROUND_COMPILER_BUSY} of its time is dropped, for every body alike, and run again.
+     */
+    public Interleaved interleaved(List<Runnable> bodies, int[] library) {
+        return interleaved(bodies, library, COMPILATION_MILLIS);
+    }
+
+    /** {@link #interleaved(List, int[])} reading the compilers' working time from {@code compilationMillis}. */
+    Interleaved interleaved(List<Runnable> bodies, int[] library, LongSupplier compilationMillis) {
         int[] last = {-1};
         IntConsumer enter = b -> {
             if (last[0] >= 0 && library[b] != last[0]) {
@@ -167,7 +194,7 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         };
         for (int b = 0; b < bodies.size(); b++) {
             enter.accept(b);
-            warmUp(bodies.get(b));
+            warmUp(bodies.get(b), compilationMillis);
         }
         int n = bodies.size();
         int rounds = Math.min(ROUNDS, minRuns);
@@ -176,7 +203,12 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
         double slice = measureSeconds / rounds;
         double[][] ms = new double[n][rounds * maxPerRound];
         int[] count = new int[n];
+        int repeated = 0;
+        long keptCompilation = 0;
         for (int r = 0; r < rounds; r++) {
+            int[] roundStart = count.clone();
+            long compiledBefore = compilationMillis.getAsLong();
+            long roundStartNanos = System.nanoTime();
             for (int b = 0; b < n; b++) {
                 Runnable body = bodies.get(b);
                 enter.accept(b);
@@ -187,12 +219,21 @@ public record Timer(int warmupRuns, double warmupSeconds, int minRuns, int maxRu
                     ms[b][count[b]++] = (System.nanoTime() - t) / 1e6;
                 }
             }
+            long compiled = compiledBefore < 0 ? -1 : compilationMillis.getAsLong() - compiledBefore;
+            double roundMillis = (System.nanoTime() - roundStartNanos) / 1e6;
+            if (compiled > ROUND_COMPILER_BUSY * roundMillis && repeated < ROUNDS) {
+                repeated++;
+                System.arraycopy(roundStart, 0, count, 0, n);
+                r--;
+            } else if (keptCompilation >= 0) {
+                keptCompilation = compiled < 0 ? -1 : keptCompilation + compiled;
+            }
         }
         double[] medians = new double[n];
         for (int b = 0; b < n; b++) {
             medians[b] = median(Arrays.copyOf(ms[b], count[b]));
         }
-        return medians;
+        return new Interleaved(medians, repeated, keptCompilation);
     }
 
     private static void quiet() {

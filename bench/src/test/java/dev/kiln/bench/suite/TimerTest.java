@@ -67,6 +67,51 @@ class TimerTest {
     }
 
     @Test
+    void aTimedRoundInWhichTheCompilerWasBusyIsDroppedForEveryBodyAndRunAgain() {
+        List<String> calls = new ArrayList<>();
+        long[] compiled = {0};
+        // the compiler works 1000 ms during each of the first two timed rounds (in a's run), then rests
+        int[] busyRounds = {2};
+        Runnable a = () -> {
+            boolean timed = calls.size() >= 2; // the warm-up is one run of a, then one of b
+            calls.add("a");
+            if (timed && busyRounds[0]-- > 0) {
+                compiled[0] += 1000;
+            }
+        };
+        Runnable b = () -> calls.add("b");
+        Timer.Interleaved result = new Timer(1, 0.0, 4, 4, 0.0).interleaved(List.of(a, b), new int[2],
+                () -> compiled[0]);
+
+        assertThat(result.repeatedRounds()).isEqualTo(2);
+        assertThat(result.keptCompilationMillis()).isZero();
+        // warm-up a, b; then 4 kept rounds and 2 dropped ones, each a then b
+        assertThat(calls).hasSize(2 + 2 * (4 + 2));
+        assertThat(result.medians()).hasSize(2);
+    }
+
+    @Test
+    void repeatedRoundsStopAfterRoundsMoreAndThenCountTheCompilationTheyKeep() {
+        long[] compiled = {0};
+        Runnable body = () -> compiled[0] += 50;
+        Timer.Interleaved result = new Timer(0, 0.0, 3, 3, 0.0).interleaved(List.of(body), new int[1],
+                () -> compiled[0]);
+
+        // 3 rounds of one run each: every one busy, so 3 repeats, then the last 3 kept with 50 ms each
+        assertThat(result.repeatedRounds()).isEqualTo(Timer.ROUNDS);
+        assertThat(result.keptCompilationMillis()).isEqualTo(150);
+    }
+
+    @Test
+    void aJvmThatDoesNotReportCompilationRepeatsNoRound() {
+        Timer.Interleaved result = new Timer(0, 0.0, 3, 3, 0.0).interleaved(List.of(() -> { }), new int[1],
+                () -> -1);
+
+        assertThat(result.repeatedRounds()).isZero();
+        assertThat(result.keptCompilationMillis()).isEqualTo(-1);
+    }
+
+    @Test
     void settlingKeepsWarmingUpWhileABodyIsStillGettingFaster() {
         int[] calls = {0};
         Runnable body = () -> {
