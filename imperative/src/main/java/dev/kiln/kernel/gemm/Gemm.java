@@ -113,6 +113,22 @@ public final class Gemm {
     }
 
     /**
+     * Whether an m x n product covers at most three quarters of its register-block area computed as its transpose
+     * (n x m), packing aside (both operands laid out once, as a kept inference weight is): a C only a few columns
+     * wide leaves most lanes of the one-vector block empty. For callers that lay out the transposed operands
+     * themselves; near ties are left alone, the transposed result having to be copied back.
+     */
+    public static boolean transposeCoversLess(int m, int n) {
+        return 4 * blockArea(n, m) <= 3 * blockArea(m, n);
+    }
+
+    /** The register-block area an m x n product covers: rows in blocks of six, columns in whole vectors. */
+    private static long blockArea(int m, int n) {
+        int lanes = VectorSupport.floatLanes();
+        return (long) ((m + SGEMM_MR - 1) / SGEMM_MR * SGEMM_MR) * ((n + lanes - 1) / lanes * lanes);
+    }
+
+    /**
      * {@code C = A * B} (alpha 1, beta 0) for an untransposed A and a B that {@code source} packs straight into the
      * kernel's panels; every element is the same sum, bitwise, as {@link #sgemm} of the stored B gives. Only for
      * products that {@link #packsB}; {@code done} (unless null) hears of each finished block as in {@link #sgemm}.

@@ -111,7 +111,8 @@ final class ConvKernels {
      * {@link #convolution(float[], float[], float[], int, int, int, int, Window, OutputEpilogue, float[])} of the
      * float32 {@code weight}, a layer that runs as Winograd's F(2x2, 3x3) keeping its transformed filters in
      * {@code derived} (when not null) from call to call; with them kept, the layer takes Winograd's path over fewer
-     * tiles ({@link WinogradConv#applies}).
+     * tiles ({@link WinogradConv#applies}). A layer over only a few output positions keeps its weight packed for the
+     * transposed product instead ({@link SmallGridConv}).
      */
     static float[] convolution(float[] x, NDArray weight, float[] bias, int batch, int channels, int filters,
                                int groups, Window win, OutputEpilogue epilogue, float[] into, DerivedWeights derived) {
@@ -133,6 +134,13 @@ final class ConvKernels {
                 && VectorPlaneConv.applies(win, groups, filters, kk)) {
             float[] y = output(into, batch * filters * win.gridSize());
             VectorPlaneConv.convolution(x, w, weight, derived, bias, batch, channels, filters, win, epilogue, y);
+            return y;
+        }
+        if (VECTOR && derived != null && weight != null
+                && SmallGridConv.applies(win, groups, batch, filters, kk)) {
+            float[] y = output(into, batch * filters * win.gridSize());
+            SmallGridConv.convolution(x, SmallGridConv.packedWeight(derived, weight, w, filters, kk), bias, batch,
+                    channels, filters, win, epilogue, y);
             return y;
         }
         boolean kept = WinogradConv.KEEP_FILTERS && derived != null && weight != null;
