@@ -389,7 +389,8 @@ final class ConvKernels {
 
     /**
      * {@link #deconvolution(float[], float[], float[], int, int, int, int, Window)} into {@code out} when given
-     * (cleared first, as col2im adds up), else into a new array.
+     * (cleared first, as col2im adds up, unless the taps tile the output and each element is written once), else
+     * into a new array.
      */
     static float[] deconvolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters,
                                  int groups, Window win, float[] out) {
@@ -399,7 +400,9 @@ final class ConvKernels {
         int grid = win.gridSize();
         int image = win.imageSize();
         float[] y = output(out, batch * filters * image);
-        if (out != null) {
+        // taps that tile the output write each element once, bias included, instead of adding onto zeros
+        boolean tiles = Im2Col.tilesExactly(win) && rows > 0 && grid > 0 && cg > 0;
+        if (out != null && !tiles) {
             Arrays.fill(y, 0f);
         }
         if (rows == 0 || grid == 0 || cg == 0) {
@@ -439,10 +442,15 @@ final class ConvKernels {
                     int fFrom = (int) ((long) filters * part / parts);
                     int fTo = (int) ((long) filters * (part + 1) / parts);
                     for (int i = 0; i < images; i++) {
-                        Im2Col.col2im(col, i * grid, wide, fFrom, fTo, win, y, (n0 + i) * filters * image);
+                        if (tiles) {
+                            Im2Col.placeTiles(col, i * grid, wide, fFrom, fTo, win, bias, y,
+                                    (n0 + i) * filters * image);
+                        } else {
+                            Im2Col.col2im(col, i * grid, wide, fFrom, fTo, win, y, (n0 + i) * filters * image);
+                        }
                     }
                 });
-                if (bias != null) {
+                if (bias != null && !tiles) {
                     for (int i = 0; i < nb; i++) {
                         addBias(y, (n0 + i) * filters * image, bias, filters, image);
                     }

@@ -231,6 +231,63 @@ final class Im2Col {
         }
     }
 
+    /**
+     * Whether the taps of a transposed convolution's window tile its output exactly: kernel equal to stride, no
+     * padding or dilation, and the output exactly the grid times the stride (the 2 x 2 stride-2 upsampling of a
+     * UNet). Each output element is then one entry of the column matrix ({@link #placeTiles}).
+     */
+    static boolean tilesExactly(Window w) {
+        for (int i = 0; i < 3; i++) {
+            if (w.kernel()[i] != w.stride()[i] || w.pad()[i] != 0 || w.dilate()[i] != 1
+                    || w.image()[i] != w.grid()[i] * w.stride()[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #col2im} for a window that {@link #tilesExactly}, writing instead of adding, with the bias (unless
+     * null) of each plane: every element of planes {@code [cFrom, cTo)} of the image at {@code y[yOff...]} becomes
+     * its column entry plus 0 plus the bias, which is bitwise what col2im onto a cleared image and then the bias
+     * give (adding 0 turns a negative zero positive, as the sum onto a cleared image does).
+     */
+    static void placeTiles(float[] col, int colOff, int ld, int cFrom, int cTo, Window w, float[] bias, float[] y,
+                           int yOff) {
+        int[] im = w.image();
+        int[] gr = w.grid();
+        int[] k = w.kernel();
+        int taps = w.kernelSize();
+        for (int c = cFrom; c < cTo; c++) {
+            float b = bias == null ? 0f : bias[c];
+            int plane = yOff + c * w.imageSize();
+            for (int kd = 0; kd < k[0]; kd++) {
+                for (int kh = 0; kh < k[1]; kh++) {
+                    int tapRow = c * taps + (kd * k[1] + kh) * k[2];
+                    for (int gz = 0; gz < gr[0]; gz++) {
+                        for (int gy = 0; gy < gr[1]; gy++) {
+                            int dst = plane + ((gz * k[0] + kd) * im[1] + gy * k[1] + kh) * im[2];
+                            int src = colOff + tapRow * ld + (gz * gr[1] + gy) * gr[2];
+                            if (k[2] == 2) {
+                                // the two taps of a row interleave: one contiguous output row
+                                for (int g = 0; g < gr[2]; g++) {
+                                    y[dst + 2 * g] = (col[src + g] + 0f) + b;
+                                    y[dst + 2 * g + 1] = (col[src + ld + g] + 0f) + b;
+                                }
+                                continue;
+                            }
+                            for (int kw = 0; kw < k[2]; kw++, src += ld) {
+                                for (int g = 0; g < gr[2]; g++) {
+                                    y[dst + g * k[2] + kw] = (col[src + g] + 0f) + b;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Double-precision col2im of all channels. */
     static void col2im(double[] col, int channels, Window w, double[] y, int yOff) {
         Runs runs = Runs.of(w);

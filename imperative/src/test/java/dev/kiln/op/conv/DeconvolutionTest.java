@@ -77,6 +77,15 @@ class DeconvolutionTest {
     }
 
     @Test
+    void upsamplingWhoseTapsTileTheOutputMatchesScatteringReference() {
+        // kernel = stride = 2, no padding: each output element is one tap of one input position, 2 * 3 = 6
+        checkAgainstDirect(DType.FLOAT32, new int[] {2, 4, 3, 3}, 6, 2, new int[] {2, 2}, new int[] {2, 2},
+                new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {2, 6, 6, 6}, true, 1e-5);
+        checkAgainstDirect(DType.FLOAT32, new int[] {3, 5, 2, 2}, 7, 1, new int[] {2, 2}, new int[] {2, 2},
+                new int[] {1, 1}, new int[] {0, 0}, new int[] {0, 0}, new int[] {3, 7, 4, 4}, false, 1e-5);
+    }
+
+    @Test
     void deconv3dMatchesScatteringReference() {
         // d: 2 * 1 + 2 = 4; h: 1 * 2 + 2 - 2 = 2; w: 2 * 3 + 3 - 0 + 1 = 10
         checkAgainstDirect(DType.FLOAT32, new int[] {1, 2, 2, 3, 4}, 3, 1, new int[] {2, 2, 3},
