@@ -22,14 +22,17 @@ import java.util.Map;
  * unfolded one within float tolerance, not bit for bit. They fire only for a producer nobody else reads.
  */
 final class FoldingRules {
-    private static final List<String> LINEAR = List.of("Convolution", "FullyConnected");
+    private static final List<String> LINEAR = List.of("Convolution", "FullyConnected", "Deconvolution");
     private static final List<String> MUL = List.of("broadcast_mul", "elemwise_mul");
     private static final List<String> ADD = List.of("broadcast_add", "elemwise_add");
 
-    /** {@code fold-batchnorm}: BatchNorm in inference after the Convolution or FullyConnected it normalises. */
+    /**
+     * {@code fold-batchnorm}: BatchNorm in inference after the Convolution, FullyConnected or (one-group)
+     * Deconvolution it normalises.
+     */
     static final List<Rule> BATCH_NORM = List.of(
-            new Rule("BatchNorm", "BatchNorm(Convolution|FullyConnected(x, W, b), gamma, beta, mean, var) -> "
-                    + "Convolution|FullyConnected(x, W * s, (b - mean) * s + beta), s = gamma / sqrt(var + eps)",
+            new Rule("BatchNorm", "BatchNorm(layer(x, W, b), gamma, beta, mean, var) -> "
+                    + "layer(x, W * s, (b - mean) * s + beta), s = gamma / sqrt(var + eps) along W's output axis",
                     FoldingRules::batchNorm));
 
     /** {@code fold-scale}: scale and bias chains with parameter operands, and per-channel ones after a layer. */
@@ -89,13 +92,29 @@ final class FoldingRules {
         return new Rewrite.Forward(foldedLayer(m, layer, w.rank(), s, b));
     }
 
-    /** The axis of a layer's output that holds its output channels (its weight's axis 0), or -1 if not folded. */
+    /**
+     * The axis of a layer's output that holds its output channels (its weight's axis {@link #weightChannelAxis}), or
+     * -1 if not folded: a Deconvolution of several groups spreads an output channel's weights over the groups' rows.
+     */
     private static int channelAxis(OpNode layer, int outRank) {
         if (layer.op().name().equals("FullyConnected")) {
             return Boolean.TRUE.equals(layer.params().values().get("flatten")) ? 1 : outRank - 1;
         }
+        Object groups = layer.params().values().getOrDefault("num_group", 1);
+        if (isDeconvolution(layer) && ((Number) groups).intValue() != 1) {
+            return -1;
+        }
         Object layout = layer.params().values().get("layout");
         return layout == null || layout.toString().startsWith("NC") ? 1 : -1;
+    }
+
+    /** The axis of a layer's weight along its output channels: 1 for a Deconvolution's (in, out, kernel...). */
+    private static int weightChannelAxis(OpNode layer) {
+        return isDeconvolution(layer) ? 1 : 0;
+    }
+
+    private static boolean isDeconvolution(OpNode layer) {
+        return layer.op().name().equals("Deconvolution");
     }
 
     private static boolean hasBias(OpNode layer) {
@@ -104,15 +123,15 @@ final class FoldingRules {
 
     /**
      * Adds {@code layer} again with its weight scaled by {@code scale} (a per-output-channel vector, or {@code null}
-     * for none) along axis 0 and {@code bias} as its bias (or its own bias when {@code null}), under its name and
-     * annotations; returns its output.
+     * for none) along its output axis ({@link #weightChannelAxis}) and {@code bias} as its bias (or its own bias when
+     * {@code null}), under its name and annotations; returns its output.
      */
     private static Entry foldedLayer(RuleMatch m, OpNode layer, int weightRank, Entry scale, Entry bias) {
         List<Entry> in = new ArrayList<>(layer.inputs().subList(0, 2));
         if (scale != null) {
             int[] spec = new int[weightRank];
             Arrays.fill(spec, 1);
-            spec[0] = -1;
+            spec[weightChannelAxis(layer)] = -1;
             Entry column = m.emit("scale_w", "Reshape", Map.of("shape", IntTuple.of(spec)), scale);
             in.set(1, m.emit("weight", "broadcast_mul", Map.of(), in.get(1), column));
         }

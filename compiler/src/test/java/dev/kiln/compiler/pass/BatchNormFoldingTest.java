@@ -51,6 +51,42 @@ class BatchNormFoldingTest {
     }
 
     @Test
+    void foldsBatchNormIntoADeconvolutionAlongItsWeightsOutputAxis() {
+        for (boolean noBias : new boolean[] {false, true}) {
+            Map<String, Object> attrs = new java.util.LinkedHashMap<>(Map.of("kernel", new int[] {2, 2},
+                    "stride", new int[] {2, 2}, "num_filter", 4, "no_bias", noBias));
+            Symbol deconv = noBias ? op("Deconvolution", "up", attrs, var("x"), var("w"))
+                    : op("Deconvolution", "up", attrs, var("x"), var("w"), var("b"));
+            Graph g = op("BatchNorm", "bn", Map.of("eps", 1e-3, "fix_gamma", false), deconv, var("gamma"),
+                    var("beta"), var("mean"), var("var")).graph();
+            PassContext.Builder b = PassTesting.context("x", Shape.of(2, 3, 5, 5), "w", Shape.of(3, 4, 2, 2),
+                    "gamma", Shape.of(4), "beta", Shape.of(4), "mean", Shape.of(4), "var", Shape.of(4))
+                    .parameters(Set.of("w", "gamma", "beta", "mean", "var"));
+            PassContext ctx = (noBias ? b : b.shape("b", Shape.of(4)).dtype("b", DType.FLOAT32)
+                    .parameters(Set.of("b"))).build();
+
+            Graph out = apply("fold-batchnorm", g, ctx);
+
+            assertThat(nodesApplying(out, "BatchNorm")).as("no_bias=%s", noBias).isEmpty();
+            assertThat(out.toString()).contains("Reshape[shape=(1, -1, 1, 1)]").contains("no_bias=False]");
+            assertCloseOutputs(g, out, ctx);
+        }
+    }
+
+    @Test
+    void aDeconvolutionOfSeveralGroupsKeepsItsBatchNorm() {
+        Map<String, Object> attrs = Map.of("kernel", new int[] {2, 2}, "stride", new int[] {2, 2}, "num_filter", 4,
+                "num_group", 2, "no_bias", true);
+        Graph g = op("BatchNorm", "bn", Map.of("eps", 1e-3), op("Deconvolution", "up", attrs, var("x"), var("w")),
+                var("gamma"), var("beta"), var("mean"), var("var")).graph();
+        PassContext ctx = PassTesting.context("x", Shape.of(2, 4, 5, 5), "w", Shape.of(4, 2, 2, 2),
+                "gamma", Shape.of(4), "beta", Shape.of(4), "mean", Shape.of(4), "var", Shape.of(4))
+                .parameters(Set.of("w", "gamma", "beta", "mean", "var")).build();
+
+        assertThat(nodesApplying(apply("fold-batchnorm", g, ctx), "BatchNorm")).hasSize(1);
+    }
+
+    @Test
     void withFixGammaTheScaleIgnoresGamma() {
         Graph g = convBatchNorm(false, true).graph();
         PassContext ctx = convContext().build();
