@@ -114,6 +114,22 @@ class ScaleBiasFoldingTest {
     }
 
     @Test
+    void foldsAPerChannelScaleAndBiasAfterADeconvolutionAlongItsWeightsSecondAxis() {
+        Symbol up = op("Deconvolution", "up", Map.of("kernel", new int[] {2, 2}, "stride", new int[] {2, 2},
+                "num_filter", 4, "no_bias", false), var("x"), var("w"), var("b"));
+        Graph g = op("broadcast_add", "shifted", op("broadcast_mul", "scaled", up, var("s")), var("t")).graph();
+        PassContext ctx = context("x", Shape.of(2, 3, 4, 4), "w", Shape.of(3, 4, 2, 2), "b", Shape.of(4), "s",
+                Shape.of(1, 4, 1, 1), "t", Shape.of(4, 1, 1)).parameters(Set.of("w", "b", "s", "t")).build();
+
+        Graph out = apply("fold-scale", g, ctx);
+
+        assertThat(nodesApplying(out, "broadcast_mul")).doesNotContain("scaled");
+        assertThat(nodesApplying(out, "broadcast_add")).doesNotContain("shifted");
+        assertThat(out.toString()).contains("Reshape[shape=(1, -1, 1, 1)](%4)  # scaled_scale_w");
+        assertCloseOutputs(g, out, ctx);
+    }
+
+    @Test
     void leavesAScaleThatIsNotPerChannelOrAConvolutionWithAnotherReader() {
         Symbol conv = op("Convolution", "conv", Map.of("kernel", new int[] {1, 1}, "num_filter", 4), var("x"),
                 var("w"), var("b"));
