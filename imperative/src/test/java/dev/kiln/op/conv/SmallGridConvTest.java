@@ -40,8 +40,11 @@ class SmallGridConvTest {
     private static void assertSameAsProducts(Window w, int batch, int channels, int filters, boolean withBias,
                                              Random r) {
         int kk = channels * w.kernelSize();
-        assertThat(SmallGridConv.applies(w, 1, batch, filters, kk)).as("the layer takes the transposed product")
-                .isTrue();
+        if (VectorSupport.floatLanes() == 16) {
+            // the choice weighs register blocks, so it depends on the vector width; the results never do
+            assertThat(SmallGridConv.applies(w, 1, batch, filters, kk)).as("the layer takes the transposed product")
+                    .isTrue();
+        }
         float[] x = random(r, batch * channels * w.imageSize());
         float[] weight = random(r, filters * kk);
         float[] bias = withBias ? random(r, filters) : null;
@@ -77,6 +80,7 @@ class SmallGridConvTest {
 
     @Test
     void theWeightIsPackedOnceAndAgainOnlyAfterItIsWritten() {
+        assumeThat(VectorSupport.floatLanes()).as("the layer below takes the path with 16-lane vectors").isEqualTo(16);
         Random r = new Random(5);
         Window w = window(2, 2, 3, 1, 1, 1);
         int channels = 64;
@@ -114,13 +118,13 @@ class SmallGridConvTest {
 
     @Test
     void onlyNarrowProductsOfOneGroupTakeIt() {
-        int lanes = VectorSupport.floatLanes();
+        assumeThat(VectorSupport.floatLanes()).as("the shapes below are chosen for 16-lane vectors").isEqualTo(16);
         Window bottom = window(2, 2, 3, 1, 1, 1);
         assertThat(SmallGridConv.applies(bottom, 1, 2, 128, 1152)).as("128 filters, 8 positions").isTrue();
         assertThat(SmallGridConv.applies(bottom, 2, 2, 128, 576)).as("two groups").isFalse();
         // a full vector of positions: the untransposed product's block has no empty lanes
         Window late = window(4, 4, 3, 1, 1, 1);
-        assertThat(SmallGridConv.applies(late, 1, lanes / 16, 512, 4608)).as("ResNet-18's 4 x 4 layers at batch 1")
+        assertThat(SmallGridConv.applies(late, 1, 1, 512, 4608)).as("ResNet-18's 4 x 4 layers at batch 1")
                 .isFalse();
         assertThat(SmallGridConv.applies(window(32, 32, 3, 1, 1, 1), 1, 1, 64, 576)).as("a 32 x 32 grid")
                 .isFalse();
