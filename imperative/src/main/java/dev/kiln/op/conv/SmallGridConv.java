@@ -50,8 +50,9 @@ final class SmallGridConv {
         int kk = weight.k();
         int positions = batch * grid;
         float[] patches = ConvScratch.floats(ConvScratch.Slot.COLUMNS, positions * kk);
+        int[] under = tapOffsets(win);
         for (int n = 0; n < batch; n++) {
-            patchRows(x, n * channels * win.imageSize(), channels, win, patches, n * grid * kk, kk);
+            patchRows(x, n * channels * win.imageSize(), channels, win, under, patches, n * grid * kk, kk);
         }
         float[] ct = ConvScratch.floats(ConvScratch.Slot.GATHERED, positions * filters);
         Gemm.sgemm(positions, kk, patches, 0, kk, weight, 0f, ct, 0, filters, null);
@@ -70,10 +71,11 @@ final class SmallGridConv {
 
     /**
      * The patches of one image as rows: row {@code pos} (a grid position) at {@code rows[rowsOff + pos * ld...]}
-     * holds, for each channel and tap in the weight's order, the image element under that tap or 0 in the padding.
+     * holds, for each channel and tap in the weight's order, the image element under that tap or 0 in the padding;
+     * {@code under} is the window's {@link #tapOffsets}.
      */
-    static void patchRows(float[] x, int xOff, int channels, Window win, float[] rows, int rowsOff, int ld) {
-        int[] under = tapOffsets(win);
+    static void patchRows(float[] x, int xOff, int channels, Window win, int[] under, float[] rows, int rowsOff,
+                          int ld) {
         int taps = win.kernelSize();
         int plane = win.imageSize();
         int grid = win.gridSize();
