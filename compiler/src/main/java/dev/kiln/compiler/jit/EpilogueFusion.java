@@ -14,6 +14,7 @@ import dev.kiln.ndarray.Shape;
 import dev.kiln.op.DerivedWeights;
 import dev.kiln.op.ElementwiseFormula;
 import dev.kiln.op.EpilogueOp;
+import dev.kiln.op.PooledOutputOp;
 import dev.kiln.op.elementwise.BinaryOp;
 
 import java.util.ArrayList;
@@ -93,11 +94,14 @@ public final class EpilogueFusion {
                 inference ? request.parameters() : Set.of());
     }
 
-    /** One chain: the base node, its epilogue nodes in order, and what it reads from outside. */
-    private record Chain(int base, List<Integer> steps, int axis) {
+    /**
+     * One chain: the base node, its epilogue nodes in order, the axis its vector operands run along, and the Pooling
+     * node its images go through ({@code -1} for none).
+     */
+    private record Chain(int base, List<Integer> steps, int axis, int pool) {
         /** The node whose value the chain ends with: the base itself for an empty chain. */
         int last() {
-            return steps.isEmpty() ? base : steps.getLast();
+            return pool >= 0 ? pool : steps.isEmpty() ? base : steps.getLast();
         }
     }
 
@@ -194,8 +198,44 @@ public final class EpilogueFusion {
                 steps.add(next);
                 cur = next;
             }
+            int pool = pooling(i, steps, cur, t, claimed);
             // without a chain the node is still wrapped when it can keep what it derives from a fixed weight
-            return steps.isEmpty() && !fixedWeight(op) ? null : new Chain(i, steps, axis);
+            return steps.isEmpty() && pool < 0 && !fixedWeight(op) ? null : new Chain(i, steps, axis, pool);
+        }
+
+        /**
+         * The Pooling node that alone reads chain value {@code cur} of the Convolution {@code base} and its
+         * {@code steps}, to be pooled image by image ({@link PooledOutputOp#poolsEachImage}), or {@code -1}: none
+         * reads it alone, or a value of the chain is read outside it (a training graph's backward part, a graph
+         * output), or a step reads an operand.
+         */
+        private int pooling(int base, List<Integer> steps, int cur, DType t, BitSet claimed) {
+            OpNode conv = (OpNode) graph.node(base);
+            Integer r = soleForwardReader(cur);
+            if (!(conv.op() instanceof PooledOutputOp pooled) || !conv.op().name().equals("Convolution") || r == null
+                    || claimed.get(r) || !(graph.node(r) instanceof OpNode pool) || !pool.op().name().equals("Pooling")
+                    || pool.numOutputs() != 1 || !pool.inputs().getFirst().equals(new Entry(cur, 0))
+                    || types.entry(r, 0) != t) {
+                return -1;
+            }
+            List<Integer> chain = new ArrayList<>(steps);
+            chain.addFirst(base);
+            chain.add(r);
+            for (int k = 0; k + 1 < chain.size(); k++) {
+                if (readOutside(chain.get(k), chain.get(k + 1))) {
+                    return -1;
+                }
+            }
+            for (int m : steps) {
+                for (Entry e : graph.node(m).inputs()) {
+                    if (!chain.contains(e.node())) {
+                        return -1;
+                    }
+                }
+            }
+            List<Shape> in = conv.inputs().stream().map(shapes::entry).toList();
+            return in.stream().allMatch(x -> x != null && x.isKnown())
+                    && pooled.poolsEachImage(conv.params(), in, t, pool.op(), pool.params()) ? r : -1;
         }
 
         private Integer soleForwardReader(int node) {
@@ -254,7 +294,7 @@ public final class EpilogueFusion {
         private OpNode fuse(Chain c, Entry[] remap, int index) {
             OpNode base = (OpNode) graph.node(c.base());
             List<Integer> steps = c.steps();
-            boolean emitsBase = steps.isEmpty() || readOutside(c.base(), steps.getFirst());
+            boolean emitsBase = c.pool() < 0 && (steps.isEmpty() || readOutside(c.base(), steps.getFirst()));
             if (emitsBase) {
                 remap[c.base()] = new Entry(index, 0);
             }
@@ -289,8 +329,16 @@ public final class EpilogueFusion {
                 }
             }
             FusedExpression expr = new FusedExpression(types.entry(c.base(), 0), numInputs, fusedSteps, outputs);
+            DerivedWeights derived = fixedWeight(base) ? new DerivedWeights() : null;
+            if (c.pool() >= 0) {
+                OpNode pool = (OpNode) graph.node(c.pool());
+                FusedEpilogueOp op = new FusedEpilogueOp(base.op(), base.params(), base.inputs().size(), base.name(),
+                        expr, derived, new FusedEpilogueOp.Pooling(pool.op(), pool.params(), pool.name()));
+                remap[c.pool()] = new Entry(index, 0);
+                return new OpNode(pool.name(), op, op.defaultAttrs(), remapped(base.inputs(), remap), pool.attrs());
+            }
             FusedEpilogueOp op = new FusedEpilogueOp(base.op(), base.params(), base.inputs().size(), c.axis(),
-                    base.name(), emitsBase, expr, fixedWeight(base) ? new DerivedWeights() : null);
+                    base.name(), emitsBase, expr, derived);
             List<Entry> in = new ArrayList<>(base.inputs());
             in.addAll(operands.keySet().stream().skip(1).toList());
             OpNode last = (OpNode) graph.node(c.last());

@@ -10,6 +10,7 @@ import dev.kiln.op.Invocation;
 import dev.kiln.op.OpDef;
 import dev.kiln.op.OpFamily;
 import dev.kiln.op.OutputEpilogue;
+import dev.kiln.op.PooledOutputOp;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,12 +26,23 @@ import java.util.List;
  * runs it; the JIT attaches the generated kernel ({@link #withKernel}). Fused after the gradient graph is built, it has
  * no gradient rule. An empty epilogue (no steps) is a base op alone that keeps what it derives from a fixed weight
  * ({@link DerivedWeights}): an inference graph's last FullyConnected would otherwise pack its weight on every call.
+ * A fused Convolution may end with the Pooling that alone reads its epilogue ({@link Pooling}): then its one output
+ * is the pooled result, each image pooled as soon as it is finished ({@link PooledOutputOp}).
  */
 public final class FusedEpilogueOp extends FusedOp {
     /** The op name of a fused FullyConnected. */
     public static final String LINEAR = "_kiln_fused_linear";
     /** The op name of a fused Convolution. */
     public static final String CONV = "_kiln_fused_conv";
+    /** The op name of a fused Convolution whose images are pooled as they are finished. */
+    public static final String CONV_POOL = "_kiln_fused_conv_pool";
+
+    /**
+     * The Pooling a fused Convolution ends with: its op, its attributes and the name of its node (the fused node's
+     * one output).
+     */
+    public record Pooling(OpDef op, Attrs attrs, String name) {
+    }
 
     private final OpDef base;
     private final Attrs baseParams;
@@ -42,6 +54,8 @@ public final class FusedEpilogueOp extends FusedOp {
     private final FusedKernel kernel;
     /** What the base op keeps from call to call, derived from its weight; null for none. */
     private final DerivedWeights derived;
+    /** The pooling the images go through as they are finished; null for none. */
+    private final Pooling pooling;
 
     /**
      * A fused node computing {@code base} (with {@code baseParams}, reading {@code numBaseInputs} inputs) and then
@@ -58,16 +72,31 @@ public final class FusedEpilogueOp extends FusedOp {
      */
     public FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
                            boolean emitsBase, FusedExpression expression, DerivedWeights derived) {
-        this(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression, expression, derived);
+        this(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression, expression, derived, null);
+    }
+
+    /**
+     * A fused Convolution whose result, after {@code expression} (which reads no operands and has one output, or no
+     * steps), goes through {@code pooling} image by image: the node's one output is the pooled result.
+     */
+    public FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, String baseName, FusedExpression expression,
+                           DerivedWeights derived, Pooling pooling) {
+        this(base, baseParams, numBaseInputs, 1, baseName, false, expression, expression, derived, pooling);
     }
 
     private FusedEpilogueOp(OpDef base, Attrs baseParams, int numBaseInputs, int axis, String baseName,
                             boolean emitsBase, FusedExpression expression, FusedKernel kernel,
-                            DerivedWeights derived) {
-        super(base.name().equals("Convolution") ? CONV : LINEAR, OpFamily.NN, expression.dtype(),
-                inputNames(base, baseParams, expression), outputNames(emitsBase, baseName, expression));
+                            DerivedWeights derived, Pooling pooling) {
+        super(base.name().equals("Convolution") ? pooling != null ? CONV_POOL : CONV : LINEAR, OpFamily.NN,
+                expression.dtype(), inputNames(base, baseParams, expression),
+                pooling != null ? List.of(pooling.name()) : outputNames(emitsBase, baseName, expression));
         if (!(base instanceof EpilogueOp)) {
             throw error("base op " + base.name() + " takes no epilogue");
+        }
+        if (pooling != null && (!(base instanceof PooledOutputOp) || emitsBase || expression.numInputs() != 1
+                || expression.outputs().size() > 1 || !expression.steps().isEmpty() && expression.outputs().isEmpty())) {
+            throw error("a pooled " + base.name() + " needs a base op that pools its output and an epilogue with no "
+                    + "operands and at most one output");
         }
         this.base = base;
         this.baseParams = baseParams;
@@ -78,6 +107,7 @@ public final class FusedEpilogueOp extends FusedOp {
         this.expression = expression;
         this.kernel = kernel;
         this.derived = derived;
+        this.pooling = pooling;
     }
 
     private static List<String> inputNames(OpDef base, Attrs baseParams, FusedExpression expression) {
@@ -102,7 +132,7 @@ public final class FusedEpilogueOp extends FusedOp {
     /** This node computing its epilogue with {@code generated} (the same expression) instead of the reference. */
     public FusedEpilogueOp withKernel(FusedKernel generated) {
         return new FusedEpilogueOp(base, baseParams, numBaseInputs, axis, baseName, emitsBase, expression,
-                generated, derived);
+                generated, derived, pooling);
     }
 
     /** The epilogue; its value 0 is the base op's result. */
@@ -120,6 +150,11 @@ public final class FusedEpilogueOp extends FusedOp {
         return base;
     }
 
+    /** The pooling the images go through as they are finished, or null. */
+    public Pooling pooling() {
+        return pooling;
+    }
+
     /** Whether the base op's result is output 0. */
     public boolean emitsBase() {
         return emitsBase;
@@ -127,14 +162,20 @@ public final class FusedEpilogueOp extends FusedOp {
 
     @Override
     public String doc() {
-        String what = expression.steps().isEmpty() ? " keeping what it derives from its weight"
+        String what = expression.steps().isEmpty() ? pooling != null ? "" : " keeping what it derives from its weight"
                 : " with the epilogue " + expression;
-        return "Fused " + base.name() + "(" + baseParams.toMXNetStrings(base) + ")" + what;
+        String pooled = pooling == null ? ""
+                : ", each image then pooled by " + pooling.op().name() + "(" + pooling.attrs().toMXNetStrings(
+                        pooling.op()) + ")";
+        return "Fused " + base.name() + "(" + baseParams.toMXNetStrings(base) + ")" + what + pooled;
     }
 
     @Override
     public List<Shape> inferShapes(Attrs attrs, List<Shape> in) {
         Shape result = base.inferShapes(baseParams, in.subList(0, numBaseInputs)).getFirst();
+        if (pooling != null) {
+            return pooling.op().inferShapes(pooling.attrs(), List.of(result));
+        }
         for (int k = numBaseInputs; k < in.size(); k++) {
             Boolean vector = EpilogueOperands.kind(in.get(k), result, axis);
             if (vector == null) {
@@ -157,6 +198,15 @@ public final class FusedEpilogueOp extends FusedOp {
         List<NDArray> inputs = call.inputs();
         Shape result = call.outputShapes().getFirst();
         DType t = call.outputTypes().getFirst();
+        if (pooling != null) {
+            // the epilogue reads nothing but the result, so it runs in place on whichever array holds an image
+            OutputEpilogue inPlace = expression.steps().isEmpty() ? null
+                    : (c, from, to) -> kernel.run(new Object[] {c}, new Object[] {c}, from, to);
+            Invocation baseCall = new Invocation(base, baseParams, inputs.subList(0, numBaseInputs), List.of(result),
+                    List.of(t), call.device(), k -> call.newOutput(0));
+            return List.of(((PooledOutputOp) base).computePooled(baseCall, inPlace, derived, pooling.op(),
+                    pooling.attrs()));
+        }
         int numOperands = expression.numInputs();
         Object[] in = new Object[numOperands];
         List<Boolean> vector = new ArrayList<>();

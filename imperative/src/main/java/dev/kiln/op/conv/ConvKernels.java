@@ -124,16 +124,10 @@ final class ConvKernels {
                                        int filters, int groups, Window win, OutputEpilogue epilogue, float[] into,
                                        DerivedWeights derived) {
         int kk = channels / groups * win.kernelSize();
-        if (VECTOR && filters > 0 && win.gridSize() > 0 && kk > 0 && !win.isPointwise()
-                && VectorDirectConv.applies(win, groups, kk)) {
+        if (writesImages(win, groups, filters, kk)) {
             float[] y = output(into, batch * filters * win.gridSize());
-            VectorDirectConv.convolution(x, w, bias, batch, channels, filters, win, epilogue, y);
-            return y;
-        }
-        if (VECTOR && PLANE_CONV && filters > 0 && win.gridSize() > 0
-                && VectorPlaneConv.applies(win, groups, filters, kk)) {
-            float[] y = output(into, batch * filters * win.gridSize());
-            VectorPlaneConv.convolution(x, w, weight, derived, bias, batch, channels, filters, win, epilogue, y);
+            imageByImage(x, w, weight, derived, batch, channels, filters, win,
+                    new ImageSink.Direct(y, bias, filters, win.gridSize(), epilogue));
             return y;
         }
         if (VECTOR && derived != null && weight != null
@@ -156,6 +150,32 @@ final class ConvKernels {
             return y;
         }
         return convolutionByProducts(x, w, bias, batch, channels, filters, groups, win, epilogue, into);
+    }
+
+    /**
+     * Whether a float32 layer of {@code filters} filters in {@code groups} groups over {@code win}, {@code kk} deep per
+     * filter, runs on a kernel that writes and finishes its output image by image ({@link ImageSink}).
+     */
+    static boolean writesImages(Window win, int groups, int filters, int kk) {
+        if (!VECTOR || filters <= 0 || win.gridSize() <= 0 || kk <= 0) {
+            return false;
+        }
+        return !win.isPointwise() && VectorDirectConv.applies(win, groups, kk)
+                || PLANE_CONV && VectorPlaneConv.applies(win, groups, filters, kk);
+    }
+
+    /**
+     * The convolution of a layer that {@link #writesImages} into {@code sink}, image by image, keeping what the
+     * kernel derives from the float32 {@code weight} (holding {@code w}) in {@code derived} when both are not null.
+     */
+    static void imageByImage(float[] x, float[] w, NDArray weight, DerivedWeights derived, int batch, int channels,
+                             int filters, Window win, ImageSink sink) {
+        int kk = channels * win.kernelSize();
+        if (!win.isPointwise() && VectorDirectConv.applies(win, 1, kk)) {
+            VectorDirectConv.convolution(x, w, batch, channels, filters, win, sink);
+        } else {
+            VectorPlaneConv.convolution(x, w, weight, derived, batch, channels, filters, win, sink);
+        }
     }
 
     /**

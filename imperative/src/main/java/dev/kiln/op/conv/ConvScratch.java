@@ -8,7 +8,7 @@ package dev.kiln.op.conv;
  */
 final class ConvScratch {
     /** The distinct arrays one kernel call may hold at once. */
-    enum Slot { COLUMNS, PADDED, GATHERED, WEIGHTS, PACKED_WEIGHTS, TRANSPOSED_WEIGHTS, PARTIALS, TILE }
+    enum Slot { COLUMNS, PADDED, GATHERED, WEIGHTS, PACKED_WEIGHTS, TRANSPOSED_WEIGHTS, PARTIALS, TILE, IMAGE }
 
     /** Arrays larger than this many floats are allocated per call and not kept (64 MB per slot and thread at most). */
     private static final int KEEP_LIMIT = 1 << 24;

@@ -7,10 +7,11 @@ import dev.kiln.op.AttrSpec;
 import dev.kiln.op.AttrType;
 import dev.kiln.op.Attrs;
 import dev.kiln.op.DerivedWeights;
-import dev.kiln.op.EpilogueOp;
 import dev.kiln.op.Invocation;
-import dev.kiln.op.OutputEpilogue;
 import dev.kiln.op.IntTuple;
+import dev.kiln.op.OpDef;
+import dev.kiln.op.OutputEpilogue;
+import dev.kiln.op.PooledOutputOp;
 
 import java.util.List;
 
@@ -20,7 +21,7 @@ import java.util.List;
  * groups. Each output axis has {@code (x + 2 * pad - dilated_kernel) / stride + 1} positions (floor division).
  * Channels-last layouts ({@code NWC}, {@code NHWC}, {@code NDHWC}) take data, weight and output channels last.
  */
-final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
+final class ConvolutionOp extends ConvOpBase implements PooledOutputOp {
     static final AttrSpec<Long> WORKSPACE = AttrSpec.of("workspace", AttrType.LONG, 1024L,
             "temporary workspace limit in MB (accepted for compatibility; Kiln sizes its own buffers)");
     static final AttrSpec<Boolean> NO_BIAS = AttrSpec.of("no_bias", AttrType.BOOL, false,
@@ -156,6 +157,60 @@ final class ConvolutionOp extends ConvOpBase implements EpilogueOp {
                 : ConvKernels.convolution((float[]) x.data(), call.input(1), (float[]) bias, xd[0], xd[1],
                         p.numFilter(), p.numGroup(), win, epilogue, (float[]) out, derived);
         return call.wrapOutput(0, y);
+    }
+
+    /**
+     * Float32 in a channels-first layout, followed by a channels-first Pooling whose windows the fast pooling kernels
+     * take, on a layer whose kernel writes its output image by image ({@link PooledConvolution#eachImage}).
+     */
+    @Override
+    public boolean poolsEachImage(Attrs attrs, List<Shape> inputs, DType dtype, OpDef pooling, Attrs poolAttrs) {
+        ConvParams p = params(attrs);
+        if (dtype != DType.FLOAT32 || p.layout().channelLast() || !(pooling instanceof PoolingOp pool)) {
+            return false;
+        }
+        Shape out = inferShapes(attrs, inputs).getFirst();
+        PoolParams pp = PoolParams.parse(pool, poolAttrs, out);
+        if (!out.isKnown() || pp.layout().channelLast()) {
+            return false;
+        }
+        int[] xd = inputs.getFirst().dims();
+        Window win = window(attrs, p, xd, out.dims());
+        PoolKernels.Spec spec = PoolingOp.spec(pp, out.dims(), pool.inferShapes(poolAttrs, List.of(out)).getFirst()
+                .dims(), dtype);
+        return PooledConvolution.eachImage(win, p.numGroup(), p.numFilter(), xd[1] / p.numGroup() * win.kernelSize(),
+                spec);
+    }
+
+    /**
+     * The convolution with {@code epilogue}, pooled image by image where {@link #poolsEachImage} says so, else
+     * computed whole and then pooled.
+     */
+    @Override
+    public NDArray computePooled(Invocation call, OutputEpilogue epilogue, DerivedWeights derived, OpDef pooling,
+                                 Attrs poolAttrs) {
+        if (!(pooling instanceof PoolingOp pool)) {
+            throw error("only a Pooling is fused into a convolution, got " + pooling.name());
+        }
+        ConvParams p = params(call.attrs());
+        DType t = call.outputTypes().getFirst();
+        Shape out = inferShapes(call.attrs(), call.inputs().stream().map(NDArray::shape).toList()).getFirst();
+        PoolParams pp = PoolParams.parse(pool, poolAttrs, out);
+        if (t != DType.FLOAT32 || p.layout().channelLast() || pp.layout().channelLast()) {
+            NDArray full = computeWithEpilogue(new Invocation(this, call.attrs(), call.inputs(), List.of(out),
+                    List.of(t), call.device()), epilogue, derived);
+            return pool.compute(new Invocation(pool, poolAttrs, List.of(full), call.outputShapes(),
+                    call.outputTypes(), call.device(), call.plannedOutputs())).getFirst();
+        }
+        NDArray x = call.input(0);
+        int[] xd = x.shape().dims();
+        Window win = window(call.attrs(), p, xd, out.dims());
+        PoolKernels.Spec spec = PoolingOp.spec(pp, out.dims(), call.outputShapes().getFirst().dims(), t);
+        NDArray pooled = call.newOutput(0);
+        PooledConvolution.convolution((float[]) x.data(), call.input(1), p.noBias() ? null
+                : (float[]) call.input(2).data(), xd[0], xd[1], p.numFilter(), p.numGroup(), win, epilogue, derived,
+                spec, (float[]) pooled.data());
+        return pooled;
     }
 
     /**

@@ -34,15 +34,23 @@ final class FastPoolKernels {
 
     /** Pools {@code planes} consecutive planes of {@code x} into {@code y} (every element written). */
     static void pool(float[] x, float[] y, int planes, PoolKernels.Spec spec) {
+        pool(x, y, 0, planes, spec);
+    }
+
+    /**
+     * Pools {@code planes} consecutive planes of {@code x} into {@code y} from {@code yOff} (every element of those
+     * planes' outputs written, no other).
+     */
+    static void pool(float[] x, float[] y, int yOff, int planes, PoolKernels.Spec spec) {
         float lowest = (float) spec.lowest();
         PoolWindows w = spec.windows();
         if (VECTOR && spec.max() && VectorPairPool.tiles(w)) {
             Parallel.forRange(planes, grain(w, VECTOR_GRAIN_READS),
-                    (from, to) -> VectorPairPool.pool(x, y, from, to, w, lowest));
+                    (from, to) -> VectorPairPool.pool(x, y, yOff, from, to, w, lowest));
             return;
         }
         boolean nanOnEmpty = spec.nanOnEmpty() && spec.average();
-        forEachWindow(spec, planes, new WindowVisitor() {
+        forEachWindow(spec, planes, yOff, new WindowVisitor() {
             @Override
             public void squareRun(int[] rows, Run run, int o) {
                 maxRun(x, rows, run, y, o, lowest);
@@ -91,7 +99,7 @@ final class FastPoolKernels {
                     (from, to) -> VectorPairPool.backward(dy, x, y, dx, from, to, w));
             return;
         }
-        forEachWindow(spec, planes, new WindowVisitor() {
+        forEachWindow(spec, planes, 0, new WindowVisitor() {
             @Override
             public void squareRun(int[] rows, Run run, int o) {
                 firstMaxRun(dy, x, y, dx, rows, run, o);
@@ -201,8 +209,9 @@ final class FastPoolKernels {
     /**
      * Visits every window of {@code planes} consecutive planes in output order, planes split across threads; in each
      * output row of a max pooling, the run of full 2x2 or 3x3 windows goes to {@link WindowVisitor#squareRun} at once.
+     * Output positions handed over start at {@code yOff}.
      */
-    private static void forEachWindow(PoolKernels.Spec spec, int planes, WindowVisitor visitor) {
+    private static void forEachWindow(PoolKernels.Spec spec, int planes, int yOff, WindowVisitor visitor) {
         PoolWindows w = spec.windows();
         Run run = Run.of(w);
         int[] lo = w.lo()[2];
@@ -211,7 +220,7 @@ final class FastPoolKernels {
         Parallel.forRange(planes, grain(w, GRAIN_READS), (from, to) -> {
             int[] rows = new int[maxWindowRows(w)];
             for (int plane = from; plane < to; plane++) {
-                int o = plane * w.gridSize();
+                int o = yOff + plane * w.gridSize();
                 for (int gz = 0; gz < w.grid()[0]; gz++) {
                     for (int gy = 0; gy < w.grid()[1]; gy++) {
                         int n = windowRows(w, plane, gz, gy, rows);

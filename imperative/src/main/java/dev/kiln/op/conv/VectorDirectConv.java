@@ -1,6 +1,5 @@
 package dev.kiln.op.conv;
 
-import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -36,14 +35,12 @@ final class VectorDirectConv {
     }
 
     /**
-     * The convolution of {@code batch} images into {@code y} (every element written), then the bias and the epilogue
-     * (unless null) per image, as {@link ConvKernels#convolution} does. Images are split over the threads; fewer
-     * images than threads are split by output rows, with the bias and epilogue after.
+     * The convolution of {@code batch} images into {@code sink}, each image finished there once every element of it
+     * is written, as {@link ConvKernels#convolution} does. Images are split over the threads; fewer images than
+     * threads run one after another, each split by output rows and then finished over the threads.
      */
-    static void convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, Window win,
-                            OutputEpilogue epilogue, float[] y) {
+    static void convolution(float[] x, float[] w, int batch, int channels, int filters, Window win, ImageSink sink) {
         int gh = win.grid()[1];
-        int grid = win.gridSize();
         int image = win.imageSize();
         long rowWork = (long) filters * win.grid()[2] * channels * win.kernelSize();
         int[] taps = tapOffsets(channels, win);
@@ -53,24 +50,21 @@ final class VectorDirectConv {
             Parallel.forRange(batch, grain, (from, to) -> {
                 for (int n = from; n < to; n++) {
                     float[] plane = padded(x, n * channels * image, channels, win);
-                    rows(plane, taps, w4, filters, win, 0, gh, y, n * filters * grid);
-                    ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, false);
+                    float[] y = sink.array(n);
+                    rows(plane, taps, w4, filters, win, 0, gh, y, sink.offset(n));
+                    sink.finish(n, y, false);
                 }
             });
             return;
         }
         int grain = (int) Math.max(1, PART_WORK / Math.max(1, rowWork));
-        Parallel.forRange(batch * gh, grain, (from, to) -> {
-            for (int u = from; u < to; ) {
-                int n = u / gh;
-                int end = Math.min(to, (n + 1) * gh);
-                float[] plane = padded(x, n * channels * image, channels, win);
-                rows(plane, taps, w4, filters, win, u - n * gh, end - n * gh, y, n * filters * grid);
-                u = end;
-            }
-        });
         for (int n = 0; n < batch; n++) {
-            ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, true);
+            int xOff = n * channels * image;
+            float[] y = sink.array(n);
+            int yOff = sink.offset(n);
+            Parallel.forRange(gh, grain, (from, to) -> rows(padded(x, xOff, channels, win), taps, w4, filters, win,
+                    from, to, y, yOff));
+            sink.finish(n, y, true);
         }
     }
 

@@ -73,16 +73,16 @@ final class VectorPairPool {
     }
 
     /**
-     * Max pools planes {@code [from, to)} of {@code x} into {@code y} over windows that {@link #tiles tile} them;
-     * rows of at most half a vector of windows go two to a vector. A whole vector is stored even past a row's last
-     * window (the later rows overwrite those lanes), so vectors stay inside the outputs of these planes and the last
-     * windows are left to the scalar loop.
+     * Max pools planes {@code [from, to)} of {@code x} into {@code y} (its plane 0 at {@code yOff}) over windows
+     * that {@link #tiles tile} them; rows of at most half a vector of windows go two to a vector. A whole vector is
+     * stored even past a row's last window (the later rows overwrite those lanes), so vectors stay inside the outputs
+     * of these planes and the last windows are left to the scalar loop.
      */
-    static void pool(float[] x, float[] y, int from, int to, PoolWindows w, float lowest) {
+    static void pool(float[] x, float[] y, int yOff, int from, int to, PoolWindows w, float lowest) {
         int width = w.image()[2];
         int gh = w.grid()[1];
         int gw = w.grid()[2];
-        int yEnd = to * w.gridSize();
+        int yEnd = yOff + to * w.gridSize();
         FloatVector low = FloatVector.broadcast(S, lowest);
         boolean twoRows = 2 * gw <= L;
         FloatVector left = twoRows ? laneIndices(gw, 0) : LEFT, right = twoRows ? laneIndices(gw, 1) : RIGHT;
@@ -90,7 +90,7 @@ final class VectorPairPool {
         for (int q = from * gh, end = to * gh; q < end; ) {
             int a = rowPairStart(w, q);
             int b = a + width;
-            int o = q * gw;
+            int o = yOff + q * gw;
             if (twoRows && q + 1 < end) {
                 int a2 = rowPairStart(w, q + 1);
                 if (a2 + width + L <= x.length && o + L <= yEnd) {

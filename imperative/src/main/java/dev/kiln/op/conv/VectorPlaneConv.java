@@ -3,7 +3,6 @@ package dev.kiln.op.conv;
 import dev.kiln.kernel.gemm.Gemm;
 import dev.kiln.ndarray.NDArray;
 import dev.kiln.op.DerivedWeights;
-import dev.kiln.op.OutputEpilogue;
 import dev.kiln.parallel.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -61,28 +60,19 @@ final class VectorPlaneConv {
     }
 
     /**
-     * The convolution of {@code batch} images into {@code y} (every element written), then the bias and the epilogue
-     * (unless null) per image, as {@link ConvKernels#convolution} does. Images are split over the threads; fewer
-     * images than threads are split by register-block columns, with the bias and epilogue after.
+     * The convolution of {@code batch} images into {@code sink}, each image finished there once every element of it
+     * is written, as {@link ConvKernels#convolution} does, keeping the packed weights in {@code derived} (when it and
+     * the float32 {@code weight} holding {@code w} are not null) from call to call, as an inference graph's fused
+     * convolution does. Images are split over the threads; fewer images than threads are split by register-block
+     * columns, each image then finished over the threads.
      */
-    static void convolution(float[] x, float[] w, float[] bias, int batch, int channels, int filters, Window win,
-                            OutputEpilogue epilogue, float[] y) {
-        convolution(x, w, null, null, bias, batch, channels, filters, win, epilogue, y);
-    }
-
-    /**
-     * {@link #convolution(float[], float[], float[], int, int, int, Window, OutputEpilogue, float[])} keeping the
-     * packed weights in {@code derived} (when it and the float32 {@code weight} holding {@code w} are not null) from
-     * call to call, as an inference graph's fused convolution does.
-     */
-    static void convolution(float[] x, float[] w, NDArray weight, DerivedWeights derived, float[] bias, int batch,
-                            int channels, int filters, Window win, OutputEpilogue epilogue, float[] y) {
+    static void convolution(float[] x, float[] w, NDArray weight, DerivedWeights derived, int batch, int channels,
+                            int filters, Window win, ImageSink sink) {
         Layout at = Layout.of(win, channels, filters);
         float[] pa = derived == null || weight == null
                 ? packWeights(w, filters, at, ConvScratch.floats(ConvScratch.Slot.PACKED_WEIGHTS, at.rows * at.kk))
                 : derived.get(weight, List.of("VectorPlaneConv", filters, at.kk, at.mr),
                         () -> packWeights(w, filters, at, new float[at.rows * at.kk]));
-        int grid = win.gridSize();
         int image = win.imageSize();
         long imageWork = (long) at.rows * at.kk * at.extended;
         if (batch >= Parallel.threads()) {
@@ -96,8 +86,9 @@ final class VectorPlaneConv {
                 for (int n = from; n < to; n++) {
                     planes(x, n * channels * image, channels, win, at, xp);
                     blocks(at, pa, xp, ext, tile, 0, at.panels);
-                    copyOut(at, win, ext, filters, y, n * filters * grid);
-                    ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, false);
+                    float[] y = sink.array(n);
+                    copyOut(at, win, ext, filters, y, sink.offset(n));
+                    sink.finish(n, y, false);
                 }
             });
             return;
@@ -110,8 +101,9 @@ final class VectorPlaneConv {
             planes(x, n * channels * image, channels, win, at, xp);
             Parallel.forRange(at.panels, grain, (from, to) ->
                     blocks(at, pa, xp, ext, ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR), from, to));
-            copyOut(at, win, ext, filters, y, n * filters * grid);
-            ConvKernels.finishImage(y, n * filters * grid, bias, filters, grid, epilogue, true);
+            float[] y = sink.array(n);
+            copyOut(at, win, ext, filters, y, sink.offset(n));
+            sink.finish(n, y, true);
         }
     }
 

@@ -66,6 +66,22 @@ class FastPoolKernelsTest {
         return x;
     }
 
+    /** Where the offset pooling writes its output, and how much is left after it. */
+    private static final int SHIFT = 37;
+
+    /**
+     * Pooled into a larger array from an offset (a pooled convolution's image), the planes' outputs are
+     * {@code expected} and no other element is written.
+     */
+    private static void assertPoolsFromAnOffset(float[] x, int planes, PoolKernels.Spec spec, float[] expected) {
+        float[] shifted = new float[expected.length + 2 * SHIFT];
+        Arrays.fill(shifted, 42f);
+        FastPoolKernels.pool(x, shifted, SHIFT, planes, spec);
+        assertThat(bits(Arrays.copyOfRange(shifted, SHIFT, SHIFT + expected.length))).isEqualTo(bits(expected));
+        assertThat(Arrays.copyOf(shifted, SHIFT)).containsOnly(42f);
+        assertThat(Arrays.copyOfRange(shifted, SHIFT + expected.length, shifted.length)).containsOnly(42f);
+    }
+
     /** The bits of each value, NaNs collapsed to one (Java leaves NaN payloads to the hardware). */
     private static int[] bits(float[] v) {
         int[] b = new int[v.length];
@@ -98,6 +114,7 @@ class FastPoolKernelsTest {
         FastPoolKernels.pool(x, fast, planes, spec);
         PoolKernels.pool(x, general, planes, spec);
         assertThat(bits(fast)).isEqualTo(bits(general));
+        assertPoolsFromAnOffset(x, planes, spec, general);
 
         float[] dy = data(out.size(), 7);
         // a kernel that writes every element of the gradient gets an array still holding other values
@@ -162,6 +179,7 @@ class FastPoolKernelsTest {
         FastPoolKernels.pool(x, fast, planes, spec);
         PoolKernels.pool(x, general, planes, spec);
         assertThat(bits(fast)).isEqualTo(bits(general));
+        assertPoolsFromAnOffset(x, planes, spec, general);
 
         float[] dy = data(planes * grSize, 13);
         float[] dxFast = new float[x.length];
