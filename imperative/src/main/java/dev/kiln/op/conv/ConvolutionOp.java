@@ -170,8 +170,11 @@ final class ConvolutionOp extends ConvOpBase implements PooledOutputOp {
             return false;
         }
         Shape out = inferShapes(attrs, inputs).getFirst();
+        if (!out.isKnown()) {
+            return false;
+        }
         PoolParams pp = PoolParams.parse(pool, poolAttrs, out);
-        if (!out.isKnown() || pp.layout().channelLast()) {
+        if (pp.layout().channelLast()) {
             return false;
         }
         int[] xd = inputs.getFirst().dims();
