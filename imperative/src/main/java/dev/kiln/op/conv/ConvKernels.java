@@ -160,8 +160,12 @@ final class ConvKernels {
         if (!VECTOR || filters <= 0 || win.gridSize() <= 0 || kk <= 0) {
             return false;
         }
-        return !win.isPointwise() && VectorDirectConv.applies(win, groups, kk)
-                || PLANE_CONV && VectorPlaneConv.applies(win, groups, filters, kk);
+        return takesDirect(win, groups, kk) || PLANE_CONV && VectorPlaneConv.applies(win, groups, filters, kk);
+    }
+
+    /** Whether a layer that {@link #writesImages} runs on {@link VectorDirectConv} (else {@link VectorPlaneConv}). */
+    private static boolean takesDirect(Window win, int groups, int kk) {
+        return !win.isPointwise() && VectorDirectConv.applies(win, groups, kk);
     }
 
     /**
@@ -171,7 +175,7 @@ final class ConvKernels {
     static void imageByImage(float[] x, float[] w, NDArray weight, DerivedWeights derived, int batch, int channels,
                              int filters, Window win, ImageSink sink) {
         int kk = channels * win.kernelSize();
-        if (!win.isPointwise() && VectorDirectConv.applies(win, 1, kk)) {
+        if (takesDirect(win, 1, kk)) {
             VectorDirectConv.convolution(x, w, batch, channels, filters, win, sink);
         } else {
             VectorPlaneConv.convolution(x, w, weight, derived, batch, channels, filters, win, sink);
