@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@link VectorDirectConv} gives bitwise the results of the im2col and GEMM path for the shallow layers it takes
- * (one and three channels, padding, dilation, rows that are not a whole number of vectors, one image split by rows
- * and several split by images), and agrees with the textbook convolution in double precision.
+ * (one and three channels, padding, dilation, rows that are not a whole number of vectors, grids that are not a
+ * whole number of four-row blocks, one image split by rows and several split by images), and agrees with the textbook convolution in double precision.
  */
 class VectorDirectConvTest {
 
@@ -38,6 +38,11 @@ class VectorDirectConvTest {
         check(window(11, 2 * lanes + 3, 5, 5, 1, 2, 2), 2, 1, 4, false, r);
         check(window(12, lanes + 4, 3, 3, 2, 2, 2), 3, 2, 3, true, r);
         check(window(6, lanes + 2, 1, 3, 1, 0, 1), 2, 8, 5, true, r);
+        // four rows at a time: three rows (one at a time), 10 rows of one image split over the threads (parts that
+        // end overlapping), 2 rows split into single rows
+        check(window(3, lanes + 5, 3, 3, 1, 1, 1), 2, 1, 6, true, r);
+        check(window(10, lanes + 3, 3, 3, 1, 1, 1), 1, 3, 64, true, r);
+        check(window(2, 2 * lanes, 3, 3, 1, 1, 1), 1, 3, 64, false, r);
     }
 
     @Test
