@@ -116,7 +116,12 @@ record PaddedPanels(float[] xp, int xOff, int imageStride, int[] rowOffsets, Geo
         int row = dst + geo.padTop() * wp + geo.padLeft();
         zero(xp, dst, row);
         for (int y = 0; y < geo.height(); y++, row += wp, src += geo.width()) {
-            System.arraycopy(x, src, xp, row, geo.width());
+            // a vector copy's tail lands on the pads zeroed next or on rows copied after this one
+            if (LANES > 0) {
+                VectorRowCopy.copy(x, src, xp, row, geo.width(), end);
+            } else {
+                System.arraycopy(x, src, xp, row, geo.width());
+            }
             zero(xp, row + geo.width(), y + 1 < geo.height() ? row + wp : end);
         }
     }

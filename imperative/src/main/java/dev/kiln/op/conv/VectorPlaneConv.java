@@ -187,9 +187,11 @@ final class VectorPlaneConv {
         int gw = win.grid()[2];
         int pw = VectorDirectConv.paddedWidth(win);
         int grid = gh * gw;
+        int end = yOff + filters * grid;
         for (int f = 0; f < filters; f++) {
             for (int gy = 0; gy < gh; gy++) {
-                System.arraycopy(ext, f * at.extended + gy * pw, y, yOff + f * grid + gy * gw, gw);
+                // a vector copy's tail lands on rows copied after this one
+                VectorRowCopy.copy(ext, f * at.extended + gy * pw, y, yOff + f * grid + gy * gw, gw, end);
             }
         }
     }
