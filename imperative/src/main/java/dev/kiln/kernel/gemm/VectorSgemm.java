@@ -76,6 +76,7 @@ final class VectorSgemm {
                 storeRows(tile, MR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
                 storePartial(tile, MR, 1 + i % NR, c, 0, NR, i % 3 == 0 ? 0f : i % 3 == 1 ? 1f : 0.5f);
                 NarrowKernels.kernel(1 + i % 3, 32, pa, 0, 1, MR, pb, 0, tile);
+                ShortKernels.kernel(1 + i % 4, 32, pa, 0, 1, MR, pb, 0, tile);
                 if (L == VectorTranspose.SIDE) {
                     VectorTranspose.transpose(pb, 0, L, c, 0, L);
                 }
@@ -298,7 +299,15 @@ final class VectorSgemm {
     private static void block(Workspace ws, int vectors, int kc, float[] pa, int aAt, int ars, int ads, float[] pb,
                               int bAt, int mr, int nr, float[] c, int cAt, int rs, int cs, float beta, float[] bias,
                               int biasAt) {
-        if (vectors == 4) {
+        if (vectors == 4 && beta == 0f && bias == null && mr == MR && nr == NR && cs == 1) {
+            // C is not read: a whole block goes straight into it (a shallow product spent a third of its time
+            // copying the tile)
+            microKernel(kc, pa, aAt, ars, ads, pb, bAt, c, cAt, rs);
+            return;
+        }
+        if (vectors == 4 && mr < MR - 1) {
+            ShortKernels.kernel(mr, kc, pa, aAt, ars, ads, pb, bAt, ws.tile);
+        } else if (vectors == 4) {
             microKernel(kc, pa, aAt, ars, ads, pb, bAt, ws.tile, 0, NR);
         } else {
             NarrowKernels.kernel(vectors, kc, pa, aAt, ars, ads, pb, bAt, ws.tile);

@@ -110,6 +110,25 @@ class GemmTest {
         }
     }
 
+    /**
+     * Row counts that leave a last row panel of one to four rows (7 to 10; a batch of 8 is six rows and two) run the
+     * two- and four-row register blocks; with beta 0 the full blocks are stored straight into C. Both must give the
+     * scalar path's bits, whole panels and narrow ones, C read (beta 1) or not.
+     */
+    @Test
+    void shortLastRowPanelsAndDirectStoresGiveTheScalarPathsBits() {
+        Random rnd = new Random(21);
+        int wide = 4 * VectorSupport.floatLanes();
+        for (int m = 7; m <= 10; m++) {
+            for (int n : new int[] {wide, 2 * wide + 3}) {
+                for (float beta : new float[] {0f, 1f}) {
+                    assertVectorPathGivesScalarBits(rnd, false, true, m, n, 200, 1f, beta);
+                    assertVectorPathGivesScalarBits(rnd, true, false, m, n, 9, 1f, beta);
+                }
+            }
+        }
+    }
+
     /** Random operands and C, multiplied on the vector path and on the scalar path: C must come out bitwise equal. */
     private static void assertVectorPathGivesScalarBits(Random rnd, boolean ta, boolean tb, int m, int n, int k,
                                                         float alpha, float beta) {
