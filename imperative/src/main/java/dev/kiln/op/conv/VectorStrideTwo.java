@@ -66,8 +66,8 @@ final class VectorStrideTwo {
     }
 
     /**
-     * {@code col[dst + g] = x[src + 2 * g]} for whole vectors of {@code g} from {@code from} while they end by
-     * {@code to} and their loads stay inside {@code x}; returns the first {@code g} not copied.
+     * {@code col[dst + g] = x[src + 2 * g]} for {@code g} from {@code from} to {@code to}, a vector at a time (the
+     * last one masked) while its loads stay inside {@code x}; returns the first {@code g} not copied.
      */
     static int copy(float[] x, int src, float[] col, int dst, int from, int to) {
         int g = from;
@@ -75,6 +75,14 @@ final class VectorStrideTwo {
             FloatVector a = FloatVector.fromArray(S, x, src + 2 * g);
             FloatVector b = FloatVector.fromArray(S, x, src + 2 * g + L);
             EVEN.selectFrom(a, b).intoArray(col, dst + g);
+        }
+        if (g < to && src + 2 * (g + L) <= x.length) {
+            // a part of a vector (runs that start or end in the padding: 15 of a 16-wide grid row) is stored under
+            // a mask rather than copied element by element
+            FloatVector a = FloatVector.fromArray(S, x, src + 2 * g);
+            FloatVector b = FloatVector.fromArray(S, x, src + 2 * g + L);
+            EVEN.selectFrom(a, b).intoArray(col, dst + g, S.indexInRange(0, to - g));
+            g = to;
         }
         return g;
     }
