@@ -127,7 +127,7 @@ record PaddedPanels(float[] xp, int xOff, int imageStride, int[] rowOffsets, Geo
     }
 
     /** Zeroes {@code a[from, to)}: short runs element by element, long ones with {@link Arrays#fill}. */
-    private static void zero(float[] a, int from, int to) {
+    static void zero(float[] a, int from, int to) {
         if (to - from <= SHORT_ZEROS) {
             for (int i = from; i < to; i++) {
                 a[i] = 0f;

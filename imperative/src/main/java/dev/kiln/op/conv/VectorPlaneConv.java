@@ -11,18 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Float32 unit-stride 2-D convolution with few filters, as register-blocked products that read B straight from an
- * image's zero-padded planes: no column matrix and no packing. A product with few filters (rows of C) uses each
- * packed panel of B only a few times, so writing the column matrix and packing it cost as much as the multiply-adds
- * (a small CNN's 16 to 32 channels on 14x14 grids ran at under half of peak). Here the products run over
- * the <em>extended</em> grid, every padded-plane row wide: position {@code q = gy * pw + gx} of tap {@code t} reads
- * padded element {@code tapOffset[t] + q}, so each vector of a B row is one load at a per-depth-row offset whatever
- * the grid width. The {@code (kw - 1) * dw} extra positions per grid row are computed and dropped when the result is
- * copied out, so layers where they are a large share ({@link #applies}) take the other paths. Register blocks are
- * six filters by four vectors, or eight by three ({@link PlaneBlocks8}) where that pads fewer filters. Every output
- * is the
- * chain of fused multiply-adds {@link Gemm} computes (from zero, depth block by depth block, in weight order), so
- * results are bitwise those of {@link ConvKernels#convolutionByProducts}.
+ * Float32 2-D convolution with few filters, as register-blocked products that read B straight from an image's
+ * zero-padded planes (split by stride phase for a strided window, {@link PhasePlanes}): no column matrix and no
+ * packing. A product with few filters (rows of C) uses each packed panel of B only a few times, so writing the
+ * column matrix and packing it cost as much as the multiply-adds (a small CNN's 16 to 32 channels on 14x14 grids ran
+ * at under half of peak; a UNet's 4x4 stride-2 layers at a tenth). Here the products run over the <em>extended</em>
+ * grid, every plane row wide: position {@code q = gy * pw + gx} of tap {@code t} reads plane element
+ * {@code tapOffset[t] + q}, so each vector of a B row is one load at a per-depth-row offset whatever the grid width.
+ * The {@code pw - gw} extra positions per grid row are computed and dropped when the result is copied out, so layers
+ * where they are a large share ({@link #applies}) take the other paths. Register blocks are six filters by four
+ * vectors, or eight by three ({@link PlaneBlocks8}) where that pads fewer filters. Every output is the chain of fused
+ * multiply-adds {@link Gemm} computes (from zero, depth block by depth block, in weight order), so results are
+ * bitwise those of {@link ConvKernels#convolutionByProducts}.
  */
 final class VectorPlaneConv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -37,8 +37,12 @@ final class VectorPlaneConv {
     private static final int NR8 = 3 * L;
     /** Most filters of a layer this kernel takes: past them the GEMM's packing is shared by enough rows. */
     static final int MAX_FILTERS = 48;
-    /** Most extra positions per grid row, as a fraction of the padded row width ({@code 1 / JUNK_DIVISOR}). */
-    private static final int JUNK_DIVISOR = 7;
+    /**
+     * Most extra positions per grid row, as a fraction of the plane row width ({@code 1 / JUNK_DIVISOR}): measured,
+     * a fifth (8x8 grids of 3x3 windows, 4x4 grids of 4x4 stride-2 windows) ran in half the time of the other paths,
+     * a third (4x4 grids of 3x3 windows, 2x2 grids of stride-2 windows) took a sixth to three times longer.
+     */
+    private static final int JUNK_DIVISOR = 4;
     /** Multiply-adds per part at least when the work is split over the threads. */
     private static final long PART_WORK = 1L << 17;
 
@@ -47,15 +51,15 @@ final class VectorPlaneConv {
 
     /**
      * Whether a convolution of {@code filters} filters in {@code groups} groups over {@code win}, {@code kk} deep
-     * per filter, runs here: one group, a 2-D window of unit stride, deeper than {@link VectorDirectConv} takes, few
-     * filters, and dropped positions at most a seventh of each padded row.
+     * per filter, runs here: one group, a 2-D window, deeper than {@link VectorDirectConv} takes, few filters, and
+     * dropped positions at most a quarter of each plane row.
      */
     static boolean applies(Window win, int groups, int filters, int kk) {
         if (groups != 1 || filters > MAX_FILTERS || kk <= VectorDirectConv.MAX_DEPTH || win.image()[0] != 1
-                || win.grid()[0] != 1 || win.kernel()[0] != 1 || win.stride()[1] != 1 || win.stride()[2] != 1) {
+                || win.grid()[0] != 1 || win.kernel()[0] != 1) {
             return false;
         }
-        int pw = VectorDirectConv.paddedWidth(win);
+        int pw = PhasePlanes.of(win).cols();
         return win.grid()[1] > 0 && win.grid()[2] > 0 && (long) (pw - win.grid()[2]) * JUNK_DIVISOR <= pw;
     }
 
@@ -84,7 +88,7 @@ final class VectorPlaneConv {
                 float[] ext = ConvScratch.floats(ConvScratch.Slot.GATHERED, at.rows * at.extended);
                 float[] tile = ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR);
                 for (int n = from; n < to; n++) {
-                    planes(x, n * channels * image, channels, win, at, xp);
+                    planes(x, n * channels * image, channels, at, xp);
                     blocks(at, pa, xp, ext, tile, 0, at.panels);
                     float[] y = sink.array(n);
                     copyOut(at, win, ext, filters, y, sink.offset(n));
@@ -98,7 +102,7 @@ final class VectorPlaneConv {
         int grain = (int) Math.max(1, PART_WORK / Math.max(1, (long) at.rows * at.kk * at.nr));
         float[] xp = ConvScratch.floats(ConvScratch.Slot.PADDED, at.planeFloats);
         for (int n = 0; n < batch; n++) {
-            planes(x, n * channels * image, channels, win, at, xp);
+            planes(x, n * channels * image, channels, at, xp);
             Parallel.forRange(at.panels, grain, (from, to) ->
                     blocks(at, pa, xp, ext, ConvScratch.floats(ConvScratch.Slot.TILE, MR * NR), from, to));
             float[] y = sink.array(n);
@@ -113,19 +117,22 @@ final class VectorPlaneConv {
      * register-block columns over them, {@code taps} each depth row's offset in the padded planes and
      * {@code planeFloats} the planes' length including the slack the last panel reads past them.
      */
-    private record Layout(int kk, int mr, int nr, int rows, int extended, int panels, int[] taps, int planeFloats) {
+    private record Layout(PhasePlanes phases, int kk, int mr, int nr, int rows, int extended, int panels, int[] taps,
+                          int planeFloats) {
         static Layout of(Window win, int channels, int filters) {
-            int[] taps = VectorDirectConv.tapOffsets(channels, win);
-            int pw = VectorDirectConv.paddedWidth(win);
+            PhasePlanes phases = PhasePlanes.of(win);
+            int[] taps = phases.tapOffsets(channels);
+            int pw = phases.cols();
             int extended = (win.grid()[1] * pw + L - 1) / L * L;
             int mr = (filters + MR8 - 1) / MR8 * MR8 < (filters + MR - 1) / MR * MR ? MR8 : MR;
             int nr = mr == MR8 ? NR8 : NR;
             int panels = (extended + nr - 1) / nr;
             int rows = (filters + mr - 1) / mr * mr;
-            int planes = channels * VectorDirectConv.paddedHeight(win) * pw;
-            // a block reads up to nr positions from its start; the last one starts below the extended size
-            int reach = taps[taps.length - 1] + panels * nr;
-            return new Layout(taps.length, mr, nr, rows, extended, panels, taps, Math.max(planes, reach));
+            int planes = channels * phases.channel();
+            // a block reads up to nr positions from its start; the last one starts below the extended size (the
+            // furthest tap is the last one only with unit strides: phases interleave the taps of a channel)
+            int reach = Arrays.stream(taps).max().orElse(0) + panels * nr;
+            return new Layout(phases, taps.length, mr, nr, rows, extended, panels, taps, Math.max(planes, reach));
         }
     }
 
@@ -144,10 +151,13 @@ final class VectorPlaneConv {
         return pa;
     }
 
-    /** One image's zero-padded planes into {@code xp} ({@code planeFloats} long), with zeroed slack after them. */
-    private static void planes(float[] x, int xOff, int channels, Window win, Layout at, float[] xp) {
-        VectorDirectConv.pad(x, xOff, channels, win, xp, 0);
-        int used = channels * VectorDirectConv.paddedHeight(win) * VectorDirectConv.paddedWidth(win);
+    /**
+     * One image's zero-padded planes (split by stride phase) into {@code xp} ({@code planeFloats} long), with zeroed
+     * slack after them.
+     */
+    private static void planes(float[] x, int xOff, int channels, Layout at, float[] xp) {
+        at.phases.split(x, xOff, channels, xp, 0);
+        int used = channels * at.phases.channel();
         Arrays.fill(xp, used, at.planeFloats, 0f);
     }
 
@@ -185,7 +195,7 @@ final class VectorPlaneConv {
     private static void copyOut(Layout at, Window win, float[] ext, int filters, float[] y, int yOff) {
         int gh = win.grid()[1];
         int gw = win.grid()[2];
-        int pw = VectorDirectConv.paddedWidth(win);
+        int pw = at.phases.cols();
         int grid = gh * gw;
         int end = yOff + filters * grid;
         for (int f = 0; f < filters; f++) {

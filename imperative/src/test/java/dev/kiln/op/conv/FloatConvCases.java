@@ -25,6 +25,15 @@ final class FloatConvCases {
                 new int[] {1, 1}, new int[] {dilate, dilate}, new int[] {ph, pw});
     }
 
+    /** {@link #window} with strides {@code sh, sw}: the grid is every window position that fits the padded image. */
+    static Window strided(int height, int width, int kh, int kw, int sh, int sw, int dilate, int ph, int pw) {
+        int spanH = (kh - 1) * dilate + 1;
+        int spanW = (kw - 1) * dilate + 1;
+        return Window.of(new int[] {height, width},
+                new int[] {(height + 2 * ph - spanH) / sh + 1, (width + 2 * pw - spanW) / sw + 1},
+                new int[] {kh, kw}, new int[] {sh, sw}, new int[] {dilate, dilate}, new int[] {ph, pw});
+    }
+
     /** {@code n} standard normal floats. */
     static float[] random(Random r, int n) {
         float[] a = new float[n];
@@ -51,7 +60,8 @@ final class FloatConvCases {
             bd = widen(bias);
         }
         double[] expected = DirectConv.conv(widen(x), new int[] {batch, channels, w.image()[1], w.image()[2]},
-                widen(weight), bd, filters, 1, new int[] {w.kernel()[1], w.kernel()[2]}, new int[] {1, 1},
+                widen(weight), bd, filters, 1, new int[] {w.kernel()[1], w.kernel()[2]},
+                new int[] {w.stride()[1], w.stride()[2]},
                 new int[] {w.dilate()[1], w.dilate()[2]}, new int[] {w.pad()[1], w.pad()[2]},
                 new int[] {batch, filters, w.grid()[1], w.grid()[2]});
         assertThat(y).hasSize(expected.length);
