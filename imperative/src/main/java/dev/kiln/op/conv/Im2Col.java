@@ -270,7 +270,8 @@ final class Im2Col {
                             int src = colOff + tapRow * ld + (gz * gr[1] + gy) * gr[2];
                             if (k[2] == 2) {
                                 // the two taps of a row interleave: one contiguous output row
-                                for (int g = 0; g < gr[2]; g++) {
+                                int g = VECTOR ? VectorStrideTwo.interleave(col, src, src + ld, b, y, dst, gr[2]) : 0;
+                                for (; g < gr[2]; g++) {
                                     y[dst + 2 * g] = (col[src + g] + 0f) + b;
                                     y[dst + 2 * g + 1] = (col[src + ld + g] + 0f) + b;
                                 }

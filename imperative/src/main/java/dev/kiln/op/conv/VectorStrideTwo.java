@@ -21,6 +21,9 @@ final class VectorStrideTwo {
     private static final VectorShuffle<Float> SPREAD_LOW = spread(0);
     private static final VectorShuffle<Float> SPREAD_HIGH = spread(L / 2);
     private static final VectorMask<Float> EVEN_LANES = evenLanes();
+    /** Lane indices into two vectors laid end to end that interleave their first (and second) halves. */
+    private static final FloatVector ZIP_LOW = zip(0);
+    private static final FloatVector ZIP_HIGH = zip(L / 2);
 
     private VectorStrideTwo() {
     }
@@ -29,6 +32,14 @@ final class VectorStrideTwo {
         float[] lanes = new float[L];
         for (int i = 0; i < L; i++) {
             lanes[i] = 2 * i;
+        }
+        return FloatVector.fromArray(S, lanes, 0);
+    }
+
+    private static FloatVector zip(int from) {
+        float[] lanes = new float[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = from + i / 2 + (i % 2) * L;
         }
         return FloatVector.fromArray(S, lanes, 0);
     }
@@ -83,6 +94,29 @@ final class VectorStrideTwo {
             FloatVector b = FloatVector.fromArray(S, x, src + 2 * g + L);
             EVEN.selectFrom(a, b).intoArray(col, dst + g, S.indexInRange(0, to - g));
             g = to;
+        }
+        return g;
+    }
+
+    /**
+     * {@code y[dst + 2 g] = (col[a + g] + 0) + bias} and {@code y[dst + 2 g + 1] = (col[b + g] + 0) + bias} for
+     * {@code g} from 0 while a whole vector, or a last half vector, of both rows lies inside {@code col} and before
+     * {@code n}; returns the first {@code g} not written. The two rows interleave into one output row (the taps of a
+     * 2-wide stride-2 transposed convolution that tiles its output).
+     */
+    static int interleave(float[] col, int a, int b, float bias, float[] y, int dst, int n) {
+        int g = 0;
+        for (; g + L <= n && Math.max(a, b) + g + L <= col.length; g += L) {
+            FloatVector u = FloatVector.fromArray(S, col, a + g).add(0f).add(bias);
+            FloatVector v = FloatVector.fromArray(S, col, b + g).add(0f).add(bias);
+            ZIP_LOW.selectFrom(u, v).intoArray(y, dst + 2 * g);
+            ZIP_HIGH.selectFrom(u, v).intoArray(y, dst + 2 * g + L);
+        }
+        if (g + L / 2 <= n && Math.max(a, b) + g + L <= col.length) {
+            FloatVector u = FloatVector.fromArray(S, col, a + g).add(0f).add(bias);
+            FloatVector v = FloatVector.fromArray(S, col, b + g).add(0f).add(bias);
+            ZIP_LOW.selectFrom(u, v).intoArray(y, dst + 2 * g);
+            g += L / 2;
         }
         return g;
     }

@@ -56,6 +56,11 @@ class PlaceTilesTest {
         check(tiling(new int[] {2, 3}, new int[] {3, 1}), 3, 0, 3, true, r);
         check(tiling(new int[] {5}, new int[] {4}), 2, 0, 2, true, r);
         check(tiling(new int[] {2, 2, 3}, new int[] {2, 2, 2}), 3, 0, 3, false, r);
+        // grid rows a whole vector, half a vector, and both plus an element-by-element tail (16-lane vectors), the
+        // last rows of the column matrix too close to its end for a vector load
+        check(tiling(new int[] {3, 16}, new int[] {2, 2}), 3, 0, 3, true, r);
+        check(tiling(new int[] {4, 8}, new int[] {2, 2}), 2, 0, 2, false, r);
+        check(tiling(new int[] {2, 27}, new int[] {2, 2}), 4, 1, 4, true, r);
     }
 
     @Test
