@@ -139,6 +139,8 @@ final class RowRunner {
                         sm.math().row(work, m, p.dtype());
                         storeRow(work, value[sm.out()]);
                     }
+                    case RowProgram.LayerNorm ln when f32 && ln.math().takesFloatRow(m) -> ln.math().floatRow(
+                            (float[]) value[ln.in()], (float[]) value[ln.out()], m, gamma[s], beta[s]);
                     case RowProgram.LayerNorm ln -> {
                         load(value[ln.in()], work, m);
                         ln.math().row(work, m, gamma[s], beta[s]);

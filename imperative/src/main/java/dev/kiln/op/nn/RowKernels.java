@@ -41,6 +41,20 @@ public final class RowKernels {
             double mu = RowNorm.mean(buf, m);
             RowNorm.normalise(buf, m, mu, RowNorm.std(buf, m, mu, eps), gamma, beta);
         }
+
+        /** Whether {@link #floatRow} takes rows of length {@code m}. */
+        public boolean takesFloatRow(int m) {
+            return SoftmaxKernel.VECTOR && VectorLayerNormRow.fits(m);
+        }
+
+        /**
+         * {@link #row} of the float32 row {@code x[0, m)} into {@code y[0, m)} (which may be {@code x}), rounded to
+         * float, without a double copy of the row: bitwise {@link #row} on the widened row, rounded. Only for rows
+         * {@link #takesFloatRow} takes.
+         */
+        public void floatRow(float[] x, float[] y, int m, double[] gamma, double[] beta) {
+            VectorLayerNormRow.row(x, y, m, eps, gamma, beta);
+        }
     }
 
     /** The row math of a {@code softmax}, {@code log_softmax} or {@code softmin} node on data of shape {@code s}. */
