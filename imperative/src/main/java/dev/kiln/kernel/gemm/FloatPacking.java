@@ -1,7 +1,5 @@
 package dev.kiln.kernel.gemm;
 
-import dev.kiln.kernel.simd.VectorSupport;
-
 import java.util.Arrays;
 
 /**
@@ -10,8 +8,6 @@ import java.util.Arrays;
  * zero-padded to full width so kernels never read past a panel or mask their loads; alpha is folded into A here.
  */
 final class FloatPacking {
-    private static final boolean VECTOR = VectorSupport.isAvailable();
-
     private FloatPacking() {
     }
 
@@ -29,9 +25,7 @@ final class FloatPacking {
             if (rows < mr) {
                 Arrays.fill(dst, base, base + mr * kc, 0f);
             }
-            if (g.transA() && rows == mr && VECTOR && VectorPackA.fits(mr)) {
-                VectorPackA.panel(a, g.aOff() + p0 * lda + i0 + ir, lda, kc, alpha, mr, dst, base);
-            } else if (g.transA()) {
+            if (g.transA()) {
                 // op(A)(i, p) = a[p * lda + i]: each depth step reads `rows` consecutive elements
                 for (int p = 0; p < kc; p++) {
                     int src = g.aOff() + (p0 + p) * lda + i0 + ir;
