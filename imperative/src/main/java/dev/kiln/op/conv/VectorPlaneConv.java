@@ -131,7 +131,11 @@ final class VectorPlaneConv {
             int planes = channels * phases.channel();
             // a block reads up to nr positions from its start; the last one starts below the extended size (the
             // furthest tap is the last one only with unit strides: phases interleave the taps of a channel)
-            int reach = Arrays.stream(taps).max().orElse(0) + panels * nr;
+            int furthest = 0;
+            for (int t : taps) {
+                furthest = Math.max(furthest, t);
+            }
+            int reach = furthest + panels * nr;
             return new Layout(phases, taps.length, mr, nr, rows, extended, panels, taps, Math.max(planes, reach));
         }
     }
