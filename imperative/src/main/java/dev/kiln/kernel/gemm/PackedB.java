@@ -48,6 +48,24 @@ public final class PackedB implements Gemm.PanelSource {
         return n;
     }
 
+    /** Whether B is stored transposed ({@code n x k}), each column of op(B) a row of the stored array. */
+    boolean transB() {
+        return transB;
+    }
+
+    /** The stored B, which products that {@link Gemm#dotsRows} read by rows instead of the panels. */
+    float[] stored() {
+        return b;
+    }
+
+    int storedOffset() {
+        return bOff;
+    }
+
+    int storedStride() {
+        return ldb;
+    }
+
     /** Floats held beyond the stored B (the packed panels). */
     public long packedFloats() {
         return panels == null ? 0 : panels.length;

@@ -1,6 +1,7 @@
 package dev.kiln.op.conv;
 
 import dev.kiln.kernel.gemm.Gemm;
+import dev.kiln.kernel.gemm.VectorRowDots;
 import dev.kiln.kernel.simd.VectorSums;
 import dev.kiln.kernel.simd.VectorSupport;
 import dev.kiln.parallel.Parallel;

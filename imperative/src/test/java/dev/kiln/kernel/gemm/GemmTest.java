@@ -163,6 +163,42 @@ class GemmTest {
         }
     }
 
+    /**
+     * Narrow products of long rows with a transposed B (a classifier head on flattened features) are computed as dot
+     * products of rows: the choice is the cost model's (long rows yes, short ones no), and they match the double
+     * reference, give the scalar path's bits (C read or not, padded strides, a depth with a partial last vector), and
+     * the same bits split over the threads or run whole inside a worker.
+     */
+    @Test
+    void narrowProductsOfLongRowsAreDotProductsOfRowsWithTheScalarPathsBits() {
+        int lanes = VectorSupport.floatLanes();
+        assertThat(Gemm.dotsRows(64, 10, 1568)).isEqualTo(VectorSupport.isAvailable());
+        assertThat(Gemm.dotsRows(64, 10, 128)).isFalse();
+        assertThat(Gemm.dotsRows(64, lanes + 1, 4096)).isFalse();
+        Random rnd = new Random(17);
+        int[][] cases = {{64, 10, 1568}, {4, 10, 1568}, {1, 10, 512}, {33, lanes, 999}, {7, 3, 700}, {5, 1, 2000}};
+        float[] betas = {0f, 1f, 0.3f};
+        for (int[] mnk : cases) {
+            for (float beta : betas) {
+                assertVectorPathGivesScalarBits(rnd, false, true, mnk[0], mnk[1], mnk[2], 1f, beta);
+            }
+            check(Path.VECTOR, rnd, false, true, mnk[0], mnk[1], mnk[2], 1f, 0.5f, 3, 2);
+            check(Path.SCALAR, rnd, false, true, mnk[0], mnk[1], mnk[2], 1f, 0f, 1, 0);
+            float[] a = randomFloats(rnd, mnk[0] * mnk[2]);
+            float[] b = randomFloats(rnd, mnk[1] * mnk[2]);
+            float[] together = new float[mnk[0] * mnk[1]];
+            float[] inWorker = new float[mnk[0] * mnk[1]];
+            Gemm.sgemm(false, true, mnk[0], mnk[1], mnk[2], 1f, a, 0, mnk[2], b, 0, mnk[2], 0f, together, 0, mnk[1]);
+            Parallel.forRange(2, 1, (from, to) -> {
+                if (from == 0) {
+                    Gemm.sgemm(false, true, mnk[0], mnk[1], mnk[2], 1f, a, 0, mnk[2], b, 0, mnk[2], 0f, inWorker, 0,
+                            mnk[1]);
+                }
+            });
+            assertThat(Arrays.equals(together, inWorker)).as("%s", Arrays.toString(mnk)).isTrue();
+        }
+    }
+
     @Test
     void dgemmMatchesReferenceAcrossShapesAndTransposes() {
         Random rnd = new Random(11);

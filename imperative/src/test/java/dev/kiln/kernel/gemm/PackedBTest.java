@@ -15,10 +15,11 @@ class PackedBTest {
     /**
      * m x n x k: one register row block and several, full and partial column panels, more columns than one packed
      * block holds (1100 > 1024), several depth blocks (784 = 4 x 196), one depth step, and shapes split over threads
-     * by rows and by columns.
+     * by rows and by columns; narrow products of long rows (a classifier head) that are computed as dot products of
+     * the stored rows.
      */
-    private static final int[][] SHAPES = {{8, 256, 784}, {1, 10, 512}, {5, 100, 7}, {13, 1100, 300}, {64, 256, 784},
-        {8, 128, 256}, {100, 64, 1}, {7, 48, 33}, {200, 300, 600}};
+    private static final int[][] SHAPES = {{8, 256, 784}, {1, 10, 512}, {64, 10, 1568}, {5, 100, 7}, {13, 1100, 300},
+        {64, 256, 784}, {8, 128, 256}, {100, 64, 1}, {7, 48, 33}, {200, 300, 600}};
 
     @Test
     void aPackedWeightGivesBitwiseTheProductOfTheStoredOneOnBothPaths() {

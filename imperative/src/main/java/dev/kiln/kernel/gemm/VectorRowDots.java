@@ -1,18 +1,20 @@
-package dev.kiln.op.conv;
+package dev.kiln.kernel.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float32 products {@code C += A * B^T} of row-major A (m x k) and B (n x k) whose rows are long and whose result is
- * small: each element of C is the dot product of a row of A and a row of B, computed in vector lanes (a fused
- * multiply-add per lane and step), the lanes summed in order, then the rows' last {@code k % lanes}
- * products added one by one. No operand is packed or transposed, which a general GEMM of a few rows and columns
- * spends most of its time on. Rows are taken four of A by three of B at a time, so each vector of A feeds three
- * multiply-adds and each of B four; every element is the same sum however the rows are grouped. Only loaded when the
- * Vector API is available ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
+ * small or narrow: each element of C is the dot product of a row of A and a row of B, computed in vector lanes (a
+ * fused multiply-add per lane and step), the lanes summed in order, then the rows' last {@code k % lanes} products
+ * added one by one ({@link ScalarRowDots} computes the same sums without vectors). No operand is packed or
+ * transposed, which a general GEMM of a few rows and columns spends most of its time on. Rows are taken four of A by
+ * three of B at a time, so each vector of A feeds three multiply-adds and each of B four; every element is the same
+ * sum however the rows are grouped. Used by {@link Gemm} for narrow products of long rows and by convolutions'
+ * shallow weight gradients. Only loaded when the Vector API is available
+ * ({@link dev.kiln.kernel.simd.VectorSupport#isAvailable()}).
  */
-final class VectorRowDots {
+public final class VectorRowDots {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
@@ -23,7 +25,7 @@ final class VectorRowDots {
      * {@code c[cOff + i * ldc + j] += sum over p < k of a[aOff + i * lda + p] * b[bOff + j * ldb + p]} for
      * {@code i < m}, {@code j < n}.
      */
-    static void accumulate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    public static void accumulate(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc) {
         float[] lanes = LANES.get(); // looked up once per call: per dot product it cost a tenth of the kernel
         int i = 0;
