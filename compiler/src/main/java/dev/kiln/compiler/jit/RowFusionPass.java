@@ -24,9 +24,10 @@ import java.util.Set;
  * Fuses chains that contain row reductions into {@link FusedRowOp} nodes. A row space is a shape, an axis (of size
  * two or more) and a float dtype. Its seeds are {@code softmax}/{@code log_softmax}/{@code softmin} along the axis
  * (no length, no output dtype), {@code LayerNorm} along the last axis whose statistics nobody reads, and
- * {@code sum}/{@code mean}/{@code max}/{@code min} over exactly that axis (or over all axes: one row of every element). Elementwise nodes (broadcasting ones
- * included) join when their output is a vector or a per-row scalar of the space and every input is one of a vector,
- * a per-row scalar, a per-position array or a single element. Nodes group greedily in node order as
+ * {@code sum}/{@code mean}/{@code max}/{@code min} over exactly the last axis (or over all axes: one row of every
+ * element; over a leading axis the rows would be read strided, slower than the reduction's own kernel). Elementwise
+ * nodes (broadcasting ones included) join when their output is a vector or a per-row scalar of the space and every
+ * input is one of a vector, a per-row scalar, a per-position array or a single element. Nodes group greedily in node order as
  * {@link FusionPass} groups them (convex, same part of a gradient graph); groups with a seed and two or more nodes
  * are fused. Static shapes only.
  */
@@ -155,7 +156,9 @@ public final class RowFusionPass {
                 if (count > 1 && count == s.rank()) {
                     return s.size() < 2 ? null : new Space(s, Space.ALL, t);
                 }
-                axis = count == 1 ? axis : null;
+                // a reduction over an axis other than the last would walk rows strided (a bias gradient's column
+                // sums): left to the elementwise fusion and the reduction's own vector kernel
+                axis = count == 1 && axis == s.rank() - 1 ? axis : null;
             }
             return axis == null || s.get(axis) < 2 ? null : new Space(s, axis, t);
         }

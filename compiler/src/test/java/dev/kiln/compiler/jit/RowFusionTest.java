@@ -243,6 +243,27 @@ class RowFusionTest {
     }
 
     /**
+     * A sum over a leading axis (a Dense layer's bias gradient: the batch's column sums) would walk its rows strided:
+     * its elementwise prologue fuses on its own and the sum stays a reduction, with the interpreter's bits; over the
+     * last axis the same chain is one row node.
+     */
+    @Test
+    void sumsOverALeadingAxisAreLeftToElementwiseFusionAndTheReduction() {
+        Symbol x = Symbol.var("x");
+        Symbol slope = sym.call("_greater_scalar", attrs("gt", "scalar", 0.0), Symbol.var("y"));
+        Symbol grad = sym.call("broadcast_mul", attrs("g"), x, slope);
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        shapes.put("x", Shape.of(64, 256));
+        shapes.put("y", Shape.of(64, 256));
+        Graph leading = Symbol.group(grad, sym.call("sum", attrs("s", "axis", 0), grad)).graph();
+        Graph fused = assertSameAsInterpreter(leading, shapes, DType.FLOAT32, false, true, 21);
+        assertThat(rowOps(fused)).isEmpty();
+        assertThat(opNames(fused)).contains("sum", FusedElementwiseOp.NAME);
+        Graph last = Symbol.group(grad, sym.call("sum", attrs("s", "axis", 1), grad)).graph();
+        assertThat(rowOps(assertSameAsInterpreter(last, shapes, DType.FLOAT32, false, true, 22))).hasSize(1);
+    }
+
+    /**
      * A random graph in the row space of (3,4,5) along {@code axis}: unary and broadcast ops over vectors, per-row
      * scalars, per-position arrays and single elements, keepdims reductions and softmax along the axis.
      */
