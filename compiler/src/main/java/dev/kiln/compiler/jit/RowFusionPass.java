@@ -27,9 +27,9 @@ import java.util.Set;
  * {@code sum}/{@code mean}/{@code max}/{@code min} over exactly the last axis (or over all axes: one row of every
  * element; over a leading axis the rows would be read strided, slower than the reduction's own kernel). Elementwise
  * nodes (broadcasting ones included) join when their output is a vector or a per-row scalar of the space and every
- * input is one of a vector, a per-row scalar, a per-position array or a single element. Nodes group greedily in node order as
- * {@link FusionPass} groups them (convex, same part of a gradient graph); groups with a seed and two or more nodes
- * are fused. Static shapes only.
+ * input is one of a vector, a per-row scalar, a per-position array or a single element. Nodes group greedily in node
+ * order as {@link FusionPass} groups them (convex, same part of a gradient graph); groups with a seed and two or more
+ * nodes are fused. Static shapes only.
  */
 public final class RowFusionPass {
     private RowFusionPass() {

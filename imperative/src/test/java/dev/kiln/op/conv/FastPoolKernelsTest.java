@@ -17,12 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The float32 fast pooling loops against the general window-by-window kernels, bit for bit (any NaN equal to any
- * other), on random data with many
- * ties (small integers, both signs of zero) and NaN, infinities and the lowest float mixed in, for the window shapes
- * the fast path unrolls (2 and 3 wide; 2x2 stride-2 rows narrower, as wide as and wider than a vector, with and
- * without a partial last vector; where such windows cover the planes the gradient is written over an array holding
- * other values, as a planned buffer would), wider and adaptive windows, padding, both averaging divisors, the full
- * convention, global pooling and 1-D and 3-D data.
+ * other), on random data with many ties (small integers, both signs of zero) and NaN, infinities and the lowest float
+ * mixed in, for the window shapes the fast path unrolls (2 and 3 wide; 2x2 stride-2 rows narrower, as wide as and
+ * wider than a vector, with and without a partial last vector, planes of an odd height whose last data row no window
+ * reads; where such windows cover the planes the gradient is written over an array holding other values, as a
+ * planned buffer would), wider and adaptive windows, padding, both averaging divisors, the full convention, global
+ * pooling and 1-D and 3-D data.
  */
 class FastPoolKernelsTest {
     private static final PoolingOp POOLING = (PoolingOp) OpRegistry.global().get("Pooling");
@@ -47,6 +47,8 @@ class FastPoolKernelsTest {
                 new Object[] {new int[] {2, 3, 6, 40}, "kernel", "(2, 2)", "stride", "(2, 2)"},
                 new Object[] {new int[] {3, 3, 6, 17}, "kernel", "(2, 2)", "stride", "(2, 2)"},
                 new Object[] {new int[] {1, 3, 5, 67}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {2, 3, 7, 14}, "kernel", "(2, 2)", "stride", "(2, 2)"},
+                new Object[] {new int[] {3, 2, 9, 10}, "kernel", "(2, 2)", "stride", "(2, 2)"},
                 new Object[] {new int[] {2, 2, 4, 41}, "kernel", "(2, 2)", "stride", "(2, 2)", "pad", "(1, 1)"},
                 new Object[] {new int[] {3, 2, 11}, "kernel", "(3,)", "stride", "(2,)", "pad", "(1,)"},
                 new Object[] {new int[] {2, 2, 5, 6, 7}, "kernel", "(2, 3, 2)", "stride", "(1, 2, 2)",
