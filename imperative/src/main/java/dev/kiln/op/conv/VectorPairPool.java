@@ -103,17 +103,19 @@ final class VectorPairPool {
             int a2 = row + 1 == gh ? a + pair + gap : a + pair;
             if (twoRows && q + 1 < end) {
                 if (a2 + width + L <= x.length && o + L <= yEnd) {
-                    FloatVector t0 = FloatVector.fromArray(S, x, a), t1 = FloatVector.fromArray(S, x, a2);
-                    FloatVector b0 = FloatVector.fromArray(S, x, b), b1 = FloatVector.fromArray(S, x, a2 + width);
-                    // the window maximum (see the note on windowMax below)
+                    IntVector t0 = FloatVector.fromArray(S, x, a).reinterpretAsInts();
+                    IntVector t1 = FloatVector.fromArray(S, x, a2).reinterpretAsInts();
+                    IntVector b0 = FloatVector.fromArray(S, x, b).reinterpretAsInts();
+                    IntVector b1 = FloatVector.fromArray(S, x, a2 + width).reinterpretAsInts();
+                    // the window maximum (see the note on windowMax below), columns picked from the int bits
                     FloatVector m = low;
-                    FloatVector v = pick(left, t0, t1);
+                    FloatVector v = left.selectFrom(t0, t1).reinterpretAsFloats();
                     m = m.blend(v, v.compare(VectorOperators.GT, m));
-                    v = pick(right, t0, t1);
+                    v = right.selectFrom(t0, t1).reinterpretAsFloats();
                     m = m.blend(v, v.compare(VectorOperators.GT, m));
-                    v = pick(left, b0, b1);
+                    v = left.selectFrom(b0, b1).reinterpretAsFloats();
                     m = m.blend(v, v.compare(VectorOperators.GT, m));
-                    v = pick(right, b0, b1);
+                    v = right.selectFrom(b0, b1).reinterpretAsFloats();
                     m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(y, o);
                     q += 2;
                     row = row + 1 == gh ? 0 : row + 1;
@@ -125,16 +127,18 @@ final class VectorPairPool {
             int k = 0;
             for (; !twoRows && k < gw && b + 2 * k + 2 * L <= x.length && o + k + L <= yEnd; k += L) {
                 int c = 2 * k;
-                FloatVector t0 = FloatVector.fromArray(S, x, a + c), t1 = FloatVector.fromArray(S, x, a + c + L);
-                FloatVector b0 = FloatVector.fromArray(S, x, b + c), b1 = FloatVector.fromArray(S, x, b + c + L);
+                IntVector t0 = FloatVector.fromArray(S, x, a + c).reinterpretAsInts();
+                IntVector t1 = FloatVector.fromArray(S, x, a + c + L).reinterpretAsInts();
+                IntVector b0 = FloatVector.fromArray(S, x, b + c).reinterpretAsInts();
+                IntVector b1 = FloatVector.fromArray(S, x, b + c + L).reinterpretAsInts();
                 FloatVector m = low;
-                FloatVector v = pick(LEFT, t0, t1);
+                FloatVector v = LEFT.selectFrom(t0, t1).reinterpretAsFloats();
                 m = m.blend(v, v.compare(VectorOperators.GT, m));
-                v = pick(RIGHT, t0, t1);
+                v = RIGHT.selectFrom(t0, t1).reinterpretAsFloats();
                 m = m.blend(v, v.compare(VectorOperators.GT, m));
-                v = pick(LEFT, b0, b1);
+                v = LEFT.selectFrom(b0, b1).reinterpretAsFloats();
                 m = m.blend(v, v.compare(VectorOperators.GT, m));
-                v = pick(RIGHT, b0, b1);
+                v = RIGHT.selectFrom(b0, b1).reinterpretAsFloats();
                 m.blend(v, v.compare(VectorOperators.GT, m)).intoArray(y, o + k);
             }
             rows[0] = a;
@@ -243,11 +247,6 @@ final class VectorPairPool {
                 }
             }
         }
-    }
-
-    /** The lanes of the concatenation {@code (a, b)} that {@code idx} names, selected as int bits. */
-    private static FloatVector pick(IntVector idx, FloatVector a, FloatVector b) {
-        return idx.selectFrom(a.reinterpretAsInts(), b.reinterpretAsInts()).reinterpretAsFloats();
     }
 
     /** The flat start of the top row of row pair {@code q} (plane {@code q / gh}, window row {@code q % gh}). */
