@@ -185,7 +185,8 @@ public final class Gemm {
             return;
         }
         if (source instanceof PackedB packed && packed.transB() && dotsRows(m, n, k)) {
-            // as the stored B's product is computed: dot products of its rows, over the bias when there is one
+            // as the stored B's product is computed: dot products of its rows, added to C's rows filled with the
+            // bias when there is one (withBiasInC fills them; its problem is not needed here)
             g.withBiasInC();
             rowDots(m, n, k, a, aOff, lda, packed.stored(), packed.storedOffset(), packed.storedStride(),
                     bias != null ? 1f : beta, c, cOff, ldc, path, done);

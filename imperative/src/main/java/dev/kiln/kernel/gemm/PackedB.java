@@ -58,10 +58,12 @@ public final class PackedB implements Gemm.PanelSource {
         return b;
     }
 
+    /** Where the stored B starts in {@link #stored}. */
     int storedOffset() {
         return bOff;
     }
 
+    /** The row stride of the stored B. */
     int storedStride() {
         return ldb;
     }

@@ -2,6 +2,8 @@ package dev.kiln.kernel.gemm;
 
 import dev.kiln.kernel.simd.VectorSupport;
 
+import java.util.Arrays;
+
 /**
  * {@link VectorRowDots} without vectors, for {@link Gemm}'s scalar path: each dot product is summed in as many
  * interleaved fused multiply-add chains as a vector has lanes (chain {@code l} takes the steps {@code p} with
@@ -26,7 +28,7 @@ final class ScalarRowDots {
             int ai = aOff + i * lda;
             for (int j = 0; j < n; j++) {
                 int bi = bOff + j * ldb;
-                java.util.Arrays.fill(chains, 0f);
+                Arrays.fill(chains, 0f);
                 for (int p = 0; p < bound; p += lanes) {
                     for (int l = 0; l < lanes; l++) {
                         chains[l] = Math.fma(a[ai + p + l], b[bi + p + l], chains[l]);

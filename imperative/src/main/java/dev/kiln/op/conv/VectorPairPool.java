@@ -25,6 +25,11 @@ final class VectorPairPool {
     private static final VectorSpecies<Integer> I = S.withLanes(int.class);
     /** Lane indices into the concatenation of two data vectors: the window's left and right columns. */
     private static final IntVector LEFT = laneIndices(L, 0), RIGHT = laneIndices(L, 1);
+    /**
+     * The same for rows of {@code n} windows, two rows to a vector ({@code 2n <= L}), at index {@code n}: made once
+     * here rather than on every call.
+     */
+    private static final IntVector[] LEFT_TWO_ROWS = twoRowIndices(0), RIGHT_TWO_ROWS = twoRowIndices(1);
     /** Lane indices that repeat each of the first {@code L / 2} lanes twice (one per column of a window). */
     private static final FloatVector TWICE = twice();
     private static final VectorShuffle<Float> TWICE_SHUFFLE = TWICE.toShuffle();
@@ -46,6 +51,14 @@ final class VectorPairPool {
             idx[j] = j < n ? 2 * j + first : 2 * n <= L && j < 2 * n ? L + 2 * (j - n) + first : 0;
         }
         return IntVector.fromArray(I, idx, 0);
+    }
+
+    private static IntVector[] twoRowIndices(int first) {
+        IntVector[] byWidth = new IntVector[L / 2 + 1];
+        for (int n = 1; n <= L / 2; n++) {
+            byWidth[n] = laneIndices(n, first);
+        }
+        return byWidth;
     }
 
     private static FloatVector twice() {
@@ -90,7 +103,7 @@ final class VectorPairPool {
         int yEnd = yOff + to * w.gridSize();
         FloatVector low = FloatVector.broadcast(S, lowest);
         boolean twoRows = 2 * gw <= L;
-        IntVector left = twoRows ? laneIndices(gw, 0) : LEFT, right = twoRows ? laneIndices(gw, 1) : RIGHT;
+        IntVector left = twoRows ? LEFT_TWO_ROWS[gw] : LEFT, right = twoRows ? RIGHT_TWO_ROWS[gw] : RIGHT;
         int[] rows = new int[2];
         int pair = 2 * width;
         int gap = w.imageSize() - gh * pair; // data rows past a plane's last row pair (an odd height)
